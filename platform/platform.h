@@ -1,0 +1,93 @@
+/* The one platform API. Core code (kernel/, trace/, net/, httpd/, apps/) calls only this;
+ * platform/pc/ implements it for an x86-64 PC under QEMU. Every function may be called on
+ * any CPU once plat_init() has run, unless its contract says otherwise. */
+#ifndef PLATFORM_PLATFORM_H
+#define PLATFORM_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PLAT_MAX_CPUS 16
+
+/* Time stamp counter: monotonic per CPU and synchronized across CPUs on QEMU. */
+static inline uint64_t plat_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* TSC ticks per second, calibrated against the PIT at boot. */
+uint64_t plat_tsc_hz(void);
+
+/* Nanoseconds since boot, from the TSC. */
+uint64_t plat_now_ns(void);
+
+/* Number of CPUs that came online, and this CPU's dense index (0 = boot CPU). */
+unsigned plat_cpu_count(void);
+unsigned plat_cpu_id(void);
+
+/* Interrupt state. plat_irq_save() disables and returns the previous state. */
+uint64_t plat_irq_save(void);
+void plat_irq_restore(uint64_t flags);
+static inline void plat_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void plat_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline bool plat_irq_enabled(void)
+{
+	uint64_t f;
+	__asm__ volatile("pushfq; popq %0" : "=r"(f));
+	return f & 0x200;
+}
+/* Stop until the next interrupt (enables interrupts atomically with the halt). */
+static inline void plat_wait_for_irq(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
+static inline void plat_cpu_relax(void) { __asm__ volatile("pause" ::: "memory"); }
+
+/* Serial console: write bytes, polled; safe from any context (own lock). */
+void plat_console_write(const char *s, size_t n);
+
+/* Power off QEMU with an exit status: QEMU exits with (status << 1) | 1. Never returns. */
+__attribute__((noreturn)) void plat_exit(int status);
+
+/* Halt this CPU for good with interrupts off. */
+__attribute__((noreturn)) void plat_halt_forever(void);
+
+/* The kernel command line given by -append ("" if none). */
+const char *plat_cmdline(void);
+
+/* Physical memory: calls fn for each usable RAM range above 1 MiB not used by the image. */
+void plat_memory_ranges(void (*fn)(uint64_t base, uint64_t len, void *arg), void *arg);
+
+/* Per-CPU timer tick: the platform calls kernel_timer_tick() from its timer interrupt
+ * on every CPU at PLAT_TICK_HZ, with interrupts disabled. */
+#define PLAT_TICK_HZ 100
+void kernel_timer_tick(void);
+
+/* Run fn(arg) on every other online CPU with interrupts off while this CPU waits for all
+ * of them to enter; they spin until this CPU calls plat_release_others(). Used to patch
+ * kernel text safely. Callers must not hold spinlocks the others may need. */
+void plat_stop_others(void);
+void plat_release_others(void);
+
+/* Send a reschedule interrupt to a CPU (wakes it from halt). */
+void plat_kick_cpu(unsigned cpu);
+
+/* Frame-pointer backtrace of the current context: calls fn for each return address. */
+void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg);
+
+/* Port I/O and PCI configuration space (mechanism #1). */
+uint32_t plat_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);
+void plat_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v);
+static inline uint8_t plat_inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1,%0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t plat_inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1,%0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t plat_inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1,%0" : "=a"(v) : "Nd"(p)); return v; }
+static inline void plat_outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0,%1" :: "a"(v), "Nd"(p)); }
+static inline void plat_outw(uint16_t p, uint16_t v) { __asm__ volatile("outw %0,%1" :: "a"(v), "Nd"(p)); }
+static inline void plat_outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0,%1" :: "a"(v), "Nd"(p)); }
+
+/* Device interrupts: route legacy IRQ line `irq` (from PCI config 0x3c) through the IOAPIC
+ * to handler(arg), delivered on CPU 0, level-triggered active-low as PCI INTx is.
+ * Returns 0 or a negative error. handler runs with interrupts off and must be short. */
+int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg);
+
+#endif

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs each test command given as an argument and sums its "ok - " / "not ok - " lines.
+# A command that exits non-zero without printing a "not ok" line counts as one failure.
+# Closing line: "N passed, N failed"; exit status 1 if anything failed.
+set -u
+passed=0
+failed=0
+log_dir=${O:-build}/test-logs
+mkdir -p "$log_dir"
+for t in "$@"; do
+	name=$(basename "$t")
+	log="$log_dir/$name.log"
+	echo "== $t"
+	start=$(date +%s)
+	"$t" > >(tee "$log") 2>&1
+	status=$?
+	wait
+	ok=$(grep -c '^ok - ' "$log")
+	bad=$(grep -c '^not ok - ' "$log")
+	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		echo "not ok - $name: exited with status $status"
+		bad=1
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	echo "== $t: $ok passed, $bad failed ($(( $(date +%s) - start )) s)"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,28 @@
+/* What the tracer needs from its environment, and nothing more. In the kernel these are
+ * implemented by kernel/ (per-CPU data through GS, the scheduler's current thread); in host
+ * tests and the host benchmark by test/unit/trace_host_env.c (thread-local fake CPU ids).
+ * All of them must be callable from the hook path: no locks, no allocation, no tracing. */
+#ifndef TRACE_ENV_H
+#define TRACE_ENV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct trace_task; /* per-thread tracer state, defined in trace/task.h */
+
+#ifdef GLASS_HOST
+unsigned trace_env_cpu(void);            /* dense CPU index < TRACE_MAX_CPUS */
+unsigned trace_env_ncpus(void);          /* CPUs with buffers */
+uint64_t trace_env_clock(void);          /* TSC ticks */
+uint64_t trace_env_clock_hz(void);       /* TSC ticks per second */
+struct trace_task *trace_env_task(void); /* current thread's state; never NULL */
+unsigned trace_env_tid(void);            /* current thread id, 0 = idle */
+#else
+#include "kernel/trace_env.h" /* static inline versions over per-CPU data */
+#endif
+
+/* Symbol and thread names, used only by readers (never on the hook path). */
+const char *trace_env_symbol(uint64_t addr, uint64_t *offset); /* NULL if unknown */
+const char *trace_env_comm(unsigned tid);                      /* "<...>" if unknown */
+
+#endif
