@@ -13,6 +13,8 @@ APP_PORT ?= 8080
 EXIT ?= 0
 V ?= 0
 
+export SMP MEM KVM HTTP_PORT APP_PORT EXIT
+
 ifeq ($(V),0)
 Q := @
 else

@@ -24,9 +24,33 @@ uint64_t plat_tsc_hz(void);
 /* Nanoseconds since boot, from the TSC. */
 uint64_t plat_now_ns(void);
 
-/* Number of CPUs that came online, and this CPU's dense index (0 = boot CPU). */
+/* Per-CPU data is reached through the GS base. The kernel's per-CPU struct starts with
+ * this header; the platform sets GS to it on each CPU (plat_cpu_local_set) and keeps
+ * irq_depth up to date on interrupt entry and exit. */
+struct plat_cpu_local {
+	struct plat_cpu_local *self; /* gs:0 */
+	uint32_t cpu;                /* gs:8, dense index, 0 = boot CPU */
+	uint32_t irq_depth;          /* gs:12, nesting of interrupts on this CPU */
+	void *current;               /* gs:16, the kernel's current thread */
+};
+void plat_cpu_local_set(struct plat_cpu_local *l);
+
+static inline unsigned plat_cpu_id(void)
+{
+	unsigned c;
+	__asm__ volatile("movl %%gs:8, %0" : "=r"(c));
+	return c;
+}
+static inline unsigned plat_irq_depth(void)
+{
+	unsigned d;
+	__asm__ volatile("movl %%gs:12, %0" : "=r"(d));
+	return d;
+}
+
+/* Number of CPUs that came online, and (before plat_smp_start) how many will. */
 unsigned plat_cpu_count(void);
-unsigned plat_cpu_id(void);
+unsigned plat_cpu_count_expected(void);
 
 /* Interrupt state. plat_irq_save() disables and returns the previous state. */
 uint64_t plat_irq_save(void);
@@ -57,6 +81,11 @@ const char *plat_cmdline(void);
 
 /* Physical memory: calls fn for each usable RAM range above 1 MiB not used by the image. */
 void plat_memory_ranges(void (*fn)(uint64_t base, uint64_t len, void *arg), void *arg);
+
+/* Starts the other CPUs found in ACPI (each then calls kernel_ap_main() with its per-CPU
+ * data set and interrupts off) and the timer tick on every CPU. Called once by the kernel
+ * on the boot CPU, after memory and the scheduler are ready. */
+void plat_smp_start(void);
 
 /* Per-CPU timer tick: the platform calls kernel_timer_tick() from its timer interrupt
  * on every CPU at PLAT_TICK_HZ, with interrupts disabled. */

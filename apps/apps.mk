@@ -1,0 +1,6 @@
+# TARGET=<name> links apps/<name>/*.c into the kernel; an unknown name stops at once.
+APPS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard apps/*/main.c)))))
+ifeq ($(filter $(TARGET),$(APPS)),)
+$(error unknown TARGET=$(TARGET); available apps: $(APPS))
+endif
+KERNEL_SRCS += $(wildcard apps/$(TARGET)/*.c)

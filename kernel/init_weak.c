@@ -1,0 +1,5 @@
+/* Defaults for optional subsystems (see init.h). */
+#include "kernel/init.h"
+
+__attribute__((weak)) void net_init(void) {}
+__attribute__((weak)) void httpd_init(void) {}

@@ -1,0 +1,351 @@
+/* Preemptive scheduler with per-CPU run queues. Locking: each CPU's rq_lock protects its
+ * run queue, sleep list and the states of its threads; it is held across switch_to and
+ * released by whichever thread runs next. Lock order: waitq lock, then rq_lock. */
+#include <errno.h>
+#include <string.h>
+#include "kernel/sched.h"
+#include "kernel/percpu.h"
+#include "kernel/heap.h"
+#include "kernel/page.h"
+#include "kernel/panic.h"
+#include "kernel/sched_internal.h"
+#include "kernel/compiler.h"
+#include "trace/trace.h"
+
+#define STACK_PAGES 8
+
+struct percpu percpu[PLAT_MAX_CPUS];
+
+static struct spinlock tid_lock = SPINLOCK_INIT;
+static uint64_t tid_used[(THREAD_MAX_TID + 1) / 64];
+static unsigned tid_next = 1;
+static char tid_names[THREAD_MAX_TID + 1][THREAD_NAME_LEN];
+static unsigned create_rr;
+
+void switch_to(uint64_t *prev_rsp, uint64_t next_rsp);
+void thread_start(void);
+
+/* Called by the platform before this CPU's GS base is set, so neither it nor anything it
+ * calls may be instrumented. The boot context becomes the CPU's idle thread (tid 0). */
+notrace struct plat_cpu_local *kernel_cpu_local(unsigned cpu_id)
+{
+	struct percpu *cpu = &percpu[cpu_id];
+
+	cpu->local.cpu = cpu_id;
+	cpu->idle.tid = 0;
+	cpu->idle.cpu = cpu_id;
+	cpu->idle.state = THREAD_RUNNING;
+	cpu->idle.name[0] = 'i', cpu->idle.name[1] = 'd', cpu->idle.name[2] = 'l';
+	cpu->idle.name[3] = 'e', cpu->idle.name[4] = 0;
+	trace_task_init(&cpu->idle.trace, 0);
+	cpu->local.current = &cpu->idle;
+	return &cpu->local;
+}
+
+struct thread *thread_current(void)
+{
+	return current_thread();
+}
+
+const char *thread_name_of(unsigned tid)
+{
+	if (tid == 0)
+		return "<idle>";
+	if (tid > THREAD_MAX_TID || !tid_names[tid][0])
+		return "<...>";
+	return tid_names[tid];
+}
+
+static unsigned tid_alloc(const char *name)
+{
+	uint64_t flags = spin_lock_irqsave(&tid_lock);
+	unsigned tid = 0;
+
+	for (unsigned n = 0; n < THREAD_MAX_TID; n++) {
+		unsigned t = tid_next;
+		tid_next = tid_next % THREAD_MAX_TID + 1;
+		if (!(tid_used[t / 64] & (1ull << (t % 64)))) {
+			tid_used[t / 64] |= 1ull << (t % 64);
+			tid = t;
+			break;
+		}
+	}
+	if (tid) {
+		strncpy(tid_names[tid], name, THREAD_NAME_LEN - 1);
+		tid_names[tid][THREAD_NAME_LEN - 1] = 0;
+	}
+	spin_unlock_irqrestore(&tid_lock, flags);
+	return tid;
+}
+
+static void tid_free(unsigned tid)
+{
+	uint64_t flags = spin_lock_irqsave(&tid_lock);
+	tid_used[tid / 64] &= ~(1ull << (tid % 64));
+	spin_unlock_irqrestore(&tid_lock, flags);
+}
+
+static void thread_free(struct thread *t)
+{
+	tid_free(t->tid);
+	page_free(t->stack, STACK_PAGES);
+	kfree(t);
+}
+
+/* Picks the next thread and switches to it. Interrupts off, rq_lock held by the caller;
+ * returns (in the same thread, later) with rq_lock held again. */
+static void schedule_locked(struct percpu *cpu)
+{
+	struct thread *prev = cpu->local.current;
+	struct thread *next;
+
+	if (prev->state == THREAD_RUNNING && prev != &cpu->idle) {
+		prev->state = THREAD_RUNNABLE;
+		runq_push(&cpu->rq, prev);
+	}
+	next = runq_pop(&cpu->rq);
+	if (!next)
+		next = &cpu->idle;
+	next->state = THREAD_RUNNING;
+	if (next == prev)
+		return;
+	if (prev->state == THREAD_DEAD)
+		cpu->reap = prev;
+	trace_sched_switch(prev->tid, next->tid, prev->state);
+	unsigned irq_depth = cpu->local.irq_depth;
+	cpu->local.current = next;
+	switch_to(&prev->rsp, next->rsp);
+	/* Back in prev, possibly much later; `cpu` is still ours (no migration). */
+	cpu->local.irq_depth = irq_depth;
+}
+
+/* After a switch, with rq_lock released: finish off a thread that ended on this CPU. */
+static void reap_dead(struct percpu *cpu)
+{
+	struct thread *dead = cpu->reap;
+
+	if (!dead)
+		return;
+	cpu->reap = NULL;
+	if (dead->detached) {
+		thread_free(dead);
+		return;
+	}
+	__atomic_store_n(&dead->reaped, true, __ATOMIC_RELEASE);
+	waitq_wake_all(&dead->exit_wq);
+}
+
+static void schedule(void)
+{
+	uint64_t flags = plat_irq_save();
+	struct percpu *cpu = this_cpu();
+
+	spin_lock_raw(&cpu->rq_lock);
+	schedule_locked(cpu);
+	spin_unlock_raw(&cpu->rq_lock);
+	reap_dead(cpu);
+	plat_irq_restore(flags);
+}
+
+void thread_entry(struct thread *t)
+{
+	struct percpu *cpu = this_cpu();
+
+	cpu->local.irq_depth = 0;
+	spin_unlock_raw(&cpu->rq_lock);
+	reap_dead(cpu);
+	plat_irq_enable();
+	t->fn(t->arg);
+	thread_exit();
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int cpu_hint)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+	unsigned ncpu = plat_cpu_count();
+
+	if (!t)
+		return NULL;
+	t->stack = page_alloc(STACK_PAGES);
+	t->tid = t->stack ? tid_alloc(name) : 0;
+	if (!t->tid) {
+		if (t->stack)
+			page_free(t->stack, STACK_PAGES);
+		kfree(t);
+		return NULL;
+	}
+	strncpy(t->name, name, THREAD_NAME_LEN - 1);
+	t->fn = fn;
+	t->arg = arg;
+	t->cpu = cpu_hint >= 0 ? (unsigned)cpu_hint % ncpu :
+		__atomic_fetch_add(&create_rr, 1, __ATOMIC_RELAXED) % ncpu;
+	waitq_init(&t->exit_wq);
+	trace_task_init(&t->trace, t->tid);
+
+	/* Initial stack: six callee-saved registers for switch_to, then thread_start. */
+	uint64_t *sp = (uint64_t *)((char *)t->stack + STACK_PAGES * 4096);
+	*--sp = 0; /* alignment: thread_start runs with rsp % 16 == 8 like a called function */
+	*--sp = (uint64_t)(uintptr_t)thread_start;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	sp[3] = (uint64_t)(uintptr_t)t; /* r12 (pop order: r15 r14 r13 r12 rbx rbp) */
+	t->rsp = (uint64_t)(uintptr_t)sp;
+
+	struct percpu *cpu = &percpu[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&cpu->rq_lock);
+	t->state = THREAD_RUNNABLE;
+	runq_push(&cpu->rq, t);
+	spin_unlock_irqrestore(&cpu->rq_lock, flags);
+	plat_kick_cpu(t->cpu);
+	return t;
+}
+
+void thread_exit(void)
+{
+	struct thread *self = current_thread();
+
+	plat_irq_disable();
+	spin_lock_raw(&this_cpu()->rq_lock);
+	self->state = THREAD_DEAD;
+	schedule_locked(this_cpu());
+	panic("dead thread %u scheduled", self->tid);
+}
+
+void thread_join(struct thread *t)
+{
+	uint64_t flags = spin_lock_irqsave(&t->exit_wq.lock);
+	while (!__atomic_load_n(&t->reaped, __ATOMIC_ACQUIRE))
+		waitq_wait(&t->exit_wq, &t->exit_wq.lock, 0);
+	spin_unlock_irqrestore(&t->exit_wq.lock, flags);
+	thread_free(t);
+}
+
+void thread_detach(struct thread *t)
+{
+	t->detached = true;
+}
+
+void thread_yield(void)
+{
+	schedule();
+}
+
+/* Wakes t if it sleeps; returns whether it did. Any CPU, any context. */
+bool thread_wake(struct thread *t, int result)
+{
+	struct percpu *cpu = &percpu[t->cpu];
+	uint64_t flags = spin_lock_irqsave(&cpu->rq_lock);
+	bool woke = t->state == THREAD_SLEEPING;
+
+	if (woke) {
+		t->wait_result = result;
+		t->state = THREAD_RUNNABLE;
+		runq_push(&cpu->rq, t);
+	}
+	spin_unlock_irqrestore(&cpu->rq_lock, flags);
+	if (woke)
+		plat_kick_cpu(t->cpu);
+	return woke;
+}
+
+static void sleeper_insert(struct percpu *cpu, struct thread *t)
+{
+	struct thread **pp = &cpu->sleepers;
+
+	while (*pp && (*pp)->wake_tsc <= t->wake_tsc)
+		pp = &(*pp)->timer_next;
+	t->timer_next = *pp;
+	*pp = t;
+	t->on_timer = true;
+}
+
+static void sleeper_remove(struct percpu *cpu, struct thread *t)
+{
+	for (struct thread **pp = &cpu->sleepers; *pp; pp = &(*pp)->timer_next) {
+		if (*pp == t) {
+			*pp = t->timer_next;
+			break;
+		}
+	}
+	t->on_timer = false;
+}
+
+/* Blocks the current thread (state set here) until thread_wake() or the timeout. The caller
+ * has interrupts off; the locks `held` and `held2` (either may be NULL) are released only
+ * once this CPU's rq_lock is taken and the state is SLEEPING, so a waker serialized by them
+ * cannot miss the sleeper. Returns the wake result. */
+int sched_block(struct spinlock *held, struct spinlock *held2, uint64_t timeout_ns)
+{
+	struct percpu *cpu = this_cpu();
+	struct thread *self = cpu->local.current;
+
+	spin_lock_raw(&cpu->rq_lock);
+	self->state = THREAD_SLEEPING;
+	self->wait_result = 0;
+	if (timeout_ns) {
+		self->wake_tsc = plat_tsc() + timeout_ns * (plat_tsc_hz() / 1000000) / 1000;
+		sleeper_insert(cpu, self);
+	}
+	if (held2)
+		spin_unlock_raw(held2);
+	if (held && held != held2)
+		spin_unlock_raw(held);
+	schedule_locked(cpu);
+	if (self->on_timer)
+		sleeper_remove(cpu, self);
+	spin_unlock_raw(&cpu->rq_lock);
+	reap_dead(cpu);
+	return self->wait_result;
+}
+
+void thread_sleep_ns(uint64_t ns)
+{
+	uint64_t flags = plat_irq_save();
+	sched_block(NULL, NULL, ns ? ns : 1);
+	plat_irq_restore(flags);
+}
+
+static void wake_expired(struct percpu *cpu)
+{
+	uint64_t now = plat_tsc();
+
+	while (cpu->sleepers && cpu->sleepers->wake_tsc <= now) {
+		struct thread *t = cpu->sleepers;
+		cpu->sleepers = t->timer_next;
+		t->on_timer = false;
+		if (t->state == THREAD_SLEEPING) {
+			t->wait_result = -ETIMEDOUT;
+			t->state = THREAD_RUNNABLE;
+			runq_push(&cpu->rq, t);
+		}
+	}
+}
+
+/* Timer interrupt on every CPU: expire sleeps, then preempt (round-robin per tick). */
+void kernel_timer_tick(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	spin_lock_raw(&cpu->rq_lock);
+	cpu->ticks++;
+	wake_expired(cpu);
+	if (!runq_empty(&cpu->rq))
+		schedule_locked(cpu);
+	spin_unlock_raw(&cpu->rq_lock);
+	reap_dead(cpu);
+}
+
+void sched_idle(void)
+{
+	struct percpu *cpu = this_cpu();
+
+	for (;;) {
+		plat_irq_disable();
+		if (runq_empty(&cpu->rq)) {
+			plat_wait_for_irq(); /* sti; hlt: no wake-up is lost in between */
+			continue;
+		}
+		plat_irq_enable();
+		schedule();
+	}
+}

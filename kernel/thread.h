@@ -1,0 +1,42 @@
+/* The kernel thread. Scheduler internals; apps use kernel/api.h. */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "trace/task.h"
+#include "kernel/waitq.h"
+
+#define THREAD_NAME_LEN 16
+#define THREAD_MAX_TID 4095 /* tids fit the trace record's 12 bits; 0 is the idle threads */
+
+enum thread_state {
+	THREAD_RUNNING,  /* on its CPU, not queued */
+	THREAD_RUNNABLE, /* in its CPU's run queue */
+	THREAD_SLEEPING, /* waiting for a wake or a timeout */
+	THREAD_DEAD,
+};
+
+struct thread {
+	uint64_t rsp; /* saved stack pointer; first, for switch.S */
+	struct trace_task trace;
+	unsigned tid;
+	unsigned cpu; /* threads stay on the CPU they were created on */
+	enum thread_state state;
+	char name[THREAD_NAME_LEN];
+	struct thread *rq_next;    /* run queue link */
+	struct thread *wq_next;    /* wait queue link */
+	struct waitq *waiting_on;  /* the wait queue this thread is in, if any */
+	struct thread *timer_next; /* per-CPU sleep list */
+	uint64_t wake_tsc;         /* 0 = no timeout */
+	int wait_result;           /* 0 or -ETIMEDOUT */
+	bool on_timer;
+	bool detached;
+	volatile bool reaped; /* switched away from for the last time */
+	void *stack;
+	void (*fn)(void *arg);
+	void *arg;
+	struct waitq exit_wq;
+};
+
+#endif

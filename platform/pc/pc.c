@@ -1,0 +1,97 @@
+/* The PC platform's boot sequence and small platform services. */
+#include "platform/platform.h"
+#include "platform/pc/pc.h"
+#include "platform/pc/cpu.h"
+#include "kernel/compiler.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+#define BACKTRACE_MAX 32
+
+static struct acpi_info acpi;
+
+void plat_cpu_local_set(struct plat_cpu_local *l)
+{
+	l->self = l;
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)l);
+}
+
+/* Called from boot.S on the boot CPU in long mode, interrupts off. Not instrumented: it
+ * runs before the per-CPU data it would need exists. */
+notrace void pc_start(uint32_t start_info)
+{
+	plat_cpu_local_set(kernel_cpu_local(0));
+	serial_init();
+	pvh_parse(start_info);
+	idt_init();
+	smp_init_stop_vector();
+	lapic_init();
+	tsc_calibrate();
+	acpi_init(&acpi);
+	ioapic_init(&acpi);
+	kernel_main();
+}
+
+unsigned plat_cpu_count_expected(void)
+{
+	return acpi.ncpus < PLAT_MAX_CPUS ? acpi.ncpus : PLAT_MAX_CPUS;
+}
+
+void plat_smp_start(void)
+{
+	smp_start_aps(&acpi);
+	lapic_timer_start();
+}
+
+uint64_t plat_irq_save(void)
+{
+	uint64_t flags;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
+	return flags;
+}
+
+void plat_irq_restore(uint64_t flags)
+{
+	if (flags & 0x200)
+		__asm__ volatile("sti" ::: "memory");
+}
+
+void plat_exit(int status)
+{
+	plat_outl(DEBUG_EXIT_PORT, (uint32_t)status);
+	plat_halt_forever(); /* without isa-debug-exit */
+}
+
+void plat_halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+uint32_t plat_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off)
+{
+	plat_outl(0xCF8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xFC));
+	return plat_inl(0xCFC);
+}
+
+void plat_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v)
+{
+	plat_outl(0xCF8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xFC));
+	plat_outl(0xCFC, v);
+}
+
+/* Frame pointers are on (-fno-omit-frame-pointer); a frame is trusted only if it lies in
+ * the identity-mapped first 4 GiB, is aligned, and the chain moves up the stack. */
+void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg)
+{
+	for (int i = 0; i < BACKTRACE_MAX; i++) {
+		if (!rbp || (rbp & 7) || rbp >= (4ull << 30) - 16 || rbp < 0x1000)
+			return;
+		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
+		if (!frame[1])
+			return;
+		fn(frame[1], arg);
+		if (frame[0] <= rbp)
+			return;
+		rbp = frame[0];
+	}
+}

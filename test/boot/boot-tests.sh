@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Boot tests: hello and compute on 1 and 2 CPUs (TCG, and KVM where hardware KVM exists),
+# checking the serial output and exit status; a deliberate fault must print a symbolized
+# backtrace naming the faulting function.
+set -u
+cd "$(dirname "$0")/../.."
+. test/boot/lib.sh
+
+logs=$O/boot-logs
+mkdir -p "$logs"
+
+hello=$(build_kernel hello) || { not_ok "build hello"; exit 1; }
+compute=$(build_kernel compute) || { not_ok "build compute"; exit 1; }
+fault=$(build_kernel fault) || { not_ok "build fault"; exit 1; }
+
+# The expected checksums come from the same workload source compiled for the host.
+expect_bin=$O/host/compute-expect
+mkdir -p "$O/host"
+gcc -O2 -I. -o "$expect_bin" test/boot/compute_expect.c apps/compute/work.c ||
+	{ not_ok "build compute-expect"; exit 1; }
+
+no_crash() {
+	! grep -qE 'Kernel panic|\*\*\* CPU|unexpected interrupt' "$1"
+}
+
+for kvm in $(boot_accels); do
+	acc=$([ "$kvm" = 1 ] && echo kvm || echo tcg)
+	for smp in 1 2; do
+		log=$logs/hello-$acc-smp$smp.log
+		boot "$hello" "$smp" "$kvm" "$log"
+		name="hello boots on $smp CPU(s) under $acc"
+		if expect_status "$name" 33 "$log"; then
+			if grep -q "Hello from glass on $smp CPUs, TSC [0-9]*\.[0-9]\{3\} MHz" "$log" &&
+				grep -q "glass: $smp CPUs online" "$log" && no_crash "$log" &&
+				{ [ "$smp" = 1 ] || grep -q "glass: CPU 1 online" "$log"; }; then
+				ok "$name"
+			else
+				not_ok "$name: unexpected serial output"; sed 's/^/#   /' "$log" | tail -20
+			fi
+		fi
+
+		log=$logs/compute-$acc-smp$smp.log
+		boot "$compute" "$smp" "$kvm" "$log"
+		name="compute checksums on $smp CPU(s) under $acc"
+		if expect_status "$name" 33 "$log"; then
+			want=$("$expect_bin" "$smp")
+			got=$(grep '^compute: ' "$log" | tr -d '\r')
+			if [ "$got" = "$want" ] && no_crash "$log"; then
+				ok "$name"
+			else
+				not_ok "$name: got '$got', want '$want'"
+			fi
+		fi
+	done
+
+	log=$logs/fault-$acc.log
+	boot "$fault" 2 "$kvm" "$log"
+	name="page fault prints a symbolized backtrace under $acc"
+	if expect_status "$name" 37 "$log"; then
+		if grep -q 'page fault' "$log" && grep -q 'CR2 0000100000000000' "$log" &&
+			grep -qE '\] fault_deliberately\+0x[0-9a-f]+/0x[0-9a-f]+' "$log" &&
+			grep -qE '\] fault_caller\+0x' "$log" && grep -qE '\] app_main\+0x' "$log"; then
+			ok "$name"
+		else
+			not_ok "$name: backtrace lacks the faulting functions"; sed 's/^/#   /' "$log" | tail -20
+		fi
+	fi
+done
+exit $FAILED

@@ -1,0 +1,47 @@
+# Shared helpers for boot tests (sourced). Each boot is bounded by a timeout; QEMU's exit
+# status 33 means the app returned 0, 35 non-zero, 37 panic; 0 is a triple fault.
+O=${O:-build}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; FAILED=1; }
+FAILED=0
+
+# The accelerators to test with: TCG always, KVM only with hardware virtualization.
+boot_accels() {
+	echo 0
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		echo 1
+	fi
+}
+
+# build_kernel APP [TRACE]: builds into $O/<app>[-trace]/glass.elf, prints its path.
+build_kernel() {
+	local app=$1 trace=${2:-}
+	make -s --no-print-directory O="$O" TARGET="$app" TRACE="$trace" kernel >&2 || return 1
+	echo "$O/$app${trace:+-$trace}/glass.elf"
+}
+
+# boot KERNEL SMP KVM LOGFILE [APPEND]: boots headless with exit=1; sets BOOT_STATUS.
+boot() {
+	local kernel=$1 smp=$2 kvm=$3 log=$4 append=${5:-}
+	HEADLESS=1 EXIT=1 SMP=$smp KVM=$kvm APPEND="$append" HTTP_PORT=${HTTP_PORT:-0} \
+		APP_PORT=${APP_PORT:-0} timeout "$BOOT_TIMEOUT" scripts/run-qemu.sh "$kernel" \
+		</dev/null >"$log" 2>&1
+	BOOT_STATUS=$?
+}
+
+# expect_status NAME WANT LOG: checks BOOT_STATUS, explaining crashes and timeouts.
+expect_status() {
+	local name=$1 want=$2 log=$3
+	if [ "$BOOT_STATUS" -eq "$want" ]; then
+		return 0
+	fi
+	case $BOOT_STATUS in
+	0) not_ok "$name: QEMU exited 0 (triple fault?)" ;;
+	124) not_ok "$name: timed out after ${BOOT_TIMEOUT}s" ;;
+	*) not_ok "$name: QEMU exit status $BOOT_STATUS, want $want" ;;
+	esac
+	sed 's/^/#   /' "$log" | tail -25
+	return 1
+}

@@ -1,0 +1,73 @@
+/* Run queue: FIFO order, removal from any position, length, reuse after emptying. */
+#include "test/unit/check.h"
+#include "kernel/runq.h"
+#include "kernel/thread.h"
+
+static struct thread threads[8];
+
+static void fifo_order(void)
+{
+	struct runq q = { 0 };
+
+	TEST_CASE("runq fifo order");
+	CHECK(runq_empty(&q));
+	for (int i = 0; i < 8; i++)
+		runq_push(&q, &threads[i]);
+	CHECK_EQ(q.len, 8);
+	for (int i = 0; i < 8; i++)
+		CHECK(runq_pop(&q) == &threads[i]);
+	CHECK(runq_pop(&q) == NULL);
+	CHECK(runq_empty(&q));
+	CHECK(q.tail == NULL);
+	TEST_END();
+}
+
+static void remove_anywhere(void)
+{
+	struct runq q = { 0 };
+
+	TEST_CASE("runq remove head, middle, tail, absent");
+	for (int i = 0; i < 5; i++)
+		runq_push(&q, &threads[i]);
+	CHECK(runq_remove(&q, &threads[0]));
+	CHECK(runq_remove(&q, &threads[2]));
+	CHECK(runq_remove(&q, &threads[4]));
+	CHECK(!runq_remove(&q, &threads[4]));
+	CHECK(!runq_remove(&q, &threads[7]));
+	CHECK_EQ(q.len, 2);
+	runq_push(&q, &threads[6]); /* the tail must be right after removing the old tail */
+	CHECK(runq_pop(&q) == &threads[1]);
+	CHECK(runq_pop(&q) == &threads[3]);
+	CHECK(runq_pop(&q) == &threads[6]);
+	CHECK(runq_empty(&q));
+	TEST_END();
+}
+
+static void round_robin(void)
+{
+	struct runq q = { 0 };
+	int seen[3] = { 0 };
+
+	TEST_CASE("runq round robin requeue");
+	for (int i = 0; i < 3; i++)
+		runq_push(&q, &threads[i]);
+	/* What the tick does: run the head for a slice, then put it back at the tail. */
+	for (int slice = 0; slice < 30; slice++) {
+		struct thread *t = runq_pop(&q);
+		seen[t - threads]++;
+		CHECK(t == &threads[slice % 3]);
+		runq_push(&q, t);
+	}
+	CHECK_EQ(seen[0], 10);
+	CHECK_EQ(seen[1], 10);
+	CHECK_EQ(seen[2], 10);
+	TEST_END();
+}
+
+int main(void)
+{
+	fifo_order();
+	remove_anywhere();
+	round_robin();
+	return test_exit_status();
+}
