@@ -1,0 +1,366 @@
+/* Hand-written scanner for one function_graph line. The layout is
+ *   [abstime " |  "] " CPU) " [proc " | "] [duration "|"] indentation text
+ * and every piece is optional except the CPU field, so the scanner splits on the '|' bars
+ * rather than on column positions (widths changed between kernel versions). */
+#include "tools/lib/fgline.h"
+
+#include <string.h>
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *skip_spaces(const char *p, const char *e)
+{
+	while (p < e && *p == ' ')
+		p++;
+	return p;
+}
+
+static void trim(const char **p, const char **e)
+{
+	while (*p < *e && **p == ' ')
+		(*p)++;
+	while (*e > *p && (*e)[-1] == ' ')
+		(*e)--;
+}
+
+static int starts(const char *p, const char *e, const char *lit, size_t n)
+{
+	return (size_t)(e - p) >= n && memcmp(p, lit, n) == 0;
+}
+
+/* Digits at *pp into *v (at most 18 of them, so no overflow); returns the digit count. */
+static int parse_uint(const char **pp, const char *e, int64_t *v)
+{
+	const char *p = *pp;
+	int64_t x = 0;
+	int n = 0;
+
+	while (p < e && is_digit(*p) && n < 18) {
+		x = x * 10 + (*p - '0');
+		p++;
+		n++;
+	}
+	if (p < e && is_digit(*p))
+		return 0;
+	*pp = p;
+	*v = x;
+	return n;
+}
+
+static int bad(struct fgl *l, const char *reason)
+{
+	l->kind = FGL_BAD;
+	l->reason = reason;
+	return -1;
+}
+
+int fgl_parse_proc(const char *s, size_t n, struct fgl_str *comm, int64_t *tid)
+{
+	const char *e = s + n, *d = e;
+	int64_t v;
+
+	while (d > s && is_digit(d[-1]))
+		d--;
+	if (d == e || d == s || d[-1] != '-' || e - d > 18)
+		return -1;
+	const char *q = d;
+	parse_uint(&q, e, &v);
+	comm->p = s;
+	comm->n = (size_t)(d - 1 - s);
+	*tid = v;
+	return 0;
+}
+
+/* "CPU:N [LOST M EVENTS]" or "CPU:N [LOST EVENTS]" */
+static void parse_lost(const char *p, const char *e, struct fgl *l)
+{
+	int64_t v;
+
+	p += 4;
+	if (!parse_uint(&p, e, &v) || v > FGL_MAX_CPU || !starts(p, e, " [LOST ", 7)) {
+		bad(l, "malformed LOST EVENTS line");
+		return;
+	}
+	l->cpu = (int)v;
+	p += 7;
+	l->lost = -1;
+	if (parse_uint(&p, e, &v)) {
+		l->lost = v;
+		p = skip_spaces(p, e);
+	}
+	if (!starts(p, e, "EVENTS]", 7)) {
+		bad(l, "malformed LOST EVENTS line");
+		return;
+	}
+	l->kind = FGL_LOST;
+}
+
+/* "%5lu.%06lu |  ": returns the position after the bar, or NULL if there is no abstime. */
+static const char *parse_abstime(const char *p, const char *e, struct fgl *l)
+{
+	int64_t sec, usec;
+	const char *q = p;
+
+	if (!parse_uint(&q, e, &sec) || q >= e || *q != '.')
+		return NULL;
+	q++;
+	if (parse_uint(&q, e, &usec) != 6 || sec > 9000000000LL)
+		return NULL;
+	q = skip_spaces(q, e);
+	if (q >= e || *q != '|')
+		return NULL;
+	l->abs_ns = sec * 1000000000LL + usec * 1000;
+	return q + 1;
+}
+
+/* funcgraph-overhead marks (trace_find_mark) */
+static int is_mark(char c)
+{
+	return c == '+' || c == '!' || c == '#' || c == '*' || c == '@' || c == '$';
+}
+
+/* "mark number us" trimmed, e.g. "! 100.066 us", "1000131 us", "0.046 us". */
+static int parse_duration(const char *p, const char *e, struct fgl *l)
+{
+	int64_t ip, fp = 0;
+	int nfrac;
+
+	if (p < e && is_mark(*p))
+		p = skip_spaces(p + 1, e);
+	if (!parse_uint(&p, e, &ip))
+		return bad(l, "malformed duration");
+	if (p < e && *p == '.') {
+		p++;
+		nfrac = parse_uint(&p, e, &fp);
+		if (nfrac == 0 || nfrac > 9)
+			return bad(l, "malformed duration");
+		while (nfrac < 3)
+			fp *= 10, nfrac++;
+		while (nfrac > 3)
+			fp /= 10, nfrac--;
+	}
+	p = skip_spaces(p, e);
+	if (!starts(p, e, "us", 2) || p + 2 != e || ip > 9000000000000LL)
+		return bad(l, "malformed duration");
+	l->dur_ns = ip * 1000 + fp;
+	return 0;
+}
+
+static int is_irq_marker(const char *p, const char *e)
+{
+	return starts(p, e, "==========>", 11) || starts(p, e, "<==========", 11);
+}
+
+/* The part between two bars: empty, an irq marker, or a duration. */
+static int classify_duration(const char *p, const char *e, struct fgl *l)
+{
+	trim(&p, &e);
+	if (p == e)
+		return 0;
+	if (is_irq_marker(p, e)) {
+		l->kind = FGL_IRQ;
+		return 1;
+	}
+	return parse_duration(p, e, l);
+}
+
+static int looks_like_duration(const char *p, const char *e)
+{
+	trim(&p, &e);
+	return p == e || is_irq_marker(p, e) || (e - p >= 3 && memcmp(e - 3, " us", 3) == 0);
+}
+
+/* Function names are printable; a space is only allowed before a " [module]" suffix. */
+static int valid_name(const char *p, const char *e)
+{
+	if (p == e)
+		return 0;
+	for (const char *q = p; q < e; q++) {
+		unsigned char c = (unsigned char)*q;
+		if (c < 0x20 || c > 0x7e || (c == ' ' && (q + 1 >= e || q[1] != '[')))
+			return 0;
+	}
+	return 1;
+}
+
+/* "} /- name ... -/": the name is the first word, without "()" or " = ret" */
+static void parse_tail(const char *p, const char *e, struct fgl *l)
+{
+	l->func.p = p;
+	l->func.n = 0;
+	p = skip_spaces(p, e);
+	if (!starts(p, e, "/*", 2))
+		return;
+	p = skip_spaces(p + 2, e);
+	const char *q = p;
+	while (q < e && *q != ' ' && *q != '(' && *q != '*')
+		q++;
+	if (valid_name(p, q)) {
+		l->func.p = p;
+		l->func.n = (size_t)(q - p);
+	}
+}
+
+static void parse_call(const char *p, const char *e, struct fgl *l)
+{
+	const char *paren = memchr(p, '(', (size_t)(e - p));
+	const char *end = e;
+
+	if (!paren || !valid_name(p, paren)) {
+		bad(l, "malformed function name");
+		return;
+	}
+	/* drop a trailing comment: retval, retaddr */
+	if (end - paren >= 4 && end[-1] == '/' && end[-2] == '*') {
+		const char *c = end - 2;
+		while (c > paren && !(c[-1] == '/' && c[0] == '*'))
+			c--;
+		if (c > paren)
+			end = c - 1;
+	}
+	while (end > paren && end[-1] == ' ')
+		end--;
+	if (end[-1] == '{')
+		l->kind = FGL_ENTRY;
+	else if (end[-1] == ';')
+		l->kind = FGL_LEAF;
+	else {
+		bad(l, "function line ends in neither '{' nor ';'");
+		return;
+	}
+	l->func.p = p;
+	l->func.n = (size_t)(paren - p);
+}
+
+/* Indentation and text; spaces = indentation width in columns. */
+static void parse_text(const char *p, const char *e, size_t spaces, struct fgl *l)
+{
+	if (spaces / 2 > FGL_MAX_DEPTH) {
+		bad(l, "indentation too deep");
+		return;
+	}
+	l->depth = (int)(spaces / 2);
+	if (p == e) {
+		bad(l, "missing function text");
+		return;
+	}
+	if (*p == '}') {
+		l->kind = FGL_RETURN;
+		parse_tail(p + 1, e, l);
+	} else if (starts(p, e, "/*", 2)) {
+		l->kind = FGL_COMMENT;
+	} else if (is_irq_marker(p, e)) {
+		l->kind = FGL_IRQ;
+	} else {
+		parse_call(p, e, l);
+	}
+}
+
+static void parse_ctx_switch(const char *p, const char *e, const char *arrow, struct fgl *l)
+{
+	const char *a = p, *ae = arrow, *b = arrow + 4, *be = e;
+
+	trim(&a, &ae);
+	trim(&b, &be);
+	if (fgl_parse_proc(a, (size_t)(ae - a), &l->prev_comm, &l->prev_tid) ||
+	    fgl_parse_proc(b, (size_t)(be - b), &l->next_comm, &l->next_tid)) {
+		bad(l, "malformed context switch line");
+		return;
+	}
+	l->kind = FGL_CTX_SWITCH;
+}
+
+/* After an optional proc column: [duration '|'] text. base = first byte after the prologue. */
+static void parse_after_prologue(const char *p, const char *e, struct fgl *l)
+{
+	if (p >= e) {
+		bad(l, "missing function text");
+		return;
+	}
+	const char *bar = memchr(p, '|', (size_t)(e - p));
+
+	if (bar && looks_like_duration(p, bar)) {
+		if (classify_duration(p, bar, l))
+			return;
+		const char *t = skip_spaces(bar + 1, e);
+		size_t sp = (size_t)(t - bar - 1);
+		parse_text(t, e, sp >= 2 ? sp - 2 : 0, l);
+		return;
+	}
+	/* nofuncgraph-duration: the indentation follows the prologue directly */
+	const char *t = skip_spaces(p, e);
+	parse_text(t, e, (size_t)(t - p), l);
+}
+
+static void parse_event(const char *p, const char *e, struct fgl *l)
+{
+	int64_t cpu;
+	const char *q = parse_abstime(p, e, l);
+
+	if (q)
+		p = skip_spaces(q, e);
+	if (!parse_uint(&p, e, &cpu) || p >= e || *p != ')' || cpu > FGL_MAX_CPU) {
+		bad(l, "no CPU field");
+		return;
+	}
+	l->cpu = (int)cpu;
+	p++;
+	if (p < e && *p == ' ')
+		p++;
+	const char *bar = memchr(p, '|', (size_t)(e - p));
+	if (!bar) {
+		const char *arrow = memmem(p, (size_t)(e - p), " => ", 4);
+		if (arrow) {
+			parse_ctx_switch(p, e, arrow, l);
+			return;
+		}
+	}
+	if (bar && !looks_like_duration(p, bar)) {
+		const char *c = p, *ce = bar;
+		trim(&c, &ce);
+		if (fgl_parse_proc(c, (size_t)(ce - c), &l->comm, &l->tid)) {
+			bad(l, "malformed TASK-PID column");
+			return;
+		}
+		p = bar + 1;
+		if (p < e && *p == ' ')
+			p++;
+	}
+	parse_after_prologue(p, e, l);
+}
+
+void fgl_parse(const char *s, size_t n, struct fgl *l)
+{
+	const char *e = s + n, *p;
+
+	memset(l, 0, sizeof(*l));
+	l->cpu = -1;
+	l->tid = -1;
+	l->abs_ns = -1;
+	l->dur_ns = -1;
+	if (n && e[-1] == '\r')
+		e--;
+	p = skip_spaces(s, e);
+	if (p == e) {
+		l->kind = FGL_BLANK;
+	} else if (*p == '#') {
+		l->kind = FGL_HEADER;
+		if (starts(p, e, "# tracer: ", 10)) {
+			l->kind = FGL_TRACER;
+			l->func.p = p + 10;
+			l->func.n = (size_t)(e - p - 10);
+		}
+	} else if (starts(p, e, "----------", 10)) {
+		while (p < e && *p == '-')
+			p++;
+		l->kind = skip_spaces(p, e) == e ? FGL_CTX_DASH : FGL_BAD;
+		l->reason = "malformed context switch line";
+	} else if (starts(p, e, "CPU:", 4)) {
+		parse_lost(p, e, l);
+	} else {
+		parse_event(p, e, l);
+	}
+}

@@ -1,0 +1,236 @@
+/* The buffer holds [start, end) of unread text; a line that straddles the end of the buffer
+ * is moved to the front before the next read, so each byte is copied at most once more. */
+#include "tools/lib/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "tools/lib/xalloc.h"
+
+#define BUF_SIZE (4u << 20)
+
+struct input {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t start, end;
+	bool eof;
+	const char *error;
+	uint64_t lineno, bytes;
+	ZSTD_DCtx *dctx;		/* NULL for plain text */
+	ZSTD_inBuffer zin;
+	char *zbuf;
+	size_t zcap;
+	size_t zlast;			/* last ZSTD_decompressStream result: 0 = frame complete */
+	bool zeof;
+	char prefix[64];		/* the start of an overlong line */
+};
+
+static ssize_t read_some(struct input *in, void *dst, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(in->fd, dst, n);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		in->error = strerror(errno);
+	return r;
+}
+
+/* Fills compressed input; false at end of the compressed file. */
+static bool zfill(struct input *in)
+{
+	if (in->zin.pos < in->zin.size)
+		return true;
+	if (in->zeof)
+		return false;
+	ssize_t r = read_some(in, in->zbuf, in->zcap);
+	if (r <= 0) {
+		in->zeof = true;
+		return false;
+	}
+	in->zin.src = in->zbuf;
+	in->zin.size = (size_t)r;
+	in->zin.pos = 0;
+	return true;
+}
+
+static ssize_t zread(struct input *in, char *dst, size_t n)
+{
+	ZSTD_outBuffer out = { dst, n, 0 };
+
+	while (out.pos == 0) {
+		if (!zfill(in)) {
+			if (in->zlast != 0 && !in->error)
+				in->error = "truncated zstd stream";
+			return in->error ? -1 : 0;
+		}
+		size_t r = ZSTD_decompressStream(in->dctx, &out, &in->zin);
+		if (ZSTD_isError(r)) {
+			in->error = ZSTD_getErrorName(r);
+			return -1;
+		}
+		in->zlast = r;
+	}
+	return (ssize_t)out.pos;
+}
+
+static void refill(struct input *in)
+{
+	if (in->start > 0) {
+		memmove(in->buf, in->buf + in->start, in->end - in->start);
+		in->end -= in->start;
+		in->start = 0;
+	}
+	ssize_t r = in->dctx ? zread(in, in->buf + in->end, BUF_SIZE - in->end)
+			     : read_some(in, in->buf + in->end, BUF_SIZE - in->end);
+	if (r <= 0)
+		in->eof = true;
+	else
+		in->end += (size_t)r;
+}
+
+static void detect_zstd(struct input *in)
+{
+	static const unsigned char magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+	while (!in->eof && in->end < 4)
+		refill(in);
+	if (in->end < 4 || memcmp(in->buf, magic, 4) != 0)
+		return;
+	in->dctx = ZSTD_createDCtx();
+	in->zcap = ZSTD_DStreamInSize();
+	in->zbuf = xmalloc(in->zcap);
+	if (!in->dctx) {
+		fputs("out of memory\n", stderr);
+		exit(1);
+	}
+	/* what was read so far is compressed input */
+	memcpy(in->zbuf, in->buf, in->end);
+	in->zin = (ZSTD_inBuffer){ in->zbuf, in->end, 0 };
+	in->end = 0;
+	in->eof = false;
+	in->zlast = 1;
+}
+
+struct input *input_open(const char *path)
+{
+	struct input *in = xcalloc(1, sizeof(*in));
+
+	in->name = path;
+	in->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+	if (in->fd < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		free(in);
+		return NULL;
+	}
+	if (strcmp(path, "-") == 0)
+		in->name = "<stdin>";
+	else
+		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	in->buf = xmalloc(BUF_SIZE);
+	detect_zstd(in);
+	return in;
+}
+
+/* Skips the rest of an overlong line. */
+static void skip_line(struct input *in)
+{
+	for (;;) {
+		char *nl = memchr(in->buf + in->start, '\n', in->end - in->start);
+		if (nl) {
+			in->bytes += (uint64_t)(nl + 1 - (in->buf + in->start));
+			in->start = (size_t)(nl + 1 - in->buf);
+			return;
+		}
+		in->bytes += in->end - in->start;
+		in->start = in->end = 0;
+		if (in->eof)
+			return;
+		refill(in);
+	}
+}
+
+const char *input_line(struct input *in, size_t *len, bool *too_long)
+{
+	size_t scanned = 0;
+
+	*too_long = false;
+	for (;;) {
+		char *p = in->buf + in->start;
+		size_t avail = in->end - in->start;
+		char *nl = memchr(p + scanned, '\n', avail - scanned);
+		if (nl && (size_t)(nl - p) <= INPUT_MAX_LINE) {
+			*len = (size_t)(nl - p);
+			in->start += *len + 1;
+			in->bytes += *len + 1;
+			in->lineno++;
+			return p;
+		}
+		if (nl || avail > INPUT_MAX_LINE) {
+			/* return a short prefix as the line, drop the rest */
+			size_t n = avail < sizeof(in->prefix) ? avail : sizeof(in->prefix);
+			memcpy(in->prefix, p, n);
+			skip_line(in);
+			in->lineno++;
+			*len = n;
+			*too_long = true;
+			return in->prefix;
+		}
+		if (in->eof) {
+			if (avail == 0 || in->error)
+				return NULL;
+			in->start = in->end;
+			in->bytes += avail;
+			in->lineno++;
+			*len = avail;
+			return p;
+		}
+		scanned = avail;
+		refill(in);
+		scanned = in->end - in->start < scanned ? 0 : scanned;
+	}
+}
+
+uint64_t input_lineno(const struct input *in)
+{
+	return in->lineno;
+}
+
+uint64_t input_bytes(const struct input *in)
+{
+	return in->bytes;
+}
+
+const char *input_name(const struct input *in)
+{
+	return in->name;
+}
+
+bool input_is_zstd(const struct input *in)
+{
+	return in->dctx != NULL;
+}
+
+const char *input_error(const struct input *in)
+{
+	return in->error;
+}
+
+void input_close(struct input *in)
+{
+	if (!in)
+		return;
+	if (in->fd > 0)
+		close(in->fd);
+	ZSTD_freeDCtx(in->dctx);
+	free(in->zbuf);
+	free(in->buf);
+	free(in);
+}

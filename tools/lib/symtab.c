@@ -1,0 +1,116 @@
+/* Open addressing over a power-of-two slot array; names live in one growing arena so an
+ * intern is a hash, one or two probes and a memcmp, with no allocation after warm-up. */
+#include "tools/lib/symtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/hash.h"
+#include "tools/lib/xalloc.h"
+
+struct sym {
+	size_t off;	/* into arena */
+	size_t len;
+	uint64_t hash;
+};
+
+struct symtab {
+	struct sym *syms;	/* index = id; syms[0] unused */
+	size_t nsyms, cap_syms;
+	uint32_t *slots;	/* 0 = empty, else id */
+	size_t nslots;
+	char *arena;
+	size_t arena_len, arena_cap;
+};
+
+struct symtab *symtab_new(void)
+{
+	struct symtab *st = xcalloc(1, sizeof(*st));
+
+	st->nslots = 1024;
+	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
+	xgrow((void **)&st->syms, &st->cap_syms, 1, sizeof(*st->syms));
+	st->nsyms = 1;
+	xgrow((void **)&st->arena, &st->arena_cap, 1, 1);
+	st->arena[0] = '\0';
+	st->arena_len = 1;
+	return st;
+}
+
+void symtab_free(struct symtab *st)
+{
+	if (!st)
+		return;
+	free(st->syms);
+	free(st->slots);
+	free(st->arena);
+	free(st);
+}
+
+static size_t probe(const struct symtab *st, const char *name, size_t n, uint64_t h)
+{
+	size_t mask = st->nslots - 1, i = h & mask;
+
+	for (;;) {
+		uint32_t id = st->slots[i];
+		if (!id)
+			return i;
+		const struct sym *s = &st->syms[id];
+		if (s->hash == h && s->len == n && memcmp(st->arena + s->off, name, n) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+}
+
+static void rehash(struct symtab *st)
+{
+	free(st->slots);
+	st->nslots *= 2;
+	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
+	for (uint32_t id = 1; id < st->nsyms; id++) {
+		size_t i = st->syms[id].hash & (st->nslots - 1);
+		while (st->slots[i])
+			i = (i + 1) & (st->nslots - 1);
+		st->slots[i] = id;
+	}
+}
+
+uint32_t symtab_find(const struct symtab *st, const char *name, size_t n)
+{
+	return st->slots[probe(st, name, n, hash_bytes(name, n))];
+}
+
+uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
+{
+	uint64_t h = hash_bytes(name, n);
+	size_t i = probe(st, name, n, h);
+
+	if (st->slots[i])
+		return st->slots[i];
+	xgrow((void **)&st->arena, &st->arena_cap, st->arena_len + n + 1, 1);
+	memcpy(st->arena + st->arena_len, name, n);
+	st->arena[st->arena_len + n] = '\0';
+	xgrow((void **)&st->syms, &st->cap_syms, st->nsyms + 1, sizeof(*st->syms));
+	st->syms[st->nsyms] = (struct sym){ st->arena_len, n, h };
+	st->arena_len += n + 1;
+	uint32_t id = (uint32_t)st->nsyms++;
+	st->slots[i] = id;
+	if (st->nsyms * 2 > st->nslots)
+		rehash(st);
+	return id;
+}
+
+const char *symtab_name(const struct symtab *st, uint32_t id)
+{
+	return id && id < st->nsyms ? st->arena + st->syms[id].off : "";
+}
+
+size_t symtab_len(const struct symtab *st, uint32_t id)
+{
+	return id && id < st->nsyms ? st->syms[id].len : 0;
+}
+
+uint32_t symtab_count(const struct symtab *st)
+{
+	return (uint32_t)(st->nsyms - 1);
+}

@@ -1,0 +1,208 @@
+/* Line dispatch, whole-file driving and messages of the streaming parser. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/input.h"
+#include "tools/lib/tparse_internal.h"
+#include "tools/lib/xalloc.h"
+
+struct tparse *tparse_new(struct symtab *st, const struct tparse_cfg *cfg)
+{
+	struct tparse *tp = xcalloc(1, sizeof(*tp));
+
+	tp->cfg = *cfg;
+	tp->st = st;
+	tp->name = "<input>";
+	umap_init(&tp->task_map);
+	umap_init(&tp->comm_map);
+	umap_init(&tp->node_map);
+	tp->comms = symtab_new();
+	return tp;
+}
+
+void tparse_free(struct tparse *tp)
+{
+	if (!tp)
+		return;
+	tp_tasks_free(tp);
+	umap_free(&tp->comm_map);
+	umap_free(&tp->node_map);
+	symtab_free(tp->comms);
+	free(tp->nodes);
+	free(tp);
+}
+
+void tp_warn(struct tparse *tp, const char *fmt, ...)
+{
+	va_list ap;
+
+	tp->stats.warnings++;
+	if (tp->cfg.strict)
+		tp->stop = true;
+	if (tp->cfg.quiet || tp->stats.warnings > tp->cfg.max_msgs)
+		return;
+	fprintf(stderr, "%s:%llu: ", tp->name, (unsigned long long)tp->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (tp->stats.warnings == tp->cfg.max_msgs)
+		fprintf(stderr, "%s: further warnings not shown\n", tp->name);
+}
+
+static void remember_comm(struct tparse *tp, int64_t tid, const struct fgl_str *comm)
+{
+	if (tid < 0 || !comm->n || umap_get(&tp->comm_map, (uint64_t)tid))
+		return;
+	umap_put(&tp->comm_map, (uint64_t)tid, symtab_intern(tp->comms, comm->p, comm->n));
+}
+
+static void on_event(struct tparse *tp, const struct fgl *l)
+{
+	int64_t tid = l->tid;
+
+	if (tid >= 0)
+		remember_comm(tp, tid, &l->comm);
+	else
+		tid = tp_cpu_tid(tp, l->cpu);
+	struct task *t = tp_task(tp, l->cpu, tid);
+	tp->stats.events++;
+	if (l->kind == FGL_ENTRY)
+		tp_entry(tp, t, l);
+	else if (l->kind == FGL_LEAF)
+		tp_leaf(tp, t, l);
+	else
+		tp_return(tp, t, l);
+}
+
+static void on_tracer(struct tparse *tp, const struct fgl *l)
+{
+	if (l->func.n == 14 && memcmp(l->func.p, "function_graph", 14) == 0)
+		return;
+	fprintf(stderr, "%s:%llu: not a function_graph trace (tracer: %.*s)\n", tp->name,
+		(unsigned long long)tp->lineno, (int)(l->func.n > 64 ? 64 : l->func.n), l->func.p);
+	tp->stats.bad_lines++;
+	tp->stop = true;
+}
+
+static void on_other(struct tparse *tp, const struct fgl *l)
+{
+	switch (l->kind) {
+	case FGL_BAD:
+		tp->stats.bad_lines++;
+		tp_warn(tp, "%s", l->reason);
+		break;
+	case FGL_TRACER:
+		on_tracer(tp, l);
+		break;
+	case FGL_CTX_SWITCH:
+		remember_comm(tp, l->prev_tid, &l->prev_comm);
+		remember_comm(tp, l->next_tid, &l->next_comm);
+		tp_switch(tp, l->cpu, l->prev_tid, l->next_tid);
+		break;
+	case FGL_LOST:
+		tp->stats.lost_events += l->lost > 0 ? (uint64_t)l->lost : 0;
+		if (l->lost > 0)
+			tp_warn(tp, "CPU %d lost %lld events", l->cpu, (long long)l->lost);
+		else
+			tp_warn(tp, "CPU %d lost events", l->cpu);
+		break;
+	default:	/* blank, header, dashes, irq markers, comments */
+		break;
+	}
+}
+
+static bool is_binary(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x09 || s[i] == 0x7f)
+			return true;
+	return false;
+}
+
+int tparse_line(struct tparse *tp, const char *s, size_t n)
+{
+	struct fgl l;
+
+	tp->lineno++;
+	tp->stats.lines++;
+	fgl_parse(s, n, &l);
+	if (l.kind == FGL_BAD && is_binary(s, n))
+		l.reason = "binary data, not trace text";
+	if (l.kind >= FGL_ENTRY && l.kind <= FGL_RETURN)
+		on_event(tp, &l);
+	else
+		on_other(tp, &l);
+	return tp->stop ? -1 : 0;
+}
+
+void tparse_begin(struct tparse *tp, const char *name)
+{
+	tp->name = name;
+	tp->lineno = 0;
+	tp->stop = false;
+	memset(&tp->stats, 0, sizeof(tp->stats));
+}
+
+void tparse_end(struct tparse *tp)
+{
+	tp_close_all(tp, !tp->stop);
+}
+
+int tparse_file(struct tparse *tp, const char *path)
+{
+	struct input *in = input_open(path);
+	const char *s;
+	size_t n;
+	bool too_long;
+	int ret = 0;
+
+	if (!in)
+		return -1;
+	tparse_begin(tp, input_name(in));
+	while ((s = input_line(in, &n, &too_long))) {
+		if (too_long) {
+			tp->lineno++;
+			tp->stats.lines++;
+			tp->stats.bad_lines++;
+			tp_warn(tp, "line longer than %d bytes skipped", INPUT_MAX_LINE);
+		} else {
+			tparse_line(tp, s, n);
+		}
+		if (tp->stop) {
+			ret = -1;
+			break;
+		}
+	}
+	if (input_error(in)) {
+		fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
+		ret = -1;
+	}
+	tparse_end(tp);
+	input_close(in);
+	return ret;
+}
+
+const struct tp_stats *tparse_stats(const struct tparse *tp)
+{
+	return &tp->stats;
+}
+
+const char *tparse_comm(const struct tparse *tp, int64_t tid)
+{
+	uint32_t id = tid >= 0 ? umap_get(&tp->comm_map, (uint64_t)tid) : 0;
+
+	return id ? symtab_name(tp->comms, id) : NULL;
+}
+
+uint32_t tparse_nodes(const struct tparse *tp)
+{
+	return tp->nnodes ? (uint32_t)tp->nnodes - 1 : 0;
+}
+
+void tparse_node(const struct tparse *tp, uint32_t node, uint32_t *parent, uint32_t *func)
+{
+	*parent = tp->nodes[node].parent;
+	*func = tp->nodes[node].func;
+}

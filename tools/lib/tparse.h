@@ -1,0 +1,78 @@
+/* Streaming function_graph parser: turns lines (tools/lib/fgline.h) into one row per completed
+ * call. It keeps a call stack per task — per thread id when the trace names threads, per
+ * CPU otherwise — so memory grows with threads and stack depth, never with trace length.
+ *
+ * Matching uses the printed indentation, which is the task's real call depth: a return at
+ * depth d closes the open call at depth d. Calls whose entry is missing (the capture began
+ * mid-call) are kept as placeholder frames so their parent's self time stays right, and are
+ * named by the "} /- func -/" tail when the return line has one. */
+#ifndef TOOLS_LIB_TPARSE_H
+#define TOOLS_LIB_TPARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tools/lib/symtab.h"
+
+struct tp_row {
+	uint32_t func;		/* symtab id */
+	uint32_t parent;	/* symtab id of the caller, 0 when unknown or a root */
+	int cpu;		/* CPU of the line that completed the call */
+	int depth;
+	int64_t tid;		/* thread id; -1 when the trace does not say (see docs/tools.md) */
+	int64_t dur_ns;		/* -1 when the trace has no duration column */
+	int64_t self_ns;	/* dur_ns minus direct children, never negative; -1 as above */
+	int64_t start_ns;	/* from funcgraph-abstime; -1 without it */
+	int64_t vstart_ns;	/* synthetic start on a per-thread clock, for timelines */
+	uint32_t node;		/* calling-context node (tparse_cfg.paths), else 0 */
+};
+
+struct tp_stats {
+	uint64_t lines;
+	uint64_t events;	/* entry, leaf and return lines */
+	uint64_t calls;		/* rows produced */
+	uint64_t bad_lines;	/* lines not understood */
+	uint64_t tail_returns;	/* returns without entry, named by their tail */
+	uint64_t unnamed_returns; /* returns without entry or name: no row */
+	uint64_t unclosed;	/* calls that never returned */
+	uint64_t lost_events;
+	uint64_t warnings;
+};
+
+struct tparse_cfg {
+	void (*row)(void *ctx, const struct tp_row *r);
+	void *ctx;
+	bool paths;		/* maintain calling-context nodes (folded stacks) */
+	bool strict;		/* stop at the first warning */
+	unsigned max_msgs;	/* warnings printed per file before going quiet */
+	bool quiet;		/* print no warnings at all */
+};
+
+struct tparse;
+
+struct tparse *tparse_new(struct symtab *st, const struct tparse_cfg *cfg);
+void tparse_free(struct tparse *tp);
+
+/* Parses a whole file ("-" = stdin), then closes calls left open. Returns 0, or -1 when
+ * the file could not be read, is not a function_graph trace, or strict mode stopped it;
+ * the reason was printed. Stacks are reset between files. */
+int tparse_file(struct tparse *tp, const char *path);
+
+/* The same for text fed line by line (fuzzing, tests); name is used in messages. */
+void tparse_begin(struct tparse *tp, const char *name);
+/* Returns -1 once parsing must stop (wrong tracer, strict mode). */
+int tparse_line(struct tparse *tp, const char *s, size_t n);
+void tparse_end(struct tparse *tp);
+
+/* Counters of the current file; they restart at each tparse_file/tparse_begin. */
+const struct tp_stats *tparse_stats(const struct tparse *tp);
+
+/* Task name seen for tid in the proc column or a context-switch line, or NULL. */
+const char *tparse_comm(const struct tparse *tp, int64_t tid);
+
+/* Calling-context nodes: parent node (0 = root) and function of node (>= 1). */
+uint32_t tparse_nodes(const struct tparse *tp);
+void tparse_node(const struct tparse *tp, uint32_t node, uint32_t *parent, uint32_t *func);
+
+#endif

@@ -1,0 +1,74 @@
+/* Private state of the streaming parser, shared by tparse.c (line dispatch, files,
+ * messages) and tstack.c (per-task call stacks). */
+#ifndef TOOLS_LIB_TPARSE_INTERNAL_H
+#define TOOLS_LIB_TPARSE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "tools/lib/fgline.h"
+#include "tools/lib/tparse.h"
+#include "tools/lib/umap.h"
+
+struct frame {
+	uint32_t func;		/* 0: placeholder for a call whose entry is not in the trace */
+	uint32_t node;
+	int depth;
+	int64_t start_ns;	/* abstime of the entry, -1 if none */
+	int64_t vstart_ns;
+	int64_t child_ns;	/* sum of direct children's durations */
+};
+
+struct task {
+	int64_t tid;
+	int cpu;		/* for per-CPU tasks (tid <= 0) */
+	struct frame *frames;
+	size_t n, cap;
+	int64_t vclock;		/* synthetic clock: end of the last call laid out */
+};
+
+struct cct_node {
+	uint32_t parent, func;
+};
+
+struct tparse {
+	struct tparse_cfg cfg;
+	struct symtab *st;
+	const char *name;	/* current file, for messages */
+	uint64_t lineno;
+	struct tp_stats stats;
+	bool stop;
+
+	struct task *tasks;
+	size_t ntasks, cap_tasks;
+	struct umap task_map;		/* task key -> index + 1 */
+	uint64_t last_key;
+	struct task *last_task;
+
+	int64_t *cpu_tid;		/* thread on each CPU from context-switch lines, -1 */
+	size_t ncpu_tid;
+
+	struct symtab *comms;
+	struct umap comm_map;		/* tid -> comm id */
+
+	struct cct_node *nodes;		/* [0] unused */
+	size_t nnodes, cap_nodes;
+	struct umap node_map;		/* parent << 32 | func -> node */
+};
+
+void tp_warn(struct tparse *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tstack.c */
+struct task *tp_task(struct tparse *tp, int cpu, int64_t tid);
+void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l);
+void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l);
+void tp_return(struct tparse *tp, struct task *t, const struct fgl *l);
+/* Context switch on cpu: the first one tells whose stack the unnamed CPU stack was. */
+void tp_switch(struct tparse *tp, int cpu, int64_t prev_tid, int64_t next_tid);
+/* The thread last switched to on cpu, -1 if none yet. */
+int64_t tp_cpu_tid(struct tparse *tp, int cpu);
+/* End of input: empties every stack; with report, each open call is counted and reported
+ * as unclosed. Also forgets which thread runs on which CPU. */
+void tp_close_all(struct tparse *tp, bool report);
+void tp_tasks_free(struct tparse *tp);
+
+#endif

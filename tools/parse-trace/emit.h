@@ -1,0 +1,24 @@
+/* Output formats of parse-trace: each gets every row that passed the filters, in the order
+ * calls complete, then one end() call after the last input file. */
+#ifndef TOOLS_PARSE_TRACE_EMIT_H
+#define TOOLS_PARSE_TRACE_EMIT_H
+
+#include "tools/lib/output.h"
+#include "tools/lib/symtab.h"
+#include "tools/lib/tparse.h"
+
+struct emit {
+	struct output *out;
+	const struct symtab *st;
+	struct tparse *tp;	/* for thread names and calling-context nodes */
+	void *priv;
+	void (*row)(struct emit *e, const struct tp_row *r);
+	void (*end)(struct emit *e);
+};
+
+/* Set up e->row/e->end (and e->priv) for one format. */
+void emit_csv_init(struct emit *e);
+void emit_chrome_init(struct emit *e);
+void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
+
+#endif

@@ -1,0 +1,212 @@
+/* parse-trace: Linux function_graph text (plain or zstd) -> one row per completed call as
+ * CSV, Chrome trace JSON or folded stacks. See docs/parse-trace.1. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/globset.h"
+#include "tools/lib/numlist.h"
+#include "tools/lib/version.h"
+#include "tools/parse-trace/emit.h"
+
+struct opts {
+	const char *out;
+	const char *format;
+	struct numlist cpus, tids;
+	struct globset funcs;
+	int64_t min_ns;
+	bool strict, quiet;
+	unsigned long max_errors;
+	unsigned long max_msgs;
+};
+
+struct filter_ctx {
+	struct opts *o;
+	struct emit *e;
+	struct symtab *st;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: parse-trace [options] [FILE...]\n"
+	      "Reads Linux function_graph trace text (plain or zstd; stdin if no FILE or '-')\n"
+	      "and writes one row per completed call.\n"
+	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON) or folded (flame graphs)\n"
+	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
+	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
+	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
+	      "      --function GLOB  keep functions matching GLOB (repeatable)\n"
+	      "      --min-us N       keep calls lasting at least N microseconds\n"
+	      "      --strict         stop with status 1 at the first warning\n"
+	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
+	      "      --max-warnings N warnings printed per file (default 20)\n"
+	      "  -q, --quiet          print no warnings and no summary\n"
+	      "  -h, --help           this text\n"
+	      "  -V, --version        print the version\n"
+	      "Exit status: 0 ok, 1 bad input or I/O error, 2 usage error.\n", f);
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "parse-trace: ");
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'parse-trace --help'.\n", stderr);
+	exit(2);
+}
+
+static unsigned long parse_count(const char *s, const char *opt)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (end == s || *end || *s == '-')
+		usage_error("bad number for %s", opt);
+	return v;
+}
+
+enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
+       OPT_MAX_WARNINGS };
+
+static const struct option longopts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "tid", required_argument, NULL, OPT_TID },
+	{ "function", required_argument, NULL, OPT_FUNCTION },
+	{ "min-us", required_argument, NULL, OPT_MIN_US },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void parse_opt(struct opts *o, int c)
+{
+	switch (c) {
+	case 'f': o->format = optarg; break;
+	case 'o': o->out = optarg; break;
+	case OPT_CPU:
+		if (numlist_parse(&o->cpus, optarg))
+			usage_error("bad CPU list '%s'", optarg);
+		break;
+	case OPT_TID:
+		if (numlist_parse(&o->tids, optarg))
+			usage_error("bad thread id list '%s'", optarg);
+		break;
+	case OPT_FUNCTION: globset_add(&o->funcs, optarg); break;
+	case OPT_MIN_US:
+		if (parse_us_ns(optarg, &o->min_ns))
+			usage_error("bad --min-us value '%s'", optarg);
+		break;
+	case OPT_STRICT: o->strict = true; break;
+	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
+	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
+	case 'q': o->quiet = true; break;
+	case 'h': usage(stdout); exit(0);
+	case 'V': printf("parse-trace (glass) %s\n", GLASS_TOOLS_VERSION); exit(0);
+	default: fputs("Try 'parse-trace --help'.\n", stderr); exit(2);
+	}
+}
+
+static void parse_opts(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	o->format = "csv";
+	o->max_errors = 100;
+	o->max_msgs = 20;
+	while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1)
+		parse_opt(o, c);
+	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded"))
+		usage_error("unknown format '%s' (csv, chrome or folded)", o->format);
+}
+
+static void on_row(void *ctx, const struct tp_row *r)
+{
+	struct filter_ctx *f = ctx;
+	struct opts *o = f->o;
+
+	if ((o->min_ns && r->dur_ns < o->min_ns) || !numlist_allows(&o->cpus, r->cpu) ||
+	    !numlist_allows(&o->tids, r->tid) ||
+	    (o->funcs.n && !globset_match(&o->funcs, f->st, r->func)))
+		return;
+	f->e->row(f->e, r);
+}
+
+static void summary(const char *name, const struct tp_stats *s)
+{
+	fprintf(stderr, "%s: %llu lines, %llu calls, %llu unparsed lines, "
+		"%llu returns without entry (%llu named by tail), %llu unclosed calls",
+		name, (unsigned long long)s->lines, (unsigned long long)s->calls,
+		(unsigned long long)s->bad_lines,
+		(unsigned long long)(s->tail_returns + s->unnamed_returns),
+		(unsigned long long)s->tail_returns, (unsigned long long)s->unclosed);
+	if (s->lost_events)
+		fprintf(stderr, ", %llu lost events", (unsigned long long)s->lost_events);
+	fputc('\n', stderr);
+}
+
+/* Returns 0 or 1 (this file makes the exit status 1). */
+static int run_file(struct tparse *tp, const char *path, const struct opts *o)
+{
+	int fatal = tparse_file(tp, path);
+	const struct tp_stats *s = tparse_stats(tp);
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+
+	if (!o->quiet && fatal == 0)
+		summary(name, s);
+	if (fatal)
+		return 1;
+	if (s->bad_lines && !s->events) {
+		fprintf(stderr, "%s: no function_graph lines found\n", name);
+		return 1;
+	}
+	if (s->bad_lines > o->max_errors) {
+		fprintf(stderr, "%s: %llu unparsable lines (more than %lu)\n", name,
+			(unsigned long long)s->bad_lines, o->max_errors);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct emit e = { 0 };
+	struct filter_ctx fc = { &o, &e, NULL };
+	int status = 0;
+
+	parse_opts(&o, argc, argv);
+	e.out = output_open(o.out);
+	if (!e.out)
+		return 1;
+	fc.st = symtab_new();
+	e.st = fc.st;
+	struct tparse_cfg cfg = { .row = on_row, .ctx = &fc, .strict = o.strict,
+				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
+				  .paths = strcmp(o.format, "folded") == 0 };
+	e.tp = tparse_new(fc.st, &cfg);
+	if (strcmp(o.format, "chrome") == 0)
+		emit_chrome_init(&e);
+	else if (cfg.paths)
+		emit_folded_init(&e);
+	else
+		emit_csv_init(&e);
+	if (optind == argc)
+		status |= run_file(e.tp, "-", &o);
+	for (int i = optind; i < argc && !(status && o.strict); i++)
+		status |= run_file(e.tp, argv[i], &o);
+	e.end(&e);
+	if (output_close(e.out))
+		status = 1;
+	tparse_free(e.tp);
+	symtab_free(fc.st);
+	numlist_free(&o.cpus);
+	numlist_free(&o.tids);
+	globset_free(&o.funcs);
+	return status;
+}
