@@ -1,0 +1,47 @@
+# httpd/: the embedded HTTP/1.1 server (kernel) and the host builds of its parser: the unit
+# test, the libFuzzer target (clang) and the fuzz target's stdin-replay build (gcc).
+HTTPD_HOST := $(O)/host/httpd
+HTTPD_TEST := $(O)/host/test_http_parse
+HTTPD_FUZZ := $(O)/host/fuzz_http_parse
+HTTPD_REPLAY := $(O)/host/fuzz_http_parse_replay
+FUZZ_CC ?= clang
+FUZZ_TIME_LONG ?= 600
+
+HTTPD_HOST_OBJS := $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o \
+	$(HTTPD_HOST)/fuzz_http_parse-replay.o
+HTTPD_FUZZ_OBJS := $(HTTPD_HOST)/fuzz/parse.o $(HTTPD_HOST)/fuzz/fuzz_http_parse.o
+HTTPD_FUZZ_FLAGS := $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+
+$(HTTPD_HOST)/parse.o: httpd/parse.c
+$(HTTPD_HOST)/test_http_parse.o: test/unit/test_http_parse.c
+$(HTTPD_HOST)/fuzz_http_parse-replay.o: test/fuzz/fuzz_http_parse.c
+$(HTTPD_HOST_OBJS):
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -DGLASS_HOST -DFUZZ_REPLAY -c $< -o $@
+
+$(HTTPD_HOST)/fuzz/parse.o: httpd/parse.c
+$(HTTPD_HOST)/fuzz/fuzz_http_parse.o: test/fuzz/fuzz_http_parse.c
+$(HTTPD_FUZZ_OBJS):
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  FUZZCC  $<")
+	$(Q)$(FUZZ_CC) $(HTTPD_FUZZ_FLAGS) -fsanitize=fuzzer-no-link -DGLASS_HOST -c $< -o $@
+
+$(HTTPD_TEST): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
+
+$(HTTPD_REPLAY): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/fuzz_http_parse-replay.o
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
+
+$(HTTPD_FUZZ): $(HTTPD_FUZZ_OBJS)
+	$(Q)$(FUZZ_CC) $(HTTPD_FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@
+
+TESTS += $(HTTPD_TEST) test/fuzz/fuzz-http.sh
+TEST_DEPS += $(HTTPD_TEST) $(HTTPD_FUZZ) $(HTTPD_REPLAY)
+
+# `make fuzz`: every fuzz target for longer (double-colon: other fragments add their own).
+.PHONY: fuzz
+fuzz:: deps $(HTTPD_FUZZ) $(HTTPD_REPLAY)
+	$(Q)O=$(O) FUZZ_TIME=$(FUZZ_TIME_LONG) test/fuzz/fuzz-http.sh
+
+-include $(HTTPD_HOST_OBJS:.o=.d) $(HTTPD_FUZZ_OBJS:.o=.d)
