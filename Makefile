@@ -30,7 +30,7 @@ TESTS :=                # test commands run by `make test` (see scripts/run-test
 TEST_DEPS :=            # files `make test` needs built first
 BENCHES :=              # commands run by `make bench`
 
-.PHONY: all kernel run test bench tools clean help deps
+.PHONY: all kernel run test bench tools clean help deps test-deps-install
 all: kernel tools
 
 include mk/flags.mk
@@ -48,10 +48,14 @@ include mk/kernel-link.mk
 deps:
 	$(Q)scripts/install-deps.sh
 
+# The test suite also drives a headless browser.
+test-deps-install:
+	$(Q)scripts/install-deps.sh --with-browser
+
 run: deps kernel tools
 	$(Q)scripts/run-qemu.sh $(KERNEL_ELF)
 
-test: deps $(TEST_DEPS)
+test: test-deps-install $(TEST_DEPS)
 	$(Q)O=$(O) scripts/run-tests.sh $(TESTS)
 
 bench: deps $(TEST_DEPS)
