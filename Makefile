@@ -38,6 +38,7 @@ include platform/pc/pc.mk
 include kernel/kernel.mk
 -include kernel/lib.mk
 -include trace/trace.mk
+-include trace/output.mk
 -include net/net.mk
 -include httpd/httpd.mk
 include apps/apps.mk

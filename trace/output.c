@@ -1,0 +1,748 @@
+/* The trace printer: Linux's function_graph and function text from per-CPU records.
+ * The rules (which line, which column, which width) follow the Linux functions named in
+ * the comments; ../shared/spec/ftrace-format.md gives them byte by byte.
+ *
+ * Speed matters: the whole buffer is served over HTTP, so lines are built with the small
+ * hand-written helpers below, never a generic printf, and symbol names are cached. */
+#include <string.h>
+#include "trace/output.h"
+#include "trace/env.h"
+
+unsigned out_options = OUT_OPT_DEFAULT;
+
+#define NSEC_PER_SEC 1000000000ull
+#define GRAPH_INDENT 2
+#define PROC_WIDTH 14 /* TRACE_GRAPH_PROCINFO_LENGTH */
+
+static const char dashes[] = " ------------------------------------------\n";
+
+/* ---- number and text helpers ---- */
+
+char *out_put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_spaces(char *p, int n)
+{
+	while (n-- > 0)
+		*p++ = ' ';
+	return p;
+}
+
+/* Writes the decimal digits of v backwards ending at end; returns the first digit. */
+static char *digits_back(char *end, uint64_t v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+char *out_put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	char *s = digits_back(tmp + sizeof(tmp), v);
+
+	return put_mem(p, s, (size_t)(tmp + sizeof(tmp) - s));
+}
+
+/* v right-aligned in width columns (printf "%*llu"). */
+static char *put_u64_right(char *p, uint64_t v, int width)
+{
+	char tmp[20];
+	char *s = digits_back(tmp + sizeof(tmp), v);
+	int n = (int)(tmp + sizeof(tmp) - s);
+
+	p = put_spaces(p, width - n);
+	return put_mem(p, s, (size_t)n);
+}
+
+/* v left-aligned in width columns (printf "%-*llu"). */
+static char *put_u64_left(char *p, uint64_t v, int width)
+{
+	char *start = p;
+
+	p = out_put_u64(p, v);
+	return put_spaces(p, width - (int)(p - start));
+}
+
+/* The low `width` digits of v with leading zeros (printf "%0*llu" for v < 10^width). */
+static char *put_u64_zero(char *p, uint64_t v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* ---- time ---- */
+
+/* TSC ticks to nanoseconds, truncated. */
+static uint64_t ticks_ns(uint64_t hz, uint64_t t)
+{
+	if (t < (1ull << 34)) /* t * 1e9 fits in 64 bits */
+		return t * NSEC_PER_SEC / hz;
+	return t / hz * NSEC_PER_SEC + t % hz * NSEC_PER_SEC / hz;
+}
+
+/* Splits a TSC value into whole seconds and the remaining ticks. Timestamps arrive
+ * nearly sorted, so the current second is cached to save a division per line. */
+static uint64_t tsc_split(struct out_printer *p, uint64_t tsc, uint64_t *rem)
+{
+	uint64_t hz = p->cfg.clock_hz;
+
+	if (tsc < p->sec_start || tsc >= p->sec_end) {
+		p->sec = tsc / hz;
+		p->sec_start = p->sec * hz;
+		p->sec_end = p->sec_start + hz;
+	}
+	*rem = tsc - p->sec_start;
+	return p->sec;
+}
+
+/* "%5lu.%06lu" of a timestamp; Linux's graph abstime truncates to microseconds, while
+ * the function tracer rounds (ns2usecs() adds 500 ns). */
+static char *put_timestamp(struct out_printer *p, char *s, uint64_t tsc, bool round)
+{
+	uint64_t hz = p->cfg.clock_hz, rem, usec;
+	uint64_t sec = tsc_split(p, tsc, &rem);
+
+	if (round) {
+		usec = (2 * rem * 1000000 + hz) / (2 * hz);
+		if (usec == 1000000) {
+			sec++;
+			usec = 0;
+		}
+	} else {
+		usec = rem * 1000000 / hz;
+	}
+	s = put_u64_right(s, sec, 5);
+	*s++ = '.';
+	return put_u64_zero(s, usec, 6);
+}
+
+/* ---- names ---- */
+
+/* The function name at addr (Linux %ps: no offset), or 0x<hex> when unknown. */
+static char *put_sym(struct out_printer *p, char *s, uint32_t addr)
+{
+	struct out_sym_cache *c = &p->syms[(addr >> 4 ^ addr >> 13) % OUT_SYM_CACHE];
+
+	if (c->addr != addr || !c->name) {
+		uint64_t off;
+		const char *name = trace_env_symbol(addr, &off);
+
+		if (!name) {
+			static const char hex[] = "0123456789abcdef";
+			int shift = 28;
+
+			s = put_mem(s, "0x", 2);
+			while (shift > 0 && !(addr >> shift & 0xf))
+				shift -= 4;
+			for (; shift >= 0; shift -= 4)
+				*s++ = hex[addr >> shift & 0xf];
+			return s;
+		}
+		c->addr = addr;
+		c->name = name;
+		c->len = (uint16_t)strnlen(name, OUT_SYM_MAX);
+	}
+	return put_mem(s, c->name, c->len);
+}
+
+/* Linux's trace_find_cmdline(): pid 0 is always <idle>. */
+static const char *comm_of(unsigned tid)
+{
+	return tid ? trace_env_comm(tid) : "<idle>";
+}
+
+/* print_graph_proc(): comm cut to 7 characters, "-tid", centred in 14 columns. */
+static char *format_proc(char *s, unsigned tid)
+{
+	const char *comm = comm_of(tid);
+	char tmp[24];
+	char *e = put_mem(tmp, comm, strnlen(comm, 7));
+	int len, spaces;
+
+	*e++ = '-';
+	e = out_put_u64(e, tid);
+	len = (int)(e - tmp);
+	spaces = len < PROC_WIDTH ? PROC_WIDTH - len : 0;
+	s = put_spaces(s, spaces / 2);
+	s = put_mem(s, tmp, (size_t)len);
+	return put_spaces(s, spaces - spaces / 2);
+}
+
+static char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (c->proc_tid != (int)tid) {
+		c->proc_len = (uint8_t)(format_proc(c->proc, tid) - c->proc);
+		c->proc_tid = (int)tid;
+	}
+	return put_mem(s, c->proc, c->proc_len);
+}
+
+/* ---- function_graph columns ---- */
+
+static bool opt(const struct out_printer *p, unsigned o)
+{
+	return (p->cfg.opts & o) != 0;
+}
+
+/* print_graph_cpu(): " %*d) " sized for the highest CPU number. */
+static char *put_cpu(struct out_printer *p, char *s, unsigned cpu)
+{
+	*s++ = ' ';
+	s = put_u64_right(s, cpu, (int)p->cpu_width);
+	return put_mem(s, ") ", 2);
+}
+
+/* trace_find_mark(): the overhead mark of a duration in ns (strictly greater). */
+static char duration_mark(uint64_t ns)
+{
+	if (ns > 1000000000ull)
+		return '$';
+	if (ns > 100000000ull)
+		return '@';
+	if (ns > 10000000ull)
+		return '*';
+	if (ns > 1000000ull)
+		return '#';
+	if (ns > 100000ull)
+		return '!';
+	if (ns > 10000ull)
+		return '+';
+	return ' ';
+}
+
+/* print_graph_duration() with a time: mark, microseconds with up to 7 significant
+ * digits (decimals truncated), " us ", padding to 8, "|  ". */
+static char *put_duration(struct out_printer *p, char *s, uint64_t ns)
+{
+	char *num;
+	int len;
+
+	*s++ = opt(p, OUT_OPT_OVERHEAD) ? duration_mark(ns) : ' ';
+	*s++ = ' ';
+	num = s;
+	s = out_put_u64(s, ns / 1000);
+	len = (int)(s - num);
+	if (len < 7) {
+		char frac[3];
+		int n = 7 - len < 3 ? 7 - len : 3;
+
+		put_u64_zero(frac, ns % 1000, 3);
+		*s++ = '.';
+		s = put_mem(s, frac, (size_t)n);
+		len += n + 1;
+	}
+	s = put_mem(s, " us ", 4);
+	s = put_spaces(s, 8 - len);
+	return put_mem(s, "|  ", 3);
+}
+
+/* The duration column without a time (nested entries, comments). */
+static char *put_no_duration(struct out_printer *p, char *s)
+{
+	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
+		s = put_mem(s, "              |  ", 17);
+	return s;
+}
+
+/* verif_pid(): a context-switch block when this CPU's tid changed since its last line. */
+static char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+	int prev = c->last_tid;
+
+	if (prev == (int)tid)
+		return s;
+	c->last_tid = (int)tid;
+	if (prev < 0)
+		return s;
+	s = put_mem(s, dashes, sizeof(dashes) - 1);
+	s = put_cpu(p, s, cpu);
+	s = format_proc(s, (unsigned)prev);
+	s = put_mem(s, " => ", 4);
+	s = put_proc(p, s, cpu, tid);
+	s = put_mem(s, "\n", 1);
+	s = put_mem(s, dashes, sizeof(dashes) - 1);
+	return put_mem(s, "\n", 1);
+}
+
+/* The context part of print_graph_prologue(): abstime, CPU, proc. */
+static char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+{
+	if (!opt(p, OUT_OPT_CONTEXT))
+		return s;
+	if (opt(p, OUT_OPT_ABSTIME)) {
+		s = put_timestamp(p, s, rec_tsc(r), false);
+		s = put_mem(s, " |  ", 4);
+	}
+	if (opt(p, OUT_OPT_CPU))
+		s = put_cpu(p, s, cpu);
+	if (opt(p, OUT_OPT_PROC)) {
+		s = put_proc(p, s, cpu, rec_tid(r));
+		s = put_mem(s, " | ", 3);
+	}
+	return s;
+}
+
+/* print_graph_irq(): the `==========>` / `<==========` line around an irq entry. */
+static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
+			  const struct trace_rec *r, bool enter)
+{
+	bool fill = opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT);
+
+	s = put_context(p, s, cpu, r);
+	if (fill)
+		s = put_mem(s, "  ", 2);
+	s = put_mem(s, enter ? "==========>" : "<==========", 11);
+	if (fill)
+		s = put_mem(s, " |", 2);
+	return put_mem(s, "\n", 1);
+}
+
+/* ---- function_graph events ---- */
+
+static uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
+{
+	return &p->task_depth[tid ? tid : OUT_TIDS + cpu];
+}
+
+/* check_irq_entry(): with funcgraph-irqs off, hides everything from an irq entry until
+ * its return. */
+static bool irq_entry_hidden(struct out_printer *p, unsigned cpu, const struct trace_rec *r)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (opt(p, OUT_OPT_IRQS))
+		return false;
+	if (c->depth_irq >= 0)
+		return true;
+	if (!(rec_flags(r) & REC_F_IRQ))
+		return false;
+	c->depth_irq = (int)rec_depth(r);
+	return true;
+}
+
+/* check_irq_return(): the return that leaves hidden irq code is hidden too. */
+static bool irq_return_hidden(struct out_printer *p, unsigned cpu, int depth)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (opt(p, OUT_OPT_IRQS) || c->depth_irq < 0)
+		return false;
+	if (c->depth_irq >= depth)
+		c->depth_irq = -1;
+	return true;
+}
+
+/* The next event of this CPU, if it is the return of the entry just taken (a leaf). */
+static bool take_leaf_return(struct out_printer *p, unsigned cpu, const struct trace_rec *e,
+			     struct trace_rec *ret)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (!c->have)
+		c->have = p->src.peek(p->src.ctx, cpu, &c->head);
+	if (!c->have || c->head.lost || rec_type(&c->head.rec) != REC_RETURN ||
+	    rec_tid(&c->head.rec) != rec_tid(e) || rec_func(&c->head.rec) != rec_func(e))
+		return false;
+	*ret = c->head.rec;
+	c->have = false;
+	p->src.consume(p->src.ctx, cpu);
+	return true;
+}
+
+static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e,
+			const struct trace_rec *ret)
+{
+	int depth = (int)rec_depth(e);
+
+	p->cpu[cpu].depth = depth - 1;
+	p->cpu[cpu].enter_funcs[depth] = 0;
+	p->cpu[cpu].enter_irq[depth] = 0;
+	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
+		s = put_duration(p, s, ticks_ns(p->cfg.clock_hz, rec_duration(ret)));
+	s = put_spaces(s, depth * GRAPH_INDENT);
+	s = put_sym(p, s, rec_func(e));
+	s = put_mem(s, "();\n", 4);
+	if (rec_flags(e) & REC_F_IRQ)
+		s = put_irq_mark(p, s, cpu, e, false);
+	return s;
+}
+
+static char *graph_nested(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e)
+{
+	int depth = (int)rec_depth(e);
+
+	p->cpu[cpu].depth = depth;
+	p->cpu[cpu].enter_funcs[depth] = rec_func(e);
+	p->cpu[cpu].enter_irq[depth] = (rec_flags(e) & REC_F_IRQ) != 0;
+	s = put_no_duration(p, s);
+	s = put_spaces(s, depth * GRAPH_INDENT);
+	s = put_sym(p, s, rec_func(e));
+	return put_mem(s, "() {\n", 5);
+}
+
+/* print_graph_entry(): the entry has been consumed; its return may follow (leaf). */
+static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e)
+{
+	struct trace_rec ret;
+	unsigned tid = rec_tid(e);
+
+	*task_depth(p, cpu, tid) = (uint16_t)(rec_depth(e) + 1);
+	if (irq_entry_hidden(p, cpu, e))
+		return s;
+	s = put_switch(p, s, cpu, tid);
+	if ((rec_flags(e) & REC_F_IRQ) && opt(p, OUT_OPT_IRQS))
+		s = put_irq_mark(p, s, cpu, e, true);
+	s = put_context(p, s, cpu, e);
+	if (take_leaf_return(p, cpu, e, &ret)) {
+		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
+		return graph_leaf(p, s, cpu, e, &ret);
+	}
+	return graph_nested(p, s, cpu, e);
+}
+
+/* print_graph_return(). Records carry no return depth: it is the task's depth, known
+ * from its last entry; a return with no entry in the buffer prints at depth 0. */
+static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+	uint16_t *td = task_depth(p, cpu, rec_tid(r));
+	int depth = *td ? *td - 1 : 0;
+	bool match, irq;
+
+	*td = (uint16_t)depth;
+	if (irq_return_hidden(p, cpu, depth))
+		return s;
+	c->depth = depth - 1;
+	match = c->enter_funcs[depth] == rec_func(r);
+	irq = match && c->enter_irq[depth];
+	c->enter_funcs[depth] = 0;
+	c->enter_irq[depth] = 0;
+
+	s = put_switch(p, s, cpu, rec_tid(r));
+	s = put_context(p, s, cpu, r);
+	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
+		s = put_duration(p, s, ticks_ns(p->cfg.clock_hz, rec_duration(r)));
+	s = put_spaces(s, depth * GRAPH_INDENT);
+	if (match && !opt(p, OUT_OPT_TAIL)) {
+		*s++ = '}';
+	} else {
+		s = put_mem(s, "} /* ", 5);
+		s = put_sym(p, s, rec_func(r));
+		s = put_mem(s, " */", 3);
+	}
+	*s++ = '\n';
+	if (irq && opt(p, OUT_OPT_IRQS))
+		s = put_irq_mark(p, s, cpu, r, false);
+	return s;
+}
+
+/* Marker text without its trailing newline, cut to OUT_TEXT_MAX. */
+static char *put_text(char *s, const struct out_event *ev)
+{
+	size_t n = ev->text_len < OUT_TEXT_MAX ? ev->text_len : OUT_TEXT_MAX;
+
+	if (n && ev->text[n - 1] == '\n')
+		n--;
+	return put_mem(s, ev->text, n);
+}
+
+/* print_graph_comment(): a marker as a comment one level below the open call. */
+static char *graph_comment(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+{
+	int depth = p->cpu[cpu].depth;
+
+	s = put_switch(p, s, cpu, rec_tid(&ev->rec));
+	s = put_context(p, s, cpu, &ev->rec);
+	s = put_no_duration(p, s);
+	if (depth > 0)
+		s = put_spaces(s, (depth + 1) * GRAPH_INDENT);
+	s = put_mem(s, "/* ", 3);
+	s = put_text(s, ev);
+	return put_mem(s, " */\n", 4);
+}
+
+/* ---- function tracer ---- */
+
+/* trace_print_context(): "%16s-%-7d [%03d] " + irq-info flags + " %5lu.%06lu: ". Our
+ * records carry no irq/preempt state, so the five irq-info flags are always `.....`. */
+static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+{
+	const char *comm = comm_of(rec_tid(r));
+	size_t n = strnlen(comm, 15);
+
+	if (!opt(p, OUT_OPT_CONTEXT))
+		return s;
+	s = put_spaces(s, 16 - (int)n);
+	s = put_mem(s, comm, n);
+	*s++ = '-';
+	s = put_u64_left(s, rec_tid(r), 7);
+	s = put_mem(s, " [", 2);
+	s = put_u64_zero(s, cpu, cpu > 999 ? 4 : 3);
+	s = put_mem(s, "] ", 2);
+	if (opt(p, OUT_OPT_IRQ_INFO))
+		s = put_mem(s, ".....", 5);
+	*s++ = ' ';
+	s = put_timestamp(p, s, rec_tsc(r), true);
+	return put_mem(s, ": ", 2);
+}
+
+/* trace_fn_trace(): "func <-parent". */
+static char *fn_line(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+{
+	s = fn_context(p, s, cpu, r);
+	s = put_sym(p, s, rec_func(r));
+	if (opt(p, OUT_OPT_PARENT) && rec_parent(r)) {
+		s = put_mem(s, " <-", 3);
+		s = put_sym(p, s, rec_parent(r));
+	}
+	return put_mem(s, "\n", 1);
+}
+
+/* trace_print_print(): a trace_marker write, from tracing_mark_write(). */
+static char *fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+{
+	s = fn_context(p, s, cpu, &ev->rec);
+	s = out_put_str(s, "tracing_mark_write: ");
+	s = put_text(s, ev);
+	return put_mem(s, "\n", 1);
+}
+
+/* ---- headers ---- */
+
+static char *graph_header(struct out_printer *p, char *s)
+{
+	if (!opt(p, OUT_OPT_CONTEXT))
+		return s;
+	*s++ = '#';
+	if (opt(p, OUT_OPT_ABSTIME))
+		s = out_put_str(s, "     TIME       ");
+	if (opt(p, OUT_OPT_CPU))
+		s = out_put_str(s, " CPU");
+	if (opt(p, OUT_OPT_PROC))
+		s = out_put_str(s, "  TASK/PID       ");
+	if (opt(p, OUT_OPT_DURATION))
+		s = out_put_str(s, "  DURATION   ");
+	s = out_put_str(s, "               FUNCTION CALLS\n#");
+	if (opt(p, OUT_OPT_ABSTIME))
+		s = out_put_str(s, "      |         ");
+	if (opt(p, OUT_OPT_CPU))
+		s = out_put_str(s, " |  ");
+	if (opt(p, OUT_OPT_PROC))
+		s = out_put_str(s, "   |    |        ");
+	if (opt(p, OUT_OPT_DURATION))
+		s = out_put_str(s, "   |   |      ");
+	return out_put_str(s, "               |   |   |   |\n");
+}
+
+/* print_event_info() + print_func_help_header{,_irq}() of a current kernel. */
+static char *fn_header(struct out_printer *p, char *s)
+{
+	if (!opt(p, OUT_OPT_CONTEXT))
+		return s;
+	s = out_put_str(s, "# entries-in-buffer/entries-written: ");
+	s = out_put_u64(s, p->cfg.entries);
+	*s++ = '/';
+	s = out_put_u64(s, p->cfg.written);
+	s = out_put_str(s, "   #P:");
+	s = out_put_u64(s, p->cfg.ncpus);
+	s = out_put_str(s, "\n#\n");
+	if (!opt(p, OUT_OPT_IRQ_INFO))
+		return out_put_str(s, "#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n"
+				      "#              | |         |         |         |\n");
+	return out_put_str(s, "#                                _-----=> irqs-off/BH-disabled\n"
+			      "#                               / _----=> need-resched\n"
+			      "#                              | / _---=> hardirq/softirq\n"
+			      "#                              || / _--=> preempt-depth\n"
+			      "#                              ||| / _-=> migrate-disable\n"
+			      "#                              |||| /     delay\n"
+			      "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+			      "#              | |         |   |||||     |         |\n");
+}
+
+static const char *const tracer_names[] = {
+	[OUT_NOP] = "nop", [OUT_FUNCTION] = "function", [OUT_GRAPH] = "function_graph",
+};
+
+static char *put_header(struct out_printer *p, char *s)
+{
+	s = out_put_str(s, "# tracer: ");
+	s = out_put_str(s, tracer_names[p->cfg.tracer]);
+	s = out_put_str(s, "\n#\n");
+	return p->cfg.tracer == OUT_GRAPH ? graph_header(p, s) : fn_header(p, s);
+}
+
+/* ---- the merge loop ---- */
+
+/* print_trace_line(): events this CPU lost before the next one. */
+static char *put_lost(char *s, unsigned cpu, uint64_t lost)
+{
+	s = out_put_str(s, "CPU:");
+	s = out_put_u64(s, cpu);
+	if (lost == OUT_LOST_UNKNOWN)
+		return out_put_str(s, " [LOST EVENTS]\n");
+	s = out_put_str(s, " [LOST ");
+	s = out_put_u64(s, lost);
+	return out_put_str(s, " EVENTS]\n");
+}
+
+/* trace_find_next_entry(): the CPU whose next event is oldest (lowest CPU on a tie). */
+static int oldest_cpu(struct out_printer *p)
+{
+	uint64_t best_ts = 0;
+	int best = -1;
+
+	for (unsigned cpu = 0; cpu < OUT_MAX_CPUS; cpu++) {
+		struct out_cpu_state *c = &p->cpu[cpu];
+
+		if (!(p->cfg.cpus >> cpu & 1))
+			continue;
+		if (!c->have)
+			c->have = p->src.peek(p->src.ctx, cpu, &c->head);
+		if (c->have && (best < 0 || rec_tsc(&c->head.rec) < best_ts)) {
+			best = (int)cpu;
+			best_ts = rec_tsc(&c->head.rec);
+		}
+	}
+	return best;
+}
+
+static char *graph_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+{
+	switch (rec_type(&ev->rec)) {
+	case REC_ENTRY:
+		return graph_entry(p, s, cpu, &ev->rec);
+	case REC_RETURN:
+		return graph_return(p, s, cpu, &ev->rec);
+	case REC_FUNC: /* Linux prints function events in their own format */
+		return fn_line(p, s, cpu, &ev->rec);
+	default: /* REC_SWITCH: graph output shows switches from tid changes */
+		return s;
+	}
+}
+
+static char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+{
+	switch (rec_type(&ev->rec)) {
+	case REC_FUNC:
+		return fn_line(p, s, cpu, &ev->rec);
+	default: /* graph records cannot be in the buffer: changing tracer clears it */
+		return s;
+	}
+}
+
+/* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
+ * marker's text lives in the source until consumed, so it is formatted first; any other
+ * event is consumed first, because an entry looks at the event after it (leaf). */
+static char *next_event(struct out_printer *p, char *s)
+{
+	struct out_event ev;
+	int cpu = oldest_cpu(p);
+	enum rec_type type;
+
+	if (cpu < 0)
+		return NULL;
+	ev = p->cpu[cpu].head;
+	type = rec_type(&ev.rec);
+	if (ev.lost)
+		s = put_lost(s, (unsigned)cpu, ev.lost);
+	if (type == REC_TEXT && p->cfg.tracer == OUT_GRAPH)
+		s = graph_comment(p, s, (unsigned)cpu, &ev);
+	else if (type == REC_TEXT)
+		s = fn_marker(p, s, (unsigned)cpu, &ev);
+	p->cpu[cpu].have = false;
+	p->src.consume(p->src.ctx, (unsigned)cpu);
+	if (type == REC_TEXT || type == REC_NONE)
+		return s;
+	if (p->cfg.tracer == OUT_GRAPH)
+		return graph_event(p, s, (unsigned)cpu, &ev);
+	return fn_event(p, s, (unsigned)cpu, &ev);
+}
+
+/* Produces the next chunk of text at s (header, or one event); NULL when nothing. */
+static char *produce(struct out_printer *p, char *s)
+{
+	if (!p->header_done) {
+		p->header_done = true;
+		if (p->cfg.header)
+			return put_header(p, s);
+	}
+	return next_event(p, s);
+}
+
+size_t out_read(struct out_printer *p, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len) {
+		char *end;
+
+		if (p->stage_off < p->stage_len) {
+			size_t k = p->stage_len - p->stage_off;
+
+			k = k < len - n ? k : len - n;
+			memcpy(buf + n, p->stage + p->stage_off, k);
+			p->stage_off += k;
+			n += k;
+			continue;
+		}
+		/* Format straight into the reader's buffer when a whole event surely fits. */
+		if (len - n >= OUT_EMIT_MAX) {
+			end = produce(p, buf + n);
+			if (!end)
+				break;
+			n = (size_t)(end - buf);
+			continue;
+		}
+		end = produce(p, p->stage);
+		if (!end)
+			break;
+		p->stage_off = 0;
+		p->stage_len = (size_t)(end - p->stage);
+	}
+	return n;
+}
+
+void out_init(struct out_printer *p, const struct out_config *cfg, const struct out_source *src)
+{
+	unsigned top;
+
+	memset(p, 0, sizeof(*p));
+	p->cfg = *cfg;
+	p->src = *src;
+	if (p->cfg.ncpus > OUT_MAX_CPUS)
+		p->cfg.ncpus = OUT_MAX_CPUS;
+	if (!p->cfg.clock_hz)
+		p->cfg.clock_hz = 1;
+	/* max_bytes_for_cpu: digits of nr_cpu_ids - 1 */
+	top = p->cfg.ncpus ? p->cfg.ncpus - 1 : 0;
+	p->cpu_width = 1;
+	while (top >= 10) {
+		top /= 10;
+		p->cpu_width++;
+	}
+	for (unsigned i = 0; i < OUT_MAX_CPUS; i++) {
+		p->cpu[i].last_tid = -1;
+		p->cpu[i].depth_irq = -1;
+		p->cpu[i].proc_tid = -1;
+	}
+}
