@@ -22,7 +22,7 @@ void kfree(void *p);
 /* C realloc: NULL p allocates, size 0 frees and returns NULL; on failure p is untouched
  * and NULL is returned. Keeps p when its block already has the right size. */
 void *krealloc(void *p, size_t size);
-/* Bytes usable at p, which is at least what was asked for. */
+/* Bytes usable at p (a live allocation), at least what was asked for. */
 size_t kmalloc_usable_size(const void *p);
 
 #endif
