@@ -22,7 +22,7 @@ static void print_frame(uint64_t pc, void *arg)
 		kprintf("  [<%016lx>] ?\n", pc);
 }
 
-static void vpanic_at(uint64_t pc, uint64_t rbp, const char *fmt, va_list ap)
+static void vpanic_at(uint64_t pc, uint64_t rbp, uint64_t rsp, const char *fmt, va_list ap)
 {
 	char msg[256];
 
@@ -32,8 +32,9 @@ static void vpanic_at(uint64_t pc, uint64_t rbp, const char *fmt, va_list ap)
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	kprintf("\nKernel panic on CPU %u: %s\nBacktrace:\n", plat_cpu_id(), msg);
 	if (pc)
-		print_frame(pc, NULL);
-	plat_backtrace(rbp, print_frame, NULL);
+		plat_backtrace_from(pc, rbp, rsp, print_frame, NULL);
+	else
+		plat_backtrace(rbp, print_frame, NULL);
 	trace_dump_on_panic();
 	kprintf("---[ end Kernel panic: %s ]---\n", msg);
 	if (kernel_exit_requested())
@@ -46,17 +47,17 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vpanic_at(0, (uint64_t)(uintptr_t)__builtin_frame_address(0), fmt, ap);
+	vpanic_at(0, (uint64_t)(uintptr_t)__builtin_frame_address(0), 0, fmt, ap);
 	va_end(ap);
 	plat_halt_forever();
 }
 
-void panic_at(uint64_t pc, uint64_t rbp, const char *fmt, ...)
+void panic_at(uint64_t pc, uint64_t rbp, uint64_t rsp, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vpanic_at(pc, rbp, fmt, ap);
+	vpanic_at(pc, rbp, rsp, fmt, ap);
 	va_end(ap);
 	plat_halt_forever();
 }

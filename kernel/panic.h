@@ -8,8 +8,8 @@
 
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
-/* Panic with the backtrace starting at a given pc/frame (used by the exception handler). */
-__attribute__((noreturn, format(printf, 3, 4))) void panic_at(uint64_t pc, uint64_t rbp,
-							       const char *fmt, ...);
+/* Panic with the backtrace of an interrupted context (used by the exception handler). */
+__attribute__((noreturn, format(printf, 4, 5))) void panic_at(uint64_t pc, uint64_t rbp,
+							       uint64_t rsp, const char *fmt, ...);
 
 #endif

@@ -26,3 +26,5 @@ thread_start:
 	xor	%ebp, %ebp
 	call	thread_entry
 	ud2
+
+	.section .note.GNU-stack, "", @progbits

@@ -3,7 +3,8 @@ KCC := gcc
 KERNEL_CFLAGS := -O2 -g -std=gnu11 -ffreestanding -fno-pie -fno-pic -mno-red-zone \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fcf-protection=none -nostdinc -isystem $(shell $(KCC) -print-file-name=include) \
-	-mgeneral-regs-only -mno-sse -fno-omit-frame-pointer -fno-strict-aliasing \
+	-mgeneral-regs-only -mno-sse -fno-strict-aliasing \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-Wall -Wextra -Werror -MMD -MP
 KERNEL_ASFLAGS := -MMD -MP
 KERNEL_LDFLAGS := -m elf_x86_64 -nostdlib -static -no-pie -z max-page-size=0x1000 \

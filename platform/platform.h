@@ -101,8 +101,13 @@ void plat_release_others(void);
 /* Send a reschedule interrupt to a CPU (wakes it from halt). */
 void plat_kick_cpu(unsigned cpu);
 
-/* Frame-pointer backtrace of the current context: calls fn for each return address. */
+/* Frame-pointer backtrace: calls fn for each return address up the rbp chain. */
 void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg);
+/* The same from an interrupted context (pc, rbp, rsp): first pc itself, then, when pc's
+ * function has not set up its frame yet (its first instructions, or a frameless leaf), the
+ * return address on top of the stack, then the rbp chain. */
+void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp,
+			 void (*fn)(uint64_t pc, void *arg), void *arg);
 
 /* Port I/O and PCI configuration space (mechanism #1). */
 uint32_t plat_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);

@@ -154,3 +154,5 @@ boot_pd:	.skip 4 * 4096
 	.align 16
 	.skip BOOT_STACK_SIZE
 boot_stack_top:
+
+	.section .note.GNU-stack, "", @progbits

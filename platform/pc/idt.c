@@ -70,7 +70,7 @@ static void exception(struct trap_frame *f)
 	kprintf("RSI %016lx  RDI %016lx  RBP %016lx  R8  %016lx\n", f->rsi, f->rdi, f->rbp, f->r8);
 	kprintf("R9  %016lx  R10 %016lx  R11 %016lx  R12 %016lx\n", f->r9, f->r10, f->r11, f->r12);
 	kprintf("R13 %016lx  R14 %016lx  R15 %016lx\n", f->r13, f->r14, f->r15);
-	panic_at(f->rip, f->rbp, "%s", name);
+	panic_at(f->rip, f->rbp, f->rsp, "%s", name);
 }
 
 void trap_dispatch(struct trap_frame *f)

@@ -97,3 +97,5 @@ isr_table:
 	ISR_ADDR %i
 	.set i, i+1
 	.endr
+
+	.section .note.GNU-stack, "", @progbits

@@ -3,6 +3,7 @@
 #include "platform/pc/pc.h"
 #include "platform/pc/cpu.h"
 #include "kernel/compiler.h"
+#include "kernel/ksyms.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define BACKTRACE_MAX 32
@@ -94,4 +95,39 @@ void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg)
 			return;
 		rbp = frame[0];
 	}
+}
+
+/* Where pc's function stands with its frame: returns the stack offset of the return
+ * address if the frame is not set up (0 before `push %rbp`, 8 right after it, 0 for a
+ * leaf that never pushes), or -1 once `mov %rsp,%rbp` has run. */
+static int frameless_ret_offset(uint64_t pc)
+{
+	uint64_t off, size;
+	const char *name = ksym_lookup(pc, &off, &size);
+	const uint8_t *f, *p;
+
+	if (!name)
+		return -1;
+	f = (const uint8_t *)(uintptr_t)(pc - off);
+	p = f;
+	if (p[0] == 0xe8 || (p[0] == 0x0f && p[1] == 0x1f && p[2] == 0x44)) /* fentry site */
+		p += 5;
+	if (p[0] != 0x55)
+		return 0; /* frameless leaf: the return address stays on top */
+	if (pc <= (uint64_t)(uintptr_t)p)
+		return 0;
+	if (pc <= (uint64_t)(uintptr_t)p + 1)
+		return 8;
+	return -1;
+}
+
+void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp,
+			 void (*fn)(uint64_t pc, void *arg), void *arg)
+{
+	int ret_off = frameless_ret_offset(pc);
+
+	fn(pc, arg);
+	if (ret_off >= 0 && rsp >= 0x1000 && rsp < (4ull << 30) - 16)
+		fn(*(const uint64_t *)(uintptr_t)(rsp + ret_off), arg);
+	plat_backtrace(rbp, fn, arg);
 }
