@@ -11,8 +11,11 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Indentation is long (2 columns per level), so compare 8 columns at a time. */
 static const char *skip_spaces(const char *p, const char *e)
 {
+	while (e - p >= 8 && memcmp(p, "        ", 8) == 0)
+		p += 8;
 	while (p < e && *p == ' ')
 		p++;
 	return p;
@@ -99,13 +102,10 @@ static void parse_lost(const char *p, const char *e, struct fgl *l)
 }
 
 /* "%5lu.%06lu |  ": returns the position after the bar, or NULL if there is no abstime. */
-static const char *parse_abstime(const char *p, const char *e, struct fgl *l)
+static const char *parse_abstime(const char *q, const char *e, int64_t sec, struct fgl *l)
 {
-	int64_t sec, usec;
-	const char *q = p;
+	int64_t usec;
 
-	if (!parse_uint(&q, e, &sec) || q >= e || *q != '.')
-		return NULL;
 	q++;
 	if (parse_uint(&q, e, &usec) != 6 || sec > 9000000000LL)
 		return NULL;
@@ -151,38 +151,104 @@ static int parse_duration(const char *p, const char *e, struct fgl *l)
 
 static int is_irq_marker(const char *p, const char *e)
 {
-	return starts(p, e, "==========>", 11) || starts(p, e, "<==========", 11);
+	return p < e && (*p == '=' || *p == '<') &&
+	       (starts(p, e, "==========>", 11) || starts(p, e, "<==========", 11));
 }
 
-/* The part between two bars: empty, an irq marker, or a duration. */
-static int classify_duration(const char *p, const char *e, struct fgl *l)
+/* The first '|' at or after p. Linux's duration column is 14 columns wide, so after the
+ * CPU field the bar is almost always at p[14]: test that before scanning. */
+static const char *find_bar(const char *p, const char *e)
 {
-	trim(&p, &e);
-	if (p == e)
-		return 0;
-	if (is_irq_marker(p, e)) {
+	if (e - p > 14 && p[14] == '|' && p[13] == ' ')
+		return p + 14;
+	while (p < e && *p != '|')
+		p++;
+	return p < e ? p : NULL;
+}
+
+enum { COL_TIME, COL_DONE, COL_OTHER };
+
+/* The column before a bar: empty or a duration (COL_TIME, dur_ns set), an irq marker or
+ * an error (COL_DONE, kind set), or something else such as the proc column (COL_OTHER). */
+static int duration_column(const char *p, const char *bar, struct fgl *l)
+{
+	const char *q = skip_spaces(p, bar), *e = bar;
+
+	if (q == bar)
+		return COL_TIME;
+	if (*q == '=' || *q == '<') {
+		if (!is_irq_marker(q, bar))
+			return COL_OTHER;
 		l->kind = FGL_IRQ;
-		return 1;
+		return COL_DONE;
 	}
-	return parse_duration(p, e, l);
+	if (!is_mark(*q) && !is_digit(*q))
+		return COL_OTHER;
+	while (e > q && e[-1] == ' ')
+		e--;
+	if (e - q < 3 || memcmp(e - 3, " us", 3) != 0)
+		return COL_OTHER;
+	return parse_duration(q, e, l) ? COL_DONE : COL_TIME;
 }
 
-static int looks_like_duration(const char *p, const char *e)
+enum { NC_NAME, NC_STOP, NC_SPACE, NC_BAD };
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* True if the 8 bytes at p are all name bytes: 0x21..0x7e and not '(' (SWAR tests from
+ * "Bit Twiddling Hacks": hasless, hasmore, haszero). */
+static int plain8(const char *p)
 {
-	trim(&p, &e);
-	return p == e || is_irq_marker(p, e) || (e - p >= 3 && memcmp(e - 3, " us", 3) == 0);
+	uint64_t x, paren;
+
+	memcpy(&x, p, 8);
+	paren = x ^ (ONES * '(');
+	uint64_t low = (x - ONES * 0x21) & ~x & HIGHS;
+	uint64_t high = ((x + ONES * (127 - 0x7e)) | x) & HIGHS;
+	uint64_t zero = (paren - ONES) & ~paren & HIGHS;
+	return !(low | high | zero);
 }
 
-/* Function names are printable; a space is only allowed before a " [module]" suffix. */
-static int valid_name(const char *p, const char *e)
+/* Byte classes for function names: printable ASCII except the stop byte. */
+static unsigned char name_class(unsigned char c, char stop)
 {
-	if (p == e)
-		return 0;
-	for (const char *q = p; q < e; q++) {
-		unsigned char c = (unsigned char)*q;
-		if (c < 0x20 || c > 0x7e || (c == ' ' && (q + 1 >= e || q[1] != '[')))
+	if (c == (unsigned char)stop)
+		return NC_STOP;
+	if (c == ' ')
+		return NC_SPACE;
+	return c < 0x20 || c > 0x7e ? NC_BAD : NC_NAME;
+}
+
+/* A name is printable; a space is only allowed before a " [module]" suffix. Returns the
+ * stop byte's position ('(' after a call's name) or NULL if a byte is not allowed. */
+static const char *scan_name(const char *p, const char *e)
+{
+	static unsigned char cls[256];
+
+	if (!cls['('])
+		for (int c = 0; c < 256; c++)
+			cls[c] = name_class((unsigned char)c, '(');
+	for (;;) {
+		while (e - p >= 8 && plain8(p))
+			p += 8;
+		while (p < e && cls[(unsigned char)*p] == NC_NAME)
+			p++;
+		if (p == e || cls[(unsigned char)*p] == NC_BAD)
+			return NULL;
+		if (cls[(unsigned char)*p] == NC_STOP)
+			return p;
+		if (p + 1 >= e || p[1] != '[')
+			return NULL;
+		p++;
+	}
+}
+
+static int printable(const char *p, const char *e)
+{
+	for (; p < e; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e)
 			return 0;
-	}
 	return 1;
 }
 
@@ -198,7 +264,7 @@ static void parse_tail(const char *p, const char *e, struct fgl *l)
 	const char *q = p;
 	while (q < e && *q != ' ' && *q != '(' && *q != '*')
 		q++;
-	if (valid_name(p, q)) {
+	if (q > p && printable(p, q)) {
 		l->func.p = p;
 		l->func.n = (size_t)(q - p);
 	}
@@ -206,10 +272,10 @@ static void parse_tail(const char *p, const char *e, struct fgl *l)
 
 static void parse_call(const char *p, const char *e, struct fgl *l)
 {
-	const char *paren = memchr(p, '(', (size_t)(e - p));
+	const char *paren = scan_name(p, e);
 	const char *end = e;
 
-	if (!paren || !valid_name(p, paren)) {
+	if (!paren || paren == p) {
 		bad(l, "malformed function name");
 		return;
 	}
@@ -250,7 +316,7 @@ static void parse_text(const char *p, const char *e, size_t spaces, struct fgl *
 	if (*p == '}') {
 		l->kind = FGL_RETURN;
 		parse_tail(p + 1, e, l);
-	} else if (starts(p, e, "/*", 2)) {
+	} else if (*p == '/' && starts(p, e, "/*", 2)) {
 		l->kind = FGL_COMMENT;
 	} else if (is_irq_marker(p, e)) {
 		l->kind = FGL_IRQ;
@@ -273,36 +339,63 @@ static void parse_ctx_switch(const char *p, const char *e, const char *arrow, st
 	l->kind = FGL_CTX_SWITCH;
 }
 
-/* After an optional proc column: [duration '|'] text. base = first byte after the prologue. */
-static void parse_after_prologue(const char *p, const char *e, struct fgl *l)
+/* Text after the bar of the duration column: "|  " then 2 columns per depth level. */
+static void text_after_bar(const char *bar, const char *e, struct fgl *l)
 {
-	if (p >= e) {
-		bad(l, "missing function text");
-		return;
-	}
-	const char *bar = memchr(p, '|', (size_t)(e - p));
+	const char *t = skip_spaces(bar + 1, e);
+	size_t sp = (size_t)(t - bar - 1);
 
-	if (bar && looks_like_duration(p, bar)) {
-		if (classify_duration(p, bar, l))
-			return;
-		const char *t = skip_spaces(bar + 1, e);
-		size_t sp = (size_t)(t - bar - 1);
-		parse_text(t, e, sp >= 2 ? sp - 2 : 0, l);
+	parse_text(t, e, sp >= 2 ? sp - 2 : 0, l);
+}
+
+/* nofuncgraph-duration: the indentation follows the prologue directly. */
+static void text_after_prologue(const char *p, const char *e, struct fgl *l)
+{
+	const char *t = skip_spaces(p, e);
+
+	parse_text(t, e, (size_t)(t - p), l);
+}
+
+/* The proc column "comm-pid |" ends at bar; then [duration |] text. */
+static void parse_after_proc(const char *p, const char *bar, const char *e, struct fgl *l)
+{
+	const char *c = p, *ce = bar;
+
+	trim(&c, &ce);
+	if (fgl_parse_proc(c, (size_t)(ce - c), &l->comm, &l->tid)) {
+		bad(l, "malformed TASK-PID column");
 		return;
 	}
-	/* nofuncgraph-duration: the indentation follows the prologue directly */
-	const char *t = skip_spaces(p, e);
-	parse_text(t, e, (size_t)(t - p), l);
+	p = bar + 1;
+	if (p < e && *p == ' ')
+		p++;
+	bar = find_bar(p, e);
+	if (!bar) {
+		text_after_prologue(p, e, l);
+		return;
+	}
+	int col = duration_column(p, bar, l);
+	if (col == COL_OTHER)
+		bad(l, "malformed duration column");
+	else if (col == COL_TIME)
+		text_after_bar(bar, e, l);
 }
 
 static void parse_event(const char *p, const char *e, struct fgl *l)
 {
 	int64_t cpu;
-	const char *q = parse_abstime(p, e, l);
+	int digits = parse_uint(&p, e, &cpu);
 
-	if (q)
+	if (digits && p < e && *p == '.') {
+		const char *q = parse_abstime(p, e, cpu, l);
+		if (!q) {
+			bad(l, "malformed timestamp");
+			return;
+		}
 		p = skip_spaces(q, e);
-	if (!parse_uint(&p, e, &cpu) || p >= e || *p != ')' || cpu > FGL_MAX_CPU) {
+		digits = parse_uint(&p, e, &cpu);
+	}
+	if (!digits || p >= e || *p != ')' || cpu > FGL_MAX_CPU) {
 		bad(l, "no CPU field");
 		return;
 	}
@@ -310,37 +403,35 @@ static void parse_event(const char *p, const char *e, struct fgl *l)
 	p++;
 	if (p < e && *p == ' ')
 		p++;
-	const char *bar = memchr(p, '|', (size_t)(e - p));
+	const char *bar = find_bar(p, e);
 	if (!bar) {
-		const char *arrow = memmem(p, (size_t)(e - p), " => ", 4);
-		if (arrow) {
+		const char *arrow = p < e ? memmem(p, (size_t)(e - p), " => ", 4) : NULL;
+		if (arrow)
 			parse_ctx_switch(p, e, arrow, l);
-			return;
-		}
+		else
+			text_after_prologue(p, e, l);
+		return;
 	}
-	if (bar && !looks_like_duration(p, bar)) {
-		const char *c = p, *ce = bar;
-		trim(&c, &ce);
-		if (fgl_parse_proc(c, (size_t)(ce - c), &l->comm, &l->tid)) {
-			bad(l, "malformed TASK-PID column");
-			return;
-		}
-		p = bar + 1;
-		if (p < e && *p == ' ')
-			p++;
-	}
-	parse_after_prologue(p, e, l);
+	int col = duration_column(p, bar, l);
+	if (col == COL_OTHER)
+		parse_after_proc(p, bar, e, l);
+	else if (col == COL_TIME)
+		text_after_bar(bar, e, l);
 }
 
 void fgl_parse(const char *s, size_t n, struct fgl *l)
 {
 	const char *e = s + n, *p;
 
-	memset(l, 0, sizeof(*l));
+	/* only the fields every caller reads; the rest is set by the kind that uses it */
+	l->kind = FGL_BAD;
 	l->cpu = -1;
 	l->tid = -1;
+	l->comm.n = 0;
 	l->abs_ns = -1;
 	l->dur_ns = -1;
+	l->depth = 0;
+	l->func.n = 0;
 	if (n && e[-1] == '\r')
 		e--;
 	p = skip_spaces(s, e);
@@ -353,12 +444,12 @@ void fgl_parse(const char *s, size_t n, struct fgl *l)
 			l->func.p = p + 10;
 			l->func.n = (size_t)(e - p - 10);
 		}
-	} else if (starts(p, e, "----------", 10)) {
+	} else if (*p == '-' && starts(p, e, "----------", 10)) {
 		while (p < e && *p == '-')
 			p++;
 		l->kind = skip_spaces(p, e) == e ? FGL_CTX_DASH : FGL_BAD;
 		l->reason = "malformed context switch line";
-	} else if (starts(p, e, "CPU:", 4)) {
+	} else if (*p == 'C' && starts(p, e, "CPU:", 4)) {
 		parse_lost(p, e, l);
 	} else {
 		parse_event(p, e, l);

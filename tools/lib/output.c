@@ -137,17 +137,28 @@ void output_char(struct output *o, char c)
 	o->buf[o->len++] = c;
 }
 
-/* Digits of v (non-negative) right to left into the end of tmp; returns the count. */
+/* Decimal digits of v right to left ending at end, two at a time; returns the count. */
 static size_t utoa_rev(uint64_t v, char *end)
 {
-	size_t n = 0;
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	char *p = end;
 
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-		n++;
-	} while (v);
-	return n;
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	return (size_t)(end - p);
 }
 
 void output_i64(struct output *o, int64_t v)
@@ -166,20 +177,17 @@ void output_i64(struct output *o, int64_t v)
 void output_us(struct output *o, int64_t ns)
 {
 	uint64_t u = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
-	unsigned frac = (unsigned)(u % 1000);
+	char tmp[32];
+	char *end = tmp + sizeof(tmp);
+	size_t n = utoa_rev(u % 1000 + 1000, end);	/* "1ddd": keeps leading zeros */
 
-	output_reserve(o, 26);
+	end[-4] = '.';
+	n += utoa_rev(u / 1000, end - 4);
+	output_reserve(o, n + 1);
 	if (ns < 0)
 		o->buf[o->len++] = '-';
-	char tmp[24];
-	size_t n = utoa_rev(u / 1000, tmp + sizeof(tmp));
-	char *d = o->buf + o->len;
-	memcpy(d, tmp + sizeof(tmp) - n, n);
-	d[n] = '.';
-	d[n + 1] = (char)('0' + frac / 100);
-	d[n + 2] = (char)('0' + frac / 10 % 10);
-	d[n + 3] = (char)('0' + frac % 10);
-	o->len += n + 4;
+	memcpy(o->buf + o->len, end - n, n);
+	o->len += n;
 }
 
 void output_csv_field(struct output *o, const char *s, size_t n)

@@ -31,7 +31,7 @@ struct symtab *symtab_new(void)
 	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
 	xgrow((void **)&st->syms, &st->cap_syms, 1, sizeof(*st->syms));
 	st->nsyms = 1;
-	xgrow((void **)&st->arena, &st->arena_cap, 1, 1);
+	xgrow((void **)&st->arena, &st->arena_cap, 1 + SYMTAB_SLACK, 1);
 	st->arena[0] = '\0';
 	st->arena_len = 1;
 	return st;
@@ -87,7 +87,8 @@ uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
 
 	if (st->slots[i])
 		return st->slots[i];
-	xgrow((void **)&st->arena, &st->arena_cap, st->arena_len + n + 1, 1);
+	/* SYMTAB_SLACK spare bytes let readers copy names in whole 16-byte chunks */
+	xgrow((void **)&st->arena, &st->arena_cap, st->arena_len + n + 1 + SYMTAB_SLACK, 1);
 	memcpy(st->arena + st->arena_len, name, n);
 	st->arena[st->arena_len + n] = '\0';
 	xgrow((void **)&st->syms, &st->cap_syms, st->nsyms + 1, sizeof(*st->syms));

@@ -14,6 +14,9 @@ void symtab_free(struct symtab *st);
 uint32_t symtab_intern(struct symtab *st, const char *name, size_t n);
 /* The id of name[0..n), or 0 if it was never interned. */
 uint32_t symtab_find(const struct symtab *st, const char *name, size_t n);
+/* Bytes readable past the end of any name (its NUL included), for chunked copies. */
+#define SYMTAB_SLACK 16
+
 /* The NUL-terminated name of id (1..symtab_count()); "" for 0. */
 const char *symtab_name(const struct symtab *st, uint32_t id);
 size_t symtab_len(const struct symtab *st, uint32_t id);

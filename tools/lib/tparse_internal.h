@@ -26,6 +26,13 @@ struct task {
 	int64_t vclock;		/* synthetic clock: end of the last call laid out */
 };
 
+#define TASK_CACHE 64
+
+struct task_cache {
+	uint64_t key;
+	uint32_t idx;		/* index + 1 into tasks, 0 = empty */
+};
+
 struct cct_node {
 	uint32_t parent, func;
 };
@@ -41,8 +48,7 @@ struct tparse {
 	struct task *tasks;
 	size_t ntasks, cap_tasks;
 	struct umap task_map;		/* task key -> index + 1 */
-	uint64_t last_key;
-	struct task *last_task;
+	struct task_cache task_cache[TASK_CACHE];	/* by CPU */
 
 	int64_t *cpu_tid;		/* thread on each CPU from context-switch lines, -1 */
 	size_t ncpu_tid;

@@ -18,9 +18,11 @@ static uint64_t task_key(int cpu, int64_t tid)
 struct task *tp_task(struct tparse *tp, int cpu, int64_t tid)
 {
 	uint64_t key = task_key(cpu, tid);
+	struct task_cache *c = &tp->task_cache[cpu & (TASK_CACHE - 1)];
 
-	if (tp->last_task && tp->last_key == key)
-		return tp->last_task;
+	/* CPUs interleave line by line, so remember the last task of each CPU */
+	if (c->idx && c->key == key)
+		return &tp->tasks[c->idx - 1];
 	uint32_t idx = umap_get(&tp->task_map, key);
 	if (!idx) {
 		xgrow((void **)&tp->tasks, &tp->cap_tasks, tp->ntasks + 1, sizeof(*tp->tasks));
@@ -28,9 +30,9 @@ struct task *tp_task(struct tparse *tp, int cpu, int64_t tid)
 		idx = (uint32_t)++tp->ntasks;
 		umap_put(&tp->task_map, key, idx);
 	}
-	tp->last_key = key;
-	tp->last_task = &tp->tasks[idx - 1];
-	return tp->last_task;
+	c->key = key;
+	c->idx = idx;
+	return &tp->tasks[idx - 1];
 }
 
 static uint32_t cct_child(struct tparse *tp, uint32_t parent, uint32_t func)
@@ -249,7 +251,7 @@ void tp_close_all(struct tparse *tp, bool report)
 	for (size_t i = 0; i < tp->ntasks; i++)
 		free(tp->tasks[i].frames);
 	tp->ntasks = 0;
-	tp->last_task = NULL;
+	memset(tp->task_cache, 0, sizeof(tp->task_cache));
 	umap_free(&tp->task_map);
 	umap_init(&tp->task_map);
 	free(tp->cpu_tid);
