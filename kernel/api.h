@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
+#include <errno.h>
 #include "kernel/printf.h"
 #include "kernel/sched.h"
 

@@ -12,6 +12,7 @@ mkdir -p "$logs"
 hello=$(build_kernel hello) || { not_ok "build hello"; exit 1; }
 compute=$(build_kernel compute) || { not_ok "build compute"; exit 1; }
 fault=$(build_kernel fault) || { not_ok "build fault"; exit 1; }
+selftest=$(build_kernel selftest) || { not_ok "build selftest"; exit 1; }
 
 # The expected checksums come from the same workload source compiled for the host.
 expect_bin=$O/host/compute-expect
@@ -49,6 +50,17 @@ for kvm in $(boot_accels); do
 				ok "$name"
 			else
 				not_ok "$name: got '$got', want '$want'"
+			fi
+		fi
+
+		log=$logs/selftest-$acc-smp$smp.log
+		boot "$selftest" "$smp" "$kvm" "$log"
+		name="kernel selftest (preemption, sleep, mutex, waitq, heap) on $smp CPU(s) under $acc"
+		if expect_status "$name" 33 "$log"; then
+			if grep -q '^selftest: SUCCESS' "$log" && no_crash "$log"; then
+				ok "$name"
+			else
+				not_ok "$name"; grep selftest "$log" | sed 's/^/#   /'
 			fi
 		fi
 	done

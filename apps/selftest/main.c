@@ -1,0 +1,163 @@
+/* selftest: checks the kernel services apps rely on, on every CPU: preemption without any
+ * yield, sleep timing, mutual exclusion under contention, wait-queue timeouts, thread
+ * join, heap use from several CPUs. Prints "selftest: <name> ok" per check and returns
+ * non-zero on the first failure. */
+#include "kernel/api.h"
+#include "kernel/mutex.h"
+#include "kernel/waitq.h"
+
+#define CHECK(cond, ...) do { \
+		if (!(cond)) { \
+			printf("selftest: FAILED %s:%d: ", __FILE__, __LINE__); \
+			printf(__VA_ARGS__); \
+			printf("\n"); \
+			return 1; \
+		} \
+	} while (0)
+
+static volatile bool stop_spinning;
+
+static void spinner(void *arg)
+{
+	volatile uint64_t *count = arg;
+	while (!stop_spinning)
+		(*count)++;
+}
+
+/* Two busy threads on CPU 0 that never yield: only the timer tick can share the CPU. */
+static int check_preemption(void)
+{
+	uint64_t a = 0, b = 0;
+	struct thread *ta = thread_create("spin-a", spinner, (void *)&a, 0);
+	struct thread *tb = thread_create("spin-b", spinner, (void *)&b, 0);
+
+	CHECK(ta && tb, "thread_create failed");
+	sleep_ms(200);
+	stop_spinning = true;
+	thread_join(ta);
+	thread_join(tb);
+	CHECK(a > 0 && b > 0, "a busy thread starved the other (a=%lu b=%lu)", a, b);
+	printf("selftest: preemption ok\n");
+	return 0;
+}
+
+static int check_sleep(void)
+{
+	uint64_t t0 = time_ns();
+	sleep_ms(50);
+	uint64_t slept = time_ns() - t0;
+
+	CHECK(slept >= 50000000, "slept only %lu ns", slept);
+	CHECK(slept < 2000000000, "slept %lu ns for 50 ms", slept);
+	printf("selftest: sleep ok\n");
+	return 0;
+}
+
+#define ADDERS_PER_CPU 2
+#define ADDS 2000
+
+static struct mutex counter_lock;
+static uint64_t counter;
+
+static void adder(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ADDS; i++) {
+		mutex_lock(&counter_lock);
+		uint64_t v = counter;
+		if (i % 64 == 0)
+			thread_yield(); /* hold the mutex across a reschedule now and then */
+		counter = v + 1;
+		mutex_unlock(&counter_lock);
+	}
+}
+
+static int check_mutex(void)
+{
+	unsigned n = cpu_count() * ADDERS_PER_CPU;
+	struct thread *t[PLAT_MAX_CPUS * ADDERS_PER_CPU];
+
+	mutex_init(&counter_lock);
+	for (unsigned i = 0; i < n; i++) {
+		t[i] = thread_create("adder", adder, NULL, (int)(i % cpu_count()));
+		CHECK(t[i], "thread_create failed");
+	}
+	for (unsigned i = 0; i < n; i++)
+		thread_join(t[i]);
+	CHECK(counter == (uint64_t)n * ADDS, "counter %lu, want %lu", counter, (uint64_t)n * ADDS);
+	printf("selftest: mutex ok\n");
+	return 0;
+}
+
+static struct waitq wq;
+static volatile bool flag;
+
+static void waker(void *arg)
+{
+	(void)arg;
+	sleep_ms(20);
+	uint64_t f = spin_lock_irqsave(&wq.lock);
+	flag = true;
+	spin_unlock_irqrestore(&wq.lock, f);
+	waitq_wake_all(&wq);
+}
+
+static int check_waitq(void)
+{
+	waitq_init(&wq);
+	uint64_t f = spin_lock_irqsave(&wq.lock);
+	int r = waitq_wait(&wq, &wq.lock, 10000000);
+	spin_unlock_irqrestore(&wq.lock, f);
+	CHECK(r == -ETIMEDOUT, "wait without a waker returned %d", r);
+
+	struct thread *w = thread_create("waker", waker, NULL, (int)(cpu_count() - 1));
+	CHECK(w, "thread_create failed");
+	f = spin_lock_irqsave(&wq.lock);
+	while (!flag)
+		r = waitq_wait(&wq, &wq.lock, 5000000000ull);
+	spin_unlock_irqrestore(&wq.lock, f);
+	thread_join(w);
+	CHECK(r == 0, "woken wait returned %d", r);
+	printf("selftest: waitq ok\n");
+	return 0;
+}
+
+static void allocator(void *arg)
+{
+	int *ok = arg;
+	for (int i = 0; i < 500; i++) {
+		size_t n = 16 + (size_t)(i * 37) % 5000;
+		unsigned char *p = malloc(n);
+		if (!p)
+			return;
+		memset(p, i & 0xff, n);
+		for (size_t k = 0; k < n; k++)
+			if (p[k] != (i & 0xff))
+				return;
+		free(p);
+	}
+	*ok = 1;
+}
+
+static int check_heap(void)
+{
+	int ok[PLAT_MAX_CPUS] = { 0 };
+	struct thread *t[PLAT_MAX_CPUS];
+
+	for (unsigned c = 0; c < cpu_count(); c++)
+		t[c] = thread_create("alloc", allocator, &ok[c], (int)c);
+	for (unsigned c = 0; c < cpu_count(); c++) {
+		thread_join(t[c]);
+		CHECK(ok[c], "allocator on CPU %u failed", c);
+	}
+	printf("selftest: heap ok\n");
+	return 0;
+}
+
+int app_main(void)
+{
+	if (check_preemption() || check_sleep() || check_mutex() || check_waitq() || check_heap())
+		return 1;
+	printf("selftest: SUCCESS\n");
+	return 0;
+}
