@@ -44,6 +44,7 @@ include kernel/kernel.mk
 include apps/apps.mk
 -include tools/tools.mk
 include test/test.mk
+-include bench/bench.mk
 include mk/kernel-link.mk
 
 deps:

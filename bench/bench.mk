@@ -1,0 +1,2 @@
+# make bench: each command prints its figures; they are copied into docs/benchmarks.md.
+BENCHES += bench/boot-time.sh
