@@ -326,10 +326,14 @@ void kernel_timer_tick(void)
 {
 	struct percpu *cpu = this_cpu();
 
+	struct thread *cur = cpu->local.current;
+
 	spin_lock_raw(&cpu->rq_lock);
 	cpu->ticks++;
 	wake_expired(cpu);
-	if (!runq_empty(&cpu->rq))
+	/* A thread interrupted inside the tracer may hold a reservation in this CPU's ring
+	 * buffer: let it finish first (it runs again right after this interrupt). */
+	if (!runq_empty(&cpu->rq) && !trace_task_in_hook(&cur->trace))
 		schedule_locked(cpu);
 	spin_unlock_raw(&cpu->rq_lock);
 	reap_dead(cpu);

@@ -4,6 +4,7 @@
 #include "platform/pc/cpu.h"
 #include "kernel/compiler.h"
 #include "kernel/ksyms.h"
+#include "kernel/lock.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 #define BACKTRACE_MAX 32
@@ -68,16 +69,29 @@ void plat_halt_forever(void)
 		__asm__ volatile("cli; hlt");
 }
 
+/* Configuration mechanism #1: the address and data ports are a pair shared by all CPUs. */
+static struct spinlock pci_lock = SPINLOCK_INIT;
+
+static uint32_t pci_address(unsigned bus, unsigned dev, unsigned fn, unsigned off)
+{
+	return 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xFC);
+}
+
 uint32_t plat_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off)
 {
-	plat_outl(0xCF8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xFC));
-	return plat_inl(0xCFC);
+	uint64_t flags = spin_lock_irqsave(&pci_lock);
+	plat_outl(0xCF8, pci_address(bus, dev, fn, off));
+	uint32_t v = plat_inl(0xCFC);
+	spin_unlock_irqrestore(&pci_lock, flags);
+	return v;
 }
 
 void plat_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uint32_t v)
 {
-	plat_outl(0xCF8, 0x80000000u | bus << 16 | dev << 11 | fn << 8 | (off & 0xFC));
+	uint64_t flags = spin_lock_irqsave(&pci_lock);
+	plat_outl(0xCF8, pci_address(bus, dev, fn, off));
 	plat_outl(0xCFC, v);
+	spin_unlock_irqrestore(&pci_lock, flags);
 }
 
 /* Frame pointers are on (-fno-omit-frame-pointer); a frame is trusted only if it lies in
