@@ -1,6 +1,7 @@
 /* The kernel proper starts here once the platform has set up the boot CPU. */
 #include <string.h>
 #include "kernel/api.h"
+#include "kernel/cmdline.h"
 #include "kernel/exit.h"
 #include "kernel/heap.h"
 #include "kernel/init.h"
@@ -25,22 +26,13 @@ static void add_ram(uint64_t base, uint64_t len, void *arg)
 	ram_bytes += len;
 }
 
-static bool cmdline_has(const char *word)
-{
-	const char *c = plat_cmdline();
-	size_t n = strlen(word);
-
-	for (const char *p = c; (p = strstr(p, word)); p += n)
-		if ((p == c || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
-			return true;
-	return false;
-}
-
 static void app_thread(void *arg)
 {
 	(void)arg;
 	int rc = app_main();
 	kprintf("glass: app %s returned %d\n", CONFIG_APP_NAME, rc);
+	if (cmdline_has("trace_dump=1"))
+		trace_console_dump();
 	if (exit_requested)
 		plat_exit(rc == 0 ? GLASS_EXIT_OK : GLASS_EXIT_FAIL);
 }
@@ -54,6 +46,7 @@ void kernel_main(void)
 	kprintf("glass: TSC %lu.%03lu MHz\n", plat_tsc_hz() / 1000000,
 		plat_tsc_hz() / 1000 % 1000);
 	trace_init(plat_cpu_count_expected());
+	trace_apply_boot_params();
 	plat_smp_start();
 	kprintf("glass: %u CPUs online\n", plat_cpu_count());
 	kernel_late_init();
