@@ -9,7 +9,8 @@ KCONFIG_DEFS := -DCONFIG_TRACE_BUF_MB=$(TRACE_BUF_MB) -DCONFIG_TRACE_ON_BOOT=$(T
 kobj = $(patsubst %,$(KDIR)/%.o,$(basename $(1)))
 KOBJS := $(call kobj,$(KERNEL_SRCS))
 KOBJS_NOTRACE := $(call kobj,$(KERNEL_NOTRACE_SRCS))
-KALL := $(KOBJS) $(KOBJS_NOTRACE)
+# KERNEL_EXTRA_OBJS: objects that fragments build with their own rules (lwIP).
+KALL := $(KOBJS) $(KOBJS_NOTRACE) $(KERNEL_EXTRA_OBJS)
 
 $(KOBJS): KFLAGS_EXTRA := $(TRACE_CFLAGS)
 $(KOBJS_NOTRACE): KFLAGS_EXTRA := $(if $(TRACE),-DCONFIG_TRACE=1)
