@@ -4,3 +4,5 @@ ifeq ($(filter $(TARGET),$(APPS)),)
 $(error unknown TARGET=$(TARGET); available apps: $(APPS))
 endif
 KERNEL_SRCS += $(wildcard apps/$(TARGET)/*.c)
+# An app may add sources or conditions of its own.
+-include apps/$(TARGET)/app.mk

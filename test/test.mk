@@ -3,3 +3,4 @@
 # non-zero if any case failed; the runner adds the counts up. Boot tests build their own
 # kernel configurations into $(O)/<app>[-ftrace]/ with a nested `make kernel`.
 TESTS += test/boot/boot-tests.sh
+TESTS += test/boot/trace-tests.sh

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Tracer boot tests (TRACE=ftrace): the function_graph tree of the compute workload read from
+# a serial dump of `trace` must be exact: call counts per CPU, nesting, durations; filters and
+# max_graph_depth (as Linux boot parameters) change it exactly; toggling tracing 1000 times
+# under load never crashes and never yields an unparsable line; no tracer function appears.
+set -u
+cd "$(dirname "$0")/../.."
+. test/boot/lib.sh
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+logs=$O/trace-logs
+mkdir -p "$logs"
+
+make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2 || { not_ok "build parse-trace"; exit 1; }
+parse=$O/bin/parse-trace
+compute=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace"; exit 1; }
+toggle=$(build_kernel tracetoggle ftrace) || { not_ok "build tracetoggle TRACE=ftrace"; exit 1; }
+
+# traced_boot NAME KERNEL APPEND: boots on 2 CPUs with trace_dump=1, leaves the trace text in
+# $logs/NAME.trace and its CSV in $logs/NAME.csv; returns non-zero (after reporting) on failure.
+traced_boot() {
+	local name=$1 kernel=$2 append=$3 kvm=$4
+	local log=$logs/$name.log
+	boot "$kernel" 2 "$kvm" "$log" "trace_dump=1 $append"
+	expect_status "$name" 33 "$log" || return 1
+	if grep -qE 'Kernel panic|\*\*\* CPU' "$log"; then
+		not_ok "$name: kernel crashed"; return 1
+	fi
+	tr -d '\r' <"$log" | sed -n '/^=== glass trace begin ===$/,/^=== glass trace end ===$/p' |
+		sed '1d;$d' >"$logs/$name.trace"
+	if ! "$parse" --strict -o "$logs/$name.csv" "$logs/$name.trace" 2>"$logs/$name.parse.err"; then
+		not_ok "$name: parse-trace --strict failed: $(head -3 "$logs/$name.parse.err")"
+		return 1
+	fi
+}
+
+# counts CSV CPU: "function count" for the workload's functions on one CPU, sorted.
+workload_counts() {
+	awk -F, -v cpu="$2" 'NR > 1 && $5 == cpu && $1 ~ /^(compute_work|fib|sort_range|merge_halves|table_insert|table_lookup|mix)$/ {n[$1]++}
+		END {for (f in n) print f, n[f]}' "$1" | sort
+}
+
+expect_counts() { # NAME CSV EXPECTED(lines "func count", sorted)
+	local name=$1 csv=$2 want=$3 ok_all=1 got
+	for cpu in 0 1; do
+		got=$(workload_counts "$csv" "$cpu")
+		if [ "$got" != "$want" ]; then
+			not_ok "$name: CPU $cpu counts"; echo "#   got:  $(echo $got)"; echo "#   want: $(echo $want)"
+			ok_all=0
+		fi
+	done
+	[ $ok_all = 1 ]
+}
+
+full=$'compute_work 1\nfib 1973\nmerge_halves 255\nmix 400\nsort_range 511\ntable_insert 200\ntable_lookup 200'
+
+for kvm in $(boot_accels); do
+	acc=$([ "$kvm" = 1 ] && echo kvm || echo tcg)
+
+	n="function_graph tree of compute ($acc)"
+	if traced_boot "compute-$acc" "$compute" "" "$kvm"; then
+		csv=$logs/compute-$acc.csv
+		if expect_counts "$n" "$csv" "$full"; then
+			# Nesting: every workload call has the parent the source gives it.
+			bad=$(awk -F, 'NR > 1 && (($1 == "mix" && $8 !~ /^table_(insert|lookup)$/) ||
+				($1 == "merge_halves" && $8 != "sort_range") ||
+				($1 == "fib" && $8 !~ /^(fib|compute_work)$/) ||
+				($1 == "table_insert" && $8 != "compute_work"))' "$csv" | head -3)
+			neg=$(awk -F, 'NR > 1 && $4 < 0' "$csv" | head -3)
+			if [ -z "$bad" ] && [ -z "$neg" ]; then ok "$n"; else not_ok "$n: nesting: $bad $neg"; fi
+		fi
+		tracer_fns=$(grep -oE '\b(fgraph_[a-z_]+|ring_[a-z_]+|__fentry__|return_to_handler|ftrace_[a-z_]+)\(\)' \
+			"$logs/compute-$acc.trace" | sort -u | head -5)
+		if [ -z "$tracer_fns" ]; then ok "no tracer function in the trace ($acc)"; else
+			not_ok "tracer functions traced ($acc): $tracer_fns"; fi
+	fi
+
+	n="set_graph_function=compute_work ($acc)"
+	if traced_boot "graphfn-$acc" "$compute" "ftrace_graph_filter=compute_work" "$kvm"; then
+		expect_counts "$n" "$logs/graphfn-$acc.csv" "$full" &&
+		if awk -F, 'NR > 1 && $1 != "compute_work" && $6 == 0 {exit 1}' "$logs/graphfn-$acc.csv"; then
+			ok "$n"; else not_ok "$n: calls outside compute_work were traced"; fi
+	fi
+
+	n="max_graph_depth=2 under compute_work ($acc)"
+	if traced_boot "depth-$acc" "$compute" "ftrace_graph_filter=compute_work ftrace_graph_max_depth=2" "$kvm"; then
+		expect_counts "$n" "$logs/depth-$acc.csv" \
+			$'compute_work 1\nfib 1\nsort_range 1\ntable_insert 200\ntable_lookup 200' && ok "$n"
+	fi
+
+	n="set_ftrace_notrace=mix ($acc)"
+	if traced_boot "notrace-$acc" "$compute" "ftrace_graph_filter=compute_work ftrace_notrace=mix" "$kvm"; then
+		expect_counts "$n" "$logs/notrace-$acc.csv" \
+			$'compute_work 1\nfib 1973\nmerge_halves 255\nsort_range 511\ntable_insert 200\ntable_lookup 200' && ok "$n"
+	fi
+
+	n="set_ftrace_filter=fib* ($acc)"
+	if traced_boot "filter-$acc" "$compute" "ftrace_filter=fib*" "$kvm"; then
+		expect_counts "$n" "$logs/filter-$acc.csv" $'fib 1973' &&
+		if awk -F, 'NR > 1 && $1 !~ /^fib/ {exit 1}' "$logs/filter-$acc.csv"; then
+			ok "$n"; else not_ok "$n: other functions traced"; fi
+	fi
+
+	n="1000 tracing_on toggles and tracer switches under load ($acc)"
+	traced_boot "toggle-$acc" "$toggle" "" "$kvm" && grep -q 'tracetoggle: 1000 toggles done' \
+		"$logs/toggle-$acc.log" && ok "$n"
+done
+exit $FAILED
