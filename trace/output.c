@@ -285,18 +285,18 @@ static char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned t
 }
 
 /* The context part of print_graph_prologue(): abstime, CPU, proc. */
-static char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+static char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	if (!opt(p, OUT_OPT_CONTEXT))
 		return s;
 	if (opt(p, OUT_OPT_ABSTIME)) {
-		s = put_timestamp(p, s, rec_tsc(r), false);
+		s = put_timestamp(p, s, ev->ts, false);
 		s = put_mem(s, " |  ", 4);
 	}
 	if (opt(p, OUT_OPT_CPU))
 		s = put_cpu(p, s, cpu);
 	if (opt(p, OUT_OPT_PROC)) {
-		s = put_proc(p, s, cpu, rec_tid(r));
+		s = put_proc(p, s, cpu, rec_tid(&ev->rec));
 		s = put_mem(s, " | ", 3);
 	}
 	return s;
@@ -304,11 +304,11 @@ static char *put_context(struct out_printer *p, char *s, unsigned cpu, const str
 
 /* print_graph_irq(): the `==========>` / `<==========` line around an irq entry. */
 static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
-			  const struct trace_rec *r, bool enter)
+			  const struct out_event *ev, bool enter)
 {
 	bool fill = opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT);
 
-	s = put_context(p, s, cpu, r);
+	s = put_context(p, s, cpu, ev);
 	if (fill)
 		s = put_mem(s, "  ", 2);
 	s = put_mem(s, enter ? "==========>" : "<==========", 11);
@@ -369,9 +369,10 @@ static bool take_leaf_return(struct out_printer *p, unsigned cpu, const struct t
 	return true;
 }
 
-static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e,
+static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev,
 			const struct trace_rec *ret)
 {
+	const struct trace_rec *e = &ev->rec;
 	int depth = (int)rec_depth(e);
 
 	p->cpu[cpu].depth = depth - 1;
@@ -383,7 +384,7 @@ static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const stru
 	s = put_sym(p, s, rec_func(e));
 	s = put_mem(s, "();\n", 4);
 	if (rec_flags(e) & REC_F_IRQ)
-		s = put_irq_mark(p, s, cpu, e, false);
+		s = put_irq_mark(p, s, cpu, ev, false);
 	return s;
 }
 
@@ -401,8 +402,9 @@ static char *graph_nested(struct out_printer *p, char *s, unsigned cpu, const st
 }
 
 /* print_graph_entry(): the entry has been consumed; its return may follow (leaf). */
-static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e)
+static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
+	const struct trace_rec *e = &ev->rec;
 	struct trace_rec ret;
 	unsigned tid = rec_tid(e);
 
@@ -411,19 +413,20 @@ static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const str
 		return s;
 	s = put_switch(p, s, cpu, tid);
 	if ((rec_flags(e) & REC_F_IRQ) && opt(p, OUT_OPT_IRQS))
-		s = put_irq_mark(p, s, cpu, e, true);
-	s = put_context(p, s, cpu, e);
+		s = put_irq_mark(p, s, cpu, ev, true);
+	s = put_context(p, s, cpu, ev);
 	if (take_leaf_return(p, cpu, e, &ret)) {
 		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
-		return graph_leaf(p, s, cpu, e, &ret);
+		return graph_leaf(p, s, cpu, ev, &ret);
 	}
 	return graph_nested(p, s, cpu, e);
 }
 
 /* print_graph_return(). Records carry no return depth: it is the task's depth, known
  * from its last entry; a return with no entry in the buffer prints at depth 0. */
-static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
+	const struct trace_rec *r = &ev->rec;
 	struct out_cpu_state *c = &p->cpu[cpu];
 	uint16_t *td = task_depth(p, cpu, rec_tid(r));
 	int depth = *td ? *td - 1 : 0;
@@ -439,7 +442,7 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 	c->enter_irq[depth] = 0;
 
 	s = put_switch(p, s, cpu, rec_tid(r));
-	s = put_context(p, s, cpu, r);
+	s = put_context(p, s, cpu, ev);
 	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
 		s = put_duration(p, s, ticks_ns(p->cfg.clock_hz, rec_duration(r)));
 	s = put_spaces(s, depth * GRAPH_INDENT);
@@ -452,7 +455,7 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 	}
 	*s++ = '\n';
 	if (irq && opt(p, OUT_OPT_IRQS))
-		s = put_irq_mark(p, s, cpu, r, false);
+		s = put_irq_mark(p, s, cpu, ev, false);
 	return s;
 }
 
@@ -472,7 +475,7 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu, const s
 	int depth = p->cpu[cpu].depth;
 
 	s = put_switch(p, s, cpu, rec_tid(&ev->rec));
-	s = put_context(p, s, cpu, &ev->rec);
+	s = put_context(p, s, cpu, ev);
 	s = put_no_duration(p, s);
 	if (depth > 0)
 		s = put_spaces(s, (depth + 1) * GRAPH_INDENT);
@@ -485,8 +488,9 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu, const s
 
 /* trace_print_context(): "%16s-%-7d [%03d] " + irq-info flags + " %5lu.%06lu: ". Our
  * records carry no irq/preempt state, so the five irq-info flags are always `.....`. */
-static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
+	const struct trace_rec *r = &ev->rec;
 	const char *comm = comm_of(rec_tid(r));
 	size_t n = strnlen(comm, 15);
 
@@ -502,14 +506,16 @@ static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const stru
 	if (opt(p, OUT_OPT_IRQ_INFO))
 		s = put_mem(s, ".....", 5);
 	*s++ = ' ';
-	s = put_timestamp(p, s, rec_tsc(r), true);
+	s = put_timestamp(p, s, ev->ts, true);
 	return put_mem(s, ": ", 2);
 }
 
 /* trace_fn_trace(): "func <-parent". */
-static char *fn_line(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *r)
+static char *fn_line(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
-	s = fn_context(p, s, cpu, r);
+	const struct trace_rec *r = &ev->rec;
+
+	s = fn_context(p, s, cpu, ev);
 	s = put_sym(p, s, rec_func(r));
 	if (opt(p, OUT_OPT_PARENT) && rec_parent(r)) {
 		s = put_mem(s, " <-", 3);
@@ -521,7 +527,7 @@ static char *fn_line(struct out_printer *p, char *s, unsigned cpu, const struct 
 /* trace_print_print(): a trace_marker write, from tracing_mark_write(). */
 static char *fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
-	s = fn_context(p, s, cpu, &ev->rec);
+	s = fn_context(p, s, cpu, ev);
 	s = out_put_str(s, "tracing_mark_write: ");
 	s = put_text(s, ev);
 	return put_mem(s, "\n", 1);
@@ -554,18 +560,24 @@ static char *graph_header(struct out_printer *p, char *s)
 	return out_put_str(s, "               |   |   |   |\n");
 }
 
-/* print_event_info() + print_func_help_header{,_irq}() of a current kernel. */
-static char *fn_header(struct out_printer *p, char *s)
+/* print_event_info(): events in the buffer, and those plus the lost ones. */
+static char *put_entries(struct out_printer *p, char *s)
 {
-	if (!opt(p, OUT_OPT_CONTEXT))
-		return s;
 	s = out_put_str(s, "# entries-in-buffer/entries-written: ");
 	s = out_put_u64(s, p->cfg.entries);
 	*s++ = '/';
 	s = out_put_u64(s, p->cfg.written);
 	s = out_put_str(s, "   #P:");
 	s = out_put_u64(s, p->cfg.ncpus);
-	s = out_put_str(s, "\n#\n");
+	return out_put_str(s, "\n#\n");
+}
+
+/* print_func_help_header{,_irq}() of a current kernel. */
+static char *fn_header(struct out_printer *p, char *s)
+{
+	if (!opt(p, OUT_OPT_CONTEXT))
+		return s;
+	s = put_entries(p, s);
 	if (!opt(p, OUT_OPT_IRQ_INFO))
 		return out_put_str(s, "#           TASK-PID     CPU#     TIMESTAMP  FUNCTION\n"
 				      "#              | |         |         |         |\n");
@@ -583,12 +595,29 @@ static const char *const tracer_names[] = {
 	[OUT_NOP] = "nop", [OUT_FUNCTION] = "function", [OUT_GRAPH] = "function_graph",
 };
 
+/* test_ftrace_alive()'s warning, plus why the tracer stopped itself. */
+static char *put_stopped(struct out_printer *p, char *s)
+{
+	s = out_put_str(s, "# WARNING: FUNCTION TRACING IS CORRUPTED\n"
+			   "#          MAY BE MISSING FUNCTION EVENTS\n#          ");
+	s = put_mem(s, p->cfg.stopped, strnlen(p->cfg.stopped, OUT_SYM_MAX));
+	return put_mem(s, "\n", 1);
+}
+
+/* Linux's function_graph header has no entries line; ours adds the function tracer's
+ * when events were lost, so a loss is visible in the header as well as in the text. */
 static char *put_header(struct out_printer *p, char *s)
 {
 	s = out_put_str(s, "# tracer: ");
 	s = out_put_str(s, tracer_names[p->cfg.tracer]);
 	s = out_put_str(s, "\n#\n");
-	return p->cfg.tracer == OUT_GRAPH ? graph_header(p, s) : fn_header(p, s);
+	if (p->cfg.stopped)
+		s = put_stopped(p, s);
+	if (p->cfg.tracer != OUT_GRAPH)
+		return fn_header(p, s);
+	if (p->cfg.written > p->cfg.entries && opt(p, OUT_OPT_CONTEXT))
+		s = put_entries(p, s);
+	return graph_header(p, s);
 }
 
 /* ---- the merge loop ---- */
@@ -618,9 +647,9 @@ static int oldest_cpu(struct out_printer *p)
 			continue;
 		if (!c->have)
 			c->have = p->src.peek(p->src.ctx, cpu, &c->head);
-		if (c->have && (best < 0 || rec_tsc(&c->head.rec) < best_ts)) {
+		if (c->have && (best < 0 || c->head.ts < best_ts)) {
 			best = (int)cpu;
-			best_ts = rec_tsc(&c->head.rec);
+			best_ts = c->head.ts;
 		}
 	}
 	return best;
@@ -630,11 +659,11 @@ static char *graph_event(struct out_printer *p, char *s, unsigned cpu, const str
 {
 	switch (rec_type(&ev->rec)) {
 	case REC_ENTRY:
-		return graph_entry(p, s, cpu, &ev->rec);
+		return graph_entry(p, s, cpu, ev);
 	case REC_RETURN:
-		return graph_return(p, s, cpu, &ev->rec);
+		return graph_return(p, s, cpu, ev);
 	case REC_FUNC: /* Linux prints function events in their own format */
-		return fn_line(p, s, cpu, &ev->rec);
+		return fn_line(p, s, cpu, ev);
 	default: /* REC_SWITCH: graph output shows switches from tid changes */
 		return s;
 	}
@@ -644,7 +673,7 @@ static char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struct
 {
 	switch (rec_type(&ev->rec)) {
 	case REC_FUNC:
-		return fn_line(p, s, cpu, &ev->rec);
+		return fn_line(p, s, cpu, ev);
 	default: /* graph records cannot be in the buffer: changing tracer clears it */
 		return s;
 	}

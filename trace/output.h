@@ -41,6 +41,7 @@ enum out_tracer { OUT_NOP, OUT_FUNCTION, OUT_GRAPH };
 /* One event of one CPU as a source hands it to the printer. */
 struct out_event {
 	struct trace_rec rec;  /* REC_NONE: no event, only `lost` (events lost at the end) */
+	uint64_t ts;           /* the full TSC (rec holds its low 48 bits) */
 	uint64_t lost;         /* events this CPU lost just before this one; OUT_LOST_UNKNOWN */
 	const char *text;      /* REC_TEXT: the text, valid until consume(); not terminated */
 	unsigned text_len;
@@ -63,8 +64,11 @@ struct out_config {
 	uint32_t cpus;       /* bit mask of the CPUs to print (per_cpu files: one bit) */
 	unsigned ncpus;      /* CPUs in the system: CPU column width and `#P:` */
 	uint64_t clock_hz;   /* TSC ticks per second */
-	uint64_t entries;    /* `function` header: events in the buffer ... */
-	uint64_t written;    /* ... and events written (entries + overwritten) */
+	/* The header's counts: events in the buffer, and those plus the events lost. The
+	 * function_graph header shows them only when something was lost. */
+	uint64_t entries;
+	uint64_t written;
+	const char *stopped; /* why the tracer stopped itself (trace_stopped_reason()) */
 };
 
 struct out_cpu_state {

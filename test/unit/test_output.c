@@ -92,6 +92,7 @@ static void parse_event(struct stream *s, const char *line, uint64_t *pending_lo
 			     kind[0] == 'f' ? REC_FUNC : kind[0] == 't' ? REC_TEXT : REC_SWITCH;
 
 	ev->rec.w0 = rec_w0(tsc, tid, type);
+	ev->ts = tsc;
 	ev->lost = pending_lost[cpu];
 	pending_lost[cpu] = 0;
 	if (type == REC_TEXT) {
@@ -256,8 +257,17 @@ static int parse_case(char *line, struct out_config *cfg, char **golden, char **
 	cfg->cpus = strcmp(w[4], "all") ? 1u << atoi(w[4]) : ~0u;
 	cfg->ncpus = strcmp(w[5], "-") ? (unsigned)atoi(w[5]) : 0;
 	cfg->opts = OUT_OPT_DEFAULT;
-	for (int i = 6; i < n; i++)
-		cfg->opts = apply_option(cfg->opts, w[i]);
+	cfg->entries = cfg->written = ~0ull; /* the stream's, unless a case overrides */
+	for (int i = 6; i < n; i++) {
+		if (!strncmp(w[i], "entries=", 8))
+			cfg->entries = strtoull(w[i] + 8, NULL, 0);
+		else if (!strncmp(w[i], "written=", 8))
+			cfg->written = strtoull(w[i] + 8, NULL, 0);
+		else if (!strncmp(w[i], "stopped=", 8))
+			cfg->stopped = w[i] + 8;
+		else
+			cfg->opts = apply_option(cfg->opts, w[i]);
+	}
 	return n;
 }
 
@@ -338,8 +348,10 @@ static void check_golden(char *line)
 	if (!cfg.ncpus)
 		cfg.ncpus = stream_buf.ncpus;
 	cfg.clock_hz = stream_buf.hz;
-	cfg.entries = stream_buf.entries;
-	cfg.written = stream_buf.written;
+	if (cfg.entries == ~0ull)
+		cfg.entries = stream_buf.entries;
+	if (cfg.written == ~0ull)
+		cfg.written = stream_buf.written;
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
 		array_init(&arr, &stream_buf, &src);
 		out_init(&printer, &cfg, &src);
@@ -475,6 +487,7 @@ static bool bench_peek(void *ctx, unsigned cpu, struct out_event *ev)
 	if (b->pos >= b->n)
 		return false;
 	ev->rec = b->recs[b->pos];
+	ev->ts = rec_tsc(&ev->rec);
 	ev->lost = 0;
 	return true;
 }

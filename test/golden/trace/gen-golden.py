@@ -312,17 +312,31 @@ class Function:
 def render(case):
     golden, events, tracer, header, cpus, ncpus = case[:6]
     opts = dict(DEFAULTS)
+    st = Stream(os.path.join(HERE, events))
+    stopped = None
     for w in case[6:]:
-        if w.startswith("no"):
+        if "=" in w:
+            key, val = w.split("=", 1)
+            if key == "stopped":
+                stopped = val
+            else:
+                setattr(st, key, int(val))
+        elif w.startswith("no"):
             opts[w[2:]] = 0
         else:
             opts[w] = 1
-    st = Stream(os.path.join(HERE, events))
     n = st.ncpus if ncpus == "-" else int(ncpus)
     pr = (Graph if tracer == "function_graph" else Function)(st, opts, n)
     out = ""
     if header == "trace":
-        out = "# tracer: %s\n#\n" % tracer + pr.header()
+        out = "# tracer: %s\n#\n" % tracer
+        if stopped:
+            out += ("# WARNING: FUNCTION TRACING IS CORRUPTED\n"
+                    "#          MAY BE MISSING FUNCTION EVENTS\n#          %s\n" % stopped)
+        if tracer == "function_graph" and st.written > st.entries and opts["context-info"]:
+            out += "# entries-in-buffer/entries-written: %d/%d   #P:%d\n#\n" % (
+                st.entries, st.written, n)
+        out += pr.header()
     sel = sorted(st.cpus) if cpus == "all" else [int(cpus)]
     for cpu, q in merged(st, sel):
         ev = q.pop(0)
