@@ -45,3 +45,8 @@ fuzz:: deps $(HTTPD_FUZZ) $(HTTPD_REPLAY)
 	$(Q)O=$(O) FUZZ_TIME=$(FUZZ_TIME_LONG) test/fuzz/fuzz-http.sh
 
 -include $(HTTPD_HOST_OBJS:.o=.d) $(HTTPD_FUZZ_OBJS:.o=.d)
+
+# The server itself. Without TRACE the tracer and its tracefs are not linked:
+# tracefs_off.c stands in, so /ftrace/ answers 503 with the reason.
+KERNEL_SRCS += httpd/parse.c httpd/response.c httpd/conn.c httpd/routes.c httpd/server.c \
+	httpd/ftrace_routes.c $(if $(TRACE),,httpd/tracefs_off.c)
