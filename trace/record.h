@@ -1,15 +1,19 @@
 /* Wire format of one trace record in a per-CPU ring buffer: 16 bytes, two u64 words.
  * Shared by the writer (hooks), the readers (printer, tracefs) and host tests.
  *
- * word0: bits 0..47 TSC (48 bits: 30 h at 2.6 GHz), bits 48..59 tid (12 bits), 60..63 type.
+ * word0: bits 0..47 TSC (48 bits: 30 h at 2.6 GHz), bits 48..59 tid (12 bits), 60..62 type,
+ *        bit 63 the ring buffer's lap parity (internal to trace/ring.c; readers get 0).
  * word1: depends on type:
  *   REC_ENTRY   func (32) | depth (8) << 32 | flags (8) << 40          one per call entry
  *   REC_RETURN  func (32) | duration (32, TSC ticks, saturating) << 32  one per call return
  *   REC_FUNC    ip (32) | parent_ip (32) << 32                         `function` tracer
  *   REC_SWITCH  prev_tid (16) | next_tid (16) << 16 | prev_state (8) << 32  context switch
- *   REC_TEXT    length in bytes (16) | flags << 16; followed by ceil(len/16) raw records
+ *   REC_TEXT    length in bytes (16) | flags << 16; followed by ceil(len/15) payload slots
+ *               (ring.c packs 15 bytes per slot and keeps their type 0)
  *               holding the text (trace_marker, tracer messages)
- *   REC_PAD     word1 = count of following records to skip (ring wrap padding)
+ *   REC_PAD     word1 = count of slots to skip, this one included (block-end padding)
+ *   REC_LOST    word1 = events dropped just before the next record (stop mode)
+ * REC_PAD and REC_LOST are internal to the ring buffer: readers never return them.
  * Kernel text lives below 4 GiB (identity map, small code model), so 32-bit addresses suffice.
  * A traced call costs REC_ENTRY + REC_RETURN = 32 bytes. Record type 0 never appears in a
  * committed record, so a zeroed slot reads as "not yet written". */
@@ -26,6 +30,7 @@ enum rec_type {
 	REC_SWITCH = 4,
 	REC_TEXT = 5,
 	REC_PAD = 6,
+	REC_LOST = 7,
 };
 
 /* REC_ENTRY flags */
@@ -46,7 +51,7 @@ static inline uint64_t rec_w0(uint64_t tsc, unsigned tid, enum rec_type type)
 }
 static inline uint64_t rec_tsc(const struct trace_rec *r) { return r->w0 & REC_TSC_MASK; }
 static inline unsigned rec_tid(const struct trace_rec *r) { return (r->w0 >> 48) & REC_TID_MASK; }
-static inline enum rec_type rec_type(const struct trace_rec *r) { return (enum rec_type)(r->w0 >> 60); }
+static inline enum rec_type rec_type(const struct trace_rec *r) { return (enum rec_type)((r->w0 >> 60) & 7); }
 static inline uint32_t rec_func(const struct trace_rec *r) { return (uint32_t)r->w1; }
 static inline unsigned rec_depth(const struct trace_rec *r) { return (r->w1 >> 32) & 0xff; }
 static inline unsigned rec_flags(const struct trace_rec *r) { return (r->w1 >> 40) & 0xff; }

@@ -1,0 +1,546 @@
+/* Host tests of the per-CPU ring buffer (trace/ring.c): wrap, both full policies with
+ * exact drop/overrun counts, text events, clear, resize, writers nested by signals (as
+ * interrupts nest in the kernel), and concurrent writer and reader threads that check
+ * every record they get against the pattern its writer put in it. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/time.h>
+#include "test/unit/check.h"
+#include "test/unit/trace_host_env.h"
+#include "trace/ring.h"
+
+#define SLOTS_MIN (RING_MIN_BYTES / sizeof(struct trace_rec))
+
+/* Event k of writer tid: the timestamp is k and w1 a hash of both, so a reader can tell
+ * a torn or stale record from an intact one. */
+static uint64_t pattern(uint64_t k, unsigned tid)
+{
+	uint64_t x = (k + 1) * 0x9e3779b97f4a7c15ull ^ ((uint64_t)tid << 17);
+
+	return x ^ (x >> 29);
+}
+
+static bool write_k(unsigned cpu, unsigned tid, uint64_t k)
+{
+	return ring_write(cpu, rec_w0(k, tid, REC_FUNC), pattern(k, tid));
+}
+
+/* Text of event k: length k % 53, bytes derived from k. */
+static size_t text_k(uint64_t k, char *buf)
+{
+	size_t len = k % 53;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)('a' + (k + i) % 26);
+	return len;
+}
+
+static bool write_text_k(unsigned cpu, unsigned tid, uint64_t k)
+{
+	char buf[64];
+
+	return ring_write_text(cpu, k, tid, buf, text_k(k, buf));
+}
+
+/* Whether ev is an intact event k of writer tid (text or not). */
+static bool intact(const struct ring_event *ev, unsigned tid)
+{
+	uint64_t k = rec_tsc(&ev->rec);
+	char buf[64];
+
+	if (rec_tid(&ev->rec) != tid)
+		return false;
+	if (rec_type(&ev->rec) == REC_FUNC)
+		return ev->rec.w1 == pattern(k, tid);
+	if (rec_type(&ev->rec) != REC_TEXT || ev->text_len != text_k(k, buf))
+		return false;
+	return memcmp(ev->text, buf, ev->text_len) == 0;
+}
+
+static struct ring_event ev;
+
+static void setup(size_t bytes, bool overwrite)
+{
+	ring_set_overwrite(overwrite);
+	if (ring_init(2, bytes) != 0) {
+		printf("not ok - ring_init failed\n");
+		exit(1);
+	}
+}
+
+/* Consumes everything on cpu; checks that events run k = next, next+1, ... with gaps
+ * exactly as reported lost. Returns events read; *lost_sum gets the losses reported. */
+static uint64_t consume_all(unsigned cpu, unsigned tid, uint64_t *next, uint64_t *lost_sum)
+{
+	struct ring_reader r;
+	uint64_t n = 0;
+
+	CHECK_EQ(ring_reader_open(&r, cpu, true), 0);
+	while (ring_reader_peek(&r, &ev)) {
+		*lost_sum += ev.lost;
+		if (rec_type(&ev.rec) != REC_NONE) {
+			CHECK(intact(&ev, tid));
+			CHECK_EQ(rec_tsc(&ev.rec), *next + ev.lost);
+			*next = rec_tsc(&ev.rec) + 1;
+			n++;
+		} else {
+			*next += ev.lost;
+		}
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+	return n;
+}
+
+static void test_basic(void)
+{
+	struct ring_reader r;
+	struct ring_stats st;
+	uint64_t next = 0, lost = 0;
+
+	TEST_CASE("ring: events read back in order, snapshot keeps them, consume frees");
+	setup(RING_MIN_BYTES, false);
+	for (uint64_t k = 0; k < 10; k++)
+		CHECK(write_k(0, 7, k));
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	for (uint64_t k = 0; k < 10; k++) {
+		CHECK(ring_reader_peek(&r, &ev));
+		CHECK(intact(&ev, 7));
+		CHECK_EQ(rec_tsc(&ev.rec), k);
+		CHECK_EQ(ev.lost, 0);
+		CHECK_EQ(ev.ts & REC_TSC_MASK, k);
+		ring_reader_advance(&r);
+	}
+	CHECK(!ring_reader_peek(&r, &ev));
+	ring_reader_close(&r);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries, 10);
+	CHECK_EQ(st.bytes, 160);
+	CHECK_EQ(st.written, 10);
+	CHECK_EQ(consume_all(0, 7, &next, &lost), 10);
+	CHECK_EQ(lost, 0);
+	CHECK_EQ(consume_all(0, 7, &next, &lost), 0);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries, 0);
+	CHECK_EQ(st.read, 10);
+	CHECK_EQ(st.oldest_ts, 0);
+	ring_get_stats(1, &st);
+	CHECK_EQ(st.written, 0);
+	TEST_END();
+}
+
+static void test_consumer_busy(void)
+{
+	struct ring_reader a, b;
+
+	TEST_CASE("ring: one consumer per CPU at a time");
+	setup(RING_MIN_BYTES, false);
+	CHECK_EQ(ring_reader_open(&a, 0, true), 0);
+	CHECK_EQ(ring_reader_open(&b, 0, true), -EBUSY);
+	CHECK_EQ(ring_reader_open(&b, 1, true), 0);
+	ring_reader_close(&b);
+	ring_reader_close(&a);
+	CHECK_EQ(ring_reader_open(&a, 0, true), 0);
+	ring_reader_close(&a);
+	CHECK_EQ(ring_reader_open(&a, 5, false), -EINVAL);
+	TEST_END();
+}
+
+static void test_stop_mode(void)
+{
+	struct ring_stats st;
+	struct ring_reader r;
+	uint64_t next = 0, lost = 0, k, written = 0;
+
+	TEST_CASE("ring: stop mode refuses when full, counts drops exactly, resumes after a read");
+	setup(RING_MIN_BYTES, false);
+	for (k = 0; k < SLOTS_MIN + 100; k++)
+		written += write_k(0, 3, k);
+	CHECK_EQ(written, SLOTS_MIN);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries, SLOTS_MIN);
+	CHECK_EQ(st.dropped, 100);
+	CHECK_EQ(st.overrun, 0);
+	CHECK_EQ(consume_all(0, 3, &next, &lost), SLOTS_MIN);
+	CHECK_EQ(lost, 100); /* after the last event, as a count-only event */
+	CHECK_EQ(next, SLOTS_MIN + 100);
+	for (; k < SLOTS_MIN + 200; k++)
+		CHECK(write_k(0, 3, k));
+	CHECK_EQ(consume_all(0, 3, &next, &lost), 100);
+	CHECK_EQ(lost, 100); /* the writer's marker repeats the total: not counted twice */
+	CHECK_EQ(next, SLOTS_MIN + 200);
+	/* Drops followed by events: reported right before the first event after them. */
+	for (; k < 2 * SLOTS_MIN + 300; k++)
+		write_k(0, 3, k);
+	next = SLOTS_MIN + 200;
+	CHECK_EQ(consume_all(0, 3, &next, &lost), SLOTS_MIN);
+	CHECK_EQ(lost, 100 + 100);
+	for (k = 5 * SLOTS_MIN; k < 5 * SLOTS_MIN + 10; k++)
+		CHECK(write_k(0, 3, k));
+	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
+	CHECK(ring_reader_peek(&r, &ev));
+	CHECK_EQ(rec_tsc(&ev.rec), 5 * SLOTS_MIN);
+	CHECK_EQ(ev.lost, 0); /* reported already, at the end of the previous read */
+	ring_reader_close(&r);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.dropped, 200);
+	CHECK_EQ(st.read, 2 * SLOTS_MIN + 100);
+	CHECK_EQ(st.entries, 10);
+	TEST_END();
+}
+
+static void test_overwrite_mode(void)
+{
+	struct ring_reader r;
+	struct ring_stats st;
+	uint64_t next = 0, lost = 0, n, first;
+	const uint64_t total = 10 * SLOTS_MIN + 17;
+
+	TEST_CASE("ring: overwrite mode keeps the newest events and counts overruns exactly");
+	setup(RING_MIN_BYTES, true);
+	for (uint64_t k = 0; k < total; k++)
+		CHECK(write_k(0, 4, k));
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries + st.overrun, total);
+	CHECK(st.entries >= SLOTS_MIN - RING_BLOCK_SLOTS);
+	CHECK(st.entries <= SLOTS_MIN);
+	CHECK_EQ(st.dropped, 0);
+	/* A snapshot starts at the oldest intact event and ends with the newest. */
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	CHECK(ring_reader_peek(&r, &ev));
+	first = rec_tsc(&ev.rec);
+	CHECK_EQ(first, total - st.entries);
+	CHECK_EQ(ev.lost, 0);
+	CHECK_EQ(st.oldest_ts & REC_TSC_MASK, first);
+	ring_reader_close(&r);
+	n = consume_all(0, 4, &next, &lost);
+	CHECK_EQ(n, st.entries);
+	CHECK_EQ(lost, st.overrun);
+	CHECK_EQ(next, total);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.read, n);
+	CHECK_EQ(st.entries, 0);
+	CHECK_EQ(st.written, total);
+	TEST_END();
+}
+
+static void test_text(void)
+{
+	static char big[RING_TEXT_MAX + 100];
+	static const size_t lens[] = { 0, 1, 15, 16, 17, 100, RING_TEXT_MAX, RING_TEXT_MAX + 100 };
+	struct ring_reader r;
+
+	TEST_CASE("ring: text events of any length round-trip, longer ones are cut");
+	setup(RING_MIN_BYTES, false);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)(' ' + i % 90);
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		CHECK(ring_write_text(0, 1000 + i, 9, big, lens[i]));
+		CHECK(write_k(0, 9, 2000 + i));
+	}
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t want = lens[i] > RING_TEXT_MAX ? RING_TEXT_MAX : lens[i];
+
+		CHECK(ring_reader_peek(&r, &ev));
+		CHECK_EQ(rec_type(&ev.rec), REC_TEXT);
+		CHECK_EQ(rec_tsc(&ev.rec), 1000 + i);
+		CHECK_EQ(ev.text_len, want);
+		CHECK(memcmp(ev.text, big, want) == 0);
+		ring_reader_advance(&r);
+		CHECK(ring_reader_peek(&r, &ev));
+		CHECK_EQ(rec_tsc(&ev.rec), 2000 + i);
+		ring_reader_advance(&r);
+	}
+	CHECK(!ring_reader_peek(&r, &ev));
+	ring_reader_close(&r);
+	TEST_END();
+}
+
+/* Text events mixed in make records of many lengths, so blocks end in padding. */
+static void test_overwrite_text(void)
+{
+	struct ring_stats st;
+	uint64_t next = 0, lost = 0, n;
+	const uint64_t total = 20000;
+
+	TEST_CASE("ring: overwrite with variable-length events: exact losses, no torn text");
+	setup(RING_MIN_BYTES, true);
+	for (uint64_t k = 0; k < total; k++)
+		CHECK(k % 3 ? write_k(0, 5, k) : write_text_k(0, 5, k));
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries + st.overrun, total);
+	n = consume_all(0, 5, &next, &lost);
+	CHECK_EQ(n, st.entries);
+	CHECK_EQ(lost, st.overrun);
+	CHECK_EQ(next, total);
+	TEST_END();
+}
+
+static void test_clear(void)
+{
+	struct ring_stats st;
+	uint64_t next = 0, lost = 0;
+
+	TEST_CASE("ring: clear drops all events and resets the statistics");
+	setup(RING_MIN_BYTES, false);
+	for (uint64_t k = 0; k < SLOTS_MIN + 5; k++)
+		write_k(1, 2, k);
+	ring_clear();
+	ring_get_stats(1, &st);
+	CHECK_EQ(st.entries, 0);
+	CHECK_EQ(st.dropped, 0);
+	CHECK_EQ(st.written, 0);
+	CHECK_EQ(st.bytes, 0);
+	/* The whole buffer is free again, but for the writer's marker of the old drops. */
+	for (uint64_t k = 0; k < SLOTS_MIN - 1; k++)
+		CHECK(write_k(1, 2, 5000 + k));
+	next = 5000;
+	CHECK_EQ(consume_all(1, 2, &next, &lost), SLOTS_MIN - 1);
+	CHECK_EQ(lost, 0); /* drops before the clear are forgotten with it */
+	TEST_END();
+}
+
+static void test_resize(void)
+{
+	struct ring_stats st;
+	uint64_t next = 0, lost = 0, k = 0;
+
+	TEST_CASE("ring: resize gives empty buffers of the new size (rounded to a power of two)");
+	setup(RING_MIN_BYTES, false);
+	write_k(0, 1, 99);
+	CHECK_EQ(ring_resize(3 * RING_MIN_BYTES), 0);
+	CHECK_EQ(ring_size(), 2 * RING_MIN_BYTES);
+	CHECK_EQ(ring_resize(1), 0);
+	CHECK_EQ(ring_size(), RING_MIN_BYTES);
+	CHECK_EQ(ring_resize(4 * RING_MIN_BYTES), 0);
+	CHECK_EQ(ring_size(), 4 * RING_MIN_BYTES);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries, 0);
+	while (write_k(0, 1, k))
+		k++;
+	CHECK_EQ(k, 4 * SLOTS_MIN);
+	CHECK_EQ(consume_all(0, 1, &next, &lost), k);
+	TEST_END();
+}
+
+/* ---- writers nested by signals, as interrupts nest on a CPU ---- */
+
+static volatile uint64_t irq_k;
+static volatile uint64_t irq_fail;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	for (int i = 0; i < 3; i++) {
+		uint64_t k = irq_k++;
+
+		if (!(k % 2 ? write_k(0, 11, k) : write_text_k(0, 11, k)))
+			irq_fail++;
+	}
+}
+
+static void test_nested(void)
+{
+	struct itimerval it = { { 0, 50 }, { 0, 50 } };
+	struct ring_reader r;
+	uint64_t next[2] = { 0, 0 }, got[2] = { 0, 0 }, k;
+	unsigned tids[2] = { 10, 11 };
+	int bad = 0;
+
+	TEST_CASE("ring: writers interrupted by nested writers (signals) never share a slot");
+	setup(64 << 20, false);
+	irq_k = 0;
+	signal(SIGALRM, on_alarm);
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (k = 0; k < 1000000 || irq_k < 3000; k++)
+		bad += !(k % 5 ? write_k(0, 10, k) : write_text_k(0, 10, k));
+	CHECK_EQ(bad, 0);
+	it.it_value.tv_usec = 0;
+	it.it_interval.tv_usec = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	CHECK_EQ(irq_fail, 0);
+	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
+	while (ring_reader_peek(&r, &ev)) {
+		int w = rec_tid(&ev.rec) == 11;
+
+		if (!intact(&ev, tids[w]) || rec_tsc(&ev.rec) != next[w] || ev.lost)
+			bad++;
+		next[w] = rec_tsc(&ev.rec) + 1;
+		got[w]++;
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(got[0], k);
+	CHECK_EQ(got[1], irq_k);
+	TEST_END();
+}
+
+/* ---- concurrent writer and reader threads ---- */
+
+#define CONC_EVENTS 2000000
+
+struct conc {
+	unsigned cpu;
+	bool text;
+	volatile bool done;
+	uint64_t attempted;
+};
+
+static void *conc_writer(void *arg)
+{
+	struct conc *c = arg;
+
+	trace_host_set_cpu(c->cpu);
+	for (uint64_t k = 0; k < CONC_EVENTS; k++)
+		if (c->text && k % 7 == 0)
+			write_text_k(c->cpu, 20 + c->cpu, k);
+		else
+			write_k(c->cpu, 20 + c->cpu, k);
+	c->attempted = CONC_EVENTS;
+	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+struct conc_result {
+	uint64_t read, lost, bad, order;
+};
+
+/* Consumes one CPU while its writer runs; every event must be intact and its number
+ * must be the previous one + 1 + the losses reported before it. */
+static void conc_consume(struct conc *c, struct conc_result *res)
+{
+	static struct ring_event events[2];
+	struct ring_event *ep = &events[c->cpu];
+	struct ring_reader r;
+	uint64_t next = 0;
+	bool last = false;
+
+	if (ring_reader_open(&r, c->cpu, true)) {
+		res->bad++;
+		return;
+	}
+	for (;;) {
+		if (!ring_reader_peek(&r, ep)) {
+			if (last)
+				break;
+			last = __atomic_load_n(&c->done, __ATOMIC_ACQUIRE);
+			continue;
+		}
+		res->lost += ep->lost;
+		next += ep->lost;
+		if (rec_type(&ep->rec) != REC_NONE) {
+			res->bad += !intact(ep, 20 + c->cpu);
+			res->order += rec_tsc(&ep->rec) != next;
+			next = rec_tsc(&ep->rec) + 1;
+			res->read++;
+		}
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+}
+
+struct conc_reader {
+	struct conc *c;
+	struct conc_result res;
+};
+
+static void *conc_reader(void *arg)
+{
+	struct conc_reader *rd = arg;
+
+	conc_consume(rd->c, &rd->res);
+	return NULL;
+}
+
+/* Two writer threads (CPUs 0 and 1) and one consumer thread per CPU, all at once. */
+static void conc_run(bool overwrite, bool text, const char *name)
+{
+	struct conc c[2] = { { .cpu = 0, .text = text }, { .cpu = 1, .text = text } };
+	struct conc_reader rd[2] = { { .c = &c[0] }, { .c = &c[1] } };
+	pthread_t th[4];
+	struct ring_stats st;
+
+	TEST_CASE(name);
+	setup(4 * RING_MIN_BYTES, overwrite);
+	for (int i = 0; i < 2; i++) {
+		pthread_create(&th[i], NULL, conc_writer, &c[i]);
+		pthread_create(&th[2 + i], NULL, conc_reader, &rd[i]);
+	}
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 2; i++) {
+		struct conc_result *res = &rd[i].res;
+
+		ring_get_stats(i, &st);
+		CHECK_EQ(res->bad, 0);
+		CHECK_EQ(res->order, 0);
+		CHECK_EQ(res->read + st.dropped + st.overrun, CONC_EVENTS);
+		CHECK_EQ(res->read, st.read);
+		CHECK_EQ(res->lost, overwrite ? st.overrun : st.dropped);
+		CHECK(res->read > 0);
+	}
+	printf("# %s: cpu0 read %" PRIu64 " lost %" PRIu64 ", cpu1 read %" PRIu64 " lost %" PRIu64
+	       "\n", name, rd[0].res.read, rd[0].res.lost, rd[1].res.read, rd[1].res.lost);
+	TEST_END();
+}
+
+/* A snapshot reader running while its CPU is overwritten. */
+static void test_conc_snapshot(void)
+{
+	struct conc c = { .cpu = 0, .text = true };
+	static struct ring_event e;
+	uint64_t rounds = 0, bad = 0, order = 0;
+	pthread_t th;
+
+	TEST_CASE("ring: snapshots taken during overwrite are intact and in order");
+	setup(RING_MIN_BYTES, true);
+	pthread_create(&th, NULL, conc_writer, &c);
+	while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE)) {
+		struct ring_reader r;
+		bool first = true;
+		uint64_t next = 0;
+
+		ring_reader_open(&r, 0, false);
+		while (ring_reader_peek(&r, &e)) {
+			if (rec_type(&e.rec) != REC_NONE) {
+				bad += !intact(&e, 20);
+				order += !first && rec_tsc(&e.rec) != next + e.lost;
+				next = rec_tsc(&e.rec) + 1;
+				first = false;
+			}
+			ring_reader_advance(&r);
+		}
+		ring_reader_close(&r);
+		rounds++;
+	}
+	pthread_join(th, NULL);
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(order, 0);
+	CHECK(rounds > 0);
+	TEST_END();
+}
+
+int main(void)
+{
+	trace_host_set_ncpus(2);
+	test_basic();
+	test_consumer_busy();
+	test_stop_mode();
+	test_overwrite_mode();
+	test_text();
+	test_overwrite_text();
+	test_clear();
+	test_resize();
+	test_nested();
+	conc_run(false, false, "ring: concurrent writers and consumer, stop mode");
+	conc_run(false, true, "ring: concurrent writers and consumer, stop mode, with text");
+	conc_run(true, false, "ring: concurrent writers and consumer, overwrite mode");
+	conc_run(true, true, "ring: concurrent writers and consumer, overwrite mode, with text");
+	test_conc_snapshot();
+	return test_exit_status();
+}

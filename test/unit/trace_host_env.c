@@ -1,0 +1,159 @@
+/* Host implementation of trace/env.h and trace/internal.h for unit tests and the host
+ * benchmark: thread-local fake CPU ids and tasks, the real TSC (or a fake clock), pages
+ * from aligned_alloc, text patching through mprotect. Compiled without -pg. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "trace/env.h"
+#include "trace/internal.h"
+#include "trace/task.h"
+#include "test/unit/trace_host_env.h"
+
+#define HOST_SYMS 256
+#define HOST_COMMS 64
+
+static __thread unsigned host_cpu;
+static __thread unsigned host_tid;
+static __thread unsigned host_irq_depth;
+static __thread struct trace_task host_own_task;
+static __thread struct trace_task *host_task;
+static unsigned host_ncpus = 1;
+static uint64_t (*host_clock)(void);
+static uint64_t host_clock_hz;
+unsigned trace_host_stop_calls;
+
+static struct { uint64_t addr; const char *name; } host_syms[HOST_SYMS];
+static unsigned host_nsyms;
+static struct { unsigned tid; const char *name; } host_comms[HOST_COMMS];
+static unsigned host_ncomms;
+
+void trace_host_set_cpu(unsigned cpu) { host_cpu = cpu; }
+void trace_host_set_tid(unsigned tid) { host_tid = tid; }
+void trace_host_set_irq_depth(unsigned depth) { host_irq_depth = depth; }
+void trace_host_set_task(struct trace_task *t) { host_task = t; }
+void trace_host_set_ncpus(unsigned n) { host_ncpus = n; }
+
+void trace_host_set_clock(uint64_t (*fn)(void), uint64_t hz)
+{
+	host_clock = fn;
+	host_clock_hz = hz;
+}
+
+unsigned trace_env_cpu(void) { return host_cpu; }
+unsigned trace_env_ncpus(void) { return host_ncpus; }
+unsigned trace_env_tid(void) { return host_tid; }
+unsigned trace_env_irq_depth(void) { return host_irq_depth; }
+
+struct trace_task *trace_env_task(void)
+{
+	return host_task ? host_task : &host_own_task;
+}
+
+uint64_t trace_env_clock(void)
+{
+	uint32_t lo, hi;
+
+	if (host_clock)
+		return host_clock();
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Calibrates the TSC against CLOCK_MONOTONIC over 20 ms, once. */
+uint64_t trace_env_clock_hz(void)
+{
+	if (!host_clock_hz) {
+		uint64_t t0 = trace_env_clock(), n0 = host_ns();
+
+		while (host_ns() - n0 < 20000000)
+			;
+		host_clock_hz = (trace_env_clock() - t0) * 1000000000u / (host_ns() - n0);
+	}
+	return host_clock_hz;
+}
+
+int trace_host_add_symbol(uint64_t addr, const char *name)
+{
+	unsigned i = host_nsyms;
+
+	if (i == HOST_SYMS)
+		return -1;
+	for (; i > 0 && host_syms[i - 1].addr > addr; i--)
+		host_syms[i] = host_syms[i - 1];
+	host_syms[i].addr = addr;
+	host_syms[i].name = name;
+	host_nsyms++;
+	return 0;
+}
+
+const char *trace_env_symbol(uint64_t addr, uint64_t *offset)
+{
+	const char *name = NULL;
+
+	for (unsigned i = 0; i < host_nsyms && host_syms[i].addr <= addr; i++) {
+		name = host_syms[i].name;
+		*offset = addr - host_syms[i].addr;
+	}
+	return name;
+}
+
+int trace_host_set_comm(unsigned tid, const char *name)
+{
+	if (host_ncomms == HOST_COMMS)
+		return -1;
+	host_comms[host_ncomms].tid = tid;
+	host_comms[host_ncomms++].name = name;
+	return 0;
+}
+
+const char *trace_env_comm(unsigned tid)
+{
+	for (unsigned i = host_ncomms; i > 0; i--)
+		if (host_comms[i - 1].tid == tid)
+			return host_comms[i - 1].name;
+	return "<...>";
+}
+
+void *page_alloc(size_t npages)
+{
+	return aligned_alloc(4096, npages * 4096);
+}
+
+void page_free(void *p, size_t npages)
+{
+	(void)npages;
+	free(p);
+}
+
+void trace_stop_others(void) { trace_host_stop_calls++; }
+void trace_release_others(void) {}
+
+void trace_poke_text(void *dst, const void *src, size_t n)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)dst & ~(page - 1);
+	uintptr_t end = ((uintptr_t)dst + n + page - 1) & ~(page - 1);
+
+	if (mprotect((void *)start, end - start, PROT_READ | PROT_WRITE | PROT_EXEC)) {
+		perror("trace_poke_text: mprotect");
+		abort();
+	}
+	memcpy(dst, src, n);
+}
+
+void trace_fatal(const char *why)
+{
+	fprintf(stderr, "trace: fatal: %s\n", why);
+	abort();
+}

@@ -1,0 +1,114 @@
+/* The tracer settings and their setters (contract in trace/config.h). */
+#include <errno.h>
+#include "trace/config.h"
+#include "trace/env.h"
+
+struct trace_config trace_cfg = {
+	.active = TRACER_NOP,
+	.tracer = TRACER_NOP,
+	.pid_gen = 1, /* a zeroed trace_task (gen 0) evaluates the filters first */
+};
+
+_Static_assert(__builtin_offsetof(struct trace_config, active) == TRACE_CFG_ACTIVE_OFFSET,
+	       "fentry.S reads trace_cfg.active at this offset");
+
+/* The one place that derives what __fentry__ dispatches on. */
+static void trace_update_active(void)
+{
+	bool run = trace_cfg.on && !trace_cfg.stopped;
+
+	trace_cfg.active = run ? trace_cfg.tracer : TRACER_NOP;
+}
+
+void trace_set_on(bool on)
+{
+	trace_cfg.on = on;
+	trace_update_active();
+}
+
+void trace_set_tracer(enum trace_tracer t)
+{
+	trace_cfg.tracer = t;
+	trace_update_active();
+}
+
+void trace_set_max_graph_depth(unsigned depth)
+{
+	trace_cfg.max_graph_depth = depth;
+}
+
+void trace_set_thresh_us(uint64_t us)
+{
+	trace_cfg.thresh_tsc = us * trace_env_clock_hz() / 1000000;
+}
+
+uint64_t trace_thresh_us(void)
+{
+	uint64_t hz = trace_env_clock_hz();
+
+	return hz ? (trace_cfg.thresh_tsc * 1000000 + hz / 2) / hz : 0;
+}
+
+int trace_set_graph_funcs(const uint64_t *ips, unsigned n)
+{
+	unsigned next = trace_cfg.graph_cur ^ 1;
+
+	if (n > TRACE_GRAPH_FUNCS_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		trace_cfg.graph_funcs[next].ip[i] = (uint32_t)ips[i];
+	trace_cfg.graph_funcs[next].n = n;
+	/* Release: the filled copy is visible before hooks are told to use it. */
+	__atomic_store_n(&trace_cfg.graph_cur, next, __ATOMIC_RELEASE);
+	return 0;
+}
+
+static int trace_set_pid_set(struct trace_pid_set *s, const unsigned *tids, unsigned n)
+{
+	if (n > TRACE_PIDS_MAX)
+		return -EINVAL;
+	s->n = 0;
+	for (unsigned i = 0; i < n; i++)
+		s->tids[i] = tids[i];
+	s->n = n;
+	/* Release: the new list is visible before tasks see the new generation and
+	 * re-evaluate their cached flag against it. */
+	__atomic_store_n(&trace_cfg.pid_gen, trace_cfg.pid_gen + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int trace_set_pids(const unsigned *tids, unsigned n)
+{
+	return trace_set_pid_set(&trace_cfg.pids, tids, n);
+}
+
+int trace_set_notrace_pids(const unsigned *tids, unsigned n)
+{
+	return trace_set_pid_set(&trace_cfg.notrace_pids, tids, n);
+}
+
+static bool trace_pid_in(const struct trace_pid_set *s, unsigned tid)
+{
+	for (unsigned i = 0; i < s->n && i < TRACE_PIDS_MAX; i++)
+		if (s->tids[i] == tid)
+			return true;
+	return false;
+}
+
+bool trace_pid_allowed(unsigned tid)
+{
+	if (trace_pid_in(&trace_cfg.notrace_pids, tid))
+		return false;
+	return trace_cfg.pids.n == 0 || trace_pid_in(&trace_cfg.pids, tid);
+}
+
+void trace_stop(const char *why)
+{
+	const char *none = NULL;
+
+	/* Rare (broken state only), so a locked compare-exchange is fine: the first reason
+	 * wins even if two CPUs stop at once. */
+	__atomic_compare_exchange_n(&trace_cfg.stopped, &none, why, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	trace_update_active();
+}

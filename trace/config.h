@@ -1,0 +1,82 @@
+/* Global tracer settings: what the hooks read on every traced call and what tracefs (the
+ * control files) changes. tracefs and the kernel change them only through the setters
+ * below, which keep the derived fields the hooks use consistent; nothing outside trace/
+ * writes struct trace_config directly.
+ *
+ * Concurrency: setters may run on any CPU while hooks run on the others. Each field is a
+ * single aligned word, so a hook sees either the old or the new value; a hook that races
+ * with a change may apply the old setting to one call, never a torn one. Setters are not
+ * serialized against each other: the caller (tracefs) holds its own lock. */
+#ifndef TRACE_CONFIG_H
+#define TRACE_CONFIG_H
+
+/* Shared with fentry.S, which dispatches on trace_cfg.active (offset 0). */
+#define TRACER_NOP 0
+#define TRACER_FUNCTION 1
+#define TRACER_GRAPH 2
+#define TRACE_CFG_ACTIVE_OFFSET 0
+
+#define TRACE_MAX_CPUS 16       /* per-CPU buffers; = PLAT_MAX_CPUS */
+#define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function entries */
+#define TRACE_PIDS_MAX 32        /* set_ftrace_pid / set_ftrace_notrace_pid entries */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum trace_tracer { TRACE_NOP = TRACER_NOP, TRACE_FUNCTION = TRACER_FUNCTION,
+		    TRACE_GRAPH = TRACER_GRAPH };
+
+struct trace_pid_set {
+	unsigned n;                    /* 0: the set is empty */
+	unsigned tids[TRACE_PIDS_MAX];
+};
+
+struct trace_config {
+	/* What __fentry__ dispatches on: tracer if tracing_on and not stopped, else NOP. */
+	volatile int active;
+	volatile int tracer;            /* enum trace_tracer, as current_tracer shows it */
+	volatile bool on;               /* tracing_on */
+	volatile unsigned max_graph_depth; /* 0 = unlimited */
+	volatile uint64_t thresh_tsc;   /* tracing_thresh in TSC ticks, 0 = off */
+	/* set_graph_function: two copies; hooks read graph_funcs[graph_cur], a setter fills
+	 * the other copy and then flips graph_cur, so a hook never sees a half-filled set. */
+	volatile unsigned graph_cur;
+	struct { unsigned n; uint32_t ip[TRACE_GRAPH_FUNCS_MAX]; } graph_funcs[2];
+	/* Pid filters; a task re-evaluates its cached flag when pid_gen changes. */
+	volatile unsigned pid_gen;
+	struct trace_pid_set pids;         /* set_ftrace_pid: only these (empty = all) */
+	struct trace_pid_set notrace_pids; /* set_ftrace_notrace_pid: never these */
+	/* Set once when the tracer stopped itself on broken state; never cleared. */
+	const char *volatile stopped;
+};
+
+extern struct trace_config trace_cfg;
+
+/* tracing_on: recording starts or stops; call sites stay as they are. */
+void trace_set_on(bool on);
+/* current_tracer. Changing it does not patch call sites: the caller then runs
+ * patch_apply() with its filter (every site off for TRACE_NOP). */
+void trace_set_tracer(enum trace_tracer t);
+void trace_set_max_graph_depth(unsigned depth);
+/* tracing_thresh in microseconds (0 = off), converted to TSC ticks. */
+void trace_set_thresh_us(uint64_t us);
+uint64_t trace_thresh_us(void);
+/* set_graph_function: the function start addresses (patch sites); n = 0 clears. Returns
+ * -EINVAL (nothing changed) if n > TRACE_GRAPH_FUNCS_MAX. */
+int trace_set_graph_funcs(const uint64_t *ips, unsigned n);
+/* set_ftrace_pid and set_ftrace_notrace_pid; n = 0 clears. -EINVAL if too many. */
+int trace_set_pids(const unsigned *tids, unsigned n);
+int trace_set_notrace_pids(const unsigned *tids, unsigned n);
+/* Whether pid filters let thread tid be traced. */
+bool trace_pid_allowed(unsigned tid);
+
+/* The tracer found broken state: it stops recording for good and keeps the reason, which
+ * readers print in the trace header. The first reason wins. Safe from the hook path. */
+void trace_stop(const char *why);
+/* NULL while the tracer works, else why it stopped. */
+static inline const char *trace_stopped_reason(void) { return trace_cfg.stopped; }
+
+#endif /* __ASSEMBLER__ */
+#endif

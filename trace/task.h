@@ -1,0 +1,61 @@
+/* Per-thread tracer state, embedded in struct thread: the function_graph shadow return
+ * stack and the flags the hooks keep per task. Interrupts run on the interrupted thread's
+ * stack, so their calls push and pop on the same shadow stack, nested like the real one.
+ * Only the owning thread (and interrupts nesting on it) touches it; a new thread's state
+ * is set up by trace_task_init(). Without CONFIG_TRACE it is empty. */
+#ifndef TRACE_TASK_H
+#define TRACE_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef CONFIG_TRACE
+
+#define TRACE_STACK_DEPTH 64 /* calls deeper than this are skipped and counted */
+
+/* trace_ret_frame.flags */
+#define TRACE_FRAME_ROOT 0x01 /* this call opened a set_graph_function region */
+
+/* One hooked call: where it returns and when it started. */
+struct trace_ret_frame {
+	uint64_t ret;  /* the caller's return address, replaced by return_to_handler */
+	uint64_t slot; /* where that address lives on the stack, to check returns */
+	uint64_t tsc;  /* entry time */
+	uint32_t func; /* the traced function (its patch site) */
+	uint8_t irq;   /* interrupt nesting at entry */
+	uint8_t flags; /* TRACE_FRAME_* */
+	uint16_t pad;
+};
+
+struct trace_task {
+	uint32_t depth;      /* frames in use on stack[] */
+	uint32_t graph_base; /* depth of the set_graph_function call we are inside */
+	bool graph_open;     /* inside a set_graph_function call */
+	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
+	bool pid_ok;         /* pid filters allow this task (valid for pid_gen) */
+	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
+	uint64_t overflow;   /* calls not traced because stack[] was full */
+	uint64_t recursion;  /* calls not traced because they came from inside the tracer */
+	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
+};
+
+/* True while the thread is inside the tracer. The scheduler must not preempt such a
+ * thread from an interrupt: it may hold a ring buffer reservation of its CPU. */
+static inline bool trace_task_in_hook(const struct trace_task *t)
+{
+	return t->busy;
+}
+
+#else
+
+struct trace_task {
+};
+
+static inline bool trace_task_in_hook(const struct trace_task *t)
+{
+	(void)t;
+	return false;
+}
+
+#endif
+#endif
