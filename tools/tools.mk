@@ -9,11 +9,15 @@ TOOLS_SAN_OBJ := $(O)/host-san/obj
 TOOLS_LDLIBS := -lzstd -lm
 RB_LDLIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -lpthread
 
+# Release builds: -O3 and link-time optimisation let the line scanner inline across files.
+TOOLS_CFLAGS := $(HOST_CFLAGS) -O3 -flto
+TOOLS_LDFLAGS := -O3 -flto
+
 tools_objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 $(TOOLS_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) -c $< -o $@
 
 $(TOOLS_SAN_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -21,12 +25,35 @@ $(TOOLS_SAN_OBJ)/%.o: %.c
 
 $(O)/bin/parse-trace: $(call tools_objs,$(TOOLS_OBJ),$(PARSE_TRACE_SRCS) $(TOOLS_LIB_SRCS))
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $^ -o $@ $(TOOLS_LDLIBS)
+	$(Q)$(HOSTCC) $(TOOLS_LDFLAGS) $^ -o $@ $(TOOLS_LDLIBS)
 
 $(O)/host-san/bin/parse-trace: $(call tools_objs,$(TOOLS_SAN_OBJ),$(PARSE_TRACE_SRCS) $(TOOLS_LIB_SRCS))
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
-HOST_BINS += $(O)/bin/parse-trace
+# report.html becomes a C string so the binary needs no data files at run time
+$(O)/tools-gen/report_html.c: tools/runtime-breakdown/report.html
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from $< */'; echo 'const char report_html[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+$(TOOLS_OBJ)/report_html.o: $(O)/tools-gen/report_html.c
+	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) -c $< -o $@
+
+$(TOOLS_SAN_OBJ)/report_html.o: $(O)/tools-gen/report_html.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@
+
+RB_OBJS = $(call tools_objs,$(1),$(RB_SRCS) $(TOOLS_LIB_SRCS)) $(1)/report_html.o
+
+$(O)/bin/runtime-breakdown: $(call RB_OBJS,$(TOOLS_OBJ))
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TOOLS_LDFLAGS) $^ -o $@ $(TOOLS_LDLIBS) $(RB_LDLIBS)
+
+$(O)/host-san/bin/runtime-breakdown: $(call RB_OBJS,$(TOOLS_SAN_OBJ))
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS) $(RB_LDLIBS)
+
+HOST_BINS += $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
 
 -include $(shell find $(TOOLS_OBJ) $(TOOLS_SAN_OBJ) -name '*.d' 2>/dev/null)

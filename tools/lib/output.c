@@ -54,6 +54,8 @@ static void zpush(struct output *o, ZSTD_EndDirective mode)
 
 void output_flush(struct output *o)
 {
+	if (o->fd < 0)
+		return;
 	if (o->zctx)
 		zpush(o, ZSTD_e_continue);
 	else
@@ -87,6 +89,43 @@ struct output *output_open(const char *path)
 	return o;
 }
 
+void output_make_room(struct output *o, size_t n)
+{
+	if (o->fd >= 0) {
+		output_flush(o);
+		if (n <= o->cap)
+			return;
+	}
+	size_t cap = o->cap;
+	while (o->len + n > cap)
+		cap *= 2;
+	o->buf = xrealloc(o->buf, cap);
+	o->cap = cap;
+}
+
+struct output *output_open_mem(void)
+{
+	struct output *o = xcalloc(1, sizeof(*o));
+
+	o->fd = -1;
+	o->name = "<memory>";
+	o->cap = 4096;
+	o->buf = xmalloc(o->cap);
+	return o;
+}
+
+char *output_take(struct output *o, size_t *len)
+{
+	char *s;
+
+	output_reserve(o, 1);
+	o->buf[o->len] = '\0';
+	s = o->buf;
+	*len = o->len;
+	free(o);
+	return s;
+}
+
 int output_close(struct output *o)
 {
 	int ret;
@@ -96,7 +135,7 @@ int output_close(struct output *o)
 	else
 		output_flush(o);
 	ret = o->failed ? -1 : 0;
-	if (o->fd != 1 && close(o->fd) < 0 && !o->failed) {
+	if (o->fd > 1 && close(o->fd) < 0 && !o->failed) {
 		fprintf(stderr, "%s: %s\n", o->name, strerror(errno));
 		ret = -1;
 	}
@@ -109,7 +148,7 @@ int output_close(struct output *o)
 
 void output_write(struct output *o, const char *s, size_t n)
 {
-	if (n > o->cap / 2) {
+	if (n > o->cap / 2 && o->fd >= 0) {
 		output_flush(o);
 		while (n) {
 			size_t k = n < o->cap ? n : o->cap;

@@ -10,7 +10,7 @@
 struct output {
 	char *buf;
 	size_t len, cap;
-	int fd;
+	int fd;		/* -1: memory output */
 	const char *name;
 	void *zctx;	/* ZSTD_CCtx *, NULL when plain */
 	char *zbuf;
@@ -20,14 +20,20 @@ struct output {
 
 /* path NULL or "-" = stdout. Returns NULL and prints "PATH: reason" on failure. */
 struct output *output_open(const char *path);
+/* An output that collects everything in memory (buf, len), for HTTP responses. */
+struct output *output_open_mem(void);
 /* Flushes, ends the zstd frame and closes; returns 0, or -1 after printing why. */
 int output_close(struct output *o);
+/* Memory output: returns the text (NUL-terminated, caller frees) and frees the rest. */
+char *output_take(struct output *o, size_t *len);
 void output_flush(struct output *o);
+/* Makes room for n more bytes: flushes a file output, grows a memory output. */
+void output_make_room(struct output *o, size_t n);
 
 static inline void output_reserve(struct output *o, size_t n)
 {
 	if (o->len + n > o->cap)
-		output_flush(o);
+		output_make_room(o, n);
 }
 
 void output_write(struct output *o, const char *s, size_t n);

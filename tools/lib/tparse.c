@@ -150,35 +150,42 @@ void tparse_end(struct tparse *tp)
 	tp_close_all(tp, !tp->stop);
 }
 
-int tparse_file(struct tparse *tp, const char *path)
+void tparse_long_line(struct tparse *tp)
 {
-	struct input *in = input_open(path);
+	tp->lineno++;
+	tp->stats.lines++;
+	tp->stats.bad_lines++;
+	tp_warn(tp, "line longer than %d bytes skipped", INPUT_MAX_LINE);
+}
+
+int tparse_input(struct tparse *tp, struct input *in)
+{
 	const char *s;
 	size_t n;
 	bool too_long;
-	int ret = 0;
+
+	while (!tp->stop && (s = input_line(in, &n, &too_long))) {
+		if (too_long)
+			tparse_long_line(tp);
+		else
+			tparse_line(tp, s, n);
+	}
+	if (input_error(in)) {
+		fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
+		return -1;
+	}
+	return tp->stop ? -1 : 0;
+}
+
+int tparse_file(struct tparse *tp, const char *path)
+{
+	struct input *in = input_open(path);
+	int ret;
 
 	if (!in)
 		return -1;
 	tparse_begin(tp, input_name(in));
-	while ((s = input_line(in, &n, &too_long))) {
-		if (too_long) {
-			tp->lineno++;
-			tp->stats.lines++;
-			tp->stats.bad_lines++;
-			tp_warn(tp, "line longer than %d bytes skipped", INPUT_MAX_LINE);
-		} else {
-			tparse_line(tp, s, n);
-		}
-		if (tp->stop) {
-			ret = -1;
-			break;
-		}
-	}
-	if (input_error(in)) {
-		fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
-		ret = -1;
-	}
+	ret = tparse_input(tp, in);
 	tparse_end(tp);
 	input_close(in);
 	return ret;

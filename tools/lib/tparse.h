@@ -59,6 +59,13 @@ void tparse_free(struct tparse *tp);
  * the reason was printed. Stacks are reset between files. */
 int tparse_file(struct tparse *tp, const char *path);
 
+struct input;
+/* Parses the rest of an open input (between tparse_begin and tparse_end); returns -1 on a
+ * read error (printed) or when parsing must stop. */
+int tparse_input(struct tparse *tp, struct input *in);
+/* Counts a line input_line() reported as too long. */
+void tparse_long_line(struct tparse *tp);
+
 /* The same for text fed line by line (fuzzing, tests); name is used in messages. */
 void tparse_begin(struct tparse *tp, const char *name);
 /* Returns -1 once parsing must stop (wrong tracer, strict mode). */

@@ -1,0 +1,129 @@
+#include "tools/runtime-breakdown/agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/xalloc.h"
+
+bool select_row(struct select *s, const struct symtab *st, const struct rb_row *r)
+{
+	if (globset_match(&s->exclude, st, r->func))
+		return false;
+	if (s->include.n && !globset_match(&s->include, st, r->func))
+		return false;
+	if (!numlist_allows(&s->tids, r->tid) || !numlist_allows(&s->cpus, r->cpu))
+		return false;
+	if (s->from_ns >= 0 || s->to_ns >= 0) {
+		if (r->start_ns < 0 || (s->from_ns >= 0 && r->start_ns < s->from_ns) ||
+		    (s->to_ns >= 0 && r->start_ns >= s->to_ns))
+			return false;
+	}
+	return true;
+}
+
+void select_free(struct select *s)
+{
+	globset_free(&s->include);
+	globset_free(&s->exclude);
+	numlist_free(&s->tids);
+	numlist_free(&s->cpus);
+}
+
+void agg_init(struct agg *a, enum agg_by by, bool hist)
+{
+	memset(a, 0, sizeof(*a));
+	a->by = by;
+	a->hist = hist;
+	umap_init(&a->map);
+}
+
+static int64_t group_of(const struct agg *a, const struct rb_row *r)
+{
+	return a->by == BY_THREAD ? r->tid : a->by == BY_CPU ? r->cpu : 0;
+}
+
+static struct stat_entry *entry(struct agg *a, uint32_t func, int64_t group)
+{
+	/* groups are tids and CPUs, which the loaders keep within 32 bits */
+	uint64_t key = (uint64_t)(uint32_t)group << 32 | func;
+	uint32_t idx = umap_get(&a->map, key);
+
+	if (idx)
+		return &a->e[idx - 1];
+	xgrow((void **)&a->e, &a->cap, a->n + 1, sizeof(*a->e));
+	a->e[a->n] = (struct stat_entry){ .func = func, .group = group };
+	umap_put(&a->map, key, (uint32_t)++a->n);
+	return &a->e[a->n - 1];
+}
+
+void agg_add(struct agg *a, const struct rb_row *r)
+{
+	struct stat_entry *e = entry(a, r->func, group_of(a, r));
+
+	a->rows++;
+	e->calls++;
+	if (r->dur_ns < 0)
+		return;
+	e->timed++;
+	e->total_ns += r->dur_ns;
+	if (r->self_ns >= 0) {
+		e->self_ns += r->self_ns;
+		a->self_sum_ns += r->self_ns;
+	}
+	if (a->hist)
+		hist_add(&e->h, r->dur_ns);
+}
+
+int64_t stat_mean(const struct stat_entry *e)
+{
+	return e->timed ? e->total_ns / (int64_t)e->timed : 0;
+}
+
+static enum agg_sort sort_key;
+static const struct symtab *sort_st;
+
+static int64_t key_of(const struct stat_entry *e)
+{
+	switch (sort_key) {
+	case SORT_TOTAL: return e->total_ns;
+	case SORT_CALLS: return (int64_t)e->calls;
+	case SORT_MEAN: return stat_mean(e);
+	default: return e->self_ns;
+	}
+}
+
+static int cmp(const void *pa, const void *pb)
+{
+	const struct stat_entry *a = *(struct stat_entry *const *)pa;
+	const struct stat_entry *b = *(struct stat_entry *const *)pb;
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (sort_key != SORT_NAME) {
+		int64_t ka = key_of(a), kb = key_of(b);
+		if (ka != kb)
+			return ka > kb ? -1 : 1;
+	}
+	return strcmp(symtab_name(sort_st, a->func), symtab_name(sort_st, b->func));
+}
+
+struct stat_entry **agg_sorted(const struct agg *a, const struct symtab *st, enum agg_sort by)
+{
+	struct stat_entry **v = xmalloc((a->n + 1) * sizeof(*v));
+
+	for (size_t i = 0; i < a->n; i++)
+		v[i] = &a->e[i];
+	sort_key = by;
+	sort_st = st;
+	qsort(v, a->n, sizeof(*v), cmp);
+	return v;
+}
+
+void agg_free(struct agg *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		hist_free(&a->e[i].h);
+	free(a->e);
+	umap_free(&a->map);
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,57 @@
+/* Row selection (include/exclude globs, threads, CPUs, time window) and aggregation per
+ * function, optionally per (thread, function) or (CPU, function). Memory: one entry per
+ * distinct key, each with a bounded histogram (hist.h). */
+#ifndef TOOLS_RB_AGG_H
+#define TOOLS_RB_AGG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tools/lib/globset.h"
+#include "tools/lib/numlist.h"
+#include "tools/lib/umap.h"
+#include "tools/runtime-breakdown/hist.h"
+#include "tools/runtime-breakdown/load.h"
+
+struct select {
+	struct globset include;		/* empty: every function */
+	struct globset exclude;
+	struct numlist tids, cpus;	/* empty: all */
+	int64_t from_ns, to_ns;		/* call start window [from, to); -1: open */
+};
+
+bool select_row(struct select *s, const struct symtab *st, const struct rb_row *r);
+void select_free(struct select *s);
+
+enum agg_by { BY_FUNCTION, BY_THREAD, BY_CPU };
+enum agg_sort { SORT_SELF, SORT_TOTAL, SORT_CALLS, SORT_MEAN, SORT_NAME };
+
+struct stat_entry {
+	uint32_t func;
+	int64_t group;		/* tid or CPU; 0 for BY_FUNCTION */
+	uint64_t calls;
+	uint64_t timed;		/* calls with a duration */
+	int64_t total_ns, self_ns;
+	struct hist h;		/* durations, when agg.hist */
+};
+
+struct agg {
+	enum agg_by by;
+	bool hist;
+	struct umap map;	/* group << 32 | func -> index + 1 */
+	struct stat_entry *e;
+	size_t n, cap;
+	uint64_t rows;
+	int64_t self_sum_ns;	/* for self% */
+};
+
+void agg_init(struct agg *a, enum agg_by by, bool hist);
+void agg_add(struct agg *a, const struct rb_row *r);
+/* Entries grouped by ascending group, then by key descending (names ascending for
+ * SORT_NAME), ties by name. The array is the caller's to free. */
+struct stat_entry **agg_sorted(const struct agg *a, const struct symtab *st, enum agg_sort by);
+int64_t stat_mean(const struct stat_entry *e);
+void agg_free(struct agg *a);
+
+#endif

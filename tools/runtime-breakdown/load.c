@@ -1,0 +1,250 @@
+#include "tools/runtime-breakdown/load.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/csv.h"
+#include "tools/lib/input.h"
+#include "tools/lib/numlist.h"
+#include "tools/lib/tparse.h"
+#include "tools/lib/umap.h"
+#include "tools/lib/xalloc.h"
+
+enum col { C_FUNCTION, C_TID, C_LATENCY, C_SELF, C_CPU, C_START, NCOLS };
+static const char *const col_names[NCOLS] = {
+	"function", "tid", "latency_us", "latency_us_self", "cpu", "start_us",
+};
+#define MAX_FIELDS 64
+
+struct csv_state {
+	const struct load_cfg *cfg;
+	struct load_stats *stats;
+	struct symtab *st;
+	const char *name;
+	int idx[NCOLS];		/* field index of each column, -1 if absent */
+	char scratch[INPUT_MAX_LINE + 1];
+};
+
+/* Thread names from raw traces, kept across files (tid -> id in comm_names). */
+static struct symtab *comm_names;
+static struct umap comm_ids;
+
+static bool is_csv_header(const char *s, size_t n)
+{
+	return n >= 9 && memcmp(s, "function,", 9) == 0;
+}
+
+static int map_header(struct csv_state *c, const char *s, size_t n)
+{
+	struct csv_field f[MAX_FIELDS];
+	int k = csv_split(s, n, f, MAX_FIELDS, c->scratch);
+
+	for (int i = 0; i < NCOLS; i++) {
+		c->idx[i] = -1;
+		for (int j = 0; j < k; j++)
+			if (f[j].n == strlen(col_names[i]) && !memcmp(f[j].p, col_names[i], f[j].n))
+				c->idx[i] = j;
+	}
+	if (c->idx[C_FUNCTION] < 0 || c->idx[C_LATENCY] < 0) {
+		fprintf(stderr, "%s:1: CSV header lacks the function or latency_us column\n",
+			c->name);
+		return -1;
+	}
+	return 0;
+}
+
+static void bad_row(struct csv_state *c, uint64_t line, const char *why)
+{
+	c->stats->bad++;
+	if (c->cfg->quiet || c->stats->bad > c->cfg->max_msgs)
+		return;
+	fprintf(stderr, "%s:%llu: %s\n", c->name, (unsigned long long)line, why);
+	if (c->stats->bad == c->cfg->max_msgs)
+		fprintf(stderr, "%s: further warnings not shown\n", c->name);
+}
+
+/* An optional number column: empty or absent = -1. Returns -1 when malformed. */
+static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t *v)
+{
+	char tmp[32];
+
+	*v = -1;
+	if (idx < 0 || idx >= k || f[idx].n == 0)
+		return 0;
+	if (f[idx].n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, f[idx].p, f[idx].n);
+	tmp[f[idx].n] = '\0';
+	if (us)
+		return parse_us_ns(tmp, v);
+	char *end;
+	long long x = strtoll(tmp, &end, 10);
+	if (*end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line)
+{
+	struct csv_field f[MAX_FIELDS];
+	int k = csv_split(s, n, f, MAX_FIELDS, c->scratch);
+	struct rb_row r;
+	int64_t cpu;
+
+	if (k < 0) {
+		bad_row(c, line, "malformed CSV line");
+		return;
+	}
+	if (k == 1 && f[0].n == 0)
+		return;	/* blank line */
+	int fi = c->idx[C_FUNCTION];
+	if (fi >= k || f[fi].n == 0 ||
+	    num_field(f, c->idx[C_TID], k, false, &r.tid) ||
+	    num_field(f, c->idx[C_LATENCY], k, true, &r.dur_ns) ||
+	    num_field(f, c->idx[C_SELF], k, true, &r.self_ns) ||
+	    num_field(f, c->idx[C_CPU], k, false, &cpu) ||
+	    num_field(f, c->idx[C_START], k, true, &r.start_ns) || cpu > 65535 ||
+	    r.tid < -1 || r.tid > INT32_MAX) {
+		bad_row(c, line, "bad CSV field");
+		return;
+	}
+	r.func = symtab_intern(c->st, f[fi].p, f[fi].n);
+	r.cpu = (int)cpu;
+	c->stats->rows++;
+	c->cfg->row(c->cfg->ctx, &r);
+}
+
+static int load_csv(struct input *in, const char *first, size_t n, struct symtab *st,
+		    const struct load_cfg *cfg, struct load_stats *stats)
+{
+	struct csv_state *c = xmalloc(sizeof(*c));
+	const char *s;
+	bool too_long;
+	int ret = 0;
+
+	*c = (struct csv_state){ .cfg = cfg, .stats = stats, .st = st, .name = input_name(in) };
+	if (map_header(c, first, n)) {
+		free(c);
+		return -1;
+	}
+	while ((s = input_line(in, &n, &too_long))) {
+		if (too_long)
+			bad_row(c, input_lineno(in), "line too long");
+		else
+			csv_line(c, s, n, input_lineno(in));
+	}
+	if (input_error(in)) {
+		fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
+		ret = -1;
+	}
+	free(c);
+	return ret;
+}
+
+struct trace_ctx {
+	const struct load_cfg *cfg;
+	struct load_stats *stats;
+	struct tparse *tp;
+	int64_t last_tid;
+};
+
+/* Thread names are copied out of the parser, which forgets them at the end of the file. */
+static void keep_comm(struct tparse *tp, int64_t tid)
+{
+	const char *comm = tparse_comm(tp, tid);
+
+	if (!comm || umap_get(&comm_ids, (uint64_t)tid))
+		return;
+	umap_put(&comm_ids, (uint64_t)tid, symtab_intern(comm_names, comm, strlen(comm)));
+}
+
+static void trace_row(void *ctx, const struct tp_row *t)
+{
+	struct trace_ctx *c = ctx;
+	struct rb_row r = { t->func, t->cpu, t->tid, t->dur_ns, t->self_ns, t->start_ns };
+
+	if (t->tid >= 0 && t->tid != c->last_tid) {
+		keep_comm(c->tp, t->tid);
+		c->last_tid = t->tid;
+	}
+	c->stats->rows++;
+	c->cfg->row(c->cfg->ctx, &r);
+}
+
+/* first = the line already read to tell CSV from trace text (NULL if it was too long). */
+static int load_trace(struct input *in, const char *first, size_t n, struct symtab *st,
+		      const struct load_cfg *cfg, struct load_stats *stats)
+{
+	struct trace_ctx c = { cfg, stats, NULL, -2 };
+	struct tparse_cfg tc = { .row = trace_row, .ctx = &c, .max_msgs = cfg->max_msgs,
+				 .quiet = cfg->quiet };
+	int ret;
+
+	c.tp = tparse_new(st, &tc);
+	stats->was_trace = true;
+	tparse_begin(c.tp, input_name(in));
+	if (first)
+		tparse_line(c.tp, first, n);
+	else
+		tparse_long_line(c.tp);
+	ret = tparse_input(c.tp, in);
+	tparse_end(c.tp);
+	const struct tp_stats *ts = tparse_stats(c.tp);
+	stats->bad = ts->bad_lines;
+	if (ret == 0 && ts->bad_lines && !ts->events) {
+		fprintf(stderr, "%s: neither parse-trace CSV nor function_graph text\n",
+			input_name(in));
+		ret = -1;
+	}
+	tparse_free(c.tp);
+	return ret;
+}
+
+int load_file(const char *path, struct symtab *st, const struct load_cfg *cfg,
+	      struct load_stats *stats)
+{
+	struct input *in = input_open(path);
+	const char *s;
+	size_t n = 0;
+	bool too_long = false;
+	int ret = 0;
+
+	if (!in)
+		return -1;
+	if (!comm_names) {
+		comm_names = symtab_new();
+		umap_init(&comm_ids);
+	}
+	memset(stats, 0, sizeof(*stats));
+	s = input_line(in, &n, &too_long);
+	if (s && !too_long && is_csv_header(s, n))
+		ret = load_csv(in, s, n, st, cfg, stats);
+	else if (s)
+		ret = load_trace(in, too_long ? NULL : s, n, st, cfg, stats);
+	else if (input_error(in))
+		ret = -1, fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
+	if (!ret && stats->bad > cfg->max_errors) {
+		fprintf(stderr, "%s: %llu bad lines (more than %lu)\n", input_name(in),
+			(unsigned long long)stats->bad, cfg->max_errors);
+		ret = -1;
+	}
+	input_close(in);
+	return ret;
+}
+
+const char *load_comm(int64_t tid)
+{
+	uint32_t id = comm_names && tid >= 0 ? umap_get(&comm_ids, (uint64_t)tid) : 0;
+
+	return id ? symtab_name(comm_names, id) : NULL;
+}
+
+void load_cleanup(void)
+{
+	symtab_free(comm_names);
+	umap_free(&comm_ids);
+	comm_names = NULL;
+}

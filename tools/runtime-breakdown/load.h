@@ -1,0 +1,44 @@
+/* Rows for runtime-breakdown from parse-trace CSV (plain or .zst, columns found by name in
+ * the header) or straight from raw function_graph text through the in-process parser. */
+#ifndef TOOLS_RB_LOAD_H
+#define TOOLS_RB_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tools/lib/symtab.h"
+
+struct rb_row {
+	uint32_t func;
+	int cpu;		/* -1 if the CSV has no cpu column */
+	int64_t tid;
+	int64_t dur_ns;		/* -1 unknown */
+	int64_t self_ns;	/* -1 unknown */
+	int64_t start_ns;	/* -1 unknown */
+};
+
+struct load_cfg {
+	void (*row)(void *ctx, const struct rb_row *r);
+	void *ctx;
+	unsigned max_msgs;	/* warnings printed per file */
+	unsigned long max_errors;	/* bad lines tolerated per file */
+	bool quiet;
+};
+
+struct load_stats {
+	uint64_t rows;
+	uint64_t bad;
+	bool was_trace;		/* the file was raw trace text, not CSV */
+};
+
+/* Feeds every row of path to cfg->row. Returns 0, or -1 after printing why (unreadable,
+ * no usable CSV header or trace lines, more bad lines than cfg->max_errors). Thread names
+ * seen in raw traces are remembered for load_comm(). */
+int load_file(const char *path, struct symtab *st, const struct load_cfg *cfg,
+	      struct load_stats *stats);
+
+/* Name of a thread seen in raw traces loaded so far, or NULL. */
+const char *load_comm(int64_t tid);
+void load_cleanup(void);
+
+#endif

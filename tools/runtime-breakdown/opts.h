@@ -1,0 +1,31 @@
+/* Command line of runtime-breakdown. */
+#ifndef TOOLS_RB_OPTS_H
+#define TOOLS_RB_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tools/runtime-breakdown/agg.h"
+
+struct rb_opts {
+	struct select sel;
+	enum agg_sort sort;
+	enum agg_by by;
+	size_t top;
+	bool csv, quiet;
+	const char *plot;	/* NULL, "png", "svg", "html" */
+	const char *prefix;
+	const char *function;
+	bool serve;
+	unsigned port;		/* 0: any free port */
+	unsigned max_msgs;
+	unsigned long max_errors;
+	const char **files;	/* "-" when none given */
+	size_t nfiles;
+};
+
+/* Parses argv; prints usage and exits 0 for --help/--version, 2 on errors. */
+void rb_parse_opts(struct rb_opts *o, int argc, char **argv);
+void rb_opts_free(struct rb_opts *o);
+
+#endif
