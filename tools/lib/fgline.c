@@ -63,7 +63,7 @@ static int bad(struct fgl *l, const char *reason)
 int fgl_parse_proc(const char *s, size_t n, struct fgl_str *comm, int64_t *tid)
 {
 	const char *e = s + n, *d = e;
-	int64_t v;
+	int64_t v = 0;
 
 	while (d > s && is_digit(d[-1]))
 		d--;

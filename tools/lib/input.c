@@ -105,7 +105,8 @@ static void detect_zstd(struct input *in)
 	if (in->end < 4 || memcmp(in->buf, magic, 4) != 0)
 		return;
 	in->dctx = ZSTD_createDCtx();
-	in->zcap = ZSTD_DStreamInSize();
+	/* the first read may already hold more than one zstd input block */
+	in->zcap = ZSTD_DStreamInSize() > in->end ? ZSTD_DStreamInSize() : in->end;
 	in->zbuf = xmalloc(in->zcap);
 	if (!in->dctx) {
 		fputs("out of memory\n", stderr);

@@ -130,6 +130,8 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 	fgl_parse(s, n, &l);
 	if (l.kind == FGL_BAD && is_binary(s, n))
 		l.reason = "binary data, not trace text";
+	else if (l.kind == FGL_BAD && memmem(s, n, "] ", 2) && memmem(s, n, " <-", 3))
+		l.reason = "a function tracer line, not function_graph";
 	if (l.kind >= FGL_ENTRY && l.kind <= FGL_RETURN)
 		on_event(tp, &l);
 	else

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Property tests on generated traces (test/tools/gen-trace.c knows how many calls it wrote
+# and keeps every duration exact): row count = call count, self never negative nor above
+# the latency, per-thread self times sum exactly to that thread's root durations, zstd input
+# gives the same rows, and runtime-breakdown reads CSV and raw text to the same table.
+source "$(dirname "$0")/lib.sh"
+
+# us "12.345" -> ns 12345 as an integer, in awk (exact: no floating point on the digits)
+AWK_NS='function ns(s,  p) { p = index(s, "."); return (substr(s, 1, p - 1) substr(s, p + 1)) + 0 }'
+
+prop() {
+	local name=$1; shift
+	"$GEN" "$@" >"$TMP/t.txt" 2>"$TMP/gen"
+	local calls; calls=$(sed -n 's/^calls=//p' "$TMP/gen")
+	"$PT" "$TMP/t.txt" >"$TMP/t.csv" 2>"$TMP/err"
+	expect_status "$name: parses" 0 $?
+	check "$name: no warnings" "$(grep -c -v ' 0 unparsed lines, 0 returns without entry (0 named by tail), 0 unclosed calls$' "$TMP/err")" "0"
+	check "$name: rows = calls" "$(($(wc -l <"$TMP/t.csv") - 1))" "$calls"
+	check "$name: 0 <= self <= latency" "$(awk -F, "$AWK_NS"'
+		NR > 1 && (ns($4) < 0 || ns($4) > ns($3)) { bad++ } END { print bad + 0 }' "$TMP/t.csv")" "0"
+	check "$name: per-thread self sums to root durations" "$(awk -F, "$AWK_NS"'
+		NR > 1 { self[$2] += ns($4); if ($6 == 0) root[$2] += ns($3) }
+		END { for (t in self) if (self[t] != root[t]) bad++; print bad + 0 }' "$TMP/t.csv")" "0"
+	zstd -q -c "$TMP/t.txt" >"$TMP/t.zst"
+	"$PT" -q "$TMP/t.zst" >"$TMP/z.csv"
+	check_file "$name: zstd input, same rows" "$TMP/z.csv" "$TMP/t.csv"
+	"$RB" -q --csv --top 0 "$TMP/t.csv" >"$TMP/a"
+	"$RB" -q --csv --top 0 "$TMP/t.txt" >"$TMP/b"
+	check_file "$name: breakdown of CSV = of raw trace" "$TMP/b" "$TMP/a"
+	check "$name: breakdown counts every call" "$(awk -F, 'NR > 1 { n += $2 } END { print n }' "$TMP/a")" "$calls"
+}
+
+prop "1 cpu" --calls 3000 --cpus 1 --threads 1 --seed 1
+prop "4 cpus, proc, abstime" --calls 20000 --cpus 4 --threads 4 --proc --abstime --seed 2
+prop "2 cpus, 6 threads, ctx switches" --calls 20000 --cpus 2 --threads 6 --proc --seed 3
+prop "deep" --calls 5000 --cpus 2 --threads 2 --max-depth 60 --seed 4
+
+# without the proc column, threads are known from context-switch blocks only
+"$GEN" --calls 20000 --cpus 2 --threads 6 --seed 5 >"$TMP/t.txt" 2>/dev/null
+"$PT" -q "$TMP/t.txt" >"$TMP/t.csv"
+check "ctx blocks name threads" "$(awk -F, 'NR > 1 && $2 >= 20 { n++ } END { print (n > 15000) }' "$TMP/t.csv")" "1"
+check "abstime gives start_us" "$("$GEN" --calls 100 --abstime 2>/dev/null | "$PT" -q | awk -F, 'NR > 1 && $7 == "" { n++ } END { print n + 0 }')" "0"
+finish
