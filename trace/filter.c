@@ -200,8 +200,13 @@ static int apply_token(struct filter_set *s, const char *tok, const char **why)
 		}
 	}
 	if (!hits) {
-		strcpy(why_buf, "no function matches: ");
-		strncat(why_buf, pat, FILTER_TOKEN_MAX);
+		static const char msg[] = "no function matches: ";
+
+		size_t n = strnlen(pat, FILTER_TOKEN_MAX);
+
+		memcpy(why_buf, msg, sizeof(msg) - 1);
+		memcpy(why_buf + sizeof(msg) - 1, pat, n);
+		why_buf[sizeof(msg) - 1 + n] = 0;
 		*why = why_buf;
 		return -EINVAL;
 	}

@@ -1,23 +1,27 @@
 # The tracer's output side: printer, filters, tracefs control files, panic dump. Tracer
 # code is never instrumented. Host tests build the same sources with -DGLASS_HOST.
+TRACE_OUT_SRCS := trace/output.c trace/filter.c trace/tracefs.c trace/dump.c
 ifeq ($(TRACE),ftrace)
-KERNEL_NOTRACE_SRCS += trace/output.c
+KERNEL_NOTRACE_SRCS += $(TRACE_OUT_SRCS)
 endif
 
 TRACE_OUT_SAN := $(O)/host/trace-out
 TRACE_OUT_FAST := $(O)/host/trace-out-fast
+TRACE_OUT_FLAGS := $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 -pthread
 
 $(TRACE_OUT_SAN)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -DGLASS_HOST -c $< -o $@
+	$(Q)$(HOSTCC) $(TRACE_OUT_FLAGS) $(HOST_SAN) -c $< -o $@
 
 $(TRACE_OUT_FAST)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DGLASS_HOST -c $< -o $@
+	$(Q)$(HOSTCC) $(TRACE_OUT_FLAGS) -c $< -o $@
+
+trace_out_san = $(patsubst %.c,$(TRACE_OUT_SAN)/%.o,$(1))
 
 # The printer against test/golden/trace/ (run from the top directory).
 TEST_OUTPUT_SRCS := test/unit/test_output.c trace/output.c
-$(O)/host/test_output: $(patsubst %.c,$(TRACE_OUT_SAN)/%.o,$(TEST_OUTPUT_SRCS))
+$(O)/host/test_output: $(call trace_out_san,$(TEST_OUTPUT_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 TESTS += $(O)/host/test_output
 TEST_DEPS += $(O)/host/test_output
@@ -30,5 +34,21 @@ $(O)/host/bench-output.sh: FORCE
 	@printf '#!/bin/sh\nexec %s --bench\n' $(O)/host/bench_output > $@ && chmod +x $@
 BENCHES += $(O)/host/bench-output.sh
 TEST_DEPS += $(O)/host/bench_output $(O)/host/bench-output.sh
+
+# Filters and tracefs need the patch-site API (trace/patch.h, from the tracer core).
+ifneq ($(wildcard trace/patch.h),)
+TEST_FILTER_SRCS := test/unit/test_filter.c trace/filter.c
+$(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
+
+# tracefs over the real ring, config and printer, with a fake patch layer.
+TEST_TRACEFS_SRCS := test/unit/test_tracefs.c $(TRACE_OUT_SRCS) trace/ring.c trace/config.c \
+	kernel/printf.c test/unit/trace_host_env.c
+$(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
+	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
+
+TESTS += $(O)/host/test_filter $(O)/host/test_tracefs
+TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs
+endif
 
 -include $(shell find $(TRACE_OUT_SAN) $(TRACE_OUT_FAST) -name '*.d' 2>/dev/null)

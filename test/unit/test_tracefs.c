@@ -1,0 +1,627 @@
+/* tracefs control files (trace/tracefs.c) over the real ring buffer, config and printer,
+ * with a fake table of patch sites: each file's read text, its writes, and the errors
+ * (-EINVAL with a reason and nothing changed). */
+#include <errno.h>
+#include <stdlib.h>
+#include "test/unit/check.h"
+#include "test/unit/trace_host_env.h"
+#include "trace/config.h"
+#include "trace/filter.h"
+#include "trace/output.h"
+#include "trace/patch.h"
+#include "trace/ring.h"
+#include "trace/trace.h"
+#include "trace/tracefs.h"
+
+#define HZ 2500000000ull
+
+/* ---- a fake patch layer: five sites; patch_apply() records what it was asked ---- */
+
+static const struct {
+	uint64_t ip;
+	const char *name;
+} sites[] = {
+	{ 0x1000, "sys_read" }, { 0x1100, "vfs_read" }, { 0x1200, "do_idle" },
+	{ 0x1300, "tcp_input" }, { 0x1400, "tcp_output" },
+};
+#define NSITES (sizeof(sites) / sizeof(sites[0]))
+
+static bool patched[NSITES];
+static unsigned patch_calls;
+
+size_t patch_sites(void)
+{
+	return NSITES;
+}
+
+uint64_t patch_site(size_t i)
+{
+	return sites[i].ip;
+}
+
+int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
+{
+	for (size_t i = 0; i < NSITES; i++)
+		patched[i] = wanted(sites[i].ip, arg);
+	patch_calls++;
+	return 0;
+}
+
+/* "10110": which sites patch_apply() last turned into calls. */
+static const char *patched_str(void)
+{
+	static char s[NSITES + 1];
+
+	for (size_t i = 0; i < NSITES; i++)
+		s[i] = patched[i] ? '1' : '0';
+	return s;
+}
+
+static uint64_t now_tsc = 3 * HZ;
+
+static uint64_t fake_clock(void)
+{
+	return now_tsc;
+}
+
+/* ---- helpers ---- */
+
+/* The whole text of a file, read `chunk` bytes at a time; NULL if open failed. */
+static char *cat_chunked(const char *path, size_t chunk)
+{
+	static char buf[65536];
+	struct tracefs_file *f;
+	size_t n = 0;
+	long k;
+
+	if (tracefs_open(path, TRACEFS_READ | TRACEFS_NONBLOCK * !strcmp(path, "trace_pipe"), &f))
+		return NULL;
+	while (n + chunk < sizeof(buf) && (k = tracefs_read(f, buf + n, chunk)) > 0)
+		n += (size_t)k;
+	buf[n] = 0;
+	tracefs_close(f);
+	return buf;
+}
+
+static char *cat(const char *path)
+{
+	return cat_chunked(path, 4096);
+}
+
+/* `echo text > path` (append: >>); returns the write's result. */
+static long echo_mode(const char *path, const char *text, int mode, char *why, size_t why_len)
+{
+	struct tracefs_file *f;
+	long r;
+	int err = tracefs_open(path, mode, &f);
+
+	if (err)
+		return err;
+	r = tracefs_write(f, text, strlen(text));
+	if (why)
+		snprintf(why, why_len, "%s", tracefs_error(f));
+	tracefs_close(f);
+	return r;
+}
+
+static long echo(const char *path, const char *text)
+{
+	return echo_mode(path, text, TRACEFS_WRITE, NULL, 0);
+}
+
+static long echo_append(const char *path, const char *text)
+{
+	return echo_mode(path, text, TRACEFS_APPEND, NULL, 0);
+}
+
+static void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth)
+{
+	ring_write(cpu, rec_w0(tsc, tid, REC_ENTRY), func | (uint64_t)depth << 32);
+}
+
+static void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint32_t ticks)
+{
+	ring_write(cpu, rec_w0(tsc, tid, REC_RETURN), func | (uint64_t)ticks << 32);
+}
+
+/* A small call tree on two CPUs (see test_trace for the text it prints). */
+static void write_tree(void)
+{
+	entry(0, 3 * HZ, 3, 0x1000, 0);
+	entry(1, 3 * HZ + 100, 0, 0x1200, 0);
+	ret(1, 3 * HZ + 200, 0, 0x1200, 100);
+	entry(0, 3 * HZ + 250, 3, 0x1100, 1);
+	ret(0, 3 * HZ + 500, 3, 0x1100, 250);
+	ret(0, 3 * HZ + 1000, 3, 0x1000, 1000);
+}
+
+static const char graph_header[] =
+	"# tracer: function_graph\n#\n"
+	"# CPU  DURATION                  FUNCTION CALLS\n"
+	"# |     |   |                     |   |   |   |\n";
+
+static const char tree_text[] =
+	" 0)               |  sys_read() {\n"
+	" 1)   0.040 us    |  do_idle();\n"
+	" 0)   0.100 us    |    vfs_read();\n"
+	" 0)   0.400 us    |  }\n";
+
+/* ---- tests ---- */
+
+static void test_open_errors(void)
+{
+	struct tracefs_file *f;
+
+	TEST_CASE("open: unknown file, wrong modes");
+	CHECK_EQ(tracefs_open("nosuch", TRACEFS_READ, &f), -ENOENT);
+	CHECK_EQ(tracefs_open("per_cpu/cpu2/trace", TRACEFS_READ, &f), -ENOENT);
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/bogus", TRACEFS_READ, &f), -ENOENT);
+	CHECK_EQ(tracefs_open("available_tracers", TRACEFS_WRITE, &f), -EACCES);
+	CHECK_EQ(tracefs_open("trace_marker", TRACEFS_READ, &f), -EACCES);
+	CHECK_EQ(tracefs_open("per_cpu/cpu1/stats", TRACEFS_WRITE, &f), -EACCES);
+	CHECK_STR(cat("available_tracers"), "function_graph function nop\n");
+	TEST_END();
+}
+
+static void test_files_list(void)
+{
+	const char *const *list = tracefs_files();
+	bool trace = false, stats1 = false;
+	size_t n = 0;
+
+	TEST_CASE("tracefs_files: every control file and per_cpu files for each CPU");
+	for (; list[n]; n++) {
+		trace |= !strcmp(list[n], "trace");
+		stats1 |= !strcmp(list[n], "per_cpu/cpu1/stats");
+	}
+	CHECK(trace);
+	CHECK(stats1);
+	CHECK_EQ(n, 17 + 3 * 2);
+	TEST_END();
+}
+
+static void test_tracing_on(void)
+{
+	char why[128];
+
+	TEST_CASE("tracing_on: 0/1, invalid -> EINVAL and unchanged");
+	CHECK_EQ(echo("tracing_on", "0\n"), 2);
+	CHECK_STR(cat("tracing_on"), "0\n");
+	CHECK(!trace_cfg.on);
+	CHECK_EQ(echo_mode("tracing_on", "yes", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "expected an unsigned decimal number");
+	CHECK_EQ(echo("tracing_on", "1"), 1);
+	CHECK(trace_cfg.on);
+	CHECK_STR(cat("tracing_on"), "1\n");
+	TEST_END();
+}
+
+static void test_current_tracer(void)
+{
+	char why[128];
+
+	TEST_CASE("current_tracer: switching clears the buffer and patches the sites");
+	CHECK_STR(cat("current_tracer"), "nop\n");
+	write_tree();
+	CHECK_EQ(echo("current_tracer", "function_graph\n"), 15);
+	CHECK_EQ(trace_cfg.tracer, TRACE_GRAPH);
+	CHECK_STR(cat("current_tracer"), "function_graph\n");
+	CHECK_STR(patched_str(), "11111");
+	CHECK_STR(cat("trace"), graph_header);
+	CHECK_EQ(echo_mode("current_tracer", "wakeup", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "no such tracer (available: function_graph function nop)");
+	CHECK_EQ(trace_cfg.tracer, TRACE_GRAPH);
+	CHECK_EQ(echo("current_tracer", "nop"), 3);
+	CHECK_STR(patched_str(), "00000");
+	CHECK_EQ(echo("current_tracer", "function_graph"), 14);
+	TEST_END();
+}
+
+static void test_trace(void)
+{
+	struct tracefs_file *f;
+	char small[2048];
+
+	TEST_CASE("trace: header + merged snapshot; non-destructive; chunked reads equal");
+	write_tree();
+	strcpy(small, cat_chunked("trace", 7));
+	CHECK(!strncmp(small, graph_header, sizeof(graph_header) - 1));
+	CHECK_STR(small + sizeof(graph_header) - 1, tree_text);
+	CHECK_STR(cat("trace"), small);
+	TEST_END();
+
+	TEST_CASE("trace: per_cpu/cpu0/trace shows CPU 0 only");
+	CHECK_STR(cat("per_cpu/cpu0/trace") + sizeof(graph_header) - 1,
+		  " 0)               |  sys_read() {\n"
+		  " 0)   0.100 us    |    vfs_read();\n"
+		  " 0)   0.400 us    |  }\n");
+	TEST_END();
+
+	TEST_CASE("trace: pause-on-trace stops recording while a reader is open");
+	CHECK_EQ(tracefs_open("trace", TRACEFS_READ, &f), 0);
+	CHECK(!trace_cfg.on);
+	CHECK_STR(cat("tracing_on"), "1\n");
+	CHECK_EQ(trace_cfg.active, TRACER_NOP); /* what the hooks dispatch on */
+	tracefs_close(f);
+	CHECK(trace_cfg.on);
+	CHECK_EQ(trace_cfg.active, TRACER_GRAPH);
+	CHECK_EQ(echo("trace_options", "nopause-on-trace"), 16);
+	CHECK_EQ(tracefs_open("trace", TRACEFS_READ, &f), 0);
+	CHECK(trace_cfg.on);
+	tracefs_close(f);
+	CHECK_EQ(echo("trace_options", "pause-on-trace"), 14);
+	TEST_END();
+
+	TEST_CASE("trace: tracing_on written while paused applies at the last close");
+	CHECK_EQ(tracefs_open("trace", TRACEFS_READ, &f), 0);
+	CHECK_EQ(echo("tracing_on", "0"), 1);
+	CHECK_STR(cat("tracing_on"), "0\n");
+	tracefs_close(f);
+	CHECK(!trace_cfg.on);
+	CHECK_EQ(echo("tracing_on", "1"), 1);
+	CHECK(trace_cfg.on);
+	TEST_END();
+
+	TEST_CASE("trace: opening for write clears (echo > trace)");
+	CHECK_EQ(echo("trace", ""), 0);
+	CHECK_STR(cat("trace"), graph_header);
+	TEST_END();
+}
+
+static void test_pipe(void)
+{
+	struct tracefs_file *f, *g;
+	char buf[4096];
+	long n;
+
+	TEST_CASE("trace_pipe: no header, consumes, -EAGAIN when empty, one reader");
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), -EAGAIN);
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ, &g), -EBUSY);
+	CHECK_EQ(tracefs_open("per_cpu/cpu1/trace_pipe", TRACEFS_READ, &g), -EBUSY);
+	write_tree();
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	CHECK(n > 0);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, tree_text);
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), -EAGAIN);
+	tracefs_close(f);
+	CHECK_STR(cat("trace"), graph_header); /* consumed */
+	TEST_END();
+
+	TEST_CASE("trace_pipe: live reading prints an unfinished call as nested");
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	entry(0, 5 * HZ, 3, 0x1300, 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)               |  tcp_input() {\n");
+	ret(0, 5 * HZ + 25, 3, 0x1300, 25);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.010 us    |  }\n");
+	tracefs_close(f);
+	TEST_END();
+}
+
+static int wait_calls;
+
+/* The blocking trace_pipe's sleep: the first sleep "lets a writer run". */
+void tracefs_wait(void)
+{
+	if (wait_calls++ == 0)
+		ring_write_text(1, 6 * HZ, 0, "wake", 4);
+}
+
+static void test_pipe_blocking(void)
+{
+	struct tracefs_file *f;
+	char buf[256];
+	long n;
+
+	TEST_CASE("trace_pipe: a blocking read waits (tracefs_wait) until data arrives");
+	ring_clear();
+	wait_calls = 0;
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_EQ(wait_calls, 1);
+	CHECK_STR(buf, " 1)               |  /* wake */\n");
+	tracefs_close(f);
+	TEST_END();
+}
+
+static void test_marker(void)
+{
+	char why[128];
+
+	TEST_CASE("trace_marker: a comment in function_graph, refused while tracing is off");
+	ring_clear();
+	trace_host_set_cpu(1);
+	trace_host_set_tid(5);
+	now_tsc = 7 * HZ;
+	CHECK_EQ(echo("trace_marker", "hello world\n"), 12);
+	CHECK_STR(cat("trace") + sizeof(graph_header) - 1,
+		  " 1)               |  /* hello world */\n");
+	CHECK_EQ(echo("tracing_on", "0"), 1);
+	CHECK_EQ(echo_mode("trace_marker", "x", TRACEFS_WRITE, why, sizeof(why)), -EBADF);
+	CHECK_STR(why, "tracing is off");
+	CHECK_EQ(echo("tracing_on", "1"), 1);
+	CHECK_EQ(echo("trace_options", "nomarkers"), 9);
+	CHECK_EQ(echo("trace_marker", "x"), -EINVAL);
+	CHECK_EQ(echo("trace_options", "markers"), 7);
+	trace_host_set_cpu(0);
+	trace_host_set_tid(0);
+	TEST_END();
+}
+
+static void test_options(void)
+{
+	static const char defaults[] =
+		"print-parent\ncontext-info\nnooverwrite\nirq-info\nmarkers\npause-on-trace\n"
+		"funcgraph-cpu\nfuncgraph-overhead\nnofuncgraph-proc\nfuncgraph-duration\n"
+		"nofuncgraph-abstime\nfuncgraph-irqs\nnofuncgraph-tail\n";
+	char why[128];
+
+	TEST_CASE("trace_options: Linux-style list, opt/noopt, unknown -> EINVAL");
+	CHECK_STR(cat("trace_options"), defaults);
+	CHECK_EQ(echo("trace_options", "funcgraph-proc\n"), 15);
+	CHECK(out_options & OUT_OPT_PROC);
+	CHECK_EQ(echo("trace_options", "nofuncgraph-cpu"), 15);
+	CHECK(!(out_options & OUT_OPT_CPU));
+	CHECK_EQ(echo("trace_options", "overwrite"), 9);
+	CHECK(ring.overwrite);
+	CHECK_EQ(echo_mode("trace_options", "nosuchopt", TRACEFS_WRITE, why, sizeof(why)),
+		 -EINVAL);
+	CHECK_STR(why, "unknown option (see trace_options)");
+	CHECK_EQ(echo("trace_options", "no"), -EINVAL);
+	CHECK_EQ(echo("trace_options", "nooverwrite"), 11);
+	CHECK_EQ(echo("trace_options", "nofuncgraph-proc"), 16);
+	CHECK_EQ(echo("trace_options", "funcgraph-cpu"), 13);
+	CHECK_STR(cat("trace_options"), defaults);
+	TEST_END();
+}
+
+static void test_filters(void)
+{
+	char why[128];
+
+	TEST_CASE("set_ftrace_filter: globs, >>, !, errors, repatching");
+	CHECK_STR(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+	CHECK_STR(cat("set_ftrace_notrace"), "");
+	CHECK_EQ(echo("set_ftrace_filter", "tcp_*"), 5);
+	CHECK_STR(cat("set_ftrace_filter"), "tcp_input\ntcp_output\n");
+	CHECK_STR(patched_str(), "00011");
+	CHECK_EQ(echo_mode("set_ftrace_filter", "*_read", TRACEFS_WRITE | TRACEFS_APPEND, NULL, 0),
+		 6);
+	CHECK_STR(cat("set_ftrace_filter"), "sys_read\nvfs_read\ntcp_input\ntcp_output\n");
+	CHECK_EQ(echo_append("set_ftrace_filter", "!tcp_output"), 11);
+	CHECK_STR(patched_str(), "11010");
+	CHECK_EQ(echo_mode("set_ftrace_filter", "nosuch", TRACEFS_APPEND, why, sizeof(why)),
+		 -EINVAL);
+	CHECK_STR(why, "no function matches: nosuch");
+	CHECK_STR(cat("set_ftrace_filter"), "sys_read\nvfs_read\ntcp_input\n");
+	CHECK_EQ(echo("set_ftrace_notrace", "vfs_read"), 8);
+	CHECK_STR(cat("set_ftrace_notrace"), "vfs_read\n");
+	CHECK_STR(patched_str(), "10010");
+	CHECK_EQ(echo("set_ftrace_filter", ""), 0);
+	CHECK_EQ(echo("set_ftrace_notrace", ""), 0);
+	CHECK_STR(cat("set_ftrace_filter"), "#### all functions enabled ####\n");
+	CHECK_STR(patched_str(), "11111");
+	TEST_END();
+
+	TEST_CASE("set_ftrace_filter: an open for write with no write still clears");
+	struct tracefs_file *f;
+
+	CHECK_EQ(echo("set_ftrace_filter", "do_idle"), 7);
+	CHECK_EQ(tracefs_open("set_ftrace_filter", TRACEFS_WRITE, &f), 0);
+	tracefs_close(f);
+	CHECK_EQ(filter_ftrace.n, 0);
+	TEST_END();
+
+	TEST_CASE("set_graph_function: the hooks' function list follows the file");
+	CHECK_EQ(echo("set_graph_function", "vfs_read tcp_input"), 18);
+	CHECK_STR(cat("set_graph_function"), "vfs_read\ntcp_input\n");
+	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].n, 2);
+	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].ip[0], 0x1100);
+	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].ip[1], 0x1300);
+	CHECK_STR(patched_str(), "11111"); /* graph functions do not change patching */
+	CHECK_EQ(echo("set_graph_function", "\n"), 1);
+	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].n, 0);
+	CHECK_STR(cat("set_graph_function"), "#### all functions enabled ####\n");
+	TEST_END();
+
+	TEST_CASE("available_filter_functions: every patch site, in site order");
+	CHECK_STR(cat("available_filter_functions"),
+		  "sys_read\nvfs_read\ndo_idle\ntcp_input\ntcp_output\n");
+	CHECK_STR(cat_chunked("available_filter_functions", 3),
+		  "sys_read\nvfs_read\ndo_idle\ntcp_input\ntcp_output\n");
+	TEST_END();
+}
+
+static void test_pids(void)
+{
+	char why[128];
+
+	TEST_CASE("set_ftrace_pid / set_ftrace_notrace_pid: lists, >>, clear, errors");
+	CHECK_STR(cat("set_ftrace_pid"), "no pid\n");
+	CHECK_EQ(echo("set_ftrace_pid", "3 5\n"), 4);
+	CHECK_STR(cat("set_ftrace_pid"), "3\n5\n");
+	CHECK_EQ(echo_append("set_ftrace_pid", "7"), 1);
+	CHECK_STR(cat("set_ftrace_pid"), "3\n5\n7\n");
+	CHECK(trace_pid_allowed(5));
+	CHECK(!trace_pid_allowed(4));
+	CHECK_EQ(echo_mode("set_ftrace_pid", "8 x", TRACEFS_APPEND, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "expected thread ids (decimal)");
+	CHECK_STR(cat("set_ftrace_pid"), "3\n5\n7\n");
+	CHECK_EQ(echo("set_ftrace_pid", ""), 0);
+	CHECK_STR(cat("set_ftrace_pid"), "no pid\n");
+	CHECK_EQ(echo("set_ftrace_notrace_pid", "9"), 1);
+	CHECK(!trace_pid_allowed(9));
+	CHECK_STR(cat("set_ftrace_notrace_pid"), "9\n");
+	CHECK_EQ(echo("set_ftrace_notrace_pid", ""), 0);
+	CHECK(trace_pid_allowed(9));
+	TEST_END();
+}
+
+static void test_numbers(void)
+{
+	char why[128];
+
+	TEST_CASE("max_graph_depth and tracing_thresh (us) read back what was written");
+	CHECK_STR(cat("max_graph_depth"), "0\n");
+	CHECK_EQ(echo("max_graph_depth", "3\n"), 2);
+	CHECK_EQ(trace_cfg.max_graph_depth, 3);
+	CHECK_STR(cat("max_graph_depth"), "3\n");
+	CHECK_EQ(echo("max_graph_depth", "-1"), -EINVAL);
+	CHECK_EQ(echo("max_graph_depth", "0"), 1);
+	CHECK_EQ(echo("tracing_thresh", "100"), 3);
+	CHECK_EQ(trace_cfg.thresh_tsc, 100 * (HZ / 1000000));
+	CHECK_STR(cat("tracing_thresh"), "100\n");
+	CHECK_EQ(echo_mode("tracing_thresh", "1.5", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(cat("tracing_thresh"), "100\n");
+	CHECK_EQ(echo("tracing_thresh", "0"), 1);
+	TEST_END();
+}
+
+static void test_buffer_size(void)
+{
+	struct tracefs_file *f;
+	char why[128], want[64];
+
+	TEST_CASE("buffer_size_kb: per CPU, resize, errors; buffer_total_size_kb");
+	snprintf(want, sizeof(want), "%zu\n", RING_MIN_BYTES / 1024);
+	CHECK_STR(cat("buffer_size_kb"), want);
+	snprintf(want, sizeof(want), "%zu\n", 2 * (RING_MIN_BYTES / 1024));
+	CHECK_STR(cat("buffer_total_size_kb"), want);
+	snprintf(want, sizeof(want), "%zu", 2 * (RING_MIN_BYTES / 1024));
+	CHECK_EQ(echo("buffer_size_kb", want), (long)strlen(want));
+	CHECK_EQ(ring_size(), 2 * RING_MIN_BYTES);
+	CHECK_EQ(echo_mode("buffer_size_kb", "0", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "expected a size in KiB (at least 1)");
+	CHECK_EQ(echo("buffer_size_kb", "99999999"), -EINVAL);
+	CHECK_EQ(tracefs_open("trace", TRACEFS_READ, &f), 0);
+	CHECK_EQ(echo_mode("buffer_size_kb", "64", TRACEFS_WRITE, why, sizeof(why)), -EBUSY);
+	CHECK_STR(why, "the buffer is being read (close trace/trace_pipe first)");
+	tracefs_close(f);
+	CHECK_EQ(ring_size(), 2 * RING_MIN_BYTES);
+	TEST_END();
+}
+
+static void test_stats(void)
+{
+	TEST_CASE("per_cpu/cpuN/stats: Linux's fields");
+	ring_clear();
+	now_tsc = 8 * HZ + 1250; /* 8.0000005 s rounds to 8.000001 */
+	ring_write(1, rec_w0(8 * HZ, 3, REC_FUNC), 0x1000);
+	ring_write(1, rec_w0(8 * HZ + 10, 3, REC_FUNC), 0x1000);
+	CHECK_STR(cat("per_cpu/cpu1/stats"),
+		  "entries: 2\noverrun: 0\ncommit overrun: 0\nbytes: 32\n"
+		  "oldest event ts:     8.000000\nnow ts:     8.000001\n"
+		  "dropped events: 0\nread events: 0\n");
+	TEST_END();
+}
+
+static void test_function_tracer(void)
+{
+	TEST_CASE("function tracer: header with entries and function lines");
+	CHECK_EQ(echo("current_tracer", "function"), 8);
+	trace_host_set_comm(3, "worker");
+	ring_write(0, rec_w0(9 * HZ, 3, REC_FUNC), 0x1100 | (uint64_t)0x1010 << 32);
+	CHECK_STR(cat("trace"),
+		  "# tracer: function\n#\n"
+		  "# entries-in-buffer/entries-written: 1/1   #P:2\n#\n"
+		  "#                                _-----=> irqs-off/BH-disabled\n"
+		  "#                               / _----=> need-resched\n"
+		  "#                              | / _---=> hardirq/softirq\n"
+		  "#                              || / _--=> preempt-depth\n"
+		  "#                              ||| / _-=> migrate-disable\n"
+		  "#                              |||| /     delay\n"
+		  "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+		  "#              | |         |   |||||     |         |\n"
+		  "          worker-3       [000] .....     9.000000: vfs_read <-sys_read\n");
+	CHECK_EQ(echo("current_tracer", "function_graph"), 14);
+	TEST_END();
+}
+
+static char console[1 << 16];
+static size_t console_len;
+
+/* The panic dump's console (trace/dump.c writes through the platform API). */
+void plat_console_write(const char *s, size_t n)
+{
+	if (n > sizeof(console) - 1 - console_len)
+		n = sizeof(console) - 1 - console_len;
+	memcpy(console + console_len, s, n);
+	console_len += n;
+	console[console_len] = 0;
+}
+
+static size_t count_lines(const char *s, const char *prefix)
+{
+	size_t n = 0;
+
+	for (; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : s)
+		n += !strncmp(s, prefix, strlen(prefix));
+	return n;
+}
+
+/* Last, as it stops the tracer for good. */
+static void test_panic_dump(void)
+{
+	/* Call i lasts i * 10 ns: the first line shows which call the tail starts at. */
+	static const char head[] = "trace: dump of the trace buffers (tracing stopped)\n"
+				   "trace: last events of CPU 0:\n"
+				   " 0)   1.000 us    |  sys_read();\n"
+				   " 0)   1.010 us    |  vfs_read();\n";
+
+	TEST_CASE("panic dump: the last 100 events of each CPU, then tracing stays off");
+	ring_clear();
+	for (unsigned i = 0; i < 150; i++) {
+		entry(0, 10 * HZ + i * 1000, 3, i % 2 ? 0x1100 : 0x1000, 0);
+		ret(0, 10 * HZ + i * 1000 + 500, 3, i % 2 ? 0x1100 : 0x1000, i * 25);
+	}
+	ring_write_text(1, 11 * HZ, 0, "cpu1 marker", 11);
+	trace_dump_on_panic();
+	CHECK(!strncmp(console, head, sizeof(head) - 1));
+	CHECK_EQ(count_lines(console, " 0) "), 50);
+	CHECK(strstr(console, " 0)   1.490 us    |  vfs_read();\n"
+			      "trace: last events of CPU 1:\n"
+			      " 1)               |  /* cpu1 marker */\n"
+			      "trace: end of dump\n") != NULL);
+	CHECK_STR(trace_stopped_reason(), "panic");
+	CHECK_EQ(trace_cfg.active, TRACER_NOP);
+	console_len = 0;
+	trace_dump_on_panic(); /* only once */
+	CHECK_EQ(console_len, 0);
+	TEST_END();
+}
+
+int main(void)
+{
+	trace_host_set_clock(fake_clock, HZ);
+	trace_host_set_ncpus(2);
+	for (size_t i = 0; i < NSITES; i++)
+		trace_host_add_symbol(sites[i].ip, sites[i].name);
+	if (ring_init(2, RING_MIN_BYTES)) {
+		printf("not ok - ring_init failed\n");
+		return 1;
+	}
+	trace_set_on(true);
+	test_open_errors();
+	test_files_list();
+	test_tracing_on();
+	test_current_tracer();
+	test_trace();
+	test_pipe();
+	test_pipe_blocking();
+	test_marker();
+	test_options();
+	test_filters();
+	test_pids();
+	test_numbers();
+	test_buffer_size();
+	test_stats();
+	test_function_tracer();
+	test_panic_dump();
+	return test_exit_status();
+}
