@@ -111,11 +111,21 @@ size_t filter_next(const struct filter_set *set, size_t from)
 	return (size_t)-1;
 }
 
+/* Bits set in x (no libgcc in the kernel for __builtin_popcountll). */
+static unsigned popcount64(uint64_t x)
+{
+	unsigned n = 0;
+
+	for (; x; x &= x - 1)
+		n++;
+	return n;
+}
+
 static void count_set(struct filter_set *s)
 {
 	s->n = 0;
 	for (size_t w = 0; w < FILTER_MAX_SITES / 64; w++)
-		s->n += (unsigned)__builtin_popcountll(s->bits[w]);
+		s->n += popcount64(s->bits[w]);
 }
 
 /* Sorts site indexes by address (insertion sort: sites are nearly sorted already). */
@@ -179,16 +189,39 @@ bool filter_wanted(uint64_t ip, void *arg)
 
 static char why_buf[FILTER_TOKEN_MAX + 32];
 
+/* A token of digits: Linux's index into available_filter_functions, from 1. Returns the
+ * site, (size_t)-1 for no such line, or (size_t)-2 when the token is not a number. */
+static size_t index_token(const char *pat)
+{
+	size_t v = 0;
+
+	for (const char *p = pat; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return (size_t)-2;
+		if (v > FILTER_MAX_SITES)
+			return (size_t)-1;
+		v = v * 10 + (size_t)(*p - '0');
+	}
+	return v >= 1 && v <= filter_sites() ? v - 1 : (size_t)-1;
+}
+
 /* Adds (or with `!`, removes) every site whose name matches one token. */
 static int apply_token(struct filter_set *s, const char *tok, const char **why)
 {
 	bool remove = tok[0] == '!';
 	const char *pat = tok + remove;
-	size_t n = filter_sites(), hits = 0;
+	size_t n = filter_sites(), hits = 0, index;
 
 	if (!*pat || strchr(pat, ':')) {
 		*why = *pat ? "filter commands (func:command) are not supported" : "empty pattern";
 		return -EINVAL;
+	}
+	index = index_token(pat);
+	if (index != (size_t)-2) {
+		hits = index != (size_t)-1;
+		if (hits)
+			set_bit(s, index, !remove);
+		n = 0; /* no name matching */
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t off;

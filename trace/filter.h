@@ -1,6 +1,7 @@
 /* Function sets for set_ftrace_filter, set_ftrace_notrace and set_graph_function, with
  * Linux's write syntax: whitespace-separated globs (`foo*`, `*foo`, `*foo*`, `foo*bar`,
- * `?`, `[a-z]`, or an exact name); `!glob` removes; a truncating write (`>`) starts from
+ * `?`, `[a-z]`, or an exact name) or line numbers of available_filter_functions (from 1);
+ * `!glob` removes; a truncating write (`>`) starts from
  * the empty set, an appending one (`>>`) from the current set; an empty truncating write
  * clears. A glob that matches no function fails the whole write with -EINVAL.
  *

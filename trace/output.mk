@@ -35,8 +35,6 @@ $(O)/host/bench-output.sh: FORCE
 BENCHES += $(O)/host/bench-output.sh
 TEST_DEPS += $(O)/host/bench_output $(O)/host/bench-output.sh
 
-# Filters and tracefs need the patch-site API (trace/patch.h, from the tracer core).
-ifneq ($(wildcard trace/patch.h),)
 TEST_FILTER_SRCS := test/unit/test_filter.c trace/filter.c
 $(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
@@ -49,6 +47,5 @@ $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 
 TESTS += $(O)/host/test_filter $(O)/host/test_tracefs
 TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs
-endif
 
 -include $(shell find $(TRACE_OUT_SAN) $(TRACE_OUT_FAST) -name '*.d' 2>/dev/null)

@@ -142,6 +142,16 @@ static void test_writes(void)
 	CHECK_EQ(a.n, 5);
 	TEST_END();
 
+	TEST_CASE("write: numbers select lines of available_filter_functions, from 1");
+	CHECK_EQ(write_set("1 3", true, &why), 0);
+	CHECK_STR(names(&a), "tcp_input sys_read");
+	CHECK_EQ(write_set("!1 12", false, &why), 0);
+	CHECK_STR(names(&a), "sys_read a]b");
+	CHECK_EQ(write_set("0", false, &why), -EINVAL);
+	CHECK_EQ(write_set("13", false, &why), -EINVAL);
+	CHECK_STR(why, "no function matches: 13");
+	TEST_END();
+
 	TEST_CASE("write: `!` on a truncating write starts from the empty set");
 	CHECK_EQ(write_set("!init", true, &why), 0);
 	CHECK_EQ(a.n, 0);
