@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Raw-socket HTTP tests against the guest's servers (127.0.0.1 only).
+
+Usage: http_abuse.py abuse HTTP_PORT APP_PORT HEALTH_PATH HEALTH_STATUS [SLOTS]
+       http_abuse.py leak HTTP_PORT APP_PORT COUNT
+
+Prints one "ok - name" or "not ok - name: reason" line per case and exits 1 if any failed.
+Every malformed, oversized, truncated or slow request is followed by a check that
+HEALTH_PATH on the HTTP port still answers with HEALTH_STATUS: the server keeps serving.
+"""
+import hashlib
+import socket
+import struct
+import sys
+import threading
+import time
+
+HOST = "127.0.0.1"
+failed = False
+
+
+def ok(name):
+    print("ok - " + name, flush=True)
+
+
+def not_ok(name, why):
+    global failed
+    failed = True
+    print("not ok - %s: %s" % (name, why), flush=True)
+
+
+def connect(port, timeout=10):
+    s = socket.create_connection((HOST, port), timeout=timeout)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return s
+
+
+def read_all(s, limit=1 << 20):
+    """Reads until the peer closes, the limit, or a timeout; returns the bytes."""
+    data = b""
+    try:
+        while len(data) < limit:
+            b = s.recv(65536)
+            if not b:
+                break
+            data += b
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return data
+
+
+def status_of(data):
+    """The status code of the first response in data, or None."""
+    if not data.startswith(b"HTTP/1.1 "):
+        return None
+    try:
+        return int(data[9:12])
+    except ValueError:
+        return None
+
+
+def exchange(port, payload, halfclose=False, timeout=15):
+    s = connect(port, timeout)
+    try:
+        s.sendall(payload)
+        if halfclose:
+            s.shutdown(socket.SHUT_WR)
+        return read_all(s)
+    finally:
+        s.close()
+
+
+def health(port, path, want):
+    req = ("GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n" % path).encode()
+    try:
+        return status_of(exchange(port, req)) == want
+    except OSError:
+        return False
+
+
+def case(name, port, payload, want, hp, halfclose=False):
+    """Sends payload, expects status want, then that hp = (path, status) still answers."""
+    try:
+        got = status_of(exchange(port, payload, halfclose))
+    except OSError as e:
+        got = "error %s" % e
+    if got != want:
+        not_ok(name, "got %s, want %s" % (got, want))
+    elif not health(port, *hp):
+        not_ok(name, "server stopped answering %s afterwards" % hp[0])
+    else:
+        ok(name)
+
+
+H = b"Host: t\r\n"
+LONG_LINE = b"GET /" + b"a" * 3000 + b" HTTP/1.1\r\n" + H + b"\r\n"
+BIG_HEAD = b"GET / HTTP/1.1\r\n" + H + b"".join(b"X-%d: %s\r\n" % (i, b"v" * 200) for i in range(50)) + b"\r\n"
+MALFORMED = [
+    ("garbage line", b"HELLO\r\n\r\n", 400),
+    ("binary junk", bytes(range(1, 32)) * 4 + b"\r\n\r\n", 400),
+    ("tls client hello", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 32 + b"\r\n", 400),
+    ("missing host", b"GET / HTTP/1.1\r\n\r\n", 400),
+    ("bad escape", b"GET /%zz HTTP/1.1\r\n" + H + b"\r\n", 400),
+    ("obs-fold", b"GET / HTTP/1.1\r\n" + H + b"X: a\r\n b\r\n\r\n", 400),
+    ("conflicting lengths", b"PUT /x HTTP/1.1\r\n" + H + b"Content-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
+    ("chunked body", b"POST /x HTTP/1.1\r\n" + H + b"Transfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n", 411),
+    ("body too large", b"PUT /ftrace/trace_marker HTTP/1.1\r\n" + H + b"Content-Length: 70000\r\n\r\n", 413),
+    ("request line too long", LONG_LINE, 414),
+    ("head too large", BIG_HEAD, 431),
+    ("unknown expectation", b"PUT /x HTTP/1.1\r\n" + H + b"Expect: 200-ok\r\n\r\n", 417),
+    ("unknown method", b"BREW /pot HTTP/1.1\r\n" + H + b"\r\n", 501),
+    ("http/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+    ("unknown path", b"GET /no/such/thing HTTP/1.1\r\n" + H + b"\r\n", 404),
+    ("write to read-only index", b"PUT / HTTP/1.1\r\n" + H + b"Content-Length: 0\r\n\r\n", 405),
+]
+
+
+def malformed_batch(port, hp):
+    for name, payload, want in MALFORMED:
+        case("malformed: %s -> %d" % (name, want), port, payload, want, hp)
+
+
+def truncated(port, hp):
+    # Half-closed in the middle of the head: 400. In the middle of a body: 400.
+    case("truncated head then half-close -> 400", port, b"GET / HTTP/1.1\r\nHo", 400, hp, halfclose=True)
+    case("truncated body then half-close -> 400", port,
+         b"PUT /x HTTP/1.1\r\n" + H + b"Content-Length: 10\r\n\r\nabc", 400, hp, halfclose=True)
+    # Closed outright mid-request: nothing to answer, the server must just carry on.
+    s = connect(port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost")
+    s.close()
+    if health(port, *hp):
+        ok("client closes mid-request")
+    else:
+        not_ok("client closes mid-request", "server stopped answering")
+
+
+def slow(port, hp):
+    # A byte every 50 ms (about 2 s in all) is still served.
+    req = b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"
+    s = connect(port, 20)
+    for b in req:
+        s.send(bytes([b]))
+        time.sleep(0.05)
+    got = status_of(read_all(s))
+    s.close()
+    if got == 200 and health(port, *hp):
+        ok("slow request, one byte at a time -> 200")
+    else:
+        not_ok("slow request, one byte at a time", "got %s" % got)
+    # A head that never completes: 408 after the head deadline (10 s), meanwhile others
+    # are served.
+    s = connect(port, 30)
+    s.sendall(b"GET / HTTP/1.1\r\n")
+    start = time.time()
+    served = True
+    while time.time() - start < 12:
+        try:
+            s.send(b"X-Slow: 1\r\n")
+        except OSError:
+            break
+        served = served and health(port, *hp)
+        time.sleep(1)
+    got = status_of(read_all(s))
+    s.close()
+    if got == 408 and served:
+        ok("slowloris head -> 408 while others are served")
+    else:
+        not_ok("slowloris head", "got %s, others served: %s" % (got, served))
+
+
+def pipelined(port):
+    two = b"GET / HTTP/1.1\r\n" + H + b"\r\n" + b"GET /nope HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"
+    data = exchange(port, two)
+    second = data.find(b"HTTP/1.1 ", 1)
+    if status_of(data) == 200 and second > 0 and status_of(data[second:]) == 404:
+        ok("two pipelined requests get two responses in order")
+    else:
+        not_ok("pipelined requests", repr(data[:200]))
+
+
+def half_close_request(app_port):
+    data = exchange(app_port, b"GET /bytes/100000 HTTP/1.1\r\n" + H + b"\r\n", halfclose=True)
+    body = data[data.find(b"\r\n\r\n") + 4:]
+    if status_of(data) == 200 and body == pattern(100000):
+        ok("request then half-close: full response delivered")
+    else:
+        not_ok("request then half-close", "got %d body bytes" % len(body))
+
+
+def pattern(n):
+    return b"".join(b"%015x\n" % k for k in range((n + 15) // 16))[:n]
+
+
+def resets(app_port, http_port, hp):
+    # Reset in the middle of a large response, ten times.
+    for _ in range(10):
+        s = connect(app_port)
+        s.sendall(b"GET /bytes/50000000 HTTP/1.1\r\n" + H + b"\r\n")
+        s.recv(10000)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+    time.sleep(1)
+    data = exchange(app_port, b"GET /bytes/1000 HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
+    if status_of(data) == 200 and data.endswith(pattern(1000)) and health(http_port, *hp):
+        ok("client resets during large responses, server goes on")
+    else:
+        not_ok("client resets", repr(data[:100]))
+
+
+def many_connections(port, count):
+    req = b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"
+    bad = 0
+    for _ in range(count):
+        try:
+            if status_of(exchange(port, req)) != 200:
+                bad += 1
+        except OSError:
+            bad += 1
+    return bad
+
+
+def concurrent(port, path, clients):
+    results = []
+
+    def one():
+        try:
+            results.append(status_of(exchange(port, ("GET %s HTTP/1.1\r\nHost: t\r\n"
+                                                    "Connection: close\r\n\r\n" % path).encode())))
+        except OSError as e:
+            results.append(str(e))
+
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def slots_full(port, slots, hp):
+    # Occupy every slot with an idle connection that has sent a partial request.
+    held = []
+    for _ in range(slots):
+        s = connect(port, 20)
+        s.sendall(b"GET / HTTP/1.1\r\n")
+        held.append(s)
+    time.sleep(1)
+    try:
+        got = status_of(exchange(port, b"GET / HTTP/1.1\r\n" + H + b"\r\n"))
+    except OSError as e:
+        got = str(e)
+    for s in held:
+        s.close()
+    time.sleep(1)
+    if got == 503 and health(port, *hp):
+        ok("all %d slots busy -> 503, then served again" % slots)
+    else:
+        not_ok("slots full", "got %s" % got)
+
+
+def net_stats(port):
+    data = exchange(port, b"GET /net/stats HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n")
+    body = data[data.find(b"\r\n\r\n") + 4:].decode()
+    return dict((k, int(v)) for k, v in (line.split() for line in body.splitlines()))
+
+
+def leak(http_port, app_port, count):
+    before = net_stats(http_port)
+    start = time.time()
+    bad = many_connections(app_port, count) + many_connections(http_port, count)
+    secs = time.time() - start
+    time.sleep(1)
+    after = net_stats(http_port)
+    name = "%d connections, one request each, no state left behind" % (2 * count)
+    if bad:
+        not_ok(name, "%d requests failed" % bad)
+    elif after["sockets"] != before["sockets"] or after["httpd_busy"] != 1:
+        not_ok(name, "sockets %d -> %d, busy slots %d" % (before["sockets"], after["sockets"],
+                                                          after["httpd_busy"]))
+    elif after["tcp_pcbs"] > 256:
+        not_ok(name, "%d tcp pcbs" % after["tcp_pcbs"])
+    else:
+        ok(name + " (%.0f connections/s, %d pcbs in TIME_WAIT or open)" % (2 * count / secs,
+                                                                       after["tcp_pcbs"]))
+
+
+def abuse(http_port, app_port, hp, slots):
+    malformed_batch(http_port, hp)
+    truncated(http_port, hp)
+    pipelined(http_port)
+    slow(http_port, hp)
+    slots_full(http_port, slots, hp)
+    for port, what in ((http_port, "the HTTP server"), (app_port, "webg")):
+        res = concurrent(port, "/", 50)
+        if res.count(200) == 50:
+            ok("50 concurrent clients on " + what)
+        else:
+            not_ok("50 concurrent clients on " + what, str(sorted(map(str, res))))
+    half_close_request(app_port)
+    resets(app_port, http_port, hp)
+
+
+def main():
+    mode, http_port, app_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    if mode == "leak":
+        leak(http_port, app_port, int(sys.argv[4]))
+    else:
+        hp = (sys.argv[4], int(sys.argv[5]))
+        abuse(http_port, app_port, hp, int(sys.argv[6]) if len(sys.argv) > 6 else 64)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
