@@ -35,7 +35,6 @@ struct trace_task {
 	bool pid_ok;         /* pid filters allow this task (valid for pid_gen) */
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
 	uint64_t overflow;   /* calls not traced because stack[] was full */
-	uint64_t recursion;  /* calls not traced because they came from inside the tracer */
 	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
 };
 

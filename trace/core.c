@@ -1,0 +1,95 @@
+/* The kernel-facing hooks (trace/trace.h) and the small services tracefs uses (core.h). */
+#include <errno.h>
+#include "trace/core.h"
+#include "trace/hook.h"
+#include "trace/internal.h"
+#include "trace/patch.h"
+#include "trace/record.h"
+#include "trace/ring.h"
+#include "trace/trace.h"
+
+#ifndef CONFIG_TRACE_ON_BOOT
+#define CONFIG_TRACE_ON_BOOT 0
+#endif
+
+struct trace_cpu_counts trace_counts[TRACE_MAX_CPUS];
+
+static bool trace_every_site(uint64_t ip, void *arg)
+{
+	(void)ip;
+	(void)arg;
+	return true;
+}
+
+/* Buffers of CONFIG_TRACE_BUF_MB, halved until they fit in memory. */
+static int trace_alloc_buffers(unsigned ncpus)
+{
+	size_t bytes = (size_t)CONFIG_TRACE_BUF_MB << 20;
+	int err;
+
+	while ((err = ring_init(ncpus, bytes)) == -ENOMEM && bytes > RING_MIN_BYTES)
+		bytes /= 2;
+	return err;
+}
+
+void trace_init(unsigned ncpus)
+{
+	if (trace_alloc_buffers(ncpus)) {
+		trace_stop("no memory for the trace buffers");
+		return;
+	}
+	if (!CONFIG_TRACE_ON_BOOT)
+		return;
+	trace_set_tracer(TRACE_GRAPH);
+	trace_set_on(true);
+	patch_apply(trace_every_site, NULL);
+}
+
+void trace_task_init(struct trace_task *t, unsigned tid)
+{
+	*t = (struct trace_task){ 0 };
+	t->pid_ok = trace_pid_allowed(tid);
+	t->pid_gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+}
+
+void trace_task_refresh_pid(struct trace_task *t)
+{
+	/* Acquire: the pid lists are read after the generation that published them. */
+	unsigned gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+
+	t->pid_ok = trace_pid_allowed(trace_env_tid());
+	t->pid_gen = gen;
+}
+
+void trace_sched_switch(unsigned prev_tid, unsigned next_tid, int prev_state)
+{
+	struct trace_task *t;
+
+	if (trace_cfg.active == TRACER_NOP || !(t = trace_hook_begin()))
+		return;
+	ring_write(trace_env_cpu(), rec_w0(trace_env_clock(), prev_tid, REC_SWITCH),
+		   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |
+		   (uint64_t)(uint8_t)prev_state << 32);
+	trace_hook_end(t);
+}
+
+int trace_marker_write(const char *s, size_t len)
+{
+	struct trace_task *t;
+	int err = 0;
+
+	if (!trace_cfg.on || trace_cfg.stopped)
+		return -EBUSY;
+	t = trace_hook_begin();
+	if (!t)
+		return -EAGAIN;
+	if (!ring_write_text(trace_env_cpu(), trace_env_clock(), trace_env_tid(), s, len))
+		err = -EBUSY;
+	trace_hook_end(t);
+	return err;
+}
+
+void trace_get_counts(unsigned cpu, struct trace_cpu_counts *out)
+{
+	*out = cpu < TRACE_MAX_CPUS ? trace_counts[cpu] : (struct trace_cpu_counts){ 0 };
+}

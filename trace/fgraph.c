@@ -1,0 +1,169 @@
+/* The function_graph tracer: on entry it records the call and pushes it on the current
+ * task's shadow return stack, replacing the caller's return address by return_to_handler;
+ * on return it pops the frame, records the return with its duration and hands the real
+ * return address back. The shadow stack belongs to the thread, so it follows context
+ * switches and sleeps, and interrupts (which run on the interrupted thread's stack) nest
+ * on it as they nest on the real stack. */
+#include "trace/hook.h"
+#include "trace/internal.h"
+#include "trace/record.h"
+#include "trace/ring.h"
+
+/* Whether ip is in set_graph_function (a short list, scanned). */
+static bool fgraph_in_set(uint64_t ip)
+{
+	unsigned cur = __atomic_load_n(&trace_cfg.graph_cur, __ATOMIC_ACQUIRE);
+	unsigned n = trace_cfg.graph_funcs[cur].n;
+
+	for (unsigned i = 0; i < n && i < TRACE_GRAPH_FUNCS_MAX; i++)
+		if (trace_cfg.graph_funcs[cur].ip[i] == (uint32_t)ip)
+			return true;
+	return false;
+}
+
+/* Whether the call of ip at shadow depth d is traced under set_graph_function and
+ * max_graph_depth; *base gets the depth that counts as 0 and *root whether this call
+ * opens a set_graph_function region. */
+static bool fgraph_wanted(const struct trace_task *t, uint64_t ip, uint32_t d,
+			  uint32_t *base, bool *root)
+{
+	unsigned max = trace_cfg.max_graph_depth;
+	unsigned cur = trace_cfg.graph_cur;
+
+	*base = t->graph_base;
+	*root = false;
+	if (!t->graph_open && trace_cfg.graph_funcs[cur].n) {
+		if (!fgraph_in_set(ip))
+			return false;
+		*root = true;
+		*base = d;
+	}
+	return !max || d - *base < max;
+}
+
+/* Marks the first traced call of an interrupt: it runs at a deeper interrupt nesting than
+ * the call below it on the shadow stack. */
+static unsigned fgraph_irq_flag(const struct trace_task *t, uint32_t d, unsigned irq)
+{
+	unsigned below = d ? t->stack[d - 1].irq : 0;
+
+	return irq > below ? REC_F_IRQ : 0;
+}
+
+/* Pushes the frame; the slot is claimed (depth raised) before it is filled, so an
+ * interrupt arriving in between pushes above it instead of over it. */
+static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot, uint64_t ip,
+			uint64_t tsc, unsigned irq, bool root)
+{
+	struct trace_ret_frame *f = &t->stack[d];
+
+	t->depth = d + 1;
+	__asm__ volatile("" ::: "memory"); /* depth is raised before the frame is written */
+	f->ret = *parent_slot;
+	f->slot = (uint64_t)parent_slot;
+	f->tsc = tsc;
+	f->func = (uint32_t)ip;
+	f->irq = (uint8_t)(irq > 255 ? 255 : irq);
+	f->flags = root ? TRACE_FRAME_ROOT : 0;
+	if (root) {
+		t->graph_open = true;
+		t->graph_base = d;
+	}
+	__asm__ volatile("" ::: "memory"); /* the frame is complete before the return is hooked */
+	*parent_slot = (uint64_t)return_to_handler;
+}
+
+void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
+{
+	struct trace_task *t = trace_hook_begin();
+	uint32_t d, base;
+	unsigned irq, cpu;
+	uint64_t tsc;
+	bool root;
+
+	if (!t)
+		return;
+	d = t->depth;
+	cpu = trace_env_cpu();
+	if (!trace_task_pid_ok(t) || !fgraph_wanted(t, ip, d, &base, &root))
+		goto out;
+	if (d >= TRACE_STACK_DEPTH) {
+		t->overflow++;
+		trace_count(&trace_counts[cpu].overflow);
+		goto out;
+	}
+	irq = trace_env_irq_depth();
+	tsc = trace_env_clock();
+	/* Record first: a call whose entry did not fit (stop mode) is not hooked at all, so
+	 * no return without its entry follows. With tracing_thresh only returns are kept. */
+	if (!trace_cfg.thresh_tsc &&
+	    !ring_write(cpu, rec_w0(tsc, trace_env_tid(), REC_ENTRY),
+			(uint32_t)ip | (uint64_t)((d - base) & 0xff) << 32 |
+			(uint64_t)fgraph_irq_flag(t, d, irq) << 40))
+		goto out;
+	fgraph_push(t, d, parent_slot, ip, tsc, irq, root);
+out:
+	trace_hook_end(t);
+}
+
+/* The top frame is not the one whose return is running: frames above it belong to calls
+ * that left without returning through the hook. Drop them, or if the frame is not on the
+ * stack at all, stop tracing and fall back to the top frame. Returns the frame to pop. */
+static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
+{
+	uint32_t i = t->depth;
+
+	while (i > 0 && t->stack[i - 1].slot != (uint64_t)slot)
+		i--;
+	if (i == 0) {
+		trace_stop("function_graph: return address not on the shadow stack");
+		return t->depth - 1;
+	}
+	ring_local_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
+	return i - 1;
+}
+
+static void fgraph_record_return(uint32_t func, uint64_t entry_tsc)
+{
+	uint64_t now = trace_env_clock();
+	uint64_t dur = now - entry_tsc;
+
+	if (trace_cfg.active != TRACER_GRAPH || dur < trace_cfg.thresh_tsc)
+		return;
+	if (dur > UINT32_MAX)
+		dur = UINT32_MAX;
+	ring_write(trace_env_cpu(), rec_w0(now, trace_env_tid(), REC_RETURN), func | dur << 32);
+}
+
+uint64_t fgraph_exit(uint64_t *slot)
+{
+	struct trace_task *t = trace_env_task();
+	bool nested = t->busy; /* a return inside the tracer: pop, record nothing */
+	struct trace_ret_frame *f;
+	uint32_t i, func;
+	uint64_t ret, tsc;
+
+	t->busy = true;
+	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
+	if (t->depth == 0)
+		trace_fatal("function_graph: return with an empty shadow stack");
+	i = t->depth - 1;
+	if (t->stack[i].slot != (uint64_t)slot)
+		i = fgraph_resync(t, slot);
+	f = &t->stack[i];
+	ret = f->ret;
+	func = f->func;
+	tsc = f->tsc;
+	if (f->flags & TRACE_FRAME_ROOT) {
+		t->graph_open = false;
+		t->graph_base = 0;
+	}
+	/* The frame is read before it is released: an interrupt may reuse it right after. */
+	__asm__ volatile("" ::: "memory");
+	t->depth = i;
+	if (!nested)
+		fgraph_record_return(func, tsc);
+	__asm__ volatile("" ::: "memory");
+	t->busy = nested;
+	return ret;
+}

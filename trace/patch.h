@@ -1,0 +1,35 @@
+/* Dynamic patching of the -pg call sites. Every instrumented function starts with a 5-byte
+ * NOP (0f 1f 44 00 00) whose address the compiler records in __mcount_loc; a site is
+ * turned into `call __fentry__` (e8 rel32) while it is traced and back into the NOP when
+ * not, so untraced functions cost one NOP.
+ *
+ * Patching runs in process context, one caller at a time (tracefs holds its lock). It
+ * changes code that other CPUs may be running: each batch of writes happens with those
+ * CPUs stopped (spinning with interrupts off) and interrupts off here; they serialize
+ * their instruction stream before they go on. */
+#ifndef TRACE_PATCH_H
+#define TRACE_PATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Makes site ip a call iff wanted(ip, arg); the caller's filter decides everything (it
+ * returns false for every site to switch all tracing off). wanted must not sleep; it runs
+ * with the other CPUs going on. Returns 0, or -EINVAL if a site held unexpected bytes:
+ * then the tracer stops (trace_stop) and that site is left alone. */
+int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg);
+
+/* The call sites, in __mcount_loc order (available_filter_functions, numeric filters). */
+size_t patch_sites(void);
+uint64_t patch_site(size_t i);
+/* Whether site i is a call now (enabled_functions), and how many are. */
+bool patch_site_on(size_t i);
+size_t patch_sites_on(void);
+
+/* Host builds have no __mcount_loc of their own: tests and the benchmark give theirs. */
+#ifdef GLASS_HOST
+void patch_set_sites(const uint64_t *begin, const uint64_t *end);
+#endif
+
+#endif
