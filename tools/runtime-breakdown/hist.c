@@ -79,8 +79,10 @@ int64_t hist_percentile(const struct hist *h, unsigned pct)
 	rank = (pct * h->count + 99) / 100;	/* nearest rank: ceil(pct% of count) */
 	if (rank < 1)
 		rank = 1;
-	if (rank > h->count)
-		rank = h->count;
+	if (rank >= h->count)
+		return h->max;	/* the extremes are known exactly */
+	if (rank == 1)
+		return h->min;
 	for (uint32_t k = 0; k < h->n; k++) {
 		seen += h->c[k];
 		if (seen < rank)
@@ -96,4 +98,25 @@ void hist_free(struct hist *h)
 {
 	free(h->c);
 	memset(h, 0, sizeof(*h));
+}
+
+#define BIN 16u
+
+void hist_bins(const struct hist *h, void (*fn)(void *ctx, uint64_t lo, uint64_t hi,
+						uint64_t count), void *ctx)
+{
+	uint64_t count = 0, lo, hi, unused;
+
+	for (uint32_t k = 0; k < h->n; k++) {
+		uint32_t i = h->lo + k;
+		count += h->c[k];
+		if ((i + 1) % BIN && k + 1 < h->n)
+			continue;
+		if (count) {
+			hist_bucket(i - i % BIN, &lo, &unused);
+			hist_bucket(i - i % BIN + BIN - 1, &unused, &hi);
+			fn(ctx, lo, hi, count);
+		}
+		count = 0;
+	}
 }

@@ -15,12 +15,18 @@ struct hist {
 };
 
 void hist_add(struct hist *h, int64_t v);	/* v < 0 is counted as 0 */
-/* The pct-th percentile (1..100) by nearest rank, ceil(pct * count / 100); 0 if empty. */
+/* The pct-th percentile (1..100) by nearest rank, ceil(pct * count / 100); 0 if empty.
+ * Ranks 1 and count return the exact min and max. */
 int64_t hist_percentile(const struct hist *h, unsigned pct);
 void hist_free(struct hist *h);
 
 /* Bucket geometry, for plotting: index of v, and the [lo, hi) range of bucket i. */
 uint32_t hist_index(uint64_t v);
 void hist_bucket(uint32_t i, uint64_t *lo, uint64_t *hi);
+
+/* Calls fn for every non-empty bin of 16 merged buckets (8 bins per power of two), in
+ * increasing order, with the bin's [lo, hi) range in ns. */
+void hist_bins(const struct hist *h, void (*fn)(void *ctx, uint64_t lo, uint64_t hi,
+						uint64_t count), void *ctx);
 
 #endif

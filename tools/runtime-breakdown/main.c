@@ -30,34 +30,38 @@ static void on_row(void *ctx, const struct rb_row *r)
 		agg_add(&run->by_thread, r);
 }
 
-/* Text histogram of --function NAME: 8 bins per power of two, a bar of up to 50 '#'. */
+struct bar_ctx {
+	uint64_t peak;
+	bool print;
+};
+
+static void bin_line(void *ctx, uint64_t lo, uint64_t hi, uint64_t count)
+{
+	static const char bar[] = "##################################################";
+	struct bar_ctx *b = ctx;
+	char a[32], c[32];
+
+	if (!b->print) {
+		b->peak = count > b->peak ? count : b->peak;
+		return;
+	}
+	printf("%14s .. %-14s %10llu %.*s\n", fmt_us(a, (int64_t)lo), fmt_us(c, (int64_t)hi),
+	       (unsigned long long)count, (int)(count * 50 / b->peak), bar);
+}
+
+/* Text histogram of --function NAME: 8 bins per power of two, bars of up to 50 '#'. */
 static void print_function(const struct run *run, const struct stat_entry *e)
 {
 	char a[32], b[32], c[32];
-	uint64_t lo, hi, blo = 0, count = 0, peak = 1;
+	struct bar_ctx bc = { 1, false };
 
 	printf("\n%s: %llu calls, p50 %s us, p95 %s us, p99 %s us\n",
 	       symtab_name(run->st, e->func), (unsigned long long)e->calls,
 	       fmt_us(a, hist_percentile(&e->h, 50)), fmt_us(b, hist_percentile(&e->h, 95)),
 	       fmt_us(c, hist_percentile(&e->h, 99)));
-	for (int pass = 0; pass < 2; pass++) {
-		for (uint32_t k = 0; k < e->h.n; k++) {
-			uint32_t i = e->h.lo + k;
-			hist_bucket(i, &lo, &hi);
-			if (!count)
-				blo = lo;
-			count += e->h.c[k];
-			if ((i + 1) % 16 && k + 1 != e->h.n)
-				continue;
-			if (pass == 0 && count > peak)
-				peak = count;
-			else if (pass == 1 && count)
-				printf("%14s .. %-14s %10llu %.*s\n", fmt_us(a, (int64_t)blo),
-				       fmt_us(b, (int64_t)hi), (unsigned long long)count,
-				       (int)(count * 50 / peak), "##################################################");
-			count = 0;
-		}
-	}
+	hist_bins(&e->h, bin_line, &bc);
+	bc.print = true;
+	hist_bins(&e->h, bin_line, &bc);
 }
 
 static int report(struct run *run)

@@ -197,32 +197,24 @@ static void top_plot(FILE *f, const struct plot_cfg *c, const struct plot_data *
 		"plot $top using 2:xtic(1), '' using 3\n", n);
 }
 
-/* Latency histogram of one function: the fine buckets merged 16 to 1 (8 per octave). */
+static void hist_row(void *ctx, uint64_t lo, uint64_t hi, uint64_t count)
+{
+	fprintf(ctx, "%.3f\t%.3f\t%llu\n", (double)lo / 1000.0, (double)hi / 1000.0,
+		(unsigned long long)count);
+}
+
+/* Latency histogram of one function, 8 bins per power of two, log x axis. */
 static void hist_plot(FILE *f, const struct plot_cfg *c, const struct stat_entry *e,
 		      const char *name, const char *path)
 {
-	uint64_t lo, hi, blo = 0, count = 0;
-
 	fputs("$hist << EOD\nlo\thi\tcalls\n", f);
-	for (uint32_t k = 0; k < e->h.n; k++) {
-		uint32_t i = e->h.lo + k;
-		hist_bucket(i, &lo, &hi);
-		if (!count)
-			blo = lo;
-		count += e->h.c[k];
-		if ((i + 1) % 16 == 0 || k + 1 == e->h.n) {
-			if (count)
-				fprintf(f, "%.3f\t%.3f\t%llu\n", (double)blo / 1000.0,
-					(double)hi / 1000.0, (unsigned long long)count);
-			count = 0;
-		}
-	}
+	hist_bins(&e->h, hist_row, f);
 	fputs("EOD\n", f);
 	terminal(f, c, path);
 	fputs("set title ", f);
 	quoted(f, name);
 	fputs(" . ': latency histogram'\nset logscale x 10\nset xlabel 'latency (us)'\n"
-	      "set ylabel 'calls'\nset key off\nset style fill solid 0.85 border -1\n"
+	      "set ylabel 'calls'\nset key off\n"
 	      "plot $hist using (sqrt($1*$2)):3:($2-$1) with boxes\n", f);
 }
 

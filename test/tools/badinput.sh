@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Bad input never crashes the tools (they run under ASan/UBSan here) and always gets a clear
+# message and the documented exit status: truncated lines, binary garbage, 10000-deep
+# nesting, unknown formats, huge lines, empty input, broken zstd, missing files.
+source "$(dirname "$0")/lib.sh"
+C=$HERE/cases
+n2=$C/nested-2cpu.txt
+
+# every prefix length of a sample cut mid-line parses without a crash
+crashes=0
+size=$(wc -c <"$n2")
+for cut in $(seq 1 7 "$size"); do
+	head -c "$cut" "$n2" >"$TMP/cut"
+	"$PT" -q "$TMP/cut" >/dev/null 2>&1
+	[ $? -gt 1 ] && crashes=$((crashes + 1))
+done
+check "truncated at every 7th byte: no crash" "$crashes" "0"
+head -c 200 "$n2" | "$PT" >/dev/null 2>"$TMP/err"
+check "truncated line reported" "$(head -1 "$TMP/err")" "<stdin>:7: missing function text"
+check "calls cut off reported" "$(sed -n 2,3p "$TMP/err")" "<stdin>:7: call to a (depth 0) has no return
+<stdin>:7: call to x (depth 0) has no return"
+
+"$PT" "$PT" >/dev/null 2>"$TMP/err"
+expect_status "binary file: status 1" 1 $?
+grep -q 'binary data, not trace text' "$TMP/err" && ok "binary file: reason" || not_ok "binary file: reason" "$(head -2 "$TMP/err")"
+check "binary file: warnings capped" "$(grep -c ': binary data\|: no CPU field\|: malformed' "$TMP/err")" "20"
+tail -1 "$TMP/err" | grep -q 'no function_graph lines found' && ok "binary file: closing message" || not_ok "binary file: closing message" "$(tail -1 "$TMP/err")"
+
+awk 'BEGIN { d = 10000
+	for (i = 0; i < d; i++) printf " 0)               |  %*sf%d() {\n", 2 * i, "", i
+	for (i = d - 1; i >= 0; i--) printf " 0)   1.000 us    |  %*s}\n", 2 * i, "" }' >"$TMP/deep"
+"$PT" "$TMP/deep" >"$TMP/deep.csv" 2>"$TMP/err"
+expect_status "10000-deep nesting: status 0" 0 $?
+check "10000-deep nesting: all rows" "$(($(wc -l <"$TMP/deep.csv") - 1))" "10000"
+check "10000-deep nesting: innermost first" "$(sed -n 2p "$TMP/deep.csv")" "f9999,-1,1.000,1.000,0,9999,,f9998"
+
+"$PT" "$TRACES/fn01_perftools_functrace_k3.16_header.txt" >/dev/null 2>"$TMP/err"
+expect_status "function tracer trace: status 1" 1 $?
+check "function tracer trace: message" "$(cat "$TMP/err")" \
+	"$TRACES/fn01_perftools_functrace_k3.16_header.txt:1: not a function_graph trace (tracer: function)"
+"$PT" "$C/nested-2cpu.csv" >/dev/null 2>"$TMP/err"
+expect_status "CSV given to parse-trace: status 1" 1 $?
+check "CSV given to parse-trace: message" "$(tail -1 "$TMP/err")" "$C/nested-2cpu.csv: no function_graph lines found"
+
+{ head -6 "$n2"; head -c 1000000 /dev/zero | tr '\0' x; echo; tail -7 "$n2"; } >"$TMP/huge"
+"$PT" "$TMP/huge" >"$TMP/huge.csv" 2>"$TMP/err"
+expect_status "1 MB line: status 0" 0 $?
+check "1 MB line: reported" "$(head -1 "$TMP/err")" "$TMP/huge:7: line longer than 65536 bytes skipped"
+check_file "1 MB line: the other lines still parsed" "$TMP/huge.csv" "$C/nested-2cpu.csv"
+
+: >"$TMP/empty"
+check "empty input: header only" "$("$PT" -q "$TMP/empty")" "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent"
+"$PT" -q "$TMP/empty" >/dev/null
+expect_status "empty input: status 0" 0 $?
+"$PT" -q </dev/null >/dev/null
+expect_status "empty stdin: status 0" 0 $?
+
+zstd -q -c "$n2" | head -c 60 >"$TMP/trunc.zst"
+"$PT" "$TMP/trunc.zst" >/dev/null 2>"$TMP/err"
+expect_status "truncated zstd: status 1" 1 $?
+check "truncated zstd: message" "$(cat "$TMP/err")" "$TMP/trunc.zst: truncated zstd stream"
+{ printf '\x28\xb5\x2f\xfd'; head -c 300 "$PT"; } >"$TMP/bad.zst"
+"$PT" "$TMP/bad.zst" >/dev/null 2>&1
+expect_status "corrupt zstd: status 1" 1 $?
+"$PT" "$TMP/missing" >/dev/null 2>"$TMP/err"
+expect_status "missing file: status 1" 1 $?
+check "missing file: message" "$(cat "$TMP/err")" "$TMP/missing: No such file or directory"
+
+# the error threshold and --strict
+{ cat "$n2"; for i in $(seq 100); do echo "junk $i"; done; } >"$TMP/junk100"
+{ cat "$TMP/junk100"; echo "junk 101"; } >"$TMP/junk101"
+"$PT" -q "$TMP/junk100" >/dev/null 2>&1
+expect_status "100 bad lines: status 0" 0 $?
+"$PT" "$TMP/junk101" >/dev/null 2>"$TMP/err"
+expect_status "101 bad lines: status 1" 1 $?
+check "101 bad lines: message" "$(tail -1 "$TMP/err")" "$TMP/junk101: 101 unparsable lines (more than 100)"
+"$PT" --max-errors 101 -q "$TMP/junk101" >/dev/null 2>&1
+expect_status "--max-errors 101" 0 $?
+"$PT" --strict "$C/partial-tails.txt" >/dev/null 2>"$TMP/err"
+expect_status "--strict stops at the first warning" 1 $?
+check "--strict message" "$(cat "$TMP/err")" "$C/partial-tails.txt:3: return at depth 1 has no entry and no function name"
+"$PT" --strict -q "$n2" >/dev/null
+expect_status "--strict on a clean trace" 0 $?
+
+# runtime-breakdown on bad CSV
+printf 'function,tid,latency_us\nf,1,1.5\nf,x,2\n"g,1,1\nh,1,-3\n' >"$TMP/bad.csv"
+"$RB" --csv "$TMP/bad.csv" >"$TMP/out" 2>"$TMP/err"
+expect_status "bad CSV rows: status 0" 0 $?
+check "bad CSV rows: messages" "$(cat "$TMP/err")" "$TMP/bad.csv:3: bad CSV field
+$TMP/bad.csv:4: malformed CSV line
+$TMP/bad.csv:5: bad CSV field"
+check "bad CSV rows: good rows kept" "$(sed -n 2p "$TMP/out")" "f,1,1.500,0.000,1.500,1.500,1.500,1.500,1.500,1.500"
+printf 'name,time\nf,1\n' >"$TMP/nohdr.csv"
+"$RB" "$TMP/nohdr.csv" >/dev/null 2>"$TMP/err"
+expect_status "CSV without our columns: status 1" 1 $?
+"$RB" "$PT" >/dev/null 2>"$TMP/err"
+expect_status "runtime-breakdown on binary: status 1" 1 $?
+tail -1 "$TMP/err" | grep -q "neither parse-trace CSV nor function_graph text" && ok "runtime-breakdown on binary: message" || not_ok "runtime-breakdown on binary: message" "$(tail -1 "$TMP/err")"
+"$RB" --sort bogus "$n2" >/dev/null 2>&1
+expect_status "runtime-breakdown usage error" 2 $?
+"$RB" --serve >/dev/null 2>&1 </dev/null
+expect_status "--serve without files is a usage error" 2 $?
+finish

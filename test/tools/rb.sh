@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# runtime-breakdown known answers: a CSV built here whose aggregates were worked out by hand
+# (exact percentiles below 256 ns; above, the bucket midpoint 2002.944 us computed from
+# the bucket layout in hist.h), sorting, filters, grouping, the function
+# histogram, charts through gnuplot, and raw trace / zstd input.
+source "$(dirname "$0")/lib.sh"
+C=$HERE/cases
+in=$TMP/in.csv
+
+{
+	echo "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent"
+	for i in $(seq 1 100); do printf 'f,1,0.%03d,0.%03d,0,1,%d.000,g\n' "$i" "$i" $((i - 1)); done
+	echo "g,2,1000.000,500.000,1,0,200.000,"
+	echo "g,2,2000.000,600.000,1,0,300.000,"
+	echo "g,2,3000.000,700.000,1,0,350.000,"
+	echo "idle,0,5000.000,5000.000,1,0,400.000,"
+} >"$in"
+H="function,calls,total_us,self_us,mean_us,min_us,max_us,p50_us,p95_us,p99_us"
+IDLE="idle,1,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000"
+G="g,3,6000.000,1800.000,2000.000,1000.000,3000.000,2002.944,3000.000,3000.000"
+F="f,100,5.050,5.050,0.050,0.001,0.100,0.050,0.095,0.099"
+
+check "aggregate, sorted by self" "$("$RB" --csv "$in")" "$H
+$IDLE
+$G
+$F"
+names() { "$RB" --csv "$@" "$in" | tail -n +2 | cut -d, -f1 | tr '\n' ' '; }
+check "--sort calls" "$(names --sort calls)" "f g idle "
+check "--sort total" "$(names --sort total)" "g idle f "
+check "--sort mean" "$(names --sort mean)" "idle g f "
+check "--top 1" "$(names --top 1)" "idle "
+check "--exclude" "$(names --exclude idle)" "g f "
+check "--exclude twice" "$(names --exclude 'i*' --exclude g)" "f "
+check "--include" "$(names --include 'g')" "g "
+check "--tid" "$(names --tid 2,1)" "g f "
+check "--cpu" "$(names --cpu 0)" "f "
+check "time window" "$("$RB" --csv --from-us 200 --to-us 300 "$in" | tail -1)" \
+	"g,1,1000.000,500.000,1000.000,1000.000,1000.000,1000.000,1000.000,1000.000"
+check "--by thread" "$("$RB" --csv --by thread "$in" | cut -d, -f1-3)" "function,tid,calls
+idle,0,1
+f,1,100
+g,2,3"
+check "--by cpu" "$("$RB" --csv --by cpu "$in" | cut -d, -f1-3)" "function,cpu,calls
+f,0,100
+idle,1,1
+g,1,3"
+check "table header" "$("$RB" "$in" | head -1 | tr -s ' ')" \
+	"function calls total_us self_us self% mean_us min_us max_us p50_us p95_us p99_us"
+check "table row" "$("$RB" "$in" | sed -n 3p | tr -s ' ')" \
+	"g 3 6000.000 1800.000 26.5 2000.000 1000.000 3000.000 2002.944 3000.000 3000.000"
+bar=$(printf '%050d' 0 | tr 0 '#')
+check "--function histogram" "$("$RB" --function g "$in" | tail -4)" \
+	"g: 3 calls, p50 2002.944 us, p95 3000.000 us, p99 3000.000 us
+$(printf '%14s .. %-14s %10s %s' 983.040 1048.576 1 "$bar")
+$(printf '%14s .. %-14s %10s %s' 1966.080 2097.152 1 "$bar")
+$(printf '%14s .. %-14s %10s %s' 2883.584 3145.728 1 "$bar")"
+"$RB" --function nosuch "$in" >/dev/null 2>"$TMP/err"
+expect_status "--function unknown: status 1" 1 $?
+check "--function unknown: message" "$(cat "$TMP/err")" "runtime-breakdown: function nosuch not found"
+
+want_trace="$H
+a,1,20.000,15.500,20.000,20.000,20.000,20.000,20.000,20.000
+x,1,10.250,9.750,10.250,10.250,10.250,10.250,10.250,10.250
+d,1,2.000,2.000,2.000,2.000,2.000,2.000,2.000,2.000
+c,1,3.500,1.500,3.500,3.500,3.500,3.500,3.500,3.500
+b,1,1.000,1.000,1.000,1.000,1.000,1.000,1.000,1.000
+y,1,0.500,0.500,0.500,0.500,0.500,0.500,0.500,0.500"
+check "raw trace input" "$("$RB" -q --csv "$C/nested-2cpu.txt")" "$want_trace"
+zstd -q -c "$C/nested-2cpu.csv" >"$TMP/n2.csv.zst"
+check "zstd CSV input" "$("$RB" --csv "$TMP/n2.csv.zst")" "$want_trace"
+check "stdin input" "$("$RB" --csv <"$C/nested-2cpu.csv")" "$want_trace"
+
+# charts
+out=$("$RB" --plot png -o "$TMP/p" --function g "$in" | grep ^wrote)
+check "png: files" "$out" "wrote $TMP/p-threads.png
+wrote $TMP/p-top.png
+wrote $TMP/p-hist.png"
+for f in threads top hist; do
+	check "png: $f is a PNG" "$(head -c 4 "$TMP/p-$f.png" | od -An -tx1 | tr -d ' ')" "89504e47"
+done
+"$RB" --plot svg -o "$TMP/s" "$in" >/dev/null
+grep -q '<svg' "$TMP/s-top.svg" && grep -q '>idle<' "$TMP/s-top.svg" && ok "svg: top chart names functions" || not_ok "svg: top chart names functions" "no <svg> or no idle label"
+grep -q '>f<' "$TMP/s-threads.svg" && ok "svg: thread chart legend" || not_ok "svg: thread chart legend" "no f label"
+check "html: one page" "$("$RB" --plot html -o "$TMP/h" "$in" | grep ^wrote)" "wrote $TMP/h.html"
+grep -q 'gnuplot_svg.toggleVisibility' "$TMP/h.html" && grep -q '>idle<' "$TMP/h.html" && ok "html: legend toggles functions" || not_ok "html: legend toggles functions" "no toggle script or labels"
+check "html: no svg files left" "$(ls "$TMP"/h-* 2>/dev/null | wc -l)" "0"
+GNUPLOT=/bin/false "$RB" --plot png -o "$TMP/q" "$in" >/dev/null 2>"$TMP/err"
+expect_status "gnuplot failure: status 1" 1 $?
+check "gnuplot failure: message" "$(cat "$TMP/err")" "runtime-breakdown: gnuplot failed (status 1)"
+check "--version" "$("$RB" --version)" "runtime-breakdown (glass) 0.1.0"
+finish
