@@ -26,14 +26,6 @@ $(O)/host/test_output: $(call trace_out_san,$(TEST_OUTPUT_SRCS))
 TESTS += $(O)/host/test_output
 TEST_DEPS += $(O)/host/test_output
 
-# Printer speed, optimised without sanitizers: `make bench`.
-$(O)/host/bench_output: $(patsubst %.c,$(TRACE_OUT_FAST)/%.o,$(TEST_OUTPUT_SRCS))
-	$(Q)$(HOSTCC) $^ -o $@
-$(O)/host/bench-output.sh: FORCE
-	@mkdir -p $(dir $@)
-	@printf '#!/bin/sh\nexec %s --bench\n' $(O)/host/bench_output > $@ && chmod +x $@
-BENCHES += $(O)/host/bench-output.sh
-TEST_DEPS += $(O)/host/bench_output $(O)/host/bench-output.sh
 
 TEST_FILTER_SRCS := test/unit/test_filter.c trace/filter.c
 $(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
@@ -47,5 +39,18 @@ $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 
 TESTS += $(O)/host/test_filter $(O)/host/test_tracefs
 TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs
+
+# Printer speed, alone and through tracefs, optimised without sanitizers: `make bench`.
+trace_out_fast = $(patsubst %.c,$(TRACE_OUT_FAST)/%.o,$(1))
+$(O)/host/bench_output: $(call trace_out_fast,$(TEST_OUTPUT_SRCS))
+	$(Q)$(HOSTCC) $^ -o $@
+$(O)/host/bench_tracefs: $(call trace_out_fast,$(TEST_TRACEFS_SRCS))
+	$(Q)$(HOSTCC) -pthread $^ -o $@
+$(O)/host/bench-output.sh: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#!/bin/sh\n%s --bench && exec %s --bench\n' $(O)/host/bench_output \
+		$(O)/host/bench_tracefs > $@ && chmod +x $@
+BENCHES += $(O)/host/bench-output.sh
+TEST_DEPS += $(O)/host/bench_output $(O)/host/bench_tracefs $(O)/host/bench-output.sh
 
 -include $(shell find $(TRACE_OUT_SAN) $(TRACE_OUT_FAST) -name '*.d' 2>/dev/null)

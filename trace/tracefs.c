@@ -39,8 +39,8 @@ enum tf_kind {
 	TF_NOTRACE_PID, TF_FUNCS, TF_MAX_DEPTH, TF_THRESH, TF_OPTIONS, TF_MARKER,
 };
 
-#define RW (TRACEFS_READ | TRACEFS_WRITE | TRACEFS_APPEND)
-#define RO TRACEFS_READ
+#define RW (TRACEFS_READ | TRACEFS_WRITE | TRACEFS_APPEND | TRACEFS_NONBLOCK)
+#define RO (TRACEFS_READ | TRACEFS_NONBLOCK) /* NONBLOCK matters to trace_pipe only */
 #define WO (TRACEFS_WRITE | TRACEFS_APPEND)
 
 struct tf_node {
@@ -51,7 +51,7 @@ struct tf_node {
 
 static const struct tf_node nodes[] = {
 	{ "trace", TF_TRACE, RW },
-	{ "trace_pipe", TF_PIPE, RO | TRACEFS_NONBLOCK },
+	{ "trace_pipe", TF_PIPE, RO },
 	{ "tracing_on", TF_TRACING_ON, RW },
 	{ "current_tracer", TF_CURRENT_TRACER, RW },
 	{ "available_tracers", TF_TRACERS, RO },
@@ -779,7 +779,7 @@ static int lookup(const char *path, enum tf_kind *kind, int *modes)
 	int cpu = parse_per_cpu(path, kind);
 
 	if (cpu >= 0) {
-		*modes = *kind == TF_STATS ? RO : *kind == TF_PIPE ? RO | TRACEFS_NONBLOCK : RW;
+		*modes = *kind == TF_TRACE ? RW : RO;
 		return cpu;
 	}
 	for (size_t i = 0; i < NNODES; i++) {
@@ -816,7 +816,12 @@ int tracefs_open(const char *path, int mode, struct tracefs_file **out)
 
 	tf_lock();
 	cpu = lookup(path, &kind, &modes);
-	err = cpu == -2 ? -ENOENT : (mode & ~modes) || !(mode & RW) ? -EACCES : 0;
+	if (cpu == -2)
+		err = -ENOENT;
+	else if ((mode & ~modes) || !(mode & (TRACEFS_READ | TRACEFS_WRITE | TRACEFS_APPEND)))
+		err = -EACCES;
+	else
+		err = 0;
 	f = err ? NULL : tf_zalloc(sizeof(*f));
 	if (!err && !f)
 		err = -ENOMEM;

@@ -3,6 +3,7 @@
  * (-EINVAL with a reason and nothing changed). */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include "test/unit/check.h"
 #include "test/unit/trace_host_env.h"
 #include "trace/config.h"
@@ -596,7 +597,73 @@ static void test_panic_dump(void)
 	TEST_END();
 }
 
-int main(void)
+/* ---- `test_tracefs --bench`: reading a full 2 x 64 MiB buffer through tracefs ---- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Fills both CPUs with call trees (3 levels, leaves) until the buffers are full. */
+static uint64_t bench_fill(void)
+{
+	uint64_t events = 0, tsc = 20 * HZ;
+	bool room = true;
+
+	while (room) {
+		for (unsigned cpu = 0; cpu < 2; cpu++) {
+			uint32_t f = (uint32_t)sites[events % NSITES].ip;
+
+			room &= ring_write(cpu, rec_w0(tsc, 3, REC_ENTRY), f);
+			room &= ring_write(cpu, rec_w0(tsc + 30, 3, REC_ENTRY), 0x1100 | 1ull << 32);
+			room &= ring_write(cpu, rec_w0(tsc + 90, 3, REC_RETURN), 0x1100 | 60ull << 32);
+			room &= ring_write(cpu, rec_w0(tsc + 120, 3, REC_RETURN), f | 120ull << 32);
+			events += 4;
+		}
+		tsc += 150;
+	}
+	return events;
+}
+
+static void bench_read(const char *path, uint64_t events)
+{
+	static char buf[1 << 16];
+	struct tracefs_file *f;
+	uint64_t bytes = 0;
+	double t = now_s();
+	long n;
+
+	if (tracefs_open(path, TRACEFS_READ | TRACEFS_NONBLOCK, &f))
+		return;
+	while ((n = tracefs_read(f, buf, sizeof(buf))) > 0)
+		bytes += (uint64_t)n;
+	tracefs_close(f);
+	t = now_s() - t;
+	printf("tracefs %-10s %8.1f MB/s  %6.1f ns/event  (%llu MB of text, %llu events)\n",
+	       path, (double)bytes / t / 1e6, t * 1e9 / (double)events,
+	       (unsigned long long)(bytes >> 20), (unsigned long long)events);
+}
+
+static int bench(void)
+{
+	uint64_t events;
+
+	if (ring_resize(64ul << 20) || echo("current_tracer", "function_graph") < 0)
+		return 1;
+	trace_host_set_comm(3, "worker");
+	events = bench_fill();
+	bench_read("trace", events);
+	CHECK_EQ(echo("trace_options", "funcgraph-proc"), 14);
+	CHECK_EQ(echo("trace_options", "funcgraph-abstime"), 17);
+	bench_read("trace", events);
+	bench_read("trace_pipe", events);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	trace_host_set_clock(fake_clock, HZ);
 	trace_host_set_ncpus(2);
@@ -607,6 +674,8 @@ int main(void)
 		return 1;
 	}
 	trace_set_on(true);
+	if (argc > 1 && !strcmp(argv[1], "--bench"))
+		return bench();
 	test_open_errors();
 	test_files_list();
 	test_tracing_on();
