@@ -613,6 +613,8 @@ static char *put_header(struct out_printer *p, char *s)
 	s = out_put_str(s, "\n#\n");
 	if (p->cfg.stopped)
 		s = put_stopped(p, s);
+	if (p->cfg.note)
+		s = put_mem(s, p->cfg.note, strnlen(p->cfg.note, OUT_NOTE_MAX));
 	if (p->cfg.tracer != OUT_GRAPH)
 		return fn_header(p, s);
 	if (p->cfg.written > p->cfg.entries && opt(p, OUT_OPT_CONTEXT))

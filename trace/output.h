@@ -69,7 +69,9 @@ struct out_config {
 	uint64_t entries;
 	uint64_t written;
 	const char *stopped; /* why the tracer stopped itself (trace_stopped_reason()) */
+	const char *note;    /* more header lines ("# ...\n"), at most OUT_NOTE_MAX bytes */
 };
+#define OUT_NOTE_MAX 512
 
 struct out_cpu_state {
 	int last_tid;      /* tid of the last printed event, -1 before the first */

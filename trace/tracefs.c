@@ -9,9 +9,9 @@
 #include <string.h>
 #include "trace/tracefs.h"
 #include "trace/config.h"
+#include "trace/core.h"
 #include "trace/env.h"
 #include "trace/filter.h"
-#include "trace/internal.h"
 #include "trace/output.h"
 #include "trace/patch.h"
 #include "trace/ring.h"
@@ -78,6 +78,7 @@ struct tf_reader {
 	uint32_t cpus; /* CPUs with an open ring reader */
 	struct ring_reader rr[TRACE_MAX_CPUS];
 	struct ring_event ev[TRACE_MAX_CPUS];
+	char note[128]; /* header line on untraced calls */
 };
 
 struct tracefs_file {
@@ -463,19 +464,16 @@ static int write_bufsize(struct tracefs_file *f, const char *buf, size_t len)
 	return 0;
 }
 
-/* trace_marker: the text goes into this CPU's buffer. Interrupts are off so that the
- * thread stays on its CPU between reading the CPU number and committing. */
+/* trace_marker: the text goes into this CPU's buffer (Linux: -EBADF while recording is
+ * off; a full buffer counts the marker as dropped, as for any event). */
 static int write_marker(struct tracefs_file *f, const char *buf, size_t len)
 {
-	uint64_t flags;
-
 	if (!tf.markers)
 		return fail(f, -EINVAL, "option markers is off");
 	if (!trace_cfg.on || trace_cfg.stopped)
 		return fail(f, -EBADF, "tracing is off");
-	flags = trace_irq_save();
-	ring_write_text(trace_env_cpu(), trace_env_clock(), trace_env_tid(), buf, len);
-	trace_irq_restore(flags);
+	if (trace_marker_write(buf, len) == -EAGAIN)
+		return fail(f, -EAGAIN, "called from inside the tracer");
 	return 0;
 }
 
@@ -518,15 +516,19 @@ static uint64_t tsc_us(uint64_t ts, uint64_t hz)
 	return ts / hz * 1000000 + (2 * (ts % hz) * 1000000 + hz) / (2 * hz);
 }
 
+/* Linux's fields, then the calls the hooks left untraced on this CPU. */
 static size_t show_stats(unsigned cpu, char *s, size_t cap)
 {
 	struct ring_stats st;
+	struct trace_cpu_counts c;
 	uint64_t hz = trace_env_clock_hz(), old_us, now_us;
+	size_t n;
 
 	ring_get_stats(cpu, &st);
+	trace_get_counts(cpu, &c);
 	old_us = tsc_us(st.oldest_ts, hz);
 	now_us = tsc_us(st.now_ts, hz);
-	return (size_t)ksnprintf(s, cap,
+	n = (size_t)ksnprintf(s, cap,
 		"entries: %llu\noverrun: %llu\ncommit overrun: %llu\nbytes: %llu\n"
 		"oldest event ts: %5llu.%06llu\nnow ts: %5llu.%06llu\n"
 		"dropped events: %llu\nread events: %llu\n",
@@ -535,6 +537,10 @@ static size_t show_stats(unsigned cpu, char *s, size_t cap)
 		(unsigned long long)(old_us / 1000000), (unsigned long long)(old_us % 1000000),
 		(unsigned long long)(now_us / 1000000), (unsigned long long)(now_us % 1000000),
 		(unsigned long long)st.dropped, (unsigned long long)st.read);
+	return n + (size_t)ksnprintf(s + n, cap - n,
+		"untraced recursion: %llu\nuntraced overflow: %llu\nuntraced abandoned: %llu\n",
+		(unsigned long long)c.recursion, (unsigned long long)c.overflow,
+		(unsigned long long)c.abandoned);
 }
 
 static size_t show_pids(enum tf_kind k, char *s, size_t cap)
@@ -671,6 +677,24 @@ static void reader_close(struct tf_reader *rd)
 	rd->cpus = 0;
 }
 
+/* A header line for calls the hooks had to leave untraced, if there were any. */
+static void untraced_note(struct tf_reader *rd)
+{
+	struct trace_cpu_counts sum = { 0 }, c;
+
+	for (unsigned cpu = 0; cpu < nbuf_cpus(); cpu++) {
+		trace_get_counts(cpu, &c);
+		sum.recursion += c.recursion;
+		sum.overflow += c.overflow;
+		sum.abandoned += c.abandoned;
+	}
+	if (sum.recursion || sum.overflow || sum.abandoned)
+		ksnprintf(rd->note, sizeof(rd->note),
+			  "# untraced calls: %llu recursion, %llu overflow, %llu abandoned\n#\n",
+			  (unsigned long long)sum.recursion, (unsigned long long)sum.overflow,
+			  (unsigned long long)sum.abandoned);
+}
+
 static const enum out_tracer out_tracer_of[] = {
 	[TRACE_NOP] = OUT_NOP, [TRACE_FUNCTION] = OUT_FUNCTION, [TRACE_GRAPH] = OUT_GRAPH,
 };
@@ -686,6 +710,8 @@ static void reader_config(struct tracefs_file *f, struct out_config *cfg)
 	cfg->ncpus = nbuf_cpus();
 	cfg->clock_hz = trace_env_clock_hz();
 	cfg->stopped = trace_stopped_reason();
+	untraced_note(f->rd);
+	cfg->note = f->rd->note[0] ? f->rd->note : NULL;
 	for (unsigned cpu = 0; cpu < cfg->ncpus; cpu++) {
 		struct ring_stats st;
 

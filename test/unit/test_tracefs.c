@@ -8,6 +8,7 @@
 #include "test/unit/trace_host_env.h"
 #include "trace/config.h"
 #include "trace/filter.h"
+#include "trace/hook.h"
 #include "trace/output.h"
 #include "trace/patch.h"
 #include "trace/ring.h"
@@ -510,6 +511,9 @@ static void test_buffer_size(void)
 
 static void test_stats(void)
 {
+	static const char untraced_head[] = "# tracer: function_graph\n#\n"
+		"# untraced calls: 0 recursion, 2 overflow, 0 abandoned\n#\n# CPU  DURATION";
+
 	TEST_CASE("per_cpu/cpuN/stats: Linux's fields");
 	ring_clear();
 	now_tsc = 8 * HZ + 1250; /* 8.0000005 s rounds to 8.000001 */
@@ -518,7 +522,15 @@ static void test_stats(void)
 	CHECK_STR(cat("per_cpu/cpu1/stats"),
 		  "entries: 2\noverrun: 0\ncommit overrun: 0\nbytes: 32\n"
 		  "oldest event ts:     8.000000\nnow ts:     8.000001\n"
-		  "dropped events: 0\nread events: 0\n");
+		  "dropped events: 0\nread events: 0\n"
+		  "untraced recursion: 0\nuntraced overflow: 0\nuntraced abandoned: 0\n");
+	TEST_END();
+
+	TEST_CASE("untraced calls: counted in stats and in the trace header");
+	trace_counts[1].overflow = 2;
+	CHECK(strstr(cat("per_cpu/cpu1/stats"), "untraced overflow: 2\n") != NULL);
+	CHECK(!strncmp(cat("trace"), untraced_head, sizeof(untraced_head) - 1));
+	trace_counts[1].overflow = 0;
 	TEST_END();
 }
 
