@@ -56,4 +56,55 @@ $(O)/host-san/bin/runtime-breakdown: $(call RB_OBJS,$(TOOLS_SAN_OBJ))
 
 HOST_BINS += $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
 
+
+# --- tests -------------------------------------------------------------------------------
+TOOLS_SAN_LIB_OBJS := $(call tools_objs,$(TOOLS_SAN_OBJ),$(TOOLS_LIB_SRCS))
+
+$(O)/host-san/test_tools_lib: $(TOOLS_SAN_OBJ)/test/tools/test_tools_lib.o $(TOOLS_SAN_LIB_OBJS) \
+		$(TOOLS_SAN_OBJ)/tools/runtime-breakdown/hist.o
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
+
+# the trace generator: sanitized for the property tests, optimised for the benchmark
+$(O)/host-san/gen-trace: $(TOOLS_SAN_OBJ)/test/tools/gen-trace.o
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
+
+$(O)/host/gen-trace: test/tools/gen-trace.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@
+
+# libFuzzer targets (clang), with the same sources as the tools
+FUZZ_CC ?= clang
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. \
+	-fsanitize=fuzzer,address,undefined
+$(O)/host-san/fuzz/tparse: test/tools/fuzz_tparse.c $(TOOLS_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd
+
+$(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
+		$(addprefix tools/runtime-breakdown/,agg.c hist.c load.c)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd
+
+TESTS += $(O)/host-san/test_tools_lib test/tools/golden.sh test/tools/cases.sh \
+	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh \
+	test/tools/serve-browser.sh test/tools/fuzz-run.sh
+TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
+	$(O)/host-san/test_tools_lib $(O)/host-san/gen-trace \
+	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv \
+	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace
+BENCHES += test/tools/bench.sh
+
+.PHONY: fuzz-tools install
+# longer fuzzing runs than `make test` does: FUZZ_SECONDS per target
+fuzz-tools: $(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv
+	$(Q)O=$(O) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} test/tools/fuzz-run.sh
+
+# --- install -----------------------------------------------------------------------------
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $^ $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 docs/parse-trace.1 docs/runtime-breakdown.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
 -include $(shell find $(TOOLS_OBJ) $(TOOLS_SAN_OBJ) -name '*.d' 2>/dev/null)

@@ -39,6 +39,21 @@ expect_status() {
 	if [ "$2" -eq "$3" ]; then ok "$1"; else not_ok "$1" "exit status $3, want $2"; fi
 }
 
+# The CSV with hand-computed aggregates used by rb.sh and serve-browser.sh: f (100 calls of
+# 1..100 ns, tid 1, CPU 0), g (1000, 2000, 3000 us, tid 2, CPU 1), idle (5000 us, tid 0).
+make_rb_input() {
+	{
+		echo "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent"
+		for i in $(seq 1 100); do
+			printf 'f,1,0.%03d,0.%03d,0,1,%d.000,g\n' "$i" "$i" $((i - 1))
+		done
+		echo "g,2,1000.000,500.000,1,0,200.000,"
+		echo "g,2,2000.000,600.000,1,0,300.000,"
+		echo "g,2,3000.000,700.000,1,0,350.000,"
+		echo "idle,0,5000.000,5000.000,1,0,400.000,"
+	} >"$1"
+}
+
 finish() {
 	[ "$failures" -eq 0 ]
 }

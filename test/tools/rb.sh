@@ -7,14 +7,7 @@ source "$(dirname "$0")/lib.sh"
 C=$HERE/cases
 in=$TMP/in.csv
 
-{
-	echo "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent"
-	for i in $(seq 1 100); do printf 'f,1,0.%03d,0.%03d,0,1,%d.000,g\n' "$i" "$i" $((i - 1)); done
-	echo "g,2,1000.000,500.000,1,0,200.000,"
-	echo "g,2,2000.000,600.000,1,0,300.000,"
-	echo "g,2,3000.000,700.000,1,0,350.000,"
-	echo "idle,0,5000.000,5000.000,1,0,400.000,"
-} >"$in"
+make_rb_input "$in"
 H="function,calls,total_us,self_us,mean_us,min_us,max_us,p50_us,p95_us,p99_us"
 IDLE="idle,1,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000,5000.000"
 G="g,3,6000.000,1800.000,2000.000,1000.000,3000.000,2002.944,3000.000,3000.000"

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 struct hist {
-	uint64_t *c;		/* counts of buckets lo .. lo + n - 1 */
+	uint32_t *c;		/* counts of buckets lo .. lo + n - 1 (saturating) */
 	uint32_t lo, n;
 	uint64_t count;
 	int64_t min, max;

@@ -65,25 +65,36 @@ static void bad_row(struct csv_state *c, uint64_t line, const char *why)
 		fprintf(stderr, "%s: further warnings not shown\n", c->name);
 }
 
-/* An optional number column: empty or absent = -1. Returns -1 when malformed. */
+/* An optional number column (empty or absent = -1), parsed in place: an integer, or with
+ * us set a decimal number of microseconds converted to ns. Returns -1 when malformed. */
 static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t *v)
 {
-	char tmp[32];
+	const char *p, *e;
+	bool neg = false;
+	int64_t x = 0, scale = 100;
+	int digits = 0;
 
 	*v = -1;
 	if (idx < 0 || idx >= k || f[idx].n == 0)
 		return 0;
-	if (f[idx].n >= sizeof(tmp))
+	p = f[idx].p;
+	e = p + f[idx].n;
+	if (!us && *p == '-')
+		neg = true, p++;
+	for (; p < e && *p >= '0' && *p <= '9'; p++)
+		if (++digits > 15)
+			return -1;
+		else
+			x = x * 10 + (*p - '0');
+	if (us) {
+		x *= 1000;
+		if (p < e && *p == '.')
+			for (p++; p < e && *p >= '0' && *p <= '9'; p++, scale /= 10)
+				x += (*p - '0') * scale;
+	}
+	if (p != e || !digits)
 		return -1;
-	memcpy(tmp, f[idx].p, f[idx].n);
-	tmp[f[idx].n] = '\0';
-	if (us)
-		return parse_us_ns(tmp, v);
-	char *end;
-	long long x = strtoll(tmp, &end, 10);
-	if (*end)
-		return -1;
-	*v = x;
+	*v = neg ? -x : x;
 	return 0;
 }
 

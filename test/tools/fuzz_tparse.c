@@ -1,0 +1,37 @@
+/* libFuzzer target: arbitrary bytes as trace text, line by line through the whole parser
+ * (line scanner and per-task stacks) with calling-context paths on. */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tools/lib/tparse.h"
+
+static void row(void *ctx, const struct tp_row *r)
+{
+	/* the documented row invariants */
+	if (r->self_ns < -1 || (r->dur_ns >= 0 && r->self_ns > r->dur_ns) || r->depth < 0 ||
+	    !r->func)
+		__builtin_trap();
+	(void)ctx;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct symtab *st = symtab_new();
+	struct tparse_cfg cfg = { .row = row, .paths = true, .quiet = true };
+	struct tparse *tp = tparse_new(st, &cfg);
+	const char *p = (const char *)data, *e = p + size;
+
+	tparse_begin(tp, "fuzz");
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		const char *end = nl ? nl : e;
+		if (tparse_line(tp, p, (size_t)(end - p)))
+			break;
+		p = end + 1;
+	}
+	tparse_end(tp);
+	tparse_free(tp);
+	symtab_free(st);
+	return 0;
+}
