@@ -11,11 +11,19 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Indentation is long (2 columns per level), so compare 8 columns at a time. */
+/* Indentation is long (2 columns per level): find the first non-space 8 bytes at a time,
+ * the position of the lowest differing byte given by counting trailing zero bits. */
 static const char *skip_spaces(const char *p, const char *e)
 {
-	while (e - p >= 8 && memcmp(p, "        ", 8) == 0)
+	uint64_t x;
+
+	while (e - p >= 8) {
+		memcpy(&x, p, 8);
+		x ^= 0x2020202020202020ULL;
+		if (x)
+			return p + (__builtin_ctzll(x) >> 3);
 		p += 8;
+	}
 	while (p < e && *p == ' ')
 		p++;
 	return p;

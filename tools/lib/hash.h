@@ -14,9 +14,10 @@ static inline uint64_t hash_mix(uint64_t h)
 	return h;
 }
 
-/* 8 bytes at a time; the tail is read byte-wise so nothing past n is touched. */
+/* 8 bytes at a time; nothing past p[n - 1] is read. */
 static inline uint64_t hash_bytes(const char *p, size_t n)
 {
+	const char *start = p;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
 	while (n >= 8) {
@@ -27,8 +28,13 @@ static inline uint64_t hash_bytes(const char *p, size_t n)
 		n -= 8;
 	}
 	w = 0;
-	for (size_t i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	if (n && p - start >= 8) {
+		/* the last 8 bytes of the key, overlapping bytes already hashed */
+		memcpy(&w, p + n - 8, 8);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+	}
 	return hash_mix(h ^ w);
 }
 

@@ -200,33 +200,45 @@ static size_t utoa_rev(uint64_t v, char *end)
 	return (size_t)(end - p);
 }
 
+static unsigned digits(uint64_t v)
+{
+	unsigned n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return n + (v >= 10) + (v >= 100) + (v >= 1000);
+}
+
+/* Numbers are written straight into the buffer, right to left: no temporary, no memcpy
+ * call (a call per field was a tenth of parse-trace's time). */
 void output_i64(struct output *o, int64_t v)
 {
-	char tmp[24];
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	size_t n = utoa_rev(u, tmp + sizeof(tmp));
+	unsigned n = digits(u);
 
 	output_reserve(o, n + 1);
 	if (v < 0)
 		o->buf[o->len++] = '-';
-	memcpy(o->buf + o->len, tmp + sizeof(tmp) - n, n);
+	utoa_rev(u, o->buf + o->len + n);
 	o->len += n;
 }
 
 void output_us(struct output *o, int64_t ns)
 {
 	uint64_t u = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
-	char tmp[32];
-	char *end = tmp + sizeof(tmp);
-	size_t n = utoa_rev(u % 1000 + 1000, end);	/* "1ddd": keeps leading zeros */
+	unsigned n = digits(u / 1000);
+	char *p;
 
-	end[-4] = '.';
-	n += utoa_rev(u / 1000, end - 4);
-	output_reserve(o, n + 1);
+	output_reserve(o, n + 5);
 	if (ns < 0)
 		o->buf[o->len++] = '-';
-	memcpy(o->buf + o->len, end - n, n);
-	o->len += n;
+	p = o->buf + o->len;
+	utoa_rev(u / 1000, p + n);
+	utoa_rev(u % 1000 + 1000, p + n + 4);	/* "1ddd" keeps the leading zeros... */
+	p[n] = '.';				/* ...and its '1' becomes the point */
+	o->len += n + 4;
 }
 
 void output_csv_field(struct output *o, const char *s, size_t n)
