@@ -11,6 +11,9 @@
 unsigned out_options = OUT_OPT_DEFAULT;
 
 #define NSEC_PER_SEC 1000000000ull
+/* Under QEMU TCG every call's return costs a jump-cache lookup, so the per-line helpers
+ * are inlined into the few functions that build a line. */
+#define hot static inline __attribute__((always_inline))
 #define GRAPH_INDENT 2
 #define PROC_WIDTH 14 /* TRACE_GRAPH_PROCINFO_LENGTH */
 
@@ -18,51 +21,93 @@ static const char dashes[] = " ------------------------------------------\n";
 
 /* ---- number and text helpers ---- */
 
+/* Short copies without a memcpy call: the kernel's memcpy is `rep movsb`, which costs a
+ * trip through the emulator per byte under QEMU TCG. 8-byte moves, the last one
+ * overlapping, never touch a byte outside [p, p + n). */
+hot void move8(char *d, const char *s)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, s, 8);
+	__builtin_memcpy(d, &w, 8);
+}
+
+hot char *put_mem(char *p, const char *s, size_t n)
+{
+	size_t i;
+
+	if (__builtin_constant_p(n) && n <= 16) {
+		__builtin_memcpy(p, s, n); /* a few plain moves */
+		return p + n;
+	}
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			p[i] = s[i];
+		return p + n;
+	}
+	for (i = 0; i + 8 < n; i += 8)
+		move8(p + i, s + i);
+	move8(p + n - 8, s + n - 8);
+	return p + n;
+}
+
+/* n spaces. May write up to 7 spaces past p + n: every caller writes on from there, and
+ * every buffer the printer writes into has OUT_EMIT_MAX bytes of room per event. */
+hot char *put_spaces(char *p, int n)
+{
+	static const char spaces[8] = "        ";
+
+	if (n <= 0)
+		return p;
+	for (int i = 0; i < n; i += 8)
+		move8(p + i, spaces);
+	return p + n;
+}
+
 char *out_put_str(char *p, const char *s)
 {
-	size_t n = strlen(s);
-
-	memcpy(p, s, n);
-	return p + n;
+	return put_mem(p, s, strlen(s));
 }
 
-static char *put_mem(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-static char *put_spaces(char *p, int n)
-{
-	while (n-- > 0)
-		*p++ = ' ';
-	return p;
-}
+/* "00" "01" ... "99": two digits per division. */
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 /* Writes the decimal digits of v backwards ending at end; returns the first digit. */
-static char *digits_back(char *end, uint64_t v)
+hot char *digits_back(char *end, uint64_t v)
 {
-	do {
-		*--end = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 10) {
+		end -= 2;
+		__builtin_memcpy(end, &digit_pairs[v % 100 * 2], 2);
+		if (v < 100)
+			return end;
+		v /= 100;
+	}
+	*--end = (char)('0' + v);
 	return end;
+}
+
+hot char *put_u64(char *p, uint64_t v)
+{
+	char tmp[24];
+	char *s = digits_back(tmp + 20, v);
+
+	return put_mem(p, s, (size_t)(tmp + 20 - s));
 }
 
 char *out_put_u64(char *p, uint64_t v)
 {
-	char tmp[20];
-	char *s = digits_back(tmp + sizeof(tmp), v);
-
-	return put_mem(p, s, (size_t)(tmp + sizeof(tmp) - s));
+	return put_u64(p, v);
 }
 
 /* v right-aligned in width columns (printf "%*llu"). */
-static char *put_u64_right(char *p, uint64_t v, int width)
+hot char *put_u64_right(char *p, uint64_t v, int width)
 {
-	char tmp[20];
-	char *s = digits_back(tmp + sizeof(tmp), v);
-	int n = (int)(tmp + sizeof(tmp) - s);
+	char tmp[24];
+	char *s = digits_back(tmp + 20, v);
+	int n = (int)(tmp + 20 - s);
 
 	p = put_spaces(p, width - n);
 	return put_mem(p, s, (size_t)n);
@@ -78,22 +123,38 @@ static char *put_u64_left(char *p, uint64_t v, int width)
 }
 
 /* The low `width` digits of v with leading zeros (printf "%0*llu" for v < 10^width). */
-static char *put_u64_zero(char *p, uint64_t v, int width)
+hot char *put_u64_zero(char *p, uint64_t v, int width)
 {
-	for (int i = width - 1; i >= 0; i--) {
-		p[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	int i = width;
+
+	for (; i >= 2; i -= 2, v /= 100)
+		__builtin_memcpy(p + i - 2, &digit_pairs[v % 100 * 2], 2);
+	if (i)
+		p[0] = (char)('0' + v % 10);
 	return p + width;
 }
 
 /* ---- time ---- */
 
-/* TSC ticks to nanoseconds, truncated. */
-static uint64_t ticks_ns(uint64_t hz, uint64_t t)
+/* floor(x / hz) for x < 2^63 by multiplying with inv = floor((2^64 - 1) / hz): the
+ * estimate is at most 2 low (a division is a slow helper call under TCG). */
+hot uint64_t div_hz(const struct out_printer *p, uint64_t x)
 {
-	if (t < (1ull << 34)) /* t * 1e9 fits in 64 bits */
-		return t * NSEC_PER_SEC / hz;
+	uint64_t q = (uint64_t)(((unsigned __int128)x * p->hz_inv) >> 64);
+	uint64_t hz = p->cfg.clock_hz;
+
+	while (x - q * hz >= hz)
+		q++;
+	return q;
+}
+
+/* TSC ticks to nanoseconds, truncated. */
+hot uint64_t ticks_ns(const struct out_printer *p, uint64_t t)
+{
+	uint64_t hz = p->cfg.clock_hz;
+
+	if (t < (1ull << 32) && hz <= NSEC_PER_SEC * 4) /* t * 1e9 < 2^62 */
+		return div_hz(p, t * NSEC_PER_SEC);
 	return t / hz * NSEC_PER_SEC + t % hz * NSEC_PER_SEC / hz;
 }
 
@@ -125,6 +186,8 @@ static char *put_timestamp(struct out_printer *p, char *s, uint64_t tsc, bool ro
 			sec++;
 			usec = 0;
 		}
+	} else if (hz <= NSEC_PER_SEC * 4) { /* rem * 1e6 < 2^63 */
+		usec = div_hz(p, rem * 1000000);
 	} else {
 		usec = rem * 1000000 / hz;
 	}
@@ -136,7 +199,7 @@ static char *put_timestamp(struct out_printer *p, char *s, uint64_t tsc, bool ro
 /* ---- names ---- */
 
 /* The function name at addr (Linux %ps: no offset), or 0x<hex> when unknown. */
-static char *put_sym(struct out_printer *p, char *s, uint32_t addr)
+hot char *put_sym(struct out_printer *p, char *s, uint32_t addr)
 {
 	struct out_sym_cache *c = &p->syms[(addr >> 4 ^ addr >> 13) % OUT_SYM_CACHE];
 
@@ -185,7 +248,7 @@ static char *format_proc(char *s, unsigned tid)
 	return put_spaces(s, spaces - spaces / 2);
 }
 
-static char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+hot char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 
@@ -198,21 +261,20 @@ static char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid
 
 /* ---- function_graph columns ---- */
 
-static bool opt(const struct out_printer *p, unsigned o)
+hot bool opt(const struct out_printer *p, unsigned o)
 {
 	return (p->cfg.opts & o) != 0;
 }
 
-/* print_graph_cpu(): " %*d) " sized for the highest CPU number. */
-static char *put_cpu(struct out_printer *p, char *s, unsigned cpu)
+/* print_graph_cpu(): " %*d) " sized for the highest CPU number (made by out_init). */
+hot char *put_cpu(struct out_printer *p, char *s, unsigned cpu)
 {
-	*s++ = ' ';
-	s = put_u64_right(s, cpu, (int)p->cpu_width);
-	return put_mem(s, ") ", 2);
+	move8(s, p->cpu_col[cpu]);
+	return s + p->cpu_width + 3;
 }
 
 /* trace_find_mark(): the overhead mark of a duration in ns (strictly greater). */
-static char duration_mark(uint64_t ns)
+hot char duration_mark(uint64_t ns)
 {
 	if (ns > 1000000000ull)
 		return '$';
@@ -231,7 +293,7 @@ static char duration_mark(uint64_t ns)
 
 /* print_graph_duration() with a time: mark, microseconds with up to 7 significant
  * digits (decimals truncated), " us ", padding to 8, "|  ". */
-static char *put_duration(struct out_printer *p, char *s, uint64_t ns)
+hot char *put_duration(struct out_printer *p, char *s, uint64_t ns)
 {
 	char *num;
 	int len;
@@ -239,15 +301,15 @@ static char *put_duration(struct out_printer *p, char *s, uint64_t ns)
 	*s++ = opt(p, OUT_OPT_OVERHEAD) ? duration_mark(ns) : ' ';
 	*s++ = ' ';
 	num = s;
-	s = out_put_u64(s, ns / 1000);
+	s = put_u64(s, ns / 1000);
 	len = (int)(s - num);
 	if (len < 7) {
-		char frac[3];
 		int n = 7 - len < 3 ? 7 - len : 3;
 
-		put_u64_zero(frac, ns % 1000, 3);
+		/* all three digits, then keep n of them */
 		*s++ = '.';
-		s = put_mem(s, frac, (size_t)n);
+		put_u64_zero(s, ns % 1000, 3);
+		s += n;
 		len += n + 1;
 	}
 	s = put_mem(s, " us ", 4);
@@ -256,7 +318,7 @@ static char *put_duration(struct out_printer *p, char *s, uint64_t ns)
 }
 
 /* The duration column without a time (nested entries, comments). */
-static char *put_no_duration(struct out_printer *p, char *s)
+hot char *put_no_duration(struct out_printer *p, char *s)
 {
 	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
 		s = put_mem(s, "              |  ", 17);
@@ -285,7 +347,7 @@ static char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned t
 }
 
 /* The context part of print_graph_prologue(): abstime, CPU, proc. */
-static char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+hot char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	if (!opt(p, OUT_OPT_CONTEXT))
 		return s;
@@ -319,7 +381,7 @@ static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
 
 /* ---- function_graph events ---- */
 
-static uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
+hot uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
 {
 	return &p->task_depth[tid ? tid : OUT_TIDS + cpu];
 }
@@ -379,7 +441,7 @@ static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const stru
 	p->cpu[cpu].enter_funcs[depth] = 0;
 	p->cpu[cpu].enter_irq[depth] = 0;
 	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
-		s = put_duration(p, s, ticks_ns(p->cfg.clock_hz, rec_duration(ret)));
+		s = put_duration(p, s, ticks_ns(p, rec_duration(ret)));
 	s = put_spaces(s, depth * GRAPH_INDENT);
 	s = put_sym(p, s, rec_func(e));
 	s = put_mem(s, "();\n", 4);
@@ -444,7 +506,7 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 	s = put_switch(p, s, cpu, rec_tid(r));
 	s = put_context(p, s, cpu, ev);
 	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
-		s = put_duration(p, s, ticks_ns(p->cfg.clock_hz, rec_duration(r)));
+		s = put_duration(p, s, ticks_ns(p, rec_duration(r)));
 	s = put_spaces(s, depth * GRAPH_INDENT);
 	if (match && !opt(p, OUT_OPT_TAIL)) {
 		*s++ = '}';
@@ -642,11 +704,10 @@ static int oldest_cpu(struct out_printer *p)
 	uint64_t best_ts = 0;
 	int best = -1;
 
-	for (unsigned cpu = 0; cpu < OUT_MAX_CPUS; cpu++) {
+	for (uint32_t m = p->cfg.cpus; m; m &= m - 1) {
+		unsigned cpu = (unsigned)__builtin_ctz(m);
 		struct out_cpu_state *c = &p->cpu[cpu];
 
-		if (!(p->cfg.cpus >> cpu & 1))
-			continue;
 		if (!c->have)
 			c->have = p->src.peek(p->src.ctx, cpu, &c->head);
 		if (c->have && (best < 0 || c->head.ts < best_ts)) {
@@ -764,12 +825,21 @@ void out_init(struct out_printer *p, const struct out_config *cfg, const struct 
 		p->cfg.ncpus = OUT_MAX_CPUS;
 	if (!p->cfg.clock_hz)
 		p->cfg.clock_hz = 1;
+	p->cfg.cpus &= p->cfg.ncpus >= 32 ? ~0u : (1u << p->cfg.ncpus) - 1;
+	p->hz_inv = ~0ull / p->cfg.clock_hz;
 	/* max_bytes_for_cpu: digits of nr_cpu_ids - 1 */
 	top = p->cfg.ncpus ? p->cfg.ncpus - 1 : 0;
 	p->cpu_width = 1;
 	while (top >= 10) {
 		top /= 10;
 		p->cpu_width++;
+	}
+	for (unsigned cpu = 0; cpu < OUT_MAX_CPUS; cpu++) {
+		char *e = p->cpu_col[cpu];
+
+		*e++ = ' ';
+		e = put_u64_right(e, cpu, (int)p->cpu_width);
+		put_mem(e, ")       ", 8); /* ") " and padding for move8 */
 	}
 	for (unsigned i = 0; i < OUT_MAX_CPUS; i++) {
 		p->cpu[i].last_tid = -1;

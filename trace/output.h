@@ -62,7 +62,7 @@ struct out_config {
 	unsigned opts;       /* OUT_OPT_* */
 	bool header;         /* `trace` prints a header, `trace_pipe` does not */
 	uint32_t cpus;       /* bit mask of the CPUs to print (per_cpu files: one bit) */
-	unsigned ncpus;      /* CPUs in the system: CPU column width and `#P:` */
+	unsigned ncpus;      /* CPUs in the system (<= OUT_MAX_CPUS): column width, `#P:` */
 	uint64_t clock_hz;   /* TSC ticks per second */
 	/* The header's counts: events in the buffer, and those plus the events lost. The
 	 * function_graph header shows them only when something was lost. */
@@ -99,6 +99,7 @@ struct out_printer {
 	struct out_config cfg;
 	struct out_source src;
 	unsigned cpu_width;
+	char cpu_col[OUT_MAX_CPUS][16]; /* " %*d) " of each CPU */
 	bool header_done;
 	/* Call depth of each task, to place returns: a REC_RETURN has no depth of its own.
 	 * Index tid, or OUT_TIDS + cpu for tid 0 (each CPU's idle task). */
@@ -106,6 +107,7 @@ struct out_printer {
 	struct out_cpu_state cpu[OUT_MAX_CPUS];
 	struct out_sym_cache syms[OUT_SYM_CACHE];
 	uint64_t sec_start, sec_end, sec; /* abstime cache: TSC range of the current second */
+	uint64_t hz_inv;                  /* floor((2^64 - 1) / clock_hz) */
 	size_t stage_off, stage_len;
 	char stage[OUT_EMIT_MAX];
 };
@@ -114,7 +116,8 @@ struct out_printer {
 void out_init(struct out_printer *p, const struct out_config *cfg, const struct out_source *src);
 
 /* Formats the next events into buf, up to len bytes; a line may be split between calls.
- * Returns the bytes written, 0 when the source has nothing more now. */
+ * Returns the bytes written, 0 when the source has nothing more now. Bytes of buf past
+ * the returned count (and before len) may be overwritten. */
 size_t out_read(struct out_printer *p, char *buf, size_t len);
 
 /* True if no formatted byte is waiting inside the printer. */

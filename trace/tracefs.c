@@ -85,7 +85,8 @@ struct tracefs_file {
 	enum tf_kind kind;
 	int mode;
 	int cpu;            /* per_cpu files: the CPU, else -1 */
-	bool wrote;         /* a write happened on this open file */
+	bool wrote;         /* a write succeeded on this open file */
+	bool tried;         /* a write was attempted (even if it failed) */
 	bool paused;        /* this `trace` reader paused recording */
 	size_t cursor;      /* list files: next site or entry; others: 1 once generated */
 	uint64_t consumed;  /* trace_pipe: bytes returned so far */
@@ -890,6 +891,7 @@ long tracefs_write(struct tracefs_file *f, const char *buf, size_t len)
 		return fail(f, -EACCES, "not opened for writing");
 	tf_lock();
 	f->err[0] = 0;
+	f->tried = true;
 	err = do_write(f, buf, len);
 	if (!err)
 		f->wrote = true;
@@ -907,8 +909,9 @@ const char *tracefs_error(const struct tracefs_file *f)
 void tracefs_close(struct tracefs_file *f)
 {
 	tf_lock();
-	/* `echo > set_ftrace_filter` with nothing written still empties the set. */
-	if (truncating(f) &&
+	/* `echo > set_ftrace_filter` with nothing written still empties the set; a
+	 * failed write leaves it as it was. */
+	if (truncating(f) && !f->tried &&
 	    (f->kind == TF_FILTER || f->kind == TF_NOTRACE || f->kind == TF_GRAPH_FUNC ||
 	     f->kind == TF_PID || f->kind == TF_NOTRACE_PID))
 		do_write(f, "", 0);

@@ -402,6 +402,8 @@ static void test_filters(void)
 		 -EINVAL);
 	CHECK_STR(why, "no function matches: nosuch");
 	CHECK_STR(cat("set_ftrace_filter"), "sys_read\nvfs_read\ntcp_input\n");
+	CHECK_EQ(echo("set_ftrace_filter", "nosuch"), -EINVAL); /* `>` that fails */
+	CHECK_STR(cat("set_ftrace_filter"), "sys_read\nvfs_read\ntcp_input\n");
 	CHECK_EQ(echo("set_ftrace_notrace", "vfs_read"), 8);
 	CHECK_STR(cat("set_ftrace_notrace"), "vfs_read\n");
 	CHECK_STR(patched_str(), "10010");
