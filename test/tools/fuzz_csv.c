@@ -25,6 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(fd);
 	agg_init(&a, BY_THREAD, true);
 	load_file(path, st, &cfg, &ls);
+	agg_flush(&a);
 	for (size_t i = 0; i < a.n; i++)
 		if (hist_percentile(&a.e[i].h, 50) > hist_percentile(&a.e[i].h, 99))
 			__builtin_trap();

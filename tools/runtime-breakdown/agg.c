@@ -1,5 +1,6 @@
 #include "tools/runtime-breakdown/agg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,15 @@ static struct stat_entry *entry(struct agg *a, uint32_t func, int64_t group)
 	return &a->e[a->n - 1];
 }
 
+void agg_flush(struct agg *a)
+{
+	for (unsigned k = 0; k < a->npending; k++)
+		a->pending[k].bucket = hist_prepare(&a->e[a->pending[k].entry].h, a->pending[k].v);
+	for (unsigned k = 0; k < a->npending; k++)
+		hist_commit(&a->e[a->pending[k].entry].h, a->pending[k].bucket, a->pending[k].v);
+	a->npending = 0;
+}
+
 void agg_add(struct agg *a, const struct rb_row *r)
 {
 	struct stat_entry *e = entry(a, r->func, group_of(a, r));
@@ -70,8 +80,12 @@ void agg_add(struct agg *a, const struct rb_row *r)
 		e->self_ns += r->self_ns;
 		a->self_sum_ns += r->self_ns;
 	}
-	if (a->hist)
-		hist_add(&e->h, r->dur_ns);
+	if (!a->hist)
+		return;
+	a->pending[a->npending].entry = (uint32_t)(e - a->e);
+	a->pending[a->npending++].v = r->dur_ns;
+	if (a->npending == AGG_BATCH)
+		agg_flush(a);
 }
 
 int64_t stat_mean(const struct stat_entry *e)
@@ -111,6 +125,10 @@ struct stat_entry **agg_sorted(const struct agg *a, const struct symtab *st, enu
 {
 	struct stat_entry **v = xmalloc((a->n + 1) * sizeof(*v));
 
+	if (a->npending) {
+		fputs("agg_sorted: agg_flush() was not called\n", stderr);
+		abort();
+	}
 	for (size_t i = 0; i < a->n; i++)
 		v[i] = &a->e[i];
 	sort_key = by;

@@ -36,9 +36,14 @@ struct stat_entry {
 	struct hist h;		/* durations, when agg.hist */
 };
 
+#define AGG_BATCH 64
+
 struct agg {
 	enum agg_by by;
 	bool hist;
+	/* durations waiting to enter histograms, AGG_BATCH at a time (see agg_flush) */
+	struct { uint32_t entry, bucket; int64_t v; } pending[AGG_BATCH];
+	unsigned npending;
 	struct umap map;	/* group << 32 | func -> index + 1 */
 	struct stat_entry *e;
 	size_t n, cap;
@@ -48,6 +53,10 @@ struct agg {
 
 void agg_init(struct agg *a, enum agg_by by, bool hist);
 void agg_add(struct agg *a, const struct rb_row *r);
+/* Completes the histograms: call after the last agg_add, before reading entries (agg_sorted
+ * checks). Histogram updates are batched because each is usually a cache miss, and a batch
+ * lets the CPU wait for many of them at once. */
+void agg_flush(struct agg *a);
 /* Entries grouped by ascending group, then by key descending (names ascending for
  * SORT_NAME), ties by name. The array is the caller's to free. */
 struct stat_entry **agg_sorted(const struct agg *a, const struct symtab *st, enum agg_sort by);

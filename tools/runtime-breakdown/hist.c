@@ -52,17 +52,21 @@ static void cover(struct hist *h, uint32_t i)
 	h->n = hi - lo;
 }
 
-void hist_add(struct hist *h, int64_t v)
+uint32_t hist_prepare(struct hist *h, int64_t v)
 {
-	uint32_t i;
+	uint32_t i = hist_index(v < 0 ? 0 : (uint64_t)v);
 
-	if (v < 0)
-		v = 0;
-	i = hist_index((uint64_t)v);
 	if (i < h->lo || i >= h->lo + h->n)
 		cover(h, i);
-	/* 32-bit counters halve the cache footprint, the cost of this loop; a bucket
-	 * saturates after 4 billion calls */
+	__builtin_prefetch(&h->c[i - h->lo], 1);
+	return i;
+}
+
+void hist_commit(struct hist *h, uint32_t i, int64_t v)
+{
+	if (v < 0)
+		v = 0;
+	/* 32-bit counters halve the cache footprint; a bucket saturates after 4 billion */
 	if (h->c[i - h->lo] != UINT32_MAX)
 		h->c[i - h->lo]++;
 	if (!h->count || v < h->min)
@@ -70,6 +74,11 @@ void hist_add(struct hist *h, int64_t v)
 	if (!h->count || v > h->max)
 		h->max = v;
 	h->count++;
+}
+
+void hist_add(struct hist *h, int64_t v)
+{
+	hist_commit(h, hist_prepare(h, v), v);
 }
 
 int64_t hist_percentile(const struct hist *h, unsigned pct)

@@ -15,6 +15,11 @@ struct hist {
 };
 
 void hist_add(struct hist *h, int64_t v);	/* v < 0 is counted as 0 */
+/* hist_add in two steps, so that a caller can overlap the cache misses of many adds:
+ * hist_prepare makes v's bucket addressable, starts loading it and returns its index;
+ * hist_commit(h, index, v) then counts v (no other change to h in between). */
+uint32_t hist_prepare(struct hist *h, int64_t v);
+void hist_commit(struct hist *h, uint32_t i, int64_t v);
 /* The pct-th percentile (1..100) by nearest rank, ceil(pct * count / 100); 0 if empty.
  * Ranks 1 and count return the exact min and max. */
 int64_t hist_percentile(const struct hist *h, unsigned pct);

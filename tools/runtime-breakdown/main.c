@@ -111,6 +111,9 @@ int main(int argc, char **argv)
 		if (load_file(o.files[i], run.st, &lc, &ls))
 			status = 1;
 	}
+	agg_flush(&run.all);
+	agg_flush(&run.grouped);
+	agg_flush(&run.by_thread);
 	if (report(&run))
 		status = 1;
 	agg_free(&run.all);

@@ -57,6 +57,9 @@ static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool 
 			ret = -1;
 		p->errors += ls.bad;
 	}
+	agg_flush(&p->all);
+	agg_flush(&p->by_thread);
+	agg_flush(&p->by_cpu);
 	return ret;
 }
 
