@@ -7,7 +7,10 @@
 /* `call __fentry__` is the first instruction of every traced function (patch.c patches
  * it in). On entry 0(%rsp) is the address after that call (the site + 5) and 8(%rsp) the
  * traced function's own return address. The argument registers (rdi rsi rdx rcx r8 r9),
- * rax (vector count of varargs calls), r10 (static chain) and r11 are preserved. */
+ * rax (vector count of varargs calls) and r10 (static chain) are preserved; r11 is
+ * scratch at a function's entry in the x86-64 ABI. Eight pushes keep the stack 16-byte
+ * aligned for the C call (it was at entry: the traced function's own call misaligned it
+ * by 8, the call here by 8 more). */
 	.globl	__fentry__
 	.type	__fentry__, @function
 __fentry__:
@@ -21,11 +24,9 @@ __fentry__:
 	pushq	%r8
 	pushq	%r9
 	pushq	%r10
-	pushq	%r11
-	subq	$8, %rsp		/* 16-byte alignment for the C call */
 	movl	trace_cfg+TRACE_CFG_ACTIVE_OFFSET(%rip), %eax
-	leaq	88(%rsp), %rdi		/* parent_slot: the traced function's return address */
-	movq	80(%rsp), %rsi
+	leaq	72(%rsp), %rdi		/* parent_slot: the traced function's return address */
+	movq	64(%rsp), %rsi
 	subq	$5, %rsi		/* ip: the call site, i.e. the function's start */
 	cmpl	$TRACER_GRAPH, %eax
 	je	1f
@@ -34,9 +35,7 @@ __fentry__:
 	call	function_trace_call
 	jmp	2f
 1:	call	fgraph_enter
-2:	addq	$8, %rsp
-	popq	%r11
-	popq	%r10
+2:	popq	%r10
 	popq	%r9
 	popq	%r8
 	popq	%rcx

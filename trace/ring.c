@@ -11,6 +11,15 @@ struct ring ring;
 
 /* ---- writer slow paths ---- */
 
+/* Widens the low 32 bits s of an event number against seq_base, which is never more
+ * than 2^31 events away from any number still in the buffer. */
+static uint64_t ring_seq64(const struct ring_cpu *rc, uint32_t s)
+{
+	uint64_t ref = rc->seq_base;
+
+	return ref + (uint64_t)(int64_t)(int32_t)(s - (uint32_t)ref);
+}
+
 /* Pads [pos, pos+n) to the end of its block: a REC_PAD header, then type-0 slots, so that
  * no stale header survives in the padding into the next lap. */
 void ring_note_pad(struct ring_cpu *rc, uint32_t pos, uint32_t n)
@@ -26,6 +35,9 @@ void ring_note_pad(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 void ring_note_block(struct ring_cpu *rc, uint32_t pos, uint32_t seq)
 {
 	rc->blk_seq[(pos & rc->mask) >> RING_BLOCK_SHIFT] = seq;
+	/* A nested writer may move seq_base meanwhile, even back by a block: either value is
+	 * close enough to serve as reference. */
+	rc->seq_base = ring_seq64(rc, seq);
 	if (!(pos & rc->mask) && pos)
 		rc->wrapped = 1;
 }
@@ -86,7 +98,6 @@ bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, si
 	if (rc->enabled && ring_reserve(rc, n, &pos)) {
 		ring_put_text(rc, pos + 1, s, len);
 		ring_commit(rc, pos, rec_w0(tsc, tid, REC_TEXT), len);
-		ring_local_add(&rc->written, 1);
 		ok = true;
 	}
 	__asm__ volatile("" ::: "memory");
@@ -101,15 +112,6 @@ bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, si
 static bool ring_overtaken(const struct ring_cpu *rc, uint32_t pos)
 {
 	return (uint32_t)rc->head - pos > rc->mask + 1;
-}
-
-/* Widens the 32 low bits s of an event number, using the exact 64-bit count of committed
- * events as reference: both are within 2^31 of each other. */
-static uint64_t ring_seq64(const struct ring_cpu *rc, uint32_t s)
-{
-	uint64_t ref = rc->written;
-
-	return ref - (uint64_t)(int64_t)(int32_t)((uint32_t)ref - s);
 }
 
 static bool ring_committed(const struct ring_cpu *rc, uint64_t w0, uint32_t pos)
@@ -388,7 +390,7 @@ void ring_get_stats(unsigned cpu, struct ring_stats *st)
 	if (cpu >= ring.ncpus || !rc->slots)
 		return;
 	ring_catch_up(rc, &o); /* o.lost: overwritten, not yet seen by the consumer */
-	written = rc->written;
+	written = ring_seq64(rc, (uint32_t)(rc->head >> 32)); /* events reserved */
 	st->entries = written > o.seq ? written - o.seq : 0;
 	st->overrun = rc->overrun + o.lost - rc->base_overrun;
 	st->bytes = (uint64_t)((uint32_t)rc->head - o.pos) * sizeof(struct trace_rec);

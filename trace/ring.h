@@ -68,7 +68,8 @@ struct ring_pos {
 struct ring_cpu {
 	/* Written by this CPU's writers only. */
 	volatile uint64_t head;          /* next slot (low 32) | next event number (high 32) */
-	volatile uint64_t written;       /* events committed, exact 64-bit count */
+	volatile uint64_t seq_base;      /* full number of a recent block's first event: the
+					  * reference that widens 32-bit event numbers */
 	volatile uint64_t dropped;       /* all refused events */
 	volatile uint64_t dropped_noted; /* `dropped` when the last REC_LOST was written */
 	volatile uint32_t writing;       /* writers between reserve and commit */
@@ -152,7 +153,7 @@ static inline uint32_t ring_pad(uint32_t idx, uint32_t n)
 /* Reserves n slots (n <= RING_BLOCK_SLOTS - 1) plus, if events were dropped since the last
  * REC_LOST marker, one more marker in front of them. Returns the first of the n slots, or false when the buffer is
  * full (stop mode; counted as dropped). */
-static inline bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
+static inline __attribute__((always_inline)) bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
 {
 	uint64_t h, nh;
 	uint32_t idx, pad, lost;
@@ -166,7 +167,8 @@ static inline bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
 			ring_note_drop(rc);
 			return false;
 		}
-		nh = ((h >> 32) + 1) << 32 | (uint32_t)(idx + pad + lost + n);
+		/* Slot index and event number wrap separately: no carry between them. */
+		nh = (h & ~0xffffffffull) + (1ull << 32) + (uint32_t)(idx + pad + lost + n);
 	} while (!ring_cmpxchg_local(&rc->head, h, nh));
 	if (pad)
 		ring_note_pad(rc, idx, pad);
@@ -182,7 +184,7 @@ static inline bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
 
 /* Writes one 16-byte event on this CPU's buffer. Returns false if it was not recorded
  * (buffer full in stop mode, or no buffer). */
-static inline bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
+static inline __attribute__((always_inline)) bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
 	uint32_t pos;
@@ -194,7 +196,6 @@ static inline bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
 	__asm__ volatile("" ::: "memory");
 	if (rc->enabled && ring_reserve(rc, 1, &pos)) {
 		ring_commit(rc, pos, w0, w1);
-		ring_local_add(&rc->written, 1);
 		ok = true;
 	}
 	/* Compiler barrier: the record is complete before the count drops. */

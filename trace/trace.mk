@@ -37,3 +37,25 @@ $(O)/host/test_fgraph: test/unit/test_fgraph.c $(O)/host/trace/test_fgraph_funcs
 		$(filter %.c %.S %.o,$^)
 TESTS += $(O)/host/test_fgraph
 TEST_DEPS += $(O)/host/test_fgraph
+
+# make bench: ns per traced call on the real CPU (docs/benchmarks-trace.md). Optimized and
+# unsanitized; the same trace/ sources as the kernel.
+TRACE_BENCH_FLAGS := $(filter-out -MMD -MP,$(TRACE_HOST_FLAGS)) -fno-pie
+$(O)/host/trace/bench_fn_plain.o: bench/trace_bench_fn.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -fcf-protection=none -DBENCH_FN=bench_fn_plain -c -o $@ $<
+$(O)/host/trace/bench_fn_pg.o: bench/trace_bench_fn.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) $(TRACE_PG_FLAGS) -DBENCH_FN=bench_fn_pg -c -o $@ $<
+# -flto lets the host shim's per-CPU queries inline into the hooks, as the kernel's GS loads
+# do (kernel/trace_env.h); the benchmarked function's objects stay out of LTO, which would
+# drop their __mcount_loc.
+$(O)/host/trace/host-trace-bench.o: bench/host-trace-bench.c $(TRACE_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(filter-out -mgeneral-regs-only,$(TRACE_BENCH_FLAGS)) -flto -c -o $@ $<
+$(O)/host/host-trace-bench: $(O)/host/trace/host-trace-bench.o $(O)/host/trace/bench_fn_plain.o \
+		$(O)/host/trace/bench_fn_pg.o $(TRACE_HOST_CORE) $(TRACE_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -flto -no-pie -o $@ $(filter %.c %.S %.o,$^)
+BENCHES += $(O)/host/host-trace-bench
+TEST_DEPS += $(O)/host/host-trace-bench
