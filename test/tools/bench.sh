@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks of the host tools (optimised builds in $O/bin), medians of RUNS runs:
 #  - parse-trace MB/s and lines/s on a generated trace of BENCH_MB (>= 500) MB, plain and
-#    zstd, CSV written to /dev/null, and its peak RSS on 1/10 and all of the trace;
+#    zstd, CSV written to /dev/null; the parser alone (no rows written); its peak RSS on
+#    1/10 and all of the trace;
 #  - runtime-breakdown time on a CSV of BENCH_ROWS (10 million) rows.
 # Targets (issue 5): >= 500 MB/s on one core, < 2 s for 10 million rows, flat memory.
 # The generated files stay in $O/bench/ for reruns; delete them to regenerate.
@@ -55,6 +56,11 @@ for input in "$trace" "$trace.zst"; do
 		printf "parse-trace %s: median %.2f s (cpu %.2f s), %.0f MB/s, %.1f M lines/s, peak RSS %.1f MB (target >= 500 MB/s: %s)\n",
 			n, t, c, b / t / 1e6, l / t / 1e6, r / 1024, (b / t / 1e6 >= 500 ? "met" : "NOT met") }'
 done
+# the parser alone: a thread filter that matches nothing, so no CSV is formatted
+read -r t rss c < <(time_runs "$PT" -q --tid -2 -o /dev/null "$trace")
+awk -v b="$bytes" -v l="$lines" -v t="$t" -v c="$c" 'BEGIN {
+	printf "parse-trace, parsing only (--tid -2, no rows written): median %.2f s (cpu %.2f s), %.0f MB/s, %.1f M lines/s\n",
+		t, c, b / t / 1e6, l / t / 1e6 }'
 read -r t rss c < <(time_runs "$PT" -q -o /dev/null "$D/tenth.txt")
 read -r t2 rss2 c2 < <(time_runs "$PT" -q -o /dev/null "$trace")
 echo "parse-trace peak RSS: $((rss / 1024)) MB on $((MB / 10)) MB of trace, $((rss2 / 1024)) MB on $MB MB"

@@ -216,7 +216,14 @@ static unsigned digits(uint64_t v)
 void output_i64(struct output *o, int64_t v)
 {
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	unsigned n = digits(u);
+	unsigned n;
+
+	if (u < 10 && v >= 0) {	/* CPU numbers and depths: mostly one digit */
+		output_reserve(o, 1);
+		o->buf[o->len++] = (char)('0' + u);
+		return;
+	}
+	n = digits(u);
 
 	output_reserve(o, n + 1);
 	if (v < 0)
