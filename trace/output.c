@@ -597,28 +597,31 @@ static char *fn_marker(struct out_printer *p, char *s, unsigned cpu, const struc
 
 /* ---- headers ---- */
 
+/* print_graph_headers(): the two column lines, a piece per enabled column. */
+static const struct {
+	unsigned opt;
+	const char *name, *bar;
+} graph_columns[] = {
+	{ OUT_OPT_ABSTIME, "     TIME       ", "      |         " },
+	{ OUT_OPT_CPU, " CPU", " |  " },
+	{ OUT_OPT_PROC, "  TASK/PID       ", "   |    |        " },
+	{ OUT_OPT_DURATION, "  DURATION   ", "   |   |      " },
+};
+
 static char *graph_header(struct out_printer *p, char *s)
 {
+	const size_t n = sizeof(graph_columns) / sizeof(graph_columns[0]);
+
 	if (!opt(p, OUT_OPT_CONTEXT))
 		return s;
 	*s++ = '#';
-	if (opt(p, OUT_OPT_ABSTIME))
-		s = out_put_str(s, "     TIME       ");
-	if (opt(p, OUT_OPT_CPU))
-		s = out_put_str(s, " CPU");
-	if (opt(p, OUT_OPT_PROC))
-		s = out_put_str(s, "  TASK/PID       ");
-	if (opt(p, OUT_OPT_DURATION))
-		s = out_put_str(s, "  DURATION   ");
+	for (size_t i = 0; i < n; i++)
+		if (opt(p, graph_columns[i].opt))
+			s = out_put_str(s, graph_columns[i].name);
 	s = out_put_str(s, "               FUNCTION CALLS\n#");
-	if (opt(p, OUT_OPT_ABSTIME))
-		s = out_put_str(s, "      |         ");
-	if (opt(p, OUT_OPT_CPU))
-		s = out_put_str(s, " |  ");
-	if (opt(p, OUT_OPT_PROC))
-		s = out_put_str(s, "   |    |        ");
-	if (opt(p, OUT_OPT_DURATION))
-		s = out_put_str(s, "   |   |      ");
+	for (size_t i = 0; i < n; i++)
+		if (opt(p, graph_columns[i].opt))
+			s = out_put_str(s, graph_columns[i].bar);
 	return out_put_str(s, "               |   |   |   |\n");
 }
 
