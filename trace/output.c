@@ -273,21 +273,21 @@ hot char *put_cpu(struct out_printer *p, char *s, unsigned cpu)
 	return s + p->cpu_width + 3;
 }
 
-/* trace_find_mark(): the overhead mark of a duration in ns (strictly greater). */
+/* trace_find_mark(): the overhead mark of a duration in ns, the first limit it is
+ * strictly greater than. */
 hot char duration_mark(uint64_t ns)
 {
-	if (ns > 1000000000ull)
-		return '$';
-	if (ns > 100000000ull)
-		return '@';
-	if (ns > 10000000ull)
-		return '*';
-	if (ns > 1000000ull)
-		return '#';
-	if (ns > 100000ull)
-		return '!';
-	if (ns > 10000ull)
-		return '+';
+	static const struct {
+		uint64_t ns;
+		char mark;
+	} marks[] = {
+		{ 1000000000, '$' }, { 100000000, '@' }, { 10000000, '*' },
+		{ 1000000, '#' }, { 100000, '!' }, { 10000, '+' },
+	};
+
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (ns > marks[i].ns)
+			return marks[i].mark;
 	return ' ';
 }
 
