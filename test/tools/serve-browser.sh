@@ -4,6 +4,11 @@
 # own click handler and the recomputed page content is checked; a screenshot is written to
 # $O/serve-report.png. Ctrl-C (SIGINT) stops the server cleanly.
 source "$(dirname "$0")/lib.sh"
+if ! command -v chromium >/dev/null; then
+	not_ok "chromium" "not installed (scripts/install-deps.sh --with-browser)"
+	finish
+	exit
+fi
 in=$TMP/in.csv
 make_rb_input "$in"
 
