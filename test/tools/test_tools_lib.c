@@ -61,6 +61,11 @@ static void test_fgline(void)
 	CHECK_STR(str(parse(" 0)   1.0 us    |  } /* f = -22 */").func), "f");
 	CHECK_EQ(parse(" 0)   1.0 us    |  }").func.n, 0);
 	TEST_END();
+}
+
+static void test_fgline_kinds(void)
+{
+	struct fgl l;
 
 	TEST_CASE("fgline: other kinds");
 	CHECK_EQ(parse(" 0)   ==========> |").kind, FGL_IRQ);
@@ -224,6 +229,7 @@ static void test_tables(void)
 int main(void)
 {
 	test_fgline();
+	test_fgline_kinds();
 	test_csv();
 	test_numbers();
 	test_hist();

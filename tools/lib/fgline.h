@@ -27,6 +27,8 @@ struct fgl_str {
 	size_t n;
 };
 
+/* kind, cpu, tid, comm, abs_ns, dur_ns, depth and func are always set (func.n = 0 when
+ * there is no name); the other fields only for the kinds that use them. */
 struct fgl {
 	enum fgl_kind kind;
 	int cpu;		/* -1: the line has no CPU field */
