@@ -59,6 +59,35 @@ uint32_t ring_note_lost(struct ring_cpu *rc, uint32_t pos)
 	return 1;
 }
 
+bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
+{
+	uint64_t h, nh;
+	uint32_t idx, pad, lost;
+
+	do {
+		h = rc->head;
+		idx = (uint32_t)h;
+		lost = rc->dropped != rc->dropped_noted;
+		pad = ring_pad(idx, n + lost);
+		if (!ring.overwrite && idx + pad + lost + n - rc->rd.pos > rc->mask + 1) {
+			ring_note_drop(rc);
+			return false;
+		}
+		/* Slot index and event number wrap separately: no carry between them. */
+		nh = (h & ~0xffffffffull) + (1ull << 32) + (uint32_t)(idx + pad + lost + n);
+	} while (!ring_cmpxchg_local(&rc->head, h, nh));
+	if (pad)
+		ring_note_pad(rc, idx, pad);
+	idx += pad;
+	/* The block's first event number is noted before anything in the block commits. */
+	if (!(idx & (RING_BLOCK_SLOTS - 1)))
+		ring_note_block(rc, idx, (uint32_t)(h >> 32));
+	if (lost)
+		idx += ring_note_lost(rc, idx);
+	*pos = idx;
+	return true;
+}
+
 /* Text payload: RING_TEXT_SLOT bytes per slot, 7 in the low bytes of w0 (its top byte
  * stays 0: type REC_NONE, so payload never looks like a committed header) and 8 in w1. */
 #define RING_TEXT_SLOT 15

@@ -136,7 +136,7 @@ static inline void ring_commit(struct ring_cpu *rc, uint32_t pos, uint64_t w0, u
 	__atomic_store_n(&r->w0, w0 | ring_lap(rc, pos), __ATOMIC_RELEASE);
 }
 
-/* Slow paths of ring_reserve (ring.c). */
+/* Slow paths of the writer (ring.c). */
 void ring_note_pad(struct ring_cpu *rc, uint32_t pos, uint32_t n);
 void ring_note_block(struct ring_cpu *rc, uint32_t pos, uint32_t seq);
 void ring_note_drop(struct ring_cpu *rc);
@@ -151,33 +151,26 @@ static inline uint32_t ring_pad(uint32_t idx, uint32_t n)
 }
 
 /* Reserves n slots (n <= RING_BLOCK_SLOTS - 1) plus, if events were dropped since the last
- * REC_LOST marker, one more marker in front of them. Returns the first of the n slots, or false when the buffer is
- * full (stop mode; counted as dropped). */
-static inline __attribute__((always_inline)) bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
-{
-	uint64_t h, nh;
-	uint32_t idx, pad, lost;
+ * REC_LOST marker, one more marker in front of them. Returns the first of the n slots, or
+ * false when the buffer is full (stop mode; counted as dropped). */
+bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos);
 
-	do {
-		h = rc->head;
-		idx = (uint32_t)h;
-		lost = rc->dropped != rc->dropped_noted;
-		pad = ring_pad(idx, n + lost);
-		if (!ring.overwrite && idx + pad + lost + n - rc->rd.pos > rc->mask + 1) {
-			ring_note_drop(rc);
-			return false;
-		}
-		/* Slot index and event number wrap separately: no carry between them. */
-		nh = (h & ~0xffffffffull) + (1ull << 32) + (uint32_t)(idx + pad + lost + n);
-	} while (!ring_cmpxchg_local(&rc->head, h, nh));
-	if (pad)
-		ring_note_pad(rc, idx, pad);
-	idx += pad;
-	/* The block's first event number is noted before anything in the block commits. */
-	if (!(idx & (RING_BLOCK_SLOTS - 1)))
+/* ring_reserve() for one slot, inlined for the common case: no marker due, room left
+ * (or overwrite mode), no interrupt in between; everything else takes ring_reserve().
+ * One slot never needs padding. */
+static inline __attribute__((always_inline)) bool ring_reserve1(struct ring_cpu *rc,
+								uint32_t *pos)
+{
+	uint64_t h = rc->head;
+	uint32_t idx = (uint32_t)h;
+
+	if (__builtin_expect(rc->dropped != rc->dropped_noted, 0) ||
+	    (!ring.overwrite && idx + 1 - rc->rd.pos > rc->mask + 1) ||
+	    !ring_cmpxchg_local(&rc->head, h, (h & ~0xffffffffull) + (1ull << 32) +
+						   (uint32_t)(idx + 1)))
+		return ring_reserve(rc, 1, pos);
+	if (__builtin_expect(!(idx & (RING_BLOCK_SLOTS - 1)), 0))
 		ring_note_block(rc, idx, (uint32_t)(h >> 32));
-	if (lost)
-		idx += ring_note_lost(rc, idx);
 	*pos = idx;
 	return true;
 }
@@ -194,7 +187,7 @@ static inline __attribute__((always_inline)) bool ring_write(unsigned cpu, uint6
 	/* Compiler barrier: the count is raised before `enabled` is read. ring_resize()
 	 * interrupts every CPU (stop_others) before it trusts the counts it reads. */
 	__asm__ volatile("" ::: "memory");
-	if (rc->enabled && ring_reserve(rc, 1, &pos)) {
+	if (rc->enabled && ring_reserve1(rc, &pos)) {
 		ring_commit(rc, pos, w0, w1);
 		ok = true;
 	}
