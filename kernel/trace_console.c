@@ -5,6 +5,7 @@
 #include <string.h>
 #include "kernel/init.h"
 #include "kernel/cmdline.h"
+#include "kernel/compiler.h"
 #include "kernel/heap.h"
 #include "kernel/printf.h"
 #include "platform/platform.h"
@@ -12,7 +13,7 @@
 
 #define CHUNK 4096
 
-static void write_file(const char *path, const char *text)
+notrace static void write_file(const char *path, const char *text)
 {
 	struct tracefs_file *f;
 
@@ -57,7 +58,7 @@ static const struct {
 	{ "ftrace", "current_tracer" },
 };
 
-static void apply_list(const char *file, char *value)
+notrace static void apply_list(const char *file, char *value)
 {
 	for (char *item = value, *next; item && *item; item = next) {
 		next = strchr(item, ',');
@@ -73,11 +74,24 @@ static void apply_list(const char *file, char *value)
 	}
 }
 
-void trace_apply_boot_params(void)
+/* Boot tracing has already started when the command line is read: with parameters, the
+ * events recorded before they took effect are dropped, as if they had applied from the
+ * start (Linux applies them before tracing begins). */
+notrace void trace_apply_boot_params(void)
 {
 	char value[256];
+	bool any = false;
 
-	for (size_t i = 0; i < sizeof(boot_params) / sizeof(boot_params[0]); i++)
-		if (cmdline_get(boot_params[i].param, value, sizeof(value)))
-			apply_list(boot_params[i].file, value);
+	for (size_t i = 0; i < sizeof(boot_params) / sizeof(boot_params[0]); i++) {
+		if (!cmdline_get(boot_params[i].param, value, sizeof(value)))
+			continue;
+		if (!any)
+			write_file("tracing_on", "0");
+		any = true;
+		apply_list(boot_params[i].file, value);
+	}
+	if (any) {
+		write_file("trace", "");
+		write_file("tracing_on", "1");
+	}
 }

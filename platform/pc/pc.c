@@ -11,7 +11,7 @@
 
 static struct acpi_info acpi;
 
-void plat_cpu_local_set(struct plat_cpu_local *l)
+notrace void plat_cpu_local_set(struct plat_cpu_local *l)
 {
 	l->self = l;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)l);
@@ -44,14 +44,14 @@ void plat_smp_start(void)
 	lapic_timer_start();
 }
 
-uint64_t plat_irq_save(void)
+notrace uint64_t plat_irq_save(void)
 {
 	uint64_t flags;
 	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags)::"memory");
 	return flags;
 }
 
-void plat_irq_restore(uint64_t flags)
+notrace void plat_irq_restore(uint64_t flags)
 {
 	if (flags & 0x200)
 		__asm__ volatile("sti" ::: "memory");

@@ -113,7 +113,7 @@ void smp_start_aps(const struct acpi_info *acpi)
 	}
 }
 
-void plat_stop_others(void)
+notrace void plat_stop_others(void)
 {
 	unsigned n = cpus_online;
 
@@ -125,7 +125,7 @@ void plat_stop_others(void)
 		plat_cpu_relax();
 }
 
-void plat_release_others(void)
+notrace void plat_release_others(void)
 {
 	__atomic_store_n(&stop_release, true, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&stop_entered, __ATOMIC_ACQUIRE))

@@ -18,7 +18,7 @@ toggle=$(build_kernel tracetoggle ftrace) || { not_ok "build tracetoggle TRACE=f
 # traced_boot NAME KERNEL APPEND: boots on 2 CPUs with trace_dump=1, leaves the trace text in
 # $logs/NAME.trace and its CSV in $logs/NAME.csv; returns non-zero (after reporting) on failure.
 traced_boot() {
-	local name=$1 kernel=$2 append=$3 kvm=$4
+	local name=$1 kernel=$2 append=$3 kvm=$4 strict=${5---strict}
 	local log=$logs/$name.log
 	boot "$kernel" 2 "$kvm" "$log" "trace_dump=1 $append"
 	expect_status "$name" 33 "$log" || return 1
@@ -27,7 +27,8 @@ traced_boot() {
 	fi
 	tr -d '\r' <"$log" | sed -n '/^=== glass trace begin ===$/,/^=== glass trace end ===$/p' |
 		sed '1d;$d' >"$logs/$name.trace"
-	if ! "$parse" --strict -o "$logs/$name.csv" "$logs/$name.trace" 2>"$logs/$name.parse.err"; then
+	if ! "$parse" $strict -o "$logs/$name.csv" "$logs/$name.trace" 2>"$logs/$name.parse.err" &&
+		[ -n "$strict" ]; then
 		not_ok "$name: parse-trace --strict failed: $(head -3 "$logs/$name.parse.err")"
 		return 1
 	fi
@@ -101,7 +102,18 @@ for kvm in $(boot_accels); do
 	fi
 
 	n="1000 tracing_on toggles and tracer switches under load ($acc)"
-	traced_boot "toggle-$acc" "$toggle" "" "$kvm" && grep -q 'tracetoggle: 1000 toggles done' \
-		"$logs/toggle-$acc.log" && ok "$n"
+	# Toggling cuts calls in half (an entry recorded, its return not, or the reverse), as
+	# on Linux; what must never happen is a line the parser cannot read.
+	if traced_boot "toggle-$acc" "$toggle" "" "$kvm" ""; then
+		unreadable=$(grep -E '\.trace:[0-9]+: ' "$logs/toggle-$acc.parse.err" |
+			grep -vE 'has no return|has no entry|lost' | head -3)
+		if ! grep -q 'tracetoggle: 1000 toggles done' "$logs/toggle-$acc.log"; then
+			not_ok "$n: the app did not finish"
+		elif [ -n "$unreadable" ]; then
+			not_ok "$n: $unreadable"
+		else
+			ok "$n"
+		fi
+	fi
 done
 exit $FAILED
