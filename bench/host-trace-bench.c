@@ -146,8 +146,8 @@ int main(void)
 			base[1] = one;
 			base[2] = two;
 		}
-		printf("%-18s %7.2f (%6.2f) ns %7.2f (%6.2f) ns %+9.2f ns %+9.2f ns\n", mode_names[m],
-		       one, min1, two, min2, one - base[1], two - base[2]);
+		printf("%-18s %7.2f (%6.2f) ns %7.2f (%6.2f) ns %+9.2f ns %+9.2f ns\n",
+		       mode_names[m], one, min1, two, min2, one - base[1], two - base[2]);
 	}
 	setup(NOP);
 	return 0;

@@ -25,7 +25,7 @@ __fentry__:
 	pushq	%r9
 	pushq	%r10
 	movl	trace_cfg+TRACE_CFG_ACTIVE_OFFSET(%rip), %eax
-	leaq	72(%rsp), %rdi		/* parent_slot: the traced function's return address */
+	leaq	72(%rsp), %rdi		/* parent_slot: the traced function's return addr. */
 	movq	64(%rsp), %rsi
 	subq	$5, %rsi		/* ip: the call site, i.e. the function's start */
 	cmpl	$TRACER_GRAPH, %eax

@@ -21,7 +21,8 @@
  *
  * Full buffer. Stop mode (default): a record that would overwrite unread ones is refused
  * and counted (dropped); the next record that fits is preceded by a REC_LOST marker with
- * the count, so readers report the loss exactly where it happened. Overwrite mode (the
+ * the drop total, so readers report the loss exactly where it happened (drops after the
+ * newest event are reported when a reader reaches the end). Overwrite mode (the
  * flight recorder): writers go on over the oldest block; a reader that finds it was
  * overtaken skips to the oldest intact block and reports the exact number of events it
  * missed (from the event number stored per block).
@@ -106,8 +107,9 @@ static inline void ring_local_add(volatile uint64_t *p, uint64_t v)
 }
 
 /* Unlocked compare-and-swap: atomic against interrupts on this CPU, not against other
- * CPUs, which only read *p. The "memory" clobber keeps the compiler from moving the
- * record stores that follow above the reservation. */
+ * CPUs, which only read *p. Orders the reservation before the record stores that follow
+ * (a reader that sees new record data then sees the new head): x86 makes stores visible
+ * in program order, and the "memory" clobber keeps the compiler from moving them. */
 static inline bool ring_cmpxchg_local(volatile uint64_t *p, uint64_t old, uint64_t new)
 {
 	uint64_t prev = old;

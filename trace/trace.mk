@@ -43,7 +43,8 @@ TEST_DEPS += $(O)/host/test_fgraph
 TRACE_BENCH_FLAGS := $(filter-out -MMD -MP,$(TRACE_HOST_FLAGS)) -fno-pie
 $(O)/host/trace/bench_fn_plain.o: bench/trace_bench_fn.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -fcf-protection=none -DBENCH_FN=bench_fn_plain -c -o $@ $<
+	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -fcf-protection=none -DBENCH_FN=bench_fn_plain \
+		-c -o $@ $<
 $(O)/host/trace/bench_fn_pg.o: bench/trace_bench_fn.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) $(TRACE_PG_FLAGS) -DBENCH_FN=bench_fn_pg -c -o $@ $<

@@ -63,17 +63,18 @@ static const char *records(void)
 	while (ring_reader_peek(&r, &ev) && len < sizeof(text) - 64) {
 		const struct trace_rec *rec = &ev.rec;
 		const char *sep = len ? " " : "";
+		const char *fn = name_of(rec_func(rec), false);
 
 		switch (rec_type(rec)) {
 		case REC_ENTRY:
-			len += snprintf(text + len, 64, "%sE%s@%u%s", sep, name_of(rec_func(rec), false),
-					rec_depth(rec), rec_flags(rec) & REC_F_IRQ ? "!" : "");
+			len += snprintf(text + len, 64, "%sE%s@%u%s", sep, fn, rec_depth(rec),
+					rec_flags(rec) & REC_F_IRQ ? "!" : "");
 			break;
 		case REC_RETURN:
-			len += snprintf(text + len, 64, "%sR%s", sep, name_of(rec_func(rec), false));
+			len += snprintf(text + len, 64, "%sR%s", sep, fn);
 			break;
 		case REC_FUNC:
-			len += snprintf(text + len, 64, "%sF%s<%s", sep, name_of(rec_func(rec), false),
+			len += snprintf(text + len, 64, "%sF%s<%s", sep, fn,
 					name_of(rec_parent(rec), true));
 			break;
 		default:
@@ -155,6 +156,7 @@ static void test_graph_durations(void)
 {
 	struct ring_reader r;
 	uint64_t last = 0, child_sum = 0, mid_dur = 0;
+	uint32_t leaf = (uint32_t)(uintptr_t)fg_leaf, mid = (uint32_t)(uintptr_t)fg_mid;
 	int n = 0;
 
 	TEST_CASE("function_graph: a parent's duration is at least the sum of its children's");
@@ -164,9 +166,9 @@ static void test_graph_durations(void)
 	while (ring_reader_peek(&r, &ev)) {
 		CHECK(ev.ts >= last);
 		last = ev.ts;
-		if (rec_type(&ev.rec) == REC_RETURN && rec_func(&ev.rec) == (uint32_t)(uintptr_t)fg_leaf)
+		if (rec_type(&ev.rec) == REC_RETURN && rec_func(&ev.rec) == leaf)
 			child_sum += rec_duration(&ev.rec);
-		if (rec_type(&ev.rec) == REC_RETURN && rec_func(&ev.rec) == (uint32_t)(uintptr_t)fg_mid)
+		if (rec_type(&ev.rec) == REC_RETURN && rec_func(&ev.rec) == mid)
 			mid_dur = rec_duration(&ev.rec);
 		n++;
 		ring_reader_advance(&r);
