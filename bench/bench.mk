@@ -1,2 +1,3 @@
 # make bench: each command prints its figures; they are copied into docs/benchmarks.md.
 BENCHES += bench/boot-time.sh
+BENCHES += bench/guest-trace.sh

@@ -1,0 +1,8 @@
+#ifndef APPS_FTRACE_BENCH_H
+#define APPS_FTRACE_BENCH_H
+
+/* The same tiny function, without instrumentation and with its fentry site. */
+int bench_plain(int x);
+int bench_traced(int x);
+
+#endif
