@@ -11,6 +11,8 @@ KVM ?= auto
 HTTP_PORT ?= 9090
 APP_PORT ?= 8080
 EXIT ?= 0
+MODE ?= trace
+DURATION ?= 10s
 V ?= 0
 
 export SMP MEM KVM HTTP_PORT APP_PORT EXIT
@@ -30,7 +32,7 @@ TESTS :=                # test commands run by `make test` (see scripts/run-test
 TEST_DEPS :=            # files `make test` needs built first
 BENCHES :=              # commands run by `make bench`
 
-.PHONY: all kernel run test bench tools clean help deps test-deps-install
+.PHONY: all kernel run capture test bench tools clean help deps test-deps-install
 all: kernel tools
 
 include mk/flags.mk
@@ -57,6 +59,10 @@ test-deps-install:
 run: deps kernel tools
 	$(Q)scripts/run-qemu.sh $(KERNEL_ELF)
 
+# make TRACE=ftrace TARGET=app capture [MODE=trace|pipe] [DURATION=10s]
+capture: deps kernel tools
+	$(Q)TARGET=$(TARGET) MODE=$(MODE) DURATION=$(DURATION) BIN=$(O)/bin scripts/capture.sh $(KERNEL_ELF)
+
 test: test-deps-install $(TEST_DEPS)
 	$(Q)O=$(O) scripts/run-tests.sh $(TESTS)
 
@@ -72,6 +78,7 @@ help:
 	@echo "make [TARGET=app] [TRACE=ftrace] [SMP=n] [MEM=512M] [KVM=auto|0|1] run"
 	@echo "  kernel   build $(O)/$(TARGET)$(if $(TRACE),-$(TRACE))/glass.elf"
 	@echo "  run      build and boot under QEMU (serial on this terminal; quit: Ctrl-A X)"
+	@echo "  capture  boot, run the workload, fetch the trace, analyse it into out/ (TRACE=ftrace)"
 	@echo "  tools    build the host tools into $(O)/bin/"
 	@echo "  test     the whole test suite (prints 'N passed, N failed')"
 	@echo "  bench    benchmarks (figures go to docs/benchmarks.md by hand)"

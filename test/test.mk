@@ -4,3 +4,4 @@
 # kernel configurations into $(O)/<app>[-ftrace]/ with a nested `make kernel`.
 TESTS += test/boot/boot-tests.sh
 TESTS += test/boot/trace-tests.sh
+TESTS += test/e2e/capture-test.sh

@@ -8,7 +8,7 @@ struct job {
 	uint64_t result;
 };
 
-static void worker(void *arg)
+static void compute_worker(void *arg)
 {
 	struct job *j = arg;
 	j->result = compute_work(j->cpu + 1);
@@ -25,7 +25,7 @@ int app_main(void)
 	for (unsigned c = 0; c < n; c++) {
 		jobs[c] = (struct job){ .cpu = c };
 		snprintf(name, sizeof(name), "compute/%u", c);
-		threads[c] = thread_create(name, worker, &jobs[c], (int)c);
+		threads[c] = thread_create(name, compute_worker, &jobs[c], (int)c);
 		if (!threads[c]) {
 			printf("compute: cannot create a thread\n");
 			return 1;

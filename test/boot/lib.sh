@@ -45,3 +45,12 @@ expect_status() {
 	sed 's/^/#   /' "$log" | tail -25
 	return 1
 }
+
+# A TCP port on 127.0.0.1 nothing listens on now.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 30000))
+		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
+	done
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# One-command capture: boots the app headless with the trace port forwarded, waits for the
+# HTTP server, runs the app's workload, fetches the trace, powers the guest off and analyses
+# the trace with parse-trace and runtime-breakdown.
+# Usage: scripts/capture.sh KERNEL.elf   (the Makefile's `capture` target passes its variables)
+# Environment: TARGET (app name), MODE=trace|pipe, DURATION (pipe mode, e.g. 10s), SMP, MEM,
+# KVM, HTTP_PORT, APP_PORT, OUT (default out/<app>-<timestamp>), BIN (host tools directory).
+# An app may define apps/<app>/capture.env setting CAPTURE_APPEND (kernel command line, e.g.
+# ftrace boot parameters), CAPTURE_WORKLOAD (a shell command run from the host once the server
+# answers; $APP_PORT is set) and CAPTURE_EXCLUDE (globs left out of the analysis).
+set -euo pipefail
+kernel=${1:?usage: capture.sh KERNEL.elf}
+TARGET=${TARGET:?TARGET is not set}
+MODE=${MODE:-trace}
+DURATION=${DURATION:-10s}
+HTTP_PORT=${HTTP_PORT:-9090}
+APP_PORT=${APP_PORT:-8080}
+BIN=${BIN:-build/bin}
+OUT=${OUT:-out/$TARGET-$(date +%Y%m%d-%H%M%S)}
+CAPTURE_APPEND= CAPTURE_WORKLOAD= CAPTURE_EXCLUDE=
+[ -f "apps/$TARGET/capture.env" ] && . "apps/$TARGET/capture.env"
+case $MODE in trace|pipe) ;; *) echo "capture: MODE must be trace or pipe" >&2; exit 2 ;; esac
+
+mkdir -p "$OUT"
+url=http://127.0.0.1:$HTTP_PORT/ftrace
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+qemu_pid=
+cleanup() { [ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+if curl -s -m 1 -o /dev/null "$url/tracing_on" 2>/dev/null; then
+	echo "capture: port $HTTP_PORT already answers; is another glass running? (set HTTP_PORT)" >&2
+	exit 1
+fi
+
+t0=$(now_ms)
+HEADLESS=1 EXIT=0 APPEND="$CAPTURE_APPEND" scripts/run-qemu.sh "$kernel" </dev/null \
+	>"$OUT/serial.log" 2>&1 &
+qemu_pid=$!
+
+# 1. Boot: until the trace server answers (slirp accepts connections before the guest
+#    listens, so wait for response bytes, not for connect).
+until [ "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" != "" ]; do
+	kill -0 "$qemu_pid" 2>/dev/null || { echo "capture: QEMU exited; see $OUT/serial.log" >&2; exit 1; }
+	[ $(( $(now_ms) - t0 )) -lt 120000 ] || { echo "capture: no answer from $url" >&2; exit 1; }
+	sleep 0.1
+done
+t_boot=$(now_ms)
+
+# 2. Run: the app's workload from the host, else until the app returns.
+if [ -n "$CAPTURE_WORKLOAD" ]; then
+	(eval "$CAPTURE_WORKLOAD") >"$OUT/workload.log" 2>&1
+else
+	until grep -q "^glass: app $TARGET returned" "$OUT/serial.log"; do
+		[ $(( $(now_ms) - t_boot )) -lt 600000 ] || { echo "capture: app did not finish" >&2; exit 1; }
+		sleep 0.1
+	done
+fi
+t_run=$(now_ms)
+
+# 3. Fetch.
+if [ "$MODE" = pipe ]; then
+	raw=$OUT/trace.zst
+	curl -s --max-time "${DURATION%s}" "$url/trace_pipe?follow=1" | zstd -q -o "$raw" || true
+else
+	raw=$OUT/trace.txt
+	curl -s -f -o "$raw" "$url/trace"
+fi
+cpus=$(curl -s "$url/buffer_total_size_kb" >/dev/null; grep -o 'glass: [0-9]* CPUs online' "$OUT/serial.log" | grep -o '[0-9]*' | head -1)
+: >"$OUT/stats.txt"
+for ((c = 0; c < ${cpus:-1}; c++)); do
+	{ echo "CPU $c:"; curl -s "$url/per_cpu/cpu$c/stats"; } >>"$OUT/stats.txt"
+done
+t_fetch=$(now_ms)
+
+# 4. Power off.
+kill "$qemu_pid" 2>/dev/null || true
+wait "$qemu_pid" 2>/dev/null || true
+qemu_pid=
+t_off=$(now_ms)
+
+# 5. Analyse.
+excludes=()
+for g in $CAPTURE_EXCLUDE; do excludes+=(--exclude "$g"); done
+"$BIN/parse-trace" -o "$OUT/trace.csv" "$raw" 2>"$OUT/parse-trace.log" || true
+"$BIN/runtime-breakdown" "${excludes[@]}" --top 30 --plot png -o "$OUT/plot" "$OUT/trace.csv" \
+	>"$OUT/table.txt" 2>"$OUT/runtime-breakdown.log"
+t_done=$(now_ms)
+
+lost=$(awk '/^CPU [0-9]+:/ {cpu=$2} /^(overrun|dropped events):/ {n[cpu] += $NF}
+	END {s=""; for (c in n) s = s sprintf("%s %s", (s == "" ? "" : ","), c " " n[c]); print s}' \
+	"$OUT/stats.txt")
+top=$(awk 'NR > 1 && NR <= 6 {printf "%s%s (%s us self, %s calls)", (NR > 2 ? ", " : ""), $1, $4, $2}' \
+	"$OUT/table.txt")
+calls=$(($(wc -l <"$OUT/trace.csv") - 1))
+cat >"$OUT/summary.txt" <<SUMMARY
+$TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of trace text. The top functions by self time are $top. Lost events per CPU (overrun + dropped):$lost.
+Time: boot $((t_boot - t0)) ms, run $((t_run - t_boot)) ms, fetch $((t_fetch - t_run)) ms, power-off $((t_off - t_fetch)) ms, analyse $((t_done - t_off)) ms; total $((t_done - t0)) ms.
+SUMMARY
+cat "$OUT/summary.txt"
+echo "capture: results in $OUT/ (trace, trace.csv, table.txt, plot-*.png, summary.txt)"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# End to end: `make TRACE=ftrace TARGET=compute capture` under TCG (and KVM where hardware
+# KVM exists): the CSV's call counts match the known workload, both plots are valid PNG
+# images, the summary names the heaviest function (fib) and reports lost-event counts.
+set -u
+cd "$(dirname "$0")/../.."
+. test/boot/lib.sh
+
+
+for kvm in $(boot_accels); do
+	acc=$([ "$kvm" = 1 ] && echo kvm || echo tcg)
+	out=$O/e2e/capture-compute-$acc
+	rm -rf "$out"
+	name="capture of compute under $acc"
+	if ! make -s --no-print-directory O="$O" TRACE=ftrace TARGET=compute KVM="$kvm" \
+		HTTP_PORT="$(free_port)" APP_PORT="$(free_port)" OUT="$out" capture >"$O/e2e-$acc.log" 2>&1; then
+		not_ok "$name: make capture failed"; tail -20 "$O/e2e-$acc.log" | sed 's/^/#   /'
+		continue
+	fi
+	ok "$name"
+
+	# Two workers, each: compute_work 1, fib 2*F(16)-1, sort_range 2*256-1, merge_halves 255,
+	# table_insert 200, table_lookup 200, mix 400 (apps/compute/work.h).
+	# (Interrupts that arrive during the workload are traced too; they are not counted.)
+	got=$(awk -F, 'NR > 1 && $1 ~ /^(compute_work|compute_worker|fib|sort_range|merge_halves|table_insert|table_lookup|mix)$/ {n[$1]++}
+		END {for (f in n) print f, n[f]}' "$out/trace.csv" | sort)
+	want=$'compute_work 2\ncompute_worker 2\nfib 3946\nmerge_halves 510\nmix 800\nsort_range 1022\ntable_insert 400\ntable_lookup 400'
+	if [ "$got" = "$want" ]; then ok "capture CSV call counts ($acc)"; else
+		not_ok "capture CSV call counts ($acc): got $(echo $got)"; fi
+
+	for plot in "$out"/plot-threads.png "$out"/plot-top.png; do
+		if [ -s "$plot" ] && [ "$(head -c 8 "$plot" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
+			file "$plot" | grep -q 'PNG image data, [0-9]* x [0-9]*'; then
+			ok "$(basename "$plot") is a PNG image ($acc)"
+		else
+			not_ok "$(basename "$plot") is missing or not a PNG ($acc)"
+		fi
+	done
+
+	if grep -q 'top functions by self time are fib (' "$out/summary.txt"; then
+		ok "summary names fib as the heaviest function ($acc)"
+	else
+		not_ok "summary does not start its top list with fib ($acc)"; sed 's/^/#   /' "$out/summary.txt"
+	fi
+	if grep -qE 'Lost events per CPU \(overrun \+ dropped\): 0: [0-9]+, 1: [0-9]+' "$out/summary.txt"; then
+		ok "summary reports lost-event counts per CPU ($acc)"
+	else
+		not_ok "summary lacks lost-event counts ($acc)"
+	fi
+done
+exit $FAILED
