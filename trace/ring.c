@@ -245,10 +245,10 @@ static enum ring_fetch_result ring_fetch(const struct ring_cpu *rc, uint32_t pos
 	return type == REC_LOST ? FETCH_LOST : FETCH_EVENT;
 }
 
-/* A 48-bit record timestamp widened against the clock now (either side of it). */
-static uint64_t ring_widen_ts(uint64_t ts48)
+/* A 48-bit record timestamp widened against a recent clock reading `now` (the record may
+ * lie on either side of it, by less than half the 48-bit range). */
+static uint64_t ring_widen_ts(uint64_t ts48, uint64_t now)
 {
-	uint64_t now = trace_env_clock();
 	uint64_t back = (now - ts48) & REC_TSC_MASK;
 
 	if (back > REC_TSC_MASK / 2)
@@ -269,7 +269,9 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 		return -EINVAL;
 	r->cpu = cpu;
 	r->consume = consume;
+	r->bounded = !consume;
 	r->peeked = false;
+	r->bi = r->bn = 0;
 	if (consume)
 		return __atomic_exchange_n(&rc->consumer, 1, __ATOMIC_ACQUIRE) ? -EBUSY : 0;
 	r->own.pos = rc->rd.pos;
@@ -280,6 +282,13 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 	r->own.lost = 0; /* a snapshot starts at the oldest event: nothing lost before it */
 	r->end = (uint32_t)rc->head;
 	return 0;
+}
+
+void ring_reader_bound(struct ring_reader *r)
+{
+	r->bounded = true;
+	r->bi = r->bn = 0;
+	r->end = (uint32_t)ring.cpu[r->cpu].head;
 }
 
 /* Drops the writer has not noted in a marker yet. They belong before the next event only
@@ -316,26 +325,83 @@ static bool ring_lost_only(struct ring_reader *r, struct ring_pos *p, struct rin
 	return true;
 }
 
-bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+/* Copies the run of committed one-slot events at p->pos into the batch: it stops at a
+ * text, pad or loss marker, at an uncommitted slot, at the buffer's end (the lap bit
+ * changes there) and at a bounded reader's end. Then one check of head covers the whole
+ * run: if no writer reserved its first slot again, none reserved the later ones. This is
+ * what makes reading cheap: per event, two loads and two stores. Returns the events. */
+static uint32_t ring_fill_batch(struct ring_reader *r, const struct ring_cpu *rc,
+				const struct ring_pos *p)
 {
-	struct ring_cpu *rc = &ring.cpu[r->cpu];
-	struct ring_pos *p = ring_reader_pos(r);
+	uint32_t pos = p->pos, idx = pos & rc->mask;
+	uint32_t max = rc->mask + 1 - idx;
+	uint64_t lap = ring_lap(rc, pos);
+	const struct trace_rec *s = &rc->slots[idx];
+	uint32_t n;
+
+	if (max > RING_BATCH)
+		max = RING_BATCH;
+	if (r->bounded && r->end - pos < max)
+		max = r->end - pos;
+	for (n = 0; n < max; n++) {
+		uint64_t w0 = __atomic_load_n(&s[n].w0, __ATOMIC_ACQUIRE);
+		unsigned type = (unsigned)(w0 >> 60) & 7;
+
+		/* type 1..4 of this lap: ENTRY, RETURN, FUNC, SWITCH */
+		if ((w0 & RING_LAP_BIT) != lap || type - 1 > REC_SWITCH - 1)
+			break;
+		r->batch[n].w0 = w0 & ~RING_LAP_BIT;
+		r->batch[n].w1 = *(const volatile uint64_t *)&s[n].w1;
+	}
+	/* Acquire fence: the copies above are made before head is read again. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (!n || ring_overtaken(rc, pos))
+		return 0;
+	r->bclock = trace_env_clock();
+	r->bpos = pos;
+	r->bi = 0;
+	r->bn = n;
+	return n;
+}
+
+/* Hands out the batch's current event, the one at p->pos. */
+static bool ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
+			     struct ring_event *ev)
+{
+	const struct trace_rec *rec = &r->batch[r->bi];
+
+	ev->rec = *rec;
+	ev->ts = ring_widen_ts(rec->w0 & REC_TSC_MASK, r->bclock);
+	ev->lost = p->lost;
+	ev->text_len = 0;
+	r->next = p->pos + 1;
+	r->peeked = true;
+	return true;
+}
+
+/* Reads one event, marker or pad at p->pos the slow way (see ring_reader_peek()). */
+static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ring_pos *p,
+			   struct ring_event *ev)
+{
 	uint32_t next;
 
-	r->peeked = false;
 	/* Bounded: each round skips a pad or marker, or catches up once more. */
 	for (int round = 0; round < 64; round++) {
 		uint64_t lost = p->lost;
 
-		if (!r->consume && (int32_t)(p->pos - r->end) >= 0)
-			break;
 		if (!ring_catch_up(rc, p))
 			break;
 		if (r->consume)
 			rc->overrun += p->lost - lost;
+		/* After catching up: overwriting writers may have moved the oldest event past
+		 * the end, which must not be read either. */
+		if (r->bounded && (int32_t)(p->pos - r->end) >= 0)
+			break;
+		if (ring_fill_batch(r, rc, p))
+			return ring_batch_event(r, p, ev);
 		switch (ring_fetch(rc, p->pos, &ev->rec, ev, &next)) {
 		case FETCH_EVENT:
-			ev->ts = ring_widen_ts(rec_tsc(&ev->rec));
+			ev->ts = ring_widen_ts(rec_tsc(&ev->rec), trace_env_clock());
 			ev->lost = p->lost;
 			if (rec_type(&ev->rec) != REC_TEXT)
 				ev->text_len = 0;
@@ -362,6 +428,19 @@ bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
 	return ring_lost_only(r, p, ev);
 }
 
+bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+{
+	struct ring_pos *p = ring_reader_pos(r);
+
+	/* The batch is valid while the position is where the batch says: ring_clear() and
+	 * ring_set_overwrite() may move a consumer's position under it. */
+	if (r->bi < r->bn && r->bpos + r->bi == p->pos)
+		return ring_batch_event(r, p, ev);
+	r->bi = r->bn = 0;
+	r->peeked = false;
+	return ring_peek_slow(r, &ring.cpu[r->cpu], p, ev);
+}
+
 void ring_reader_advance(struct ring_reader *r)
 {
 	struct ring_cpu *rc = &ring.cpu[r->cpu];
@@ -376,6 +455,8 @@ void ring_reader_advance(struct ring_reader *r)
 	p->seq++;
 	if (r->consume)
 		rc->consumed++;
+	if (r->bi < r->bn)
+		r->bi++;
 	/* Release: the event was copied out before writers may reuse its slots. */
 	__atomic_store_n(&p->pos, r->next, __ATOMIC_RELEASE);
 }
@@ -397,7 +478,7 @@ static uint64_t ring_first_ts(const struct ring_cpu *rc, struct ring_pos p)
 	for (int round = 0; round < 64; round++) {
 		switch (ring_fetch(rc, p.pos, &rec, NULL, &next)) {
 		case FETCH_EVENT:
-			return ring_widen_ts(rec_tsc(&rec));
+			return ring_widen_ts(rec_tsc(&rec), trace_env_clock());
 		case FETCH_PAD:
 		case FETCH_LOST:
 			p.pos = next;

@@ -214,23 +214,38 @@ struct ring_event {
 	char text[RING_TEXT_MAX];
 };
 
+#define RING_BATCH 128 /* records a reader copies and checks at once */
+
 struct ring_reader {
 	unsigned cpu;
 	bool consume;
-	struct ring_pos own; /* a snapshot's position (a consumer uses the CPU's rd) */
-	uint32_t end;        /* a snapshot stops here: head when it was opened */
-	uint32_t next;       /* slot after the peeked event */
+	bool bounded;        /* stops at end: snapshots always, consumers if ring_reader_bound() */
 	bool peeked;
+	struct ring_pos own; /* a snapshot's position (a consumer uses the CPU's rd) */
+	uint32_t end;        /* head when the reader was opened (or bounded) */
+	uint32_t next;       /* slot after the peeked event */
+	/* A batch: the one-slot events at [bpos, bpos + bn), copied in one pass and checked
+	 * against overtaking writers once; batch[bi] is the event at the read position. Time
+	 * stamps are widened against bclock, the clock read once per batch. */
+	uint32_t bpos;
+	uint32_t bi, bn;
+	uint64_t bclock;
+	struct trace_rec batch[RING_BATCH];
 };
 
 /* Opens a reader of one CPU. consume: the destructive reader (-EBUSY if one is open);
  * otherwise a snapshot from the oldest event to the newest one committed now.
  * Returns 0, -EINVAL (no such CPU) or -EBUSY. */
 int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume);
+/* Makes a consumer stop where the buffer ends now, like a snapshot: what writers add
+ * later is left for the next reader (trace_pipe without follow, which must end even while
+ * the system, or the act of sending the trace, keeps writing). */
+void ring_reader_bound(struct ring_reader *r);
 /* Fills ev with the reader's next event without consuming it; false if there is none now
- * (a snapshot: none left). An event with rec type REC_NONE carries only a loss count
- * (events lost after the last event in the buffer). Repeating peek returns the same event
- * unless a writer overtook it (overwrite mode), then the oldest intact one. */
+ * (a bounded reader: none left before its end). An event with rec type REC_NONE carries
+ * only a loss count (events lost after the last event in the buffer). Repeating peek
+ * returns the same event unless a writer overtook it (overwrite mode), then the oldest
+ * intact one. */
 bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev);
 /* Moves past the event peek returned; a consumer frees its slots for writers. */
 void ring_reader_advance(struct ring_reader *r);

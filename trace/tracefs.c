@@ -39,8 +39,10 @@ enum tf_kind {
 	TF_NOTRACE_PID, TF_FUNCS, TF_MAX_DEPTH, TF_THRESH, TF_OPTIONS, TF_MARKER,
 };
 
-#define RW (TRACEFS_READ | TRACEFS_WRITE | TRACEFS_APPEND | TRACEFS_NONBLOCK)
-#define RO (TRACEFS_READ | TRACEFS_NONBLOCK) /* NONBLOCK matters to trace_pipe only */
+/* NONBLOCK and SNAPSHOT_END matter to trace_pipe only; other files accept and ignore them. */
+#define RD (TRACEFS_READ | TRACEFS_NONBLOCK | TRACEFS_SNAPSHOT_END)
+#define RW (RD | TRACEFS_WRITE | TRACEFS_APPEND)
+#define RO RD
 #define WO (TRACEFS_WRITE | TRACEFS_APPEND)
 
 struct tf_node {
@@ -744,6 +746,8 @@ static int reader_open(struct tracefs_file *f)
 			tf_free(rd);
 			return err;
 		}
+		if (consume && (f->mode & TRACEFS_SNAPSHOT_END))
+			ring_reader_bound(&rd->rr[cpu]);
 		rd->cpus |= 1u << cpu;
 	}
 	f->rd = rd;
@@ -766,6 +770,10 @@ static long read_pipe(struct tracefs_file *f, char *buf, size_t len)
 			f->consumed += n;
 			return (long)n;
 		}
+		/* Bounded: every CPU's reader stopped at its end (or at a record still being
+		 * written there, which the next open will find). */
+		if (f->mode & TRACEFS_SNAPSHOT_END)
+			return 0;
 		if (f->mode & TRACEFS_NONBLOCK)
 			return -EAGAIN;
 		/* Linux: once something was read, a pipe ends when tracing is off. */

@@ -17,7 +17,12 @@ enum tracefs_mode {
 	TRACEFS_READ = 1,
 	TRACEFS_WRITE = 2,   /* like `echo X > file`: a write replaces (O_TRUNC semantics) */
 	TRACEFS_APPEND = 4,  /* like `echo X >> file` (filters append instead of replacing) */
-	TRACEFS_NONBLOCK = 8 /* trace_pipe returns -EAGAIN instead of blocking when empty */
+	TRACEFS_NONBLOCK = 8, /* trace_pipe returns -EAGAIN instead of blocking when empty */
+	/* trace_pipe consumes only what was in the buffers at open, then reads 0 (end of file):
+	 * "return what is buffered and end" even while new events keep arriving, including
+	 * those made by sending the trace itself. Without it trace_pipe streams like
+	 * `cat trace_pipe`. */
+	TRACEFS_SNAPSHOT_END = 16
 };
 
 /* Opens a file. Returns 0 and sets *out, or -ENOENT (no such file), -EACCES (mode not
@@ -26,7 +31,8 @@ int tracefs_open(const char *path, int mode, struct tracefs_file **out);
 
 /* Reads up to len bytes of the file's text. Returns bytes (>0), 0 at end of file, or
  * -EAGAIN when trace_pipe (TRACEFS_NONBLOCK) has nothing now. trace_pipe without
- * TRACEFS_NONBLOCK blocks the calling thread until data arrives. */
+ * TRACEFS_NONBLOCK blocks the calling thread until data arrives; with TRACEFS_SNAPSHOT_END
+ * it returns 0 once the events buffered at open are consumed (and never blocks then). */
 long tracefs_read(struct tracefs_file *f, char *buf, size_t len);
 
 /* Writes text as `echo` would (a trailing newline is accepted). Values are applied at

@@ -332,6 +332,48 @@ static void test_pipe_blocking(void)
 	TEST_END();
 }
 
+/* trace_pipe without follow (httpd's GET): what was buffered at open, then the end. */
+static void test_pipe_bounded(void)
+{
+	struct tracefs_file *f;
+	char buf[4096];
+	long n;
+
+	TEST_CASE("trace_pipe: SNAPSHOT_END consumes what was buffered at open, then ends");
+	ring_clear();
+	write_tree();
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK | TRACEFS_SNAPSHOT_END,
+			      &f), 0);
+	/* Events written after the open, as the network path writes while the trace is sent. */
+	entry(0, 4 * HZ, 3, 0x1400, 0);
+	ret(0, 4 * HZ + 25, 3, 0x1400, 25);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, tree_text);
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), 0); /* the end, not -EAGAIN */
+	entry(1, 4 * HZ + 50, 0, 0x1200, 0);
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), 0); /* still the end */
+	tracefs_close(f);
+	/* The next read gets what arrived meanwhile, and nothing was lost. */
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_SNAPSHOT_END, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.010 us    |  tcp_output();\n"
+		       " 1)               |  do_idle() {\n");
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), 0);
+	tracefs_close(f);
+	TEST_END();
+
+	TEST_CASE("trace_pipe: SNAPSHOT_END on an empty buffer ends at once, even blocking");
+	ring_clear();
+	wait_calls = 0;
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_SNAPSHOT_END, &f), 0);
+	CHECK_EQ(tracefs_read(f, buf, sizeof(buf)), 0);
+	CHECK_EQ(wait_calls, 0);
+	tracefs_close(f);
+	TEST_END();
+}
+
 static void test_marker(void)
 {
 	char why[128];
@@ -694,6 +736,7 @@ int main(int argc, char **argv)
 	test_trace();
 	test_pipe();
 	test_pipe_blocking();
+	test_pipe_bounded();
 	test_marker();
 	test_options();
 	test_filters();
