@@ -106,9 +106,11 @@ static void serve_read(struct http_conn *c, const char *file)
 	struct tracefs_file *f;
 	int err;
 
-	/* trace_pipe never blocks inside tracefs: without follow it ends when empty, with
+	/* trace_pipe never blocks inside tracefs: without follow it ends once what was buffered
+	 * at open is sent (SNAPSHOT_END: the events sending makes are not chased), with
 	 * follow we wait here, where the client's going away is noticed. */
-	err = tracefs_open(file, TRACEFS_READ | (is_pipe(file) ? TRACEFS_NONBLOCK : 0), &f);
+	err = tracefs_open(file, TRACEFS_READ | (is_pipe(file) ? TRACEFS_NONBLOCK |
+			   (c->req.follow ? 0 : TRACEFS_SNAPSHOT_END) : 0), &f);
 	if (err) {
 		open_failed(c, err, false);
 		return;
