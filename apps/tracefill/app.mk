@@ -1,0 +1,4 @@
+KERNEL_SRCS += apps/compute/work.c
+ifneq ($(TRACE),ftrace)
+$(error TARGET=tracefill needs TRACE=ftrace)
+endif
