@@ -24,20 +24,29 @@ static void spinner(void *arg)
 		(*count)++;
 }
 
-/* Two busy threads on CPU 0 that never yield: only the timer tick can share the CPU. */
+/* Two busy threads on every CPU that never yield: only each CPU's timer tick can share
+ * it between them (and let this thread, on CPU 0, wake up to stop them). */
 static int check_preemption(void)
 {
-	uint64_t a = 0, b = 0;
-	struct thread *ta = thread_create("spin-a", spinner, (void *)&a, 0);
-	struct thread *tb = thread_create("spin-b", spinner, (void *)&b, 0);
+	unsigned n = cpu_count();
+	uint64_t count[PLAT_MAX_CPUS][2] = { { 0 } };
+	struct thread *t[PLAT_MAX_CPUS][2];
 
-	CHECK(ta && tb, "thread_create failed");
+	for (unsigned c = 0; c < n; c++)
+		for (int k = 0; k < 2; k++) {
+			t[c][k] = thread_create("spin", spinner, (void *)&count[c][k], (int)c);
+			CHECK(t[c][k], "thread_create failed");
+		}
 	sleep_ms(200);
 	stop_spinning = true;
-	thread_join(ta);
-	thread_join(tb);
-	CHECK(a > 0 && b > 0, "a busy thread starved the other (a=%lu b=%lu)", a, b);
-	printf("selftest: preemption ok\n");
+	for (unsigned c = 0; c < n; c++)
+		for (int k = 0; k < 2; k++)
+			thread_join(t[c][k]);
+	for (unsigned c = 0; c < n; c++)
+		CHECK(count[c][0] > 0 && count[c][1] > 0,
+		      "on CPU %u a busy thread starved the other (%lu, %lu)", c, count[c][0],
+		      count[c][1]);
+	printf("selftest: preemption ok on %u CPUs\n", n);
 	return 0;
 }
 
