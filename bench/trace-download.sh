@@ -38,6 +38,10 @@ tr -d '\r' <"$log" | grep '^tracefill:'
 
 # Formatting alone, in the guest: "tracefill: format BYTES bytes NS ns".
 fmt=$(tr -d '\r' <"$log" | awk '/^tracefill: format/ { printf "%.1f\n", $3 / $5 * 1000 }' | median3)
+fmt_ns=$(tr -d '\r' <"$log" | awk '/^tracefill: format/ { print $5 }' | median3)
+# The ring reader alone: "tracefill: ring EVENTS events NS ns".
+events=$(tr -d '\r' <"$log" | awk '/^tracefill: ring/ { print $3 }' | median3)
+ring_ns=$(tr -d '\r' <"$log" | awk '/^tracefill: ring/ { print $5 }' | median3)
 
 # Sending alone, then the real download; three of each.
 send=() http=()
@@ -54,6 +58,11 @@ send_m=$(printf '%s\n' "${send[@]}" | median3)
 http_m=$(printf '%s\n' "${http[@]}" | median3)
 echo "trace download: $http_m MB/s (median of 3, $b bytes)"
 echo "formatting alone (guest): $fmt MB/s; sending alone (guest->host): $send_m MB/s"
+awk -v e="$events" -v r="$ring_ns" -v f="$fmt_ns" 'BEGIN {
+	if (e > 0)
+		printf "per event (guest, %d events): ring reader %.0f ns, printer %.0f ns\n",
+			e, r / e, (f - r) / e
+}'
 # Time per MB of each half, as if they ran one after the other; the download overlaps
 # them when it is faster than this sum suggests.
 awk -v f="$fmt" -v s="$send_m" -v h="$http_m" 'BEGIN {

@@ -245,22 +245,6 @@ static enum ring_fetch_result ring_fetch(const struct ring_cpu *rc, uint32_t pos
 	return type == REC_LOST ? FETCH_LOST : FETCH_EVENT;
 }
 
-/* A 48-bit record timestamp widened against a recent clock reading `now` (the record may
- * lie on either side of it, by less than half the 48-bit range). */
-static uint64_t ring_widen_ts(uint64_t ts48, uint64_t now)
-{
-	uint64_t back = (now - ts48) & REC_TSC_MASK;
-
-	if (back > REC_TSC_MASK / 2)
-		return now + (REC_TSC_MASK + 1 - back);
-	return now - back;
-}
-
-static struct ring_pos *ring_reader_pos(struct ring_reader *r)
-{
-	return r->consume ? &ring.cpu[r->cpu].rd : &r->own;
-}
-
 int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
@@ -428,12 +412,10 @@ static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ri
 	return ring_lost_only(r, p, ev);
 }
 
-bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev)
 {
 	struct ring_pos *p = ring_reader_pos(r);
 
-	/* The batch is valid while the position is where the batch says: ring_clear() and
-	 * ring_set_overwrite() may move a consumer's position under it. */
 	if (r->bi < r->bn && r->bpos + r->bi == p->pos)
 		return ring_batch_event(r, p, ev);
 	r->bi = r->bn = 0;
@@ -441,7 +423,7 @@ bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
 	return ring_peek_slow(r, &ring.cpu[r->cpu], p, ev);
 }
 
-void ring_reader_advance(struct ring_reader *r)
+void ring_reader_advance_slow(struct ring_reader *r)
 {
 	struct ring_cpu *rc = &ring.cpu[r->cpu];
 	struct ring_pos *p = ring_reader_pos(r);

@@ -241,14 +241,70 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume);
  * later is left for the next reader (trace_pipe without follow, which must end even while
  * the system, or the act of sending the trace, keeps writing). */
 void ring_reader_bound(struct ring_reader *r);
+/* A 48-bit record timestamp widened against a recent clock reading `now` (the record may
+ * lie on either side of it, by less than half the 48-bit range). */
+static inline uint64_t ring_widen_ts(uint64_t ts48, uint64_t now)
+{
+	uint64_t back = (now - ts48) & REC_TSC_MASK;
+
+	if (back > REC_TSC_MASK / 2)
+		return now + (REC_TSC_MASK + 1 - back);
+	return now - back;
+}
+
+/* The slow paths of ring_reader_peek() and ring_reader_advance() (ring.c). */
+bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev);
+void ring_reader_advance_slow(struct ring_reader *r);
+
+static inline struct ring_pos *ring_reader_pos(struct ring_reader *r)
+{
+	return r->consume ? &ring.cpu[r->cpu].rd : &r->own;
+}
+
 /* Fills ev with the reader's next event without consuming it; false if there is none now
  * (a bounded reader: none left before its end). An event with rec type REC_NONE carries
  * only a loss count (events lost after the last event in the buffer). Repeating peek
  * returns the same event unless a writer overtook it (overwrite mode), then the oldest
- * intact one. */
-bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev);
-/* Moves past the event peek returned; a consumer frees its slots for writers. */
-void ring_reader_advance(struct ring_reader *r);
+ * intact one. Inline for the common case, an event of the current batch: the printer
+ * calls this for every event, and under QEMU TCG every call and return costs. The batch
+ * is valid while the position is where the batch says: ring_clear() and
+ * ring_set_overwrite() may move a consumer's position under it. */
+static inline bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+{
+	struct ring_pos *p = ring_reader_pos(r);
+	const struct trace_rec *rec = &r->batch[r->bi];
+
+	if (__builtin_expect(r->bi >= r->bn || r->bpos + r->bi != p->pos, 0))
+		return ring_reader_peek_slow(r, ev);
+	ev->rec = *rec;
+	ev->ts = ring_widen_ts(rec->w0 & REC_TSC_MASK, r->bclock);
+	ev->lost = p->lost;
+	ev->text_len = 0;
+	r->next = p->pos + 1;
+	r->peeked = true;
+	return true;
+}
+
+/* Moves past the event peek returned; a consumer frees its slots for writers. Inline for
+ * an event of the batch (never a count-only event: those are handed out with no batch). */
+static inline void ring_reader_advance(struct ring_reader *r)
+{
+	struct ring_pos *p = ring_reader_pos(r);
+
+	if (__builtin_expect(!r->peeked || r->bi >= r->bn, 0)) {
+		ring_reader_advance_slow(r);
+		return;
+	}
+	r->peeked = false;
+	r->bi++;
+	p->lost = 0;
+	p->seq++;
+	if (r->consume)
+		ring.cpu[r->cpu].consumed++;
+	/* Release: the event was copied out before writers may reuse its slots. */
+	__atomic_store_n(&p->pos, r->next, __ATOMIC_RELEASE);
+}
+
 void ring_reader_close(struct ring_reader *r);
 
 /* What Linux shows in per_cpu/cpuN/stats, since the last clear. */

@@ -3,7 +3,9 @@
  *   1. function_graph on, the compute workload on every CPU until each buffer refuses
  *      events (stop mode: full), then tracing off, so the trace stays the same bytes.
  *   2. Formatting alone: `trace` read through tracefs into a discarded buffer, as httpd
- *      reads it but without sending, FORMAT_ROUNDS times ("tracefill: format ...").
+ *      reads it but without sending, FORMAT_ROUNDS times ("tracefill: format ..."); and
+ *      the ring reader alone, every event peeked and passed over ("tracefill: ring ..."),
+ *      so the printer's share is the difference.
  *   3. Sending alone: a plain HTTP/1.0 server on port 8080 answering any request with as
  *      many bytes as the last trace had, from one preformatted 64 KiB buffer, through the
  *      same net_send path httpd uses ("GET /" on APP_PORT).
@@ -11,6 +13,7 @@
 #include "kernel/api.h"
 #include "apps/compute/work.h"
 #include "net/socket.h"
+#include "trace/ring.h"
 #include "trace/tracefs.h"
 
 #define FORMAT_ROUNDS 3
@@ -113,6 +116,24 @@ static uint64_t format_once(uint64_t *ns)
 	return bytes;
 }
 
+/* Walks every CPU's buffer with a snapshot reader, as `trace` does, printing nothing. */
+static uint64_t ring_once(uint64_t *ns)
+{
+	static struct ring_event ev;
+	static struct ring_reader r;
+	uint64_t events = 0, t0 = time_ns();
+
+	for (unsigned c = 0; c < cpu_count(); c++) {
+		if (ring_reader_open(&r, c, false))
+			continue;
+		for (; ring_reader_peek(&r, &ev); ring_reader_advance(&r))
+			events++;
+		ring_reader_close(&r);
+	}
+	*ns = time_ns() - t0;
+	return events;
+}
+
 /* Answers one request with `bytes` bytes of the chunk. */
 static void send_one(struct net_sock *s, uint64_t bytes)
 {
@@ -146,6 +167,11 @@ int app_main(void)
 	for (int r = 0; r < FORMAT_ROUNDS; r++) {
 		bytes = format_once(&ns);
 		printf("tracefill: format %lu bytes %lu ns\n", bytes, ns);
+	}
+	for (int r = 0; r < FORMAT_ROUNDS; r++) {
+		uint64_t events = ring_once(&ns);
+
+		printf("tracefill: ring %lu events %lu ns\n", events, ns);
 	}
 	for (size_t i = 0; i < CHUNK; i++)
 		chunk[i] = i % 64 == 63 ? '\n' : 'a' + (char)(i % 26);
