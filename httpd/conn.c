@@ -113,10 +113,13 @@ static void linger(struct net_sock *s)
 	}
 }
 
+/* One request and its response. Returns true to wait for another on this connection. */
 static bool serve_one(struct http_conn *c)
 {
 	long r = read_head(c);
 
+	if (r == 0)
+		return false;
 	if (r > 0)
 		r = read_body(c, (size_t)r);
 	if (r < 0)

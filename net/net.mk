@@ -48,3 +48,6 @@ $(patsubst %.c,$(NET_KDIR)/%.o,$(filter net/%.c,$(KERNEL_SRCS))): | $(LWIP_STAMP
 lwip: $(LWIP_STAMP)
 
 -include $(LWIP_OBJS:.o=.d)
+
+# Boot tests of the network and the HTTP server (need QEMU; see the script).
+TESTS += test/boot/net-tests.sh
