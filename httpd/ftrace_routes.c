@@ -141,8 +141,8 @@ static void serve_write(struct http_conn *c, const char *file)
 	if (!is_trace(file))
 		n = tracefs_write(f, body, len);
 	if (n < 0)
-		strlcpy(reason, tracefs_error(f)[0] ? tracefs_error(f) : "invalid value",
-			sizeof(reason));
+		ksnprintf(reason, sizeof(reason), "%s",
+			  tracefs_error(f)[0] ? tracefs_error(f) : "invalid value");
 	tracefs_close(f);
 	if (n < 0)
 		resp_error(&c->resp, 400, reason, NULL);

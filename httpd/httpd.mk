@@ -8,13 +8,22 @@ FUZZ_CC ?= clang
 FUZZ_TIME_LONG ?= 600
 
 HTTPD_HOST_OBJS := $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o \
-	$(HTTPD_HOST)/fuzz_http_parse-replay.o
+	$(HTTPD_HOST)/fuzz_http_parse-replay.o $(HTTPD_HOST)/conn.o $(HTTPD_HOST)/response.o \
+	$(HTTPD_HOST)/routes.o $(HTTPD_HOST)/ftrace_routes.o $(HTTPD_HOST)/printf.o \
+	$(HTTPD_HOST)/test_httpd.o
+HTTPD_SERVER_TEST := $(O)/host/test_httpd
 HTTPD_FUZZ_OBJS := $(HTTPD_HOST)/fuzz/parse.o $(HTTPD_HOST)/fuzz/fuzz_http_parse.o
 HTTPD_FUZZ_FLAGS := $(HOST_CFLAGS) -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(HTTPD_HOST)/parse.o: httpd/parse.c
 $(HTTPD_HOST)/test_http_parse.o: test/unit/test_http_parse.c
 $(HTTPD_HOST)/fuzz_http_parse-replay.o: test/fuzz/fuzz_http_parse.c
+$(HTTPD_HOST)/conn.o: httpd/conn.c
+$(HTTPD_HOST)/response.o: httpd/response.c
+$(HTTPD_HOST)/routes.o: httpd/routes.c
+$(HTTPD_HOST)/ftrace_routes.o: httpd/ftrace_routes.c
+$(HTTPD_HOST)/printf.o: kernel/printf.c
+$(HTTPD_HOST)/test_httpd.o: test/unit/test_httpd.c
 $(HTTPD_HOST_OBJS):
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  HOSTCC  $<")
@@ -30,14 +39,19 @@ $(HTTPD_FUZZ_OBJS):
 $(HTTPD_TEST): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 
+# The connection logic against a fake socket, clock and tracefs (in the test file).
+$(HTTPD_SERVER_TEST): $(addprefix $(HTTPD_HOST)/,parse.o conn.o response.o routes.o \
+		ftrace_routes.o printf.o test_httpd.o)
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
+
 $(HTTPD_REPLAY): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/fuzz_http_parse-replay.o
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 
 $(HTTPD_FUZZ): $(HTTPD_FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(HTTPD_FUZZ_FLAGS) -fsanitize=fuzzer $^ -o $@
 
-TESTS += $(HTTPD_TEST) test/fuzz/fuzz-http.sh
-TEST_DEPS += $(HTTPD_TEST) $(HTTPD_FUZZ) $(HTTPD_REPLAY)
+TESTS += $(HTTPD_TEST) $(HTTPD_SERVER_TEST) test/fuzz/fuzz-http.sh
+TEST_DEPS += $(HTTPD_TEST) $(HTTPD_SERVER_TEST) $(HTTPD_FUZZ) $(HTTPD_REPLAY)
 
 # `make fuzz`: every fuzz target for longer (double-colon: other fragments add their own).
 .PHONY: fuzz
