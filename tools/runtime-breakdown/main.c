@@ -85,11 +85,26 @@ static int report(struct run *run)
 			print_function(run, fe);
 	}
 	fflush(stdout);
+	int status = o->function && !fe;
 	if (!o->plot)
-		return o->function && !fe;
+		return status;
+	if (!run->all.n) {	/* nothing to chart; only worth a word if charts were asked for */
+		if (!o->plot_default)
+			fputs("runtime-breakdown: no calls selected, no charts written\n", stderr);
+		return status;
+	}
 	struct plot_cfg pc = { o->plot, o->prefix, o->top ? o->top : 20, o->function };
 	struct plot_data pd = { run->st, &run->all, &run->by_thread, fe };
-	return plot_all(&pc, &pd) ? 1 : 0;
+	int ret = plot_all(&pc, &pd);
+	/* charts nobody asked for are a bonus: without gnuplot the table is still the result */
+	if (ret == PLOT_NO_GNUPLOT && o->plot_default) {
+		fputs("runtime-breakdown: no charts written (install gnuplot, or pass --no-plot)\n",
+		      stderr);
+		return status;
+	}
+	if (ret == PLOT_NO_GNUPLOT)
+		fputs("runtime-breakdown: gnuplot failed (status 127)\n", stderr);
+	return ret ? 1 : status;
 }
 
 int main(int argc, char **argv)

@@ -23,7 +23,9 @@ static void usage(FILE *f)
 	      "      --to-us T        keep calls starting before T\n"
 	      "      --function NAME  print NAME's latency histogram (and plot it)\n"
 	      "      --csv            print the table as CSV\n"
-	      "      --plot FMT       write charts with gnuplot: png, svg or html\n"
+	      "      --plot FMT       charts with gnuplot: png (default without --csv/--serve),\n"
+	      "                       svg, html or none\n"
+	      "      --no-plot        no charts (same as --plot none)\n"
 	      "  -o, --output PREFIX  chart file prefix (default runtime-breakdown)\n"
 	      "      --serve[=PORT]   interactive report on http://127.0.0.1:PORT/ (default 8642)\n"
 	      "      --max-errors N   bad lines tolerated per file before status 1 (default 100)\n"
@@ -52,7 +54,7 @@ static unsigned long number(const char *s, const char *opt, unsigned long max)
 }
 
 enum { O_SORT = 256, O_TOP, O_BY, O_EXCLUDE, O_INCLUDE, O_TID, O_CPU, O_FROM, O_TO,
-       O_FUNCTION, O_CSV, O_PLOT, O_SERVE, O_MAX_ERRORS };
+       O_FUNCTION, O_CSV, O_PLOT, O_NO_PLOT, O_SERVE, O_MAX_ERRORS };
 
 static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, O_SORT },
@@ -67,6 +69,7 @@ static const struct option longopts[] = {
 	{ "function", required_argument, NULL, O_FUNCTION },
 	{ "csv", no_argument, NULL, O_CSV },
 	{ "plot", required_argument, NULL, O_PLOT },
+	{ "no-plot", no_argument, NULL, O_NO_PLOT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "serve", optional_argument, NULL, O_SERVE },
 	{ "max-errors", required_argument, NULL, O_MAX_ERRORS },
@@ -107,7 +110,7 @@ static void parse_opt(struct rb_opts *o, int c, int argc, char **argv)
 {
 	static const char *const sorts[] = { "self", "total", "calls", "mean", NULL };
 	static const char *const bys[] = { "function", "thread", "cpu", NULL };
-	static const char *const plots[] = { "png", "svg", "html", NULL };
+	static const char *const plots[] = { "png", "svg", "html", "none", NULL };
 
 	switch (c) {
 	case O_SORT: o->sort = (enum agg_sort)pick(optarg, sorts, "--sort"); break;
@@ -127,7 +130,13 @@ static void parse_opt(struct rb_opts *o, int c, int argc, char **argv)
 	case O_TO: time_opt(optarg, &o->sel.to_ns, "--to-us"); break;
 	case O_FUNCTION: o->function = optarg; break;
 	case O_CSV: o->csv = true; break;
-	case O_PLOT: o->plot = plots[pick(optarg, plots, "--plot")]; break;
+	case O_PLOT:
+		o->plot = plots[pick(optarg, plots, "--plot")];
+		if (!strcmp(o->plot, "none"))
+			o->plot = NULL;
+		o->plot_default = false;
+		break;
+	case O_NO_PLOT: o->plot = NULL, o->plot_default = false; break;
 	case 'o': o->prefix = optarg; break;
 	case O_SERVE: serve_opt(o, argc, argv); break;
 	case O_MAX_ERRORS: o->max_errors = number(optarg, "--max-errors", (unsigned long)-1); break;
@@ -148,10 +157,16 @@ void rb_parse_opts(struct rb_opts *o, int argc, char **argv)
 	o->top = 20;
 	o->prefix = "runtime-breakdown";
 	o->port = 8642;
+	o->plot_default = true;
 	o->max_msgs = 20;
 	o->max_errors = 100;
 	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1)
 		parse_opt(o, c, argc, argv);
+	/* the table with the standard charts, unless the output is CSV or the report */
+	if (o->plot_default && !o->csv && !o->serve)
+		o->plot = "png";
+	else
+		o->plot_default = false;
 	o->files = (const char **)argv + optind;
 	o->nfiles = (size_t)(argc - optind);
 	if (!o->nfiles) {

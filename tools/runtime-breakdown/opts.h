@@ -13,7 +13,8 @@ struct rb_opts {
 	enum agg_by by;
 	size_t top;
 	bool csv, quiet;
-	const char *plot;	/* NULL, "png", "svg", "html" */
+	const char *plot;	/* NULL (no charts), "png", "svg", "html" */
+	bool plot_default;	/* charts not asked for: the default png ones */
 	const char *prefix;
 	const char *function;
 	bool serve;

@@ -22,7 +22,7 @@ static const char *gnuplot_path(void)
 	return p && *p ? p : "gnuplot";
 }
 
-/* Writes script to a gnuplot child and waits for it. */
+/* Writes script to a gnuplot child and waits for it; PLOT_NO_GNUPLOT if it cannot run. */
 static int run_gnuplot(const char *script, size_t len)
 {
 	int fd[2];
@@ -60,6 +60,8 @@ static int run_gnuplot(const char *script, size_t len)
 	close(fd[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return PLOT_NO_GNUPLOT;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "runtime-breakdown: gnuplot failed (status %d)\n",
 			WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -272,7 +274,7 @@ static int write_html(const struct plot_cfg *c, char **svgs, size_t n)
 	if (fclose(f))
 		ret = -1;
 	if (!ret)
-		printf("wrote %s\n", path);
+		fprintf(stderr, "wrote %s\n", path);
 	free(path);
 	return ret;
 }
@@ -302,7 +304,7 @@ int plot_all(const struct plot_cfg *c, const struct plot_data *d)
 		ret = write_html(c, paths, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!ret && !html)
-			printf("wrote %s\n", paths[i]);
+			fprintf(stderr, "wrote %s\n", paths[i]);
 		free(paths[i]);
 	}
 	free(script);

@@ -21,8 +21,11 @@ struct plot_data {
 	const struct stat_entry *function;	/* entry of cfg.function, NULL if not seen */
 };
 
+#define PLOT_NO_GNUPLOT (-2)
+
 /* Writes the charts (the gnuplot binary is $GNUPLOT or "gnuplot") and prints each file
- * name; returns 0 or -1 after printing why. */
+ * name on stderr ("wrote PATH"); returns 0, PLOT_NO_GNUPLOT when gnuplot cannot be run,
+ * or -1 when it failed, after printing why. */
 int plot_all(const struct plot_cfg *c, const struct plot_data *d);
 
 #endif
