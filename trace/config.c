@@ -4,20 +4,45 @@
 #include "trace/env.h"
 
 struct trace_config trace_cfg = {
+	.hook = TRACE_HOOK_NOP,
 	.active = TRACER_NOP,
 	.tracer = TRACER_NOP,
 	.pid_gen = 1, /* a zeroed trace_task (gen 0) evaluates the filters first */
 };
 
+_Static_assert(__builtin_offsetof(struct trace_config, hook) == TRACE_CFG_HOOK_OFFSET,
+	       "fentry.S reads trace_cfg.hook at this offset");
 _Static_assert(__builtin_offsetof(struct trace_config, active) == TRACE_CFG_ACTIVE_OFFSET,
 	       "fentry.S reads trace_cfg.active at this offset");
+_Static_assert(__builtin_offsetof(struct trace_config, thresh_tsc) == TRACE_CFG_THRESH_OFFSET,
+	       "fentry.S reads trace_cfg.thresh_tsc at this offset");
+_Static_assert(__builtin_offsetof(struct trace_config, pid_gen) == TRACE_CFG_PID_GEN_OFFSET,
+	       "fentry.S reads trace_cfg.pid_gen at this offset");
 
-/* The one place that derives what __fentry__ dispatches on. */
+/* Whether tracer t needs its C hook: a filter the assembly fast paths do not apply. They
+ * do apply pid filters (the kernel's httpd always excludes itself), through the task's
+ * cached verdict. */
+static bool trace_needs_c_hook(int t)
+{
+	unsigned cur = trace_cfg.graph_cur;
+
+	return t == TRACER_GRAPH && (trace_cfg.graph_funcs[cur].n || trace_cfg.max_graph_depth);
+}
+
+/* The one place that derives what the hooks dispatch on. A hook racing with it may use
+ * the old setting for one call (see the contract in config.h). */
 static void trace_update_active(void)
 {
 	bool run = trace_cfg.on && !trace_cfg.stopped;
+	int t = run ? trace_cfg.tracer : TRACER_NOP;
 
-	trace_cfg.active = run ? trace_cfg.tracer : TRACER_NOP;
+	trace_cfg.active = t;
+	if (t == TRACER_NOP)
+		trace_cfg.hook = TRACE_HOOK_NOP;
+	else if (trace_needs_c_hook(t))
+		trace_cfg.hook = TRACE_HOOK_C;
+	else
+		trace_cfg.hook = t == TRACER_GRAPH ? TRACE_HOOK_GRAPH : TRACE_HOOK_FUNCTION;
 }
 
 void trace_set_on(bool on)
@@ -35,6 +60,7 @@ void trace_set_tracer(enum trace_tracer t)
 void trace_set_max_graph_depth(unsigned depth)
 {
 	trace_cfg.max_graph_depth = depth;
+	trace_update_active();
 }
 
 void trace_set_thresh_us(uint64_t us)
@@ -60,6 +86,7 @@ int trace_set_graph_funcs(const uint64_t *ips, unsigned n)
 	trace_cfg.graph_funcs[next].n = n;
 	/* Release: the filled copy is visible before hooks are told to use it. */
 	__atomic_store_n(&trace_cfg.graph_cur, next, __ATOMIC_RELEASE);
+	trace_update_active();
 	return 0;
 }
 
@@ -74,6 +101,7 @@ static int trace_set_pid_set(struct trace_pid_set *s, const unsigned *tids, unsi
 	/* Release: the new list is visible before tasks see the new generation and
 	 * re-evaluate their cached flag against it. */
 	__atomic_store_n(&trace_cfg.pid_gen, trace_cfg.pid_gen + 1, __ATOMIC_RELEASE);
+	trace_update_active();
 	return 0;
 }
 

@@ -10,11 +10,20 @@
 #ifndef TRACE_CONFIG_H
 #define TRACE_CONFIG_H
 
-/* Shared with fentry.S, which dispatches on trace_cfg.active (offset 0). */
+/* Shared with fentry.S. */
 #define TRACER_NOP 0
 #define TRACER_FUNCTION 1
 #define TRACER_GRAPH 2
-#define TRACE_CFG_ACTIVE_OFFSET 0
+/* trace_cfg.hook, what __fentry__ dispatches on: nothing to do, one of the two assembly
+ * fast paths (no filter needs looking at), or the C hooks (trace_cfg.active says which). */
+#define TRACE_HOOK_NOP 0
+#define TRACE_HOOK_C 1
+#define TRACE_HOOK_FUNCTION 2
+#define TRACE_HOOK_GRAPH 3
+#define TRACE_CFG_HOOK_OFFSET 0
+#define TRACE_CFG_ACTIVE_OFFSET 4
+#define TRACE_CFG_THRESH_OFFSET 8
+#define TRACE_CFG_PID_GEN_OFFSET 16
 
 #define TRACE_MAX_CPUS 16       /* per-CPU buffers; = PLAT_MAX_CPUS */
 #define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function entries */
@@ -34,18 +43,23 @@ struct trace_pid_set {
 };
 
 struct trace_config {
-	/* What __fentry__ dispatches on: tracer if tracing_on and not stopped, else NOP. */
+	/* TRACE_HOOK_*, derived from the fields below: a fast path while active is that
+	 * tracer and, for function_graph, neither set_graph_function nor max_graph_depth is
+	 * set. thresh_tsc is not part of it (tests set it directly): the graph fast paths
+	 * check it themselves, and pid filters through the task's pid_ok_gen. */
+	volatile int hook;
+	/* The tracer the hooks run: tracer if tracing_on and not stopped, else NOP. */
 	volatile int active;
+	volatile uint64_t thresh_tsc;   /* tracing_thresh in TSC ticks, 0 = off */
+	/* Pid filters (below); a task re-evaluates its cached flag when pid_gen changes. */
+	volatile unsigned pid_gen;
 	volatile int tracer;            /* enum trace_tracer, as current_tracer shows it */
 	volatile bool on;               /* tracing_on */
 	volatile unsigned max_graph_depth; /* 0 = unlimited */
-	volatile uint64_t thresh_tsc;   /* tracing_thresh in TSC ticks, 0 = off */
 	/* set_graph_function: two copies; hooks read graph_funcs[graph_cur], a setter fills
 	 * the other copy and then flips graph_cur, so a hook never sees a half-filled set. */
 	volatile unsigned graph_cur;
 	struct { unsigned n; uint32_t ip[TRACE_GRAPH_FUNCS_MAX]; } graph_funcs[2];
-	/* Pid filters; a task re-evaluates its cached flag when pid_gen changes. */
-	volatile unsigned pid_gen;
 	struct trace_pid_set pids;         /* set_ftrace_pid: only these (empty = all) */
 	struct trace_pid_set notrace_pids; /* set_ftrace_notrace_pid: never these */
 	/* Set once when the tracer stopped itself on broken state; never cleared. */

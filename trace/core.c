@@ -14,6 +14,23 @@
 
 struct trace_cpu_counts trace_counts[TRACE_MAX_CPUS];
 
+#ifdef GLASS_HOST
+struct trace_fentry_env trace_fentry_env(void)
+{
+	return (struct trace_fentry_env){
+		.task = trace_env_task(),
+		.env = (trace_env_cpu() & 0xff) | (uint64_t)(trace_env_tid() & 0xffff) << 16 |
+		       (uint64_t)trace_env_irq_depth() << 32,
+	};
+}
+#else
+TRACE_CHECK_OFFSET(struct plat_cpu_local, cpu, GS_CPU);
+TRACE_CHECK_OFFSET(struct plat_cpu_local, irq_depth, GS_IRQ_DEPTH);
+TRACE_CHECK_OFFSET(struct plat_cpu_local, current, GS_CURRENT);
+TRACE_CHECK_OFFSET(struct thread, trace, THREAD_TASK);
+TRACE_CHECK_OFFSET(struct thread, tid, THREAD_TID);
+#endif
+
 static bool trace_every_site(uint64_t ip, void *arg)
 {
 	(void)ip;
@@ -48,8 +65,12 @@ void trace_init(unsigned ncpus)
 void trace_task_init(struct trace_task *t, unsigned tid)
 {
 	*t = (struct trace_task){ 0 };
+	/* Acquire: the pid lists are read after the generation that published them. */
+	unsigned gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+
 	t->pid_ok = trace_pid_allowed(tid);
-	t->pid_gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+	t->pid_gen = gen;
+	t->pid_ok_gen = t->pid_ok ? gen : 0;
 }
 
 void trace_task_refresh_pid(struct trace_task *t)
@@ -59,6 +80,7 @@ void trace_task_refresh_pid(struct trace_task *t)
 
 	t->pid_ok = trace_pid_allowed(trace_env_tid());
 	t->pid_gen = gen;
+	t->pid_ok_gen = t->pid_ok ? gen : 0;
 }
 
 void trace_sched_switch(unsigned prev_tid, unsigned next_tid, int prev_state)

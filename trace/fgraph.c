@@ -126,7 +126,8 @@ static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
 static void fgraph_record_return(uint32_t func, uint64_t entry_tsc)
 {
 	uint64_t now = trace_env_clock();
-	uint64_t dur = now - entry_tsc;
+	/* Frames pushed by fentry.S keep only the entry TSC's low 48 bits (their w0). */
+	uint64_t dur = (now - entry_tsc) & REC_TSC_MASK;
 
 	if (trace_cfg.active != TRACER_GRAPH || dur < trace_cfg.thresh_tsc)
 		return;

@@ -5,12 +5,78 @@
 #ifndef TRACE_HOOK_H
 #define TRACE_HOOK_H
 
-#include <stdbool.h>
-#include <stdint.h>
 #include "trace/config.h"
+#include "trace/task.h"
+
+/* struct ring and struct ring_cpu fields the fast paths in fentry.S use (checked below).
+ * A change of the ring structures that moves them must update these. */
+#define RING_OVERWRITE 8
+#define RING_CPU0 64
+#define RING_CPU_SIZE 256
+#define RC_HEAD 0
+#define RC_DROPPED 16
+#define RC_DROPPED_NOTED 24
+#define RC_WRITING 32
+#define RC_ENABLED 36
+#define RC_MASK 44
+#define RC_LAP_SHIFT 48
+#define RC_SLOTS 56
+#define RC_RD_POS 128
+#define FENTRY_BLOCK_SLOTS 1024 /* RING_BLOCK_SLOTS */
+#define FENTRY_REC_ENTRY 1      /* enum rec_type */
+#define FENTRY_REC_RETURN 2
+#define FENTRY_REC_FUNC 3
+
+#ifndef GLASS_HOST
+/* The kernel's per-CPU data (platform/platform.h: struct plat_cpu_local at %gs:0) and
+ * struct thread (kernel/thread.h), as kernel/trace_env.h reads them; checked in core.c. */
+#define GS_CPU 8
+#define GS_IRQ_DEPTH 12
+#define GS_CURRENT 16
+#define THREAD_TASK 8
+#define THREAD_TID (THREAD_TASK + TASK_SIZE)
+#endif
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "trace/core.h"
 #include "trace/env.h"
-#include "trace/task.h"
+#include "trace/ring.h"
+
+#define TRACE_CHECK_OFFSET(type, field, off) \
+	_Static_assert(offsetof(type, field) == (off), "fentry.S: offset of " #field)
+TRACE_CHECK_OFFSET(struct trace_task, depth, TASK_DEPTH);
+TRACE_CHECK_OFFSET(struct trace_task, graph_base, TASK_GRAPH_BASE);
+TRACE_CHECK_OFFSET(struct trace_task, busy, TASK_BUSY);
+TRACE_CHECK_OFFSET(struct trace_task, pid_ok_gen, TASK_PID_OK_GEN);
+TRACE_CHECK_OFFSET(struct trace_task, stack, TASK_STACK);
+_Static_assert(sizeof(struct trace_task) == TASK_SIZE, "fentry.S: size of trace_task");
+_Static_assert(sizeof(struct trace_ret_frame) == FRAME_SIZE &&
+	       FRAME_SIZE == 1 << FRAME_SIZE_SHIFT, "fentry.S: size of trace_ret_frame");
+TRACE_CHECK_OFFSET(struct trace_ret_frame, ret, FRAME_RET);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, slot, FRAME_SLOT);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, tsc, FRAME_TSC);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, func, FRAME_FUNC);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, irq, FRAME_IRQ);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, flags, FRAME_FLAGS);
+TRACE_CHECK_OFFSET(struct ring, overwrite, RING_OVERWRITE);
+TRACE_CHECK_OFFSET(struct ring, cpu, RING_CPU0);
+_Static_assert(sizeof(struct ring_cpu) == RING_CPU_SIZE, "fentry.S: size of ring_cpu");
+TRACE_CHECK_OFFSET(struct ring_cpu, head, RC_HEAD);
+TRACE_CHECK_OFFSET(struct ring_cpu, dropped, RC_DROPPED);
+TRACE_CHECK_OFFSET(struct ring_cpu, dropped_noted, RC_DROPPED_NOTED);
+TRACE_CHECK_OFFSET(struct ring_cpu, writing, RC_WRITING);
+TRACE_CHECK_OFFSET(struct ring_cpu, enabled, RC_ENABLED);
+TRACE_CHECK_OFFSET(struct ring_cpu, mask, RC_MASK);
+TRACE_CHECK_OFFSET(struct ring_cpu, lap_shift, RC_LAP_SHIFT);
+TRACE_CHECK_OFFSET(struct ring_cpu, slots, RC_SLOTS);
+TRACE_CHECK_OFFSET(struct ring_cpu, rd.pos, RC_RD_POS);
+_Static_assert(FENTRY_BLOCK_SLOTS == RING_BLOCK_SLOTS && RING_LAP_BIT == 1ull << 63 &&
+	       FENTRY_REC_ENTRY == REC_ENTRY && FENTRY_REC_RETURN == REC_RETURN &&
+	       FENTRY_REC_FUNC == REC_FUNC && REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff,
+	       "fentry.S: record and ring constants");
 
 /* fentry.S */
 void __fentry__(void);
@@ -64,4 +130,17 @@ static inline bool trace_task_pid_ok(struct trace_task *t)
 	return t->pid_ok;
 }
 
+#ifdef GLASS_HOST
+/* The host shim keeps the CPU, thread id and interrupt depth in thread-locals assembly
+ * cannot name: fentry.S gets them with one call (core.c) that preserves every register but
+ * rax and rdx, which carry the result. */
+struct trace_fentry_env {
+	struct trace_task *task;
+	uint64_t env; /* cpu (8 bits) | tid << 16 | interrupt depth << 32 */
+};
+__attribute__((no_caller_saved_registers, target("general-regs-only"))) struct trace_fentry_env
+trace_fentry_env(void);
+#endif
+
+#endif /* __ASSEMBLER__ */
 #endif

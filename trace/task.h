@@ -6,21 +6,39 @@
 #ifndef TRACE_TASK_H
 #define TRACE_TASK_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#ifdef CONFIG_TRACE
-
 #define TRACE_STACK_DEPTH 64 /* calls deeper than this are skipped and counted */
 
 /* trace_ret_frame.flags */
 #define TRACE_FRAME_ROOT 0x01 /* this call opened a set_graph_function region */
 
+/* The layout fentry.S's fast paths use (checked in trace/hook.h). */
+#define TASK_DEPTH 0
+#define TASK_GRAPH_BASE 4
+#define TASK_BUSY 9
+#define TASK_PID_OK_GEN 16
+#define TASK_STACK 32
+#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE)
+#define FRAME_SIZE 32
+#define FRAME_SIZE_SHIFT 5
+#define FRAME_RET 0
+#define FRAME_SLOT 8
+#define FRAME_TSC 16
+#define FRAME_FUNC 24 /* func, irq, flags and pad: one 8-byte store */
+#define FRAME_IRQ 28
+#define FRAME_FLAGS 29
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#ifdef CONFIG_TRACE
+
 /* One hooked call: where it returns and when it started. */
 struct trace_ret_frame {
 	uint64_t ret;  /* the caller's return address, replaced by return_to_handler */
 	uint64_t slot; /* where that address lives on the stack, to check returns */
-	uint64_t tsc;  /* entry time */
+	uint64_t tsc;  /* entry time; only its low 48 bits count (fentry.S keeps the entry
+			* record's w0 here) */
 	uint32_t func; /* the traced function (its patch site) */
 	uint8_t irq;   /* interrupt nesting at entry */
 	uint8_t flags; /* TRACE_FRAME_* */
@@ -34,6 +52,9 @@ struct trace_task {
 	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
 	bool pid_ok;         /* pid filters allow this task (valid for pid_gen) */
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
+	unsigned pid_ok_gen; /* pid_ok ? pid_gen : 0 (pid_gen is never 0 while it counts):
+			      * the fast paths' single compare with trace_cfg.pid_gen */
+	uint32_t pad;
 	uint64_t overflow;   /* calls not traced because stack[] was full */
 	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
 };
@@ -57,4 +78,5 @@ static inline bool trace_task_in_hook(const struct trace_task *t)
 }
 
 #endif
+#endif /* __ASSEMBLER__ */
 #endif
