@@ -37,9 +37,11 @@
 #define LWIP_IGMP               0
 #define LWIP_DNS                0
 #define IP_REASSEMBLY           0
-#define IP_FRAGMENT             0
-#define ETHARP_TRUST_IP_MAC     0
+#define IP_FRAG                 0
+/* While the gateway's address is being resolved, a burst of forwarded connections queues
+ * one SYN-ACK each: keep them all rather than 3 (QEMU's SYN retries are seconds apart). */
 #define ARP_QUEUEING            1
+#define ARP_QUEUE_LEN           64
 #define MEMP_NUM_ARP_QUEUE      64
 
 /* Memory: lwIP's own heap (tcp_write copies land here) and static pools, all in .bss. */

@@ -81,7 +81,7 @@ static err_t glue_init(struct netif *nif)
 
 /* QEMU's user network: the guest is 10.0.2.15/24, the gateway (and host) 10.0.2.2.
  * net_netif_up sends a gratuitous ARP, so the first forwarded connection does not wait for
- * QEMU to resolve the guest's address. */
+ * QEMU to resolve the guest's address, and resolves the gateway's. */
 int net_netif_add(struct netif *nif, struct netdev *dev)
 {
 	ip4_addr_t ip, mask, gw;
@@ -97,8 +97,10 @@ int net_netif_add(struct netif *nif, struct netdev *dev)
 	return 0;
 }
 
+/* Also asks for the gateway's MAC at once: every forwarded connection comes from it. */
 void net_netif_up(struct netif *nif)
 {
 	netif_set_link_up(nif);
 	netif_set_up(nif);
+	etharp_request(nif, netif_ip4_gw(nif));
 }
