@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "tools/lib/numfmt.h"
 #include "tools/lib/xalloc.h"
 
 #define OUT_BUF (1u << 20)
@@ -176,76 +177,23 @@ void output_char(struct output *o, char c)
 	o->buf[o->len++] = c;
 }
 
-/* Decimal digits of v right to left ending at end, two at a time; returns the count. */
-static size_t utoa_rev(uint64_t v, char *end)
-{
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-				    "25262728293031323334353637383940414243444546474849"
-				    "50515253545556575859606162636465666768697071727374"
-				    "75767778798081828384858687888990919293949596979899";
-	char *p = end;
+const char numfmt_pairs[200] = "00010203040506070809101112131415161718192021222324"
+				"25262728293031323334353637383940414243444546474849"
+				"50515253545556575859606162636465666768697071727374"
+				"75767778798081828384858687888990919293949596979899";
 
-	while (v >= 100) {
-		unsigned r = (unsigned)(v % 100);
-		v /= 100;
-		p -= 2;
-		memcpy(p, pairs + 2 * r, 2);
-	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, pairs + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	return (size_t)(end - p);
-}
-
-static unsigned digits(uint64_t v)
-{
-	unsigned n = 1;
-
-	while (v >= 10000) {
-		v /= 10000;
-		n += 4;
-	}
-	return n + (v >= 10) + (v >= 100) + (v >= 1000);
-}
-
-/* Numbers are written straight into the buffer, right to left: no temporary, no memcpy
- * call (a call per field was a tenth of parse-trace's time). */
+/* Numbers are written straight into the buffer (tools/lib/numfmt.h): no temporary, no
+ * memcpy call (a call per field was a tenth of parse-trace's time). */
 void output_i64(struct output *o, int64_t v)
 {
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	unsigned n;
-
-	if (u < 10 && v >= 0) {	/* CPU numbers and depths: mostly one digit */
-		output_reserve(o, 1);
-		o->buf[o->len++] = (char)('0' + u);
-		return;
-	}
-	n = digits(u);
-
-	output_reserve(o, n + 1);
-	if (v < 0)
-		o->buf[o->len++] = '-';
-	utoa_rev(u, o->buf + o->len + n);
-	o->len += n;
+	output_reserve(o, 21);
+	o->len = (size_t)(numfmt_i64(o->buf + o->len, v) - o->buf);
 }
 
 void output_us(struct output *o, int64_t ns)
 {
-	uint64_t u = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;
-	unsigned n = digits(u / 1000);
-	char *p;
-
-	output_reserve(o, n + 5);
-	if (ns < 0)
-		o->buf[o->len++] = '-';
-	p = o->buf + o->len;
-	utoa_rev(u / 1000, p + n);
-	utoa_rev(u % 1000 + 1000, p + n + 4);	/* "1ddd" keeps the leading zeros... */
-	p[n] = '.';				/* ...and its '1' becomes the point */
-	o->len += n + 4;
+	output_reserve(o, 24);
+	o->len = (size_t)(numfmt_us(o->buf + o->len, ns) - o->buf);
 }
 
 void output_csv_field(struct output *o, const char *s, size_t n)

@@ -1,5 +1,8 @@
 /* Open addressing over a power-of-two slot array; names live in one growing arena so an
- * intern is a hash, one or two probes and a memcmp, with no allocation after warm-up. */
+ * intern is a hash, usually one probe and a compare, with no allocation after warm-up.
+ * Each slot holds the id and 32 bits of the name's hash, so a probe that meets another
+ * name rarely touches that name; the table is kept at most 1/4 full, so probe sequences
+ * are short and their branches predictable (interning is on every trace line). */
 #include "tools/lib/symtab.h"
 
 #include <stdbool.h>
@@ -18,7 +21,7 @@ struct sym {
 struct symtab {
 	struct sym *syms;	/* index = id; syms[0] unused */
 	size_t nsyms, cap_syms;
-	uint32_t *slots;	/* 0 = empty, else id */
+	uint64_t *slots;	/* 0 = empty, else hash >> 32 << 32 | id */
 	size_t nslots;
 	char *arena;
 	size_t arena_len, arena_cap;
@@ -65,17 +68,22 @@ static bool same(const char *a, const char *b, size_t n)
 	return true;
 }
 
+#define SLOT_HASH(h) ((h) & 0xffffffff00000000ULL)
+#define SLOT_ID(v) ((uint32_t)(v))
+
 static size_t probe(const struct symtab *st, const char *name, size_t n, uint64_t h)
 {
 	size_t mask = st->nslots - 1, i = h & mask;
 
 	for (;;) {
-		uint32_t id = st->slots[i];
-		if (!id)
+		uint64_t v = st->slots[i];
+		if (!v)
 			return i;
-		const struct sym *s = &st->syms[id];
-		if (s->hash == h && s->len == n && same(st->arena + s->off, name, n))
-			return i;
+		if (SLOT_HASH(v) == SLOT_HASH(h)) {
+			const struct sym *s = &st->syms[SLOT_ID(v)];
+			if (s->len == n && same(st->arena + s->off, name, n))
+				return i;
+		}
 		i = (i + 1) & mask;
 	}
 }
@@ -86,16 +94,17 @@ static void rehash(struct symtab *st)
 	st->nslots *= 2;
 	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
 	for (uint32_t id = 1; id < st->nsyms; id++) {
-		size_t i = st->syms[id].hash & (st->nslots - 1);
+		uint64_t h = st->syms[id].hash;
+		size_t i = h & (st->nslots - 1);
 		while (st->slots[i])
 			i = (i + 1) & (st->nslots - 1);
-		st->slots[i] = id;
+		st->slots[i] = SLOT_HASH(h) | id;
 	}
 }
 
 uint32_t symtab_find(const struct symtab *st, const char *name, size_t n)
 {
-	return st->slots[probe(st, name, n, hash_bytes(name, n))];
+	return SLOT_ID(st->slots[probe(st, name, n, hash_bytes(name, n))]);
 }
 
 uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
@@ -104,7 +113,7 @@ uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
 	size_t i = probe(st, name, n, h);
 
 	if (st->slots[i])
-		return st->slots[i];
+		return SLOT_ID(st->slots[i]);
 	/* SYMTAB_SLACK spare bytes let readers copy names in whole 16-byte chunks */
 	xgrow((void **)&st->arena, &st->arena_cap, st->arena_len + n + 1 + SYMTAB_SLACK, 1);
 	memcpy(st->arena + st->arena_len, name, n);
@@ -113,8 +122,8 @@ uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
 	st->syms[st->nsyms] = (struct sym){ st->arena_len, n, h };
 	st->arena_len += n + 1;
 	uint32_t id = (uint32_t)st->nsyms++;
-	st->slots[i] = id;
-	if (st->nsyms * 2 > st->nslots)
+	st->slots[i] = SLOT_HASH(h) | id;
+	if (st->nsyms * 4 > st->nslots)
 		rehash(st);
 	return id;
 }
