@@ -22,11 +22,17 @@ static void print_frame(uint64_t pc, void *arg)
 		kprintf("  [<%016lx>] ?\n", pc);
 }
 
+void panic_prepare(void)
+{
+	trace_stop_on_panic();
+}
+
 static void vpanic_at(uint64_t pc, uint64_t rbp, uint64_t rsp, const char *fmt, va_list ap)
 {
 	char msg[256];
 
 	plat_irq_disable();
+	trace_stop_on_panic(); /* the panic's own printing must not push out what led here */
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
 		plat_halt_forever();
 	kvsnprintf(msg, sizeof(msg), fmt, ap);

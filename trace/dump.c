@@ -92,10 +92,14 @@ void trace_dump_on_panic(void)
 	/* Once, even if two CPUs panic together. */
 	if (__atomic_exchange_n(&dumped, 1, __ATOMIC_ACQ_REL))
 		return;
-	/* The panic path is traced code: stop recording so the tail holds what led here. */
-	trace_stop("panic");
+	trace_stop_on_panic(); /* normally done already, at the start of panic() */
 	dump_str("trace: dump of the trace buffers (tracing stopped)\n");
 	for (unsigned cpu = 0; cpu < ring_ncpus() && cpu < TRACE_MAX_CPUS; cpu++)
 		dump_cpu(cpu, tracer);
 	dump_str("trace: end of dump\n");
+}
+
+void trace_stop_on_panic(void)
+{
+	trace_stop("panic");
 }

@@ -15,12 +15,15 @@ void trace_init(unsigned ncpus);
 void trace_task_init(struct trace_task *t, unsigned tid);
 /* The scheduler switches from prev_tid to next_tid on this CPU (interrupts off). */
 void trace_sched_switch(unsigned prev_tid, unsigned next_tid, int prev_state);
-/* Panic path: print the last lines of every CPU's buffer to the console. */
+/* Panic path: stop recording first thing, so the buffers keep what led to the panic and
+ * not the panic's own printing; later print the last lines of every CPU's buffer. */
+void trace_stop_on_panic(void);
 void trace_dump_on_panic(void);
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
 static inline void trace_sched_switch(unsigned p, unsigned n, int s) { (void)p; (void)n; (void)s; }
+static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
 #endif
 

@@ -62,6 +62,8 @@ static void exception(struct trap_frame *f)
 {
 	const char *name = f->vector < 32 && exception_names[f->vector] ?
 		exception_names[f->vector] : "exception";
+
+	panic_prepare();
 	kprintf("\n*** CPU %u: %s (vector %lu, error %#lx)\n", plat_cpu_id(), name, f->vector,
 		f->error);
 	kprintf("RIP %016lx  RSP %016lx  RFLAGS %08lx  CR2 %016lx\n", f->rip, f->rsp, f->rflags,

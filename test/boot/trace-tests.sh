@@ -14,6 +14,7 @@ make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2 || { not_ok "build 
 parse=$O/bin/parse-trace
 compute=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace"; exit 1; }
 toggle=$(build_kernel tracetoggle ftrace) || { not_ok "build tracetoggle TRACE=ftrace"; exit 1; }
+fault=$(build_kernel fault ftrace) || { not_ok "build fault TRACE=ftrace"; exit 1; }
 
 # traced_boot NAME KERNEL APPEND: boots on 2 CPUs with trace_dump=1, leaves the trace text in
 # $logs/NAME.trace and its CSV in $logs/NAME.csv; returns non-zero (after reporting) on failure.
@@ -113,6 +114,23 @@ for kvm in $(boot_accels); do
 			not_ok "$n: $unreadable"
 		else
 			ok "$n"
+		fi
+	fi
+
+	# ftrace_dump_on_oops: a panic prints each CPU's last events; the faulting thread's
+	# last traced calls lead to the fault.
+	n="panic dumps the trace buffers ($acc)"
+	log=$logs/fault-$acc.log
+	boot "$fault" 2 "$kvm" "$log"
+	if expect_status "$n" 37 "$log"; then
+		dump=$(tr -d '\r' <"$log" | sed -n '/^trace: dump of the trace buffers/,/^trace: end of dump/p')
+		if echo "$dump" | grep -q '^trace: last events of CPU 0:' &&
+			echo "$dump" | grep -q '^trace: last events of CPU 1:' &&
+			echo "$dump" | grep -qE '^ *0\) .*\| +fault_caller\(\) \{' &&
+			echo "$dump" | grep -qE '^ *0\) .*\| +fault_deliberately\(\) \{'; then
+			ok "$n"
+		else
+			not_ok "$n"; echo "$dump" | tail -8 | sed 's/^/#   /'
 		fi
 	fi
 done
