@@ -204,9 +204,10 @@ enum { NC_NAME, NC_STOP, NC_SPACE, NC_BAD };
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
-/* True if the 8 bytes at p are all name bytes: 0x21..0x7e and not '(' (SWAR tests from
- * "Bit Twiddling Hacks": hasless, hasmore, haszero). */
-static int plain8(const char *p)
+/* Marks (high bit of each byte) the bytes at p that are not name bytes, i.e. outside
+ * 0x21..0x7e or '(' (SWAR tests from "Bit Twiddling Hacks": hasless, hasmore, haszero).
+ * Borrows and carries only move upwards, so the lowest mark is always exact. */
+static uint64_t nonname8(const char *p)
 {
 	uint64_t x, paren;
 
@@ -215,7 +216,7 @@ static int plain8(const char *p)
 	uint64_t low = (x - ONES * 0x21) & ~x & HIGHS;
 	uint64_t high = ((x + ONES * (127 - 0x7e)) | x) & HIGHS;
 	uint64_t zero = (paren - ONES) & ~paren & HIGHS;
-	return !(low | high | zero);
+	return low | high | zero;
 }
 
 /* Byte classes for function names: printable ASCII except the stop byte. */
@@ -238,10 +239,14 @@ static const char *scan_name(const char *p, const char *e)
 		for (int c = 0; c < 256; c++)
 			cls[c] = name_class((unsigned char)c, '(');
 	for (;;) {
-		while (e - p >= 8 && plain8(p))
+		uint64_t m = 0;
+		while (e - p >= 8 && !(m = nonname8(p)))
 			p += 8;
-		while (p < e && cls[(unsigned char)*p] == NC_NAME)
-			p++;
+		if (m)	/* straight to the first byte that is not a name byte */
+			p += __builtin_ctzll(m) >> 3;
+		else
+			while (p < e && cls[(unsigned char)*p] == NC_NAME)
+				p++;
 		if (p == e || cls[(unsigned char)*p] == NC_BAD)
 			return NULL;
 		if (cls[(unsigned char)*p] == NC_STOP)
