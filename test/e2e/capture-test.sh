@@ -37,10 +37,13 @@ for kvm in $(boot_accels); do
 		fi
 	done
 
-	if grep -q 'top functions by self time are fib (' "$out/summary.txt"; then
-		ok "summary names fib as the heaviest function ($acc)"
+	# fib is the workload's heaviest function (most calls, most self time when nothing
+	# preempts it); a tick that switches threads inside another workload function can add
+	# milliseconds to that one under TCG, so fib must be named, not necessarily first.
+	if grep -qE 'top functions by self time are .*\bfib \([0-9.]+ us self, 3946 calls\)' "$out/summary.txt"; then
+		ok "summary names fib, the heaviest function ($acc)"
 	else
-		not_ok "summary does not start its top list with fib ($acc)"; sed 's/^/#   /' "$out/summary.txt"
+		not_ok "summary does not name fib ($acc)"; sed 's/^/#   /' "$out/summary.txt"
 	fi
 	if grep -qE 'Lost events per CPU \(overrun \+ dropped\): 0: [0-9]+, 1: [0-9]+' "$out/summary.txt"; then
 		ok "summary reports lost-event counts per CPU ($acc)"
