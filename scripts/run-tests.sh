@@ -12,9 +12,8 @@ for t in "$@"; do
 	log="$log_dir/$name.log"
 	echo "== $t"
 	start=$(date +%s)
-	"$t" > >(tee "$log") 2>&1
-	status=$?
-	wait
+	"$t" 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
 	ok=$(grep -c '^ok - ' "$log")
 	bad=$(grep -c '^not ok - ' "$log")
 	if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
