@@ -10,7 +10,12 @@
 struct net_sock;
 
 #define HTTPD_PORT       9090
-#define HTTPD_SLOTS      64                     /* connections served at once; more: 503 */
+/* Connections served at once. Each is a thread, and every httpd thread's tid goes into
+ * set_ftrace_notrace_pid, which holds 32 (TRACE_PIDS_MAX): 24 workers and the acceptor
+ * leave room for the user's own. */
+#define HTTPD_SLOTS      24
+#define HTTPD_SLOT_WAIT_NS (2ull * 1000000000)  /* a new connection waits this long for a
+						   slot, then gets 503 */
 #define HTTPD_IDLE_NS    (15ull * 1000000000)   /* keep-alive wait for the next request */
 #define HTTPD_READ_NS    (10ull * 1000000000)   /* whole head, and whole body: else 408 */
 #define HTTPD_SEND_NS    (30ull * 1000000000)   /* sending without progress */

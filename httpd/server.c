@@ -1,6 +1,6 @@
 /* The HTTP server's threads: one acceptor and a fixed table of worker slots, each a thread
  * with its connection buffers allocated once at boot. A connection that finds every slot
- * busy is answered 503 by the acceptor and closed. All of them leave themselves out of
+ * busy for HTTPD_SLOT_WAIT_NS is answered 503 by the acceptor and closed. All of them leave themselves out of
  * tracing, so reading the trace does not fill it. */
 #include <errno.h>
 #include "httpd/internal.h"
@@ -11,6 +11,7 @@
 #include "kernel/sched.h"
 #include "kernel/waitq.h"
 #include "net/socket.h"
+#include "platform/platform.h"
 
 #define HTTPD_REFUSE_NS (1ull * 1000000000)
 
@@ -24,20 +25,34 @@ struct http_slot {
 
 static struct http_slot slots[HTTPD_SLOTS];
 static struct spinlock table_lock = SPINLOCK_INIT;
+static struct waitq table_wq;   /* the acceptor waiting for a free slot */
 static struct net_listener *listener;
 static uint64_t refused;
 
-static struct http_slot *slot_claim(void)
+/* A free slot, marked busy (table_lock held), or NULL. */
+static struct http_slot *slot_find(void)
 {
-	uint64_t flags = spin_lock_irqsave(&table_lock);
-	struct http_slot *s = NULL;
 	unsigned i;
 
-	for (i = 0; i < HTTPD_SLOTS && !s; i++)
-		if (slots[i].conn && !slots[i].busy)
-			s = &slots[i];
-	if (s)
-		s->busy = true;
+	for (i = 0; i < HTTPD_SLOTS; i++) {
+		if (slots[i].conn && !slots[i].busy) {
+			slots[i].busy = true;
+			return &slots[i];
+		}
+	}
+	return NULL;
+}
+
+/* Waits up to HTTPD_SLOT_WAIT_NS for a free slot: short requests from a burst of clients
+ * are served in turn rather than refused. */
+static struct http_slot *slot_claim(void)
+{
+	uint64_t deadline = plat_now_ns() + HTTPD_SLOT_WAIT_NS, now;
+	uint64_t flags = spin_lock_irqsave(&table_lock);
+	struct http_slot *s;
+
+	while (!(s = slot_find()) && (now = plat_now_ns()) < deadline)
+		waitq_wait(&table_wq, &table_lock, deadline - now);
 	spin_unlock_irqrestore(&table_lock, flags);
 	return s;
 }
@@ -48,6 +63,7 @@ static void slot_release(struct http_slot *s)
 
 	s->busy = false;
 	spin_unlock_irqrestore(&table_lock, flags);
+	waitq_wake_one(&table_wq);
 }
 
 void httpd_slot_stats(unsigned *busy, uint64_t *nrefused)
@@ -123,6 +139,7 @@ static unsigned start_workers(void)
 	unsigned i, n = 0;
 	char name[16];
 
+	waitq_init(&table_wq);
 	for (i = 0; i < HTTPD_SLOTS; i++) {
 		struct http_slot *s = &slots[i];
 
