@@ -6,7 +6,7 @@ PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c)
 RB_SRCS := $(wildcard tools/runtime-breakdown/*.c)
 TOOLS_OBJ := $(O)/tools-obj
 TOOLS_SAN_OBJ := $(O)/host-san/obj
-TOOLS_LDLIBS := -lzstd -lm
+TOOLS_LDLIBS := -lzstd -lm -lpthread
 RB_LDLIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -lpthread
 
 # Release builds: -O3 and link-time optimisation let the line scanner inline across files.
@@ -87,12 +87,12 @@ FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. \
 	-fsanitize=fuzzer,address,undefined
 $(O)/host-san/fuzz/tparse: test/tools/fuzz_tparse.c $(TOOLS_LIB_SRCS)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
 $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 		$(addprefix tools/runtime-breakdown/,agg.c hist.c load.c)
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
 TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_roundtrip test/tools/golden.sh test/tools/cases.sh \
 	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh \

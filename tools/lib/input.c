@@ -1,9 +1,15 @@
 /* The buffer holds [start, end) of unread text; a line that straddles the end of the buffer
- * is moved to the front before the next read, so each byte is copied at most once more. */
+ * is moved to the front before the next read, so each byte is copied at most once more.
+ *
+ * zstd input is decompressed by a second thread into a ring of blocks, so decompression
+ * and parsing overlap on two cores. Each block has room in front of its data for the
+ * unfinished line carried over from the previous block, so the reader parses the blocks
+ * in place: the only copy is that one partial line per block. */
 #include "tools/lib/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,34 +22,63 @@
 #include "tools/lib/xalloc.h"
 
 #define BUF_SIZE (4u << 20)
-#define BUF_SLACK 64	/* find_nl reads up to 63 bytes past the text */
+#define FILL (256u << 10)	/* bytes per read: the parser then reads from cache */
+#define BUF_SLACK 64		/* find_nl reads up to 63 bytes past the text */
+
+#define ZBLOCK (1u << 20)	/* decompressed bytes per block */
+#define ZROOM (INPUT_MAX_LINE + 64)	/* room for the carried-over line */
+#define ZNBLK 4			/* blocks in the ring */
+#define ZIN (1u << 20)		/* compressed bytes per read */
+
+struct zblock {
+	char *mem;		/* ZROOM, then up to ZBLOCK bytes of text, then BUF_SLACK;
+				   zeroed at first, so find_nl only over-reads initialised bytes */
+	size_t len;
+	bool last;		/* no block follows */
+};
+
+/* The producer fills blk[head % ZNBLK] while head - tail < ZNBLK; the reader holds
+ * blk[tail % ZNBLK] (once it took the first) and releases it by tail++. */
+struct zpipe {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct zblock blk[ZNBLK];
+	unsigned head, tail;
+	bool holding, stop;
+	const char *error;	/* the producer's, published with the last block */
+};
 
 struct input {
 	int fd;
 	const char *name;
-	char *buf;
+	char *buf;		/* plain: the buffer; zstd: the block being read */
+	char *plain;		/* the buffer for plain text */
 	size_t start, end;
 	bool eof;
 	const char *error;
 	uint64_t lineno, bytes;
+	/* zstd: used by the producer thread only, once it runs */
 	ZSTD_DCtx *dctx;		/* NULL for plain text */
 	ZSTD_inBuffer zin;
 	char *zbuf;
 	size_t zcap;
 	size_t zlast;			/* last ZSTD_decompressStream result: 0 = frame complete */
 	bool zeof;
+	const char *zerror;
+	struct zpipe *zp;
 	char prefix[64];		/* the start of an overlong line */
 };
 
-static ssize_t read_some(struct input *in, void *dst, size_t n)
+static ssize_t read_some(int fd, void *dst, size_t n, const char **error)
 {
 	ssize_t r;
 
 	do
-		r = read(in->fd, dst, n);
+		r = read(fd, dst, n);
 	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		in->error = strerror(errno);
+		*error = strerror(errno);
 	return r;
 }
 
@@ -54,7 +89,7 @@ static bool zfill(struct input *in)
 		return true;
 	if (in->zeof)
 		return false;
-	ssize_t r = read_some(in, in->zbuf, in->zcap);
+	ssize_t r = read_some(in->fd, in->zbuf, in->zcap, &in->zerror);
 	if (r <= 0) {
 		in->zeof = true;
 		return false;
@@ -65,39 +100,119 @@ static bool zfill(struct input *in)
 	return true;
 }
 
-static ssize_t zread(struct input *in, char *dst, size_t n)
+/* Decompresses up to n bytes; fewer only at the end of the stream or on an error, which
+ * is then in zerror (the text before it is still returned). */
+static size_t zread(struct input *in, char *dst, size_t n)
 {
 	ZSTD_outBuffer out = { dst, n, 0 };
 
-	while (out.pos == 0) {
+	while (out.pos < n && !in->zerror) {
 		if (!zfill(in)) {
-			if (in->zlast != 0 && !in->error)
-				in->error = "truncated zstd stream";
-			return in->error ? -1 : 0;
+			if (in->zlast != 0 && !in->zerror)
+				in->zerror = "truncated zstd stream";
+			break;
 		}
 		size_t r = ZSTD_decompressStream(in->dctx, &out, &in->zin);
-		if (ZSTD_isError(r)) {
-			in->error = ZSTD_getErrorName(r);
-			return -1;
-		}
-		in->zlast = r;
+		if (ZSTD_isError(r))
+			in->zerror = ZSTD_getErrorName(r);
+		else
+			in->zlast = r;
 	}
-	return (ssize_t)out.pos;
+	return out.pos;
+}
+
+/* The decompression thread: fills free blocks until the stream ends or fails. */
+static void *zproducer(void *arg)
+{
+	struct input *in = arg;
+	struct zpipe *z = in->zp;
+
+	for (bool last = false; !last;) {
+		pthread_mutex_lock(&z->mu);
+		while (z->head - z->tail >= ZNBLK && !z->stop)
+			pthread_cond_wait(&z->cv, &z->mu);
+		struct zblock *b = &z->blk[z->head % ZNBLK];
+		bool stop = z->stop;
+		pthread_mutex_unlock(&z->mu);
+		if (stop)
+			break;
+		b->len = zread(in, b->mem + ZROOM, ZBLOCK);
+		last = b->len < ZBLOCK || in->zerror;	/* end of stream or error */
+		b->last = last;
+		pthread_mutex_lock(&z->mu);
+		z->error = in->zerror;
+		z->head++;
+		pthread_cond_broadcast(&z->cv);
+		pthread_mutex_unlock(&z->mu);
+	}
+	return NULL;
+}
+
+/* Moves to the next block, carrying the unread text (at most INPUT_MAX_LINE bytes, as
+ * input_line only refills then) in front of its data. */
+static void zrefill(struct input *in)
+{
+	struct zpipe *z = in->zp;
+	size_t left = in->end - in->start;
+
+	pthread_mutex_lock(&z->mu);
+	while (z->head - z->tail < (z->holding ? 2u : 1u))
+		pthread_cond_wait(&z->cv, &z->mu);
+	struct zblock *b = &z->blk[(z->tail + z->holding) % ZNBLK];
+	pthread_mutex_unlock(&z->mu);
+
+	if (left > ZROOM) {	/* input_line never refills with more than a line left */
+		fputs("input: internal error: carried-over text too long\n", stderr);
+		abort();
+	}
+	memcpy(b->mem + ZROOM - left, in->buf + in->start, left);
+	pthread_mutex_lock(&z->mu);
+	if (z->holding)
+		z->tail++;
+	z->holding = true;
+	if (b->last) {
+		in->eof = true;
+		in->error = z->error;
+	}
+	pthread_cond_broadcast(&z->cv);
+	pthread_mutex_unlock(&z->mu);
+	in->buf = b->mem;
+	in->start = ZROOM - left;
+	in->end = ZROOM + b->len;
 }
 
 static void refill(struct input *in)
 {
+	if (in->zp) {
+		zrefill(in);
+		return;
+	}
 	if (in->start > 0) {
 		memmove(in->buf, in->buf + in->start, in->end - in->start);
 		in->end -= in->start;
 		in->start = 0;
 	}
-	ssize_t r = in->dctx ? zread(in, in->buf + in->end, BUF_SIZE - in->end)
-			     : read_some(in, in->buf + in->end, BUF_SIZE - in->end);
+	size_t n = BUF_SIZE - in->end < FILL ? BUF_SIZE - in->end : FILL;
+	ssize_t r = read_some(in->fd, in->buf + in->end, n, &in->error);
 	if (r <= 0)
 		in->eof = true;
 	else
 		in->end += (size_t)r;
+}
+
+static void zstart(struct input *in)
+{
+	struct zpipe *z = xcalloc(1, sizeof(*z));
+
+	for (int i = 0; i < ZNBLK; i++)
+		z->blk[i].mem = xcalloc(1, ZROOM + ZBLOCK + BUF_SLACK);
+	pthread_mutex_init(&z->mu, NULL);
+	pthread_cond_init(&z->cv, NULL);
+	in->zp = z;
+	if (pthread_create(&z->thread, NULL, zproducer, in)) {
+		fputs("cannot start the decompression thread\n", stderr);
+		exit(1);
+	}
 }
 
 static void detect_zstd(struct input *in)
@@ -110,7 +225,7 @@ static void detect_zstd(struct input *in)
 		return;
 	in->dctx = ZSTD_createDCtx();
 	/* the first read may already hold more than one zstd input block */
-	in->zcap = ZSTD_DStreamInSize() > in->end ? ZSTD_DStreamInSize() : in->end;
+	in->zcap = ZIN > in->end ? ZIN : in->end;
 	in->zbuf = xmalloc(in->zcap);
 	if (!in->dctx) {
 		fputs("out of memory\n", stderr);
@@ -119,9 +234,12 @@ static void detect_zstd(struct input *in)
 	/* what was read so far is compressed input */
 	memcpy(in->zbuf, in->buf, in->end);
 	in->zin = (ZSTD_inBuffer){ in->zbuf, in->end, 0 };
-	in->end = 0;
+	in->start = in->end = 0;
 	in->eof = false;
 	in->zlast = 1;
+	in->zerror = in->error;
+	in->error = NULL;
+	zstart(in);
 }
 
 struct input *input_open(const char *path)
@@ -140,7 +258,7 @@ struct input *input_open(const char *path)
 	else
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	/* zeroed, slack included: find_nl's over-reads only ever see initialised bytes */
-	in->buf = xcalloc(1, BUF_SIZE + BUF_SLACK);
+	in->buf = in->plain = xcalloc(1, BUF_SIZE + BUF_SLACK);
 	detect_zstd(in);
 	return in;
 }
@@ -263,10 +381,23 @@ void input_close(struct input *in)
 {
 	if (!in)
 		return;
+	struct zpipe *z = in->zp;
+	if (z) {	/* stop the producer, which may be waiting for a free block */
+		pthread_mutex_lock(&z->mu);
+		z->stop = true;
+		pthread_cond_broadcast(&z->cv);
+		pthread_mutex_unlock(&z->mu);
+		pthread_join(z->thread, NULL);
+		pthread_mutex_destroy(&z->mu);
+		pthread_cond_destroy(&z->cv);
+		for (int i = 0; i < ZNBLK; i++)
+			free(z->blk[i].mem);
+		free(z);
+	}
 	if (in->fd > 0)
 		close(in->fd);
 	ZSTD_freeDCtx(in->dctx);
 	free(in->zbuf);
-	free(in->buf);
+	free(in->plain);
 	free(in);
 }
