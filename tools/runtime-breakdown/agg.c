@@ -43,17 +43,36 @@ static int64_t group_of(const struct agg *a, const struct rb_row *r)
 	return a->by == BY_THREAD ? r->tid : a->by == BY_CPU ? r->cpu : 0;
 }
 
+static struct stat_entry *new_entry(struct agg *a, uint32_t func, int64_t group)
+{
+	xgrow((void **)&a->e, &a->cap, a->n + 1, sizeof(*a->e));
+	a->e[a->n] = (struct stat_entry){ .func = func, .group = group };
+	return &a->e[a->n++];
+}
+
 static struct stat_entry *entry(struct agg *a, uint32_t func, int64_t group)
 {
+	if (a->by == BY_FUNCTION) {	/* symtab ids are dense: an array, no hashing */
+		if (func >= a->by_func_cap) {
+			size_t old = a->by_func_cap;
+			xgrow((void **)&a->by_func, &a->by_func_cap, (size_t)func + 1,
+			      sizeof(*a->by_func));
+			memset(a->by_func + old, 0, (a->by_func_cap - old) * sizeof(*a->by_func));
+		}
+		if (!a->by_func[func]) {
+			new_entry(a, func, group);
+			a->by_func[func] = (uint32_t)a->n;
+		}
+		return &a->e[a->by_func[func] - 1];
+	}
 	/* groups are tids and CPUs, which the loaders keep within 32 bits */
 	uint64_t key = (uint64_t)(uint32_t)group << 32 | func;
 	uint32_t idx = umap_get(&a->map, key);
 
 	if (idx)
 		return &a->e[idx - 1];
-	xgrow((void **)&a->e, &a->cap, a->n + 1, sizeof(*a->e));
-	a->e[a->n] = (struct stat_entry){ .func = func, .group = group };
-	umap_put(&a->map, key, (uint32_t)++a->n);
+	new_entry(a, func, group);
+	umap_put(&a->map, key, (uint32_t)a->n);
 	return &a->e[a->n - 1];
 }
 
@@ -142,6 +161,7 @@ void agg_free(struct agg *a)
 	for (size_t i = 0; i < a->n; i++)
 		hist_free(&a->e[i].h);
 	free(a->e);
+	free(a->by_func);
 	umap_free(&a->map);
 	memset(a, 0, sizeof(*a));
 }

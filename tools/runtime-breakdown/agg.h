@@ -44,7 +44,9 @@ struct agg {
 	/* durations waiting to enter histograms, AGG_BATCH at a time (see agg_flush) */
 	struct { uint32_t entry, bucket; int64_t v; } pending[AGG_BATCH];
 	unsigned npending;
-	struct umap map;	/* group << 32 | func -> index + 1 */
+	struct umap map;	/* group << 32 | func -> index + 1 (BY_THREAD, BY_CPU) */
+	uint32_t *by_func;	/* func -> index + 1 (BY_FUNCTION: ids are dense) */
+	size_t by_func_cap;
 	struct stat_entry *e;
 	size_t n, cap;
 	uint64_t rows;

@@ -65,6 +65,11 @@ static void bad_row(struct csv_state *c, uint64_t line, const char *why)
 		fprintf(stderr, "%s: further warnings not shown\n", c->name);
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
 /* An optional number column (empty or absent = -1), parsed in place: an integer, or with
  * us set a decimal number of microseconds converted to ns. Returns -1 when malformed. */
 static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t *v)
@@ -88,6 +93,13 @@ static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t
 			x = x * 10 + (*p - '0');
 	if (us) {
 		x *= 1000;
+		/* what parse-trace writes: exactly 3 decimals */
+		if (e - p == 4 && *p == '.' && is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3])) {
+			if (!digits)
+				return -1;
+			*v = x + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+			return 0;
+		}
 		if (p < e && *p == '.')
 			for (p++; p < e && *p >= '0' && *p <= '9'; p++, scale /= 10)
 				x += (*p - '0') * scale;
