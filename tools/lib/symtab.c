@@ -1,11 +1,13 @@
 /* Open addressing over a power-of-two slot array; names live in one growing arena so an
  * intern is a hash, usually one probe and a compare, with no allocation after warm-up.
- * Each slot holds the id and 32 bits of the name's hash, so a probe that meets another
- * name rarely touches that name; the table is kept at most 1/4 full, so probe sequences
- * are short and their branches predictable (interning is on every trace line). */
+ * Each slot holds 32 bits of the name's hash, its id, length and arena offset: a probe
+ * that meets another name rarely touches that name, and a hit goes from the slot straight
+ * to the name's bytes. The table is kept at most 1/4 full, so probe sequences are short
+ * and their branches predictable (interning is on every trace line and CSV row). */
 #include "tools/lib/symtab.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,10 +20,16 @@ struct sym {
 	uint64_t hash;
 };
 
+struct slot {
+	uint32_t hash;		/* the high half of the name's hash */
+	uint32_t id;		/* 0 = empty */
+	uint32_t len, off;	/* the name in arena */
+};
+
 struct symtab {
 	struct sym *syms;	/* index = id; syms[0] unused */
 	size_t nsyms, cap_syms;
-	uint64_t *slots;	/* 0 = empty, else hash >> 32 << 32 | id */
+	struct slot *slots;
 	size_t nslots;
 	char *arena;
 	size_t arena_len, arena_cap;
@@ -68,22 +76,25 @@ static bool same(const char *a, const char *b, size_t n)
 	return true;
 }
 
-#define SLOT_HASH(h) ((h) & 0xffffffff00000000ULL)
-#define SLOT_ID(v) ((uint32_t)(v))
+static struct slot slot_of(const struct symtab *st, uint32_t id)
+{
+	const struct sym *s = &st->syms[id];
+
+	return (struct slot){ (uint32_t)(s->hash >> 32), id, (uint32_t)s->len,
+			      (uint32_t)s->off };
+}
 
 static size_t probe(const struct symtab *st, const char *name, size_t n, uint64_t h)
 {
 	size_t mask = st->nslots - 1, i = h & mask;
+	uint32_t hh = (uint32_t)(h >> 32);
 
 	for (;;) {
-		uint64_t v = st->slots[i];
-		if (!v)
+		const struct slot *v = &st->slots[i];
+		if (!v->id)
 			return i;
-		if (SLOT_HASH(v) == SLOT_HASH(h)) {
-			const struct sym *s = &st->syms[SLOT_ID(v)];
-			if (s->len == n && same(st->arena + s->off, name, n))
-				return i;
-		}
+		if (v->hash == hh && v->len == n && same(st->arena + v->off, name, n))
+			return i;
 		i = (i + 1) & mask;
 	}
 }
@@ -94,17 +105,16 @@ static void rehash(struct symtab *st)
 	st->nslots *= 2;
 	st->slots = xcalloc(st->nslots, sizeof(*st->slots));
 	for (uint32_t id = 1; id < st->nsyms; id++) {
-		uint64_t h = st->syms[id].hash;
-		size_t i = h & (st->nslots - 1);
-		while (st->slots[i])
+		size_t i = st->syms[id].hash & (st->nslots - 1);
+		while (st->slots[i].id)
 			i = (i + 1) & (st->nslots - 1);
-		st->slots[i] = SLOT_HASH(h) | id;
+		st->slots[i] = slot_of(st, id);
 	}
 }
 
 uint32_t symtab_find(const struct symtab *st, const char *name, size_t n)
 {
-	return SLOT_ID(st->slots[probe(st, name, n, hash_bytes(name, n))]);
+	return st->slots[probe(st, name, n, hash_bytes(name, n))].id;
 }
 
 uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
@@ -112,8 +122,12 @@ uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
 	uint64_t h = hash_bytes(name, n);
 	size_t i = probe(st, name, n, h);
 
-	if (st->slots[i])
-		return SLOT_ID(st->slots[i]);
+	if (st->slots[i].id)
+		return st->slots[i].id;
+	if (st->arena_len + n >= UINT32_MAX) {	/* 4 GB of distinct names */
+		fputs("too many distinct names\n", stderr);
+		exit(1);
+	}
 	/* SYMTAB_SLACK spare bytes let readers copy names in whole 16-byte chunks */
 	xgrow((void **)&st->arena, &st->arena_cap, st->arena_len + n + 1 + SYMTAB_SLACK, 1);
 	memcpy(st->arena + st->arena_len, name, n);
@@ -122,7 +136,7 @@ uint32_t symtab_intern(struct symtab *st, const char *name, size_t n)
 	st->syms[st->nsyms] = (struct sym){ st->arena_len, n, h };
 	st->arena_len += n + 1;
 	uint32_t id = (uint32_t)st->nsyms++;
-	st->slots[i] = SLOT_HASH(h) | id;
+	st->slots[i] = slot_of(st, id);
 	if (st->nsyms * 4 > st->nslots)
 		rehash(st);
 	return id;
