@@ -58,7 +58,8 @@ else
 fi
 t_run=$(now_ms)
 
-# 3. Fetch.
+# 3. Fetch, with the TASK/PID column so the analysis can tell threads apart.
+curl -s -f -X PUT -d funcgraph-proc "$url/trace_options" >/dev/null
 if [ "$MODE" = pipe ]; then
 	raw=$OUT/trace.zst
 	curl -s --max-time "${DURATION%s}" "$url/trace_pipe?follow=1" | zstd -q -o "$raw" || true
