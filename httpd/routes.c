@@ -32,6 +32,10 @@ static void serve_net_stats(struct http_conn *c)
 	resp_printf(&c->resp, "accepted %llu\nrefused %llu\nsockets %llu\ntcp_pcbs %llu\n",
 		    (unsigned long long)s.accepted, (unsigned long long)s.refused,
 		    (unsigned long long)s.alive_socks, (unsigned long long)s.alive_pcbs);
+	resp_printf(&c->resp, "pcb_alloc_failed %llu\ntcp_dropped %llu\narp_dropped %llu\n"
+		    "link_dropped %llu\npool_empty %llu\n", (unsigned long long)s.pcb_alloc_failed,
+		    (unsigned long long)s.tcp_dropped, (unsigned long long)s.arp_dropped,
+		    (unsigned long long)s.link_dropped, (unsigned long long)s.pool_empty);
 	resp_printf(&c->resp, "httpd_busy %u\nhttpd_refused %llu\n", busy,
 		    (unsigned long long)refused);
 	resp_end(&c->resp);

@@ -51,7 +51,7 @@
 #define MEMP_NUM_TCP_PCB        256 /* TIME_WAIT pcbs are reused when this runs out */
 #define MEMP_NUM_TCP_PCB_LISTEN 8
 #define MEMP_NUM_TCP_SEG        4096
-#define MEMP_NUM_SYS_TIMEOUT    8
+#define MEMP_NUM_SYS_TIMEOUT    (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 2)
 #define PBUF_POOL_SIZE          1024 /* received frames are copied into these */
 #define PBUF_POOL_BUFSIZE       1536
 

@@ -6,6 +6,7 @@
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/stats.h"
+#include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "net/internal.h"
 
@@ -97,10 +98,22 @@ int net_netif_add(struct netif *nif, struct netdev *dev)
 	return 0;
 }
 
-/* Also asks for the gateway's MAC at once: every forwarded connection comes from it. */
+/* Every forwarded connection comes from the gateway. Its ARP entry is asked for at once
+ * and refreshed well before lwIP would let it expire (ARP_MAXAGE, 5 minutes): an expired
+ * entry makes the next burst of connections wait for a resolution. */
+#define GW_ARP_REFRESH_MS (60 * 1000)
+
+static void gw_arp_refresh(void *arg)
+{
+	struct netif *nif = arg;
+
+	etharp_request(nif, netif_ip4_gw(nif));
+	sys_timeout(GW_ARP_REFRESH_MS, gw_arp_refresh, nif);
+}
+
 void net_netif_up(struct netif *nif)
 {
 	netif_set_link_up(nif);
 	netif_set_up(nif);
-	etharp_request(nif, netif_ip4_gw(nif));
+	gw_arp_refresh(nif);
 }

@@ -475,9 +475,10 @@ void net_sock_stats(struct net_sock_stats *out)
 	out->accepted = stat_accepted;
 	out->refused = stat_refused;
 	out->alive_socks = (uint64_t)__atomic_load_n(&stat_alive, __ATOMIC_RELAXED);
-#if MEMP_STATS
 	out->alive_pcbs = lwip_stats.memp[MEMP_TCP_PCB]->used;
-#else
-	out->alive_pcbs = 0;
-#endif
+	out->pcb_alloc_failed = lwip_stats.memp[MEMP_TCP_PCB]->err;
+	out->tcp_dropped = lwip_stats.tcp.drop;
+	out->arp_dropped = lwip_stats.etharp.drop;
+	out->link_dropped = lwip_stats.link.drop;
+	out->pool_empty = lwip_stats.memp[MEMP_PBUF_POOL]->err;
 }

@@ -43,9 +43,11 @@ void net_abort(struct net_sock *s);
 /* The peer's IPv4 address (host byte order) and port. */
 void net_peer(const struct net_sock *s, uint32_t *ip, uint16_t *port);
 
-/* Counters for diagnostics: connections accepted and sockets alive now. */
+/* Counters for diagnostics: connections accepted or refused (accept queue full), sockets
+ * and TCP pcbs alive now, and lwIP's drop counters. */
 struct net_sock_stats {
 	uint64_t accepted, refused, alive_socks, alive_pcbs;
+	uint64_t pcb_alloc_failed, tcp_dropped, arp_dropped, link_dropped, pool_empty;
 };
 void net_sock_stats(struct net_sock_stats *out);
 
