@@ -1,14 +1,19 @@
 /* A map from 64-bit keys to nonzero 32-bit values (typically index + 1 into an array the
- * caller owns): open addressing, linear probing, grows at half full. */
+ * caller owns): open addressing, linear probing, grows at half full. A key and its value
+ * share a slot, so a lookup is one cache line. */
 #ifndef TOOLS_LIB_UMAP_H
 #define TOOLS_LIB_UMAP_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+struct umap_slot {
+	uint64_t key;
+	uint32_t val;	/* 0 = empty slot */
+};
+
 struct umap {
-	uint64_t *keys;
-	uint32_t *vals;	/* 0 = empty slot */
+	struct umap_slot *s;
 	size_t n, cap;
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/hash.h"
 #include "tools/lib/xalloc.h"
 
 bool select_row(struct select *s, const struct symtab *st, const struct rb_row *r)
@@ -164,4 +165,63 @@ void agg_free(struct agg *a)
 	free(a->by_func);
 	umap_free(&a->map);
 	memset(a, 0, sizeof(*a));
+}
+
+void selfsum_init(struct selfsum *m, enum agg_by by)
+{
+	m->n = 0;
+	m->cap = 1024;
+	m->s = xcalloc(m->cap, sizeof(*m->s));
+	m->by = by;
+}
+
+static size_t selfsum_find(const struct selfsum *m, int64_t group, uint32_t func)
+{
+	size_t mask = m->cap - 1;
+	size_t i = hash_mix((uint64_t)group * 0x9e3779b97f4a7c15ULL ^ func) & mask;
+
+	while (m->s[i].func && (m->s[i].func != func || m->s[i].group != group))
+		i = (i + 1) & mask;
+	return i;
+}
+
+void selfsum_add(struct selfsum *m, const struct rb_row *r)
+{
+	int64_t group = m->by == BY_THREAD ? r->tid : m->by == BY_CPU ? r->cpu : 0;
+	size_t i = selfsum_find(m, group, r->func);
+
+	if (!m->s[i].func) {
+		if ((m->n + 1) * 2 > m->cap) {
+			struct selfsum old = *m;
+			m->cap *= 2;
+			m->s = xcalloc(m->cap, sizeof(*m->s));
+			for (size_t j = 0; j < old.cap; j++)
+				if (old.s[j].func)
+					m->s[selfsum_find(m, old.s[j].group, old.s[j].func)] = old.s[j];
+			free(old.s);
+			i = selfsum_find(m, group, r->func);
+		}
+		m->s[i].func = r->func;
+		m->s[i].group = group;
+		m->n++;
+	}
+	if (r->dur_ns >= 0 && r->self_ns >= 0)
+		m->s[i].self_ns += r->self_ns;
+}
+
+void selfsum_to_agg(const struct selfsum *m, struct agg *a)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->s[i].func)
+			continue;
+		struct stat_entry *e = entry(a, m->s[i].func, m->s[i].group);
+		e->self_ns += m->s[i].self_ns;
+		a->self_sum_ns += m->s[i].self_ns;
+	}
+}
+
+void selfsum_free(struct selfsum *m)
+{
+	free(m->s);
+	memset(m, 0, sizeof(*m));
 }

@@ -15,6 +15,7 @@ struct run {
 	struct rb_opts *o;
 	struct symtab *st;
 	struct agg all, grouped, by_thread;
+	struct selfsum thread_self;	/* becomes by_thread, for the charts */
 };
 
 static void on_row(void *ctx, const struct rb_row *r)
@@ -27,7 +28,7 @@ static void on_row(void *ctx, const struct rb_row *r)
 	if (run->o->by != BY_FUNCTION)
 		agg_add(&run->grouped, r);
 	if (run->o->plot)
-		agg_add(&run->by_thread, r);
+		selfsum_add(&run->thread_self, r);
 }
 
 struct bar_ctx {
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
 	agg_init(&run.all, BY_FUNCTION, true);
 	agg_init(&run.grouped, o.by, true);
 	agg_init(&run.by_thread, BY_THREAD, false);
+	selfsum_init(&run.thread_self, BY_THREAD);
 	struct load_cfg lc = { on_row, &run, o.max_msgs, o.max_errors, o.quiet };
 	for (size_t i = 0; i < o.nfiles; i++) {
 		struct load_stats ls;
@@ -128,7 +130,8 @@ int main(int argc, char **argv)
 	}
 	agg_flush(&run.all);
 	agg_flush(&run.grouped);
-	agg_flush(&run.by_thread);
+	selfsum_to_agg(&run.thread_self, &run.by_thread);
+	selfsum_free(&run.thread_self);
 	if (report(&run))
 		status = 1;
 	agg_free(&run.all);
