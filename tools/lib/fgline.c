@@ -4,6 +4,7 @@
  * rather than on column positions (widths changed between kernel versions). */
 #include "tools/lib/fgline.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static int is_digit(char c)
@@ -176,6 +177,30 @@ static const char *find_bar(const char *p, const char *e)
 
 enum { COL_TIME, COL_DONE, COL_OTHER };
 
+/* What Linux prints, "[mark ]digits[.ddd] us" then spaces up to the bar: *ns and true,
+ * or false for anything else (duration_column then looks closer). Accepts nothing that
+ * the general path would read differently. */
+static bool usual_duration(const char *q, const char *bar, int64_t *ns)
+{
+	int64_t ip = 0, fp = 0;
+	int n = 0;
+
+	if (is_mark(*q) && ++q < bar && *q == ' ')
+		q++;
+	for (; q < bar && is_digit(*q) && n < 12; q++, n++)
+		ip = ip * 10 + (*q - '0');
+	if (!n)
+		return false;
+	if (bar - q >= 4 && *q == '.' && is_digit(q[1]) && is_digit(q[2]) && is_digit(q[3])) {
+		fp = (q[1] - '0') * 100 + (q[2] - '0') * 10 + (q[3] - '0');
+		q += 4;
+	}
+	if (bar - q < 3 || memcmp(q, " us", 3) != 0 || skip_spaces(q + 3, bar) != bar)
+		return false;
+	*ns = ip * 1000 + fp;
+	return true;
+}
+
 /* The column before a bar: empty or a duration (COL_TIME, dur_ns set), an irq marker or
  * an error (COL_DONE, kind set), or something else such as the proc column (COL_OTHER). */
 static int duration_column(const char *p, const char *bar, struct fgl *l)
@@ -183,6 +208,8 @@ static int duration_column(const char *p, const char *bar, struct fgl *l)
 	const char *q = skip_spaces(p, bar), *e = bar;
 
 	if (q == bar)
+		return COL_TIME;
+	if (usual_duration(q, bar, &l->dur_ns))
 		return COL_TIME;
 	if (*q == '=' || *q == '<') {
 		if (!is_irq_marker(q, bar))
