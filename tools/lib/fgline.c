@@ -16,6 +16,7 @@ static int is_digit(char c)
  * the position of the lowest differing byte given by counting trailing zero bits. */
 static const char *skip_spaces(const char *p, const char *e)
 {
+	const char *s = p;
 	uint64_t x;
 
 	while (e - p >= 8) {
@@ -24,6 +25,12 @@ static const char *skip_spaces(const char *p, const char *e)
 		if (x)
 			return p + (__builtin_ctzll(x) >> 3);
 		p += 8;
+	}
+	if (p < e && e - s >= 8) {
+		/* the last 8 bytes, overlapping spaces already seen: no byte loop for the rest */
+		memcpy(&x, e - 8, 8);
+		x ^= 0x2020202020202020ULL;
+		return x ? e - 8 + (__builtin_ctzll(x) >> 3) : e;
 	}
 	while (p < e && *p == ' ')
 		p++;
