@@ -22,14 +22,14 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_guest KERNEL LOG: boots in the background (no exit=1) and waits until the HTTP
+# start_guest KERNEL LOG [QEMU_EXTRA]: boots in the background (no exit=1) and waits until the HTTP
 # server answers. Sets GUEST_PID, HTTP_PORT, APP_PORT and the URL prefixes H and A.
 start_guest() {
 	HTTP_PORT=$(free_port)
 	APP_PORT=$(free_port)
 	H=http://127.0.0.1:$HTTP_PORT
 	A=http://127.0.0.1:$APP_PORT
-	HEADLESS=1 SMP=2 KVM=0 HTTP_PORT=$HTTP_PORT APP_PORT=$APP_PORT \
+	HEADLESS=1 SMP=2 KVM=0 HTTP_PORT=$HTTP_PORT APP_PORT=$APP_PORT QEMU_EXTRA="${3:-}" \
 		scripts/run-qemu.sh "$1" </dev/null >"$2" 2>&1 &
 	GUEST_PID=$!
 	for _ in $(seq 1 120); do
@@ -65,17 +65,18 @@ status() {
 body_is() { [ "$(curl -s --max-time 20 "$1")" = "$2" ]; }
 body_has() { curl -s --max-time 20 "$1" | grep -q -- "$2"; }
 
+# large_transfer [MiB]: a byte-exact download from webg, with its speed.
 large_transfer() {
-	local n=$((32 * 1024 * 1024)) want got secs
+	local n=$((${1:-32} * 1024 * 1024)) want got secs
 	want=$(python3 -c "import hashlib; n = $n
 print(hashlib.sha256(b''.join(b'%015x\n' % k for k in range((n + 15) // 16))[:n]).hexdigest())")
 	got=$(curl -s --max-time 120 -w '%{stderr}%{time_total}' "$A/bytes/$n" 2>"$logs/net-time" |
 		sha256sum | cut -d' ' -f1)
 	secs=$(cat "$logs/net-time")
 	if [ "$got" = "$want" ]; then
-		ok "32 MiB from webg byte-exact ($(python3 -c "print('%.1f' % ($n / 1048576 / $secs))") MiB/s)"
+		ok "${1:-32} MiB from webg byte-exact ($(python3 -c "print('%.1f' % ($n / 1048576 / $secs))") MiB/s)"
 	else
-		not_ok "32 MiB from webg: sha256 $got, want $want"
+		not_ok "${1:-32} MiB from webg: sha256 $got, want $want"
 	fi
 }
 
@@ -102,6 +103,20 @@ untraced_tests() {
 	python3 test/boot/http_abuse.py leak "$HTTP_PORT" "$APP_PORT" "$LEAK_COUNT" || FAILED=1
 	check "no kernel panic during the network tests" \
 		bash -c "! grep -qE 'Kernel panic|\*\*\* CPU|unexpected interrupt' '$log'"
+	stop_guest
+}
+
+# The driver's other transport: a legacy-only device (I/O BAR0, no virtio 1.0 capabilities).
+legacy_tests() {
+	local log=$logs/net-webg-legacy.log
+	if ! start_guest "$webg" "$log" "-global virtio-net-pci.disable-modern=on"; then
+		not_ok "webg on a legacy virtio-net boots and answers"
+		sed 's/^/#   /' "$log" | tail -20
+		stop_guest
+		return
+	fi
+	check "the legacy interface is used" grep -q 'net: virtio-net (legacy)' "$log"
+	large_transfer 8
 	stop_guest
 }
 
@@ -233,6 +248,7 @@ traced_tests() {
 if [ "${NET_TESTS:-all}" != traced ]; then
 	webg=$(build_kernel webg) || { not_ok "build webg"; exit 1; }
 	untraced_tests
+	legacy_tests
 	[ "${NET_TESTS:-all}" = untraced ] && exit "$FAILED"
 fi
 webg_ftrace=$(build_kernel webg ftrace) || { not_ok "build webg TRACE=ftrace"; exit 1; }
