@@ -34,6 +34,11 @@ unsigned cpu_id(void);   /* the CPU running the caller */
 void sleep_ns(uint64_t ns);
 static inline void sleep_ms(uint64_t ms) { sleep_ns(ms * 1000000); }
 
+/* Tracer control (TRACE=ftrace builds only): `echo value > /ftrace/<file>`, e.g.
+ * trace_control("current_tracer", "function"). Returns 0 or a negative error; a refused
+ * value is reported on the console with its reason. */
+int trace_control(const char *file, const char *value);
+
 /* Threads: thread_create(name, fn, arg, cpu or -1), thread_join, thread_yield,
  * thread_current, thread_tid from kernel/sched.h; mutexes from kernel/mutex.h. */
 

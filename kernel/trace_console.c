@@ -13,14 +13,14 @@
 
 #define CHUNK 4096
 
-notrace static void write_file(const char *path, const char *text)
+notrace int trace_control(const char *file, const char *value)
 {
-	struct tracefs_file *f;
+	char why[128];
+	int err = tracefs_write_file(file, value, why, sizeof(why));
 
-	if (tracefs_open(path, TRACEFS_WRITE, &f) == 0) {
-		tracefs_write(f, text, strlen(text));
-		tracefs_close(f);
-	}
+	if (err)
+		kprintf("glass: %s: %s\n", file, err == -EINVAL ? why : "cannot write");
+	return err;
 }
 
 void trace_console_dump(void)
@@ -29,7 +29,7 @@ void trace_console_dump(void)
 	char *buf = kmalloc(CHUNK);
 	long n;
 
-	write_file("tracing_on", "0");
+	trace_control("tracing_on", "0");
 	if (!buf || tracefs_open("trace", TRACEFS_READ, &f) != 0) {
 		kprintf("glass: cannot read the trace\n");
 		kfree(buf);
@@ -86,12 +86,12 @@ notrace void trace_apply_boot_params(void)
 		if (!cmdline_get(boot_params[i].param, value, sizeof(value)))
 			continue;
 		if (!any)
-			write_file("tracing_on", "0");
+			trace_control("tracing_on", "0");
 		any = true;
 		apply_list(boot_params[i].file, value);
 	}
 	if (any) {
-		write_file("trace", "");
-		write_file("tracing_on", "1");
+		trace_control("trace", "");
+		trace_control("tracing_on", "1");
 	}
 }

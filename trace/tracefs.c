@@ -955,3 +955,18 @@ const char *const *tracefs_files(void)
 	tf_unlock();
 	return list;
 }
+
+int tracefs_write_file(const char *path, const char *text, char *why, size_t why_len)
+{
+	struct tracefs_file *f;
+	int err = tracefs_open(path, TRACEFS_WRITE, &f);
+	long r;
+
+	if (err)
+		return err;
+	r = tracefs_write(f, text, strlen(text));
+	if (r < 0 && why && why_len)
+		ksnprintf(why, why_len, "%s", tracefs_error(f));
+	tracefs_close(f);
+	return r < 0 ? (int)r : 0;
+}

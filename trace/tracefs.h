@@ -46,6 +46,10 @@ const char *tracefs_error(const struct tracefs_file *f);
 
 void tracefs_close(struct tracefs_file *f);
 
+/* `echo text > path` in one call, for kernel code and apps: 0 or the negative error. When
+ * a value is refused and `why` is not NULL, the one-line reason is copied there. */
+int tracefs_write_file(const char *path, const char *text, char *why, size_t why_len);
+
 /* Names of all files (NULL-terminated), for directory listings. per_cpu files for every CPU. */
 const char *const *tracefs_files(void);
 

@@ -11,20 +11,6 @@
 #define CALLS 100000
 #define ROUNDS 5
 
-static int write_file(const char *path, const char *text)
-{
-	struct tracefs_file *f;
-	long r = tracefs_open(path, TRACEFS_WRITE, &f);
-
-	if (r)
-		return (int)r;
-	r = tracefs_write(f, text, strlen(text));
-	if (r < 0)
-		printf("ftrace-bench: %s: %s\n", path, tracefs_error(f));
-	tracefs_close(f);
-	return r < 0 ? (int)r : 0;
-}
-
 /* The "bytes:" field of per_cpu/cpu0/stats. */
 static uint64_t cpu0_bytes(void)
 {
@@ -74,22 +60,22 @@ int app_main(void)
 {
 	uint64_t plain, nop, fn, graph, b0, b1;
 
-	if (write_file("tracing_on", "0") || write_file("current_tracer", "nop") ||
-	    write_file("set_ftrace_filter", "bench_traced") || write_file("trace", ""))
+	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
+	    trace_control("set_ftrace_filter", "bench_traced") || trace_control("trace", ""))
 		return 1;
 	plain = ticks_per_call(bench_plain);
 	nop = ticks_per_call(bench_traced);
 
-	write_file("current_tracer", "function");
-	write_file("tracing_on", "1");
+	trace_control("current_tracer", "function");
+	trace_control("tracing_on", "1");
 	fn = ticks_per_call(bench_traced);
-	write_file("tracing_on", "0");
+	trace_control("tracing_on", "0");
 
-	write_file("current_tracer", "function_graph");
+	trace_control("current_tracer", "function_graph");
 	b0 = cpu0_bytes();
-	write_file("tracing_on", "1");
+	trace_control("tracing_on", "1");
 	graph = ticks_per_call(bench_traced);
-	write_file("tracing_on", "0");
+	trace_control("tracing_on", "0");
 	b1 = cpu0_bytes();
 
 	report("uninstrumented", plain, plain);

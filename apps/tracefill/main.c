@@ -25,20 +25,6 @@
 static volatile bool done;
 static char chunk[CHUNK];
 
-static int write_file(const char *path, const char *text)
-{
-	struct tracefs_file *f;
-	long r = tracefs_open(path, TRACEFS_WRITE, &f);
-
-	if (r)
-		return (int)r;
-	r = tracefs_write(f, text, strlen(text));
-	if (r < 0)
-		printf("tracefill: %s: %s\n", path, tracefs_error(f));
-	tracefs_close(f);
-	return r < 0 ? (int)r : 0;
-}
-
 /* The "dropped events:" count of per_cpu/cpuN/stats: > 0 once the buffer was full. */
 static uint64_t cpu_dropped(unsigned cpu)
 {
@@ -84,14 +70,14 @@ static int fill(void)
 	struct thread *t[PLAT_MAX_CPUS];
 	uint64_t t0 = time_ns();
 
-	if (write_file("tracing_on", "0") || write_file("current_tracer", "function_graph") ||
-	    write_file("trace", "") || write_file("tracing_on", "1"))
+	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "function_graph") ||
+	    trace_control("trace", "") || trace_control("tracing_on", "1"))
 		return -1;
 	for (unsigned c = 0; c < n; c++)
 		t[c] = thread_create("fill-work", worker, (void *)(uintptr_t)(c * 1000), (int)c);
 	while (!all_full(n) && time_ns() - t0 < FILL_MAX_NS)
 		sleep_ms(200);
-	write_file("tracing_on", "0");
+	trace_control("tracing_on", "0");
 	done = true;
 	for (unsigned c = 0; c < n; c++)
 		thread_join(t[c]);

@@ -4,7 +4,6 @@
  * The boot test then checks that the kernel survived and the trace parses cleanly. */
 #include "kernel/api.h"
 #include "apps/compute/work.h"
-#include "trace/tracefs.h"
 
 #define TOGGLES 1000
 
@@ -19,21 +18,6 @@ static void worker(void *arg)
 	}
 }
 
-static int write_file(const char *path, const char *text)
-{
-	struct tracefs_file *f;
-	long r;
-	int err = tracefs_open(path, TRACEFS_WRITE, &f);
-
-	if (err)
-		return err;
-	r = tracefs_write(f, text, strlen(text));
-	if (r < 0)
-		printf("tracetoggle: %s: %s\n", path, tracefs_error(f));
-	tracefs_close(f);
-	return r < 0 ? (int)r : 0;
-}
-
 int app_main(void)
 {
 	unsigned n = cpu_count();
@@ -43,15 +27,15 @@ int app_main(void)
 	for (unsigned c = 0; c < n; c++)
 		t[c] = thread_create("toggle-work", worker, &rounds[c], (int)c);
 	for (int i = 0; i < TOGGLES; i++) {
-		if (write_file("tracing_on", i % 2 ? "1" : "0"))
+		if (trace_control("tracing_on", i % 2 ? "1" : "0"))
 			return 1;
 		if (i % 100 == 50 &&
-		    write_file("current_tracer", i % 200 == 50 ? "function" : "function_graph"))
+		    trace_control("current_tracer", i % 200 == 50 ? "function" : "function_graph"))
 			return 1;
 		if (i % 10 == 0)
 			thread_yield();
 	}
-	write_file("tracing_on", "1");
+	trace_control("tracing_on", "1");
 	sleep_ms(20);
 	done = true;
 	for (unsigned c = 0; c < n; c++) {
