@@ -82,6 +82,7 @@ static void net_thread(void *arg)
 void net_init(void)
 {
 	struct netdev *dev = plat_netdev_probe();
+	struct thread *t;
 	const uint8_t *m;
 
 	if (!dev) {
@@ -98,12 +99,15 @@ void net_init(void)
 	}
 	net_netif_up(&the_netif);
 	net_dev = dev;
-	if (!thread_create("net", net_thread, NULL, 0)) {
+	t = thread_create("net", net_thread, NULL, 0);
+	if (!t) {
 		kprintf("net: cannot create the network thread\n");
 		net_dev = NULL;
 		return;
 	}
+	/* The tid, so a user can leave the network thread out of tracing
+	 * (set_ftrace_notrace_pid) while downloading a trace: it sends the download. */
 	m = dev->mac;
-	kprintf("net: %s %02x:%02x:%02x:%02x:%02x:%02x, 10.0.2.15/24 via 10.0.2.2\n",
-		dev->name, m[0], m[1], m[2], m[3], m[4], m[5]);
+	kprintf("net: %s %02x:%02x:%02x:%02x:%02x:%02x, 10.0.2.15/24 via 10.0.2.2, thread %u\n",
+		dev->name, m[0], m[1], m[2], m[3], m[4], m[5], thread_tid(t));
 }
