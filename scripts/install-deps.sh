@@ -14,6 +14,7 @@ packages=(
 	clang libclang-rt-14-dev           # fuzz targets (libFuzzer)
 	xz-utils dpkg-dev debian-archive-keyring  # fetching and unpacking lwIP's source package
 	pkg-config
+	python3 iproute2 file             # test helpers (ss, file, the HTTP abuse client)
 )
 if [ "${1:-}" = "--with-browser" ]; then
 	packages+=(chromium)
