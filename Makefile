@@ -82,5 +82,8 @@ help:
 	@echo "  tools    build the host tools into $(O)/bin/"
 	@echo "  test     the whole test suite (prints 'N passed, N failed')"
 	@echo "  bench    benchmarks (figures go to docs/benchmarks.md by hand)"
+	@echo "  install  install the host tools and man pages (PREFIX=/usr/local, DESTDIR=)"
+	@echo "  fuzz     run the fuzz targets for longer than make test does"
 	@echo "  clean    remove $(O)/"
 	@echo "apps: $(APPS)"
+fuzz:: fuzz-tools
