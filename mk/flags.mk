@@ -22,3 +22,6 @@ endif
 HOSTCC ?= gcc
 HOST_CFLAGS := -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP -I.
 HOST_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Each configuration builds into its own directory.
+KDIR := $(O)/$(TARGET)$(if $(TRACE),-$(TRACE))

@@ -1,7 +1,6 @@
 # Compiles the kernel objects for this configuration and links glass.elf in two steps:
 # link 1 without symbols, `nm` -> generated symbol table, link 2 with it; then checks that
 # no function moved between the two links (the table sits after all code).
-KDIR := $(O)/$(TARGET)$(if $(TRACE),-$(TRACE))
 KERNEL_ELF := $(KDIR)/glass.elf
 KCONFIG_DEFS := -DCONFIG_TRACE_BUF_MB=$(TRACE_BUF_MB) -DCONFIG_TRACE_ON_BOOT=$(TRACE_ON_BOOT) \
 	-DCONFIG_APP_NAME='"$(TARGET)"'

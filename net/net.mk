@@ -17,9 +17,6 @@ NET_INCLUDES := -Inet -I$(LWIP_DIR)/src/include
 LWIP_CFLAGS = $(KERNEL_CFLAGS) $(TRACE_CFLAGS) -I. -Ikernel/libc $(NET_INCLUDES)
 
 KERNEL_SRCS += net/net.c net/netif.c net/port.c net/socket.c
-# The PC's NIC driver (to move to platform/pc/pc.mk).
-KERNEL_SRCS += platform/pc/pci.c platform/pc/virtio_pci.c platform/pc/virtq.c \
-	platform/pc/virtio_net.c
 KERNEL_INCLUDES += $(NET_INCLUDES)
 KERNEL_EXTRA_OBJS += $(LWIP_OBJS)
 
@@ -39,10 +36,8 @@ $(LWIP_ODIR)/.flags: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(LWIP_CFLAGS)' | cmp -s - $@ || echo '$(LWIP_CFLAGS)' > $@
 
-# Our net/ objects include lwIP's headers: fetch first. Same directory as KDIR in
-# mk/kernel-link.mk (included after this fragment).
-NET_KDIR := $(O)/$(TARGET)$(if $(TRACE),-$(TRACE))
-$(patsubst %.c,$(NET_KDIR)/%.o,$(filter net/%.c,$(KERNEL_SRCS))): | $(LWIP_STAMP)
+# Our net/ objects include lwIP's headers: fetch first.
+$(patsubst %.c,$(KDIR)/%.o,$(filter net/%.c,$(KERNEL_SRCS))): | $(LWIP_STAMP)
 
 .PHONY: lwip
 lwip: $(LWIP_STAMP)
