@@ -3,3 +3,4 @@ BENCHES += bench/boot-time.sh
 BENCHES += bench/guest-trace.sh
 BENCHES += bench/trace-download.sh
 BENCHES += bench/capture-time.sh
+BENCHES += bench/webg-rps.sh

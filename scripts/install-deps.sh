@@ -15,6 +15,7 @@ packages=(
 	xz-utils dpkg-dev debian-archive-keyring  # fetching and unpacking lwIP's source package
 	pkg-config
 	python3 iproute2 file             # test helpers (ss, file, the HTTP abuse client)
+	wrk                               # make bench: webg requests per second
 )
 if [ "${1:-}" = "--with-browser" ]; then
 	packages+=(chromium)
