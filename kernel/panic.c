@@ -1,5 +1,6 @@
-/* panic(): print, backtrace, trace dump, stop everything. Reentry (a fault while
- * panicking, or two CPUs at once) only halts. */
+/* panic(): stop the other CPUs and tracing, print the message, a backtrace and the trace
+ * dump, then power off or halt. A second panic on another CPU, or a fault while this one
+ * is reporting, only halts. */
 #include <stdarg.h>
 #include "kernel/panic.h"
 #include "kernel/printf.h"
@@ -8,7 +9,8 @@
 #include "platform/platform.h"
 #include "trace/trace.h"
 
-static int panicking;
+static int panic_cpu = -1; /* the CPU that panics; any other one that panics then halts */
+static int reporting;      /* set while the panic CPU prints its report */
 
 static void print_frame(uint64_t pc, void *arg)
 {
@@ -24,17 +26,26 @@ static void print_frame(uint64_t pc, void *arg)
 
 void panic_prepare(void)
 {
+	int none = -1, self = (int)plat_cpu_id();
+
+	plat_irq_disable();
 	trace_stop_on_panic();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &none, self, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		if (none != self)
+			plat_halt_forever(); /* another CPU is panicking: let it report */
+		return;                      /* already prepared (exception -> panic_at) */
+	}
+	plat_panic_stop_others();
 }
 
 static void vpanic_at(uint64_t pc, uint64_t rbp, uint64_t rsp, const char *fmt, va_list ap)
 {
 	char msg[256];
 
-	plat_irq_disable();
-	trace_stop_on_panic(); /* the panic's own printing must not push out what led here */
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL))
-		plat_halt_forever();
+	panic_prepare();
+	if (reporting++)
+		plat_halt_forever(); /* a fault while reporting: do not loop */
 	kvsnprintf(msg, sizeof(msg), fmt, ap);
 	kprintf("\nKernel panic on CPU %u: %s\nBacktrace:\n", plat_cpu_id(), msg);
 	if (pc)

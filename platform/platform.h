@@ -98,6 +98,10 @@ void kernel_timer_tick(void);
 void plat_stop_others(void);
 void plat_release_others(void);
 
+/* Panic: halts the other CPUs (an IPI each, no waiting: one may spin with interrupts off)
+ * and makes the console write without its lock, which a halted CPU may hold. */
+void plat_panic_stop_others(void);
+
 /* Send a reschedule interrupt to a CPU (wakes it from halt). */
 void plat_kick_cpu(unsigned cpu);
 

@@ -16,6 +16,7 @@
 #define VEC_TIMER 0xE0
 #define VEC_RESCHED 0xF0
 #define VEC_STOP 0xF1
+#define VEC_HALT 0xF2
 #define VEC_SPURIOUS 0xFF
 
 #endif

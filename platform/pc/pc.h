@@ -14,7 +14,7 @@ struct trap_frame {
 
 /* serial.c */
 void serial_init(void);
-void serial_write_unlocked(const char *s, size_t n);
+void serial_panic_mode(void);
 
 /* pvh.c: the boot information QEMU's PVH loader passed */
 void pvh_parse(uint32_t start_info_paddr);

@@ -7,6 +7,7 @@
 #define LSR_THR_EMPTY 0x20
 
 static struct spinlock console_lock = SPINLOCK_INIT;
+static bool panic_mode; /* after a panic: write without the lock a halted CPU may hold */
 
 void serial_init(void)
 {
@@ -26,23 +27,27 @@ static void serial_putc(char c)
 	plat_outb(COM1, (uint8_t)c);
 }
 
-void plat_console_write(const char *s, size_t n)
+static void serial_write(const char *s, size_t n)
 {
-	uint64_t flags = spin_lock_irqsave(&console_lock);
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			serial_putc('\r');
 		serial_putc(s[i]);
 	}
+}
+
+void plat_console_write(const char *s, size_t n)
+{
+	if (__atomic_load_n(&panic_mode, __ATOMIC_RELAXED)) {
+		serial_write(s, n);
+		return;
+	}
+	uint64_t flags = spin_lock_irqsave(&console_lock);
+	serial_write(s, n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
-/* For the panic path: another CPU may have died holding the lock. */
-void serial_write_unlocked(const char *s, size_t n)
+void serial_panic_mode(void)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			serial_putc('\r');
-		serial_putc(s[i]);
-	}
+	__atomic_store_n(&panic_mode, true, __ATOMIC_RELAXED);
 }

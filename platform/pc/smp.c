@@ -89,8 +89,24 @@ static void resched_handler(struct trap_frame *f, void *arg)
 	lapic_eoi(); /* waking the CPU from hlt is all that is needed */
 }
 
+static void halt_handler(struct trap_frame *f, void *arg)
+{
+	(void)f;
+	(void)arg;
+	plat_halt_forever();
+}
+
+void plat_panic_stop_others(void)
+{
+	serial_panic_mode();
+	for (unsigned c = 0; c < cpus_online; c++)
+		if (c != plat_cpu_id())
+			lapic_send_ipi(cpu_apic_ids[c], ICR_FIXED_ASSERT | VEC_HALT);
+}
+
 void smp_init_stop_vector(void)
 {
+	trap_set_handler(VEC_HALT, halt_handler, NULL);
 	trap_set_handler(VEC_STOP, stop_handler, NULL);
 	trap_set_handler(VEC_RESCHED, resched_handler, NULL);
 }
