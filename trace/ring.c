@@ -348,21 +348,6 @@ static uint32_t ring_fill_batch(struct ring_reader *r, const struct ring_cpu *rc
 	return n;
 }
 
-/* Hands out the batch's current event, the one at p->pos. */
-static bool ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
-			     struct ring_event *ev)
-{
-	const struct trace_rec *rec = &r->batch[r->bi];
-
-	ev->rec = *rec;
-	ev->ts = ring_widen_ts(rec->w0 & REC_TSC_MASK, r->bclock);
-	ev->lost = p->lost;
-	ev->text_len = 0;
-	r->next = p->pos + 1;
-	r->peeked = true;
-	return true;
-}
-
 /* Reads one event, marker or pad at p->pos the slow way (see ring_reader_peek()). */
 static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ring_pos *p,
 			   struct ring_event *ev)

@@ -269,13 +269,12 @@ static inline struct ring_pos *ring_reader_pos(struct ring_reader *r)
  * calls this for every event, and under QEMU TCG every call and return costs. The batch
  * is valid while the position is where the batch says: ring_clear() and
  * ring_set_overwrite() may move a consumer's position under it. */
-static inline bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+/* Hands out the batch's current event, the one at p->pos (ring.c's slow path too). */
+static inline bool ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
+				    struct ring_event *ev)
 {
-	struct ring_pos *p = ring_reader_pos(r);
 	const struct trace_rec *rec = &r->batch[r->bi];
 
-	if (__builtin_expect(r->bi >= r->bn || r->bpos + r->bi != p->pos, 0))
-		return ring_reader_peek_slow(r, ev);
 	ev->rec = *rec;
 	ev->ts = ring_widen_ts(rec->w0 & REC_TSC_MASK, r->bclock);
 	ev->lost = p->lost;
@@ -283,6 +282,15 @@ static inline bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev
 	r->next = p->pos + 1;
 	r->peeked = true;
 	return true;
+}
+
+static inline bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev)
+{
+	struct ring_pos *p = ring_reader_pos(r);
+
+	if (__builtin_expect(r->bi >= r->bn || r->bpos + r->bi != p->pos, 0))
+		return ring_reader_peek_slow(r, ev);
+	return ring_batch_event(r, p, ev);
 }
 
 /* Moves past the event peek returned; a consumer frees its slots for writers. Inline for
