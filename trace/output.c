@@ -32,6 +32,23 @@ hot void move8(char *d, const char *s)
 	__builtin_memcpy(d, &w, 8);
 }
 
+/* The same with 4 and 2 bytes, for copies shorter than 8 bytes. */
+hot void move4(char *d, const char *s)
+{
+	uint32_t w;
+
+	__builtin_memcpy(&w, s, 4);
+	__builtin_memcpy(d, &w, 4);
+}
+
+hot void move2(char *d, const char *s)
+{
+	uint16_t w;
+
+	__builtin_memcpy(&w, s, 2);
+	__builtin_memcpy(d, &w, 2);
+}
+
 hot char *put_mem(char *p, const char *s, size_t n)
 {
 	size_t i;
@@ -41,8 +58,16 @@ hot char *put_mem(char *p, const char *s, size_t n)
 		return p + n;
 	}
 	if (n < 8) {
-		for (i = 0; i < n; i++)
-			p[i] = s[i];
+		/* Two overlapping moves instead of a loop per byte (short names, numbers). */
+		if (n >= 4) {
+			move4(p, s);
+			move4(p + n - 4, s + n - 4);
+		} else if (n >= 2) {
+			move2(p, s);
+			move2(p + n - 2, s + n - 2);
+		} else if (n) {
+			p[0] = s[0];
+		}
 		return p + n;
 	}
 	for (i = 0; i + 8 < n; i += 8)
@@ -89,12 +114,27 @@ hot char *digits_back(char *end, uint64_t v)
 	return end;
 }
 
+/* Decimal digits of v: a few compares for the small numbers of a trace line. */
+hot int ndigits(uint64_t v)
+{
+	int n = 1;
+	uint64_t t = 10;
+
+	while (v >= t) {
+		if (++n == 20) /* 10^20 does not fit */
+			break;
+		t *= 10;
+	}
+	return n;
+}
+
+/* Digits written in place, not through a buffer and a second copy. */
 hot char *put_u64(char *p, uint64_t v)
 {
-	char tmp[24];
-	char *s = digits_back(tmp + 20, v);
+	int n = ndigits(v);
 
-	return put_mem(p, s, (size_t)(tmp + 20 - s));
+	digits_back(p + n, v);
+	return p + n;
 }
 
 char *out_put_u64(char *p, uint64_t v)
@@ -105,21 +145,20 @@ char *out_put_u64(char *p, uint64_t v)
 /* v right-aligned in width columns (printf "%*llu"). */
 hot char *put_u64_right(char *p, uint64_t v, int width)
 {
-	char tmp[24];
-	char *s = digits_back(tmp + 20, v);
-	int n = (int)(tmp + 20 - s);
+	int n = ndigits(v);
 
 	p = put_spaces(p, width - n);
-	return put_mem(p, s, (size_t)n);
+	digits_back(p + n, v);
+	return p + n;
 }
 
 /* v left-aligned in width columns (printf "%-*llu"). */
 static char *put_u64_left(char *p, uint64_t v, int width)
 {
-	char *start = p;
+	int n = ndigits(v);
 
-	p = out_put_u64(p, v);
-	return put_spaces(p, width - (int)(p - start));
+	digits_back(p + n, v);
+	return put_spaces(p + n, width - n);
 }
 
 /* The low `width` digits of v with leading zeros (printf "%0*llu" for v < 10^width). */
@@ -285,6 +324,8 @@ hot char duration_mark(uint64_t ns)
 		{ 1000000, '#' }, { 100000, '!' }, { 10000, '+' },
 	};
 
+	if (ns <= 10000) /* nearly every call: no table walk */
+		return ' ';
 	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
 		if (ns > marks[i].ns)
 			return marks[i].mark;
@@ -325,14 +366,14 @@ hot char *put_no_duration(struct out_printer *p, char *s)
 	return s;
 }
 
-/* verif_pid(): a context-switch block when this CPU's tid changed since its last line. */
-static char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+/* verif_pid(): a context-switch block when this CPU's tid changed since its last line.
+ * Out of line: it is rare, and the check for it (put_switch) is inlined per event. */
+static __attribute__((noinline)) char *put_switch_block(struct out_printer *p, char *s,
+							unsigned cpu, unsigned tid)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 	int prev = c->last_tid;
 
-	if (prev == (int)tid)
-		return s;
 	c->last_tid = (int)tid;
 	if (prev < 0)
 		return s;
@@ -344,6 +385,13 @@ static char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned t
 	s = put_mem(s, "\n", 1);
 	s = put_mem(s, dashes, sizeof(dashes) - 1);
 	return put_mem(s, "\n", 1);
+}
+
+hot char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+{
+	if (p->cpu[cpu].last_tid == (int)tid)
+		return s;
+	return put_switch_block(p, s, cpu, tid);
 }
 
 /* The context part of print_graph_prologue(): abstime, CPU, proc. */
@@ -414,21 +462,25 @@ static bool irq_return_hidden(struct out_printer *p, unsigned cpu, int depth)
 	return true;
 }
 
-/* The next event of this CPU, if it is the return of the entry just taken (a leaf). */
-static bool take_leaf_return(struct out_printer *p, unsigned cpu, const struct trace_rec *e,
-			     struct trace_rec *ret)
+/* The next event of this CPU, if it is the return of the entry just taken (a leaf); NULL
+ * if not. It is peeked into the other head slot, so the entry (in the current one) stays
+ * valid, and so does the return until the slot after it is peeked. */
+hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu,
+					     const struct trace_rec *e)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
+	struct out_event *h = c->ev == c->head ? c->head + 1 : c->head;
 
-	if (!c->have)
-		c->have = p->src.peek(p->src.ctx, cpu, &c->head);
-	if (!c->have || c->head.lost || rec_type(&c->head.rec) != REC_RETURN ||
-	    rec_tid(&c->head.rec) != rec_tid(e) || rec_func(&c->head.rec) != rec_func(e))
-		return false;
-	*ret = c->head.rec;
-	c->have = false;
+	c->ev = h;
+	if (!p->src.peek(p->src.ctx, cpu, h))
+		return NULL;
+	if (h->lost || rec_type(&h->rec) != REC_RETURN || rec_tid(&h->rec) != rec_tid(e) ||
+	    rec_func(&h->rec) != rec_func(e)) {
+		p->have |= 1u << cpu;
+		return NULL;
+	}
 	p->src.consume(p->src.ctx, cpu);
-	return true;
+	return &h->rec;
 }
 
 static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev,
@@ -466,8 +518,7 @@ static char *graph_nested(struct out_printer *p, char *s, unsigned cpu, const st
 /* print_graph_entry(): the entry has been consumed; its return may follow (leaf). */
 static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
-	const struct trace_rec *e = &ev->rec;
-	struct trace_rec ret;
+	const struct trace_rec *e = &ev->rec, *ret;
 	unsigned tid = rec_tid(e);
 
 	*task_depth(p, cpu, tid) = (uint16_t)(rec_depth(e) + 1);
@@ -477,9 +528,10 @@ static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const str
 	if ((rec_flags(e) & REC_F_IRQ) && opt(p, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, s, cpu, ev);
-	if (take_leaf_return(p, cpu, e, &ret)) {
+	ret = take_leaf_return(p, cpu, e);
+	if (ret) {
 		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
-		return graph_leaf(p, s, cpu, ev, &ret);
+		return graph_leaf(p, s, cpu, ev, ret);
 	}
 	return graph_nested(p, s, cpu, e);
 }
@@ -702,20 +754,29 @@ static char *put_lost(char *s, unsigned cpu, uint64_t lost)
 }
 
 /* trace_find_next_entry(): the CPU whose next event is oldest (lowest CPU on a tie). */
-static int oldest_cpu(struct out_printer *p)
+hot int oldest_cpu(struct out_printer *p)
 {
-	uint64_t best_ts = 0;
-	int best = -1;
+	uint32_t m;
+	uint64_t best_ts;
+	int best;
 
-	for (uint32_t m = p->cfg.cpus; m; m &= m - 1) {
+	for (m = p->cfg.cpus & ~p->have; m; m &= m - 1) {
 		unsigned cpu = (unsigned)__builtin_ctz(m);
-		struct out_cpu_state *c = &p->cpu[cpu];
 
-		if (!c->have)
-			c->have = p->src.peek(p->src.ctx, cpu, &c->head);
-		if (c->have && (best < 0 || c->head.ts < best_ts)) {
+		if (p->src.peek(p->src.ctx, cpu, p->cpu[cpu].ev))
+			p->have |= 1u << cpu;
+	}
+	m = p->have;
+	if (!m)
+		return -1;
+	best = __builtin_ctz(m);
+	best_ts = p->cpu[best].ev->ts;
+	for (m &= m - 1; m; m &= m - 1) {
+		unsigned cpu = (unsigned)__builtin_ctz(m);
+
+		if (p->cpu[cpu].ev->ts < best_ts) {
 			best = (int)cpu;
-			best_ts = c->head.ts;
+			best_ts = p->cpu[cpu].ev->ts;
 		}
 	}
 	return best;
@@ -748,71 +809,76 @@ static char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struct
 /* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
  * marker's text lives in the source until consumed, so it is formatted first; any other
  * event is consumed first, because an entry looks at the event after it (leaf). */
-static char *next_event(struct out_printer *p, char *s)
+static char *next_event(struct out_printer *p, char *s, int cpu)
 {
-	struct out_event ev;
-	int cpu = oldest_cpu(p);
+	/* Used in place: consume() does not touch the slot, and the next peek of this CPU
+	 * goes to the other slot (take_leaf_return) or comes after this event is done. */
+	const struct out_event *ev = p->cpu[cpu].ev;
 	enum rec_type type;
 
-	if (cpu < 0)
-		return NULL;
-	ev = p->cpu[cpu].head;
-	type = rec_type(&ev.rec);
-	if (ev.lost)
-		s = put_lost(s, (unsigned)cpu, ev.lost);
+	type = rec_type(&ev->rec);
+	if (ev->lost)
+		s = put_lost(s, (unsigned)cpu, ev->lost);
 	if (type == REC_TEXT && p->cfg.tracer == OUT_GRAPH)
-		s = graph_comment(p, s, (unsigned)cpu, &ev);
+		s = graph_comment(p, s, (unsigned)cpu, ev);
 	else if (type == REC_TEXT)
-		s = fn_marker(p, s, (unsigned)cpu, &ev);
-	p->cpu[cpu].have = false;
+		s = fn_marker(p, s, (unsigned)cpu, ev);
+	p->have &= ~(1u << cpu);
 	p->src.consume(p->src.ctx, (unsigned)cpu);
 	if (type == REC_TEXT || type == REC_NONE)
 		return s;
 	if (p->cfg.tracer == OUT_GRAPH)
-		return graph_event(p, s, (unsigned)cpu, &ev);
-	return fn_event(p, s, (unsigned)cpu, &ev);
+		return graph_event(p, s, (unsigned)cpu, ev);
+	return fn_event(p, s, (unsigned)cpu, ev);
 }
 
-/* Produces the next chunk of text at s (header, or one event); NULL when nothing. */
-static char *produce(struct out_printer *p, char *s)
-{
-	if (!p->header_done) {
-		p->header_done = true;
-		if (p->cfg.header)
-			return put_header(p, s);
-	}
-	return next_event(p, s);
-}
-
+/* Formats events into the reader's buffer, or one at a time into the stage when the
+ * room left might not hold the next one. One loop with the event formatting inlined:
+ * under TCG a call per event costs. */
 size_t out_read(struct out_printer *p, char *buf, size_t len)
 {
 	size_t n = 0;
 
 	while (n < len) {
-		char *end;
+		size_t room = len - n;
+		char *dst, *end;
+		int cpu;
 
 		if (p->stage_off < p->stage_len) {
 			size_t k = p->stage_len - p->stage_off;
 
-			k = k < len - n ? k : len - n;
-			memcpy(buf + n, p->stage + p->stage_off, k);
+			k = k < room ? k : room;
+			/* put_mem, not memcpy: the kernel's is `rep movsb`, slow under TCG */
+			put_mem(buf + n, p->stage + p->stage_off, k);
 			p->stage_off += k;
 			n += k;
 			continue;
 		}
-		/* Format straight into the reader's buffer when a whole event surely fits. */
-		if (len - n >= OUT_EMIT_MAX) {
-			end = produce(p, buf + n);
-			if (!end)
+		if (!p->header_done) {
+			p->header_done = true;
+			if (!p->cfg.header)
+				continue;
+			dst = room >= OUT_EMIT_MAX ? buf + n : p->stage;
+			end = put_header(p, dst);
+		} else {
+			cpu = oldest_cpu(p);
+			if (cpu < 0)
 				break;
-			n = (size_t)(end - buf);
-			continue;
+			/* Straight into buf when the event surely fits: only the last line or
+			 * so of each read goes through the stage. */
+			if (room >= OUT_EMIT_MAX ||
+			    (room >= OUT_LINE_MAX && rec_type(&p->cpu[cpu].ev->rec) != REC_TEXT))
+				dst = buf + n;
+			else
+				dst = p->stage;
+			end = next_event(p, dst, cpu);
 		}
-		end = produce(p, p->stage);
-		if (!end)
-			break;
-		p->stage_off = 0;
-		p->stage_len = (size_t)(end - p->stage);
+		if (dst == p->stage) {
+			p->stage_off = 0;
+			p->stage_len = (size_t)(end - p->stage);
+		} else {
+			n = (size_t)(end - buf);
+		}
 	}
 	return n;
 }
@@ -848,5 +914,6 @@ void out_init(struct out_printer *p, const struct out_config *cfg, const struct 
 		p->cpu[i].last_tid = -1;
 		p->cpu[i].depth_irq = -1;
 		p->cpu[i].proc_tid = -1;
+		p->cpu[i].ev = p->cpu[i].head;
 	}
 }

@@ -18,6 +18,7 @@
 #define OUT_TEXT_MAX 4096   /* longest marker text printed; the rest is cut */
 #define OUT_SYM_MAX 256     /* longest symbol printed */
 #define OUT_EMIT_MAX 8192   /* most bytes one event can produce (all caps included) */
+#define OUT_LINE_MAX 2048   /* most bytes any event but a marker (REC_TEXT) produces */
 
 /* Print options, as set through trace_options. */
 #define OUT_OPT_TAIL		(1u << 0)  /* funcgraph-tail */
@@ -79,8 +80,11 @@ struct out_cpu_state {
 	int depth_irq;     /* with funcgraph-irqs off: depth of the hidden irq entry, or -1 */
 	uint32_t enter_funcs[OUT_MAX_DEPTH]; /* open `func() {` per depth, 0 if none */
 	uint8_t enter_irq[OUT_MAX_DEPTH];    /* that entry was an irq entry */
-	bool have;                           /* head holds a peeked event */
-	struct out_event head;
+	/* Two slots: an entry peeks the event after it (a leaf's return?) into the other
+	 * slot, so the entry stays where it is and is never copied. ev is the slot peek()
+	 * fills (out_printer.have: it holds the CPU's next event). */
+	struct out_event *ev;
+	struct out_event head[2];
 	int proc_tid;                        /* proc[] caches this tid's formatted name */
 	uint8_t proc_len;
 	char proc[40];
@@ -98,6 +102,7 @@ struct out_sym_cache {
 struct out_printer {
 	struct out_config cfg;
 	struct out_source src;
+	uint32_t have;       /* CPUs whose cpu[].ev holds a peeked event */
 	unsigned cpu_width;
 	char cpu_col[OUT_MAX_CPUS][16]; /* " %*d) " of each CPU */
 	bool header_done;
@@ -112,7 +117,8 @@ struct out_printer {
 	char stage[OUT_EMIT_MAX];
 };
 
-/* Sets up a printer; cfg and src are copied. */
+/* Sets up a printer; cfg and src are copied. The printer points into itself: it must
+ * not be moved or copied after this. */
 void out_init(struct out_printer *p, const struct out_config *cfg, const struct out_source *src);
 
 /* Formats the next events into buf, up to len bytes; a line may be split between calls.
