@@ -305,6 +305,13 @@ hot bool opt(const struct out_printer *p, unsigned o)
 	return (p->cfg.opts & o) != 0;
 }
 
+/* opt() of options passed down as a value: out_read() passes the default options as a
+ * constant, so their tests fold away in the common case. */
+hot bool has(unsigned opts, unsigned o)
+{
+	return (opts & o) != 0;
+}
+
 /* print_graph_cpu(): " %*d) " sized for the highest CPU number (made by out_init). */
 hot char *put_cpu(struct out_printer *p, char *s, unsigned cpu)
 {
@@ -334,12 +341,12 @@ hot char duration_mark(uint64_t ns)
 
 /* print_graph_duration() with a time: mark, microseconds with up to 7 significant
  * digits (decimals truncated), " us ", padding to 8, "|  ". */
-hot char *put_duration(struct out_printer *p, char *s, uint64_t ns)
+hot char *put_duration(unsigned o, char *s, uint64_t ns)
 {
 	char *num;
 	int len;
 
-	*s++ = opt(p, OUT_OPT_OVERHEAD) ? duration_mark(ns) : ' ';
+	*s++ = has(o, OUT_OPT_OVERHEAD) ? duration_mark(ns) : ' ';
 	*s++ = ' ';
 	num = s;
 	s = put_u64(s, ns / 1000);
@@ -359,9 +366,9 @@ hot char *put_duration(struct out_printer *p, char *s, uint64_t ns)
 }
 
 /* The duration column without a time (nested entries, comments). */
-hot char *put_no_duration(struct out_printer *p, char *s)
+hot char *put_no_duration(unsigned o, char *s)
 {
-	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
+	if (has(o, OUT_OPT_DURATION) && has(o, OUT_OPT_CONTEXT))
 		s = put_mem(s, "              |  ", 17);
 	return s;
 }
@@ -395,17 +402,18 @@ hot char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
 }
 
 /* The context part of print_graph_prologue(): abstime, CPU, proc. */
-hot char *put_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+hot char *put_context(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+			const struct out_event *ev)
 {
-	if (!opt(p, OUT_OPT_CONTEXT))
+	if (!has(o, OUT_OPT_CONTEXT))
 		return s;
-	if (opt(p, OUT_OPT_ABSTIME)) {
+	if (has(o, OUT_OPT_ABSTIME)) {
 		s = put_timestamp(p, s, ev->ts, false);
 		s = put_mem(s, " |  ", 4);
 	}
-	if (opt(p, OUT_OPT_CPU))
+	if (has(o, OUT_OPT_CPU))
 		s = put_cpu(p, s, cpu);
-	if (opt(p, OUT_OPT_PROC)) {
+	if (has(o, OUT_OPT_PROC)) {
 		s = put_proc(p, s, cpu, rec_tid(&ev->rec));
 		s = put_mem(s, " | ", 3);
 	}
@@ -418,7 +426,7 @@ static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
 {
 	bool fill = opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT);
 
-	s = put_context(p, s, cpu, ev);
+	s = put_context(p, p->cfg.opts, s, cpu, ev);
 	if (fill)
 		s = put_mem(s, "  ", 2);
 	s = put_mem(s, enter ? "==========>" : "<==========", 11);
@@ -436,11 +444,12 @@ hot uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
 
 /* check_irq_entry(): with funcgraph-irqs off, hides everything from an irq entry until
  * its return. */
-static bool irq_entry_hidden(struct out_printer *p, unsigned cpu, const struct trace_rec *r)
+hot bool irq_entry_hidden(struct out_printer *p, unsigned o, unsigned cpu,
+			  const struct trace_rec *r)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 
-	if (opt(p, OUT_OPT_IRQS))
+	if (has(o, OUT_OPT_IRQS))
 		return false;
 	if (c->depth_irq >= 0)
 		return true;
@@ -451,11 +460,11 @@ static bool irq_entry_hidden(struct out_printer *p, unsigned cpu, const struct t
 }
 
 /* check_irq_return(): the return that leaves hidden irq code is hidden too. */
-static bool irq_return_hidden(struct out_printer *p, unsigned cpu, int depth)
+hot bool irq_return_hidden(struct out_printer *p, unsigned o, unsigned cpu, int depth)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 
-	if (opt(p, OUT_OPT_IRQS) || c->depth_irq < 0)
+	if (has(o, OUT_OPT_IRQS) || c->depth_irq < 0)
 		return false;
 	if (c->depth_irq >= depth)
 		c->depth_irq = -1;
@@ -483,8 +492,8 @@ hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu
 	return &h->rec;
 }
 
-static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev,
-			const struct trace_rec *ret)
+hot char *graph_leaf(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+		     const struct out_event *ev, const struct trace_rec *ret)
 {
 	const struct trace_rec *e = &ev->rec;
 	int depth = (int)rec_depth(e);
@@ -492,8 +501,8 @@ static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const stru
 	p->cpu[cpu].depth = depth - 1;
 	p->cpu[cpu].enter_funcs[depth] = 0;
 	p->cpu[cpu].enter_irq[depth] = 0;
-	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
-		s = put_duration(p, s, ticks_ns(p, rec_duration(ret)));
+	if (has(o, OUT_OPT_DURATION) && has(o, OUT_OPT_CONTEXT))
+		s = put_duration(o, s, ticks_ns(p, rec_duration(ret)));
 	s = put_spaces(s, depth * GRAPH_INDENT);
 	s = put_sym(p, s, rec_func(e));
 	s = put_mem(s, "();\n", 4);
@@ -502,43 +511,46 @@ static char *graph_leaf(struct out_printer *p, char *s, unsigned cpu, const stru
 	return s;
 }
 
-static char *graph_nested(struct out_printer *p, char *s, unsigned cpu, const struct trace_rec *e)
+hot char *graph_nested(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+		       const struct trace_rec *e)
 {
 	int depth = (int)rec_depth(e);
 
 	p->cpu[cpu].depth = depth;
 	p->cpu[cpu].enter_funcs[depth] = rec_func(e);
 	p->cpu[cpu].enter_irq[depth] = (rec_flags(e) & REC_F_IRQ) != 0;
-	s = put_no_duration(p, s);
+	s = put_no_duration(o, s);
 	s = put_spaces(s, depth * GRAPH_INDENT);
 	s = put_sym(p, s, rec_func(e));
 	return put_mem(s, "() {\n", 5);
 }
 
 /* print_graph_entry(): the entry has been consumed; its return may follow (leaf). */
-static char *graph_entry(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+hot char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+		      const struct out_event *ev)
 {
 	const struct trace_rec *e = &ev->rec, *ret;
 	unsigned tid = rec_tid(e);
 
 	*task_depth(p, cpu, tid) = (uint16_t)(rec_depth(e) + 1);
-	if (irq_entry_hidden(p, cpu, e))
+	if (irq_entry_hidden(p, o, cpu, e))
 		return s;
 	s = put_switch(p, s, cpu, tid);
-	if ((rec_flags(e) & REC_F_IRQ) && opt(p, OUT_OPT_IRQS))
+	if ((rec_flags(e) & REC_F_IRQ) && has(o, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, true);
-	s = put_context(p, s, cpu, ev);
+	s = put_context(p, o, s, cpu, ev);
 	ret = take_leaf_return(p, cpu, e);
 	if (ret) {
 		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
-		return graph_leaf(p, s, cpu, ev, ret);
+		return graph_leaf(p, o, s, cpu, ev, ret);
 	}
-	return graph_nested(p, s, cpu, e);
+	return graph_nested(p, o, s, cpu, e);
 }
 
 /* print_graph_return(). Records carry no return depth: it is the task's depth, known
  * from its last entry; a return with no entry in the buffer prints at depth 0. */
-static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+hot char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+		       const struct out_event *ev)
 {
 	const struct trace_rec *r = &ev->rec;
 	struct out_cpu_state *c = &p->cpu[cpu];
@@ -547,7 +559,7 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 	bool match, irq;
 
 	*td = (uint16_t)depth;
-	if (irq_return_hidden(p, cpu, depth))
+	if (irq_return_hidden(p, o, cpu, depth))
 		return s;
 	c->depth = depth - 1;
 	match = c->enter_funcs[depth] == rec_func(r);
@@ -556,11 +568,11 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 	c->enter_irq[depth] = 0;
 
 	s = put_switch(p, s, cpu, rec_tid(r));
-	s = put_context(p, s, cpu, ev);
-	if (opt(p, OUT_OPT_DURATION) && opt(p, OUT_OPT_CONTEXT))
-		s = put_duration(p, s, ticks_ns(p, rec_duration(r)));
+	s = put_context(p, o, s, cpu, ev);
+	if (has(o, OUT_OPT_DURATION) && has(o, OUT_OPT_CONTEXT))
+		s = put_duration(o, s, ticks_ns(p, rec_duration(r)));
 	s = put_spaces(s, depth * GRAPH_INDENT);
-	if (match && !opt(p, OUT_OPT_TAIL)) {
+	if (match && !has(o, OUT_OPT_TAIL)) {
 		*s++ = '}';
 	} else {
 		s = put_mem(s, "} /* ", 5);
@@ -568,7 +580,7 @@ static char *graph_return(struct out_printer *p, char *s, unsigned cpu, const st
 		s = put_mem(s, " */", 3);
 	}
 	*s++ = '\n';
-	if (irq && opt(p, OUT_OPT_IRQS))
+	if (irq && has(o, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, false);
 	return s;
 }
@@ -589,8 +601,8 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu, const s
 	int depth = p->cpu[cpu].depth;
 
 	s = put_switch(p, s, cpu, rec_tid(&ev->rec));
-	s = put_context(p, s, cpu, ev);
-	s = put_no_duration(p, s);
+	s = put_context(p, p->cfg.opts, s, cpu, ev);
+	s = put_no_duration(p->cfg.opts, s);
 	if (depth > 0)
 		s = put_spaces(s, (depth + 1) * GRAPH_INDENT);
 	s = put_mem(s, "/* ", 3);
@@ -782,13 +794,14 @@ hot int oldest_cpu(struct out_printer *p)
 	return best;
 }
 
-static char *graph_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+hot char *graph_event(struct out_printer *p, unsigned o, char *s, unsigned cpu,
+		      const struct out_event *ev)
 {
 	switch (rec_type(&ev->rec)) {
 	case REC_ENTRY:
-		return graph_entry(p, s, cpu, ev);
+		return graph_entry(p, o, s, cpu, ev);
 	case REC_RETURN:
-		return graph_return(p, s, cpu, ev);
+		return graph_return(p, o, s, cpu, ev);
 	case REC_FUNC: /* Linux prints function events in their own format */
 		return fn_line(p, s, cpu, ev);
 	default: /* REC_SWITCH: graph output shows switches from tid changes */
@@ -809,7 +822,7 @@ static char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struct
 /* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
  * marker's text lives in the source until consumed, so it is formatted first; any other
  * event is consumed first, because an entry looks at the event after it (leaf). */
-static char *next_event(struct out_printer *p, char *s, int cpu)
+hot char *next_event(struct out_printer *p, unsigned o, char *s, int cpu)
 {
 	/* Used in place: consume() does not touch the slot, and the next peek of this CPU
 	 * goes to the other slot (take_leaf_return) or comes after this event is done. */
@@ -828,7 +841,7 @@ static char *next_event(struct out_printer *p, char *s, int cpu)
 	if (type == REC_TEXT || type == REC_NONE)
 		return s;
 	if (p->cfg.tracer == OUT_GRAPH)
-		return graph_event(p, s, (unsigned)cpu, ev);
+		return graph_event(p, o, s, (unsigned)cpu, ev);
 	return fn_event(p, s, (unsigned)cpu, ev);
 }
 
@@ -871,7 +884,12 @@ size_t out_read(struct out_printer *p, char *buf, size_t len)
 				dst = buf + n;
 			else
 				dst = p->stage;
-			end = next_event(p, dst, cpu);
+			/* Two copies of the event code: with the default options as a
+			 * constant (their tests fold away) and with any options. */
+			if (p->cfg.opts == OUT_OPT_DEFAULT)
+				end = next_event(p, OUT_OPT_DEFAULT, dst, cpu);
+			else
+				end = next_event(p, p->cfg.opts, dst, cpu);
 		}
 		if (dst == p->stage) {
 			p->stage_off = 0;
