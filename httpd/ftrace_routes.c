@@ -1,6 +1,7 @@
 /* /ftrace/<file>: the tracefs files over HTTP, as their Linux namesakes behave.
  *   GET/HEAD   read the file (trace_pipe: what is buffered, or ?follow=1 to keep streaming)
- *   PUT/POST   write the body as `echo X > file` would; an empty body as `echo > file`
+ *   PUT/POST   write the body as `echo X > file` would; an empty body as `echo > file`;
+ *              with ?append=1 as `echo X >> file` (filters and pid lists add to the set)
  *   DELETE     trace and per_cpu/cpuN/trace only: clear, as `echo > trace`
  *   GET /ftrace/ lists the files.
  * A write tracefs refuses gets 400 with its one-line reason, and nothing changed. */
@@ -132,7 +133,7 @@ static void serve_write(struct http_conn *c, const char *file)
 	long n = 0;
 	int err;
 
-	err = tracefs_open(file, TRACEFS_WRITE, &f);
+	err = tracefs_open(file, TRACEFS_WRITE | (c->req.append ? TRACEFS_APPEND : 0), &f);
 	if (err) {
 		open_failed(c, err, true);
 		return;

@@ -133,14 +133,16 @@ static long percent_decode(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
-/* One "key=value" of the query. Only follow=0|1 means something; every escape is checked.
- * "follow" encodes to at most 18 bytes and "0" or "1" to 3, so longer ones are only checked. */
+/* One "key=value" of the query. Only follow=0|1 and append=0|1 mean something; every
+ * escape is checked. The keys encode to at most 18 bytes and "0" or "1" to 3, so longer
+ * ones are only checked. */
 static long parse_query_pair(const char *s, size_t n, struct http_request *req)
 {
 	char key[19], val[4];
 	size_t k = 0, vn;
 	const char *v;
 	long kl, vl;
+	bool *flag;
 
 	while (k < n && s[k] != '=')
 		k++;
@@ -150,10 +152,16 @@ static long parse_query_pair(const char *s, size_t n, struct http_request *req)
 	vl = percent_decode(v, vn, vn < sizeof(val) ? val : NULL);
 	if (kl < 0 || vl < 0)
 		return -400;
-	if (k >= sizeof(key) || !ci_equal(key, (size_t)kl, "follow"))
+	if (k >= sizeof(key))
+		return 0;
+	if (ci_equal(key, (size_t)kl, "follow"))
+		flag = &req->follow;
+	else if (ci_equal(key, (size_t)kl, "append"))
+		flag = &req->append;
+	else
 		return 0;
 	if (vn < sizeof(val) && vl == 1 && (val[0] == '0' || val[0] == '1')) {
-		req->follow = val[0] == '1';
+		*flag = val[0] == '1';
 		return 0;
 	}
 	return -400;
@@ -380,6 +388,7 @@ long http_parse_request(const char *buf, size_t len, struct http_request *req)
 	long err;
 
 	req->follow = false;
+	req->append = false;
 	req->expect_continue = false;
 	do {    /* empty lines before the request line are skipped */
 		if (!next_line(buf, lim, off, &l, &next))

@@ -3,7 +3,8 @@
 # HTTP server, runs the app's workload, fetches the trace, powers the guest off and analyses
 # the trace with parse-trace and runtime-breakdown.
 # Usage: scripts/capture.sh KERNEL.elf   (the Makefile's `capture` target passes its variables)
-# Environment: TARGET (app name), MODE=trace|pipe, DURATION (pipe mode, e.g. 10s), SMP, MEM,
+# Environment: TARGET (app name), MODE=trace|pipe (pipe: stream trace_pipe?follow=1 for
+# DURATION, e.g. 10s, from the end of boot, while the workload runs), SMP, MEM,
 # KVM, HTTP_PORT, APP_PORT, OUT (default out/<app>-<timestamp>), BIN (host tools directory).
 # An app may define apps/<app>/capture.env setting CAPTURE_APPEND (kernel command line, e.g.
 # ftrace boot parameters), CAPTURE_WORKLOAD (a shell command run from the host once the server
@@ -47,7 +48,23 @@ until [ "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" != "" ]; do
 done
 t_boot=$(now_ms)
 
-# 2. Run: the app's workload from the host, else until the app returns.
+# The TASK/PID column lets the analysis tell threads apart.
+curl -s -f -X PUT -d funcgraph-proc "$url/trace_options" >/dev/null
+
+# 2. Run: the app's workload from the host, else until the app returns. In pipe mode the
+#    trace streams out meanwhile, so the buffers never fill however long it runs.
+if [ "$MODE" = pipe ]; then
+	# Shipping the trace over the guest's network makes the network thread write more
+	# trace than the stream carries away: leave it out (its tid is printed at boot), as
+	# the /ftrace server threads are. The app's own threads and their calls into the
+	# network stack stay traced.
+	net_tid=$(grep -o 'net: .*, thread [0-9]*' "$OUT/serial.log" | grep -o '[0-9]*$' || true)
+	[ -n "$net_tid" ] && curl -s -f -X PUT -d "$net_tid" "$url/set_ftrace_notrace_pid?append=1" >/dev/null
+	raw=$OUT/trace.zst
+	{ curl -s --max-time "${DURATION%s}" "$url/trace_pipe?follow=1" || true; } |
+		zstd -q -o "$raw" &
+	pipe_pid=$!
+fi
 if [ -n "$CAPTURE_WORKLOAD" ]; then
 	(eval "$CAPTURE_WORKLOAD") >"$OUT/workload.log" 2>&1
 else
@@ -58,11 +75,9 @@ else
 fi
 t_run=$(now_ms)
 
-# 3. Fetch, with the TASK/PID column so the analysis can tell threads apart.
-curl -s -f -X PUT -d funcgraph-proc "$url/trace_options" >/dev/null
+# 3. Fetch: the rest of the stream (pipe mode), or the whole buffer.
 if [ "$MODE" = pipe ]; then
-	raw=$OUT/trace.zst
-	curl -s --max-time "${DURATION%s}" "$url/trace_pipe?follow=1" | zstd -q -o "$raw" || true
+	wait "$pipe_pid"
 else
 	raw=$OUT/trace.txt
 	curl -s -f -o "$raw" "$url/trace"

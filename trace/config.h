@@ -27,7 +27,7 @@
 
 #define TRACE_MAX_CPUS 16       /* per-CPU buffers; = PLAT_MAX_CPUS */
 #define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function entries */
-#define TRACE_PIDS_MAX 32        /* set_ftrace_pid / set_ftrace_notrace_pid entries */
+#define TRACE_PIDS_MAX 128       /* set_ftrace_pid / set_ftrace_notrace_pid entries */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>

@@ -175,6 +175,11 @@ filters() {
 	check "with the filter only tcp_ functions are traced" \
 		bash -c "curl -s '$H/ftrace/trace' | grep -v '^#' | grep -q 'tcp_' &&
 			! curl -s '$H/ftrace/trace' | grep -v '^#' | grep -v 'tcp_' | grep -q '[a-z_]*<-'"
+	check "?append=1 adds to the filter (echo >>)" [ "$(put 'set_ftrace_filter?append=1' 'ip4_output')" = 200 ]
+	check "the filter holds both" bash -c "[ \"\$(curl -s '$H/ftrace/set_ftrace_filter' | grep -c '^ip4_output\$')\" = 1 ] &&
+		curl -s '$H/ftrace/set_ftrace_filter' | grep -q '^tcp_write\$'"
+	check "a PUT without append replaces the filter" [ "$(put set_ftrace_filter 'tcp_write')" = 200 ]
+	check "the filter holds only tcp_write" [ "$(get set_ftrace_filter | grep -v '^#')" = tcp_write ]
 	check "an empty PUT clears the filter" [ "$(put set_ftrace_filter '')" = 200 ]
 	check "set_ftrace_filter is empty again" \
 		bash -c "[ -z \"\$(curl -s '$H/ftrace/set_ftrace_filter' | grep -v '^#')\" ]"

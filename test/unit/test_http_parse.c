@@ -269,6 +269,25 @@ static void test_follow_values(void)
 	TEST_END();
 }
 
+static void test_append_values(void)
+{
+	struct http_request req;
+	const char *on = "PUT /ftrace/set_ftrace_filter?append=1 HTTP/1.1\r\nHost: x\r\n"
+			 "Content-Length: 0\r\n\r\n";
+	const char *off = "PUT /p?follow=1&APPEND=%30 HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *bad = "PUT /p?append=yes HTTP/1.1\r\nHost: x\r\n\r\n";
+
+	TEST_CASE("query append=0/1, escaped, invalid value");
+	CHECK_EQ(http_parse_request(on, strlen(on), &req), (long)strlen(on));
+	CHECK_EQ(req.append, 1);
+	CHECK_STR(req.path, "/ftrace/set_ftrace_filter");
+	CHECK_EQ(http_parse_request(off, strlen(off), &req), (long)strlen(off));
+	CHECK_EQ(req.append, 0);
+	CHECK_EQ(req.follow, 1);
+	CHECK_EQ(http_parse_request(bad, strlen(bad), &req), -400);
+	TEST_END();
+}
+
 static void test_nul(void)
 {
 	static const char r[] = "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -300,6 +319,7 @@ int main(void)
 	test_prefixes();
 	test_pipelined();
 	test_follow_values();
+	test_append_values();
 	test_nul();
 	test_status_text();
 	return test_exit_status();
