@@ -5,7 +5,8 @@
  * TCG every saved register, memory access, call and return is expensive, and the C hooks
  * must save every register the ABI lets C clobber. The fast paths do exactly what the C
  * hooks (function.c, fgraph.c) and ring_write() (ring.h) do in that case, with the same
- * protocol: recursion guard first, then writing/enabled, an unlocked cmpxchg on head,
+ * protocol: recursion guard first, then writing/enabled, head bumped with a plain store
+ * (safe under the guard: see RESERVE),
  * w1 then w0 last with its lap bit. Anything unusual (the task already inside the tracer,
  * pid filters changed since the task last looked or excluding it, a full or disabled
  * buffer, a REC_LOST marker due, the first or last slot of a block,
@@ -67,6 +68,21 @@
 	addq	$ring + RING_CPU0, \rc
 .endm
 
+/* The ring's `writing` count (ring_quiesce() waits for it to drop) raised and dropped by
+ * plain stores of 1 and 0 rather than incl/decl, which would chain each call's
+ * read-modify-writes through store forwarding: while a fast path runs, no other writer is
+ * inside this CPU's buffer (every writer runs with its task's `busy` set, see RESERVE),
+ * so the count is 0 before and after. The store of 1 is one instruction before `enabled`
+ * is read, so an interrupt (ring_quiesce()'s stop_others) comes before or after it, as
+ * with incl; x86 keeps it before the reservation's stores and the store of 0 after the
+ * record's (TSO), so ring_quiesce() on another CPU sees 1 while the slot is in use. */
+.macro WRITING_ON rc
+	movl	$1, RC_WRITING(\rc)
+.endm
+.macro WRITING_OFF rc
+	movl	$0, RC_WRITING(\rc)
+.endm
+
 /* \dst = the TSC's low 48 bits (a record's timestamp). Clobbers rax and rdx. */
 .macro TSC48 dst
 	rdtsc
@@ -85,10 +101,11 @@
 .endm
 
 /* ring_reserve1() for the ring at \rc, whose `writing` count the caller raised and whose
- * `enabled` it checked: rax = the reserved slot, \lap = its lap bit (bit 63 of w0).
- * Clobbers rdx. Goes to \bail, with nothing reserved, where ring_reserve1() would call
- * ring_reserve(), and also for the first slot of a block (its event number must be
- * noted) and the last (the slot index would carry into the event number). */
+ * `enabled` it checked, with the task's `busy` set: rax = the reserved slot, \lap = its
+ * lap bit (bit 63 of w0). Clobbers rdx. Goes to \bail, with nothing reserved, where
+ * ring_reserve1() would call ring_reserve(), and also for the first slot of a block (its
+ * event number must be noted) and the last (the slot index would carry into the event
+ * number). */
 .macro RESERVE rc, lap, lap32, bail
 	movq	RC_HEAD(\rc), %rax
 	movq	RC_DROPPED(\rc), %rdx
@@ -106,9 +123,14 @@
 	jz	\bail
 	movabsq	$0x100000001, %rdx	/* one more slot and one more event */
 	addq	%rax, %rdx
-	/* Unlocked: atomic against interrupts on this CPU; no other CPU writes head. */
-	cmpxchgq %rdx, RC_HEAD(\rc)
-	jne	\bail
+	/* A plain store, no cmpxchg: nothing can reserve on this CPU between the load of
+	 * head above and this store. No other CPU writes head, and every writer on this CPU
+	 * runs with its task's `busy` set (the fast paths here; the C hooks, sched_switch
+	 * and trace_marker through trace_hook_begin()), which the fast path set before
+	 * coming here: an interrupt nesting on this task sees it and records nothing, and
+	 * the scheduler does not switch away from a busy task. No barrier needed: x86 keeps
+	 * this store before the record's stores for other CPUs (TSO), as the cmpxchg did. */
+	movq	%rdx, RC_HEAD(\rc)
 	movl	RC_LAP_SHIFT(\rc), \lap32
 	btl	\lap32, %eax
 	sbbq	\lap, \lap
@@ -203,12 +225,12 @@ __fentry__:
 	W0_TID_TYPE %r8, %r8d, FENTRY_REC_FUNC, %rsi, %r8
 	TSC48	%rdx
 	orq	%rdx, %r8		/* w0 without the lap bit */
-	incl	RC_WRITING(%rcx)	/* one instruction: interrupts nest around it */
+	WRITING_ON %rcx
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lfunc_unwrite
 	RESERVE	%rcx, %r11, %r11d, .Lfunc_unwrite
 	COMMIT	%r8, %rdi, %r11
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 	popq	%r8
 	popq	%rdi
@@ -218,7 +240,7 @@ __fentry__:
 	popq	%rax
 	ret
 .Lfunc_unwrite:
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 .Lfunc_bail:
 	popq	%r8
@@ -230,7 +252,9 @@ __fentry__:
 	jmp	.Lfentry_c
 
 /* fgraph_enter() without filters: a REC_ENTRY record, then the frame on the task's shadow
- * stack and the traced function's return hooked. */
+ * stack and the traced function's return hooked. Aligned (after a jmp: no padding runs):
+ * the fetch of a taken branch's target starts at a 16-byte boundary. */
+	.p2align 4
 .Lgraph_fast:
 	pushq	%rax
 	pushq	%rdx
@@ -280,12 +304,12 @@ __fentry__:
 	W0_TID_TYPE %r9, %r9d, FENTRY_REC_ENTRY, %rsi, %r9
 	TSC48	%rdx
 	orq	%rdx, %r9		/* w0 without the lap bit */
-	incl	RC_WRITING(%rcx)	/* one instruction: interrupts nest around it */
+	WRITING_ON %rcx
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lgraph_unwrite
 	RESERVE	%rcx, %r11, %r11d, .Lgraph_unwrite
 	COMMIT	%r9, %r8, %r11
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
 	 * is hooked. Program order is enough: only this CPU looks at it. */
@@ -312,7 +336,7 @@ __fentry__:
 	popq	%rax
 	ret
 .Lgraph_unwrite:
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 .Lgraph_bail:
 	popq	%r10
@@ -336,6 +360,7 @@ __fentry__:
  * released. */
 	.globl	return_to_handler
 	.type	return_to_handler, @function
+	.p2align 4	/* reached by a mispredicted ret every time: fetch from a 16-byte line */
 return_to_handler:
 	pushq	%rax
 	pushq	%rdx			/* 8(%rsp): the slot */
@@ -373,12 +398,12 @@ return_to_handler:
 	cmova	%rax, %rdx
 	shlq	$32, %rdx
 	orq	%rdx, %r9		/* w1 = func | duration << 32 */
-	incl	RC_WRITING(%rcx)	/* one instruction: interrupts nest around it */
+	WRITING_ON %rcx
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lret_unwrite
 	RESERVE	%rcx, %r8, %r8d, .Lret_unwrite
 	COMMIT	%r10, %r9, %r8
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	/* The frame was read above: now it may be released (an interrupt may reuse it). */
 	movl	%edi, TASK_DEPTH(%rsi)
 	movb	$0, TASK_BUSY(%rsi)
@@ -386,7 +411,7 @@ return_to_handler:
 	popq	%rax
 	jmp	*%r11
 .Lret_unwrite:
-	decl	RC_WRITING(%rcx)
+	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 .Lret_c:
 	leaq	8(%rsp), %rdi		/* the slot: entry %rsp - 8 */

@@ -178,7 +178,9 @@ static inline __attribute__((always_inline)) bool ring_reserve1(struct ring_cpu 
 }
 
 /* Writes one 16-byte event on this CPU's buffer. Returns false if it was not recorded
- * (buffer full in stop mode, or no buffer). */
+ * (buffer full in stop mode, or no buffer). In the kernel every writer must run with its
+ * task's `busy` set (trace_hook_begin()): fentry.S's fast paths reserve with a plain
+ * load and store of head, which relies on no other writer nesting on this CPU. */
 static inline __attribute__((always_inline)) bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
