@@ -20,6 +20,21 @@
  * barriers and release stores. */
 #include "trace/hook.h"
 
+/* Saving the caller-saved registers a path clobbers; restored in the reverse order. */
+.macro SAVE_REGS regs:vararg
+	.irp r, \regs
+	pushq	%\r
+	.endr
+.endm
+.macro RESTORE_REGS r1, regs:vararg
+	.ifnb \regs
+	RESTORE_REGS \regs
+	.endif
+	popq	%\r1
+.endm
+#define FUNC_REGS rax, rdx, rcx, rsi, rdi, r8             /* 6 registers */
+#define GRAPH_REGS rax, rdx, rcx, rsi, rdi, r8, r9, r10   /* 8: stays 16-byte aligned */
+
 #ifdef GLASS_HOST
 /* Host build: one call to the shim (core.c) gives the task and the packed CPU / tid /
  * interrupt depth; it clobbers rax and rdx only. \env keeps the packed word. */
@@ -171,14 +186,7 @@ __fentry__:
 /* The C hooks. Eight pushes keep the stack 16-byte aligned for the call (it was at entry:
  * the traced function's own call misaligned it by 8, the call here by 8 more). */
 .Lfentry_c:
-	pushq	%rax
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
+	SAVE_REGS GRAPH_REGS
 	movl	trace_cfg + TRACE_CFG_ACTIVE_OFFSET(%rip), %eax
 	leaq	72(%rsp), %rdi		/* parent_slot: the traced function's return addr. */
 	movq	64(%rsp), %rsi
@@ -190,24 +198,12 @@ __fentry__:
 	call	function_trace_call
 	jmp	2f
 1:	call	fgraph_enter
-2:	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-	popq	%rax
+2:	RESTORE_REGS GRAPH_REGS
 	ret
 
 /* function_trace_call() without filters: one REC_FUNC record. */
 .Lfunc_fast:
-	pushq	%rax
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8			/* 48(%rsp): site + 5, 56(%rsp): parent return */
+	SAVE_REGS FUNC_REGS		/* 48(%rsp): site + 5, 56(%rsp): parent return */
 	ENV_TASK %rsi, %r8
 	cmpb	$0, TASK_BUSY(%rsi)
 	jne	.Lfunc_bail		/* inside the tracer: the C hook counts it */
@@ -232,23 +228,13 @@ __fentry__:
 	COMMIT	%r8, %rdi, %r11
 	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rcx
-	popq	%rdx
-	popq	%rax
+	RESTORE_REGS FUNC_REGS
 	ret
 .Lfunc_unwrite:
 	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 .Lfunc_bail:
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rcx
-	popq	%rdx
-	popq	%rax
+	RESTORE_REGS FUNC_REGS
 	jmp	.Lfentry_c
 
 /* fgraph_enter() without filters: a REC_ENTRY record, then the frame on the task's shadow
@@ -256,14 +242,7 @@ __fentry__:
  * the fetch of a taken branch's target starts at a 16-byte boundary. */
 	.p2align 4
 .Lgraph_fast:
-	pushq	%rax
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rsi
-	pushq	%rdi
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10			/* 64(%rsp): site + 5, 72(%rsp): parent return */
+	SAVE_REGS GRAPH_REGS		/* 64(%rsp): site + 5, 72(%rsp): parent return */
 	ENV_TASK %rsi, %r9
 	cmpb	$0, TASK_BUSY(%rsi)
 	jne	.Lgraph_bail		/* inside the tracer: the C hook counts it */
@@ -326,27 +305,13 @@ __fentry__:
 	leaq	return_to_handler(%rip), %rax
 	movq	%rax, 72(%rsp)
 	movb	$0, TASK_BUSY(%rsi)
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rcx
-	popq	%rdx
-	popq	%rax
+	RESTORE_REGS GRAPH_REGS
 	ret
 .Lgraph_unwrite:
 	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 .Lgraph_bail:
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rdi
-	popq	%rsi
-	popq	%rcx
-	popq	%rdx
-	popq	%rax
+	RESTORE_REGS GRAPH_REGS
 	jmp	.Lfentry_c
 	.size	__fentry__, . - __fentry__
 
