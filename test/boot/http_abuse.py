@@ -260,9 +260,19 @@ def slots_full(port, slots, hp):
     # idle timeout (15 s), longer than the ~100 ms per connection QEMU's user network
     # takes to hand them over, plus the 2 s the probe then waits for a slot before its 503.
     wait_idle(port)
-    held = []
-    for _ in range(slots):
-        held.append(connect(port, 20))
+    held = [connect(port, 20) for _ in range(slots - 1)]
+    # QEMU's user network hands connections to the guest one at a time, after connect()
+    # returned here: wait until the server holds them all (the stats request takes the
+    # last slot while it is answered), then take that slot too.
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            if net_stats(port)["httpd_busy"] >= slots:
+                break
+        except (OSError, KeyError, ValueError):
+            pass
+        time.sleep(0.2)
+    held.append(connect(port, 20))
     time.sleep(1)
     try:
         got = status_of(exchange(port, b"GET / HTTP/1.1\r\n" + H + b"\r\n"))
