@@ -26,7 +26,8 @@ static bool trace_needs_c_hook(int t)
 {
 	unsigned cur = trace_cfg.graph_cur;
 
-	return t == TRACER_GRAPH && (trace_cfg.graph_funcs[cur].n || trace_cfg.max_graph_depth);
+	return t == TRACER_GRAPH && (trace_cfg.graph_funcs[cur].n || trace_cfg.max_graph_depth ||
+				     trace_cfg.thresh_tsc);
 }
 
 /* The one place that derives what the hooks dispatch on. A hook racing with it may use
@@ -66,6 +67,7 @@ void trace_set_max_graph_depth(unsigned depth)
 void trace_set_thresh_us(uint64_t us)
 {
 	trace_cfg.thresh_tsc = us * trace_env_clock_hz() / 1000000;
+	trace_update_active();
 }
 
 uint64_t trace_thresh_us(void)

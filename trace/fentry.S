@@ -2,17 +2,16 @@
  *
  * Fast paths. While no filter needs looking at (trace_cfg.hook is TRACE_HOOK_FUNCTION or
  * TRACE_HOOK_GRAPH), the common case of a traced call runs here without calling C: under
- * TCG every saved register, memory access, call and return is expensive, and the C hooks
- * must save every register the ABI lets C clobber. The fast paths do exactly what the C
- * hooks (function.c, fgraph.c) and ring_write() (ring.h) do in that case, with the same
+ * TCG every saved register, memory access, branch, call and return is expensive, and the
+ * C hooks must save every register the ABI lets C clobber. The fast paths do what the C
+ * hooks (function.c, fgraph.c) and ring.c's writers do in that case, with the same
  * protocol: recursion guard first, then writing/enabled, head bumped with a plain store
- * (safe under the guard: see RESERVE),
- * w1 then w0 last with its lap bit. Anything unusual (the task already inside the tracer,
- * pid filters changed since the task last looked or excluding it, a full or disabled
- * buffer, a REC_LOST marker due, the first or last slot of a block,
- * the shadow stack full or out of step, a set_graph_function frame, tracing_thresh) undoes
- * what the fast path did, which never includes a reservation, and runs the C hook, which
- * decides everything again.
+ * (see RESERVE), the one-slot record stored last with its lap bit (trace/wire.h). Anything
+ * unusual (the task already inside the tracer, pid filters changed since the task last
+ * looked or excluding it, an interrupt, a full or disabled buffer, the end of a block, a
+ * record that needs a W_SYNC or W_LOST before it or does not fit one slot, the shadow
+ * stack full or out of step, a set_graph_function frame) undoes what the fast path did,
+ * which never includes a reservation, and runs the C hook, which decides everything again.
  *
  * Ordering: the hooks' data is per CPU and per task, written by this CPU only (threads
  * and the interrupts nesting on them); x86 keeps this CPU's stores in program order for
@@ -84,8 +83,7 @@
 .endm
 
 /* The ring's `writing` count (ring_quiesce() waits for it to drop) raised and dropped by
- * plain stores of 1 and 0 rather than incl/decl, which would chain each call's
- * read-modify-writes through store forwarding: while a fast path runs, no other writer is
+ * plain stores of 1 and 0 rather than incl/decl: while a fast path runs, no other writer is
  * inside this CPU's buffer (every writer runs with its task's `busy` set, see RESERVE),
  * so the count is 0 before and after. The store of 1 is one instruction before `enabled`
  * is read, so an interrupt (ring_quiesce()'s stop_others) comes before or after it, as
@@ -98,7 +96,7 @@
 	movl	$0, RC_WRITING(\rc)
 .endm
 
-/* \dst = the TSC's low 48 bits (a record's timestamp). Clobbers rax and rdx. */
+/* \dst = the TSC's low 48 bits. Clobbers rax and rdx. */
 .macro TSC48 dst
 	rdtsc
 	movzwl	%dx, %edx
@@ -107,60 +105,45 @@
 	movq	%rdx, \dst
 .endm
 
-/* \w0 = (tid | type << 12) << 48: a record's tid and type. */
-.macro W0_TID_TYPE w0, w0_32, type, task, env
-	ENV_TID	\w0, \w0_32, \task, \env
-	andl	$0xfff, \w0_32
-	orl	$(\type << 12), \w0_32
-	shlq	$48, \w0
+/* \dst32 = \addr32 - start of text, the 22-bit function field; else to \bail. */
+.macro FUNC_FIELD dst32, bail
+	subl	ring + RING_TEXT_BASE(%rip), \dst32
+	cmpl	$(1 << W_FUNC_BITS), \dst32
+	jae	\bail
 .endm
 
-/* ring_reserve1() for the ring at \rc, whose `writing` count the caller raised and whose
- * `enabled` it checked, with the task's `busy` set: rax = the reserved slot, \lap = its
- * lap bit (bit 63 of w0). Clobbers rdx. Goes to \bail, with nothing reserved, where
- * ring_reserve1() would call ring_reserve(), and also for the first slot of a block (its
- * event number must be noted) and the last (the slot index would carry into the event
- * number). */
-.macro RESERVE rc, lap, lap32, bail
+/* \delta = \tsc - the CPU's last record time, if it fits \bits bits; else to \bail. */
+.macro DELTA delta, tsc, rc, bits, bail
+	movq	\tsc, \delta
+	subq	RC_LAST_TSC(\rc), \delta
+	cmpq	$(1 << \bits), \delta
+	jae	\bail
+.endm
+
+/* Stores the one-slot record \word (without its lap bit) in a new slot of the ring at \rc,
+ * whose `writing` count the caller raised, with the task's `busy` set: rax = the slot
+ * index (zero-extended). Clobbers rdx. Goes to \bail with nothing reserved if the buffer
+ * is disabled or the slow path must reserve (room_end: the block's end, the free room's
+ * end in stop mode, or a marker due).
+ * head is bumped with a plain store, no cmpxchg: nothing can reserve on this CPU between
+ * its load and the store. No other CPU writes head, and every writer on this CPU runs with
+ * its task's `busy` set (the fast paths here; the C hooks, sched_switch and trace_marker
+ * through trace_hook_begin()), which the fast path set before coming here: an interrupt
+ * nesting on this task sees it and records nothing, and the scheduler does not switch away
+ * from a busy task. x86 keeps the head store before the record's (TSO). */
+.macro PUT word, rc, bail
+	cmpl	$0, RC_ENABLED(\rc)
+	je	\bail
 	movq	RC_HEAD(\rc), %rax
-	movq	RC_DROPPED(\rc), %rdx
-	cmpq	RC_DROPPED_NOTED(\rc), %rdx
-	jne	\bail			/* a REC_LOST marker is due */
-	cmpb	$0, ring + RING_OVERWRITE(%rip)
-	jne	.Lroom\@
-	movl	%eax, %edx		/* stop mode: full if head - rd.pos > mask */
-	subl	RC_RD_POS(\rc), %edx
-	cmpl	RC_MASK(\rc), %edx
-	ja	\bail
-.Lroom\@:
-	leal	1(%rax), %edx
-	testl	$(FENTRY_BLOCK_SLOTS - 2), %edx
-	jz	\bail
+	cmpl	RC_ROOM_END(\rc), %eax
+	je	\bail
 	movabsq	$0x100000001, %rdx	/* one more slot and one more event */
 	addq	%rax, %rdx
-	/* A plain store, no cmpxchg: nothing can reserve on this CPU between the load of
-	 * head above and this store. No other CPU writes head, and every writer on this CPU
-	 * runs with its task's `busy` set (the fast paths here; the C hooks, sched_switch
-	 * and trace_marker through trace_hook_begin()), which the fast path set before
-	 * coming here: an interrupt nesting on this task sees it and records nothing, and
-	 * the scheduler does not switch away from a busy task. No barrier needed: x86 keeps
-	 * this store before the record's stores for other CPUs (TSO), as the cmpxchg did. */
 	movq	%rdx, RC_HEAD(\rc)
-	movl	RC_LAP_SHIFT(\rc), \lap32
-	btl	\lap32, %eax
-	sbbq	\lap, \lap
-	shlq	$63, \lap
-	andl	RC_MASK(\rc), %eax
-	shlq	$4, %rax
-	addq	RC_SLOTS(\rc), %rax
-.endm
-
-/* ring_commit(): w1, then w0 with the lap bit. No fence: x86 makes the two stores visible
- * in program order, so a reader that sees w0 sees w1. */
-.macro COMMIT w0, w1, lap
-	orq	\lap, \w0
-	movq	\w1, 8(%rax)
-	movq	\w0, (%rax)
+	movl	%eax, %eax
+	movq	RC_BLK_BASE(\rc), %rdx
+	orq	RC_BLK_LAP(\rc), \word
+	movq	\word, (%rdx, %rax, 8)
 .endm
 
 	.text
@@ -201,107 +184,105 @@ __fentry__:
 2:	RESTORE_REGS GRAPH_REGS
 	ret
 
-/* function_trace_call() without filters: one REC_FUNC record. */
+/* function_trace_call() without filters: one W_FUNC record. */
 .Lfunc_fast:
 	SAVE_REGS FUNC_REGS		/* 48(%rsp): site + 5, 56(%rsp): parent return */
 	ENV_TASK %rsi, %r8
-	cmpb	$0, TASK_BUSY(%rsi)
-	jne	.Lfunc_bail		/* inside the tracer: the C hook counts it */
 	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
 	cmpl	%eax, TASK_PID_OK_GEN(%rsi)
 	jne	.Lfunc_bail		/* pid filters changed, or exclude this task */
+	cmpb	$0, TASK_BUSY(%rsi)
+	jne	.Lfunc_bail		/* inside the tracer: the C hook counts it */
 	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r8
 	RING_CPU %rcx, %ecx
-	movq	56(%rsp), %rdi		/* w1 = ip | parent << 32 */
-	shlq	$32, %rdi
-	movl	48(%rsp), %eax
-	subl	$5, %eax
+	ENV_TID	%rax, %eax, %rsi, %r8
+	cmpl	RC_CUR_TID(%rcx), %eax
+	jne	.Lfunc_unbusy		/* readers do not know this tid yet: W_SYNC first */
+	movl	48(%rsp), %edi
+	subl	$5, %edi		/* ip */
+	FUNC_FIELD %edi, .Lfunc_unbusy
+	movl	56(%rsp), %eax		/* parent */
+	FUNC_FIELD %eax, .Lfunc_unbusy
+	shlq	$W_FUNC_SHIFT, %rdi
+	shlq	$W_PARENT_SHIFT, %rax
 	orq	%rax, %rdi
-	W0_TID_TYPE %r8, %r8d, FENTRY_REC_FUNC, %rsi, %r8
-	TSC48	%rdx
-	orq	%rdx, %r8		/* w0 without the lap bit */
+	btsq	$(W_TYPE_SHIFT + 2), %rdi	/* W_FUNC = 4 */
+	TSC48	%r8
+	DELTA	%rax, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy
+	orq	%rax, %rdi
 	WRITING_ON %rcx
-	cmpl	$0, RC_ENABLED(%rcx)
-	je	.Lfunc_unwrite
-	RESERVE	%rcx, %r11, %r11d, .Lfunc_unwrite
-	COMMIT	%r8, %rdi, %r11
+	PUT	%rdi, %rcx, .Lfunc_unwrite
+	movq	%r8, RC_LAST_TSC(%rcx)
 	WRITING_OFF %rcx
 	movb	$0, TASK_BUSY(%rsi)
 	RESTORE_REGS FUNC_REGS
 	ret
 .Lfunc_unwrite:
 	WRITING_OFF %rcx
+.Lfunc_unbusy:
 	movb	$0, TASK_BUSY(%rsi)
 .Lfunc_bail:
 	RESTORE_REGS FUNC_REGS
 	jmp	.Lfentry_c
 
-/* fgraph_enter() without filters: a REC_ENTRY record, then the frame on the task's shadow
- * stack and the traced function's return hooked. Aligned (after a jmp: no padding runs):
- * the fetch of a taken branch's target starts at a 16-byte boundary. */
+/* fgraph_enter() without filters, outside interrupts: a W_ENTRY record, then the frame on
+ * the task's shadow stack and the traced function's return hooked. Aligned (after a jmp:
+ * no padding runs): the fetch of a taken branch's target starts at a 16-byte boundary. */
 	.p2align 4
 .Lgraph_fast:
 	SAVE_REGS GRAPH_REGS		/* 64(%rsp): site + 5, 72(%rsp): parent return */
 	ENV_TASK %rsi, %r9
-	cmpb	$0, TASK_BUSY(%rsi)
-	jne	.Lgraph_bail		/* inside the tracer: the C hook counts it */
 	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
 	cmpl	%eax, TASK_PID_OK_GEN(%rsi)
 	jne	.Lgraph_bail		/* pid filters changed, or exclude this task */
-	cmpq	$0, trace_cfg + TRACE_CFG_THRESH_OFFSET(%rip)
-	jne	.Lgraph_bail		/* tracing_thresh: only returns are recorded */
+	cmpb	$0, TASK_BUSY(%rsi)
+	jne	.Lgraph_bail		/* inside the tracer: the C hook counts it */
 	movl	TASK_DEPTH(%rsi), %edi	/* d */
 	cmpl	$TRACE_STACK_DEPTH, %edi
 	jae	.Lgraph_bail		/* shadow stack full: the C hook counts it */
+	ENV_IRQ	%rdx, %edx, %rsi, %r9
+	testl	%edx, %edx
+	jnz	.Lgraph_bail		/* an interrupt: the C hook marks its first call */
 	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r9
 	RING_CPU %rcx, %ecx
+	ENV_TID	%rax, %eax, %rsi, %r9
+	cmpl	RC_CUR_TID(%rcx), %eax
+	jne	.Lgraph_unbusy		/* readers do not know this tid yet: W_SYNC first */
 	movl	64(%rsp), %r10d
 	subl	$5, %r10d		/* ip */
-	movl	%edi, %r8d		/* w1 = ip | (d - graph_base) << 32 | flags << 40 */
-	subl	TASK_GRAPH_BASE(%rsi), %r8d
-	movzbl	%r8b, %r8d
-	shlq	$32, %r8
-	orq	%r10, %r8
-	/* REC_F_IRQ if this call runs in a deeper interrupt than the frame below it */
-	ENV_IRQ	%rdx, %edx, %rsi, %r9
-	xorl	%eax, %eax
-	testl	%edi, %edi
-	jz	1f
-	movl	%edi, %eax
-	shll	$FRAME_SIZE_SHIFT, %eax
-	movzbl	TASK_STACK - FRAME_SIZE + FRAME_IRQ(%rsi, %rax), %eax
-1:	cmpl	%eax, %edx
-	jbe	2f
-	btsq	$40, %r8
-2:	cmpl	$255, %edx		/* the frame keeps the depth in 8 bits */
-	jbe	3f
-	movl	$255, %edx
-3:	shlq	$32, %rdx
-	orq	%rdx, %r10		/* the frame's func | irq << 32 (flags 0) */
-	W0_TID_TYPE %r9, %r9d, FENTRY_REC_ENTRY, %rsi, %r9
-	TSC48	%rdx
-	orq	%rdx, %r9		/* w0 without the lap bit */
+	movl	%r10d, %r8d
+	FUNC_FIELD %r8d, .Lgraph_unbusy
+	movl	%edi, %eax		/* depth: d - graph_base, 8 bits */
+	subl	TASK_GRAPH_BASE(%rsi), %eax
+	movzbl	%al, %eax
+	shlq	$W_FUNC_SHIFT, %r8
+	shlq	$W_DEPTH_SHIFT, %rax
+	orq	%rax, %r8
+	btsq	$W_TYPE_SHIFT, %r8	/* W_ENTRY = 1 */
+	TSC48	%r9
+	DELTA	%rax, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy
+	orq	%rax, %r8
 	WRITING_ON %rcx
-	cmpl	$0, RC_ENABLED(%rcx)
-	je	.Lgraph_unwrite
-	RESERVE	%rcx, %r11, %r11d, .Lgraph_unwrite
-	COMMIT	%r9, %r8, %r11
+	PUT	%r8, %rcx, .Lgraph_unwrite
+	movq	%r9, RC_LAST_TSC(%rcx)
 	WRITING_OFF %rcx
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
 	 * is hooked. Program order is enough: only this CPU looks at it. */
-	leal	1(%rdi), %eax
-	movl	%eax, TASK_DEPTH(%rsi)
+	leal	1(%rdi), %edx
+	movl	%edx, TASK_DEPTH(%rsi)
 	shll	$FRAME_SIZE_SHIFT, %edi
 	leaq	TASK_STACK(%rsi, %rdi), %rdi
-	movq	72(%rsp), %rax
-	movq	%rax, FRAME_RET(%rdi)
-	leaq	72(%rsp), %rax
-	movq	%rax, FRAME_SLOT(%rdi)
-	movq	%r9, FRAME_TSC(%rdi)	/* w0: the entry TSC in its low 48 bits */
-	movq	%r10, FRAME_FUNC(%rdi)
+	movq	72(%rsp), %rdx
+	movq	%rdx, FRAME_RET(%rdi)
+	leaq	72(%rsp), %rdx
+	movq	%rdx, FRAME_SLOT(%rdi)
+	movq	%r9, FRAME_TSC(%rdi)	/* the entry TSC; irq and flags 0 */
+	shlq	$32, %rax
+	orq	%r10, %rax
+	movq	%rax, FRAME_FUNC(%rdi)	/* func | the entry's slot << 32 */
 	leaq	return_to_handler(%rip), %rax
 	movq	%rax, 72(%rsp)
 	movb	$0, TASK_BUSY(%rsi)
@@ -309,6 +290,7 @@ __fentry__:
 	ret
 .Lgraph_unwrite:
 	WRITING_OFF %rcx
+.Lgraph_unbusy:
 	movb	$0, TASK_BUSY(%rsi)
 .Lgraph_bail:
 	RESTORE_REGS GRAPH_REGS
@@ -321,8 +303,9 @@ __fentry__:
  * allocation), and r11 carries the real return address.
  *
  * Fast path: fgraph_exit() for the top frame of a task not inside the tracer, without a
- * set_graph_function region or tracing_thresh: a REC_RETURN record, then the frame is
- * released. */
+ * set_graph_function region or tracing_thresh: the call's W_ENTRY rewritten into a W_LEAF
+ * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record; then the
+ * frame is released. */
 	.globl	return_to_handler
 	.type	return_to_handler, @function
 	.p2align 4	/* reached by a mispredicted ret every time: fetch from a 16-byte line */
@@ -334,8 +317,6 @@ return_to_handler:
 	jne	.Lret_c			/* a return inside the tracer */
 	cmpl	$TRACE_HOOK_GRAPH, trace_cfg + TRACE_CFG_HOOK_OFFSET(%rip)
 	jne	.Lret_c			/* the C hook decides whether to record */
-	cmpq	$0, trace_cfg + TRACE_CFG_THRESH_OFFSET(%rip)
-	jne	.Lret_c
 	movl	TASK_DEPTH(%rsi), %edi
 	subl	$1, %edi		/* i: the top frame */
 	jb	.Lret_c			/* empty shadow stack */
@@ -350,26 +331,65 @@ return_to_handler:
 	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r9
 	RING_CPU %rcx, %ecx
-	W0_TID_TYPE %r10, %r10d, FENTRY_REC_RETURN, %rsi, %r9
-	movl	FRAME_FUNC(%r8), %r9d
-	movq	FRAME_RET(%r8), %r11
-	TSC48	%rdx
-	orq	%rdx, %r10		/* w0 without the lap bit */
-	subq	FRAME_TSC(%r8), %rdx	/* duration: 48-bit difference, saturated to 32 */
-	shlq	$16, %rdx
-	shrq	$16, %rdx
-	movl	$0xffffffff, %eax
-	cmpq	%rax, %rdx
-	cmova	%rax, %rdx
-	shlq	$32, %rdx
-	orq	%rdx, %r9		/* w1 = func | duration << 32 */
+	ENV_TID	%rax, %eax, %rsi, %r9
+	cmpl	RC_CUR_TID(%rcx), %eax
+	jne	.Lret_unbusy		/* readers do not know this tid yet: W_SYNC first */
+	TSC48	%r9
+	movq	%r9, %r10		/* duration: 48-bit difference (the frame's top bytes */
+	subq	FRAME_TSC(%r8), %r10	/* hold irq and flags) */
+	shlq	$16, %r10
+	shrq	$16, %r10
 	WRITING_ON %rcx
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lret_unwrite
-	RESERVE	%rcx, %r8, %r8d, .Lret_unwrite
-	COMMIT	%r10, %r9, %r8
+	/* A leaf if the entry is the last record (head = its slot + 1), is this call's
+	 * W_ENTRY with a 14-bit delta and no irq flag, and the duration fits 15 bits. */
+	movl	FRAME_POS(%r8), %edx
+	incl	%edx
+	cmpl	%edx, RC_HEAD(%rcx)
+	jne	.Lret_record
+	cmpq	$(1 << W_LEAF_DUR_BITS), %r10
+	jae	.Lret_record
+	decl	%edx
+	movq	RC_BLK_BASE(%rcx), %r11
+	leaq	(%r11, %rdx, 8), %r11	/* the entry's slot */
+	movq	(%r11), %rdx
+	movl	FRAME_FUNC(%r8), %eax
+	FUNC_FIELD %eax, .Lret_record
+	shlq	$W_FUNC_SHIFT, %rax
+	btsq	$W_TYPE_SHIFT, %rax	/* what type and function must be: W_ENTRY, func */
+	xorq	%rdx, %rax
+	shlq	$1, %rax		/* bits 37..62 (leaving out the lap bit) must match */
+	shrq	$(W_FUNC_SHIFT + 1), %rax
+	jnz	.Lret_record
+	testl	$0x1fffc000, %edx	/* irq flag and delta bits 14..27 must be 0 */
+	jnz	.Lret_record
+	btcq	$W_TYPE_SHIFT, %rdx	/* W_ENTRY (1) -> W_LEAF (2) */
+	btcq	$(W_TYPE_SHIFT + 1), %rdx
+	shlq	$W_LEAF_DUR_SHIFT, %r10
+	orq	%r10, %rdx
+	movq	%rdx, (%r11)		/* one store: readers see the entry or the leaf */
+	incl	RC_HEAD + 4(%rcx)	/* the leaf holds two events */
+	jmp	.Lret_done
+	/* Else a W_RETURN record: delta 13 | duration 24 | func 22. */
+.Lret_record:
+	cmpq	$(1 << W_RETURN_DUR_BITS), %r10
+	jae	.Lret_unwrite
+	movl	FRAME_FUNC(%r8), %r11d
+	FUNC_FIELD %r11d, .Lret_unwrite
+	shlq	$W_FUNC_SHIFT, %r11
+	shlq	$W_RETURN_DUR_SHIFT, %r10
+	orq	%r10, %r11
+	btsq	$W_TYPE_SHIFT, %r11	/* W_RETURN = 3 */
+	btsq	$(W_TYPE_SHIFT + 1), %r11
+	DELTA	%rax, %r9, %rcx, W_RETURN_DELTA_BITS, .Lret_unwrite
+	orq	%rax, %r11
+	PUT	%r11, %rcx, .Lret_unwrite
+	movq	%r9, RC_LAST_TSC(%rcx)
+.Lret_done:
 	WRITING_OFF %rcx
 	/* The frame was read above: now it may be released (an interrupt may reuse it). */
+	movq	FRAME_RET(%r8), %r11
 	movl	%edi, TASK_DEPTH(%rsi)
 	movb	$0, TASK_BUSY(%rsi)
 	popq	%rdx
@@ -377,6 +397,7 @@ return_to_handler:
 	jmp	*%r11
 .Lret_unwrite:
 	WRITING_OFF %rcx
+.Lret_unbusy:
 	movb	$0, TASK_BUSY(%rsi)
 .Lret_c:
 	leaq	8(%rsp), %rdi		/* the slot: entry %rsp - 8 */

@@ -53,7 +53,7 @@ static unsigned fgraph_irq_flag(const struct trace_task *t, uint32_t d, unsigned
 /* Pushes the frame; the slot is claimed (depth raised) before it is filled, so an
  * interrupt arriving in between pushes above it instead of over it. */
 static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot, uint64_t ip,
-			uint64_t tsc, unsigned irq, bool root)
+			uint64_t tsc, unsigned irq, bool root, uint32_t pos)
 {
 	struct trace_ret_frame *f = &t->stack[d];
 
@@ -61,10 +61,11 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 	__asm__ volatile("" ::: "memory"); /* depth is raised before the frame is written */
 	f->ret = *parent_slot;
 	f->slot = (uint64_t)parent_slot;
-	f->tsc = tsc;
-	f->func = (uint32_t)ip;
+	__builtin_memcpy(f->tsc, &tsc, sizeof(f->tsc)); /* x86: the low bytes */
 	f->irq = (uint8_t)(irq > 255 ? 255 : irq);
 	f->flags = root ? TRACE_FRAME_ROOT : 0;
+	f->func = (uint32_t)ip;
+	f->pos = pos;
 	if (root) {
 		t->graph_open = true;
 		t->graph_base = d;
@@ -76,7 +77,7 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 {
 	struct trace_task *t = trace_hook_begin();
-	uint32_t d, base;
+	uint32_t d, base, pos = 0; /* no entry record: any slot, its type will not match */
 	unsigned irq, cpu;
 	uint64_t tsc;
 	bool root;
@@ -97,11 +98,11 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 	/* Record first: a call whose entry did not fit (stop mode) is not hooked at all, so
 	 * no return without its entry follows. With tracing_thresh only returns are kept. */
 	if (!trace_cfg.thresh_tsc &&
-	    !ring_write(cpu, rec_w0(tsc, trace_env_tid(), REC_ENTRY),
-			(uint32_t)ip | (uint64_t)((d - base) & 0xff) << 32 |
-			(uint64_t)fgraph_irq_flag(t, d, irq) << 40))
+	    !ring_write_at(cpu, rec_w0(tsc, trace_env_tid(), REC_ENTRY),
+			   (uint32_t)ip | (uint64_t)((d - base) & 0xff) << 32 |
+			   (uint64_t)fgraph_irq_flag(t, d, irq) << 40, &pos))
 		goto out;
-	fgraph_push(t, d, parent_slot, ip, tsc, irq, root);
+	fgraph_push(t, d, parent_slot, ip, tsc, irq, root, pos);
 out:
 	trace_hook_end(t);
 }
@@ -119,30 +120,30 @@ static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
 		trace_stop("function_graph: return address not on the shadow stack");
 		return t->depth - 1;
 	}
-	ring_local_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
+	trace_count_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
 	return i - 1;
 }
 
-static void fgraph_record_return(uint32_t func, uint64_t entry_tsc)
+static void fgraph_record_return(const struct trace_ret_frame *f)
 {
 	uint64_t now = trace_env_clock();
-	/* Frames pushed by fentry.S keep only the entry TSC's low 48 bits (their w0). */
-	uint64_t dur = (now - entry_tsc) & REC_TSC_MASK;
+	/* Frames keep only the entry TSC's low 48 bits. */
+	uint64_t dur = (now - trace_frame_tsc(f)) & REC_TSC_MASK;
 
 	if (trace_cfg.active != TRACER_GRAPH || dur < trace_cfg.thresh_tsc)
 		return;
 	if (dur > UINT32_MAX)
 		dur = UINT32_MAX;
-	ring_write(trace_env_cpu(), rec_w0(now, trace_env_tid(), REC_RETURN), func | dur << 32);
+	ring_write_return(trace_env_cpu(), rec_w0(now, trace_env_tid(), REC_RETURN),
+			  f->func | dur << 32, f->pos);
 }
 
 uint64_t fgraph_exit(uint64_t *slot)
 {
 	struct trace_task *t = trace_env_task();
 	bool nested = t->busy; /* a return inside the tracer: pop, record nothing */
-	struct trace_ret_frame *f;
-	uint32_t i, func;
-	uint64_t ret, tsc;
+	struct trace_ret_frame *f, frame;
+	uint32_t i;
 
 	t->busy = true;
 	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
@@ -152,9 +153,7 @@ uint64_t fgraph_exit(uint64_t *slot)
 	if (t->stack[i].slot != (uint64_t)slot)
 		i = fgraph_resync(t, slot);
 	f = &t->stack[i];
-	ret = f->ret;
-	func = f->func;
-	tsc = f->tsc;
+	frame = *f;
 	if (f->flags & TRACE_FRAME_ROOT) {
 		t->graph_open = false;
 		t->graph_base = 0;
@@ -163,8 +162,8 @@ uint64_t fgraph_exit(uint64_t *slot)
 	__asm__ volatile("" ::: "memory");
 	t->depth = i;
 	if (!nested)
-		fgraph_record_return(func, tsc);
+		fgraph_record_return(&frame);
 	__asm__ volatile("" ::: "memory");
 	t->busy = nested;
-	return ret;
+	return frame.ret;
 }

@@ -7,25 +7,22 @@
 
 #include "trace/config.h"
 #include "trace/task.h"
+#include "trace/wire.h"
 
-/* struct ring and struct ring_cpu fields the fast paths in fentry.S use (checked below).
- * A change of the ring structures that moves them must update these. */
-#define RING_OVERWRITE 8
+/* struct ring and struct ring_cpu fields the fast paths in fentry.S use (checked below),
+ * and the slot format they write (trace/wire.h). A change of the ring structures that
+ * moves them must update these. */
+#define RING_TEXT_BASE 12
 #define RING_CPU0 64
 #define RING_CPU_SIZE 256
 #define RC_HEAD 0
-#define RC_DROPPED 16
-#define RC_DROPPED_NOTED 24
-#define RC_WRITING 32
-#define RC_ENABLED 36
-#define RC_MASK 44
-#define RC_LAP_SHIFT 48
-#define RC_SLOTS 56
-#define RC_RD_POS 128
-#define FENTRY_BLOCK_SLOTS 1024 /* RING_BLOCK_SLOTS */
-#define FENTRY_REC_ENTRY 1      /* enum rec_type */
-#define FENTRY_REC_RETURN 2
-#define FENTRY_REC_FUNC 3
+#define RC_ROOM_END 8
+#define RC_CUR_TID 12
+#define RC_LAST_TSC 16
+#define RC_BLK_BASE 24
+#define RC_BLK_LAP 32
+#define RC_WRITING 40
+#define RC_ENABLED 44
 
 #ifndef GLASS_HOST
 /* The kernel's per-CPU data (platform/platform.h: struct plat_cpu_local at %gs:0) and
@@ -61,22 +58,20 @@ TRACE_CHECK_OFFSET(struct trace_ret_frame, tsc, FRAME_TSC);
 TRACE_CHECK_OFFSET(struct trace_ret_frame, func, FRAME_FUNC);
 TRACE_CHECK_OFFSET(struct trace_ret_frame, irq, FRAME_IRQ);
 TRACE_CHECK_OFFSET(struct trace_ret_frame, flags, FRAME_FLAGS);
-TRACE_CHECK_OFFSET(struct ring, overwrite, RING_OVERWRITE);
+TRACE_CHECK_OFFSET(struct trace_ret_frame, pos, FRAME_POS);
+TRACE_CHECK_OFFSET(struct ring, text_base, RING_TEXT_BASE);
 TRACE_CHECK_OFFSET(struct ring, cpu, RING_CPU0);
 _Static_assert(sizeof(struct ring_cpu) == RING_CPU_SIZE, "fentry.S: size of ring_cpu");
 TRACE_CHECK_OFFSET(struct ring_cpu, head, RC_HEAD);
-TRACE_CHECK_OFFSET(struct ring_cpu, dropped, RC_DROPPED);
-TRACE_CHECK_OFFSET(struct ring_cpu, dropped_noted, RC_DROPPED_NOTED);
+TRACE_CHECK_OFFSET(struct ring_cpu, room_end, RC_ROOM_END);
+TRACE_CHECK_OFFSET(struct ring_cpu, cur_tid, RC_CUR_TID);
+TRACE_CHECK_OFFSET(struct ring_cpu, last_tsc, RC_LAST_TSC);
+TRACE_CHECK_OFFSET(struct ring_cpu, blk_base, RC_BLK_BASE);
+TRACE_CHECK_OFFSET(struct ring_cpu, blk_lap, RC_BLK_LAP);
 TRACE_CHECK_OFFSET(struct ring_cpu, writing, RC_WRITING);
 TRACE_CHECK_OFFSET(struct ring_cpu, enabled, RC_ENABLED);
-TRACE_CHECK_OFFSET(struct ring_cpu, mask, RC_MASK);
-TRACE_CHECK_OFFSET(struct ring_cpu, lap_shift, RC_LAP_SHIFT);
-TRACE_CHECK_OFFSET(struct ring_cpu, slots, RC_SLOTS);
-TRACE_CHECK_OFFSET(struct ring_cpu, rd.pos, RC_RD_POS);
-_Static_assert(FENTRY_BLOCK_SLOTS == RING_BLOCK_SLOTS && RING_LAP_BIT == 1ull << 63 &&
-	       FENTRY_REC_ENTRY == REC_ENTRY && FENTRY_REC_RETURN == REC_RETURN &&
-	       FENTRY_REC_FUNC == REC_FUNC && REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff,
-	       "fentry.S: record and ring constants");
+_Static_assert(W_ENTRY == 1 && W_LEAF == 2 && W_RETURN == 3 && W_FUNC == 4 &&
+	       REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff, "fentry.S: slot format");
 
 /* fentry.S */
 void __fentry__(void);
@@ -96,6 +91,11 @@ static inline void trace_count(uint64_t *counter)
 {
 	/* One unlocked add: only this CPU (and interrupts nesting on it) writes it. */
 	__asm__ volatile("incq %0" : "+m"(*counter) : : "cc");
+}
+
+static inline void trace_count_add(uint64_t *counter, uint64_t n)
+{
+	__asm__ volatile("addq %1, %0" : "+m"(*counter) : "er"(n) : "cc");
 }
 
 /* Enters the tracer on the current task; NULL if it is already inside (then the call is

@@ -14,6 +14,13 @@
 #endif
 
 #ifdef GLASS_HOST
+/* Start of the program's text: records store functions as offsets from it. */
+static inline uint64_t trace_text_base(void)
+{
+	extern char __executable_start[];
+
+	return (uint64_t)(uintptr_t)__executable_start;
+}
 void *page_alloc(size_t npages);
 void page_free(void *p, size_t npages);
 unsigned trace_env_irq_depth(void);
@@ -31,6 +38,13 @@ __attribute__((noreturn)) void trace_fatal(const char *why);
 #include "kernel/page.h"
 #include "platform/platform.h"
 
+/* Start of kernel text: records store functions as offsets from it. */
+static inline uint64_t trace_text_base(void)
+{
+	extern char __text_start[];
+
+	return (uint64_t)(uintptr_t)__text_start;
+}
 static inline void trace_stop_others(void) { plat_stop_others(); }
 static inline void trace_release_others(void) { plat_release_others(); }
 static inline uint64_t trace_irq_save(void) { return plat_irq_save(); }

@@ -1,22 +1,16 @@
-/* Wire format of one trace record in a per-CPU ring buffer: 16 bytes, two u64 words.
- * Shared by the writer (hooks), the readers (printer, tracefs) and host tests.
+/* A trace record as writers hand it to the ring buffer and readers get it back: 16 bytes,
+ * two u64 words. (In the buffer most records take 8 bytes: trace/wire.h.) Shared by the
+ * hooks, the readers (printer, tracefs) and host tests.
  *
- * word0: bits 0..47 TSC (48 bits: 30 h at 2.6 GHz), bits 48..59 tid (12 bits), 60..62 type,
- *        bit 63 the ring buffer's lap parity (internal to trace/ring.c; readers get 0).
+ * word0: bits 0..47 TSC (48 bits: 30 h at 2.6 GHz), bits 48..59 tid (12 bits), 60..62 type.
  * word1: depends on type:
  *   REC_ENTRY   func (32) | depth (8) << 32 | flags (8) << 40          one per call entry
  *   REC_RETURN  func (32) | duration (32, TSC ticks, saturating) << 32  one per call return
  *   REC_FUNC    ip (32) | parent_ip (32) << 32                         `function` tracer
  *   REC_SWITCH  prev_tid (16) | next_tid (16) << 16 | prev_state (8) << 32  context switch
- *   REC_TEXT    length in bytes (16) | flags << 16; followed by ceil(len/15) payload slots
- *               (ring.c packs 15 bytes per slot and keeps their type 0)
- *               holding the text (trace_marker, tracer messages)
- *   REC_PAD     word1 = count of slots to skip, this one included (block-end padding)
- *   REC_LOST    word1 = events dropped just before the next record (stop mode)
- * REC_PAD and REC_LOST are internal to the ring buffer: readers never return them.
- * Kernel text lives below 4 GiB (identity map, small code model), so 32-bit addresses suffice.
- * A traced call costs REC_ENTRY + REC_RETURN = 32 bytes. Record type 0 never appears in a
- * committed record, so a zeroed slot reads as "not yet written". */
+ *   REC_TEXT    length in bytes (trace_marker, tracer messages; the text comes apart)
+ * Kernel text lives below 4 GiB (identity map, small code model), so 32-bit addresses
+ * suffice. Type 0 (REC_NONE) is no record. */
 #ifndef TRACE_RECORD_H
 #define TRACE_RECORD_H
 
@@ -29,8 +23,6 @@ enum rec_type {
 	REC_FUNC = 3,
 	REC_SWITCH = 4,
 	REC_TEXT = 5,
-	REC_PAD = 6,
-	REC_LOST = 7,
 };
 
 /* REC_ENTRY flags */

@@ -1,15 +1,17 @@
-/* Per-CPU ring buffers: slow writer paths, readers, statistics and control. The protocol
- * is described in trace/ring.h. */
+/* Per-CPU ring buffers: writers (the C side; fentry.S has the fast paths), readers,
+ * statistics and control. The protocol is described in trace/ring.h, the slot format in
+ * trace/wire.h. */
 #include <errno.h>
 #include "trace/ring.h"
 #include "trace/internal.h"
 
 #define RING_PAGE 4096ul
-#define RING_RESIZE_SPINS 100000000ul /* how long resize waits for a writer to leave */
+#define RING_RESIZE_SPINS 100000000ul /* how long control waits for a writer to leave */
+#define RING_SYNC_TSC_MASK ((1ull << W_SYNC_TSC_BITS) - 1)
 
 struct ring ring;
 
-/* ---- writer slow paths ---- */
+/* ---- writers ---- */
 
 /* Widens the low 32 bits s of an event number against seq_base, which is never more
  * than 2^31 events away from any number still in the buffer. */
@@ -20,117 +22,235 @@ static uint64_t ring_seq64(const struct ring_cpu *rc, uint32_t s)
 	return ref + (uint64_t)(int64_t)(int32_t)(s - (uint32_t)ref);
 }
 
-/* Pads [pos, pos+n) to the end of its block: a REC_PAD header, then type-0 slots, so that
- * no stale header survives in the padding into the next lap. */
-void ring_note_pad(struct ring_cpu *rc, uint32_t pos, uint32_t n)
+/* Commits a header: release, so a reader that sees it also sees what was written before. */
+static void ring_commit(struct ring_cpu *rc, uint32_t pos, uint64_t w)
 {
-	for (uint32_t i = 1; i < n; i++)
-		*(volatile uint64_t *)&ring_slot(rc, pos + i)->w0 = 0;
-	ring_commit(rc, pos, rec_w0(0, 0, REC_PAD), n);
+	__atomic_store_n(ring_slot(rc, pos), w | ring_lap(rc, pos), __ATOMIC_RELEASE);
 }
 
-/* The writer reserved the first slot of a block: remember the number of the block's first
- * event. Called before anything in the block is committed, so a reader that finds the
- * block's first record committed also finds this number. */
-void ring_note_block(struct ring_cpu *rc, uint32_t pos, uint32_t seq)
+/* Enters the CPU's writer state; false if another writer is inside it (a write nested in
+ * an interrupt or signal handler). One instruction, no lock prefix: only this CPU writes
+ * the count. */
+static bool ring_writer_enter(struct ring_cpu *rc)
+{
+	uint32_t was = 1;
+
+	__asm__ volatile("xaddl %0, %1" : "+r"(was), "+m"(rc->writing) : : "memory", "cc");
+	return was == 0;
+}
+
+/* A write refused because it nested on another writer: dropped, with one instruction
+ * (the writer below may be reading the count). */
+static void ring_count_nested(struct ring_cpu *rc)
+{
+	__asm__ volatile("incq %0" : "+m"(rc->dropped) : : "cc");
+}
+
+static void ring_writer_leave(struct ring_cpu *rc)
+{
+	__asm__ volatile("" ::: "memory"); /* the record is complete before the count drops */
+	__asm__ volatile("decl %0" : "+m"(rc->writing) : : "cc");
+}
+
+/* The fast paths' limit with head at h: the end of h's block (its last slot stays for the
+ * slow path: the slot index must not carry into the event number), or of the free room in
+ * stop mode; h itself if the next record starts a block. */
+static void ring_set_room(struct ring_cpu *rc, uint32_t h)
+{
+	uint32_t end = h | (RING_BLOCK_SLOTS - 1), free_end = rc->rd.pos + rc->mask + 1;
+
+	if (!(h & (RING_BLOCK_SLOTS - 1)))
+		end = h;
+	else if (!ring.overwrite && free_end - h < end - h)
+		end = free_end;
+	rc->room_end = end;
+}
+
+/* The first slot of a block was reserved: note its first event number (before anything
+ * in it commits) and where the fast paths find the block's slots. */
+static void ring_start_block(struct ring_cpu *rc, uint32_t pos, uint32_t seq)
 {
 	rc->blk_seq[(pos & rc->mask) >> RING_BLOCK_SHIFT] = seq;
-	/* A nested writer may move seq_base meanwhile, even back by a block: either value is
-	 * close enough to serve as reference. */
 	rc->seq_base = ring_seq64(rc, seq);
+	rc->blk_base = (uintptr_t)ring_slot(rc, pos) - (uintptr_t)pos * RING_SLOT_BYTES;
+	rc->blk_lap = ring_lap(rc, pos);
 	if (!(pos & rc->mask) && pos)
 		rc->wrapped = 1;
 }
 
-void ring_note_drop(struct ring_cpu *rc)
+/* Padding needed before n slots at idx so that they do not straddle a block. */
+static uint32_t ring_pad(uint32_t idx, uint32_t n)
 {
-	ring_local_add(&rc->dropped, 1);
+	uint32_t off = idx & (RING_BLOCK_SLOTS - 1);
+
+	return off + n > RING_BLOCK_SLOTS ? RING_BLOCK_SLOTS - off : 0;
 }
 
-/* Commits a REC_LOST marker at pos carrying the drop total; returns its slots (1). A
- * marker carries a total, not a difference, so a nested writer that writes a marker of
- * its own in between makes no loss count twice. */
-uint32_t ring_note_lost(struct ring_cpu *rc, uint32_t pos)
+/* Pads [pos, pos + n) to the end of its block: a W_PAD, then zero slots, so that no stale
+ * header survives in the padding into the next lap. */
+static void ring_pad_out(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 {
-	uint64_t total = rc->dropped;
-
-	rc->dropped_noted = total;
-	ring_commit(rc, pos, rec_w0(0, 0, REC_LOST), total);
-	return 1;
+	for (uint32_t i = 1; i < n; i++)
+		*(volatile uint64_t *)ring_slot(rc, pos + i) = 0;
+	ring_commit(rc, pos, w_make(W_PAD, n));
 }
 
-bool ring_reserve(struct ring_cpu *rc, uint32_t n, uint32_t *pos)
+static uint64_t ring_sync_word(uint64_t ts, uint32_t tid)
 {
-	uint64_t h, nh;
-	uint32_t idx, pad, lost;
+	return w_make(W_SYNC, (ts & RING_SYNC_TSC_MASK) | (uint64_t)(tid & REC_TID_MASK) << 47);
+}
 
-	do {
-		h = rc->head;
-		idx = (uint32_t)h;
-		lost = rc->dropped != rc->dropped_noted;
-		pad = ring_pad(idx, n + lost);
-		if (!ring.overwrite && idx + pad + lost + n - rc->rd.pos > rc->mask + 1) {
-			ring_note_drop(rc);
-			return false;
-		}
-		/* Slot index and event number wrap separately: no carry between them. */
-		nh = (h & ~0xffffffffull) + (1ull << 32) + (uint32_t)(idx + pad + lost + n);
-	} while (!ring_cmpxchg_local(&rc->head, h, nh));
+/* Reserves a record at time ts of tid: `plain` slots if it can follow the last record as
+ * it is (0 if it cannot: the time since does not fit), else `synced` slots after a
+ * W_SYNC; it holds `events` events. Writes what goes before it: padding to the next block,
+ * the W_SYNC (always at a block start, so decoding can start there), a W_LOST if events
+ * were dropped since the last one. Returns the record's first slot, and in *did_sync
+ * whether a W_SYNC precedes it; false if the buffer is full (stop mode; counted). */
+static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_t plain,
+			 uint32_t synced, uint32_t events, uint32_t *at, bool *did_sync)
+{
+	uint64_t h = rc->head;
+	uint32_t idx = (uint32_t)h, lost = rc->dropped != rc->dropped_noted;
+	bool sync = !plain || tid != rc->cur_tid || !(idx & (RING_BLOCK_SLOTS - 1));
+	uint32_t n = sync ? synced : plain, pad = ring_pad(idx, sync + lost + n), pos;
+
+	if (pad && !sync) { /* a block starts with a W_SYNC */
+		sync = true;
+		n = synced;
+	}
+	if (!ring.overwrite && idx + pad + sync + lost + n - rc->rd.pos > rc->mask + 1) {
+		rc->dropped++;
+		rc->room_end = idx; /* the fast paths leave the next record to us: W_LOST first */
+		return false;
+	}
+	/* Slot index and event number wrap separately: no carry between them. */
+	rc->head = ((h >> 32) + events) << 32 | (uint32_t)(idx + pad + sync + lost + n);
 	if (pad)
-		ring_note_pad(rc, idx, pad);
-	idx += pad;
-	/* The block's first event number is noted before anything in the block commits. */
-	if (!(idx & (RING_BLOCK_SLOTS - 1)))
-		ring_note_block(rc, idx, (uint32_t)(h >> 32));
-	if (lost)
-		idx += ring_note_lost(rc, idx);
-	*pos = idx;
+		ring_pad_out(rc, idx, pad);
+	pos = idx + pad;
+	if (!(pos & (RING_BLOCK_SLOTS - 1)))
+		ring_start_block(rc, pos, (uint32_t)(h >> 32));
+	if (sync)
+		ring_commit(rc, pos++, ring_sync_word(ts, tid));
+	if (lost) {
+		rc->dropped_noted = rc->dropped;
+		ring_commit(rc, pos++, w_make(W_LOST, rc->dropped & W_FIELDS));
+	}
+	*at = pos;
+	*did_sync = sync;
 	return true;
 }
 
-/* Text payload: RING_TEXT_SLOT bytes per slot, 7 in the low bytes of w0 (its top byte
- * stays 0: type REC_NONE, so payload never looks like a committed header) and 8 in w1. */
-#define RING_TEXT_SLOT 15
-
-static uint64_t ring_text_bytes(const char *s, size_t len, size_t i, unsigned nbytes)
+/* After a record at time ts: deltas count from it, and the tid is tid from here on. */
+static void ring_wrote(struct ring_cpu *rc, uint64_t ts, uint32_t tid)
 {
-	uint64_t w = 0;
-
-	for (unsigned b = 0; b < nbytes && i + b < len; b++)
-		w |= (uint64_t)(uint8_t)s[i + b] << (8 * b);
-	return w;
+	rc->last_tsc = ts;
+	rc->cur_tid = tid;
+	ring_set_room(rc, (uint32_t)rc->head);
 }
 
-static void ring_put_text(struct ring_cpu *rc, uint32_t pos, const char *s, size_t len)
+/* ring_write_at() inside the writer state. */
+static bool ring_put(struct ring_cpu *rc, uint64_t w0, uint64_t w1, uint32_t *at)
 {
-	for (size_t i = 0; i < len; i += RING_TEXT_SLOT, pos++) {
-		struct trace_rec *r = ring_slot(rc, pos);
+	const struct trace_rec r = { w0, w1 };
+	uint64_t ts = w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
+	uint64_t word = wire_encode(w0, w1, delta, ring.text_base);
+	uint64_t word0 = wire_encode(w0, w1, 0, ring.text_base);
+	uint32_t tid = rec_tid(&r), pos;
+	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
+	bool synced;
 
-		*(volatile uint64_t *)&r->w0 = ring_text_bytes(s, len, i, 7);
-		*(volatile uint64_t *)&r->w1 = ring_text_bytes(s, len, i + 7, 8);
+	if (!ring_reserve(rc, ts, tid, plain, word0 ? 1 : 2, 1, &pos, &synced))
+		return false;
+	if (synced) {
+		word = word0;
+		delta = 0;
 	}
+	if (!word) { /* W_LONG: the decoded w1 in the next slot, its type bits in the header */
+		*(volatile uint64_t *)ring_slot(rc, pos + 1) = w1 & ~W_TYPE_BITS;
+		word = w_make(W_LONG, delta | (uint64_t)rec_type(&r) << W_LONG_DELTA_BITS |
+					      w_bits(w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
+	}
+	ring_commit(rc, pos, word);
+	if (at)
+		*at = pos;
+	ring_wrote(rc, ts, rec_type(&r) == REC_SWITCH ? (uint32_t)(w1 >> 16) & REC_TID_MASK : tid);
+	return true;
+}
+
+bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
+{
+	struct ring_cpu *rc = &ring.cpu[cpu];
+	bool ok = false;
+
+	if (!ring_writer_enter(rc))
+		ring_count_nested(rc);
+	else if (rc->enabled)
+		ok = ring_put(rc, w0, w1, at);
+	ring_writer_leave(rc);
+	return ok;
+}
+
+bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry)
+{
+	struct ring_cpu *rc = &ring.cpu[cpu];
+	const struct trace_rec r = { w0, w1 };
+	bool ok = false;
+
+	if (!ring_writer_enter(rc)) {
+		ring_count_nested(rc);
+	} else if (rc->enabled) {
+		uint64_t *slot = ring_slot(rc, entry);
+		uint64_t leaf = wire_leaf(*slot, rec_duration(&r));
+		uint64_t func = (uint64_t)rec_func(&r) - ring.text_base;
+
+		/* Still the last record, of this call (same function), and both fit a slot. */
+		if ((uint32_t)rc->head == entry + 1 && leaf &&
+		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(&r) == rc->cur_tid) {
+			__atomic_store_n(slot, leaf, __ATOMIC_RELEASE);
+			rc->head += 1ull << 32; /* the leaf holds two events */
+			ok = true;
+		} else {
+			ok = ring_put(rc, w0, w1, NULL);
+		}
+	}
+	ring_writer_leave(rc);
+	return ok;
 }
 
 bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, size_t len)
 {
-	struct ring_cpu *rc = &ring.cpu[cpu];
+	struct ring_cpu *rc;
+	uint64_t ts = tsc & REC_TSC_MASK, delta;
 	uint32_t pos, n;
-	bool ok = false;
+	bool ok = false, synced;
 
 	if (cpu >= TRACE_MAX_CPUS)
 		return false;
+	rc = &ring.cpu[cpu];
 	if (len > RING_TEXT_MAX)
 		len = RING_TEXT_MAX;
-	n = 1 + (uint32_t)(len + RING_TEXT_SLOT - 1) / RING_TEXT_SLOT;
-	rc->writing++;
-	__asm__ volatile("" ::: "memory"); /* as in ring_write() */
-	if (rc->enabled && ring_reserve(rc, n, &pos)) {
-		ring_put_text(rc, pos + 1, s, len);
-		ring_commit(rc, pos, rec_w0(tsc, tid, REC_TEXT), len);
-		ok = true;
+	n = 1 + (uint32_t)(len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
+	if (!ring_writer_enter(rc)) {
+		ring_count_nested(rc);
+	} else if (rc->enabled) {
+		delta = (ts - rc->last_tsc) & REC_TSC_MASK;
+		if (ring_reserve(rc, ts, tid, w_fits(delta, W_TEXT_DELTA_BITS) ? n : 0, n, 1, &pos,
+				 &synced)) {
+			for (size_t i = 0; i < len; i += W_TEXT_SLOT) {
+				uint64_t w = 0;
+
+				for (unsigned b = 0; b < W_TEXT_SLOT && i + b < len; b++)
+					w |= (uint64_t)(uint8_t)s[i + b] << (8 * b);
+				*(volatile uint64_t *)ring_slot(rc, pos + 1 + (uint32_t)(i / W_TEXT_SLOT)) = w;
+			}
+			ring_commit(rc, pos, w_make(W_TEXT, (synced ? 0 : delta) |
+							(uint64_t)len << W_TEXT_DELTA_BITS));
+			ring_wrote(rc, ts, tid);
+			ok = true;
+		}
 	}
-	__asm__ volatile("" ::: "memory");
-	rc->writing--;
+	ring_writer_leave(rc);
 	return ok;
 }
 
@@ -143,9 +263,9 @@ static bool ring_overtaken(const struct ring_cpu *rc, uint32_t pos)
 	return (uint32_t)rc->head - pos > rc->mask + 1;
 }
 
-static bool ring_committed(const struct ring_cpu *rc, uint64_t w0, uint32_t pos)
+static bool ring_committed(const struct ring_cpu *rc, uint64_t w, uint32_t pos)
 {
-	return ((w0 >> 60) & 7) != REC_NONE && (w0 & RING_LAP_BIT) == ring_lap(rc, pos);
+	return w_type(w) != W_NONE && (w & RING_LAP_BIT) == ring_lap(rc, pos);
 }
 
 /* The oldest block no writer has started to overwrite, and its first event's number.
@@ -155,12 +275,12 @@ static bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t
 	for (int tries = 0; tries < 4; tries++) {
 		uint32_t q = ((uint32_t)rc->head - (rc->mask + 1) + RING_BLOCK_SLOTS - 1) &
 			     ~(RING_BLOCK_SLOTS - 1);
-		uint64_t w0 = __atomic_load_n(&ring_slot(rc, q)->w0, __ATOMIC_ACQUIRE);
+		uint64_t w = __atomic_load_n(ring_slot(rc, q), __ATOMIC_ACQUIRE);
 		uint32_t s = rc->blk_seq[(q & rc->mask) >> RING_BLOCK_SHIFT];
 
 		/* Acquire fence: blk_seq is read before head is checked again. */
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (!ring_committed(rc, w0, q) || ring_overtaken(rc, q))
+		if (!ring_committed(rc, w, q) || ring_overtaken(rc, q))
 			continue;
 		*pos = q;
 		*seq = ring_seq64(rc, s);
@@ -169,9 +289,10 @@ static bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t
 	return false;
 }
 
-/* Moves a read position that writers overtook to the oldest intact block, adding the
- * events it missed to p->lost. Writers overtake only in overwrite mode, or just after
- * it was switched off. False if the oldest block cannot be told now. */
+/* Moves a read position that writers overtook to the oldest intact block (which starts
+ * with a W_SYNC: the decoding state there does not matter), adding the events it missed
+ * to p->lost. Writers overtake only in overwrite mode, or just after it was switched off.
+ * False if the oldest block cannot be told now. */
 static bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 {
 	uint32_t q;
@@ -184,65 +305,151 @@ static bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 	if (qseq > p->seq) {
 		p->lost += qseq - p->seq;
 		p->seq = qseq;
+		p->half = 0;
 		p->pos = q;
 	}
 	return true;
 }
 
-enum ring_fetch_result { FETCH_EVENT, FETCH_PAD, FETCH_LOST, FETCH_EMPTY, FETCH_OVERTAKEN };
-
-/* Copies the payload of the REC_TEXT at pos into ev (if given); returns its slots. */
-static uint32_t ring_copy_text(const struct ring_cpu *rc, uint32_t pos, uint64_t w1,
-			       struct ring_event *ev)
+/* Applies a W_SYNC to a decoding state. */
+static void ring_apply_sync(struct wire_state *st, uint64_t w)
 {
-	unsigned len = (unsigned)(w1 & 0xffff);
-	uint32_t n;
+	st->ts = ring_widen_ts(w & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
+	st->tid = (uint32_t)w_bits(w, 47, 12);
+}
 
-	if (len > RING_TEXT_MAX)
-		len = RING_TEXT_MAX; /* a torn header: the overtaken check rejects it */
-	n = (len + RING_TEXT_SLOT - 1) / RING_TEXT_SLOT;
-	for (uint32_t i = 0; ev && i < n; i++) {
-		const struct trace_rec *r = ring_slot(rc, pos + 1 + i);
-		uint64_t lo = *(const volatile uint64_t *)&r->w0;
-		uint64_t hi = *(const volatile uint64_t *)&r->w1;
+/* Whether w, at pos, can go in a batch: a committed one-slot record. A consumer leaves
+ * out a W_ENTRY that is the last record (head h): its call may still become a leaf. */
+static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *rc, uint64_t w,
+			   uint32_t pos, uint32_t h)
+{
+	enum wire_type t = w_type(w);
 
-		for (unsigned b = 0; b < RING_TEXT_SLOT && i * RING_TEXT_SLOT + b < len; b++)
-			ev->text[i * RING_TEXT_SLOT + b] =
-				(char)(b < 7 ? lo >> (8 * b) : hi >> (8 * (b - 7)));
+	if (!ring_committed(rc, w, pos) || !((t >= W_ENTRY && t <= W_SWITCH) || t == W_SYNC))
+		return false;
+	return !(r->consume && t == W_ENTRY && pos + 1 == h);
+}
+
+/* Copies the run of committed one-slot records at p->pos into the batch: it stops at any
+ * other record, at an uncommitted slot, at the buffer's end (the lap bit changes there),
+ * at head as it was before the copy, and at a bounded reader's end. Then one check of
+ * head covers the whole run: if no writer reserved its first slot again, none reserved
+ * the later ones. Returns the slots copied. */
+static uint32_t ring_fill_batch(struct ring_reader *r, const struct ring_cpu *rc,
+				const struct ring_pos *p)
+{
+	uint32_t pos = p->pos, idx = pos & rc->mask;
+	uint32_t h = (uint32_t)__atomic_load_n(&rc->head, __ATOMIC_ACQUIRE);
+	uint32_t max = rc->mask + 1 - idx, n;
+
+	if (max > RING_BATCH)
+		max = RING_BATCH;
+	if (h - pos < max)
+		max = h - pos;
+	if (r->bounded && r->end - pos < max)
+		max = r->end - pos;
+	for (n = 0; n < max; n++) {
+		uint64_t w = __atomic_load_n(&rc->slots[idx + n], __ATOMIC_ACQUIRE);
+
+		if (!ring_batchable(r, rc, w, pos + n, h))
+			break;
+		r->batch[n] = w;
 	}
-	if (ev)
-		ev->text_len = len;
+	/* Acquire fence: the copies above are made before head is read again. */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (!n || ring_overtaken(rc, pos))
+		return 0;
+	r->bpos = pos;
+	r->bi = 0;
+	r->bn = n;
 	return n;
 }
 
-/* Copies the record at pos into *rec (and a REC_TEXT's text into ev, if given) and sets
- * *next to the slot after it. */
-static enum ring_fetch_result ring_fetch(const struct ring_cpu *rc, uint32_t pos,
-					 struct trace_rec *rec, struct ring_event *ev,
-					 uint32_t *next)
-{
-	const struct trace_rec *r = ring_slot(rc, pos);
-	uint64_t w0 = __atomic_load_n(&r->w0, __ATOMIC_ACQUIRE);
-	uint64_t w1 = *(const volatile uint64_t *)&r->w1;
-	unsigned type = (w0 >> 60) & 7;
-	uint32_t n = 1;
+enum ring_fetch_result { FETCH_EVENT, FETCH_SKIP, FETCH_LOST, FETCH_EMPTY, FETCH_HELD, FETCH_OVERTAKEN };
 
-	if (!ring_committed(rc, w0, pos))
+/* Reads the record at p->pos the slow way: into ev an event (and where it leaves the
+ * position into r->next*), or what else is there. A W_SYNC is applied to r->next_st. */
+static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct ring_cpu *rc,
+					 const struct ring_pos *p, struct ring_event *ev,
+					 uint64_t *lost_total)
+{
+	uint32_t pos = p->pos, n = 1;
+	uint32_t h = (uint32_t)__atomic_load_n(&rc->head, __ATOMIC_ACQUIRE);
+	uint64_t w = __atomic_load_n(ring_slot(rc, pos), __ATOMIC_ACQUIRE);
+	struct wire_state st = p->st;
+	enum ring_fetch_result res = FETCH_EVENT;
+	unsigned events = 1, half = p->half;
+
+	if (!ring_committed(rc, w, pos))
 		return ring_overtaken(rc, pos) ? FETCH_OVERTAKEN : FETCH_EMPTY;
-	if (type == REC_TEXT)
-		n += ring_copy_text(rc, pos, w1, ev);
-	else if (type == REC_PAD)
-		n = w1 >= 1 && w1 <= RING_BLOCK_SLOTS ? (uint32_t)w1 : 1;
+	if (r->consume && w_type(w) == W_ENTRY && pos + 1 == h)
+		return FETCH_HELD;
+	switch (w_type(w)) {
+	case W_SYNC:
+		ring_apply_sync(&st, w);
+		res = FETCH_SKIP;
+		break;
+	case W_PAD:
+		n = w_bits(w, 0, 32) >= 1 && w_bits(w, 0, 32) <= RING_BLOCK_SLOTS ?
+			    (uint32_t)w_bits(w, 0, 32) : 1;
+		res = FETCH_SKIP;
+		break;
+	case W_LOST:
+		*lost_total = w & W_FIELDS;
+		res = FETCH_LOST;
+		break;
+	case W_TEXT: {
+		unsigned len = (unsigned)w_bits(w, W_TEXT_DELTA_BITS, 13);
+
+		if (len > RING_TEXT_MAX)
+			len = RING_TEXT_MAX; /* a torn header: the overtaken check rejects it */
+		for (unsigned i = 0; i < len; i++) {
+			uint64_t c = *(const volatile uint64_t *)ring_slot(rc, pos + 1 + i / W_TEXT_SLOT);
+
+			ev->text[i] = (char)(c >> (8 * (i % W_TEXT_SLOT)));
+		}
+		st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
+		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len };
+		ev->text_len = len;
+		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
+		break;
+	}
+	case W_LONG: {
+		uint64_t w1 = (*(const volatile uint64_t *)ring_slot(rc, pos + 1) & ~W_TYPE_BITS) |
+			      w_bits(w, W_LONG_HIGH_SHIFT, 4) << W_TYPE_SHIFT;
+		unsigned type = (unsigned)w_bits(w, W_LONG_DELTA_BITS, 3);
+
+		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
+		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1 };
+		if (type == REC_SWITCH)
+			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
+		ev->text_len = 0;
+		n = 2;
+		break;
+	}
+	default:
+		events = wire_decode1(w, half, &st, &ev->rec, &ev->ts, ring.text_base);
+		if (!events)
+			res = FETCH_SKIP; /* a type this reader does not know: skip the slot */
+		ev->text_len = 0;
+		break;
+	}
+	if (w_type(w) == W_TEXT || w_type(w) == W_LONG)
+		ev->ts = st.ts;
 	/* Acquire fence: everything above is copied before head is read again. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (ring_overtaken(rc, pos))
 		return FETCH_OVERTAKEN;
-	rec->w0 = w0 & ~RING_LAP_BIT;
-	rec->w1 = w1;
-	*next = pos + n;
-	if (type == REC_PAD)
-		return FETCH_PAD;
-	return type == REC_LOST ? FETCH_LOST : FETCH_EVENT;
+	if (half + 1 < events) {
+		r->next = pos;
+		r->next_half = half + 1;
+		r->next_st = p->st;
+	} else {
+		r->next = pos + n;
+		r->next_half = 0;
+		r->next_st = st;
+	}
+	return res;
 }
 
 int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
@@ -255,10 +462,13 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 	r->consume = consume;
 	r->bounded = !consume;
 	r->peeked = false;
+	r->lost_only = false;
 	r->bi = r->bn = 0;
 	if (consume)
 		return __atomic_exchange_n(&rc->consumer, 1, __ATOMIC_ACQUIRE) ? -EBUSY : 0;
 	r->own.pos = rc->rd.pos;
+	r->own.half = rc->rd.half;
+	r->own.st = rc->rd.st;
 	r->own.seq = rc->rd.seq;
 	r->own.drops = rc->rd.drops;
 	r->own.lost = 0;
@@ -283,9 +493,9 @@ void ring_reader_bound(struct ring_reader *r)
 static bool ring_trailing_drops(const struct ring_cpu *rc, struct ring_pos *p)
 {
 	uint64_t dropped = __atomic_load_n(&rc->dropped, __ATOMIC_ACQUIRE);
-	uint64_t w0 = __atomic_load_n(&ring_slot(rc, p->pos)->w0, __ATOMIC_ACQUIRE);
+	uint64_t w = __atomic_load_n(ring_slot(rc, p->pos), __ATOMIC_ACQUIRE);
 
-	if (ring_committed(rc, w0, p->pos))
+	if (ring_committed(rc, w, p->pos))
 		return false;
 	if (dropped > p->drops) {
 		p->lost += dropped - p->drops;
@@ -306,88 +516,72 @@ static bool ring_lost_only(struct ring_reader *r, struct ring_pos *p, struct rin
 	ev->text_len = 0;
 	r->next = p->pos;
 	r->peeked = true;
+	r->lost_only = true;
 	return true;
 }
 
-/* Copies the run of committed one-slot events at p->pos into the batch: it stops at a
- * text, pad or loss marker, at an uncommitted slot, at the buffer's end (the lap bit
- * changes there) and at a bounded reader's end. Then one check of head covers the whole
- * run: if no writer reserved its first slot again, none reserved the later ones. This is
- * what makes reading cheap: per event, two loads and two stores. Returns the events. */
-static uint32_t ring_fill_batch(struct ring_reader *r, const struct ring_cpu *rc,
-				const struct ring_pos *p)
+/* Moves the position past a slot without events (sync, padding, marker). */
+static void ring_skip(struct ring_reader *r, struct ring_pos *p)
 {
-	uint32_t pos = p->pos, idx = pos & rc->mask;
-	uint32_t max = rc->mask + 1 - idx;
-	uint64_t lap = ring_lap(rc, pos);
-	const struct trace_rec *s = &rc->slots[idx];
-	uint32_t n;
-
-	if (max > RING_BATCH)
-		max = RING_BATCH;
-	if (r->bounded && r->end - pos < max)
-		max = r->end - pos;
-	for (n = 0; n < max; n++) {
-		uint64_t w0 = __atomic_load_n(&s[n].w0, __ATOMIC_ACQUIRE);
-		unsigned type = (unsigned)(w0 >> 60) & 7;
-
-		/* type 1..4 of this lap: ENTRY, RETURN, FUNC, SWITCH */
-		if ((w0 & RING_LAP_BIT) != lap || type - 1 > REC_SWITCH - 1)
-			break;
-		r->batch[n].w0 = w0 & ~RING_LAP_BIT;
-		r->batch[n].w1 = *(const volatile uint64_t *)&s[n].w1;
-	}
-	/* Acquire fence: the copies above are made before head is read again. */
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	if (!n || ring_overtaken(rc, pos))
-		return 0;
-	r->bclock = trace_env_clock();
-	r->bpos = pos;
-	r->bi = 0;
-	r->bn = n;
-	return n;
+	p->half = 0;
+	p->st = r->next_st;
+	__atomic_store_n(&p->pos, r->next, __ATOMIC_RELEASE);
 }
 
-/* Reads one event, marker or pad at p->pos the slow way (see ring_reader_peek()). */
+/* Reads one event at p->pos the slow way (see ring_reader_peek()). */
 static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ring_pos *p,
 			   struct ring_event *ev)
 {
-	uint32_t next;
+	uint64_t total;
 
-	/* Bounded: each round skips a pad or marker, or catches up once more. */
-	for (int round = 0; round < 64; round++) {
+	/* Bounded: each round skips a slot without events, or catches up once more. */
+	for (int round = 0; round < 2 * RING_BATCH; round++) {
 		uint64_t lost = p->lost;
+		uint32_t was = p->pos;
 
 		if (!ring_catch_up(rc, p))
 			break;
+		if (p->pos != was)
+			r->bi = r->bn = 0;
 		if (r->consume)
 			rc->overrun += p->lost - lost;
 		/* After catching up: overwriting writers may have moved the oldest event past
 		 * the end, which must not be read either. */
 		if (r->bounded && (int32_t)(p->pos - r->end) >= 0)
 			break;
+		if (r->bi < r->bn && r->bpos + r->bi == p->pos) {
+			if (ring_batch_event(r, p, ev))
+				return true;
+			/* a W_SYNC in the batch */
+			r->next_st = p->st;
+			ring_apply_sync(&r->next_st, r->batch[r->bi]);
+			r->next = p->pos + 1;
+			r->bi++;
+			ring_skip(r, p);
+			continue;
+		}
 		if (ring_fill_batch(r, rc, p))
-			return ring_batch_event(r, p, ev);
-		switch (ring_fetch(rc, p->pos, &ev->rec, ev, &next)) {
+			continue;
+		r->bi = r->bn = 0;
+		switch (ring_fetch(r, rc, p, ev, &total)) {
 		case FETCH_EVENT:
-			ev->ts = ring_widen_ts(rec_tsc(&ev->rec), trace_env_clock());
 			ev->lost = p->lost;
-			if (rec_type(&ev->rec) != REC_TEXT)
-				ev->text_len = 0;
-			r->next = next;
 			r->peeked = true;
+			r->lost_only = false;
 			return true;
 		case FETCH_LOST:
-			if (ev->rec.w1 > p->drops) {
-				p->lost += ev->rec.w1 - p->drops;
-				p->drops = ev->rec.w1;
+			if (total > p->drops) {
+				p->lost += total - p->drops;
+				p->drops = total;
 			}
 			/* fall through */
-		case FETCH_PAD:
-			p->pos = next;
+		case FETCH_SKIP:
+			ring_skip(r, p);
 			continue;
 		case FETCH_OVERTAKEN:
 			continue;
+		case FETCH_HELD:
+			return ring_lost_only(r, p, ev);
 		case FETCH_EMPTY:
 			if (!ring_trailing_drops(rc, p))
 				continue;
@@ -401,9 +595,6 @@ bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev)
 {
 	struct ring_pos *p = ring_reader_pos(r);
 
-	if (r->bi < r->bn && r->bpos + r->bi == p->pos)
-		return ring_batch_event(r, p, ev);
-	r->bi = r->bn = 0;
 	r->peeked = false;
 	return ring_peek_slow(r, &ring.cpu[r->cpu], p, ev);
 }
@@ -417,13 +608,17 @@ void ring_reader_advance_slow(struct ring_reader *r)
 		return;
 	r->peeked = false;
 	p->lost = 0;
-	if (r->next == p->pos)
-		return; /* a lost-count-only event */
+	if (r->lost_only) {
+		r->lost_only = false;
+		return;
+	}
 	p->seq++;
 	if (r->consume)
 		rc->consumed++;
-	if (r->bi < r->bn)
+	if (r->next != p->pos && r->bi < r->bn)
 		r->bi++;
+	p->half = r->next_half;
+	p->st = r->next_st;
 	/* Release: the event was copied out before writers may reuse its slots. */
 	__atomic_store_n(&p->pos, r->next, __ATOMIC_RELEASE);
 }
@@ -439,16 +634,20 @@ void ring_reader_close(struct ring_reader *r)
 /* Timestamp of the first event at or after p, 0 if none. */
 static uint64_t ring_first_ts(const struct ring_cpu *rc, struct ring_pos p)
 {
-	struct trace_rec rec;
-	uint32_t next;
+	static struct ring_reader r; /* under the control lock: only its next fields are used */
+	static struct ring_event ev;
+	uint64_t total;
 
+	r.consume = false;
 	for (int round = 0; round < 64; round++) {
-		switch (ring_fetch(rc, p.pos, &rec, NULL, &next)) {
+		switch (ring_fetch(&r, rc, &p, &ev, &total)) {
 		case FETCH_EVENT:
-			return ring_widen_ts(rec_tsc(&rec), trace_env_clock());
-		case FETCH_PAD:
+			return ev.ts;
+		case FETCH_SKIP:
 		case FETCH_LOST:
-			p.pos = next;
+			p.pos = r.next;
+			p.half = 0;
+			p.st = r.next_st;
 			continue;
 		default:
 			return 0;
@@ -460,7 +659,8 @@ static uint64_t ring_first_ts(const struct ring_cpu *rc, struct ring_pos p)
 void ring_get_stats(unsigned cpu, struct ring_stats *st)
 {
 	const struct ring_cpu *rc = &ring.cpu[cpu];
-	struct ring_pos o = { .pos = rc->rd.pos, .seq = rc->rd.seq };
+	struct ring_pos o = { .pos = rc->rd.pos, .half = rc->rd.half, .st = rc->rd.st,
+			      .seq = rc->rd.seq };
 	uint64_t written;
 
 	*st = (struct ring_stats){ .now_ts = trace_env_clock() };
@@ -470,7 +670,7 @@ void ring_get_stats(unsigned cpu, struct ring_stats *st)
 	written = ring_seq64(rc, (uint32_t)(rc->head >> 32)); /* events reserved */
 	st->entries = written > o.seq ? written - o.seq : 0;
 	st->overrun = rc->overrun + o.lost - rc->base_overrun;
-	st->bytes = (uint64_t)((uint32_t)rc->head - o.pos) * sizeof(struct trace_rec);
+	st->bytes = (uint64_t)((uint32_t)rc->head - o.pos) * RING_SLOT_BYTES;
 	st->oldest_ts = st->entries ? ring_first_ts(rc, o) : 0;
 	st->dropped = rc->dropped - rc->base_dropped;
 	st->read = rc->consumed - rc->base_consumed;
@@ -481,7 +681,7 @@ void ring_get_stats(unsigned cpu, struct ring_stats *st)
 
 static size_t ring_pages(uint32_t nslots)
 {
-	size_t bytes = (size_t)nslots * sizeof(struct trace_rec) +
+	size_t bytes = (size_t)nslots * RING_SLOT_BYTES +
 		       (nslots / RING_BLOCK_SLOTS) * sizeof(uint32_t);
 
 	return (bytes + RING_PAGE - 1) / RING_PAGE;
@@ -489,31 +689,30 @@ static size_t ring_pages(uint32_t nslots)
 
 static uint32_t ring_slots_for(size_t bytes)
 {
-	uint32_t n = RING_MIN_BYTES / sizeof(struct trace_rec);
+	uint32_t n = RING_MIN_BYTES / RING_SLOT_BYTES;
 
 	if (bytes > RING_MAX_BYTES)
 		bytes = RING_MAX_BYTES;
-	while ((size_t)n * 2 * sizeof(struct trace_rec) <= bytes)
+	while ((size_t)n * 2 * RING_SLOT_BYTES <= bytes)
 		n *= 2;
 	return n;
 }
 
 /* Zeroed slots (type 0: never committed) followed by the per-block event numbers. */
-static struct trace_rec *ring_alloc(uint32_t nslots)
+static uint64_t *ring_alloc(uint32_t nslots)
 {
 	size_t words = ring_pages(nslots) * RING_PAGE / sizeof(uint64_t);
 	uint64_t *p = page_alloc(ring_pages(nslots));
 
 	for (size_t i = 0; p && i < words; i++)
 		p[i] = 0;
-	return (struct trace_rec *)p;
+	return p;
 }
 
 /* Installs a buffer on an idle CPU ring and resets all its positions and counters. */
-static void ring_install(struct ring_cpu *rc, struct trace_rec *slots, uint32_t nslots)
+static void ring_install(struct ring_cpu *rc, uint64_t *slots, uint32_t nslots)
 {
 	uint32_t shift = 0;
-
 	int consumer = rc->consumer;
 
 	while ((1u << shift) < nslots)
@@ -523,6 +722,10 @@ static void ring_install(struct ring_cpu *rc, struct trace_rec *slots, uint32_t 
 		.blk_seq = (uint32_t *)(slots + nslots),
 		.mask = nslots - 1,
 		.lap_shift = shift,
+		.cur_tid = W_TID_NONE,
+		/* Until the first block starts, a fast path that looks for an entry to merge at
+		 * slot 0xffffffff (head - 1) finds the last slot: zero, never a W_ENTRY. */
+		.blk_base = (uintptr_t)(slots + nslots - 1) - (uintptr_t)0xffffffffu * RING_SLOT_BYTES,
 		.consumer = consumer, /* an open trace_pipe stays open across a resize */
 	};
 }
@@ -553,7 +756,7 @@ static void ring_enable_all(void)
 			__atomic_store_n(&ring.cpu[c].enabled, 1, __ATOMIC_RELEASE);
 }
 
-static void ring_free_all(struct trace_rec **bufs, unsigned n, uint32_t nslots)
+static void ring_free_all(uint64_t **bufs, unsigned n, uint32_t nslots)
 {
 	for (unsigned c = 0; c < n; c++)
 		if (bufs[c])
@@ -562,8 +765,8 @@ static void ring_free_all(struct trace_rec **bufs, unsigned n, uint32_t nslots)
 
 int ring_resize(size_t bytes)
 {
-	struct trace_rec *fresh[TRACE_MAX_CPUS] = { 0 };
-	struct trace_rec *old[TRACE_MAX_CPUS];
+	uint64_t *fresh[TRACE_MAX_CPUS] = { 0 };
+	uint64_t *old[TRACE_MAX_CPUS];
 	uint32_t nslots = ring_slots_for(bytes);
 
 	for (unsigned c = 0; c < ring.ncpus; c++) {
@@ -593,12 +796,13 @@ int ring_init(unsigned ncpus, size_t bytes)
 	if (ncpus == 0 || ncpus > TRACE_MAX_CPUS)
 		return -EINVAL;
 	ring.ncpus = ncpus;
+	ring.text_base = (uint32_t)trace_text_base();
 	return ring_resize(bytes);
 }
 
 size_t ring_size(void)
 {
-	return (size_t)ring.nslots * sizeof(struct trace_rec);
+	return (size_t)ring.nslots * RING_SLOT_BYTES;
 }
 
 unsigned ring_ncpus(void)
@@ -606,24 +810,36 @@ unsigned ring_ncpus(void)
 	return ring.ncpus;
 }
 
-void ring_clear(void)
+int ring_clear(void)
 {
-	for (unsigned c = 0; c < ring.ncpus; c++) {
+	int err = 0;
+
+	/* Writers stopped: the readers' position moves to head and the writers' next record
+	 * starts with a W_SYNC, so decoding from there needs no state. */
+	if (!ring_quiesce())
+		err = -EBUSY;
+	for (unsigned c = 0; c < ring.ncpus && !err; c++) {
 		struct ring_cpu *rc = &ring.cpu[c];
 		uint64_t head = rc->head;
 
 		if (!rc->slots)
 			continue;
+		rc->cur_tid = W_TID_NONE;
 		rc->rd.seq = ring_seq64(rc, (uint32_t)(head >> 32));
 		rc->rd.lost = 0;
+		rc->rd.half = 0;
 		rc->rd.drops = rc->dropped; /* drops before the clear are not reported */
+		rc->dropped_noted = rc->dropped;
 		rc->base_written = rc->rd.seq;
 		rc->base_dropped = rc->dropped;
 		rc->base_overrun = rc->overrun;
 		rc->base_consumed = rc->consumed;
 		/* Release: frees every slot before head for writers in stop mode. */
 		__atomic_store_n(&rc->rd.pos, (uint32_t)head, __ATOMIC_RELEASE);
+		ring_set_room(rc, (uint32_t)head);
 	}
+	ring_enable_all();
+	return err;
 }
 
 void ring_set_overwrite(bool on)
@@ -638,12 +854,15 @@ void ring_set_overwrite(bool on)
 		struct ring_cpu *rc = &ring.cpu[c];
 
 		for (int round = 0; round < 4 && rc->slots; round++) {
-			struct ring_pos p = { rc->rd.pos, rc->rd.seq, rc->rd.lost, rc->rd.drops };
+			struct ring_pos p = { .pos = rc->rd.pos, .half = rc->rd.half, .st = rc->rd.st,
+					      .seq = rc->rd.seq, .lost = rc->rd.lost,
+					      .drops = rc->rd.drops };
 
 			ring_catch_up(rc, &p);
 			rc->overrun += p.lost - rc->rd.lost;
 			rc->rd.seq = p.seq;
 			rc->rd.lost = p.lost;
+			rc->rd.half = p.half;
 			__atomic_store_n(&rc->rd.pos, p.pos, __ATOMIC_RELEASE);
 		}
 	}

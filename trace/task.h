@@ -22,10 +22,11 @@
 #define FRAME_SIZE_SHIFT 5
 #define FRAME_RET 0
 #define FRAME_SLOT 8
-#define FRAME_TSC 16
-#define FRAME_FUNC 24 /* func, irq, flags and pad: one 8-byte store */
-#define FRAME_IRQ 28
-#define FRAME_FLAGS 29
+#define FRAME_TSC 16   /* with irq and flags in its top bytes: one 8-byte store */
+#define FRAME_IRQ 22
+#define FRAME_FLAGS 23
+#define FRAME_FUNC 24  /* func and pos: one 8-byte store */
+#define FRAME_POS 28
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -37,13 +38,20 @@
 struct trace_ret_frame {
 	uint64_t ret;  /* the caller's return address, replaced by return_to_handler */
 	uint64_t slot; /* where that address lives on the stack, to check returns */
-	uint64_t tsc;  /* entry time; only its low 48 bits count (fentry.S keeps the entry
-			* record's w0 here) */
-	uint32_t func; /* the traced function (its patch site) */
-	uint8_t irq;   /* interrupt nesting at entry */
-	uint8_t flags; /* TRACE_FRAME_* */
-	uint16_t pad;
+	uint8_t tsc[6]; /* entry time: the TSC's low 48 bits */
+	uint8_t irq;    /* interrupt nesting at entry */
+	uint8_t flags;  /* TRACE_FRAME_* */
+	uint32_t func;  /* the traced function (its patch site) */
+	uint32_t pos;   /* ring slot of its entry record (where its return may merge) */
 };
+
+static inline uint64_t trace_frame_tsc(const struct trace_ret_frame *f)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, f->tsc, sizeof(w)); /* the tsc bytes, irq and flags */
+	return w & 0xffffffffffffull;
+}
 
 struct trace_task {
 	uint32_t depth;      /* frames in use on stack[] */

@@ -297,7 +297,7 @@ static void test_thresh(void)
 {
 	TEST_CASE("function_graph: tracing_thresh keeps only returns of calls that long");
 	setup(TRACE_GRAPH);
-	trace_cfg.thresh_tsc = 2000000; /* ~1 ms: fg_slow is 4 ms, fg_leaf far less */
+	trace_set_thresh_us(1000); /* fg_slow is 4 ms, fg_leaf far less */
 	fg_slow(8000000);
 	fg_top(1);
 	CHECK_STR(records(), "Rslow");

@@ -1,6 +1,7 @@
-/* Host tests of the per-CPU ring buffer (trace/ring.c): wrap, both full policies with
- * exact drop/overrun counts, text events, clear, resize, writers nested by signals (as
- * interrupts nest in the kernel), and concurrent writer and reader threads that check
+/* Host tests of the per-CPU ring buffer (trace/ring.c, trace/wire.h): wrap, both full
+ * policies with exact drop/overrun counts, text events, clear, resize, the slot format
+ * (one-slot records, leaves merged in place, W_SYNC and W_LONG), writers nested by signals
+ * (as interrupts nest in the kernel), and concurrent writer and reader threads that check
  * every record they get against the pattern its writer put in it. */
 #include <errno.h>
 #include <pthread.h>
@@ -12,15 +13,27 @@
 #include "test/unit/trace_host_env.h"
 #include "trace/ring.h"
 
-#define SLOTS_MIN (RING_MIN_BYTES / sizeof(struct trace_rec))
+#define SLOTS_MIN (RING_MIN_BYTES / RING_SLOT_BYTES)
+/* One-slot events that fit in a buffer of n slots: every block starts with a W_SYNC. */
+#define RECS(n) ((n) - (n) / RING_BLOCK_SLOTS)
+#define RECS_MIN RECS(SLOTS_MIN)
+
+/* Whether every 7th event of write_k() takes two slots (W_LONG) instead of one. */
+static bool mix_long;
 
 /* Event k of writer tid: the timestamp is k and w1 a hash of both, so a reader can tell
- * a torn or stale record from an intact one. */
+ * a torn or stale record from an intact one. Its function and parent lie in the first
+ * 4 MiB of text (one slot), or anywhere (every 7th event if mix_long: a W_LONG). */
 static uint64_t pattern(uint64_t k, unsigned tid)
 {
 	uint64_t x = (k + 1) * 0x9e3779b97f4a7c15ull ^ ((uint64_t)tid << 17);
 
-	return x ^ (x >> 29);
+	x ^= x >> 29;
+	if (mix_long && k % 7 == 3) /* an offset of at least 2 GiB from text */
+		return (uint32_t)(ring.text_base + 0x80000000u + (uint32_t)(x & 0x7fffffff)) |
+		       (x & ~0xffffffffull);
+	return (uint32_t)(ring.text_base + (x & 0x3fffff)) |
+	       (uint64_t)(uint32_t)(ring.text_base + ((x >> 22) & 0x3fffff)) << 32;
 }
 
 static bool write_k(unsigned cpu, unsigned tid, uint64_t k)
@@ -118,7 +131,7 @@ static void test_basic(void)
 	ring_reader_close(&r);
 	ring_get_stats(0, &st);
 	CHECK_EQ(st.entries, 10);
-	CHECK_EQ(st.bytes, 160);
+	CHECK_EQ(st.bytes, 11 * RING_SLOT_BYTES); /* a W_SYNC, then one slot per event */
 	CHECK_EQ(st.written, 10);
 	CHECK_EQ(consume_all(0, 7, &next, &lost), 10);
 	CHECK_EQ(lost, 0);
@@ -157,26 +170,28 @@ static void test_stop_mode(void)
 
 	TEST_CASE("ring: stop mode refuses when full, counts drops exactly, resumes after a read");
 	setup(RING_MIN_BYTES, false);
-	for (k = 0; k < SLOTS_MIN + 100; k++)
+	for (k = 0; k < RECS_MIN + 100; k++)
 		written += write_k(0, 3, k);
-	CHECK_EQ(written, SLOTS_MIN);
+	CHECK_EQ(written, RECS_MIN);
 	ring_get_stats(0, &st);
-	CHECK_EQ(st.entries, SLOTS_MIN);
+	CHECK_EQ(st.entries, RECS_MIN);
+	CHECK_EQ(st.bytes, RING_MIN_BYTES);
 	CHECK_EQ(st.dropped, 100);
 	CHECK_EQ(st.overrun, 0);
-	CHECK_EQ(consume_all(0, 3, &next, &lost), SLOTS_MIN);
+	CHECK_EQ(consume_all(0, 3, &next, &lost), RECS_MIN);
 	CHECK_EQ(lost, 100); /* after the last event, as a count-only event */
-	CHECK_EQ(next, SLOTS_MIN + 100);
-	for (; k < SLOTS_MIN + 200; k++)
+	CHECK_EQ(next, RECS_MIN + 100);
+	for (; k < RECS_MIN + 200; k++)
 		CHECK(write_k(0, 3, k));
 	CHECK_EQ(consume_all(0, 3, &next, &lost), 100);
 	CHECK_EQ(lost, 100); /* the writer's marker repeats the total: not counted twice */
-	CHECK_EQ(next, SLOTS_MIN + 200);
-	/* Drops followed by events: reported right before the first event after them. */
-	for (; k < 2 * SLOTS_MIN + 300; k++)
+	CHECK_EQ(next, RECS_MIN + 200);
+	/* Drops followed by events: reported right before the first event after them. Any
+	 * stretch of the buffer's size holds two block starts: two W_SYNC. */
+	for (; k < 2 * RECS_MIN + 300; k++)
 		write_k(0, 3, k);
-	next = SLOTS_MIN + 200;
-	CHECK_EQ(consume_all(0, 3, &next, &lost), SLOTS_MIN);
+	next = RECS_MIN + 200;
+	CHECK_EQ(consume_all(0, 3, &next, &lost), RECS_MIN);
 	CHECK_EQ(lost, 100 + 100);
 	for (k = 5 * SLOTS_MIN; k < 5 * SLOTS_MIN + 10; k++)
 		CHECK(write_k(0, 3, k));
@@ -187,7 +202,7 @@ static void test_stop_mode(void)
 	ring_reader_close(&r);
 	ring_get_stats(0, &st);
 	CHECK_EQ(st.dropped, 200);
-	CHECK_EQ(st.read, 2 * SLOTS_MIN + 100);
+	CHECK_EQ(st.read, 2 * RECS_MIN + 100);
 	CHECK_EQ(st.entries, 10);
 	TEST_END();
 }
@@ -205,8 +220,8 @@ static void test_overwrite_mode(void)
 		CHECK(write_k(0, 4, k));
 	ring_get_stats(0, &st);
 	CHECK_EQ(st.entries + st.overrun, total);
-	CHECK(st.entries >= SLOTS_MIN - RING_BLOCK_SLOTS);
-	CHECK(st.entries <= SLOTS_MIN);
+	CHECK(st.entries >= RECS_MIN - (RING_BLOCK_SLOTS - 1));
+	CHECK(st.entries <= RECS_MIN);
 	CHECK_EQ(st.dropped, 0);
 	/* A snapshot starts at the oldest intact event and ends with the newest. */
 	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
@@ -230,7 +245,7 @@ static void test_overwrite_mode(void)
 static void test_text(void)
 {
 	static char big[RING_TEXT_MAX + 100];
-	static const size_t lens[] = { 0, 1, 15, 16, 17, 100, RING_TEXT_MAX, RING_TEXT_MAX + 100 };
+	static const size_t lens[] = { 0, 1, 6, 7, 8, 14, 15, 100, RING_TEXT_MAX, RING_TEXT_MAX + 100 };
 	struct ring_reader r;
 
 	TEST_CASE("ring: text events of any length round-trip, longer ones are cut");
@@ -269,6 +284,7 @@ static void test_overwrite_text(void)
 
 	TEST_CASE("ring: overwrite with variable-length events: exact losses, no torn text");
 	setup(RING_MIN_BYTES, true);
+	mix_long = true;
 	for (uint64_t k = 0; k < total; k++)
 		CHECK(k % 3 ? write_k(0, 5, k) : write_text_k(0, 5, k));
 	ring_get_stats(0, &st);
@@ -277,6 +293,7 @@ static void test_overwrite_text(void)
 	CHECK_EQ(n, st.entries);
 	CHECK_EQ(lost, st.overrun);
 	CHECK_EQ(next, total);
+	mix_long = false;
 	TEST_END();
 }
 
@@ -289,18 +306,19 @@ static void test_clear(void)
 	setup(RING_MIN_BYTES, false);
 	for (uint64_t k = 0; k < SLOTS_MIN + 5; k++)
 		write_k(1, 2, k);
-	ring_clear();
+	CHECK_EQ(ring_clear(), 0);
 	ring_get_stats(1, &st);
 	CHECK_EQ(st.entries, 0);
 	CHECK_EQ(st.dropped, 0);
 	CHECK_EQ(st.written, 0);
 	CHECK_EQ(st.bytes, 0);
-	/* The whole buffer is free again, but for the writer's marker of the old drops. */
-	for (uint64_t k = 0; k < SLOTS_MIN - 1; k++)
+	/* The whole buffer is free again (the old drops need no marker). */
+	for (uint64_t k = 0; k < RECS_MIN; k++)
 		CHECK(write_k(1, 2, 5000 + k));
+	CHECK(!write_k(1, 2, 5000 + RECS_MIN));
 	next = 5000;
-	CHECK_EQ(consume_all(1, 2, &next, &lost), SLOTS_MIN - 1);
-	CHECK_EQ(lost, 0); /* drops before the clear are forgotten with it */
+	CHECK_EQ(consume_all(1, 2, &next, &lost), RECS_MIN);
+	CHECK_EQ(lost, 1); /* drops before the clear are forgotten with it */
 	TEST_END();
 }
 
@@ -322,7 +340,7 @@ static void test_resize(void)
 	CHECK_EQ(st.entries, 0);
 	while (write_k(0, 1, k))
 		k++;
-	CHECK_EQ(k, 4 * SLOTS_MIN);
+	CHECK_EQ(k, RECS(4 * SLOTS_MIN));
 	CHECK_EQ(consume_all(0, 1, &next, &lost), k);
 	TEST_END();
 }
@@ -347,13 +365,16 @@ static void test_nested(void)
 {
 	struct itimerval it = { { 0, 50 }, { 0, 50 } };
 	struct ring_reader r;
-	uint64_t next[2] = { 0, 0 }, got[2] = { 0, 0 }, k;
+	uint64_t next[2] = { 0, 0 }, got[2] = { 0, 0 }, lost = 0, k;
 	unsigned tids[2] = { 10, 11 };
 	int bad = 0;
 
-	TEST_CASE("ring: writers interrupted by nested writers (signals) never share a slot");
+	TEST_CASE("ring: a writer nested on another (signals, as interrupts nest) is refused and "
+		  "counted, nothing torn");
 	setup(64 << 20, false);
+	mix_long = true;
 	irq_k = 0;
+	irq_fail = 0;
 	signal(SIGALRM, on_alarm);
 	setitimer(ITIMER_REAL, &it, NULL);
 	for (k = 0; k < 1000000 || irq_k < 3000; k++)
@@ -362,21 +383,171 @@ static void test_nested(void)
 	it.it_value.tv_usec = 0;
 	it.it_interval.tv_usec = 0;
 	setitimer(ITIMER_REAL, &it, NULL);
-	CHECK_EQ(irq_fail, 0);
 	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
 	while (ring_reader_peek(&r, &ev)) {
 		int w = rec_tid(&ev.rec) == 11;
 
-		if (!intact(&ev, tids[w]) || rec_tsc(&ev.rec) != next[w] || ev.lost)
-			bad++;
-		next[w] = rec_tsc(&ev.rec) + 1;
-		got[w]++;
+		lost += ev.lost;
+		if (rec_type(&ev.rec) != REC_NONE) {
+			/* the interrupted writer loses nothing, the nested one what was refused */
+			if (!intact(&ev, tids[w]) || (w ? rec_tsc(&ev.rec) < next[w] :
+						     rec_tsc(&ev.rec) != next[w]))
+				bad++;
+			next[w] = rec_tsc(&ev.rec) + 1;
+			got[w]++;
+		}
 		ring_reader_advance(&r);
 	}
 	ring_reader_close(&r);
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(got[0], k);
-	CHECK_EQ(got[1], irq_k);
+	CHECK_EQ(got[1] + irq_fail, irq_k);
+	CHECK_EQ(lost, irq_fail);
+	printf("# ring: nested writes %" PRIu64 ", refused %" PRIu64 "\n", (uint64_t)irq_k,
+	       (uint64_t)irq_fail);
+	mix_long = false;
+	TEST_END();
+}
+
+/* ---- the slot format ---- */
+
+static uint32_t func_at(uint32_t off)
+{
+	return ring.text_base + off;
+}
+
+/* Reads the next event of r; checks its type, time, tid and w1. */
+static void expect(struct ring_reader *r, enum rec_type type, uint64_t ts, unsigned tid,
+		   uint64_t w1)
+{
+	CHECK(ring_reader_peek(r, &ev));
+	CHECK_EQ(rec_type(&ev.rec), type);
+	CHECK_EQ(rec_tsc(&ev.rec), ts);
+	CHECK_EQ(ev.ts & REC_TSC_MASK, ts);
+	CHECK_EQ(rec_tid(&ev.rec), tid);
+	CHECK_EQ(ev.rec.w1, w1);
+	ring_reader_advance(r);
+}
+
+static void test_leaves(void)
+{
+	uint32_t a = func_at(0x100), b = func_at(0x2000), c = func_at(0x3ffff0), e[4];
+	struct ring_reader r;
+	struct ring_stats st;
+
+	TEST_CASE("ring: a call that returns while its entry is the last record becomes one slot");
+	setup(RING_MIN_BYTES, false);
+	/* a() { b(); c(); } with c's duration too long for a leaf; then b() again, its entry
+	 * left last; its return later, after an other record. */
+	CHECK(ring_write_at(0, rec_w0(1000, 5, REC_ENTRY), a, &e[0]));
+	CHECK(ring_write_at(0, rec_w0(1010, 5, REC_ENTRY), b | 1ull << 32, &e[1]));
+	CHECK(ring_write_return(0, rec_w0(1030, 5, REC_RETURN), b | 20ull << 32, e[1]));
+	CHECK(ring_write_at(0, rec_w0(1040, 5, REC_ENTRY), c | 1ull << 32, &e[2]));
+	CHECK(ring_write_return(0, rec_w0(1040 + 40000, 5, REC_RETURN), c | 40000ull << 32, e[2]));
+	CHECK(ring_write_return(0, rec_w0(41050, 5, REC_RETURN), a | 40050ull << 32, e[0]));
+	CHECK(ring_write_at(0, rec_w0(41060, 5, REC_ENTRY), b, &e[3]));
+	ring_get_stats(0, &st);
+	/* sync, a, b leaf, c, c's return (40000 ticks after the last record: a sync first),
+	 * a's return, b: 8 slots, 7 events */
+	CHECK_EQ(st.bytes, 8 * RING_SLOT_BYTES);
+	CHECK_EQ(st.entries, 7);
+	/* The consumer holds back the trailing entry: it may still become a leaf. */
+	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
+	expect(&r, REC_ENTRY, 1000, 5, a);
+	expect(&r, REC_ENTRY, 1010, 5, b | 1ull << 32);
+	expect(&r, REC_RETURN, 1030, 5, b | 20ull << 32);
+	expect(&r, REC_ENTRY, 1040, 5, c | 1ull << 32);
+	expect(&r, REC_RETURN, 41040, 5, c | 40000ull << 32);
+	expect(&r, REC_RETURN, 41050, 5, a | 40050ull << 32);
+	CHECK(!ring_reader_peek(&r, &ev));
+	CHECK(ring_write_return(0, rec_w0(41070, 5, REC_RETURN), b | 10ull << 32, e[3]));
+	expect(&r, REC_ENTRY, 41060, 5, b);
+	expect(&r, REC_RETURN, 41070, 5, b | 10ull << 32);
+	CHECK(!ring_reader_peek(&r, &ev));
+	/* Consumed: an entry the reader took is not rewritten (its slot is no longer last
+	 * once anything follows, and the consumer did not take it while it was). */
+	ring_reader_close(&r);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.read, 8);
+	CHECK_EQ(st.written, 8);
+	TEST_END();
+}
+
+static void test_sync_and_long(void)
+{
+	uint32_t f = func_at(0x40), far = func_at(0x400000); /* the first one past 4 MiB */
+	struct ring_reader r;
+	struct ring_stats st;
+
+	TEST_CASE("ring: a new tid or a long gap starts with a W_SYNC, what does not fit is long");
+	setup(RING_MIN_BYTES, false);
+	CHECK(ring_write(0, rec_w0(100, 1, REC_ENTRY), f));                    /* sync + 1 */
+	CHECK(ring_write(0, rec_w0(200, 2, REC_ENTRY), f | 3ull << 32));       /* sync + 1 */
+	CHECK(ring_write(0, rec_w0(200 + (1 << 28), 2, REC_ENTRY), f));        /* sync + 1 */
+	CHECK(ring_write(0, rec_w0((1ull << 48) - 5, 2, REC_RETURN), f | 9ull << 32)); /* sync */
+	CHECK(ring_write(0, rec_w0(3, 2, REC_FUNC), far | (uint64_t)f << 32)); /* across 2^48: long */
+	CHECK(ring_write(0, rec_w0(10, 2, REC_SWITCH), 2 | 7 << 16 | 1ull << 32)); /* 1 */
+	CHECK(ring_write(0, rec_w0(20, 7, REC_RETURN), f | (1ull << 30) << 32)); /* long */
+	CHECK(ring_write(0, rec_w0(25, 7, REC_ENTRY), f | 1ull << 40));        /* irq flag: 1 */
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.bytes, (2 + 2 + 2 + 2 + 2 + 1 + 2 + 1) * RING_SLOT_BYTES);
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	expect(&r, REC_ENTRY, 100, 1, f);
+	expect(&r, REC_ENTRY, 200, 2, f | 3ull << 32);
+	expect(&r, REC_ENTRY, 200 + (1 << 28), 2, f);
+	expect(&r, REC_RETURN, (1ull << 48) - 5, 2, f | 9ull << 32);
+	expect(&r, REC_FUNC, 3, 2, far | (uint64_t)f << 32);
+	expect(&r, REC_SWITCH, 10, 2, 2 | 7 << 16 | 1ull << 32);
+	expect(&r, REC_RETURN, 20, 7, f | (1ull << 30) << 32);
+	expect(&r, REC_ENTRY, 25, 7, f | 1ull << 40);
+	CHECK(!ring_reader_peek(&r, &ev));
+	ring_reader_close(&r);
+	TEST_END();
+}
+
+static void test_wire_fields(void)
+{
+	const uint64_t base = 0x100000;
+	struct wire_state st = { 1000, 3 };
+	struct trace_rec rec;
+	uint64_t ts, w;
+
+	TEST_CASE("ring: one-slot encodings keep every field, at the edges of their widths");
+	w = wire_encode(rec_w0(1000 + (1 << 28) - 1, 3, REC_ENTRY),
+			(base + 0x3fffff) | 255ull << 32 | (uint64_t)REC_F_IRQ << 40,
+			(1 << 28) - 1, base);
+	CHECK(w != 0);
+	CHECK_EQ(wire_decode1(w, 0, &st, &rec, &ts, base), 1);
+	CHECK_EQ(rec.w1, (base + 0x3fffff) | 255ull << 32 | (uint64_t)REC_F_IRQ << 40);
+	CHECK_EQ(ts, 1000 + (1 << 28) - 1);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_ENTRY), base + 0x400000, 0, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_ENTRY), base, 1 << 28, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_ENTRY), base - 1, 0, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_RETURN), base | ((1ull << 24) - 1) << 32, 8191, base) != 0, 1);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_RETURN), base | (1ull << 24) << 32, 0, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_RETURN), base, 8192, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_FUNC), base | (base + 0x3fffff) << 32, 32767, base) != 0, 1);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_FUNC), base | (base + 0x400000) << 32, 0, base), 0);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_SWITCH), 0xfff | 0xfffull << 16 | 0xffull << 32, 0, base) != 0, 1);
+	CHECK_EQ(wire_encode(rec_w0(0, 3, REC_SWITCH), 0x1000, 0, base), 0);
+	/* A leaf: the entry's delta and depth, duration up to 15 bits; not an irq's first call. */
+	w = wire_encode(rec_w0(0, 3, REC_ENTRY), (base + 8) | 7ull << 32, (1 << 14) - 1, base);
+	CHECK(wire_leaf(w, (1 << 15) - 1) != 0);
+	CHECK_EQ(wire_leaf(w, 1 << 15), 0);
+	st = (struct wire_state){ 1000, 3 };
+	CHECK_EQ(wire_decode1(wire_leaf(w, 77), 0, &st, &rec, &ts, base), 2);
+	CHECK_EQ(rec_type(&rec), REC_ENTRY);
+	CHECK_EQ(rec.w1, (base + 8) | 7ull << 32);
+	CHECK_EQ(ts, 1000 + (1 << 14) - 1);
+	CHECK_EQ(wire_decode1(wire_leaf(w, 77), 1, &st, &rec, &ts, base), 2);
+	CHECK_EQ(rec_type(&rec), REC_RETURN);
+	CHECK_EQ(rec.w1, (base + 8) | 77ull << 32);
+	CHECK_EQ(ts, 1000 + (1 << 14) - 1 + 77);
+	CHECK_EQ(st.ts, 1000 + (1 << 14) - 1); /* the next delta counts from the entry */
+	w = wire_encode(rec_w0(0, 3, REC_ENTRY), base + 8, 1 << 14, base);
+	CHECK_EQ(wire_leaf(w, 1), 0);
+	w = wire_encode(rec_w0(0, 3, REC_ENTRY), (base + 8) | (uint64_t)REC_F_IRQ << 40, 0, base);
+	CHECK_EQ(wire_leaf(w, 1), 0);
 	TEST_END();
 }
 
@@ -467,6 +638,7 @@ static void conc_run(bool overwrite, bool text, const char *name)
 
 	TEST_CASE(name);
 	setup(4 * RING_MIN_BYTES, overwrite);
+	mix_long = true;
 	for (int i = 0; i < 2; i++) {
 		pthread_create(&th[i], NULL, conc_writer, &c[i]);
 		pthread_create(&th[2 + i], NULL, conc_reader, &rd[i]);
@@ -486,6 +658,7 @@ static void conc_run(bool overwrite, bool text, const char *name)
 	}
 	printf("# %s: cpu0 read %" PRIu64 " lost %" PRIu64 ", cpu1 read %" PRIu64 " lost %" PRIu64
 	       "\n", name, rd[0].res.read, rd[0].res.lost, rd[1].res.read, rd[1].res.lost);
+	mix_long = false;
 	TEST_END();
 }
 
@@ -623,6 +796,9 @@ int main(void)
 	test_clear();
 	test_resize();
 	test_nested();
+	test_leaves();
+	test_sync_and_long();
+	test_wire_fields();
 	conc_run(false, false, "ring: concurrent writers and consumer, stop mode");
 	conc_run(false, true, "ring: concurrent writers and consumer, stop mode, with text");
 	conc_run(true, false, "ring: concurrent writers and consumer, overwrite mode");
