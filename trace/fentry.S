@@ -33,6 +33,7 @@
 .endm
 #define FUNC_REGS rax, rdx, rcx, rsi, rdi, r8             /* 6 registers */
 #define GRAPH_REGS rax, rdx, rcx, rsi, rdi, r8, r9, r10   /* 8: stays 16-byte aligned */
+#define GRAPH_FAST_REGS rax, rdx, rcx, rsi, rdi, r8, r9   /* 7: no call, r11 is scratch */
 
 #ifdef GLASS_HOST
 /* Host build: one call to the shim (core.c) gives the task and the packed CPU / tid /
@@ -105,9 +106,14 @@
 	movq	%rdx, \dst
 .endm
 
-/* \dst32 = \addr32 - start of text, the 22-bit function field; else to \bail. */
+/* \dst32 = \addr32 - start of text (ring.text_base), the 22-bit function field; else to
+ * \bail. The kernel's text starts at a link-time constant. */
 .macro FUNC_FIELD dst32, bail
+#ifdef GLASS_HOST
 	subl	ring + RING_TEXT_BASE(%rip), \dst32
+#else
+	subl	$__text_start, \dst32
+#endif
 	cmpl	$(1 << W_FUNC_BITS), \dst32
 	jae	\bail
 .endm
@@ -231,7 +237,7 @@ __fentry__:
  * no padding runs): the fetch of a taken branch's target starts at a 16-byte boundary. */
 	.p2align 4
 .Lgraph_fast:
-	SAVE_REGS GRAPH_REGS		/* 64(%rsp): site + 5, 72(%rsp): parent return */
+	SAVE_REGS GRAPH_FAST_REGS	/* 56(%rsp): site + 5, 64(%rsp): parent return */
 	ENV_TASK %rsi, %r9
 	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
 	cmpl	%eax, TASK_PID_OK_GEN(%rsi)
@@ -250,9 +256,9 @@ __fentry__:
 	ENV_TID	%rax, %eax, %rsi, %r9
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lgraph_unbusy		/* readers do not know this tid yet: W_SYNC first */
-	movl	64(%rsp), %r10d
-	subl	$5, %r10d		/* ip */
-	movl	%r10d, %r8d
+	movl	56(%rsp), %r11d
+	subl	$5, %r11d		/* ip */
+	movl	%r11d, %r8d
 	FUNC_FIELD %r8d, .Lgraph_unbusy
 	movl	%edi, %eax		/* depth: d - graph_base, 8 bits */
 	subl	TASK_GRAPH_BASE(%rsi), %eax
@@ -275,25 +281,25 @@ __fentry__:
 	movl	%edx, TASK_DEPTH(%rsi)
 	shll	$FRAME_SIZE_SHIFT, %edi
 	leaq	TASK_STACK(%rsi, %rdi), %rdi
-	movq	72(%rsp), %rdx
+	movq	64(%rsp), %rdx
 	movq	%rdx, FRAME_RET(%rdi)
-	leaq	72(%rsp), %rdx
+	leaq	64(%rsp), %rdx
 	movq	%rdx, FRAME_SLOT(%rdi)
 	movq	%r9, FRAME_TSC(%rdi)	/* the entry TSC; irq and flags 0 */
 	shlq	$32, %rax
-	orq	%r10, %rax
+	orq	%r11, %rax
 	movq	%rax, FRAME_FUNC(%rdi)	/* func | the entry's slot << 32 */
 	leaq	return_to_handler(%rip), %rax
-	movq	%rax, 72(%rsp)
+	movq	%rax, 64(%rsp)
 	movb	$0, TASK_BUSY(%rsi)
-	RESTORE_REGS GRAPH_REGS
+	RESTORE_REGS GRAPH_FAST_REGS
 	ret
 .Lgraph_unwrite:
 	WRITING_OFF %rcx
 .Lgraph_unbusy:
 	movb	$0, TASK_BUSY(%rsi)
 .Lgraph_bail:
-	RESTORE_REGS GRAPH_REGS
+	RESTORE_REGS GRAPH_FAST_REGS
 	jmp	.Lfentry_c
 	.size	__fentry__, . - __fentry__
 
