@@ -202,7 +202,7 @@ bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry)
 	} else if (rc->enabled) {
 		uint64_t *slot = ring_slot(rc, entry);
 		uint64_t leaf = wire_leaf(*slot, rec_duration(&r));
-		uint64_t func = (uint64_t)rec_func(&r) - ring.text_base;
+		uint64_t func = (uint32_t)(rec_func(&r) - ring.text_base);
 
 		/* Still the last record, of this call (same function), and both fit a slot. */
 		if ((uint32_t)rc->head == entry + 1 && leaf &&

@@ -93,7 +93,8 @@ static inline int w_fits(uint64_t v, unsigned bits) { return v < 1ull << bits; }
 static inline uint64_t wire_encode(uint64_t w0, uint64_t w1, uint64_t delta, uint64_t text_base)
 {
 	const struct trace_rec r = { w0, w1 };
-	uint64_t func = (uint64_t)rec_func(&r) - text_base;
+	/* Offsets modulo 2^32, as the 32-bit addresses: the fast paths compute them so. */
+	uint64_t func = (uint32_t)(rec_func(&r) - (uint32_t)text_base);
 
 	switch (rec_type(&r)) {
 	case REC_ENTRY:
@@ -110,7 +111,7 @@ static inline uint64_t wire_encode(uint64_t w0, uint64_t w1, uint64_t delta, uin
 		return w_make(W_RETURN, delta | (uint64_t)rec_duration(&r) << W_RETURN_DUR_SHIFT |
 						func << W_FUNC_SHIFT);
 	case REC_FUNC: {
-		uint64_t parent = (uint64_t)rec_parent(&r) - text_base;
+		uint64_t parent = (uint32_t)(rec_parent(&r) - (uint32_t)text_base);
 
 		if (!w_fits(delta, W_FUNC_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
 		    !w_fits(parent, W_FUNC_BITS))
