@@ -52,6 +52,7 @@ static const struct {
 	{ "ftrace_filter", "set_ftrace_filter" },
 	{ "ftrace_notrace", "set_ftrace_notrace" },
 	{ "ftrace_graph_filter", "set_graph_function" },
+	{ "ftrace_graph_notrace", "set_graph_notrace" },
 	{ "ftrace_graph_max_depth", "max_graph_depth" },
 	{ "tracing_thresh", "tracing_thresh" },
 	{ "trace_options", "trace_options" },

@@ -24,10 +24,10 @@ _Static_assert(__builtin_offsetof(struct trace_config, pid_gen) == TRACE_CFG_PID
  * cached verdict. */
 static bool trace_needs_c_hook(int t)
 {
-	unsigned cur = trace_cfg.graph_cur;
+	const struct trace_func_list *g = &trace_cfg.graph_funcs, *n = &trace_cfg.graph_notrace;
 
-	return t == TRACER_GRAPH && (trace_cfg.graph_funcs[cur].n || trace_cfg.max_graph_depth ||
-				     trace_cfg.thresh_tsc);
+	return t == TRACER_GRAPH && (g->set[g->cur].n || n->set[n->cur].n ||
+				     trace_cfg.max_graph_depth || trace_cfg.thresh_tsc);
 }
 
 /* The one place that derives what the hooks dispatch on. A hook racing with it may use
@@ -77,19 +77,40 @@ uint64_t trace_thresh_us(void)
 	return hz ? (trace_cfg.thresh_tsc * 1000000 + hz / 2) / hz : 0;
 }
 
-int trace_set_graph_funcs(const uint64_t *ips, unsigned n)
+static int trace_set_func_list(struct trace_func_list *l, const uint64_t *ips, unsigned n)
 {
-	unsigned next = trace_cfg.graph_cur ^ 1;
+	unsigned next = l->cur ^ 1;
 
 	if (n > TRACE_GRAPH_FUNCS_MAX)
 		return -EINVAL;
 	for (unsigned i = 0; i < n; i++)
-		trace_cfg.graph_funcs[next].ip[i] = (uint32_t)ips[i];
-	trace_cfg.graph_funcs[next].n = n;
+		l->set[next].ip[i] = (uint32_t)ips[i];
+	l->set[next].n = n;
 	/* Release: the filled copy is visible before hooks are told to use it. */
-	__atomic_store_n(&trace_cfg.graph_cur, next, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->cur, next, __ATOMIC_RELEASE);
 	trace_update_active();
 	return 0;
+}
+
+int trace_set_graph_funcs(const uint64_t *ips, unsigned n)
+{
+	return trace_set_func_list(&trace_cfg.graph_funcs, ips, n);
+}
+
+int trace_set_graph_notrace(const uint64_t *ips, unsigned n)
+{
+	return trace_set_func_list(&trace_cfg.graph_notrace, ips, n);
+}
+
+bool trace_func_listed(const struct trace_func_list *l, uint64_t ip)
+{
+	unsigned cur = __atomic_load_n(&l->cur, __ATOMIC_ACQUIRE);
+	unsigned n = l->set[cur].n;
+
+	for (unsigned i = 0; i < n && i < TRACE_GRAPH_FUNCS_MAX; i++)
+		if (l->set[cur].ip[i] == (uint32_t)ip)
+			return true;
+	return false;
 }
 
 static int trace_set_pid_set(struct trace_pid_set *s, const unsigned *tids, unsigned n)

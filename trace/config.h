@@ -26,7 +26,7 @@
 #define TRACE_CFG_PID_GEN_OFFSET 16
 
 #define TRACE_MAX_CPUS 16       /* per-CPU buffers; = PLAT_MAX_CPUS */
-#define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function entries */
+#define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function and set_graph_notrace entries */
 #define TRACE_PIDS_MAX 128       /* set_ftrace_pid / set_ftrace_notrace_pid entries */
 
 #ifndef __ASSEMBLER__
@@ -40,6 +40,14 @@ enum trace_tracer { TRACE_NOP = TRACER_NOP, TRACE_FUNCTION = TRACER_FUNCTION,
 struct trace_pid_set {
 	unsigned n;                    /* 0: the set is empty */
 	unsigned tids[TRACE_PIDS_MAX];
+};
+
+/* A short list of functions (their patch sites) the hooks scan: two copies; hooks read
+ * set[cur], a setter fills the other copy and then flips cur, so a hook never sees a
+ * half-filled list. */
+struct trace_func_list {
+	volatile unsigned cur;
+	struct { unsigned n; uint32_t ip[TRACE_GRAPH_FUNCS_MAX]; } set[2];
 };
 
 struct trace_config {
@@ -56,10 +64,8 @@ struct trace_config {
 	volatile int tracer;            /* enum trace_tracer, as current_tracer shows it */
 	volatile bool on;               /* tracing_on */
 	volatile unsigned max_graph_depth; /* 0 = unlimited */
-	/* set_graph_function: two copies; hooks read graph_funcs[graph_cur], a setter fills
-	 * the other copy and then flips graph_cur, so a hook never sees a half-filled set. */
-	volatile unsigned graph_cur;
-	struct { unsigned n; uint32_t ip[TRACE_GRAPH_FUNCS_MAX]; } graph_funcs[2];
+	struct trace_func_list graph_funcs;   /* set_graph_function */
+	struct trace_func_list graph_notrace; /* set_graph_notrace */
 	struct trace_pid_set pids;         /* set_ftrace_pid: only these (empty = all) */
 	struct trace_pid_set notrace_pids; /* set_ftrace_notrace_pid: never these */
 	/* Set once when the tracer stopped itself on broken state; never cleared. */
@@ -80,6 +86,10 @@ uint64_t trace_thresh_us(void);
 /* set_graph_function: the function start addresses (patch sites); n = 0 clears. Returns
  * -EINVAL (nothing changed) if n > TRACE_GRAPH_FUNCS_MAX. */
 int trace_set_graph_funcs(const uint64_t *ips, unsigned n);
+/* set_graph_notrace: likewise. */
+int trace_set_graph_notrace(const uint64_t *ips, unsigned n);
+/* Whether ip is in the list (for the hooks). */
+bool trace_func_listed(const struct trace_func_list *l, uint64_t ip);
 /* set_ftrace_pid and set_ftrace_notrace_pid; n = 0 clears. -EINVAL if too many. */
 int trace_set_pids(const unsigned *tids, unsigned n);
 int trace_set_notrace_pids(const unsigned *tids, unsigned n);

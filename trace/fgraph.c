@@ -9,31 +9,19 @@
 #include "trace/record.h"
 #include "trace/ring.h"
 
-/* Whether ip is in set_graph_function (a short list, scanned). */
-static bool fgraph_in_set(uint64_t ip)
-{
-	unsigned cur = __atomic_load_n(&trace_cfg.graph_cur, __ATOMIC_ACQUIRE);
-	unsigned n = trace_cfg.graph_funcs[cur].n;
-
-	for (unsigned i = 0; i < n && i < TRACE_GRAPH_FUNCS_MAX; i++)
-		if (trace_cfg.graph_funcs[cur].ip[i] == (uint32_t)ip)
-			return true;
-	return false;
-}
-
 /* Whether the call of ip at shadow depth d is traced under set_graph_function and
  * max_graph_depth; *base gets the depth that counts as 0 and *root whether this call
  * opens a set_graph_function region. */
 static bool fgraph_wanted(const struct trace_task *t, uint64_t ip, uint32_t d,
 			  uint32_t *base, bool *root)
 {
+	const struct trace_func_list *g = &trace_cfg.graph_funcs;
 	unsigned max = trace_cfg.max_graph_depth;
-	unsigned cur = trace_cfg.graph_cur;
 
 	*base = t->graph_base;
 	*root = false;
-	if (!t->graph_open && trace_cfg.graph_funcs[cur].n) {
-		if (!fgraph_in_set(ip))
+	if (!t->graph_open && g->set[g->cur].n) {
+		if (!trace_func_listed(g, ip))
 			return false;
 		*root = true;
 		*base = d;
@@ -53,7 +41,7 @@ static unsigned fgraph_irq_flag(const struct trace_task *t, uint32_t d, unsigned
 /* Pushes the frame; the slot is claimed (depth raised) before it is filled, so an
  * interrupt arriving in between pushes above it instead of over it. */
 static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot, uint64_t ip,
-			uint64_t tsc, unsigned irq, bool root, uint32_t pos)
+			uint64_t tsc, unsigned irq, unsigned flags, uint32_t pos)
 {
 	struct trace_ret_frame *f = &t->stack[d];
 
@@ -63,13 +51,15 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 	f->slot = (uint64_t)parent_slot;
 	__builtin_memcpy(f->tsc, &tsc, sizeof(f->tsc)); /* x86: the low bytes */
 	f->irq = (uint8_t)(irq > 255 ? 255 : irq);
-	f->flags = root ? TRACE_FRAME_ROOT : 0;
+	f->flags = (uint8_t)flags;
 	f->func = (uint32_t)ip;
 	f->pos = pos;
-	if (root) {
+	if (flags & TRACE_FRAME_ROOT) {
 		t->graph_open = true;
 		t->graph_base = d;
 	}
+	if (flags & TRACE_FRAME_NOTRACE)
+		t->graph_notrace_open = true;
 	__asm__ volatile("" ::: "memory"); /* the frame is complete before the return is hooked */
 	*parent_slot = (uint64_t)return_to_handler;
 }
@@ -86,7 +76,9 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 		return;
 	d = t->depth;
 	cpu = trace_env_cpu();
-	if (!trace_task_pid_ok(t) || !fgraph_wanted(t, ip, d, &base, &root))
+	/* Inside a set_graph_notrace call nothing is recorded or hooked until it returns. */
+	if (t->graph_notrace_open || !trace_task_pid_ok(t) ||
+	    !fgraph_wanted(t, ip, d, &base, &root))
 		goto out;
 	if (d >= TRACE_STACK_DEPTH) {
 		t->overflow++;
@@ -95,6 +87,11 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 	}
 	irq = trace_env_irq_depth();
 	tsc = trace_env_clock();
+	if (trace_func_listed(&trace_cfg.graph_notrace, ip)) {
+		/* Hooked without a record, to know when the call returns. */
+		fgraph_push(t, d, parent_slot, ip, tsc, irq, TRACE_FRAME_NOTRACE, pos);
+		goto out;
+	}
 	/* Record first: a call whose entry did not fit (stop mode) is not hooked at all, so
 	 * no return without its entry follows. With tracing_thresh only returns are kept. */
 	if (!trace_cfg.thresh_tsc &&
@@ -102,7 +99,7 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 			   (uint32_t)ip | (uint64_t)((d - base) & 0xff) << 32 |
 			   (uint64_t)fgraph_irq_flag(t, d, irq) << 40, &pos))
 		goto out;
-	fgraph_push(t, d, parent_slot, ip, tsc, irq, root, pos);
+	fgraph_push(t, d, parent_slot, ip, tsc, irq, root ? TRACE_FRAME_ROOT : 0, pos);
 out:
 	trace_hook_end(t);
 }
@@ -121,6 +118,9 @@ static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
 		return t->depth - 1;
 	}
 	trace_count_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
+	for (uint32_t j = i; j < t->depth; j++)
+		if (t->stack[j].flags & TRACE_FRAME_NOTRACE)
+			t->graph_notrace_open = false;
 	return i - 1;
 }
 
@@ -158,10 +158,12 @@ uint64_t fgraph_exit(uint64_t *slot)
 		t->graph_open = false;
 		t->graph_base = 0;
 	}
+	if (f->flags & TRACE_FRAME_NOTRACE)
+		t->graph_notrace_open = false;
 	/* The frame is read before it is released: an interrupt may reuse it right after. */
 	__asm__ volatile("" ::: "memory");
 	t->depth = i;
-	if (!nested)
+	if (!nested && !(frame.flags & TRACE_FRAME_NOTRACE))
 		fgraph_record_return(&frame);
 	__asm__ volatile("" ::: "memory");
 	t->busy = nested;

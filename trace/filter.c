@@ -8,6 +8,7 @@
 struct filter_set filter_ftrace;
 struct filter_set filter_notrace;
 struct filter_set filter_graph;
+struct filter_set filter_graph_notrace;
 
 /* Site indexes sorted by address, so filter_has_ip() can binary-search: patch_apply()
  * asks by address, and __mcount_loc order need not be address order. */

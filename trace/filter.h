@@ -26,6 +26,7 @@ struct filter_set {
 extern struct filter_set filter_ftrace;  /* set_ftrace_filter: empty = all functions */
 extern struct filter_set filter_notrace; /* set_ftrace_notrace: never these */
 extern struct filter_set filter_graph;   /* set_graph_function: empty = all */
+extern struct filter_set filter_graph_notrace; /* set_graph_notrace */
 
 /* Linux glob_match(): `*` any run, `?` one character, `[...]` a class (`[!...]` negated,
  * ranges `a-z`); everything else matches itself. The whole name must match. */

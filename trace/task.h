@@ -9,7 +9,8 @@
 #define TRACE_STACK_DEPTH 64 /* calls deeper than this are skipped and counted */
 
 /* trace_ret_frame.flags */
-#define TRACE_FRAME_ROOT 0x01 /* this call opened a set_graph_function region */
+#define TRACE_FRAME_ROOT 0x01    /* this call opened a set_graph_function region */
+#define TRACE_FRAME_NOTRACE 0x02 /* a set_graph_notrace call: not recorded, nor its callees */
 
 /* The layout fentry.S's fast paths use (checked in trace/hook.h). */
 #define TASK_DEPTH 0
@@ -59,6 +60,7 @@ struct trace_task {
 	bool graph_open;     /* inside a set_graph_function call */
 	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
 	bool pid_ok;         /* pid filters allow this task (valid for pid_gen) */
+	bool graph_notrace_open; /* inside a set_graph_notrace call */
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
 	unsigned pid_ok_gen; /* pid_ok ? pid_gen : 0 (pid_gen is never 0 while it counts):
 			      * the fast paths' single compare with trace_cfg.pid_gen */

@@ -35,7 +35,7 @@ static void tf_unlock(void) { mutex_unlock(&tf_mutex); }
 
 enum tf_kind {
 	TF_TRACE, TF_PIPE, TF_STATS, TF_TRACING_ON, TF_CURRENT_TRACER, TF_TRACERS,
-	TF_BUFSIZE, TF_BUFTOTAL, TF_FILTER, TF_NOTRACE, TF_GRAPH_FUNC, TF_PID,
+	TF_BUFSIZE, TF_BUFTOTAL, TF_FILTER, TF_NOTRACE, TF_GRAPH_FUNC, TF_GRAPH_NOTRACE, TF_PID,
 	TF_NOTRACE_PID, TF_FUNCS, TF_MAX_DEPTH, TF_THRESH, TF_OPTIONS, TF_MARKER,
 };
 
@@ -65,6 +65,7 @@ static const struct tf_node nodes[] = {
 	{ "set_ftrace_notrace_pid", TF_NOTRACE_PID, RW },
 	{ "available_filter_functions", TF_FUNCS, RO },
 	{ "set_graph_function", TF_GRAPH_FUNC, RW },
+	{ "set_graph_notrace", TF_GRAPH_NOTRACE, RW },
 	{ "max_graph_depth", TF_MAX_DEPTH, RW },
 	{ "tracing_thresh", TF_THRESH, RW },
 	{ "trace_options", TF_OPTIONS, RW },
@@ -333,10 +334,11 @@ static struct filter_set scratch; /* a set being computed (under tf_lock) */
 
 static struct filter_set *filter_of(enum tf_kind k)
 {
-	return k == TF_FILTER ? &filter_ftrace : k == TF_NOTRACE ? &filter_notrace : &filter_graph;
+	return k == TF_FILTER ? &filter_ftrace : k == TF_NOTRACE ? &filter_notrace :
+	       k == TF_GRAPH_NOTRACE ? &filter_graph_notrace : &filter_graph;
 }
 
-/* set_graph_function: hands the selected functions to the hooks. */
+/* set_graph_function, set_graph_notrace: hand the selected functions to the hooks. */
 static int apply_graph(struct tracefs_file *f, const struct filter_set *set)
 {
 	uint64_t ips[TRACE_GRAPH_FUNCS_MAX];
@@ -344,10 +346,13 @@ static int apply_graph(struct tracefs_file *f, const struct filter_set *set)
 
 	for (size_t i = filter_next(set, 0); i != (size_t)-1; i = filter_next(set, i + 1)) {
 		if (n == TRACE_GRAPH_FUNCS_MAX)
-			return fail(f, -EINVAL, "set_graph_function: at most 32 functions");
+			return fail(f, -EINVAL, f->kind == TF_GRAPH_NOTRACE ?
+				    "set_graph_notrace: at most 32 functions" :
+				    "set_graph_function: at most 32 functions");
 		ips[n++] = patch_site(i);
 	}
-	return trace_set_graph_funcs(ips, n);
+	return f->kind == TF_GRAPH_NOTRACE ? trace_set_graph_notrace(ips, n) :
+					     trace_set_graph_funcs(ips, n);
 }
 
 /* The first write of a `>` open replaces; `>>` and later writes append, as in Linux. */
@@ -365,7 +370,7 @@ static int write_filter(struct tracefs_file *f, const char *buf, size_t len)
 
 	if (err)
 		return fail(f, err, why);
-	if (f->kind == TF_GRAPH_FUNC) {
+	if (f->kind == TF_GRAPH_FUNC || f->kind == TF_GRAPH_NOTRACE) {
 		err = apply_graph(f, &scratch);
 		if (err)
 			return err;
@@ -496,6 +501,7 @@ static int do_write(struct tracefs_file *f, const char *buf, size_t len)
 	case TF_FILTER:
 	case TF_NOTRACE:
 	case TF_GRAPH_FUNC:
+	case TF_GRAPH_NOTRACE:
 		return write_filter(f, buf, len);
 	case TF_PID:
 	case TF_NOTRACE_PID:
@@ -596,7 +602,8 @@ static size_t show_function(struct tracefs_file *f, char *s, size_t cap)
 	uint64_t off;
 	const char *name;
 
-	if (set && !set->n && f->cursor == 0 && f->kind != TF_NOTRACE) {
+	if (set && !set->n && f->cursor == 0 && f->kind != TF_NOTRACE &&
+	    f->kind != TF_GRAPH_NOTRACE) {
 		f->cursor = (size_t)-1;
 		return (size_t)ksnprintf(s, cap, "#### all functions enabled ####\n");
 	}
@@ -615,7 +622,7 @@ static size_t refill(struct tracefs_file *f)
 	size_t n;
 
 	if (f->kind == TF_FUNCS || f->kind == TF_FILTER || f->kind == TF_NOTRACE ||
-	    f->kind == TF_GRAPH_FUNC) {
+	    f->kind == TF_GRAPH_FUNC || f->kind == TF_GRAPH_NOTRACE) {
 		n = show_function(f, f->stage, sizeof(f->stage));
 	} else {
 		if (f->cursor)
@@ -921,7 +928,7 @@ void tracefs_close(struct tracefs_file *f)
 	 * failed write leaves it as it was. */
 	if (truncating(f) && !f->tried &&
 	    (f->kind == TF_FILTER || f->kind == TF_NOTRACE || f->kind == TF_GRAPH_FUNC ||
-	     f->kind == TF_PID || f->kind == TF_NOTRACE_PID))
+	     f->kind == TF_GRAPH_NOTRACE || f->kind == TF_PID || f->kind == TF_NOTRACE_PID))
 		do_write(f, "", 0);
 	if (f->rd) {
 		reader_close(f->rd);

@@ -3,7 +3,7 @@
  * "tracing_on", "current_tracer", "available_tracers", "buffer_size_kb",
  * "buffer_total_size_kb", "set_ftrace_filter", "set_ftrace_notrace", "set_ftrace_pid",
  * "set_ftrace_notrace_pid", "available_filter_functions", "set_graph_function",
- * "max_graph_depth", "tracing_thresh", "trace_options", "trace_marker",
+ * "set_graph_notrace", "max_graph_depth", "tracing_thresh", "trace_options", "trace_marker",
  * "per_cpu/cpuN/trace", "per_cpu/cpuN/trace_pipe", "per_cpu/cpuN/stats".
  * Reads are incremental: a file never builds its whole text in memory. */
 #ifndef TRACE_TRACEFS_H

@@ -95,6 +95,14 @@ for kvm in $(boot_accels); do
 			$'compute_work 1\nfib 1973\nmerge_halves 255\nsort_range 511\ntable_insert 200\ntable_lookup 200' && ok "$n"
 	fi
 
+	# The top sort_range call and every call under it (sort_range, merge_halves) left out.
+	n="set_graph_notrace=sort_range ($acc)"
+	if traced_boot "graphnotrace-$acc" "$compute" \
+		"ftrace_graph_filter=compute_work ftrace_graph_notrace=sort_range" "$kvm"; then
+		expect_counts "$n" "$logs/graphnotrace-$acc.csv" \
+			$'compute_work 1\nfib 1973\nmix 400\ntable_insert 200\ntable_lookup 200' && ok "$n"
+	fi
+
 	n="set_ftrace_filter=fib* ($acc)"
 	if traced_boot "filter-$acc" "$compute" "ftrace_filter=fib*" "$kvm"; then
 		expect_counts "$n" "$logs/filter-$acc.csv" $'fib 1973' &&

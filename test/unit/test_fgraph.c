@@ -293,6 +293,30 @@ static void test_graph_function(void)
 	TEST_END();
 }
 
+static void test_graph_notrace(void)
+{
+	uint64_t mid = (uint64_t)(uintptr_t)fg_mid, top = (uint64_t)(uintptr_t)fg_top;
+
+	TEST_CASE("function_graph: set_graph_notrace leaves out those calls and all they call");
+	setup(TRACE_GRAPH);
+	CHECK_EQ(trace_set_graph_notrace(&mid, 1), 0);
+	fg_top(2);
+	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf Rtop");
+	fg_mid(1);
+	fg_leaf(1);
+	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	/* Inside a set_graph_function region, the notrace call is cut out of it. */
+	CHECK_EQ(trace_set_graph_funcs(&top, 1), 0);
+	fg_top(1);
+	fg_leaf(2);
+	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf Rtop");
+	CHECK_EQ(trace_set_graph_funcs(NULL, 0), 0);
+	CHECK_EQ(trace_set_graph_notrace(NULL, 0), 0);
+	fg_top(1);
+	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf Rmid Eleaf@1 Rleaf Rtop");
+	TEST_END();
+}
+
 static void test_thresh(void)
 {
 	TEST_CASE("function_graph: tracing_thresh keeps only returns of calls that long");
@@ -522,6 +546,7 @@ int main(void)
 	test_deep_recursion();
 	test_max_depth();
 	test_graph_function();
+	test_graph_notrace();
 	test_thresh();
 	test_pid_filter();
 	test_interrupts();

@@ -178,7 +178,7 @@ static void test_files_list(void)
 	}
 	CHECK(trace);
 	CHECK(stats1);
-	CHECK_EQ(n, 17 + 3 * 2);
+	CHECK_EQ(n, 18 + 3 * 2);
 	TEST_END();
 }
 
@@ -467,13 +467,26 @@ static void test_filters(void)
 	TEST_CASE("set_graph_function: the hooks' function list follows the file");
 	CHECK_EQ(echo("set_graph_function", "vfs_read tcp_input"), 18);
 	CHECK_STR(cat("set_graph_function"), "vfs_read\ntcp_input\n");
-	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].n, 2);
-	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].ip[0], 0x1100);
-	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].ip[1], 0x1300);
+	CHECK_EQ(trace_cfg.graph_funcs.set[trace_cfg.graph_funcs.cur].n, 2);
+	CHECK_EQ(trace_cfg.graph_funcs.set[trace_cfg.graph_funcs.cur].ip[0], 0x1100);
+	CHECK_EQ(trace_cfg.graph_funcs.set[trace_cfg.graph_funcs.cur].ip[1], 0x1300);
 	CHECK_STR(patched_str(), "11111"); /* graph functions do not change patching */
 	CHECK_EQ(echo("set_graph_function", "\n"), 1);
-	CHECK_EQ(trace_cfg.graph_funcs[trace_cfg.graph_cur].n, 0);
+	CHECK_EQ(trace_cfg.graph_funcs.set[trace_cfg.graph_funcs.cur].n, 0);
 	CHECK_STR(cat("set_graph_function"), "#### all functions enabled ####\n");
+	TEST_END();
+
+	TEST_CASE("set_graph_notrace: the hooks' list follows the file, kept apart");
+	CHECK_EQ(echo("set_graph_notrace", "tcp_input"), 9);
+	CHECK_EQ(echo_append("set_graph_notrace", "vfs_read"), 8);
+	CHECK_STR(cat("set_graph_notrace"), "vfs_read\ntcp_input\n");
+	CHECK_EQ(trace_cfg.graph_notrace.set[trace_cfg.graph_notrace.cur].n, 2);
+	CHECK_EQ(trace_cfg.graph_notrace.set[trace_cfg.graph_notrace.cur].ip[1], 0x1300);
+	CHECK_EQ(trace_cfg.graph_funcs.set[trace_cfg.graph_funcs.cur].n, 0);
+	CHECK_STR(patched_str(), "11111");
+	CHECK_EQ(echo("set_graph_notrace", ""), 0);
+	CHECK_EQ(trace_cfg.graph_notrace.set[trace_cfg.graph_notrace.cur].n, 0);
+	CHECK_STR(cat("set_graph_notrace"), "");
 	TEST_END();
 
 	TEST_CASE("available_filter_functions: every patch site, in site order");
