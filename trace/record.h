@@ -8,7 +8,8 @@
  *   REC_RETURN  func (32) | duration (32, TSC ticks, saturating) << 32  one per call return
  *   REC_FUNC    ip (32) | parent_ip (32) << 32                         `function` tracer
  *   REC_SWITCH  prev_tid (16) | next_tid (16) << 16 | prev_state (8) << 32  context switch
- *   REC_TEXT    length in bytes (trace_marker, tracer messages; the text comes apart)
+ *   REC_TEXT    length in bytes (trace_marker, tracer messages); readers return the
+ *               text next to the record (struct ring_event)
  * Kernel text lives below 4 GiB (identity map, small code model), so 32-bit addresses
  * suffice. Type 0 (REC_NONE) is no record. */
 #ifndef TRACE_RECORD_H

@@ -53,7 +53,6 @@
 #include <stdint.h>
 #include "trace/config.h"
 #include "trace/record.h"
-
 #include "trace/wire.h"
 
 #define RING_SLOT_BYTES 8
@@ -77,8 +76,8 @@ struct ring_pos {
 };
 
 struct ring_cpu {
-	/* The writer state: this CPU's writers only. fentry.S's fast paths use the first
-	 * five fields (trace/hook.h has their offsets). */
+	/* The writer state: this CPU's writers only. fentry.S's fast paths use the fields
+	 * down to `enabled` (trace/hook.h has their offsets). */
 	volatile uint64_t head;          /* next slot (low 32) | next event number (high 32) */
 	volatile uint32_t room_end;      /* the fast paths take slots up to, not including,
 					  * this one: the end of the block or of the free room
