@@ -824,7 +824,7 @@ int ring_clear(void)
 
 		if (!rc->slots)
 			continue;
-		rc->cur_tid = W_TID_NONE;
+		rc->cur_tid = W_TID_NONE; /* also keeps a return from merging into the cleared part */
 		rc->rd.seq = ring_seq64(rc, (uint32_t)(head >> 32));
 		rc->rd.lost = 0;
 		rc->rd.half = 0;

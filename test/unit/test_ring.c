@@ -470,6 +470,17 @@ static void test_leaves(void)
 	ring_get_stats(0, &st);
 	CHECK_EQ(st.read, 8);
 	CHECK_EQ(st.written, 8);
+	/* A clear between a call's entry and its return: the return is not merged into the
+	 * cleared part, it is recorded on its own. */
+	CHECK(ring_write_at(0, rec_w0(50000, 5, REC_ENTRY), a, &e[0]));
+	CHECK_EQ(ring_clear(), 0);
+	CHECK(ring_write_return(0, rec_w0(50010, 5, REC_RETURN), a | 10ull << 32, e[0]));
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.entries, 1);
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	expect(&r, REC_RETURN, 50010, 5, a | 10ull << 32);
+	CHECK(!ring_reader_peek(&r, &ev));
+	ring_reader_close(&r);
 	TEST_END();
 }
 
