@@ -8,6 +8,7 @@
 #define RING_PAGE 4096ul
 #define RING_RESIZE_SPINS 100000000ul /* how long control waits for a writer to leave */
 #define RING_SYNC_TSC_MASK ((1ull << W_SYNC_TSC_BITS) - 1)
+#define RING_SYNC_SLOTS 2 /* a W_SYNC and the TSC */
 
 struct ring ring;
 
@@ -95,9 +96,11 @@ static void ring_pad_out(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 	ring_commit(rc, pos, w_make(W_PAD, n));
 }
 
-static uint64_t ring_sync_word(uint64_t ts, uint32_t tid)
+/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid in the header. */
+static void ring_put_sync(struct ring_cpu *rc, uint32_t pos, uint64_t ts, uint32_t tid)
 {
-	return w_make(W_SYNC, (ts & RING_SYNC_TSC_MASK) | (uint64_t)(tid & REC_TID_MASK) << 47);
+	*(volatile uint64_t *)ring_slot(rc, pos + 1) = ts & RING_SYNC_TSC_MASK;
+	ring_commit(rc, pos, w_make(W_SYNC, tid & REC_TID_MASK));
 }
 
 /* Reserves a record at time ts of tid: `plain` slots if it can follow the last record as
@@ -112,26 +115,31 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 	uint64_t h = rc->head;
 	uint32_t idx = (uint32_t)h, lost = rc->dropped != rc->dropped_noted;
 	bool sync = !plain || tid != rc->cur_tid || !(idx & (RING_BLOCK_SLOTS - 1));
-	uint32_t n = sync ? synced : plain, pad = ring_pad(idx, sync + lost + n), pos;
+	uint32_t n = sync ? synced : plain, pos;
+	uint32_t pad = ring_pad(idx, sync * RING_SYNC_SLOTS + lost + n);
 
 	if (pad && !sync) { /* a block starts with a W_SYNC */
 		sync = true;
 		n = synced;
 	}
-	if (!ring.overwrite && idx + pad + sync + lost + n - rc->rd.pos > rc->mask + 1) {
+	if (!ring.overwrite &&
+	    idx + pad + sync * RING_SYNC_SLOTS + lost + n - rc->rd.pos > rc->mask + 1) {
 		rc->dropped++;
 		rc->room_end = idx; /* the fast paths leave the next record to us: W_LOST first */
 		return false;
 	}
 	/* Slot index and event number wrap separately: no carry between them. */
-	rc->head = ((h >> 32) + events) << 32 | (uint32_t)(idx + pad + sync + lost + n);
+	rc->head = ((h >> 32) + events) << 32 |
+		   (uint32_t)(idx + pad + sync * RING_SYNC_SLOTS + lost + n);
 	if (pad)
 		ring_pad_out(rc, idx, pad);
 	pos = idx + pad;
 	if (!(pos & (RING_BLOCK_SLOTS - 1)))
 		ring_start_block(rc, pos, (uint32_t)(h >> 32));
-	if (sync)
-		ring_commit(rc, pos++, ring_sync_word(ts, tid));
+	if (sync) {
+		ring_put_sync(rc, pos, ts, tid);
+		pos += RING_SYNC_SLOTS;
+	}
 	if (lost) {
 		rc->dropped_noted = rc->dropped;
 		ring_commit(rc, pos++, w_make(W_LOST, rc->dropped & W_FIELDS));
@@ -311,11 +319,11 @@ static bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 	return true;
 }
 
-/* Applies a W_SYNC to a decoding state. */
-static void ring_apply_sync(struct wire_state *st, uint64_t w)
+/* Applies a W_SYNC (header w, then the TSC) to a decoding state. */
+static void ring_apply_sync(struct wire_state *st, uint64_t w, uint64_t tsc)
 {
-	st->ts = ring_widen_ts(w & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
-	st->tid = (uint32_t)w_bits(w, 47, 12);
+	st->ts = ring_widen_ts(tsc & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
+	st->tid = (uint32_t)w_bits(w, 0, 12);
 }
 
 /* Whether w, at pos, can go in a batch: a committed one-slot record. A consumer leaves
@@ -325,7 +333,7 @@ static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *r
 {
 	enum wire_type t = w_type(w);
 
-	if (!ring_committed(rc, w, pos) || !((t >= W_ENTRY && t <= W_SWITCH) || t == W_SYNC))
+	if (!ring_committed(rc, w, pos) || t < W_ENTRY || t > W_SWITCH)
 		return false;
 	return !(r->consume && t == W_ENTRY && pos + 1 == h);
 }
@@ -386,7 +394,8 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		return FETCH_HELD;
 	switch (w_type(w)) {
 	case W_SYNC:
-		ring_apply_sync(&st, w);
+		ring_apply_sync(&st, w, *(const volatile uint64_t *)ring_slot(rc, pos + 1));
+		n = RING_SYNC_SLOTS;
 		res = FETCH_SKIP;
 		break;
 	case W_PAD:
@@ -549,17 +558,8 @@ static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ri
 		 * the end, which must not be read either. */
 		if (r->bounded && (int32_t)(p->pos - r->end) >= 0)
 			break;
-		if (r->bi < r->bn && r->bpos + r->bi == p->pos) {
-			if (ring_batch_event(r, p, ev))
-				return true;
-			/* a W_SYNC in the batch */
-			r->next_st = p->st;
-			ring_apply_sync(&r->next_st, r->batch[r->bi]);
-			r->next = p->pos + 1;
-			r->bi++;
-			ring_skip(r, p);
-			continue;
-		}
+		if (r->bi < r->bn && r->bpos + r->bi == p->pos && ring_batch_event(r, p, ev))
+			return true;
 		if (ring_fill_batch(r, rc, p))
 			continue;
 		r->bi = r->bn = 0;

@@ -201,8 +201,8 @@ static inline struct ring_pos *ring_reader_pos(struct ring_reader *r)
 	return r->consume ? &ring.cpu[r->cpu].rd : &r->own;
 }
 
-/* Hands out event p->half of the batch's slot at p->pos; false if that slot holds no
- * event (a W_SYNC: the slow path applies it). */
+/* Hands out event p->half of the batch's slot at p->pos (batches hold only one-slot
+ * records with events); false if it holds none. */
 static inline bool ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
 				    struct ring_event *ev)
 {

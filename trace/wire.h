@@ -11,9 +11,9 @@
  * slot), after a W_SYNC if the time since the previous record does not fit either.
  *
  * A slot: bit 63 the lap parity (trace/ring.h), bits 59..62 the type, 0..58 the fields.
- * Slots that continue a record (text, W_LONG's second word, padding) have type 0, so that
- * one left over from an older lap never passes for a header. Every block of the buffer
- * starts with a W_SYNC, so a reader can start decoding at any block.
+ * Slots that continue a record (text, the second word of W_LONG and W_SYNC, padding) have
+ * type 0, so that one left over from an older lap never passes for a header. Every block
+ * of the buffer starts with a W_SYNC, so a reader can start decoding at any block.
  *
  *   W_ENTRY   delta 28 | irq 1 | depth 8 | func 22        call entry
  *   W_LEAF    delta 14 | duration 15 | depth 8 | func 22  call entry and return
@@ -22,7 +22,7 @@
  *   W_SWITCH  delta 27 | prev_state 8 | next_tid 12 | prev_tid 12; the tid is next_tid after
  *   W_TEXT    delta 28 | length 13 | flags 8; then ceil(length / 7) slots of 7 bytes
  *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them
- *   W_SYNC    tsc 47 | tid 12: the time and tid from here on
+ *   W_SYNC    tid 12; then the TSC's low 48 bits: the time and tid from here on
  *   W_PAD     count of slots to skip, this one included (block-end padding)
  *   W_LOST    total of the CPU's dropped events so far
  * Deltas and durations are TSC ticks; a leaf's delta and depth are its entry's. Fields are
@@ -47,7 +47,7 @@
 #define W_TEXT_DELTA_BITS 28
 #define W_LONG_DELTA_BITS 28
 #define W_LONG_HIGH_SHIFT 31
-#define W_SYNC_TSC_BITS 47
+#define W_SYNC_TSC_BITS 48 /* all a record's time has (record.h) */
 #define W_TEXT_SLOT 7 /* text bytes per continuation slot (the top byte stays 0) */
 
 #ifndef __ASSEMBLER__

@@ -14,8 +14,9 @@
 #include "trace/ring.h"
 
 #define SLOTS_MIN (RING_MIN_BYTES / RING_SLOT_BYTES)
-/* One-slot events that fit in a buffer of n slots: every block starts with a W_SYNC. */
-#define RECS(n) ((n) - (n) / RING_BLOCK_SLOTS)
+/* One-slot events that fit in a buffer of n slots: every block starts with a W_SYNC (two
+ * slots: the header and the TSC). */
+#define RECS(n) ((n) - 2 * ((n) / RING_BLOCK_SLOTS))
 #define RECS_MIN RECS(SLOTS_MIN)
 
 /* Whether every 7th event of write_k() takes two slots (W_LONG) instead of one. */
@@ -131,7 +132,7 @@ static void test_basic(void)
 	ring_reader_close(&r);
 	ring_get_stats(0, &st);
 	CHECK_EQ(st.entries, 10);
-	CHECK_EQ(st.bytes, 11 * RING_SLOT_BYTES); /* a W_SYNC, then one slot per event */
+	CHECK_EQ(st.bytes, 12 * RING_SLOT_BYTES); /* a W_SYNC (2 slots), one slot per event */
 	CHECK_EQ(st.written, 10);
 	CHECK_EQ(consume_all(0, 7, &next, &lost), 10);
 	CHECK_EQ(lost, 0);
@@ -447,9 +448,9 @@ static void test_leaves(void)
 	CHECK(ring_write_return(0, rec_w0(41050, 5, REC_RETURN), a | 40050ull << 32, e[0]));
 	CHECK(ring_write_at(0, rec_w0(41060, 5, REC_ENTRY), b, &e[3]));
 	ring_get_stats(0, &st);
-	/* sync, a, b leaf, c, c's return (40000 ticks after the last record: a sync first),
-	 * a's return, b: 8 slots, 7 events */
-	CHECK_EQ(st.bytes, 8 * RING_SLOT_BYTES);
+	/* sync (2 slots), a, b leaf, c, c's return (40000 ticks after the last record: too
+	 * far for a one-slot return, a two-slot W_LONG), a's return, b: 9 slots, 7 events */
+	CHECK_EQ(st.bytes, 9 * RING_SLOT_BYTES);
 	CHECK_EQ(st.entries, 7);
 	/* The consumer holds back the trailing entry: it may still become a leaf. */
 	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
@@ -492,6 +493,7 @@ static void test_sync_and_long(void)
 
 	TEST_CASE("ring: a new tid or a long gap starts with a W_SYNC, what does not fit is long");
 	setup(RING_MIN_BYTES, false);
+	/* a sync takes 2 slots */
 	CHECK(ring_write(0, rec_w0(100, 1, REC_ENTRY), f));                    /* sync + 1 */
 	CHECK(ring_write(0, rec_w0(200, 2, REC_ENTRY), f | 3ull << 32));       /* sync + 1 */
 	CHECK(ring_write(0, rec_w0(200 + (1 << 28), 2, REC_ENTRY), f));        /* sync + 1 */
@@ -501,7 +503,7 @@ static void test_sync_and_long(void)
 	CHECK(ring_write(0, rec_w0(20, 7, REC_RETURN), f | (1ull << 30) << 32)); /* long */
 	CHECK(ring_write(0, rec_w0(25, 7, REC_ENTRY), f | 1ull << 40));        /* irq flag: 1 */
 	ring_get_stats(0, &st);
-	CHECK_EQ(st.bytes, (2 + 2 + 2 + 2 + 2 + 1 + 2 + 1) * RING_SLOT_BYTES);
+	CHECK_EQ(st.bytes, (3 + 3 + 3 + 3 + 2 + 1 + 2 + 1) * RING_SLOT_BYTES);
 	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
 	expect(&r, REC_ENTRY, 100, 1, f);
 	expect(&r, REC_ENTRY, 200, 2, f | 3ull << 32);
@@ -513,6 +515,33 @@ static void test_sync_and_long(void)
 	expect(&r, REC_ENTRY, 25, 7, f | 1ull << 40);
 	CHECK(!ring_reader_peek(&r, &ev));
 	ring_reader_close(&r);
+	TEST_END();
+}
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void) { return fake_now; }
+
+static void test_old_records(void)
+{
+	uint32_t f = func_at(0x40);
+	/* Almost 2^47 ticks (15 h at 2.6 GHz) before now: records keep 48 bits of time. */
+	const uint64_t t = (1ull << 50) - (1ull << 47) + 1000;
+	struct ring_reader r;
+
+	TEST_CASE("ring: a record hours older than the reader's clock keeps its exact time");
+	setup(RING_MIN_BYTES, false);
+	fake_now = 1ull << 50;
+	trace_host_set_clock(fake_clock, 2600000000ull);
+	CHECK(ring_write(0, rec_w0(t, 4, REC_ENTRY), f));
+	CHECK(ring_write(0, rec_w0(t + 10, 4, REC_RETURN), f | 10ull << 32));
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	CHECK(ring_reader_peek(&r, &ev));
+	CHECK_EQ(ev.ts, t);
+	ring_reader_advance(&r);
+	CHECK(ring_reader_peek(&r, &ev));
+	CHECK_EQ(ev.ts, t + 10);
+	ring_reader_close(&r);
+	trace_host_set_clock(NULL, 0);
 	TEST_END();
 }
 
@@ -809,6 +838,7 @@ int main(void)
 	test_nested();
 	test_leaves();
 	test_sync_and_long();
+	test_old_records();
 	test_wire_fields();
 	conc_run(false, false, "ring: concurrent writers and consumer, stop mode");
 	conc_run(false, true, "ring: concurrent writers and consumer, stop mode, with text");

@@ -574,13 +574,13 @@ static void test_stats(void)
 	TEST_CASE("per_cpu/cpuN/stats: Linux's fields");
 	ring_clear();
 	now_tsc = 8 * HZ + 1250; /* 8.0000005 s rounds to 8.000001 */
-	/* A W_SYNC and two one-slot W_FUNC (function and parent in text): 24 bytes. */
+	/* A W_SYNC (2 slots) and two one-slot W_FUNC (function and parent in text): 32 bytes. */
 	uint64_t f = (uint32_t)(ring.text_base + 0x1000);
 
 	ring_write(1, rec_w0(8 * HZ, 3, REC_FUNC), f | f << 32);
 	ring_write(1, rec_w0(8 * HZ + 10, 3, REC_FUNC), f | f << 32);
 	CHECK_STR(cat("per_cpu/cpu1/stats"),
-		  "entries: 2\noverrun: 0\ncommit overrun: 0\nbytes: 24\n"
+		  "entries: 2\noverrun: 0\ncommit overrun: 0\nbytes: 32\n"
 		  "oldest event ts:     8.000000\nnow ts:     8.000001\n"
 		  "dropped events: 0\nread events: 0\n"
 		  "untraced recursion: 0\nuntraced overflow: 0\nuntraced abandoned: 0\n");
