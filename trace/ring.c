@@ -40,9 +40,9 @@ static bool ring_writer_enter(struct ring_cpu *rc)
 	return was == 0;
 }
 
-/* A write refused because it nested on another writer: dropped, with one instruction
- * (the writer below may be reading the count). */
-static void ring_count_nested(struct ring_cpu *rc)
+/* Counts a refused write with one instruction: a writer refused because it nested on
+ * another one counts while the writer below may be counting too. */
+static void ring_count_drop(struct ring_cpu *rc)
 {
 	__asm__ volatile("incq %0" : "+m"(rc->dropped) : : "cc");
 }
@@ -124,7 +124,7 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 	}
 	if (!ring.overwrite &&
 	    idx + pad + sync * RING_SYNC_SLOTS + lost + n - rc->rd.pos > rc->mask + 1) {
-		rc->dropped++;
+		ring_count_drop(rc);
 		rc->room_end = idx; /* the fast paths leave the next record to us: W_LOST first */
 		return false;
 	}
@@ -192,7 +192,7 @@ bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
 	bool ok = false;
 
 	if (!ring_writer_enter(rc))
-		ring_count_nested(rc);
+		ring_count_drop(rc);
 	else if (rc->enabled)
 		ok = ring_put(rc, w0, w1, at);
 	ring_writer_leave(rc);
@@ -206,7 +206,7 @@ bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry)
 	bool ok = false;
 
 	if (!ring_writer_enter(rc)) {
-		ring_count_nested(rc);
+		ring_count_drop(rc);
 	} else if (rc->enabled) {
 		uint64_t *slot = ring_slot(rc, entry);
 		uint64_t leaf = wire_leaf(*slot, rec_duration(&r));
@@ -240,7 +240,7 @@ bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, si
 		len = RING_TEXT_MAX;
 	n = 1 + (uint32_t)(len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
 	if (!ring_writer_enter(rc)) {
-		ring_count_nested(rc);
+		ring_count_drop(rc);
 	} else if (rc->enabled) {
 		delta = (ts - rc->last_tsc) & REC_TSC_MASK;
 		if (ring_reserve(rc, ts, tid, w_fits(delta, W_TEXT_DELTA_BITS) ? n : 0, n, 1, &pos,
