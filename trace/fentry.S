@@ -375,7 +375,9 @@ return_to_handler:
 	shlq	$W_LEAF_DUR_SHIFT, %r10
 	orq	%r10, %rdx
 	movq	%rdx, (%r11)		/* one store: readers see the entry or the leaf */
-	incl	RC_HEAD + 4(%rcx)	/* the leaf holds two events */
+	movabsq	$0x100000000, %rdx	/* the leaf holds two events: one more in head, */
+	addq	RC_HEAD(%rcx), %rdx	/* stored as 8 bytes: the next load of head reads 8 */
+	movq	%rdx, RC_HEAD(%rcx)	/* (a 4-byte store there could not be forwarded) */
 	jmp	.Lret_done
 	/* Else a W_RETURN record: delta 13 | duration 24 | func 22. */
 .Lret_record:
