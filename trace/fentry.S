@@ -152,6 +152,19 @@
 	movq	\word, (%rdx, %rax, 8)
 .endm
 
+/* Records \word (all but its delta and lap bit) at the time now, in \tsc: the whole of a
+ * one-record write. rax = the slot index, as PUT leaves it. To \unbusy if the time since
+ * the last record does not fit \bits bits, to \unwrite (`writing` raised) if PUT bails. */
+.macro WRITE_NOW word, tsc, rc, bits, unbusy, unwrite
+	TSC48	\tsc
+	DELTA	%rax, \tsc, \rc, \bits, \unbusy
+	orq	%rax, \word
+	WRITING_ON \rc
+	PUT	\word, \rc, \unwrite
+	movq	\tsc, RC_LAST_TSC(\rc)
+	WRITING_OFF \rc
+.endm
+
 	.text
 
 /* `call __fentry__` is the first instruction of every traced function (patch.c patches
@@ -214,13 +227,7 @@ __fentry__:
 	shlq	$W_PARENT_SHIFT, %rax
 	orq	%rax, %rdi
 	btsq	$(W_TYPE_SHIFT + 2), %rdi	/* W_FUNC = 4 */
-	TSC48	%r8
-	DELTA	%rax, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy
-	orq	%rax, %rdi
-	WRITING_ON %rcx
-	PUT	%rdi, %rcx, .Lfunc_unwrite
-	movq	%r8, RC_LAST_TSC(%rcx)
-	WRITING_OFF %rcx
+	WRITE_NOW %rdi, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
 	movb	$0, TASK_BUSY(%rsi)
 	RESTORE_REGS FUNC_REGS
 	ret
@@ -267,13 +274,7 @@ __fentry__:
 	shlq	$W_DEPTH_SHIFT, %rax
 	orq	%rax, %r8
 	btsq	$W_TYPE_SHIFT, %r8	/* W_ENTRY = 1 */
-	TSC48	%r9
-	DELTA	%rax, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy
-	orq	%rax, %r8
-	WRITING_ON %rcx
-	PUT	%r8, %rcx, .Lgraph_unwrite
-	movq	%r9, RC_LAST_TSC(%rcx)
-	WRITING_OFF %rcx
+	WRITE_NOW %r8, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
 	 * is hooked. Program order is enough: only this CPU looks at it. */
