@@ -213,33 +213,43 @@ def resets(app_port, http_port, hp):
 
 
 def many_connections(port, count):
+    """Failed requests of `count` one after another, each saying how it failed."""
     req = b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"
-    bad = 0
-    for _ in range(count):
+    bad = []
+    for i in range(count):
+        start = time.time()
         try:
-            if status_of(exchange(port, req)) != 200:
-                bad += 1
-        except OSError:
-            bad += 1
+            data = exchange(port, req)
+            status = status_of(data)
+            why = "status %s, %d bytes" % (status, len(data))
+        except OSError as e:
+            status, why = None, str(e)
+        if status != 200:
+            bad.append("port %d #%d: %s after %.1f s" % (port, i, why, time.time() - start))
     return bad
 
 
 def concurrent(port, path, clients):
-    """Statuses of `clients` simultaneous requests, each with the seconds it took."""
+    """`clients` simultaneous requests: for each, its status, the seconds it took and how
+    many connections it needed."""
+    req = ("GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n" % path).encode()
     results = []
 
     def one():
         start = time.time()
-        try:
-            # QEMU's hostfwd socket listens with a backlog of 1 (`ss -ltn`), so the host
-            # drops SYNs of a burst and the client resends them after 1, 3, 7, 15, 31 s:
-            # the guest never sees those attempts. Allow for four resends.
-            status = status_of(exchange(port, ("GET %s HTTP/1.1\r\nHost: t\r\n"
-                                               "Connection: close\r\n\r\n" % path).encode(),
-                                        timeout=40))
-        except OSError as e:
-            status = str(e)
-        results.append((status, time.time() - start))
+        # QEMU's hostfwd socket listens with a backlog of 1 (`ss -ltn`): in a burst the
+        # host drops SYNs (the client resends after 1, 3, 7 s) or the handshake's last ACK,
+        # and then a connection that looks open to the client never reaches QEMU, let alone
+        # the guest. Such a connection stays silent: try again, as a browser would. (Every
+        # request glass receives must be answered: the 2000-connection test checks that.)
+        for attempt in range(1, 4):
+            try:
+                data = exchange(port, req, timeout=15)
+            except OSError:
+                data = b""
+            if data:
+                break
+        results.append((status_of(data), time.time() - start, attempt))
 
     threads = [threading.Thread(target=one) for _ in range(clients)]
     for t in threads:
@@ -328,7 +338,8 @@ def leak(http_port, app_port, count):
     after = net_stats(http_port)
     name = "%d connections, one request each, no state left behind" % (2 * count)
     if bad:
-        not_ok(name, "%d requests failed" % bad)
+        not_ok(name, "%d requests failed: %s; /net/stats: %s" % (len(bad), "; ".join(bad[:5]),
+                                                              after))
     elif after["sockets"] != before["sockets"] or after["httpd_busy"] != 1:
         not_ok(name, "sockets %d -> %d, busy slots %d" % (before["sockets"], after["sockets"],
                                                           after["httpd_busy"]))
@@ -347,11 +358,13 @@ def abuse(http_port, app_port, hp, slots):
     slots_full(http_port, slots, hp)
     for port, what in ((http_port, "the HTTP server"), (app_port, "webg")):
         res = concurrent(port, "/", 50)
-        slowest = max(secs for _, secs in res)
-        if [status for status, _ in res].count(200) == 50:
-            ok("50 concurrent clients on %s (slowest %.1f s)" % (what, slowest))
+        slowest = max(secs for _, secs, _ in res)
+        again = sum(tries - 1 for _, _, tries in res)
+        if [status for status, _, _ in res].count(200) == 50:
+            ok("50 concurrent clients on %s (slowest %.1f s, %d silent connections tried "
+               "again)" % (what, slowest, again))
         else:
-            bad = sorted("%s after %.1f s" % r for r in res if r[0] != 200)
+            bad = sorted("%s after %.1f s and %d connections" % r for r in res if r[0] != 200)
             not_ok("50 concurrent clients on " + what, "%s; /net/stats: %s" % (
                 ", ".join(bad), net_stats(http_port)))
     half_close_request(app_port)
