@@ -127,10 +127,10 @@
 .endm
 
 /* Stores the one-slot record \word (without its lap bit) in a new slot of the ring at \rc,
- * whose `writing` count the caller raised, with the task's `busy` set: rax = the slot
- * index (zero-extended). Clobbers rdx. Goes to \bail with nothing reserved if the buffer
- * is disabled or the slow path must reserve (room_end: the block's end, the free room's
- * end in stop mode, or a marker due).
+ * whose `writing` count the caller raised and whose `enabled` it checked, with the task's
+ * `busy` set: rax = the slot index (zero-extended). Clobbers rdx. Goes to \bail with
+ * nothing reserved if the slow path must reserve (room_end: the block's end, the free
+ * room's end in stop mode, or a marker due).
  * head is bumped with a plain store, no cmpxchg: nothing can reserve on this CPU between
  * its load and the store. No other CPU writes head, and every writer on this CPU runs with
  * its task's `busy` set (the fast paths here; the C hooks, sched_switch and trace_marker
@@ -138,8 +138,6 @@
  * nesting on this task sees it and records nothing, and the scheduler does not switch away
  * from a busy task. x86 keeps the head store before the record's (TSO). */
 .macro PUT word, rc, bail
-	cmpl	$0, RC_ENABLED(\rc)
-	je	\bail
 	movq	RC_HEAD(\rc), %rax
 	cmpl	RC_ROOM_END(\rc), %eax
 	je	\bail
@@ -160,6 +158,8 @@
 	DELTA	%rax, \tsc, \rc, \bits, \unbusy
 	orq	%rax, \word
 	WRITING_ON \rc
+	cmpl	$0, RC_ENABLED(\rc)
+	je	\unwrite
 	PUT	\word, \rc, \unwrite
 	movq	\tsc, RC_LAST_TSC(\rc)
 	WRITING_OFF \rc

@@ -86,12 +86,12 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 		goto out;
 	}
 	irq = trace_env_irq_depth();
-	tsc = trace_env_clock();
 	if (trace_func_listed(&trace_cfg.graph_notrace, ip)) {
-		/* Hooked without a record, to know when the call returns. */
-		fgraph_push(t, d, parent_slot, ip, tsc, irq, TRACE_FRAME_NOTRACE, pos);
+		/* Hooked without a record (nor a time), to know when the call returns. */
+		fgraph_push(t, d, parent_slot, ip, 0, irq, TRACE_FRAME_NOTRACE, pos);
 		goto out;
 	}
+	tsc = trace_env_clock();
 	/* Record first: a call whose entry did not fit (stop mode) is not hooked at all, so
 	 * no return without its entry follows. With tracing_thresh only returns are kept. */
 	if (!trace_cfg.thresh_tsc &&

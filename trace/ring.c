@@ -163,15 +163,16 @@ static bool ring_put(struct ring_cpu *rc, uint64_t w0, uint64_t w1, uint32_t *at
 	const struct trace_rec r = { w0, w1 };
 	uint64_t ts = w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
 	uint64_t word = wire_encode(w0, w1, delta, ring.text_base);
-	uint64_t word0 = wire_encode(w0, w1, 0, ring.text_base);
 	uint32_t tid = rec_tid(&r), pos;
 	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
 	bool synced;
 
-	if (!ring_reserve(rc, ts, tid, plain, word0 ? 1 : 2, 1, &pos, &synced))
+	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. */
+	if (!ring_reserve(rc, ts, tid, plain, word || wire_encode(w0, w1, 0, ring.text_base) ? 1 : 2,
+			  1, &pos, &synced))
 		return false;
 	if (synced) {
-		word = word0;
+		word = wire_encode(w0, w1, 0, ring.text_base);
 		delta = 0;
 	}
 	if (!word) { /* W_LONG: the decoded w1 in the next slot, its type bits in the header */
@@ -273,7 +274,7 @@ static bool ring_overtaken(const struct ring_cpu *rc, uint32_t pos)
 
 static bool ring_committed(const struct ring_cpu *rc, uint64_t w, uint32_t pos)
 {
-	return w_type(w) != W_NONE && (w & RING_LAP_BIT) == ring_lap(rc, pos);
+	return w_type(w) != W_NONE && (w & W_LAP_BIT) == ring_lap(rc, pos);
 }
 
 /* The oldest block no writer has started to overwrite, and its first event's number.
@@ -419,6 +420,7 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		}
 		st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
 		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len };
+		ev->ts = st.ts;
 		ev->text_len = len;
 		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
 		break;
@@ -430,6 +432,7 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 
 		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
 		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1 };
+		ev->ts = st.ts;
 		if (type == REC_SWITCH)
 			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
 		ev->text_len = 0;
@@ -443,8 +446,6 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		ev->text_len = 0;
 		break;
 	}
-	if (w_type(w) == W_TEXT || w_type(w) == W_LONG)
-		ev->ts = st.ts;
 	/* Acquire fence: everything above is copied before head is read again. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (ring_overtaken(rc, pos))
@@ -544,7 +545,7 @@ static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ri
 	uint64_t total;
 
 	/* Bounded: each round skips a slot without events, or catches up once more. */
-	for (int round = 0; round < 2 * RING_BATCH; round++) {
+	for (int round = 0; round < 64; round++) {
 		uint64_t lost = p->lost;
 		uint32_t was = p->pos;
 
@@ -558,8 +559,10 @@ static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ri
 		 * the end, which must not be read either. */
 		if (r->bounded && (int32_t)(p->pos - r->end) >= 0)
 			break;
-		if (r->bi < r->bn && r->bpos + r->bi == p->pos && ring_batch_event(r, p, ev))
+		if (r->bi < r->bn && r->bpos + r->bi == p->pos) {
+			ring_batch_event(r, p, ev);
 			return true;
+		}
 		if (ring_fill_batch(r, rc, p))
 			continue;
 		r->bi = r->bn = 0;

@@ -61,7 +61,6 @@
 #define RING_TEXT_MAX 4096                        /* longest W_TEXT payload */
 #define RING_MIN_BYTES (2ul * RING_BLOCK_SLOTS * RING_SLOT_BYTES)
 #define RING_MAX_BYTES (1ul << 30)
-#define RING_LAP_BIT W_LAP_BIT
 
 /* A read position: next slot, which event of it (a leaf holds two), the decoding state
  * there, the number of the event there, events lost just before it, and the CPU's drop
@@ -202,15 +201,13 @@ static inline struct ring_pos *ring_reader_pos(struct ring_reader *r)
 }
 
 /* Hands out event p->half of the batch's slot at p->pos (batches hold only one-slot
- * records with events); false if it holds none. */
-static inline bool ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
+ * records with events). */
+static inline void ring_batch_event(struct ring_reader *r, const struct ring_pos *p,
 				    struct ring_event *ev)
 {
 	struct wire_state st = p->st;
 	unsigned n = wire_decode1(r->batch[r->bi], p->half, &st, &ev->rec, &ev->ts, ring.text_base);
 
-	if (!n)
-		return false;
 	ev->lost = p->lost;
 	ev->text_len = 0;
 	r->lost_only = false;
@@ -224,7 +221,6 @@ static inline bool ring_batch_event(struct ring_reader *r, const struct ring_pos
 		r->next_st = st;
 	}
 	r->peeked = true;
-	return true;
 }
 
 /* Fills ev with the reader's next event without consuming it; false if there is none now
@@ -239,9 +235,10 @@ static inline bool ring_reader_peek(struct ring_reader *r, struct ring_event *ev
 {
 	struct ring_pos *p = ring_reader_pos(r);
 
-	if (__builtin_expect(r->bi < r->bn && r->bpos + r->bi == p->pos, 1) &&
-	    ring_batch_event(r, p, ev))
+	if (__builtin_expect(r->bi < r->bn && r->bpos + r->bi == p->pos, 1)) {
+		ring_batch_event(r, p, ev);
 		return true;
+	}
 	return ring_reader_peek_slow(r, ev);
 }
 
