@@ -466,10 +466,8 @@ static void parse_event(const char *p, const char *e, struct fgl *l)
 		text_after_bar(bar, e, l);
 }
 
-void fgl_parse(const char *s, size_t n, struct fgl *l)
+void fgl_clear(struct fgl *l)
 {
-	const char *e = s + n, *p;
-
 	/* only the fields every caller reads; the rest is set by the kind that uses it */
 	l->kind = FGL_BAD;
 	l->cpu = -1;
@@ -479,6 +477,28 @@ void fgl_parse(const char *s, size_t n, struct fgl *l)
 	l->dur_ns = -1;
 	l->depth = 0;
 	l->func.n = 0;
+}
+
+void fgl_parse_body(const char *p, const char *e, struct fgl *l)
+{
+	const char *bar = find_bar(p, e);
+
+	if (!bar) {
+		bad(l, "no '|' after the duration column");
+		return;
+	}
+	int col = duration_column(p, bar, l);
+	if (col == COL_OTHER)
+		bad(l, "malformed duration column");
+	else if (col == COL_TIME)
+		text_after_bar(bar, e, l);
+}
+
+void fgl_parse(const char *s, size_t n, struct fgl *l)
+{
+	const char *e = s + n, *p;
+
+	fgl_clear(l);
 	if (n && e[-1] == '\r')
 		e--;
 	p = skip_spaces(s, e);

@@ -53,6 +53,13 @@ struct fgl {
  * returns kind FGL_BAD with a reason. */
 void fgl_parse(const char *s, size_t n, struct fgl *out);
 
+/* Sets the fields fgl_parse always sets to "nothing known" (kind FGL_BAD). */
+void fgl_clear(struct fgl *l);
+
+/* Parses "[duration] |  indentation text", what follows the prologue; trace-cmd report
+ * prints it after "funcgraph_entry:". Sets kind, dur_ns, depth and func only. */
+void fgl_parse_body(const char *p, const char *e, struct fgl *l);
+
 /* Parses "comm-pid" (already trimmed); returns 0 and fills comm and tid, or -1. */
 int fgl_parse_proc(const char *s, size_t n, struct fgl_str *comm, int64_t *tid);
 

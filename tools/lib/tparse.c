@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/fnline.h"
 #include "tools/lib/input.h"
+#include "tools/lib/tcmdline.h"
 #include "tools/lib/tparse_internal.h"
 #include "tools/lib/xalloc.h"
 
@@ -76,12 +78,16 @@ static void on_event(struct tparse *tp, const struct fgl *l)
 		tp_return(tp, t, l);
 }
 
+/* A "# tracer:" line must name the tracer whose text the file was recognised as. */
 static void on_tracer(struct tparse *tp, const struct fgl *l)
 {
-	if (l->func.n == 14 && memcmp(l->func.p, "function_graph", 14) == 0)
+	const char *want = tp->format == TPF_FUNCTION ? "function" : "function_graph";
+
+	if (l->func.n == strlen(want) && memcmp(l->func.p, want, l->func.n) == 0)
 		return;
-	fprintf(stderr, "%s:%llu: not a function_graph trace (tracer: %.*s)\n", tp->name,
-		(unsigned long long)tp->lineno, (int)(l->func.n > 64 ? 64 : l->func.n), l->func.p);
+	fprintf(stderr, "%s:%llu: not a function_graph or function trace (tracer: %.*s)\n",
+		tp->name, (unsigned long long)tp->lineno, (int)(l->func.n > 64 ? 64 : l->func.n),
+		l->func.p);
 	tp->stats.bad_lines++;
 	tp->stop = true;
 }
@@ -121,21 +127,75 @@ static bool is_binary(const char *s, size_t n)
 	return false;
 }
 
+static void on_hit(struct tparse *tp, const struct fnl *f)
+{
+	struct tp_hit h = { .cpu = f->ctx.cpu, .tid = f->ctx.tid, .ts_ns = f->ctx.ts_ns };
+
+	remember_comm(tp, h.tid, &f->ctx.comm);
+	h.func = symtab_intern(tp->st, f->func.p, f->func.n);
+	h.parent = f->parent.n ? symtab_intern(tp->st, f->parent.p, f->parent.n) : 0;
+	tp->stats.events++;
+	tp->stats.hits++;
+	if (tp->cfg.hit)
+		tp->cfg.hit(tp->cfg.ctx, &h);
+}
+
+static bool is_stack_line(const char *s, size_t n)
+{
+	return n >= 4 && memcmp(s, " => ", 4) == 0;	/* func_stack_trace's frames */
+}
+
+/* Function tracer text: hits; other events, stack traces and headers are skipped. */
+static void function_line(struct tparse *tp, const char *s, size_t n)
+{
+	struct fnl f;
+	struct fgl l;
+	const char *reason;
+	int kind = fnl_parse(s, n, &f, &reason);
+
+	if (kind == 0) {
+		on_hit(tp, &f);
+		return;
+	}
+	if (kind == 1 || is_stack_line(s, n))
+		return;
+	fgl_parse(s, n, &l);
+	if (l.kind == FGL_BAD || l.kind >= FGL_CTX_DASH) {	/* only '#', blank, LOST pass */
+		l.kind = l.kind == FGL_LOST ? FGL_LOST : FGL_BAD;
+		l.reason = is_binary(s, n) ? "binary data, not trace text" : reason;
+	}
+	on_other(tp, &l);
+}
+
+static void graph_line(struct tparse *tp, struct fgl *l, const char *s, size_t n)
+{
+	if (l->kind == FGL_BAD && is_binary(s, n))
+		l->reason = "binary data, not trace text";
+	else if (l->kind == FGL_BAD && memmem(s, n, "] ", 2) && memmem(s, n, " <-", 3))
+		l->reason = "a function tracer line, not function_graph";
+	if (l->kind >= FGL_ENTRY && l->kind <= FGL_RETURN)
+		on_event(tp, l);
+	else
+		on_other(tp, l);
+}
+
 int tparse_line(struct tparse *tp, const char *s, size_t n)
 {
 	struct fgl l;
 
 	tp->lineno++;
 	tp->stats.lines++;
-	fgl_parse(s, n, &l);
-	if (l.kind == FGL_BAD && is_binary(s, n))
-		l.reason = "binary data, not trace text";
-	else if (l.kind == FGL_BAD && memmem(s, n, "] ", 2) && memmem(s, n, " <-", 3))
-		l.reason = "a function tracer line, not function_graph";
-	if (l.kind >= FGL_ENTRY && l.kind <= FGL_RETURN)
-		on_event(tp, &l);
-	else
-		on_other(tp, &l);
+	if (tp->format == TPF_UNKNOWN)
+		tp->format = tp_detect(s, n);
+	if (tp->format == TPF_FUNCTION) {
+		function_line(tp, s, n);
+	} else {
+		if (tp->format == TPF_TCMD)
+			tcl_parse(s, n, &l);
+		else
+			fgl_parse(s, n, &l);
+		graph_line(tp, &l, s, n);
+	}
 	return tp->stop ? -1 : 0;
 }
 
@@ -144,6 +204,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 	tp->name = name;
 	tp->lineno = 0;
 	tp->stop = false;
+	tp->format = TPF_UNKNOWN;
 	memset(&tp->stats, 0, sizeof(tp->stats));
 }
 
@@ -191,6 +252,11 @@ int tparse_file(struct tparse *tp, const char *path)
 	tparse_end(tp);
 	input_close(in);
 	return ret;
+}
+
+enum tp_format tparse_format(const struct tparse *tp)
+{
+	return tp->format;
 }
 
 const struct tp_stats *tparse_stats(const struct tparse *tp)

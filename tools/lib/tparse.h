@@ -28,10 +28,28 @@ struct tp_row {
 	uint32_t node;		/* calling-context node (tparse_cfg.paths), else 0 */
 };
 
+/* One line of the function tracer: a call seen at its entry, without a duration. */
+struct tp_hit {
+	uint32_t func;		/* symtab id */
+	uint32_t parent;	/* symtab id of the caller, 0 when the line names none */
+	int cpu;
+	int64_t tid;
+	int64_t ts_ns;		/* the line's timestamp */
+};
+
+/* The text formats a file can be in, recognised from its first lines (tdetect.c). */
+enum tp_format {
+	TPF_UNKNOWN,	/* nothing seen yet that tells */
+	TPF_GRAPH,	/* tracefs function_graph text */
+	TPF_FUNCTION,	/* tracefs function tracer text: hits, no rows */
+	TPF_TCMD,	/* trace-cmd report of a function_graph recording */
+};
+
 struct tp_stats {
 	uint64_t lines;
 	uint64_t events;	/* entry, leaf and return lines */
 	uint64_t calls;		/* rows produced */
+	uint64_t hits;		/* function tracer lines (also counted in events) */
 	uint64_t bad_lines;	/* lines not understood */
 	uint64_t tail_returns;	/* returns without entry, named by their tail */
 	uint64_t unnamed_returns; /* returns without entry or name: no row */
@@ -43,6 +61,7 @@ struct tp_stats {
 struct tparse_cfg {
 	void (*row)(void *ctx, const struct tp_row *r);
 	void *ctx;
+	void (*hit)(void *ctx, const struct tp_hit *h);	/* function tracer input */
 	bool paths;		/* maintain calling-context nodes (folded stacks) */
 	bool strict;		/* stop at the first warning */
 	unsigned max_msgs;	/* warnings printed per file before going quiet */
@@ -74,6 +93,13 @@ void tparse_end(struct tparse *tp);
 
 /* Counters of the current file; they restart at each tparse_file/tparse_begin. */
 const struct tp_stats *tparse_stats(const struct tparse *tp);
+
+/* The format of the current file, TPF_UNKNOWN until a line told. */
+enum tp_format tparse_format(const struct tparse *tp);
+/* "function_graph", "function", "trace-cmd report" or "unknown". */
+const char *tparse_format_name(enum tp_format f);
+/* The format line s[0..n) shows, TPF_UNKNOWN if it shows none (blank, comments). */
+enum tp_format tp_detect(const char *s, size_t n);
 
 /* Task name seen for tid in the proc column or a context-switch line, or NULL. */
 const char *tparse_comm(const struct tparse *tp, int64_t tid);

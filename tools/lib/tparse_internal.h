@@ -43,6 +43,7 @@ struct tparse {
 	const char *name;	/* current file, for messages */
 	uint64_t lineno;
 	struct tp_stats stats;
+	enum tp_format format;
 	bool stop;
 
 	struct task *tasks;

@@ -13,6 +13,7 @@ struct emit {
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;
 	void (*row)(struct emit *e, const struct tp_row *r);
+	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
 	void (*end)(struct emit *e);
 };
 
@@ -20,5 +21,6 @@ struct emit {
 void emit_csv_init(struct emit *e);
 void emit_chrome_init(struct emit *e);
 void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
+void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
 
 #endif

@@ -1,5 +1,6 @@
-/* parse-trace: Linux function_graph text (plain or zstd) -> one row per completed call as
- * CSV, Chrome trace JSON or folded stacks. See docs/parse-trace.1. */
+/* parse-trace: Linux function_graph text or trace-cmd report of it (plain or zstd) -> one
+ * row per completed call as CSV, Chrome trace JSON or folded stacks; function tracer text
+ * -> one CSV row per hit. See docs/parse-trace.1. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +27,16 @@ struct filter_ctx {
 	struct emit *e;
 	struct symtab *st;
 	bool filtered;		/* any of --cpu, --tid, --function, --min-us */
+	bool started;		/* the writer is chosen (and its header written) */
+	bool mismatch;		/* the current file's rows do not fit the writer */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: parse-trace [options] [FILE...]\n"
-	      "Reads Linux function_graph trace text (plain or zstd; stdin if no FILE or '-')\n"
-	      "and writes one row per completed call.\n"
+	      "Reads Linux function_graph or function tracer text, or trace-cmd report text of\n"
+	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
+	      "one row per completed call (function tracer: one CSV row per hit).\n"
 	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON) or folded (flame graphs)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
@@ -126,10 +130,57 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("unknown format '%s' (csv, chrome or folded)", o->format);
 }
 
+/* The writer is chosen by the first file that turns out to be a trace, so that nothing,
+ * not even a CSV header, is written for input that is none, and function tracer hits get
+ * their own columns. Returns false when the rows of this kind cannot go to the output. */
+static bool start_output(struct filter_ctx *f, bool hits)
+{
+	struct emit *e = f->e;
+
+	if (f->started)
+		return hits == (e->hit != NULL);
+	if (hits && strcmp(f->o->format, "csv"))
+		return false;
+	f->started = true;
+	if (hits)
+		emit_hits_init(e);
+	else if (strcmp(f->o->format, "chrome") == 0)
+		emit_chrome_init(e);
+	else if (strcmp(f->o->format, "folded") == 0)
+		emit_folded_init(e);
+	else
+		emit_csv_init(e);
+	return true;
+}
+
+static void on_hit(void *ctx, const struct tp_hit *h)
+{
+	struct filter_ctx *f = ctx;
+	struct opts *o = f->o;
+
+	if (!f->started || !f->e->hit) {
+		if (f->mismatch || !start_output(f, true)) {
+			f->mismatch = true;
+			return;
+		}
+	}
+	if (f->filtered && (!numlist_allows(&o->cpus, h->cpu) || !numlist_allows(&o->tids, h->tid) ||
+			    (o->funcs.n && !globset_match(&o->funcs, f->st, h->func))))
+		return;
+	f->e->hit(f->e, h);
+}
+
 static void on_row(void *ctx, const struct tp_row *r)
 {
 	struct filter_ctx *f = ctx;
 	struct opts *o = f->o;
+
+	if (!f->started || f->e->hit) {
+		if (f->mismatch || !start_output(f, false)) {
+			f->mismatch = true;
+			return;
+		}
+	}
 
 	if (!f->filtered) {	/* the usual case: every row, without a call per filter */
 		f->e->row(f->e, r);
@@ -142,8 +193,17 @@ static void on_row(void *ctx, const struct tp_row *r)
 	f->e->row(f->e, r);
 }
 
-static void summary(const char *name, const struct tp_stats *s)
+static void summary(const char *name, const struct tp_stats *s, enum tp_format fmt)
 {
+	if (fmt == TPF_FUNCTION) {
+		fprintf(stderr, "%s: %llu lines, %llu hits, %llu unparsed lines", name,
+			(unsigned long long)s->lines, (unsigned long long)s->hits,
+			(unsigned long long)s->bad_lines);
+		if (s->lost_events)
+			fprintf(stderr, ", %llu lost events", (unsigned long long)s->lost_events);
+		fputc('\n', stderr);
+		return;
+	}
 	fprintf(stderr, "%s: %llu lines, %llu calls, %llu unparsed lines, "
 		"%llu returns without entry (%llu named by tail), %llu unclosed calls",
 		name, (unsigned long long)s->lines, (unsigned long long)s->calls,
@@ -155,19 +215,45 @@ static void summary(const char *name, const struct tp_stats *s)
 	fputc('\n', stderr);
 }
 
-/* Returns 0 or 1 (this file makes the exit status 1). */
-static int run_file(struct tparse *tp, const char *path, const struct opts *o)
+/* Why a file's rows could not be written (start_output refused them). */
+static void mismatch_message(const char *name, const struct filter_ctx *f, enum tp_format fmt)
 {
+	if (fmt == TPF_FUNCTION && !f->e->row)
+		fprintf(stderr, "%s: function tracer hits can only be written as CSV\n", name);
+	else
+		fprintf(stderr, "%s: %s text cannot share one output with the %s\n", name,
+			tparse_format_name(fmt), fmt == TPF_FUNCTION ?
+			"calls of the files before it" : "function tracer hits of the files before it");
+}
+
+/* Returns 0 or 1 (this file makes the exit status 1). */
+static int run_file(struct filter_ctx *f, const char *path, const struct opts *o)
+{
+	struct tparse *tp = f->e->tp;
 	int fatal = tparse_file(tp, path);
 	const struct tp_stats *s = tparse_stats(tp);
+	enum tp_format fmt = tparse_format(tp);
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 
+	/* a trace without calls still gets the CSV header */
+	if (!fatal && fmt != TPF_UNKNOWN && !f->mismatch && !start_output(f, fmt == TPF_FUNCTION))
+		f->mismatch = true;
 	if (!o->quiet && fatal == 0)
-		summary(name, s);
+		summary(name, s, fmt);
+	if (f->mismatch) {
+		mismatch_message(name, f, fmt);
+		f->mismatch = false;
+		return 1;
+	}
 	if (fatal)
 		return 1;
+	if (!s->events && !s->bad_lines && fmt == TPF_UNKNOWN) {
+		fprintf(stderr, "%s: no trace lines\n", name);
+		return 1;
+	}
 	if (s->bad_lines && !s->events) {
-		fprintf(stderr, "%s: no function_graph lines found\n", name);
+		fprintf(stderr, "%s: no function_graph, function or trace-cmd report lines found\n",
+			name);
 		return 1;
 	}
 	if (s->bad_lines > o->max_errors) {
@@ -182,7 +268,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct emit e = { 0 };
-	struct filter_ctx fc = { &o, &e, NULL, false };
+	struct filter_ctx fc = { .o = &o, .e = &e };
 	int status = 0;
 
 	parse_opts(&o, argc, argv);
@@ -192,21 +278,16 @@ int main(int argc, char **argv)
 		return 1;
 	fc.st = symtab_new();
 	e.st = fc.st;
-	struct tparse_cfg cfg = { .row = on_row, .ctx = &fc, .strict = o.strict,
+	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 };
 	e.tp = tparse_new(fc.st, &cfg);
-	if (strcmp(o.format, "chrome") == 0)
-		emit_chrome_init(&e);
-	else if (cfg.paths)
-		emit_folded_init(&e);
-	else
-		emit_csv_init(&e);
 	if (optind == argc)
-		status |= run_file(e.tp, "-", &o);
+		status |= run_file(&fc, "-", &o);
 	for (int i = optind; i < argc && !(status && o.strict); i++)
-		status |= run_file(e.tp, argv[i], &o);
-	e.end(&e);
+		status |= run_file(&fc, argv[i], &o);
+	if (fc.started)
+		e.end(&e);
 	if (output_close(e.out))
 		status = 1;
 	tparse_free(e.tp);

@@ -1,0 +1,29 @@
+/* One line of `trace-cmd report` text of a function_graph recording, turned into the same
+ * fields as a function_graph line (fgline.h), so the same call stacks (tstack.c) match it:
+ *
+ *   cpus=2
+ *   CPU 0 is empty
+ *             ruby-2564  [001] 107227.460779: funcgraph_entry:                   |  sys_open() {
+ *             ruby-2564  [001] 107227.460794: funcgraph_entry:        3.518 us   |    f();
+ *             ruby-2564  [001] 107227.460801: funcgraph_exit:       + 11.065 us  |  }
+ *
+ * Every event line carries its task (tid, comm), CPU and timestamp; the latency columns
+ * ("d..1.") may follow the CPU. Pure: no state between lines. */
+#ifndef TOOLS_LIB_TCMDLINE_H
+#define TOOLS_LIB_TCMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tools/lib/fgline.h"
+
+/* Splits line s[0..n). Preamble lines ("cpus=N", "version = N", "CPU N is empty") are
+ * FGL_HEADER; events other than funcgraph_entry/exit are FGL_COMMENT (ignored, like
+ * events in function_graph text); the rest as fgl_parse would split it. */
+void tcl_parse(const char *s, size_t n, struct fgl *out);
+
+/* True if the line can only come from trace-cmd report: its preamble or a funcgraph event
+ * line. Used to recognise the format from a file's first lines. */
+bool tcl_is_tcmd(const char *s, size_t n);
+
+#endif

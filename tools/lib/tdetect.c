@@ -1,0 +1,44 @@
+/* Which text format a file is in, told by its first line that is not blank or a plain
+ * '#' comment: the "# tracer:" header when it is a tracefs `trace` read, the line's shape
+ * otherwise (trace_pipe reads and trace-cmd report have no tracer header). */
+#include <string.h>
+
+#include "tools/lib/fgline.h"
+#include "tools/lib/fnline.h"
+#include "tools/lib/tcmdline.h"
+#include "tools/lib/tparse.h"
+
+static enum tp_format from_tracer(const struct fgl_str *name)
+{
+	if (name->n == 8 && memcmp(name->p, "function", 8) == 0)
+		return TPF_FUNCTION;
+	return TPF_GRAPH;	/* function_graph, or a tracer tparse_line() reports */
+}
+
+enum tp_format tp_detect(const char *s, size_t n)
+{
+	struct fgl l;
+	struct fnl f;
+	const char *reason;
+
+	fgl_parse(s, n, &l);
+	if (l.kind == FGL_TRACER)
+		return from_tracer(&l.func);
+	if (l.kind == FGL_BLANK || l.kind == FGL_HEADER || l.kind == FGL_LOST)
+		return TPF_UNKNOWN;	/* LOST lines are printed for every tracer */
+	if (tcl_is_tcmd(s, n))
+		return TPF_TCMD;
+	if (fnl_parse(s, n, &f, &reason) >= 0)
+		return TPF_FUNCTION;
+	return l.kind == FGL_BAD ? TPF_UNKNOWN : TPF_GRAPH;
+}
+
+const char *tparse_format_name(enum tp_format f)
+{
+	static const char *const names[] = {
+		[TPF_UNKNOWN] = "unknown", [TPF_GRAPH] = "function_graph",
+		[TPF_FUNCTION] = "function", [TPF_TCMD] = "trace-cmd report",
+	};
+
+	return names[f];
+}
