@@ -1,5 +1,5 @@
 /* libFuzzer target: arbitrary bytes through runtime-breakdown's CSV reader (header mapping,
- * field splitting, number parsing) and the aggregation with histograms. */
+ * field splitting, number parsing, also hits CSV) and the aggregation with histograms. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,6 +11,14 @@ static void row(void *ctx, const struct rb_row *r)
 	agg_add(ctx, r);
 }
 
+/* function tracer hits: the "function,...,timestamp_us" header makes a hits CSV */
+static void hit(void *ctx, const struct rb_hit *h)
+{
+	if (!h->func || h->tid < -1)
+		__builtin_trap();
+	(void)ctx;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char path[] = "/tmp/fuzz-csv-XXXXXX";
@@ -18,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct symtab *st = symtab_new();
 	struct agg a;
 	struct load_stats ls;
-	struct load_cfg cfg = { row, &a, 0, (unsigned long)-1, true };
+	struct load_cfg cfg = { row, &a, 0, (unsigned long)-1, true, hit, false };
 
 	if (fd < 0 || write(fd, "function,", 9) != 9 || write(fd, data, size) != (ssize_t)size)
 		abort();

@@ -10,11 +10,13 @@
 #include "tools/lib/numlist.h"
 #include "tools/lib/tparse.h"
 #include "tools/lib/umap.h"
+#include "tools/lib/usnum.h"
 #include "tools/lib/xalloc.h"
 
-enum col { C_FUNCTION, C_TID, C_LATENCY, C_SELF, C_CPU, C_START, NCOLS };
+enum col { C_FUNCTION, C_TID, C_LATENCY, C_SELF, C_CPU, C_START, C_TIMESTAMP, C_PARENT, NCOLS };
 static const char *const col_names[NCOLS] = {
-	"function", "tid", "latency_us", "latency_us_self", "cpu", "start_us",
+	"function", "tid", "latency_us", "latency_us_self", "cpu", "start_us", "timestamp_us",
+	"parent",
 };
 #define MAX_FIELDS 64
 
@@ -24,6 +26,7 @@ struct csv_state {
 	struct symtab *st;
 	const char *name;
 	int idx[NCOLS];		/* field index of each column, -1 if absent */
+	bool hits;		/* function tracer hits: timestamp_us, no latency_us */
 	char scratch[INPUT_MAX_LINE + 1];
 };
 
@@ -47,11 +50,21 @@ static int map_header(struct csv_state *c, const char *s, size_t n)
 			if (f[j].n == strlen(col_names[i]) && !memcmp(f[j].p, col_names[i], f[j].n))
 				c->idx[i] = j;
 	}
-	if (c->idx[C_FUNCTION] < 0 || c->idx[C_LATENCY] < 0) {
+	c->hits = c->idx[C_LATENCY] < 0 && c->idx[C_TIMESTAMP] >= 0;
+	if (c->idx[C_FUNCTION] < 0 || (c->idx[C_LATENCY] < 0 && !c->hits)) {
 		fprintf(stderr, "%s:1: CSV header lacks the function or latency_us column\n",
 			c->name);
 		return -1;
 	}
+	if (c->cfg->need_start && !c->hits && c->idx[C_START] < 0) {
+		fprintf(stderr, "%s:1: no start_us column, so --from-us/--to-us select no call "
+			"(parse-trace writes start times for traces with funcgraph-abstime)\n",
+			c->name);
+		return -1;
+	}
+	if (c->idx[C_SELF] < 0 && !c->hits && !c->cfg->quiet)
+		fprintf(stderr, "%s:1: no latency_us_self column: self times are unknown and "
+			"shown as 0\n", c->name);
 	return 0;
 }
 
@@ -70,13 +83,18 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* An optional number column (empty or absent = -1), parsed in place: an integer, or with
- * us set a decimal number of microseconds converted to ns. Returns -1 when malformed. */
-static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t *v)
+enum num_kind { NUM_INT, NUM_US, NUM_US_SIGNED };
+
+/* An optional number column (empty or absent = -1), parsed in place: an integer, or a
+ * decimal number of microseconds converted to ns (NUM_US_SIGNED: may be negative, for the
+ * self times of other tools' CSV). Returns -1 when malformed. */
+static int num_field(const struct csv_field *f, int idx, int k, enum num_kind kind,
+		     int64_t *v)
 {
+	bool us = kind != NUM_INT;
 	const char *p, *e;
 	bool neg = false;
-	int64_t x = 0, scale = 100;
+	int64_t x = 0;
 	int digits = 0;
 
 	*v = -1;
@@ -100,14 +118,43 @@ static int num_field(const struct csv_field *f, int idx, int k, bool us, int64_t
 			*v = x + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
 			return 0;
 		}
-		if (p < e && *p == '.')
-			for (p++; p < e && *p >= '0' && *p <= '9'; p++, scale /= 10)
-				x += (*p - '0') * scale;
+		/* anything else, such as Python's "1e-05" or "-0.5" */
+		return us_to_ns(f[idx].p, f[idx].n, kind == NUM_US_SIGNED, v);
 	}
 	if (p != e || !digits)
 		return -1;
 	*v = neg ? -x : x;
 	return 0;
+}
+
+/* "-0.0" is not below zero, "-2.5e-06" is (though it rounds to 0 ns). */
+static bool below_zero(const struct csv_field *f)
+{
+	for (size_t i = 1; i < f->n && f->p[i] != 'e' && f->p[i] != 'E'; i++)
+		if (f->p[i] >= '1' && f->p[i] <= '9')
+			return true;
+	return false;
+}
+
+static void csv_hit(struct csv_state *c, const struct csv_field *f, int k, uint64_t line)
+{
+	struct rb_hit h = { 0 };
+	int64_t cpu;
+	int fi = c->idx[C_FUNCTION], pi = c->idx[C_PARENT];
+
+	if (fi >= k || f[fi].n == 0 || num_field(f, c->idx[C_TID], k, NUM_INT, &h.tid) ||
+	    num_field(f, c->idx[C_CPU], k, NUM_INT, &cpu) ||
+	    num_field(f, c->idx[C_TIMESTAMP], k, NUM_US, &h.ts_ns) || cpu > 65535 ||
+	    h.tid < -1 || h.tid > INT32_MAX) {
+		bad_row(c, line, "bad CSV field");
+		return;
+	}
+	h.func = symtab_intern(c->st, f[fi].p, f[fi].n);
+	h.parent = pi >= 0 && pi < k && f[pi].n ? symtab_intern(c->st, f[pi].p, f[pi].n) : 0;
+	h.cpu = (int)cpu;
+	c->stats->hits++;
+	if (c->cfg->hit)
+		c->cfg->hit(c->cfg->ctx, &h);
 }
 
 static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line)
@@ -123,20 +170,32 @@ static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line
 	}
 	if (k == 1 && f[0].n == 0)
 		return;	/* blank line */
+	if (c->hits) {
+		csv_hit(c, f, k, line);
+		return;
+	}
 	int fi = c->idx[C_FUNCTION];
 	if (fi >= k || f[fi].n == 0 ||
-	    num_field(f, c->idx[C_TID], k, false, &r.tid) ||
-	    num_field(f, c->idx[C_LATENCY], k, true, &r.dur_ns) ||
-	    num_field(f, c->idx[C_SELF], k, true, &r.self_ns) ||
-	    num_field(f, c->idx[C_CPU], k, false, &cpu) ||
-	    num_field(f, c->idx[C_START], k, true, &r.start_ns) || cpu > 65535 ||
+	    num_field(f, c->idx[C_TID], k, NUM_INT, &r.tid) ||
+	    num_field(f, c->idx[C_LATENCY], k, NUM_US, &r.dur_ns) ||
+	    num_field(f, c->idx[C_SELF], k, NUM_US_SIGNED, &r.self_ns) ||
+	    num_field(f, c->idx[C_CPU], k, NUM_INT, &cpu) ||
+	    num_field(f, c->idx[C_START], k, NUM_US, &r.start_ns) || cpu > 65535 ||
 	    r.tid < -1 || r.tid > INT32_MAX) {
 		bad_row(c, line, "bad CSV field");
 		return;
 	}
+	/* num_field's -1 means "empty"; a negative self time needs its own test */
+	int si = c->idx[C_SELF];
+	if (si >= 0 && si < k && f[si].n && f[si].p[0] == '-') {
+		c->stats->negative_self += below_zero(&f[si]);
+		r.self_ns = 0;
+	}
 	r.func = symtab_intern(c->st, f[fi].p, f[fi].n);
 	r.cpu = (int)cpu;
 	c->stats->rows++;
+	c->stats->untimed += r.dur_ns < 0;
+	c->stats->started += r.start_ns >= 0;
 	c->cfg->row(c->cfg->ctx, &r);
 }
 
@@ -194,7 +253,23 @@ static void trace_row(void *ctx, const struct tp_row *t)
 		c->last_tid = t->tid;
 	}
 	c->stats->rows++;
+	c->stats->untimed += r.dur_ns < 0;
+	c->stats->started += r.start_ns >= 0;
 	c->cfg->row(c->cfg->ctx, &r);
+}
+
+static void trace_hit(void *ctx, const struct tp_hit *t)
+{
+	struct trace_ctx *c = ctx;
+	struct rb_hit h = { t->func, t->parent, t->cpu, t->tid, t->ts_ns };
+
+	if (t->tid >= 0 && t->tid != c->last_tid) {
+		keep_comm(c->tp, t->tid);
+		c->last_tid = t->tid;
+	}
+	c->stats->hits++;
+	if (c->cfg->hit)
+		c->cfg->hit(c->cfg->ctx, &h);
 }
 
 /* first = the line already read to tell CSV from trace text (NULL if it was too long). */
@@ -202,8 +277,8 @@ static int load_trace(struct input *in, const char *first, size_t n, struct symt
 		      const struct load_cfg *cfg, struct load_stats *stats)
 {
 	struct trace_ctx c = { cfg, stats, NULL, -2 };
-	struct tparse_cfg tc = { .row = trace_row, .ctx = &c, .max_msgs = cfg->max_msgs,
-				 .quiet = cfg->quiet };
+	struct tparse_cfg tc = { .row = trace_row, .hit = trace_hit, .ctx = &c,
+				 .max_msgs = cfg->max_msgs, .quiet = cfg->quiet };
 	int ret;
 
 	c.tp = tparse_new(st, &tc);
@@ -218,12 +293,36 @@ static int load_trace(struct input *in, const char *first, size_t n, struct symt
 	const struct tp_stats *ts = tparse_stats(c.tp);
 	stats->bad = ts->bad_lines;
 	if (ret == 0 && ts->bad_lines && !ts->events) {
-		fprintf(stderr, "%s: neither parse-trace CSV nor function_graph text\n",
-			input_name(in));
+		fprintf(stderr, "%s: neither parse-trace CSV nor function_graph, function or "
+			"trace-cmd report text\n", input_name(in));
+		ret = -1;
+	} else if (ret == 0 && !ts->events && tparse_format(c.tp) == TPF_UNKNOWN) {
+		fprintf(stderr, "%s: no trace lines\n", input_name(in));
 		ret = -1;
 	}
 	tparse_free(c.tp);
 	return ret;
+}
+
+/* What a file held that the tables cannot show as the user may expect. */
+static int after_file(const char *name, const struct load_cfg *cfg,
+		      const struct load_stats *s)
+{
+	if (cfg->need_start && s->rows && !s->started) {
+		fprintf(stderr, "%s: no call has a start time, so --from-us/--to-us select none "
+			"(start times need funcgraph-abstime)\n", name);
+		return -1;
+	}
+	if (cfg->quiet)
+		return 0;
+	if (s->untimed)
+		fprintf(stderr, "%s: %llu rows without latency_us: counted as calls, not in the "
+			"times\n", name, (unsigned long long)s->untimed);
+	if (s->negative_self)
+		fprintf(stderr, "%s: %llu rows with a negative self time (their writer matched "
+			"calls wrongly): counted as 0\n", name,
+			(unsigned long long)s->negative_self);
+	return 0;
 }
 
 int load_file(const char *path, struct symtab *st, const struct load_cfg *cfg,
@@ -249,6 +348,10 @@ int load_file(const char *path, struct symtab *st, const struct load_cfg *cfg,
 		ret = load_trace(in, too_long ? NULL : s, n, st, cfg, stats);
 	else if (input_error(in))
 		ret = -1, fprintf(stderr, "%s: %s\n", input_name(in), input_error(in));
+	else
+		ret = -1, fprintf(stderr, "%s: no trace lines\n", input_name(in));
+	if (!ret)
+		ret = after_file(input_name(in), cfg, stats);
 	if (!ret && stats->bad > cfg->max_errors) {
 		fprintf(stderr, "%s: %llu bad lines (more than %lu)\n", input_name(in),
 			(unsigned long long)stats->bad, cfg->max_errors);

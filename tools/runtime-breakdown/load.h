@@ -1,5 +1,7 @@
 /* Rows for runtime-breakdown from parse-trace CSV (plain or .zst, columns found by name in
- * the header) or straight from raw function_graph text through the in-process parser. */
+ * the header) or straight from raw trace text through the in-process parser; hits from
+ * function tracer CSV or text. Also reads the CSV of Nanos's parse-trace.py (exponent
+ * floats, negative self times). */
 #ifndef TOOLS_RB_LOAD_H
 #define TOOLS_RB_LOAD_H
 
@@ -17,17 +19,31 @@ struct rb_row {
 	int64_t start_ns;	/* -1 unknown */
 };
 
+/* A function tracer hit (parse-trace's function,tid,cpu,timestamp_us,parent CSV). */
+struct rb_hit {
+	uint32_t func, parent;	/* parent 0: none */
+	int cpu;		/* -1 unknown */
+	int64_t tid;
+	int64_t ts_ns;		/* -1 unknown */
+};
+
 struct load_cfg {
 	void (*row)(void *ctx, const struct rb_row *r);
 	void *ctx;
 	unsigned max_msgs;	/* warnings printed per file */
 	unsigned long max_errors;	/* bad lines tolerated per file */
 	bool quiet;
+	void (*hit)(void *ctx, const struct rb_hit *h);	/* NULL: hits are not read */
+	bool need_start;	/* a time window is set: a file without start times fails */
 };
 
 struct load_stats {
 	uint64_t rows;
+	uint64_t hits;
 	uint64_t bad;
+	uint64_t untimed;	/* rows without a latency_us value */
+	uint64_t negative_self;	/* rows with a negative self time, counted as 0 */
+	uint64_t started;	/* rows with a start time */
 	bool was_trace;		/* the file was raw trace text, not CSV */
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tools/lib/version.h"
+#include "tools/runtime-breakdown/hits.h"
 #include "tools/runtime-breakdown/opts.h"
 #include "tools/runtime-breakdown/plot.h"
 #include "tools/runtime-breakdown/serve.h"
@@ -16,7 +17,18 @@ struct run {
 	struct symtab *st;
 	struct agg all, grouped, by_thread;
 	struct selfsum thread_self;	/* becomes by_thread, for the charts */
+	struct hits hits;		/* function tracer input */
 };
+
+static void on_hit(void *ctx, const struct rb_hit *h)
+{
+	struct run *run = ctx;
+	struct rb_row r = { .func = h->func, .cpu = h->cpu, .tid = h->tid, .dur_ns = -1,
+			    .self_ns = -1, .start_ns = h->ts_ns };
+
+	if (select_row(&run->o->sel, run->st, &r))
+		hits_add(&run->hits, h->func, h->parent);
+}
 
 static void on_row(void *ctx, const struct rb_row *r)
 {
@@ -71,10 +83,19 @@ static int report(struct run *run)
 	const struct agg *shown = o->by == BY_FUNCTION ? &run->all : &run->grouped;
 	const struct stat_entry *fe = NULL;
 
-	if (o->csv)
+	bool only_hits = run->hits.total && !run->all.rows;
+
+	if (only_hits)
+		;	/* function tracer input: no call table with empty columns */
+	else if (o->csv)
 		table_csv(stdout, shown, run->st, o->sort, o->top);
 	else
 		table_print(stdout, shown, run->st, o->sort, o->top);
+	if (run->hits.total) {
+		if (!only_hits)
+			putchar('\n');
+		hits_print(stdout, &run->hits, run->st, o->top, o->csv);
+	}
 	if (o->function) {
 		uint32_t id = symtab_find(run->st, o->function, strlen(o->function));
 		for (size_t i = 0; id && i < run->all.n && !fe; i++)
@@ -90,7 +111,9 @@ static int report(struct run *run)
 	if (!o->plot)
 		return status;
 	if (!run->all.n) {	/* nothing to chart; only worth a word if charts were asked for */
-		if (!o->plot_default)
+		if (only_hits && !o->plot_default)
+			fputs("runtime-breakdown: hit counts have no charts, none written\n", stderr);
+		else if (!o->plot_default)
 			fputs("runtime-breakdown: no calls selected, no charts written\n", stderr);
 		return status;
 	}
@@ -122,7 +145,9 @@ int main(int argc, char **argv)
 	agg_init(&run.grouped, o.by, true);
 	agg_init(&run.by_thread, BY_THREAD, false);
 	selfsum_init(&run.thread_self, BY_THREAD);
-	struct load_cfg lc = { on_row, &run, o.max_msgs, o.max_errors, o.quiet };
+	hits_init(&run.hits);
+	struct load_cfg lc = { on_row, &run, o.max_msgs, o.max_errors, o.quiet, on_hit,
+			       o.sel.from_ns >= 0 || o.sel.to_ns >= 0 };
 	for (size_t i = 0; i < o.nfiles; i++) {
 		struct load_stats ls;
 		if (load_file(o.files[i], run.st, &lc, &ls))
@@ -137,6 +162,7 @@ int main(int argc, char **argv)
 	agg_free(&run.all);
 	agg_free(&run.grouped);
 	agg_free(&run.by_thread);
+	hits_free(&run.hits);
 	symtab_free(run.st);
 	load_cleanup();
 	rb_opts_free(&o);

@@ -40,7 +40,7 @@ static void on_row(void *ctx, const struct rb_row *r)
 /* Loads every file once; returns -1 if one could not be read. */
 static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool hist)
 {
-	struct load_cfg lc = { on_row, p, o->max_msgs, o->max_errors, true };
+	struct load_cfg lc = { on_row, p, o->max_msgs, o->max_errors, true, NULL, false };
 	int ret = 0;
 
 	memset(p, 0, sizeof(*p));
