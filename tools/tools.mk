@@ -64,6 +64,10 @@ $(O)/host-san/test_tools_lib: $(TOOLS_SAN_OBJ)/test/tools/test_tools_lib.o $(TOO
 		$(TOOLS_SAN_OBJ)/tools/runtime-breakdown/hist.o
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
+# the scanners of the function tracer, trace-cmd report and other tools' numbers
+$(O)/host-san/test_tools_formats: $(TOOLS_SAN_OBJ)/test/tools/test_formats.o $(TOOLS_SAN_LIB_OBJS)
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
+
 # Round trip through the kernel's printer (trace/output.c, built here as its host tests do)
 $(TOOLS_SAN_OBJ)/kprinter/trace/output.o: trace/output.c
 	@mkdir -p $(dir $@)
@@ -94,11 +98,13 @@ $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
-TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_roundtrip test/tools/golden.sh test/tools/cases.sh \
-	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh \
+TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
+	$(O)/host-san/test_tools_roundtrip test/tools/golden.sh test/tools/cases.sh \
+	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh test/tools/formats.sh \
 	test/tools/serve-browser.sh test/tools/fuzz-run.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
-	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
+	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
+	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace
 BENCHES += test/tools/bench.sh

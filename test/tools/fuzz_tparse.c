@@ -1,5 +1,6 @@
 /* libFuzzer target: arbitrary bytes as trace text, line by line through the whole parser
- * (line scanner and per-task stacks) with calling-context paths on. */
+ * (format detection, the function_graph, function tracer and trace-cmd report scanners,
+ * per-task stacks) with calling-context paths on. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,10 +16,18 @@ static void row(void *ctx, const struct tp_row *r)
 	(void)ctx;
 }
 
+/* function tracer input: every hit names a function and a CPU */
+static void hit(void *ctx, const struct tp_hit *h)
+{
+	if (!h->func || h->cpu < 0 || h->ts_ns < 0)
+		__builtin_trap();
+	(void)ctx;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct symtab *st = symtab_new();
-	struct tparse_cfg cfg = { .row = row, .paths = true, .quiet = true };
+	struct tparse_cfg cfg = { .row = row, .hit = hit, .paths = true, .quiet = true };
 	struct tparse *tp = tparse_new(st, &cfg);
 	const char *p = (const char *)data, *e = p + size;
 

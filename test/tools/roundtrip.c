@@ -1,7 +1,9 @@
 /* Round trip through the kernel's own printer: random call trees on two CPUs with several
  * threads become trace records, trace/output.c prints them as function_graph text with
  * various options, and the tools' parser must give back exactly the calls generated:
- * function, depth, duration, self time, parent, CPU and (with funcgraph-proc) thread. */
+ * function, depth, duration, self time, parent, CPU and (with funcgraph-proc) thread.
+ * The same for the function tracer: every hit with its function, parent, CPU, thread and
+ * timestamp. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -183,6 +185,107 @@ static void roundtrip(const char *name, unsigned opts)
 	free(p);
 }
 
+/* ---- the function tracer: one hit per REC_FUNC record ---- */
+
+#define MAX_HITS 6000
+
+struct hit {
+	uint32_t func, parent;	/* names[] index; parent 0: a record without one */
+	int cpu;
+	unsigned tid;
+	uint64_t ts;
+	int seen;
+};
+
+static struct hit hits[MAX_HITS];
+static unsigned nhits;
+
+/* Hits on both CPUs, several threads, some without a parent address. */
+static void generate_hits(void)
+{
+	nhits = 0;
+	memset(nev, 0, sizeof(nev));
+	for (int cpu = 0; cpu < NCPUS; cpu++) {
+		uint64_t ts = 2000000000ULL + (uint64_t)cpu * 777;
+		for (unsigned i = 0; i < MAX_HITS / NCPUS; i++) {
+			struct hit *h = &hits[nhits++];
+			*h = (struct hit){ 1 + rnd(NFUNCS), rnd(5) ? 1 + rnd(NFUNCS) : 0, cpu,
+					   10 + (unsigned)cpu + 2 * rnd(3), ts, 0 };
+			push(cpu, ts, h->tid, REC_FUNC, (0x1000 + h->func - 1) |
+			     (uint64_t)(h->parent ? 0x1000 + h->parent - 1 : 0) << 32);
+			ts += 1 + rnd(3000);
+		}
+	}
+}
+
+struct hit_result {
+	unsigned hits, matched;
+	bool parent;
+	struct symtab *st;
+};
+
+/* Linux's function tracer rounds its timestamps to microseconds (ns2usecs). */
+static void on_hit(void *ctx, const struct tp_hit *t)
+{
+	struct hit_result *res = ctx;
+	const char *name = symtab_name(res->st, t->func);
+	const char *parent = symtab_name(res->st, t->parent);
+
+	res->hits++;
+	for (unsigned i = 0; i < nhits; i++) {
+		struct hit *h = &hits[i];
+		if (h->seen || h->cpu != t->cpu || (int64_t)h->tid != t->tid ||
+		    (int64_t)((h->ts + 500) / 1000 * 1000) != t->ts_ns ||
+		    strcmp(names[h->func], name) ||
+		    strcmp(h->parent && res->parent ? names[h->parent] : "", parent))
+			continue;
+		h->seen = 1;
+		res->matched++;
+		return;
+	}
+}
+
+static void roundtrip_function(const char *name, unsigned opts)
+{
+	static char buf[1 << 16];
+	struct out_printer *p = malloc(sizeof(*p));
+	struct out_config cfg = { .tracer = OUT_FUNCTION, .opts = opts, .header = true,
+				  .cpus = (1u << NCPUS) - 1, .ncpus = NCPUS,
+				  .clock_hz = 1000000000ULL };
+	struct out_source src = { peek, consume, NULL };
+	struct hit_result res = { .parent = opts & OUT_OPT_PARENT, .st = symtab_new() };
+	struct tparse_cfg tc = { .hit = on_hit, .ctx = &res, .quiet = true };
+	struct tparse *tp = tparse_new(res.st, &tc);
+	char line[1024];
+	size_t len = 0, n;
+
+	TEST_CASE(name);
+	memset(pos, 0, sizeof(pos));
+	for (unsigned i = 0; i < nhits; i++)
+		hits[i].seen = 0;
+	out_init(p, &cfg, &src);
+	tparse_begin(tp, name);
+	while ((n = out_read(p, buf, sizeof(buf))) > 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (buf[i] != '\n' && len < sizeof(line))
+				line[len++] = buf[i];
+			else if (buf[i] == '\n')
+				tparse_line(tp, line, len), len = 0;
+		}
+	}
+	tparse_end(tp);
+	const struct tp_stats *s = tparse_stats(tp);
+	CHECK_EQ(tparse_format(tp), TPF_FUNCTION);
+	CHECK_EQ(s->bad_lines, 0);
+	CHECK_EQ(s->warnings, 0);
+	CHECK_EQ(res.hits, nhits);
+	CHECK_EQ(res.matched, nhits);
+	TEST_END();
+	tparse_free(tp);
+	symtab_free(res.st);
+	free(p);
+}
+
 int main(void)
 {
 	generate();
@@ -195,5 +298,11 @@ int main(void)
 		  OUT_OPT_DEFAULT | OUT_OPT_ABSTIME | OUT_OPT_PROC | OUT_OPT_TAIL);
 	roundtrip("kernel printer round trip: no overhead marks",
 		  OUT_OPT_DEFAULT & ~OUT_OPT_OVERHEAD);
+	generate_hits();
+	roundtrip_function("function tracer round trip: default options", OUT_OPT_DEFAULT);
+	roundtrip_function("function tracer round trip: no irq-info flags",
+			   OUT_OPT_DEFAULT & ~OUT_OPT_IRQ_INFO);
+	roundtrip_function("function tracer round trip: no parent",
+			   OUT_OPT_DEFAULT & ~OUT_OPT_PARENT);
 	return test_exit_status();
 }

@@ -1,0 +1,183 @@
+/* Unit tests of the scanners for the formats besides function_graph text: the function
+ * tracer's lines (fnline.c), trace-cmd report lines (tcmdline.c), the format detection
+ * (tdetect.c) and other tools' microsecond numbers (usnum.c). */
+#include <stdlib.h>
+
+#include "test/unit/check.h"
+#include "tools/lib/fnline.h"
+#include "tools/lib/tcmdline.h"
+#include "tools/lib/tparse.h"
+#include "tools/lib/usnum.h"
+
+static char *str(struct fgl_str s)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)s.n, s.p);
+	return buf;
+}
+
+static int fn(const char *s, struct fnl *l)
+{
+	const char *reason;
+
+	return fnl_parse(s, strlen(s), l, &reason);
+}
+
+static void test_fnline(void)
+{
+	struct fnl l;
+
+	TEST_CASE("fnline: 5 flags, 7-column pid (Linux 5.14+, glass)");
+	CHECK_EQ(fn("          <idle>-0       [004] d..1.   470.867169: ktime_get_real <-intel_idle", &l), 0);
+	CHECK_STR(str(l.ctx.comm), "<idle>");
+	CHECK_EQ(l.ctx.tid, 0);
+	CHECK_EQ(l.ctx.cpu, 4);
+	CHECK_EQ(l.ctx.ts_ns, 470867169000LL);
+	CHECK_STR(str(l.func), "ktime_get_real");
+	CHECK_STR(str(l.parent), "intel_idle");
+	TEST_END();
+
+	TEST_CASE("fnline: no flags (Linux 3.2), no parent, CRLF");
+	CHECK_EQ(fn("          vmstat-11789 [000] 1763207.021204: do_nanosleep\r", &l), 0);
+	CHECK_EQ(l.ctx.tid, 11789);
+	CHECK_STR(str(l.func), "do_nanosleep");
+	CHECK_EQ(l.parent.n, 0);
+	TEST_END();
+
+	TEST_CASE("fnline: record-tgid, comm with a space, module symbol, ns timestamp");
+	CHECK_EQ(fn(" Web Content-42 (   40) [001] .... 12.000000001: ovl_open [overlay] <-f", &l), 0);
+	CHECK_STR(str(l.ctx.comm), "Web Content");
+	CHECK_EQ(l.ctx.tid, 42);
+	CHECK_EQ(l.ctx.ts_ns, 12000000001LL);
+	CHECK_STR(str(l.func), "ovl_open [overlay]");
+	TEST_END();
+
+	TEST_CASE("fnline: other events and garbage");
+	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: tracing_mark_write: hi", &l), 1);
+	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: <stack trace>", &l), 1);
+	CHECK_EQ(fn(" 0)   0.198 us    |  f();", &l), -1);
+	CHECK_EQ(fn("  bash-1 [000] ..... 1.0001: f <-g", &l), -1);
+	CHECK_EQ(fn("  bash [000] ..... 1.000001: f <-g", &l), -1);
+	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: f x <-g", &l), -1);
+	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: ", &l), -1);
+	TEST_END();
+}
+
+static struct fgl tc(const char *s)
+{
+	struct fgl l;
+
+	tcl_parse(s, strlen(s), &l);
+	return l;
+}
+
+static void test_tcmdline(void)
+{
+	struct fgl l;
+
+	TEST_CASE("tcmdline: preamble");
+	CHECK_EQ(tc("cpus=2").kind, FGL_HEADER);
+	CHECK_EQ(tc("version = 6").kind, FGL_HEADER);
+	CHECK_EQ(tc("CPU 0 is empty").kind, FGL_HEADER);
+	CHECK_EQ(tc("CPU:1 [LOST 3 EVENTS]").kind, FGL_LOST);
+	TEST_END();
+
+	TEST_CASE("tcmdline: entry, leaf, exit");
+	l = tc("  ruby-2564  [001] 107227.460779: funcgraph_entry:                   |  sys_open() {");
+	CHECK_EQ(l.kind, FGL_ENTRY);
+	CHECK_EQ(l.tid, 2564);
+	CHECK_EQ(l.cpu, 1);
+	CHECK_EQ(l.abs_ns, 107227460779000LL);
+	CHECK_EQ(l.depth, 0);
+	CHECK_STR(str(l.func), "sys_open");
+	l = tc("  ruby-2564  [001] 107227.460794: funcgraph_entry:        3.518 us   |        f();");
+	CHECK_EQ(l.kind, FGL_LEAF);
+	CHECK_EQ(l.dur_ns, 3518);
+	CHECK_EQ(l.depth, 3);
+	l = tc("  <idle>-0   [000] d..1. 5.000001: funcgraph_exit:       ! 170.100 us |  } /* g */");
+	CHECK_EQ(l.kind, FGL_RETURN);
+	CHECK_EQ(l.dur_ns, 170100);
+	CHECK_EQ(l.tid, 0);
+	CHECK_STR(str(l.func), "g");
+	TEST_END();
+
+	TEST_CASE("tcmdline: other events ignored, garbage reported");
+	CHECK_EQ(tc("  ruby-2564  [001] 1.000001: sched_switch: a ==> b").kind, FGL_COMMENT);
+	l = tc("  ruby-2564  [001] 1.000001: funcgraph_exit:       x us |  }");
+	CHECK_EQ(l.kind, FGL_BAD);
+	l = tc("  ruby-2564  [001] 1.000001: funcgraph_entry: no bar");
+	CHECK_EQ(l.kind, FGL_BAD);
+	CHECK(l.reason != NULL);
+	CHECK_EQ(tc("garbage").kind, FGL_BAD);
+	TEST_END();
+}
+
+static enum tp_format detect(const char *s)
+{
+	return tp_detect(s, strlen(s));
+}
+
+static void test_detect(void)
+{
+	TEST_CASE("tdetect: headers and line shapes");
+	CHECK_EQ(detect("# tracer: function"), TPF_FUNCTION);
+	CHECK_EQ(detect("# tracer: function_graph"), TPF_GRAPH);
+	CHECK_EQ(detect("# tracer: nop"), TPF_GRAPH);
+	CHECK_EQ(detect("#"), TPF_UNKNOWN);
+	CHECK_EQ(detect(""), TPF_UNKNOWN);
+	CHECK_EQ(detect("CPU:0 [LOST 2 EVENTS]"), TPF_UNKNOWN);
+	CHECK_EQ(detect("cpus=4"), TPF_TCMD);
+	CHECK_EQ(detect("  a-1 [000] 1.000001: funcgraph_entry:   1.000 us   |  f();"), TPF_TCMD);
+	CHECK_EQ(detect("  a-1 [000] .... 1.000001: f <-g"), TPF_FUNCTION);
+	CHECK_EQ(detect(" 0)   0.198 us    |  f();"), TPF_GRAPH);
+	CHECK_EQ(detect(" ------------------------------------------"), TPF_GRAPH);
+	CHECK_EQ(detect("Tracing \"f\"... Ctrl-C to end."), TPF_UNKNOWN);
+	TEST_END();
+}
+
+static int64_t us(const char *s, bool neg_ok)
+{
+	int64_t v = 0;
+
+	return us_to_ns(s, strlen(s), neg_ok, &v) ? INT64_MIN : v;
+}
+
+static void test_usnum(void)
+{
+	TEST_CASE("usnum: Python float reprs to ns");
+	CHECK_EQ(us("0.1", false), 100);
+	CHECK_EQ(us("12", false), 12000);
+	CHECK_EQ(us("1e-05", false), 0);	/* 0.01 ns */
+	CHECK_EQ(us("5e-04", false), 1);	/* 0.5 ns rounds up */
+	CHECK_EQ(us("4.9e-04", false), 0);
+	CHECK_EQ(us("1.5e+01", false), 15000);
+	CHECK_EQ(us("2E3", false), 2000000);
+	CHECK_EQ(us("0.0012345", false), 1);
+	CHECK_EQ(us("1.0000000000000002", false), 1000);
+	CHECK_EQ(us("123456789.123456789", false), 123456789123LL);	/* .456789 ns */
+	CHECK_EQ(us("-0.75", true), -750);
+	TEST_END();
+
+	TEST_CASE("usnum: malformed or out of range");
+	CHECK_EQ(us("-0.75", false), INT64_MIN);
+	CHECK_EQ(us("", false), INT64_MIN);
+	CHECK_EQ(us(".", false), INT64_MIN);
+	CHECK_EQ(us("1e", false), INT64_MIN);
+	CHECK_EQ(us("1e+", false), INT64_MIN);
+	CHECK_EQ(us("1x", false), INT64_MIN);
+	CHECK_EQ(us("nan", false), INT64_MIN);
+	CHECK_EQ(us("1e99", false), INT64_MIN);
+	CHECK_EQ(us("1e-99999", false), INT64_MIN);
+	CHECK_EQ(us("99999999999999999999", false), INT64_MIN);
+	TEST_END();
+}
+
+int main(void)
+{
+	test_fnline();
+	test_tcmdline();
+	test_detect();
+	test_usnum();
+	return test_exit_status();
+}
