@@ -40,8 +40,8 @@ if ls "$TRACES"/*.txt >/dev/null 2>&1; then
 		run "$name" folded .folded
 	done
 else
-	for g in "$GOLD"/*.status; do
-		skip "$(basename "$g" .status) (sample Linux trace)" "no sample traces in $TRACES"
+	for g in "$GOLD"/*.status "$GOLD"/*.chrome.json "$GOLD"/*.folded; do
+		skip "$(basename "$g") (sample Linux trace)" "no sample traces in $TRACES"
 	done
 fi
 
