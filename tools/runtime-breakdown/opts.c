@@ -11,7 +11,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: runtime-breakdown [options] [FILE...]\n"
 	      "Per-function time from parse-trace CSV (plain or .zst) or raw function_graph text\n"
-	      "(stdin if no FILE).\n"
+	      "(stdin if no FILE); hit counts from function tracer text or its CSV.\n"
 	      "      --sort KEY       self (default), total, calls or mean\n"
 	      "      --top N          rows per table, 0 = all (default 20)\n"
 	      "      --by WHAT        function (default), thread or cpu: one table per group\n"
