@@ -61,6 +61,9 @@ static void test_fnline(void)
 	CHECK_EQ(fn("  bash [000] ..... 1.000001: f <-g", &l), -1);
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: f x <-g", &l), -1);
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: ", &l), -1);
+	/* seconds whose ns would overflow 63 bits (found by the fuzzer) */
+	CHECK_EQ(fn("  bash-1 [000] .... 641439614396.700598: f", &l), -1);
+	CHECK_EQ(fn("  bash-1 [000] .... 9000000000.000000: f", &l), 0);
 	TEST_END();
 }
 

@@ -76,7 +76,8 @@ static const char *parse_ts(const char *p, const char *e, int64_t *ns)
 	int64_t sec, frac;
 	int n;
 
-	if (!digits(&p, e, 12, &sec) || p >= e || *p != '.')
+	/* at most 9e9 s, so that the ns fit in 63 bits (fgline's abstime has the same bound) */
+	if (!digits(&p, e, 10, &sec) || sec > 9000000000LL || p >= e || *p != '.')
 		return NULL;
 	p++;
 	n = digits(&p, e, 9, &frac);
