@@ -53,6 +53,21 @@ static void test_fnline(void)
 	CHECK_STR(str(l.func), "ovl_open [overlay]");
 	TEST_END();
 
+	TEST_CASE("fnline: trace-cmd report of the function tracer, also with -l");
+	CHECK_EQ(fn("  cat-3825  [000]   683.390815: function:             f <-- mask_irq.part.33", &l), 0);
+	CHECK_STR(str(l.func), "f");
+	CHECK_STR(str(l.parent), "mask_irq.part.33");
+	CHECK_EQ(fn("kworker/-86      0...1    85.381866: function:                   igbvf_reset", &l), 0);
+	CHECK_STR(str(l.ctx.comm), "kworker/");
+	CHECK_EQ(l.ctx.tid, 86);
+	CHECK_EQ(l.ctx.cpu, 0);
+	CHECK_STR(str(l.func), "igbvf_reset");
+	CHECK_EQ(l.parent.n, 0);
+	CHECK_EQ(fn("  <idle>-0   12d.h1 5.000001: function:   g <-- h", &l), 0);
+	CHECK_EQ(l.ctx.cpu, 12);
+	CHECK_EQ(fn("  chronyd-858   [000]   433.286408: kernel_stack:         <stack trace>", &l), 1);
+	TEST_END();
+
 	TEST_CASE("fnline: other events and garbage");
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: tracing_mark_write: hi", &l), 1);
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: <stack trace>", &l), 1);
@@ -105,6 +120,14 @@ static void test_tcmdline(void)
 	CHECK_STR(str(l.func), "g");
 	TEST_END();
 
+	TEST_CASE("tcmdline: report -l (CPU and latency flags without brackets)");
+	l = tc("  <idle>-0       0d..1 52117.406512: funcgraph_entry:   0.095 us   |    f();");
+	CHECK_EQ(l.kind, FGL_LEAF);
+	CHECK_EQ(l.cpu, 0);
+	CHECK_EQ(l.tid, 0);
+	CHECK_EQ(l.depth, 1);
+	TEST_END();
+
 	TEST_CASE("tcmdline: other events ignored, garbage reported");
 	CHECK_EQ(tc("  ruby-2564  [001] 1.000001: sched_switch: a ==> b").kind, FGL_COMMENT);
 	l = tc("  ruby-2564  [001] 1.000001: funcgraph_exit:       x us |  }");
@@ -130,9 +153,10 @@ static void test_detect(void)
 	CHECK_EQ(detect("#"), TPF_UNKNOWN);
 	CHECK_EQ(detect(""), TPF_UNKNOWN);
 	CHECK_EQ(detect("CPU:0 [LOST 2 EVENTS]"), TPF_UNKNOWN);
-	CHECK_EQ(detect("cpus=4"), TPF_TCMD);
+	CHECK_EQ(detect("cpus=4"), TPF_UNKNOWN);	/* trace-cmd records other tracers too */
 	CHECK_EQ(detect("  a-1 [000] 1.000001: funcgraph_entry:   1.000 us   |  f();"), TPF_TCMD);
 	CHECK_EQ(detect("  a-1 [000] .... 1.000001: f <-g"), TPF_FUNCTION);
+	CHECK_EQ(detect("  a-1 [000] 1.000001: function:   f <-- g"), TPF_FUNCTION);
 	CHECK_EQ(detect(" 0)   0.198 us    |  f();"), TPF_GRAPH);
 	CHECK_EQ(detect(" ------------------------------------------"), TPF_GRAPH);
 	CHECK_EQ(detect("Tracing \"f\"... Ctrl-C to end."), TPF_UNKNOWN);

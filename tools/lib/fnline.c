@@ -1,5 +1,5 @@
-/* Scanner for the function tracer's event lines. The context is found from the CPU field
- * rather than by columns: comm is right-aligned in 16 columns but may be longer or hold
+/* Scanner for the function tracer's event lines (and trace-cmd report's, which start the
+ * same way). The context is found from the CPU field rather than by columns: comm is right-aligned in 16 columns but may be longer or hold
  * spaces, the pid is padded to 5 or 7 columns depending on the kernel, and the flags column
  * has 4 or 5 characters or is absent. */
 #include "tools/lib/fnline.h"
@@ -46,6 +46,25 @@ static const char *find_cpu(const char *s, const char *e, int64_t *cpu, const ch
 				*end = q + 1;
 				return p;
 			}
+		}
+	}
+	return NULL;
+}
+
+/* trace-cmd report -l: the CPU and the latency flags without brackets, "  0d..1 " or
+ * "  0...1 ", between the task and the timestamp. Returns the field's start (the space
+ * before it) and stores its end in *end, or NULL. */
+static const char *find_lat_cpu(const char *s, const char *e, int64_t *cpu, const char **end)
+{
+	for (const char *p = s; p < e && (p = memchr(p, ' ', (size_t)(e - p))); p++) {
+		const char *q = p + 1, *f;
+		if (q >= e || !is_digit(*q) || !digits(&q, e, 6, cpu))
+			continue;
+		for (f = q; q < e && *q != ' ' && q - f <= 6; q++)
+			;
+		if (q > f && q - f <= 6 && q < e && *q == ' ') {
+			*end = q;
+			return p;
 		}
 	}
 	return NULL;
@@ -104,6 +123,8 @@ int fnl_context(const char *s, const char *e, struct fnl_ctx *c, const char **re
 	int64_t cpu;
 	const char *end, *p = find_cpu(s, e, &cpu, &end);
 
+	if (!p)
+		p = find_lat_cpu(s, e, &cpu, &end);
 	*reason = "no [CPU] field";
 	if (!p)
 		return -1;
@@ -145,9 +166,14 @@ int fnl_parse(const char *s, size_t n, struct fnl *l, const char **reason)
 	f = l->ctx.rest;
 	while (e > f && e[-1] == ' ')
 		e--;
-	arrow = f < e ? memmem(f, (size_t)(e - f), " <-", 3) : NULL;
+	/* trace-cmd report: "function:   f <-- parent", f indented by some of its options */
+	bool tcmd = (size_t)(e - f) >= 9 && memcmp(f, "function:", 9) == 0;
+	if (tcmd)
+		for (f += 9; f < e && *f == ' '; f++)
+			;
+	arrow = f < e ? memmem(f, (size_t)(e - f), tcmd ? " <-- " : " <-", tcmd ? 5 : 3) : NULL;
 	fe = arrow ? arrow : e;
-	l->parent.p = arrow ? arrow + 3 : e;
+	l->parent.p = arrow ? arrow + (tcmd ? 5 : 3) : e;
 	l->parent.n = (size_t)(e - l->parent.p);
 	if (f < e && (*f == '<' || memmem(f, (size_t)(e - f), ": ", 2)))
 		return 1;	/* "<stack trace>", "tracing_mark_write: text", other events */

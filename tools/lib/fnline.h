@@ -21,7 +21,8 @@ struct fnl_ctx {
 };
 
 /* Parses the context of s[0..e); returns 0, or -1 with *reason set. The flags column
- * (irq-info, or trace-cmd's latency columns) may be there or not (Linux 3.2 printed none). */
+ * (irq-info, or trace-cmd's latency columns) may be there or not (Linux 3.2 printed none);
+ * trace-cmd report -l's "0d..1" (CPU and flags without brackets) is read too. */
 int fnl_context(const char *s, const char *e, struct fnl_ctx *c, const char **reason);
 
 struct fnl {
@@ -30,7 +31,8 @@ struct fnl {
 	struct fgl_str parent;	/* n = 0 without "<-parent" (option noprint-parent) */
 };
 
-/* Parses a function tracer line (no '\n'; a trailing '\r' is ignored). Returns 0 for a
+/* Parses a function tracer line (no '\n'; a trailing '\r' is ignored), tracefs's
+ * "f <-parent" or trace-cmd report's "function:   f <-- parent". Returns 0 for a
  * function hit; 1 for another event in the same form ("<stack trace>", "name: text" such
  * as tracing_mark_write or any enabled trace event); -1 with *reason set for anything else. */
 int fnl_parse(const char *s, size_t n, struct fnl *out, const char **reason);

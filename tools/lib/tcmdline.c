@@ -78,10 +78,13 @@ void tcl_parse(const char *s, size_t n, struct fgl *l)
 
 bool tcl_is_tcmd(const char *s, size_t n)
 {
-	const char *e = s + n, *p = trim_start(s, e), *reason;
+	const char *e = s + n, *reason;
 	struct fnl_ctx c;
 
-	if (is_preamble(p, e))
-		return true;
 	return !fnl_context(s, e, &c, &reason) && graph_event(c.rest, e);
+}
+
+bool tcl_is_preamble(const char *s, size_t n)
+{
+	return is_preamble(trim_start(s, s + n), s + n);
 }

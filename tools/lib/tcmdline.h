@@ -8,7 +8,8 @@
  *             ruby-2564  [001] 107227.460801: funcgraph_exit:       + 11.065 us  |  }
  *
  * Every event line carries its task (tid, comm), CPU and timestamp; the latency columns
- * ("d..1.") may follow the CPU. Pure: no state between lines. */
+ * ("d..1.") may follow the CPU. Pure: no state between lines. trace-cmd report of the
+ * function tracer ("function:  f <-- parent") is read by fnline.c. */
 #ifndef TOOLS_LIB_TCMDLINE_H
 #define TOOLS_LIB_TCMDLINE_H
 
@@ -22,8 +23,11 @@
  * events in function_graph text); the rest as fgl_parse would split it. */
 void tcl_parse(const char *s, size_t n, struct fgl *out);
 
-/* True if the line can only come from trace-cmd report: its preamble or a funcgraph event
- * line. Used to recognise the format from a file's first lines. */
+/* True for a funcgraph_entry/exit event line: the line that tells a file is trace-cmd
+ * report of function_graph (its preamble does not: trace-cmd records other tracers too). */
 bool tcl_is_tcmd(const char *s, size_t n);
+
+/* True for "cpus=N", "version = N" and "CPU N is empty". */
+bool tcl_is_preamble(const char *s, size_t n);
 
 #endif

@@ -1,6 +1,7 @@
-/* Which text format a file is in, told by its first line that is not blank or a plain
- * '#' comment: the "# tracer:" header when it is a tracefs `trace` read, the line's shape
- * otherwise (trace_pipe reads and trace-cmd report have no tracer header). */
+/* Which text format a file is in, told by its first line that is not blank, a plain '#'
+ * comment or trace-cmd's preamble: the "# tracer:" header when it is a tracefs `trace`
+ * read, the line's shape otherwise (trace_pipe reads and trace-cmd report have no tracer
+ * header). trace-cmd report of the function tracer counts as function tracer text. */
 #include <string.h>
 
 #include "tools/lib/fgline.h"
@@ -26,6 +27,8 @@ enum tp_format tp_detect(const char *s, size_t n)
 		return from_tracer(&l.func);
 	if (l.kind == FGL_BLANK || l.kind == FGL_HEADER || l.kind == FGL_LOST)
 		return TPF_UNKNOWN;	/* LOST lines are printed for every tracer */
+	if (tcl_is_preamble(s, n))
+		return TPF_UNKNOWN;	/* trace-cmd records function_graph or function */
 	if (tcl_is_tcmd(s, n))
 		return TPF_TCMD;
 	if (fnl_parse(s, n, &f, &reason) >= 0)

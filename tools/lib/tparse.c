@@ -140,9 +140,10 @@ static void on_hit(struct tparse *tp, const struct fnl *f)
 		tp->cfg.hit(tp->cfg.ctx, &h);
 }
 
+/* func_stack_trace's frames: " => f" in tracefs, "=> f (addr)" in trace-cmd report */
 static bool is_stack_line(const char *s, size_t n)
 {
-	return n >= 4 && memcmp(s, " => ", 4) == 0;	/* func_stack_trace's frames */
+	return (n >= 4 && memcmp(s, " => ", 4) == 0) || (n >= 3 && memcmp(s, "=> ", 3) == 0);
 }
 
 /* Function tracer text: hits; other events, stack traces and headers are skipped. */
@@ -157,7 +158,7 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 		on_hit(tp, &f);
 		return;
 	}
-	if (kind == 1 || is_stack_line(s, n))
+	if (kind == 1 || is_stack_line(s, n) || tcl_is_preamble(s, n))
 		return;
 	fgl_parse(s, n, &l);
 	if (l.kind == FGL_BAD || l.kind >= FGL_CTX_DASH) {	/* only '#', blank, LOST pass */
@@ -185,8 +186,11 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 
 	tp->lineno++;
 	tp->stats.lines++;
-	if (tp->format == TPF_UNKNOWN)
+	if (tp->format == TPF_UNKNOWN) {
 		tp->format = tp_detect(s, n);
+		if (tp->format == TPF_UNKNOWN && tcl_is_preamble(s, n))
+			return 0;	/* trace-cmd's "cpus=N" before its first event */
+	}
 	if (tp->format == TPF_FUNCTION) {
 		function_line(tp, s, n);
 	} else {
