@@ -2,13 +2,14 @@
  * parse-trace property tests and the benchmarks (large traces are generated, never stored).
  *
  *   gen-trace [--bytes N | --calls N] [--cpus N] [--threads N] [--functions N]
- *             [--max-depth N] [--proc] [--abstime] [--seed N]
+ *             [--max-depth N] [--proc] [--abstime] [--function] [--seed N]
  *
  * Every call opened is closed before the end, durations stay under 1 s so they print with
  * full ns precision, and a parent's duration is exactly its children's plus its own time, so
  * the parser's self times must sum to the root durations. CPUs are interleaved line by line
  * like Linux's timestamp merge; threads switch (with a context-switch block) only at depth 0.
- * The number of calls is printed to stderr as "calls=N". */
+ * The number of calls is printed to stderr as "calls=N". With --function the same calls are
+ * printed as function tracer text instead, one line per call entry (so hits = calls). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ struct cpu {
 struct gen {
 	uint64_t rng;
 	int cpus, threads, functions, max_depth;
-	bool proc, abstime;
+	bool proc, abstime, function;
 	uint64_t bytes, calls, max_bytes, max_calls;
 	struct cpu cpu[MAX_CPUS];
 	struct task *tasks;
@@ -112,6 +113,26 @@ static void line(struct gen *g, int c, struct task *t, const char *dur, const ch
 	g->bytes += (uint64_t)(p - buf);
 }
 
+/* --function: the function tracer's line for an entry, as Linux 5.14+ and glass print it
+ * ("%16s-%-7d [%03d] ..... %5lu.%06lu: f <-parent", the time rounded to microseconds);
+ * the caller is the open call below, roots have none. */
+static void fn_line(struct gen *g, int c, struct task *t, const char *name)
+{
+	char comm[32], parent[64] = "", buf[256];
+	uint64_t us = (g->cpu[c].clock + 500) / 1000;
+	int n;
+
+	snprintf(comm, sizeof(comm), "task%d", t->tid % 10);
+	if (t->depth) {
+		memcpy(parent, " <-", 3);
+		name_of(t->func[t->depth - 1], parent + 3, sizeof(parent) - 3);
+	}
+	n = snprintf(buf, sizeof(buf), "%16s-%-7d [%03d] ..... %5" PRIu64 ".%06" PRIu64 ": %s%s\n",
+		     comm, t->tid, c, us / 1000000, us % 1000000, name, parent);
+	fwrite(buf, 1, (size_t)n, stdout);
+	g->bytes += (uint64_t)n;
+}
+
 static void enter(struct gen *g, int c, struct task *t)
 {
 	char text[96], name[64];
@@ -119,18 +140,22 @@ static void enter(struct gen *g, int c, struct task *t)
 
 	name_of(f, name, sizeof(name));
 	g->cpu[c].clock += 50 + rnd(g) % 400;
+	if (g->function)
+		fn_line(g, c, t, name);
 	if (rnd(g) % 5 < 3) {
 		uint64_t d = 40 + rnd(g) % (rnd(g) % 8 ? 3000 : 300000);
 		char dur[48];
 		fmt_duration(dur, d);
 		snprintf(text, sizeof(text), "%s();", name);
-		line(g, c, t, dur, text);
+		if (!g->function)
+			line(g, c, t, dur, text);
 		g->cpu[c].clock += d;
 		g->calls++;
 		return;
 	}
 	snprintf(text, sizeof(text), "%s() {", name);
-	line(g, c, t, "              |  ", text);
+	if (!g->function)
+		line(g, c, t, "              |  ", text);
 	t->start[t->depth] = g->cpu[c].clock;
 	t->func[t->depth] = f;
 	t->depth++;
@@ -143,7 +168,8 @@ static void leave(struct gen *g, int c, struct task *t)
 	g->cpu[c].clock += 30 + rnd(g) % 300;
 	t->depth--;
 	fmt_duration(dur, g->cpu[c].clock - t->start[t->depth]);
-	line(g, c, t, dur, "}");
+	if (!g->function)
+		line(g, c, t, dur, "}");
 	g->calls++;
 }
 
@@ -158,12 +184,14 @@ static void ctx_switch(struct gen *g, int c)
 	if (next == prev || next->depth || (next->tid % g->cpus) != c)
 		return;
 	char a[32], b[32];
+	g->cpu[c].cur = next;
+	if (g->function)	/* the function tracer prints no switch blocks */
+		return;
 	snprintf(a, sizeof(a), "task%d-%d", prev->tid % 10, prev->tid);
 	snprintf(b, sizeof(b), "task%d-%d", next->tid % 10, next->tid);
 	g->bytes += (uint64_t)printf(" ------------------------------------------\n"
 				     " %d) %14s => %-14s\n"
 				     " ------------------------------------------\n\n", c, a, b);
-	g->cpu[c].cur = next;
 }
 
 static void step(struct gen *g, int c)
@@ -187,7 +215,8 @@ static bool done(const struct gen *g)
 static void usage(void)
 {
 	fputs("usage: gen-trace [--bytes N | --calls N] [--cpus N] [--threads N] [--functions N]\n"
-	      "                 [--max-depth N] [--proc] [--abstime] [--seed N]\n", stderr);
+	      "                 [--max-depth N] [--proc] [--abstime] [--function] [--seed N]\n",
+	      stderr);
 	exit(2);
 }
 
@@ -200,6 +229,8 @@ static void parse_args(struct gen *g, int argc, char **argv)
 			g->proc = true;
 		else if (!strcmp(a, "--abstime"))
 			g->abstime = true;
+		else if (!strcmp(a, "--function"))
+			g->function = true;
 		else if (!v)
 			usage();
 		else if (!strcmp(a, "--bytes") && ++i)

@@ -2,7 +2,8 @@
 # Property tests on generated traces (test/tools/gen-trace.c knows how many calls it wrote
 # and keeps every duration exact): row count = call count, self never negative nor above
 # the latency, per-thread self times sum exactly to that thread's root durations, zstd input
-# gives the same rows, and runtime-breakdown reads CSV and raw text to the same table.
+# gives the same rows, and runtime-breakdown reads CSV and raw text to the same table; the
+# same for function tracer text and its hit tables.
 source "$(dirname "$0")/lib.sh"
 
 # us "12.345" -> ns 12345 as an integer, in awk (exact: no floating point on the digits)
@@ -54,6 +55,25 @@ for f in big long; do
 done
 check "zstd ring: overlong lines reported" "$(grep -c 'line longer than' "$TMP/p.err")" \
 	"$(($(wc -l <"$TMP/big.txt") / 20000))"
+
+# function tracer text (gen-trace --function: one line per call entry, the caller named
+# when the call is nested): one row per hit, the hit tables count every one of them, from
+# the raw text and from the CSV alike, and zstd gives the same rows
+"$GEN" --function --calls 20000 --cpus 4 --threads 8 --seed 7 >"$TMP/f.txt" 2>"$TMP/gen"
+calls=$(sed -n 's/^calls=//p' "$TMP/gen")
+"$PT" "$TMP/f.txt" >"$TMP/f.csv" 2>"$TMP/err"
+expect_status "function tracer: parses" 0 $?
+check "function tracer: summary" "$(cat "$TMP/err")" "$TMP/f.txt: $calls lines, $calls hits, 0 unparsed lines"
+check "function tracer: rows = hits" "$(($(wc -l <"$TMP/f.csv") - 1))" "$calls"
+check "function tracer: every thread on its CPU" "$(awk -F, 'NR > 1 && $2 % 4 != $3 { n++ } END { print n + 0 }' "$TMP/f.csv")" "0"
+zstd -q -c "$TMP/f.txt" | "$PT" -q >"$TMP/z.csv"
+check_file "function tracer: zstd input, same rows" "$TMP/z.csv" "$TMP/f.csv"
+"$RB" -q --csv --top 0 "$TMP/f.txt" >"$TMP/a"
+"$RB" -q --csv --top 0 "$TMP/f.csv" >"$TMP/b"
+check_file "function tracer: hits of CSV = of raw text" "$TMP/b" "$TMP/a"
+check "function tracer: hit table counts every hit" "$(awk -F, '/^function,hits/ { on = 1; next } /^$/ { on = 0 } on { n += $2 } END { print n }' "$TMP/a")" "$calls"
+check "function tracer: pairs count every nested hit" "$(awk -F, '/^caller,/ { on = 1; next } on { n += $3 } END { print n }' "$TMP/a")" \
+	"$(awk -F, 'NR > 1 && $5 != "" { n++ } END { print n }' "$TMP/f.csv")"
 
 # without the proc column, threads are known from context-switch blocks only
 "$GEN" --calls 20000 --cpus 2 --threads 6 --seed 5 >"$TMP/t.txt" 2>/dev/null
