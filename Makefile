@@ -80,7 +80,7 @@ help:
 	@echo "  run      build and boot under QEMU (serial on this terminal; quit: Ctrl-A X)"
 	@echo "  capture  boot, run the workload, fetch the trace, analyse it into out/ (TRACE=ftrace)"
 	@echo "  tools    build the host tools into $(O)/bin/"
-	@echo "  test     the whole test suite (prints 'N passed, N failed')"
+	@echo "  test     the whole test suite (prints 'N passed, N failed, N skipped')"
 	@echo "  bench    benchmarks (figures go to docs/benchmarks.md by hand)"
 	@echo "  install  install the host tools and man pages (PREFIX=/usr/local, DESTDIR=)"
 	@echo "  fuzz     run the fuzz targets for longer than make test does"
