@@ -3,9 +3,9 @@
  *
  *   cpus=2
  *   CPU 0 is empty
- *             ruby-2564  [001] 107227.460779: funcgraph_entry:                   |  sys_open() {
- *             ruby-2564  [001] 107227.460794: funcgraph_entry:        3.518 us   |    f();
- *             ruby-2564  [001] 107227.460801: funcgraph_exit:       + 11.065 us  |  }
+ *            myapp-4711  [001]  5012.000201: funcgraph_entry:                   |  g() {
+ *            myapp-4711  [001]  5012.000203: funcgraph_entry:        0.412 us   |    f();
+ *            myapp-4711  [001]  5012.000230: funcgraph_exit:       + 29.001 us  |  }
  *
  * Every event line carries its task (tid, comm), CPU and timestamp; the latency columns
  * ("d..1.") may follow the CPU. Pure: no state between lines. trace-cmd report of the
