@@ -16,10 +16,10 @@ static void row(void *ctx, const struct tp_row *r)
 	(void)ctx;
 }
 
-/* function tracer input: every hit names a function and a CPU */
+/* function tracer input: every hit names a function; CPU and time are -1 or real */
 static void hit(void *ctx, const struct tp_hit *h)
 {
-	if (!h->func || h->cpu < 0 || h->ts_ns < 0)
+	if (!h->func || h->cpu < -1 || h->ts_ns < -1 || h->tid < -1)
 		__builtin_trap();
 	(void)ctx;
 }

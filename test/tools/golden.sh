@@ -55,8 +55,8 @@ KGOLD=$HERE/../golden/trace
 mkdir -p "$GOLD/glass"
 for name in graph-tapiod graph-tap_od graph-tapio_ graph-______ graph-pipe graph-wide \
 	graph-lost-header graph-stopped graph-cpu1 durations durations-nooverhead function \
-	function-noirqinfo function-noparent function-pipe function-cpu1 function-stopped \
-	function-graphstream nop; do
+	function-noirqinfo function-noparent function-nocontext function-pipe function-cpu1 \
+	function-stopped function-graphstream nop; do
 	run "$name" csv .csv "$KGOLD" "$GOLD/glass"
 done
 # The 64 option combinations print one event stream: with the same irqs and duration

@@ -220,7 +220,7 @@ static void generate_hits(void)
 
 struct hit_result {
 	unsigned hits, matched;
-	bool parent;
+	bool parent, context;	/* print-parent, context-info */
 	struct symtab *st;
 };
 
@@ -232,10 +232,12 @@ static void on_hit(void *ctx, const struct tp_hit *t)
 	const char *parent = symtab_name(res->st, t->parent);
 
 	res->hits++;
+	if (!res->context && (t->cpu != -1 || t->tid != -1 || t->ts_ns != -1))
+		return;	/* nocontext-info: nothing to tell them by, so nothing may be made up */
 	for (unsigned i = 0; i < nhits; i++) {
 		struct hit *h = &hits[i];
-		if (h->seen || h->cpu != t->cpu || (int64_t)h->tid != t->tid ||
-		    (int64_t)((h->ts + 500) / 1000 * 1000) != t->ts_ns ||
+		if (h->seen || (res->context && (h->cpu != t->cpu || (int64_t)h->tid != t->tid ||
+		    (int64_t)((h->ts + 500) / 1000 * 1000) != t->ts_ns)) ||
 		    strcmp(names[h->func], name) ||
 		    strcmp(h->parent && res->parent ? names[h->parent] : "", parent))
 			continue;
@@ -253,7 +255,8 @@ static void roundtrip_function(const char *name, unsigned opts)
 				  .cpus = (1u << NCPUS) - 1, .ncpus = NCPUS,
 				  .clock_hz = 1000000000ULL };
 	struct out_source src = { peek, consume, NULL };
-	struct hit_result res = { .parent = opts & OUT_OPT_PARENT, .st = symtab_new() };
+	struct hit_result res = { .parent = opts & OUT_OPT_PARENT,
+				  .context = opts & OUT_OPT_CONTEXT, .st = symtab_new() };
 	struct tparse_cfg tc = { .hit = on_hit, .ctx = &res, .quiet = true };
 	struct tparse *tp = tparse_new(res.st, &tc);
 	char line[1024];
@@ -304,5 +307,7 @@ int main(void)
 			   OUT_OPT_DEFAULT & ~OUT_OPT_IRQ_INFO);
 	roundtrip_function("function tracer round trip: no parent",
 			   OUT_OPT_DEFAULT & ~OUT_OPT_PARENT);
+	roundtrip_function("function tracer round trip: no context-info",
+			   OUT_OPT_DEFAULT & ~OUT_OPT_CONTEXT);
 	return test_exit_status();
 }

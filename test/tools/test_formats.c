@@ -68,6 +68,17 @@ static void test_fnline(void)
 	CHECK_EQ(fn("  mydaemon-77   [000]   321.000030: kernel_stack:         <stack trace>", &l), 1);
 	TEST_END();
 
+	TEST_CASE("fnline: context-info off");
+	CHECK_EQ(fnl_parse_bare("do_nanosleep <-hrtimer_nanosleep", 32, &l), 0);
+	CHECK_STR(str(l.func), "do_nanosleep");
+	CHECK_STR(str(l.parent), "hrtimer_nanosleep");
+	CHECK_EQ(l.ctx.cpu, -1);
+	CHECK_EQ(l.ctx.tid, -1);
+	CHECK_EQ(l.ctx.ts_ns, -1);
+	CHECK_EQ(fnl_parse_bare("tracing_mark_write: hello", 25, &l), 1);
+	CHECK_EQ(fnl_parse_bare("two words", 9, &l), -1);
+	TEST_END();
+
 	TEST_CASE("fnline: other events and garbage");
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: tracing_mark_write: hi", &l), 1);
 	CHECK_EQ(fn("  bash-1 [000] ..... 1.000001: <stack trace>", &l), 1);

@@ -155,15 +155,12 @@ static bool symbol(const char *p, const char *e)
 	return true;
 }
 
-int fnl_parse(const char *s, size_t n, struct fnl *l, const char **reason)
+/* The event text f[0..e) after the context: "f <-parent", trace-cmd's "function:  f <--
+ * parent", or another event. Returns as fnl_parse does. */
+static int event_text(const char *f, const char *e, struct fnl *l, const char **reason)
 {
-	const char *e = s + n, *f, *fe, *arrow;
+	const char *fe, *arrow;
 
-	if (n && e[-1] == '\r')
-		e--;
-	if (fnl_context(s, e, &l->ctx, reason))
-		return -1;
-	f = l->ctx.rest;
 	while (e > f && e[-1] == ' ')
 		e--;
 	/* trace-cmd report: "function:   f <-- parent", f indented by some of its options */
@@ -183,4 +180,25 @@ int fnl_parse(const char *s, size_t n, struct fnl *l, const char **reason)
 	l->func.p = f;
 	l->func.n = (size_t)(fe - f);
 	return 0;
+}
+
+int fnl_parse(const char *s, size_t n, struct fnl *l, const char **reason)
+{
+	const char *e = s + n;
+
+	if (n && e[-1] == '\r')
+		e--;
+	if (fnl_context(s, e, &l->ctx, reason))
+		return -1;
+	return event_text(l->ctx.rest, e, l, reason);
+}
+
+int fnl_parse_bare(const char *s, size_t n, struct fnl *l)
+{
+	const char *e = s + n, *reason;
+
+	if (n && e[-1] == '\r')
+		e--;
+	l->ctx = (struct fnl_ctx){ .tid = -1, .cpu = -1, .ts_ns = -1, .rest = s };
+	return event_text(s, e, l, &reason);
 }

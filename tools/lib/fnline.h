@@ -37,4 +37,8 @@ struct fnl {
  * as tracing_mark_write or any enabled trace event); -1 with *reason set for anything else. */
 int fnl_parse(const char *s, size_t n, struct fnl *out, const char **reason);
 
+/* The same for a line printed with context-info off: "f <-parent" alone. The context
+ * fields are unknown: tid and cpu -1, ts_ns -1, comm empty. */
+int fnl_parse_bare(const char *s, size_t n, struct fnl *out);
+
 #endif

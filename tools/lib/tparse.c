@@ -83,8 +83,10 @@ static void on_tracer(struct tparse *tp, const struct fgl *l)
 {
 	const char *want = tp->format == TPF_FUNCTION ? "function" : "function_graph";
 
-	if (l->func.n == strlen(want) && memcmp(l->func.p, want, l->func.n) == 0)
+	if (l->func.n == strlen(want) && memcmp(l->func.p, want, l->func.n) == 0) {
+		tp->fn_header = tp->format == TPF_FUNCTION;
 		return;
+	}
 	fprintf(stderr, "%s:%llu: not a function_graph or function trace (tracer: %.*s)\n",
 		tp->name, (unsigned long long)tp->lineno, (int)(l->func.n > 64 ? 64 : l->func.n),
 		l->func.p);
@@ -161,6 +163,12 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 	if (kind == 1 || is_stack_line(s, n) || tcl_is_preamble(s, n))
 		return;
 	fgl_parse(s, n, &l);
+	/* nocontext-info: "f <-parent" alone, after the tracer header of a `trace` read */
+	if (l.kind == FGL_BAD && tp->fn_header && (kind = fnl_parse_bare(s, n, &f)) >= 0) {
+		if (kind == 0)
+			on_hit(tp, &f);
+		return;
+	}
 	if (l.kind == FGL_BAD || l.kind >= FGL_CTX_DASH) {	/* only '#', blank, LOST pass */
 		l.kind = l.kind == FGL_LOST ? FGL_LOST : FGL_BAD;
 		l.reason = is_binary(s, n) ? "binary data, not trace text" : reason;
@@ -209,6 +217,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 	tp->lineno = 0;
 	tp->stop = false;
 	tp->format = TPF_UNKNOWN;
+	tp->fn_header = false;
 	memset(&tp->stats, 0, sizeof(tp->stats));
 }
 

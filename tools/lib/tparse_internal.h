@@ -44,6 +44,7 @@ struct tparse {
 	uint64_t lineno;
 	struct tp_stats stats;
 	enum tp_format format;
+	bool fn_header;		/* "# tracer: function" seen: lines without context are hits */
 	bool stop;
 
 	struct task *tasks;

@@ -19,7 +19,8 @@ static void hits_row(struct emit *e, const struct tp_hit *h)
 	output_char(o, ',');
 	output_i64(o, h->cpu);
 	output_char(o, ',');
-	output_us(o, h->ts_ns);
+	if (h->ts_ns >= 0)	/* none with nocontext-info */
+		output_us(o, h->ts_ns);
 	output_char(o, ',');
 	put_name(o, e->st, h->parent);
 	output_char(o, '\n');
