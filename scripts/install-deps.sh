@@ -16,6 +16,8 @@ packages=(
 	pkg-config
 	python3 iproute2 file             # test helpers (ss, file, the HTTP abuse client)
 	wrk                               # make bench: webg requests per second
+	libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libsqlite3-dev  # exports (perfetto, pprof, sqlite)
+	protobuf-compiler sqlite3 golang-go trace-cmd  # tests check the exports with their real consumers
 )
 if [ "${1:-}" = "--with-browser" ]; then
 	packages+=(chromium)
