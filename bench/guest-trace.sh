@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 kernel=$(build_kernel ftrace-bench ftrace)
 for run in 1 2 3; do
 	echo "run $run:"
-	# QEMU exits 33 after a clean power-off: not a failure here.
+	# Whatever the status (a failed run prints no ftrace-bench lines), go on.
 	{ HEADLESS=1 EXIT=1 HTTP_PORT=0 APP_PORT=0 timeout 120 scripts/run-qemu.sh "$kernel" \
 		</dev/null 2>&1 || true; } | grep '^ftrace-bench:' | tr -d '\r'
 done

@@ -1,8 +1,8 @@
 /* The application API: everything an app under apps/<name>/ may use. An app defines
  * `int app_main(void)`; it runs in a kernel thread named "main" on CPU 0 once all CPUs are
  * up. Returning 0 means success; with `exit=1` on the command line the machine then powers
- * off (QEMU status 33 for 0, 35 otherwise), else the kernel keeps running so traces can be
- * read. See docs/writing-apps.md. */
+ * off (scripts/run-qemu.sh exits 0 for 0, 1 otherwise), else the kernel keeps running so
+ * traces can be read. See docs/writing-apps.md. */
 #ifndef KERNEL_API_H
 #define KERNEL_API_H
 

@@ -1,5 +1,5 @@
-# Shared helpers for boot tests (sourced). Each boot is bounded by a timeout; QEMU's exit
-# status 33 means the app returned 0, 35 non-zero, 37 panic; 0 is a triple fault.
+# Shared helpers for boot tests (sourced). Each boot is bounded by a timeout; the status is
+# scripts/run-qemu.sh's: 0 the app returned 0, 1 non-zero, 3 panic, 4 crash (triple fault).
 O=${O:-build}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-60}
 
@@ -31,6 +31,19 @@ boot() {
 	BOOT_STATUS=$?
 }
 
+# What a status of scripts/run-qemu.sh means.
+status_meaning() {
+	case $1 in
+	0) echo "app returned 0" ;;
+	1) echo "app failed" ;;
+	2) echo "bad arguments" ;;
+	3) echo "kernel panic" ;;
+	4) echo "crash: triple fault" ;;
+	5) echo "QEMU failed" ;;
+	*) echo "unknown" ;;
+	esac
+}
+
 # expect_status NAME WANT LOG: checks BOOT_STATUS, explaining crashes and timeouts.
 expect_status() {
 	local name=$1 want=$2 log=$3
@@ -38,9 +51,8 @@ expect_status() {
 		return 0
 	fi
 	case $BOOT_STATUS in
-	0) not_ok "$name: QEMU exited 0 (triple fault?)" ;;
 	124) not_ok "$name: timed out after ${BOOT_TIMEOUT}s" ;;
-	*) not_ok "$name: QEMU exit status $BOOT_STATUS, want $want" ;;
+	*) not_ok "$name: exit status $BOOT_STATUS ($(status_meaning "$BOOT_STATUS")), want $want" ;;
 	esac
 	sed 's/^/#   /' "$log" | tail -25
 	return 1
