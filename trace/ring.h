@@ -59,6 +59,8 @@
 #define RING_BLOCK_SHIFT 10
 #define RING_BLOCK_SLOTS (1u << RING_BLOCK_SHIFT) /* 8 KiB blocks */
 #define RING_TEXT_MAX 4096                        /* longest W_TEXT payload */
+/* Two blocks: one being written while the other keeps the events before it (overwrite
+ * mode moves the writer to the older one). The smallest buffer_size_kb (16). */
 #define RING_MIN_BYTES (2ul * RING_BLOCK_SLOTS * RING_SLOT_BYTES)
 #define RING_MAX_BYTES (1ul << 30)
 

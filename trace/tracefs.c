@@ -458,8 +458,11 @@ static int write_bufsize(struct tracefs_file *f, const char *buf, size_t len)
 	uint64_t kb;
 	int err;
 
-	if (parse_u64(buf, len, &kb) || !kb)
-		return fail(f, -EINVAL, "expected a size in KiB (at least 1)");
+	_Static_assert(RING_MIN_BYTES == 16 * 1024, "the message below says 16 KiB");
+	if (parse_u64(buf, len, &kb))
+		return fail(f, -EINVAL, "expected a size in KiB");
+	if (kb < RING_MIN_BYTES / 1024)
+		return fail(f, -EINVAL, "buffer_size_kb: at least 16 KiB per CPU (two 8 KiB blocks)");
 	if (kb > RING_MAX_BYTES / 1024)
 		return fail(f, -EINVAL, "buffer_size_kb: at most 1048576 KiB per CPU");
 	if (tf.readers)

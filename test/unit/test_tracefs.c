@@ -556,7 +556,21 @@ static void test_buffer_size(void)
 	CHECK_EQ(echo("buffer_size_kb", want), (long)strlen(want));
 	CHECK_EQ(ring_size(), 2 * RING_MIN_BYTES);
 	CHECK_EQ(echo_mode("buffer_size_kb", "0", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
-	CHECK_STR(why, "expected a size in KiB (at least 1)");
+	CHECK_STR(why, "buffer_size_kb: at least 16 KiB per CPU (two 8 KiB blocks)");
+	/* The smallest size the docs give is the smallest accepted, exactly. */
+	CHECK_EQ(RING_MIN_BYTES, 16 * 1024);
+	CHECK_EQ(echo_mode("buffer_size_kb", "15", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "buffer_size_kb: at least 16 KiB per CPU (two 8 KiB blocks)");
+	CHECK_EQ(ring_size(), 2 * RING_MIN_BYTES);
+	CHECK_EQ(echo_mode("buffer_size_kb", "x", TRACEFS_WRITE, why, sizeof(why)), -EINVAL);
+	CHECK_STR(why, "expected a size in KiB");
+	CHECK_EQ(echo("buffer_size_kb", "16"), 2);
+	CHECK_EQ(ring_size(), RING_MIN_BYTES);
+	CHECK_STR(cat("buffer_size_kb"), "16\n");
+	CHECK_EQ(echo("buffer_size_kb", "63"), 2); /* rounded down to a power of two */
+	CHECK_STR(cat("buffer_size_kb"), "32\n");
+	snprintf(want, sizeof(want), "%zu", 2 * (RING_MIN_BYTES / 1024));
+	CHECK_EQ(echo("buffer_size_kb", want), (long)strlen(want));
 	CHECK_EQ(echo("buffer_size_kb", "99999999"), -EINVAL);
 	CHECK_EQ(tracefs_open("trace", TRACEFS_READ, &f), 0);
 	CHECK_EQ(echo_mode("buffer_size_kb", "64", TRACEFS_WRITE, why, sizeof(why)), -EBUSY);
