@@ -813,36 +813,47 @@ unsigned ring_ncpus(void)
 	return ring.ncpus;
 }
 
-int ring_clear(void)
+/* Empties one quiesced CPU buffer: the readers' position moves to head and the writers'
+ * next record starts with a W_SYNC, so decoding from there needs no state. */
+static void ring_clear_one(struct ring_cpu *rc)
+{
+	uint64_t head = rc->head;
+
+	if (!rc->slots)
+		return;
+	rc->cur_tid = W_TID_NONE; /* also keeps a return from merging into the cleared part */
+	rc->rd.seq = ring_seq64(rc, (uint32_t)(head >> 32));
+	rc->rd.lost = 0;
+	rc->rd.half = 0;
+	rc->rd.drops = rc->dropped; /* drops before the clear are not reported */
+	rc->dropped_noted = rc->dropped;
+	rc->base_written = rc->rd.seq;
+	rc->base_dropped = rc->dropped;
+	rc->base_overrun = rc->overrun;
+	rc->base_consumed = rc->consumed;
+	/* Release: frees every slot before head for writers in stop mode. */
+	__atomic_store_n(&rc->rd.pos, (uint32_t)head, __ATOMIC_RELEASE);
+	ring_set_room(rc, (uint32_t)head);
+}
+
+int ring_clear_cpu(int cpu)
 {
 	int err = 0;
 
-	/* Writers stopped: the readers' position moves to head and the writers' next record
-	 * starts with a W_SYNC, so decoding from there needs no state. */
+	if (cpu >= (int)ring.ncpus)
+		return -EINVAL;
 	if (!ring_quiesce())
 		err = -EBUSY;
-	for (unsigned c = 0; c < ring.ncpus && !err; c++) {
-		struct ring_cpu *rc = &ring.cpu[c];
-		uint64_t head = rc->head;
-
-		if (!rc->slots)
-			continue;
-		rc->cur_tid = W_TID_NONE; /* also keeps a return from merging into the cleared part */
-		rc->rd.seq = ring_seq64(rc, (uint32_t)(head >> 32));
-		rc->rd.lost = 0;
-		rc->rd.half = 0;
-		rc->rd.drops = rc->dropped; /* drops before the clear are not reported */
-		rc->dropped_noted = rc->dropped;
-		rc->base_written = rc->rd.seq;
-		rc->base_dropped = rc->dropped;
-		rc->base_overrun = rc->overrun;
-		rc->base_consumed = rc->consumed;
-		/* Release: frees every slot before head for writers in stop mode. */
-		__atomic_store_n(&rc->rd.pos, (uint32_t)head, __ATOMIC_RELEASE);
-		ring_set_room(rc, (uint32_t)head);
-	}
+	for (unsigned c = 0; c < ring.ncpus && !err; c++)
+		if (cpu < 0 || (unsigned)cpu == c)
+			ring_clear_one(&ring.cpu[c]);
 	ring_enable_all();
 	return err;
+}
+
+int ring_clear(void)
+{
+	return ring_clear_cpu(-1);
 }
 
 void ring_set_overwrite(bool on)

@@ -296,6 +296,9 @@ unsigned ring_ncpus(void);
 /* Drops all events of every CPU and resets the statistics (`echo > trace`). -EBUSY if a
  * writer did not leave in time. */
 int ring_clear(void);
+/* The same for one CPU (`echo > per_cpu/cpuN/trace`), or for all if cpu < 0; the other
+ * CPUs keep their events and statistics. -EINVAL if there is no such CPU. */
+int ring_clear_cpu(int cpu);
 /* The overwrite option. */
 void ring_set_overwrite(bool on);
 

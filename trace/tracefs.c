@@ -840,8 +840,9 @@ static int lookup(const char *path, enum tf_kind *kind, int *modes)
 /* Kind-specific work of an open: clearing `trace`, starting a reader. */
 static int open_kind(struct tracefs_file *f)
 {
+	/* Like Linux's O_TRUNC open of trace: per_cpu/cpuN/trace clears CPU N only. */
 	if (f->kind == TF_TRACE && (f->mode & TRACEFS_WRITE))
-		ring_clear(); /* like Linux's O_TRUNC open of trace (all CPUs here) */
+		ring_clear_cpu(f->cpu);
 	if ((f->kind == TF_TRACE || f->kind == TF_PIPE) && (f->mode & TRACEFS_READ)) {
 		int err = reader_open(f);
 

@@ -264,6 +264,17 @@ static void test_trace(void)
 	CHECK(trace_cfg.on);
 	TEST_END();
 
+	TEST_CASE("trace: echo > per_cpu/cpu1/trace clears CPU 1 only, as in Linux");
+	CHECK_EQ(echo("per_cpu/cpu1/trace", ""), 0);
+	CHECK_STR(cat("per_cpu/cpu1/trace"), graph_header);
+	CHECK(strstr(cat("per_cpu/cpu1/stats"), "entries: 0\n") != NULL);
+	CHECK(strstr(cat("per_cpu/cpu0/stats"), "entries: 4\n") != NULL);
+	CHECK_STR(cat("trace") + sizeof(graph_header) - 1,
+		  " 0)               |  sys_read() {\n"
+		  " 0)   0.100 us    |    vfs_read();\n"
+		  " 0)   0.400 us    |  }\n");
+	TEST_END();
+
 	TEST_CASE("trace: opening for write clears (echo > trace)");
 	CHECK_EQ(echo("trace", ""), 0);
 	CHECK_STR(cat("trace"), graph_header);
