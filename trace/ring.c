@@ -167,9 +167,10 @@ static bool ring_put(struct ring_cpu *rc, uint64_t w0, uint64_t w1, uint32_t *at
 	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
 	bool synced;
 
-	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. */
+	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch is no
+	 * event: readers do not print it, so it must not count (see trace/ring.h). */
 	if (!ring_reserve(rc, ts, tid, plain, word || wire_encode(w0, w1, 0, ring.text_base) ? 1 : 2,
-			  1, &pos, &synced))
+			  rec_type(&r) != REC_SWITCH, &pos, &synced))
 		return false;
 	if (synced) {
 		word = wire_encode(w0, w1, 0, ring.text_base);
@@ -327,14 +328,15 @@ static void ring_apply_sync(struct wire_state *st, uint64_t w, uint64_t tsc)
 	st->tid = (uint32_t)w_bits(w, 0, 12);
 }
 
-/* Whether w, at pos, can go in a batch: a committed one-slot record. A consumer leaves
- * out a W_ENTRY that is the last record (head h): its call may still become a leaf. */
+/* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
+ * W_SWITCH, which is not numbered, takes the slow path). A consumer leaves out a W_ENTRY
+ * that is the last record (head h): its call may still become a leaf. */
 static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *rc, uint64_t w,
 			   uint32_t pos, uint32_t h)
 {
 	enum wire_type t = w_type(w);
 
-	if (!ring_committed(rc, w, pos) || t < W_ENTRY || t > W_SWITCH)
+	if (!ring_committed(rc, w, pos) || t < W_ENTRY || t > W_FUNC)
 		return false;
 	return !(r->consume && t == W_ENTRY && pos + 1 == h);
 }
@@ -446,6 +448,7 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		ev->text_len = 0;
 		break;
 	}
+	r->unnumbered = res == FETCH_EVENT && rec_type(&ev->rec) == REC_SWITCH;
 	/* Acquire fence: everything above is copied before head is read again. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (ring_overtaken(rc, pos))
@@ -465,6 +468,7 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
+	uint64_t head;
 
 	if (cpu >= ring.ncpus)
 		return -EINVAL;
@@ -473,6 +477,7 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 	r->bounded = !consume;
 	r->peeked = false;
 	r->lost_only = false;
+	r->unnumbered = false;
 	r->bi = r->bn = 0;
 	if (consume)
 		return __atomic_exchange_n(&rc->consumer, 1, __ATOMIC_ACQUIRE) ? -EBUSY : 0;
@@ -484,8 +489,18 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume)
 	r->own.lost = 0;
 	ring_catch_up(rc, &r->own);
 	r->own.lost = 0; /* a snapshot starts at the oldest event: nothing lost before it */
-	r->end = (uint32_t)rc->head;
+	head = rc->head; /* one read: the end and its event number agree */
+	r->end = (uint32_t)head;
+	r->end_seq = ring_seq64(rc, (uint32_t)(head >> 32));
+	/* Acquire: drops counted after the events up to head was read (a writer commits
+	 * before it counts a later drop): reported at the end, not before the last event. */
+	r->end_drops = __atomic_load_n(&rc->dropped, __ATOMIC_ACQUIRE);
 	return 0;
+}
+
+uint64_t ring_reader_entries(const struct ring_reader *r)
+{
+	return !r->consume && r->end_seq > r->own.seq ? r->end_seq - r->own.seq : 0;
 }
 
 void ring_reader_bound(struct ring_reader *r)
@@ -556,9 +571,15 @@ static bool ring_peek_slow(struct ring_reader *r, struct ring_cpu *rc, struct ri
 		if (r->consume)
 			rc->overrun += p->lost - lost;
 		/* After catching up: overwriting writers may have moved the oldest event past
-		 * the end, which must not be read either. */
-		if (r->bounded && (int32_t)(p->pos - r->end) >= 0)
+		 * the end, which must not be read either. A snapshot's end reports the drops
+		 * after its last event (a full buffer in stop mode) that no marker noted. */
+		if (r->bounded && (int32_t)(p->pos - r->end) >= 0) {
+			if (!r->consume && r->end_drops > p->drops) {
+				p->lost += r->end_drops - p->drops;
+				p->drops = r->end_drops;
+			}
 			break;
+		}
 		if (r->bi < r->bn && r->bpos + r->bi == p->pos) {
 			ring_batch_event(r, p, ev);
 			return true;
@@ -615,9 +636,12 @@ void ring_reader_advance_slow(struct ring_reader *r)
 		r->lost_only = false;
 		return;
 	}
-	p->seq++;
-	if (r->consume)
-		rc->consumed++;
+	if (!r->unnumbered) {
+		p->seq++;
+		if (r->consume)
+			rc->consumed++;
+	}
+	r->unnumbered = false;
 	if (r->next != p->pos && r->bi < r->bn)
 		r->bi++;
 	p->half = r->next_half;
@@ -645,7 +669,9 @@ static uint64_t ring_first_ts(const struct ring_cpu *rc, struct ring_pos p)
 	for (int round = 0; round < 64; round++) {
 		switch (ring_fetch(&r, rc, &p, &ev, &total)) {
 		case FETCH_EVENT:
-			return ev.ts;
+			if (!r.unnumbered)
+				return ev.ts;
+			__attribute__((fallthrough)); /* a switch is no event */
 		case FETCH_SKIP:
 		case FETCH_LOST:
 			p.pos = r.next;

@@ -8,7 +8,10 @@
  * start at any block. Positions are slot indices modulo 2^32 (a buffer has at most 2^27
  * slots, so differences between live positions are exact). Every record but the internal
  * W_PAD, W_LOST and W_SYNC is an event, a leaf is two (its entry and its return); events
- * are numbered per CPU from 0.
+ * are numbered per CPU from 0. A context switch (REC_SWITCH) is handed to readers too, but
+ * is not numbered: the printers show it as no line of its own, and every count (entries,
+ * overrun, read, the header's entries-in-buffer) must be of what a reader of the text
+ * gets. (A refused switch still counts as dropped: what it said is lost.)
  *
  * Writers: code on the buffer's own CPU, one at a time. In the kernel every writer runs
  * with its task's `busy` set (trace_hook_begin()), so an interrupt that nests on a writer
@@ -162,8 +165,11 @@ struct ring_reader {
 	bool bounded;        /* stops at end: snapshots always, consumers if ring_reader_bound() */
 	bool peeked;
 	bool lost_only;      /* the peeked event is only a loss count */
+	bool unnumbered;     /* the peeked event is a switch: advancing does not count it */
 	struct ring_pos own; /* a snapshot's position (a consumer uses the CPU's rd) */
 	uint32_t end;        /* head when the reader was opened (or bounded) */
+	uint64_t end_seq;    /* a snapshot: the number of the first event after it */
+	uint64_t end_drops;  /* a snapshot: the CPU's drop total when it was taken */
 	/* Where the peeked event leaves the position. */
 	uint32_t next, next_half;
 	struct wire_state next_st;
@@ -178,6 +184,10 @@ struct ring_reader {
  * otherwise a snapshot from the oldest event to the newest one committed now.
  * Returns 0, -EINVAL (no such CPU) or -EBUSY. */
 int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume);
+/* The events a snapshot reader holds from where it is to its end (those a writer
+ * overwrites before it gets there, in overwrite mode, it reports as lost); 0 for a
+ * consumer. */
+uint64_t ring_reader_entries(const struct ring_reader *r);
 /* Makes a consumer stop where the buffer ends now, like a snapshot: what writers add
  * later is left for the next reader (trace_pipe without follow, which must end even while
  * the system, or the act of sending the trace, keeps writing). */

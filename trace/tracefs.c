@@ -712,7 +712,9 @@ static const enum out_tracer out_tracer_of[] = {
 	[TRACE_NOP] = OUT_NOP, [TRACE_FUNCTION] = OUT_FUNCTION, [TRACE_GRAPH] = OUT_GRAPH,
 };
 
-/* The printer's settings: options, header counts, CPUs. */
+/* The printer's settings: options, header counts, CPUs. The header counts the events
+ * each CPU's snapshot will hand out (so they match the lines: trace/ring.h), plus those
+ * lost since the last clear, as Linux's entries-in-buffer/entries-written. */
 static void reader_config(struct tracefs_file *f, struct out_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -731,8 +733,8 @@ static void reader_config(struct tracefs_file *f, struct out_config *cfg)
 		if (!(cfg->cpus >> cpu & 1))
 			continue;
 		ring_get_stats(cpu, &st);
-		cfg->entries += st.entries;
-		cfg->written += st.entries + st.overrun + st.dropped;
+		cfg->entries += ring_reader_entries(&f->rd->rr[cpu]);
+		cfg->written += ring_reader_entries(&f->rd->rr[cpu]) + st.overrun + st.dropped;
 	}
 }
 
@@ -844,12 +846,17 @@ static int open_kind(struct tracefs_file *f)
 	if (f->kind == TF_TRACE && (f->mode & TRACEFS_WRITE))
 		ring_clear_cpu(f->cpu);
 	if ((f->kind == TF_TRACE || f->kind == TF_PIPE) && (f->mode & TRACEFS_READ)) {
-		int err = reader_open(f);
+		int err;
 
-		if (err)
-			return err;
+		/* Recording pauses before the snapshot is taken: no call returns between the
+		 * snapshot's end and its header's counts (a leaf's return adds an event). */
 		if (f->kind == TF_TRACE)
 			pause_get(f);
+		err = reader_open(f);
+		if (err) {
+			pause_put(f);
+			return err;
+		}
 	}
 	return 0;
 }

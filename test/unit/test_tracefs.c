@@ -71,7 +71,7 @@ static uint64_t fake_clock(void)
 /* The whole text of a file, read `chunk` bytes at a time; NULL if open failed. */
 static char *cat_chunked(const char *path, size_t chunk)
 {
-	static char buf[65536];
+	static char buf[1 << 20]; /* a full RING_MIN_BYTES buffer's text */
 	struct tracefs_file *f;
 	size_t n = 0;
 	long k;
@@ -638,6 +638,109 @@ static void test_function_tracer(void)
 	TEST_END();
 }
 
+/* ---- the header's counts against what a reader of the text gets ---- */
+
+struct text_counts {
+	unsigned long long entries, written; /* the header's, or ~0 without one */
+	unsigned long long events, lost;     /* from the lines */
+};
+
+/* Events one line of text stands for: a function line or a marker 1; with function_graph a
+ * leaf `f();` 2 (its entry and its return, as Linux counts), `f() {` or `}` 1, a
+ * context-switch block 0. `CPU:N [LOST M EVENTS]` adds M to lost. */
+static void count_line(const char *l, size_t n, bool graph, struct text_counts *c)
+{
+	unsigned long long m;
+
+	if (!n || l[0] == '#' || (n > 4 && !strncmp(l, " ---", 4)) || memmem(l, n, " => ", 4))
+		return;
+	if (sscanf(l, "CPU:%*u [LOST %llu EVENTS]", &m) == 1)
+		c->lost += m;
+	else if (graph && n >= 3 && !strncmp(l + n - 3, "();", 3))
+		c->events += 2;
+	else
+		c->events += 1;
+}
+
+static struct text_counts count_text(const char *text, bool graph)
+{
+	struct text_counts c = { ~0ull, ~0ull, 0, 0 };
+	const char *h = strstr(text, "# entries-in-buffer/entries-written: ");
+
+	if (h)
+		sscanf(h, "# entries-in-buffer/entries-written: %llu/%llu", &c.entries, &c.written);
+	for (const char *l = text; *l;) {
+		const char *e = strchr(l, '\n');
+		size_t n = e ? (size_t)(e - l) : strlen(l);
+
+		count_line(l, n, graph, &c);
+		l += n + (e != NULL);
+	}
+	return c;
+}
+
+static void func_ev(unsigned cpu, uint64_t tsc, unsigned tid)
+{
+	ring_write(cpu, rec_w0(tsc, tid, REC_FUNC), 0x1100 | (uint64_t)0x1000 << 32);
+}
+
+static void switch_ev(unsigned cpu, uint64_t tsc, unsigned prev, unsigned next)
+{
+	ring_write(cpu, rec_w0(tsc, prev, REC_SWITCH), prev | (uint64_t)next << 16);
+}
+
+static void test_header_counts(void)
+{
+	struct text_counts c;
+	unsigned calls = 0, refused = 0;
+
+	TEST_CASE("function tracer: entries-in-buffer is the number of lines printed "
+		  "(context switches and markers included)");
+	CHECK_EQ(echo("current_tracer", "function"), 8);
+	for (unsigned i = 0; i < 5; i++)
+		func_ev(0, 12 * HZ + i, 3);
+	switch_ev(0, 12 * HZ + 10, 3, 4);
+	for (unsigned i = 0; i < 3; i++)
+		func_ev(0, 12 * HZ + 20 + i, 4);
+	ring_write_text(0, 12 * HZ + 30, 4, "mark", 4);
+	func_ev(1, 12 * HZ + 5, 5);
+	switch_ev(1, 12 * HZ + 6, 5, 0);
+	func_ev(1, 12 * HZ + 7, 0);
+	c = count_text(cat("trace"), false);
+	CHECK_EQ(c.events, 11);
+	CHECK_EQ(c.entries, 11);
+	CHECK_EQ(c.written, 11);
+	CHECK(strstr(cat("per_cpu/cpu0/stats"), "entries: 9\n") != NULL);
+	c = count_text(cat("per_cpu/cpu1/trace"), false);
+	CHECK_EQ(c.events, 2);
+	CHECK_EQ(c.entries, 2);
+	TEST_END();
+
+	TEST_CASE("function_graph: the header's counts are the events printed and the events "
+		  "lost, with a full buffer and context switches");
+	CHECK_EQ(echo("current_tracer", "function_graph"), 14);
+	for (uint64_t t = 13 * HZ; refused < 3; t += 100) {
+		bool ok = true;
+
+		if (calls % 50 == 49)
+			switch_ev(0, t, 3 + calls % 2, 3 + (calls + 1) % 2);
+		ok &= ring_write(0, rec_w0(t, 3 + (calls + 1) % 2, REC_ENTRY), 0x1000);
+		if (calls % 3 == 0) /* not a leaf: an entry, a leaf under it, then its return */
+			entry(0, t + 10, 3 + (calls + 1) % 2, 0x1100, 1),
+				ret(0, t + 20, 3 + (calls + 1) % 2, 0x1100, 10);
+		ok &= ring_write(0, rec_w0(t + 50, 3 + (calls + 1) % 2, REC_RETURN),
+				 0x1000 | 50ull << 32);
+		refused += !ok;
+		calls++;
+	}
+	c = count_text(cat("trace"), true);
+	CHECK(c.lost > 0);
+	CHECK_EQ(c.entries, c.events);
+	CHECK_EQ(c.written, c.events + c.lost);
+	TEST_END();
+	ring_clear();
+}
+
 static char console[1 << 16];
 static size_t console_len;
 
@@ -786,6 +889,7 @@ int main(int argc, char **argv)
 	test_buffer_size();
 	test_stats();
 	test_function_tracer();
+	test_header_counts();
 	test_panic_dump();
 	return test_exit_status();
 }
