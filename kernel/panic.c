@@ -12,12 +12,14 @@
 static int panic_cpu = -1; /* the CPU that panics; any other one that panics then halts */
 static int reporting;      /* set while the panic CPU prints its report */
 
-static void print_frame(uint64_t pc, void *arg)
+static void print_frame(uint64_t pc, uint64_t slot, void *arg)
 {
 	uint64_t off, size;
-	const char *name = ksym_lookup(pc, &off, &size);
+	const char *name;
 
 	(void)arg;
+	pc = trace_graph_ret_addr(pc, slot); /* function_graph hooked returns: the real one */
+	name = ksym_lookup(pc, &off, &size);
 	if (name)
 		kprintf("  [<%016lx>] %s+0x%lx/0x%lx\n", pc, name, off, size);
 	else

@@ -111,7 +111,7 @@ static void schedule_locked(struct percpu *cpu)
 		return;
 	if (prev->state == THREAD_DEAD)
 		cpu->reap = prev;
-	trace_sched_switch(prev->tid, next->tid, prev->state);
+	trace_sched_switch(&prev->trace, prev->tid, &next->trace, next->tid, prev->state);
 	unsigned irq_depth = cpu->local.irq_depth;
 	cpu->local.current = next;
 	switch_to(&prev->rsp, next->rsp);

@@ -105,13 +105,16 @@ void plat_panic_stop_others(void);
 /* Send a reschedule interrupt to a CPU (wakes it from halt). */
 void plat_kick_cpu(unsigned cpu);
 
+/* A backtrace's callback: a code address, and the address of the stack slot it was read
+ * from (0 for an interrupted pc, which is on no stack). A tracer that replaced return
+ * addresses tells the real one from the slot (trace_graph_ret_addr()). */
+typedef void (*plat_frame_fn)(uint64_t pc, uint64_t slot, void *arg);
 /* Frame-pointer backtrace: calls fn for each return address up the rbp chain. */
-void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg);
+void plat_backtrace(uint64_t rbp, plat_frame_fn fn, void *arg);
 /* The same from an interrupted context (pc, rbp, rsp): first pc itself, then, when pc's
  * function has not set up its frame yet (its first instructions, or a frameless leaf), the
  * return address on top of the stack, then the rbp chain. */
-void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp,
-			 void (*fn)(uint64_t pc, void *arg), void *arg);
+void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp, plat_frame_fn fn, void *arg);
 
 /* Port I/O and PCI configuration space (mechanism #1). */
 uint32_t plat_pci_read32(unsigned bus, unsigned dev, unsigned fn, unsigned off);

@@ -8,7 +8,13 @@ struct trace_config trace_cfg = {
 	.active = TRACER_NOP,
 	.tracer = TRACER_NOP,
 	.pid_gen = 1, /* a zeroed trace_task (gen 0) evaluates the filters first */
+	.sleep_time = true,
 };
+
+void trace_set_sleep_time(bool on)
+{
+	trace_cfg.sleep_time = on;
+}
 
 _Static_assert(__builtin_offsetof(struct trace_config, hook) == TRACE_CFG_HOOK_OFFSET,
 	       "fentry.S reads trace_cfg.hook at this offset");

@@ -64,6 +64,7 @@ struct trace_config {
 	volatile int tracer;            /* enum trace_tracer, as current_tracer shows it */
 	volatile bool on;               /* tracing_on */
 	volatile unsigned max_graph_depth; /* 0 = unlimited */
+	volatile bool sleep_time;       /* option sleep-time: durations include time switched out */
 	struct trace_func_list graph_funcs;   /* set_graph_function */
 	struct trace_func_list graph_notrace; /* set_graph_notrace */
 	struct trace_pid_set pids;         /* set_ftrace_pid: only these (empty = all) */
@@ -80,6 +81,9 @@ void trace_set_on(bool on);
  * patch_apply() with its filter (every site off for TRACE_NOP). */
 void trace_set_tracer(enum trace_tracer t);
 void trace_set_max_graph_depth(unsigned depth);
+/* The sleep-time option (on by default, as in Linux): off, a function_graph duration
+ * leaves out the time its thread was switched out. */
+void trace_set_sleep_time(bool on);
 /* tracing_thresh in microseconds (0 = off), converted to TSC ticks. */
 void trace_set_thresh_us(uint64_t us);
 uint64_t trace_thresh_us(void);

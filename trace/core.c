@@ -83,13 +83,18 @@ void trace_task_refresh_pid(struct trace_task *t)
 	t->pid_ok_gen = t->pid_ok ? gen : 0;
 }
 
-void trace_sched_switch(unsigned prev_tid, unsigned next_tid, int prev_state)
+void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace_task *next,
+			unsigned next_tid, int prev_state)
 {
 	struct trace_task *t;
+	uint64_t now = trace_env_clock();
 
+	/* Whatever is recorded: when a thread comes back, the time it was away must be
+	 * known, even if the tracer was off when it left. */
+	trace_task_switch_time(prev, next, now);
 	if (trace_cfg.active == TRACER_NOP || !(t = trace_hook_begin()))
 		return;
-	ring_write(trace_env_cpu(), rec_w0(trace_env_clock(), prev_tid, REC_SWITCH),
+	ring_write(trace_env_cpu(), rec_w0(now, prev_tid, REC_SWITCH),
 		   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |
 		   (uint64_t)(uint8_t)prev_state << 32);
 	trace_hook_end(t);

@@ -122,6 +122,11 @@ static inline void trace_hook_end(struct trace_task *t)
 
 void trace_task_refresh_pid(struct trace_task *t);
 
+/* At a context switch at time now (trace/sleep_time.c): notes when prev leaves; with the
+ * sleep-time option off, moves the entry time of every call on next's shadow stack later
+ * by the time next was away. next is not running, so its stack is ours to change. */
+void trace_task_switch_time(struct trace_task *prev, struct trace_task *next, uint64_t now);
+
 /* Whether pid filters let the current task be traced (cached per task). */
 static inline bool trace_task_pid_ok(struct trace_task *t)
 {

@@ -33,7 +33,7 @@ $(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
 
 # tracefs over the real ring, config and printer, with a fake patch layer.
 TEST_TRACEFS_SRCS := test/unit/test_tracefs.c $(TRACE_OUT_SRCS) trace/ring.c trace/config.c \
-	trace/core.c kernel/printf.c test/unit/trace_host_env.c
+	trace/core.c trace/sleep_time.c kernel/printf.c test/unit/trace_host_env.c
 $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 

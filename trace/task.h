@@ -18,7 +18,7 @@
 #define TASK_BUSY 9
 #define TASK_PID_OK_GEN 16
 #define TASK_STACK 32
-#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE)
+#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE + 8) /* + switched_out */
 #define FRAME_SIZE 32
 #define FRAME_SIZE_SHIFT 5
 #define FRAME_RET 0
@@ -67,6 +67,8 @@ struct trace_task {
 	uint32_t pad;
 	uint64_t overflow;   /* calls not traced because stack[] was full */
 	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
+	uint64_t switched_out; /* TSC when the thread last left its CPU, 0 while on it or
+				* before it first ran (the sleep-time option) */
 };
 
 /* True while the thread is inside the tracer. The scheduler must not preempt such a

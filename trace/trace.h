@@ -13,18 +13,29 @@
 void trace_init(unsigned ncpus);
 /* A new thread's tracer state (shadow stack empty, pid filters applied). */
 void trace_task_init(struct trace_task *t, unsigned tid);
-/* The scheduler switches from prev_tid to next_tid on this CPU (interrupts off). */
-void trace_sched_switch(unsigned prev_tid, unsigned next_tid, int prev_state);
+/* The scheduler switches from thread prev (prev_tid, the current one) to next on this CPU
+ * (interrupts off). */
+void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace_task *next,
+			unsigned next_tid, int prev_state);
 /* Panic path: stop recording first thing, so the buffers keep what led to the panic and
  * not the panic's own printing; later print the last lines of every CPU's buffer. */
 void trace_stop_on_panic(void);
 void trace_dump_on_panic(void);
+/* For unwinders (Linux: ftrace_graph_ret_addr()): the return address `pc` read from the
+ * current thread's stack slot `slot` (its address), or, when function_graph replaced it
+ * with return_to_handler, the real one from the thread's shadow return stack. */
+uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot);
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
-static inline void trace_sched_switch(unsigned p, unsigned n, int s) { (void)p; (void)n; (void)s; }
+static inline void trace_sched_switch(struct trace_task *p, unsigned pt, struct trace_task *n,
+				      unsigned nt, int s)
+{
+	(void)p; (void)pt; (void)n; (void)nt; (void)s;
+}
 static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
+static inline uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot) { (void)slot; return pc; }
 #endif
 
 #endif

@@ -1,7 +1,7 @@
 # The tracer core (write side). Compiled into the kernel only with TRACE=ftrace, and never
 # with -pg: it is what -pg calls.
 TRACE_CORE_SRCS := trace/config.c trace/ring.c trace/fgraph.c trace/function.c trace/patch.c \
-	trace/core.c trace/fentry.S
+	trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_CORE_SRCS)
 endif
@@ -24,7 +24,7 @@ TEST_DEPS += $(O)/host/test_ring
 # compiles every function with TRACE=ftrace (without -pg at link time: no gprof runtime).
 TRACE_PG_FLAGS := -fno-pie -fcf-protection=none -pg -mfentry -mrecord-mcount -mnop-mcount
 TRACE_HOST_CORE := trace/config.c trace/ring.c trace/fgraph.c trace/function.c \
-	trace/patch.c trace/core.c trace/fentry.S $(TRACE_HOST_ENV)
+	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c $(TRACE_HOST_ENV)
 
 $(O)/host/trace/test_fgraph_funcs.o: test/unit/test_fgraph_funcs.c test/unit/test_fgraph_funcs.h
 	@mkdir -p $(dir $@)

@@ -253,7 +253,7 @@ static int set_tracer(struct tracefs_file *f, const char *buf, size_t len)
 
 /* ---- trace_options ---- */
 
-enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE };
+enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE, OPT_SLEEP_TIME };
 
 struct tf_opt {
 	const char *name;
@@ -277,6 +277,7 @@ static const struct tf_opt opts[] = {
 	{ "funcgraph-abstime", OUT_OPT_ABSTIME, 0 },
 	{ "funcgraph-irqs", OUT_OPT_IRQS, 0 },
 	{ "funcgraph-tail", OUT_OPT_TAIL, 0 },
+	{ "sleep-time", 0, OPT_SLEEP_TIME },
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -287,6 +288,8 @@ static bool opt_get(const struct tf_opt *o)
 		return (out_options & o->out_bit) != 0;
 	if (o->special == OPT_OVERWRITE)
 		return ring.overwrite;
+	if (o->special == OPT_SLEEP_TIME)
+		return trace_cfg.sleep_time;
 	return o->special == OPT_MARKERS ? tf.markers : tf.pause_on_trace;
 }
 
@@ -296,6 +299,8 @@ static void opt_set(const struct tf_opt *o, bool on)
 		out_options = on ? out_options | o->out_bit : out_options & ~o->out_bit;
 	else if (o->special == OPT_OVERWRITE)
 		ring_set_overwrite(on);
+	else if (o->special == OPT_SLEEP_TIME)
+		trace_set_sleep_time(on);
 	else if (o->special == OPT_MARKERS)
 		tf.markers = on;
 	else

@@ -96,7 +96,7 @@ void plat_pci_write32(unsigned bus, unsigned dev, unsigned fn, unsigned off, uin
 
 /* Frame pointers are on (-fno-omit-frame-pointer); a frame is trusted only if it lies in
  * the identity-mapped first 4 GiB, is aligned, and the chain moves up the stack. */
-void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg)
+void plat_backtrace(uint64_t rbp, plat_frame_fn fn, void *arg)
 {
 	for (int i = 0; i < BACKTRACE_MAX; i++) {
 		if (!rbp || (rbp & 7) || rbp >= (4ull << 30) - 16 || rbp < 0x1000)
@@ -104,7 +104,7 @@ void plat_backtrace(uint64_t rbp, void (*fn)(uint64_t pc, void *arg), void *arg)
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)rbp;
 		if (!frame[1])
 			return;
-		fn(frame[1], arg);
+		fn(frame[1], (uint64_t)(uintptr_t)&frame[1], arg);
 		if (frame[0] <= rbp)
 			return;
 		rbp = frame[0];
@@ -135,13 +135,12 @@ static int frameless_ret_offset(uint64_t pc)
 	return -1;
 }
 
-void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp,
-			 void (*fn)(uint64_t pc, void *arg), void *arg)
+void plat_backtrace_from(uint64_t pc, uint64_t rbp, uint64_t rsp, plat_frame_fn fn, void *arg)
 {
 	int ret_off = frameless_ret_offset(pc);
 
-	fn(pc, arg);
+	fn(pc, 0, arg);
 	if (ret_off >= 0 && rsp >= 0x1000 && rsp < (4ull << 30) - 16)
-		fn(*(const uint64_t *)(uintptr_t)(rsp + ret_off), arg);
+		fn(*(const uint64_t *)(uintptr_t)(rsp + ret_off), rsp + (uint64_t)ret_off, arg);
 	plat_backtrace(rbp, fn, arg);
 }

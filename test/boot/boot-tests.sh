@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot tests: hello and compute on 1 and 2 CPUs (TCG, and KVM where hardware KVM exists),
 # checking the serial output and exit status; a deliberate fault must print a symbolized
-# backtrace naming the faulting function.
+# backtrace naming the faulting function, the same with TRACE=ftrace in both tracers.
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
@@ -12,6 +12,7 @@ mkdir -p "$logs"
 hello=$(build_kernel hello) || { not_ok "build hello"; exit 1; }
 compute=$(build_kernel compute) || { not_ok "build compute"; exit 1; }
 fault=$(build_kernel fault) || { not_ok "build fault"; exit 1; }
+fault_traced=$(build_kernel fault ftrace) || { not_ok "build fault TRACE=ftrace"; exit 1; }
 selftest=$(build_kernel selftest) || { not_ok "build selftest"; exit 1; }
 
 # The expected checksums come from the same workload source compiled for the host.
@@ -37,6 +38,11 @@ for ends in ok:0 fail:2; do
 	if [ "$status" = "${ends#*:}" ]; then ok "$name"; else
 		not_ok "$name: status $status"; tail -5 "$logs/make-run-${ends%:*}.log" | sed 's/^/#   /'; fi
 done
+
+# The function names of a panic's backtrace, one per line.
+backtrace_names() {
+	tr -d '\r' <"$1" | sed -n '/^Backtrace:/,/^[^ ]/p' | sed -nE 's/^  \[<[0-9a-f]+>\] ([^+ ]+)\+0x.*/\1/p'
+}
 
 no_crash() {
 	! grep -qE 'Kernel panic|\*\*\* CPU|unexpected interrupt' "$1"
@@ -95,5 +101,19 @@ for kvm in $(boot_accels); do
 			not_ok "$name: backtrace lacks the faulting functions"; sed 's/^/#   /' "$log" | tail -20
 		fi
 	fi
+
+	# function_graph replaces return addresses with return_to_handler: the unwinder must
+	# name the real callers from the shadow stack, so the backtrace is the untraced one.
+	want=$(backtrace_names "$log")
+	for tracer in function_graph function; do
+		tlog=$logs/fault-$tracer-$acc.log
+		boot "$fault_traced" 2 "$kvm" "$tlog" "ftrace=$tracer"
+		name="TRACE=ftrace $tracer: the fault's backtrace names the untraced build's functions ($acc)"
+		if expect_status "$name" 3 "$tlog"; then
+			got=$(backtrace_names "$tlog")
+			if [ -n "$want" ] && [ "$got" = "$want" ]; then ok "$name"; else
+				not_ok "$name"; echo "#   got:  $(echo $got)"; echo "#   want: $(echo $want)"; fi
+		fi
+	done
 done
 exit $FAILED

@@ -14,6 +14,7 @@ make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2 || { not_ok "build 
 parse=$O/bin/parse-trace
 compute=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace"; exit 1; }
 toggle=$(build_kernel tracetoggle ftrace) || { not_ok "build tracetoggle TRACE=ftrace"; exit 1; }
+selftest=$(build_kernel selftest ftrace) || { not_ok "build selftest TRACE=ftrace"; exit 1; }
 fault=$(build_kernel fault ftrace) || { not_ok "build fault TRACE=ftrace"; exit 1; }
 
 # traced_boot NAME KERNEL APPEND: boots on 2 CPUs with trace_dump=1, leaves the trace text in
@@ -108,6 +109,36 @@ for kvm in $(boot_accels); do
 		expect_counts "$n" "$logs/filter-$acc.csv" $'fib 1973' &&
 		if awk -F, 'NR > 1 && $1 !~ /^fib/ {exit 1}' "$logs/filter-$acc.csv"; then
 			ok "$n"; else not_ok "$n: other functions traced"; fi
+	fi
+
+	# The function tracer's header counts the lines it prints (context switches happen
+	# on both CPUs and are recorded, but print no line).
+	n="function tracer: entries-in-buffer equals the lines printed ($acc)"
+	if traced_boot "fnheader-$acc" "$compute" "ftrace=function ftrace_filter=fib*" "$kvm" ""; then
+		t=$logs/fnheader-$acc.trace
+		counts=$(sed -nE 's/^# entries-in-buffer\/entries-written: ([0-9]+)\/([0-9]+) .*/\1 \2/p' "$t")
+		lines=$(grep -vc '^#' "$t")
+		fibs=$(grep -c ': fib <-' "$t")
+		if [ "$counts" = "$lines $lines" ] && [ "$fibs" = 3946 ]; then ok "$n"; else
+			not_ok "$n: header '$counts', $lines lines, $fibs fib calls (want 3946)"; fi
+	fi
+
+	# sleep-time: selftest sleeps 200, 50 and 20 ms in sleep_ns. By default a duration
+	# includes the sleep; with nosleep-time it is only the time the thread ran.
+	sleeps() { awk -F, 'NR > 1 && $1 == "sleep_ns" {print $3}' "$1"; }
+	n="sleep-time (default): sleep_ns durations include the sleep ($acc)"
+	if traced_boot "sleeptime-$acc" "$selftest" "ftrace_filter=sleep_ns" "$kvm"; then
+		d=$(sleeps "$logs/sleeptime-$acc.csv")
+		if [ "$(echo "$d" | grep -c .)" -ge 3 ] && echo "$d" | awk '$1 < 20000 {exit 1}'; then
+			ok "$n"; else not_ok "$n: durations (us) $(echo $d)"; fi
+	fi
+	n="trace_options=nosleep-time: sleep_ns durations leave the sleep out ($acc)"
+	if traced_boot "nosleeptime-$acc" "$selftest" "ftrace_filter=sleep_ns trace_options=nosleep-time" \
+		"$kvm"; then
+		d=$(sleeps "$logs/nosleeptime-$acc.csv")
+		want=$(sleeps "$logs/sleeptime-$acc.csv" | grep -c .)
+		if [ "$(echo "$d" | grep -c .)" = "$want" ] && echo "$d" | awk '$1 >= 10000 {exit 1}'; then
+			ok "$n"; else not_ok "$n: durations (us) $(echo $d), want $want calls under 10 ms"; fi
 	fi
 
 	n="1000 tracing_on toggles and tracer switches under load ($acc)"

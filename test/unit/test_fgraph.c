@@ -25,6 +25,7 @@ static const struct { void *fn; const char *name; } names[] = {
 	{ (void *)fg_top, "top" },	   { (void *)fg_tail, "tail" },
 	{ (void *)fg_recurse, "recurse" }, { (void *)fg_args, "args" },
 	{ (void *)fg_slow, "slow" },	   { (void *)fg_callback, "callback" },
+	{ (void *)fg_show_slot, "show_slot" },
 };
 
 /* The traced function starting at ip, or the one whose code contains a return address. */
@@ -440,7 +441,7 @@ static int switches;
 static void switch_to(ucontext_t *from, ucontext_t *to, struct trace_task *t, unsigned from_tid,
 		      unsigned to_tid)
 {
-	trace_sched_switch(from_tid, to_tid, 1);
+	trace_sched_switch(trace_env_task(), from_tid, t, to_tid, 1);
 	trace_host_set_task(t);
 	trace_host_set_tid(to_tid);
 	switches++;
@@ -491,6 +492,132 @@ static void test_context_switch(void)
 			     "Eleaf@1 Rleaf Rcallback");
 	CHECK_EQ(task_a.depth, 0);
 	CHECK_EQ(task_b.depth, 1); /* B never resumed: its call is still open */
+	TEST_END();
+}
+
+/* ---- sleep-time: A switches out inside fg_callback while B runs for a while ---- */
+
+static uint64_t rdtsc_now(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#define AWAY_TICKS 20000000ull /* B's run while A is switched out: ~10 ms */
+
+static void run_away_b(void)
+{
+	uint64_t t0 = rdtsc_now();
+
+	while (rdtsc_now() - t0 < AWAY_TICKS)
+		;
+	yield_b(); /* back to A, which finishes; B never resumes */
+}
+
+/* The times of A's fg_callback (entry, return, recorded duration) and of the two switches
+ * around B's run, from the buffer. */
+struct away_times {
+	uint64_t entry, ret, dur, out, in;
+	int switches;
+};
+
+static struct away_times run_away(bool sleep_time)
+{
+	static char stack_a[64 << 10], stack_b[64 << 10];
+	struct away_times at = { 0 };
+	struct ring_reader r;
+
+	setup(TRACE_GRAPH);
+	trace_set_sleep_time(sleep_time);
+	trace_task_init(&task_a, 1);
+	trace_task_init(&task_b, 2);
+	getcontext(&ctx_a);
+	ctx_a.uc_stack.ss_sp = stack_a;
+	ctx_a.uc_stack.ss_size = sizeof(stack_a);
+	ctx_a.uc_link = &ctx_main;
+	makecontext(&ctx_a, run_a, 0);
+	getcontext(&ctx_b);
+	ctx_b.uc_stack.ss_sp = stack_b;
+	ctx_b.uc_stack.ss_size = sizeof(stack_b);
+	ctx_b.uc_link = &ctx_main;
+	makecontext(&ctx_b, run_away_b, 0);
+	trace_host_set_task(&task_a);
+	trace_host_set_tid(1);
+	swapcontext(&ctx_main, &ctx_a);
+	trace_host_set_task(NULL);
+	trace_host_set_tid(0);
+	trace_set_sleep_time(true);
+	ring_reader_open(&r, 0, true);
+	while (ring_reader_peek(&r, &ev)) {
+		const char *fn = name_of(rec_func(&ev.rec), false);
+
+		if (rec_type(&ev.rec) == REC_SWITCH)
+			*(at.switches++ ? &at.in : &at.out) = ev.ts;
+		else if (rec_type(&ev.rec) == REC_ENTRY && !strcmp(fn, "callback"))
+			at.entry = ev.ts;
+		else if (rec_type(&ev.rec) == REC_RETURN && !strcmp(fn, "callback"))
+			at.ret = ev.ts, at.dur = rec_duration(&ev.rec);
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+	return at;
+}
+
+static void test_sleep_time(void)
+{
+	struct away_times at;
+
+	TEST_CASE("sleep-time (default): a duration includes the time its thread was away");
+	at = run_away(true);
+	CHECK_EQ(at.switches, 2);
+	CHECK(at.in - at.out >= AWAY_TICKS);
+	CHECK_EQ(at.dur, at.ret - at.entry);
+	TEST_END();
+
+	TEST_CASE("nosleep-time: a duration leaves out exactly the time its thread was away");
+	at = run_away(false);
+	CHECK_EQ(at.switches, 2);
+	CHECK(at.in - at.out >= AWAY_TICKS);
+	CHECK_EQ(at.dur, (at.ret - at.entry) - (at.in - at.out));
+	CHECK(at.dur < AWAY_TICKS / 10);
+	CHECK_EQ(task_a.depth, 0);
+	TEST_END();
+}
+
+/* ---- unwinding: the real return address of a hooked call, found by its stack slot ---- */
+
+static uint64_t slot_held, slot_unwound;
+
+static void look_at_slot(uint64_t *slot)
+{
+	slot_held = *slot;
+	slot_unwound = trace_graph_ret_addr(*slot, (uint64_t)(uintptr_t)slot);
+}
+
+/* One call site, so the real return address is the same with and without the tracer. */
+static __attribute__((noinline)) void show_slot(void)
+{
+	fg_show_slot(look_at_slot);
+	__asm__ volatile(""); /* not a tail call */
+}
+
+static void test_unwind(void)
+{
+	uint64_t real;
+
+	TEST_CASE("unwinding: trace_graph_ret_addr() gives a hooked call's real return address");
+	setup(TRACE_NOP);
+	show_slot();
+	real = slot_held;
+	CHECK_EQ(slot_unwound, real);
+	setup(TRACE_GRAPH);
+	show_slot();
+	CHECK_EQ(slot_held, (uint64_t)(uintptr_t)return_to_handler);
+	CHECK_EQ(slot_unwound, real);
+	CHECK_EQ(trace_graph_ret_addr((uint64_t)(uintptr_t)return_to_handler, 8), /* no frame */
+		 (uint64_t)(uintptr_t)return_to_handler);
 	TEST_END();
 }
 
@@ -551,6 +678,8 @@ int main(void)
 	test_pid_filter();
 	test_interrupts();
 	test_context_switch();
+	test_sleep_time();
+	test_unwind();
 	test_full_buffer();
 	test_marker();
 	setup(TRACE_NOP);

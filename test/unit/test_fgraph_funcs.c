@@ -65,6 +65,13 @@ TRACED int fg_slow(uint64_t ticks)
 	return fg_leaf(1);
 }
 
+/* Hands the test the stack slot of its own return address, as an unwinder finds it. */
+TRACED int fg_show_slot(void (*fn)(uint64_t *slot))
+{
+	fn((uint64_t *)__builtin_frame_address(0) + 1);
+	return 1;
+}
+
 /* Calls back into the (untraced) test, e.g. to switch tasks in the middle of a call. */
 TRACED int fg_callback(void (*fn)(void), int x)
 {

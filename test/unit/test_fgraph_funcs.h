@@ -16,5 +16,6 @@ int fg_recurse(int n);
 struct fg_pair fg_args(long a, long b, long c, long d, long e, long f);
 int fg_slow(uint64_t ticks);
 int fg_callback(void (*fn)(void), int x);
+int fg_show_slot(void (*fn)(uint64_t *slot));
 
 #endif

@@ -414,7 +414,7 @@ static void test_options(void)
 	static const char defaults[] =
 		"print-parent\ncontext-info\nnooverwrite\nirq-info\nmarkers\npause-on-trace\n"
 		"funcgraph-cpu\nfuncgraph-overhead\nnofuncgraph-proc\nfuncgraph-duration\n"
-		"nofuncgraph-abstime\nfuncgraph-irqs\nnofuncgraph-tail\n";
+		"nofuncgraph-abstime\nfuncgraph-irqs\nnofuncgraph-tail\nsleep-time\n";
 	char why[128];
 
 	TEST_CASE("trace_options: Linux-style list, opt/noopt, unknown -> EINVAL");
@@ -433,6 +433,15 @@ static void test_options(void)
 	CHECK_EQ(echo("trace_options", "nofuncgraph-proc"), 16);
 	CHECK_EQ(echo("trace_options", "funcgraph-cpu"), 13);
 	CHECK_STR(cat("trace_options"), defaults);
+	TEST_END();
+
+	TEST_CASE("trace_options: sleep-time, on by default as in Linux");
+	CHECK(trace_cfg.sleep_time);
+	CHECK_EQ(echo("trace_options", "nosleep-time"), 12);
+	CHECK(!trace_cfg.sleep_time);
+	CHECK(strstr(cat("trace_options"), "\nnosleep-time\n") != NULL);
+	CHECK_EQ(echo("trace_options", "sleep-time"), 10);
+	CHECK(trace_cfg.sleep_time);
 	TEST_END();
 }
 
