@@ -620,6 +620,7 @@ bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev)
 	struct ring_pos *p = ring_reader_pos(r);
 
 	r->peeked = false;
+	r->unnumbered = false; /* only ring_fetch() hands out switches */
 	return ring_peek_slow(r, &ring.cpu[r->cpu], p, ev);
 }
 
