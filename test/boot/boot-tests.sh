@@ -30,6 +30,16 @@ for ends in fail:1 crash:4; do
 	name="run-qemu.sh exits ${ends#*:} when the app ends with ${ends%:*}"
 	expect_status "$name" "${ends#*:}" "$log" && ok "$name"
 done
+# No boot: a missing kernel is a usage error (2); an option QEMU refuses makes it fail (5).
+scripts/run-qemu.sh "$logs/no-such-kernel.elf" 2>/dev/null
+status=$?
+name="run-qemu.sh exits 2 on bad arguments"
+if [ "$status" = 2 ]; then ok "$name"; else not_ok "$name: status $status"; fi
+HEADLESS=1 EXIT=1 QEMU_EXTRA=--no-such-qemu-option timeout "$BOOT_TIMEOUT" scripts/run-qemu.sh \
+	"$exits" </dev/null >/dev/null 2>&1
+status=$?
+name="run-qemu.sh exits 5 when QEMU itself fails"
+if [ "$status" = 5 ]; then ok "$name"; else not_ok "$name: status $status"; fi
 name="make EXIT=1 run exits 0 when the app returns 0"
 make -s --no-print-directory O="$O" TARGET=exits EXIT=1 HEADLESS=1 SMP=1 KVM=0 HTTP_PORT=0 \
 	APP_PORT=0 run </dev/null >"$logs/make-run-ok.log" 2>&1
