@@ -114,13 +114,15 @@ for kvm in $(boot_accels); do
 	# The function tracer's header counts the lines it prints (context switches happen
 	# on both CPUs and are recorded, but print no line).
 	n="function tracer: entries-in-buffer equals the lines printed ($acc)"
-	if traced_boot "fnheader-$acc" "$compute" "ftrace=function ftrace_filter=fib*" "$kvm" ""; then
+	if traced_boot "fnheader-$acc" "$compute" "ftrace=function ftrace_filter=fib*" "$kvm"; then
 		t=$logs/fnheader-$acc.trace
 		counts=$(sed -nE 's/^# entries-in-buffer\/entries-written: ([0-9]+)\/([0-9]+) .*/\1 \2/p' "$t")
 		lines=$(grep -vc '^#' "$t")
+		hits=$(($(wc -l <"$logs/fnheader-$acc.csv") - 1)) # parse-trace: one row per hit
 		fibs=$(grep -c ': fib <-' "$t")
-		if [ "$counts" = "$lines $lines" ] && [ "$fibs" = 3946 ]; then ok "$n"; else
-			not_ok "$n: header '$counts', $lines lines, $fibs fib calls (want 3946)"; fi
+		if [ "$counts" = "$lines $lines" ] && [ "$hits" = "$lines" ] && [ "$fibs" = 3946 ]; then
+			ok "$n"; else
+			not_ok "$n: header '$counts', $lines lines, $hits rows, $fibs fib calls (want 3946)"; fi
 	fi
 
 	# sleep-time: selftest sleeps 200, 50 and 20 ms in sleep_ns. By default a duration
