@@ -32,7 +32,7 @@ awk 'BEGIN { d = 10000
 "$PT" "$TMP/deep" >"$TMP/deep.csv" 2>"$TMP/err"
 expect_status "10000-deep nesting: status 0" 0 $?
 check "10000-deep nesting: all rows" "$(($(wc -l <"$TMP/deep.csv") - 1))" "10000"
-check "10000-deep nesting: innermost first" "$(sed -n 2p "$TMP/deep.csv")" "f9999,-1,1.000,1.000,0,9999,,f9998"
+check "10000-deep nesting: innermost first" "$(sed -n 2p "$TMP/deep.csv")" "f9999,-1,1.000,1.000,0,9999,,f9998,,,"
 
 printf '# tracer: nop\n#\n' >"$TMP/nop"
 "$PT" "$TMP/nop" >"$TMP/out" 2>"$TMP/err"
@@ -63,7 +63,7 @@ expect_status "blank lines only: status 1" 1 $?
 check "blank lines only: message" "$(cat "$TMP/err")" "<stdin>: no trace lines"
 printf '# tracer: function_graph\n#\n# CPU  DURATION                  FUNCTION CALLS\n' >"$TMP/hdr"
 check "header without events: CSV header, status 0" "$("$PT" -q "$TMP/hdr"; echo "status $?")" \
-	"function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent
+	"function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent,offcpu_us,offcpu_us_self,comm
 status 0"
 
 zstd -q -c "$n2" | head -c 60 >"$TMP/trunc.zst"

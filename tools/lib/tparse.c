@@ -68,7 +68,7 @@ static void on_event(struct tparse *tp, const struct fgl *l)
 		remember_comm(tp, tid, &l->comm);
 	else
 		tid = tp_cpu_tid(tp, l->cpu);
-	struct task *t = tp_task(tp, l->cpu, tid);
+	struct task *t = tp_offcpu_line(tp, l, tid);
 	tp->stats.events++;
 	if (l->kind == FGL_ENTRY)
 		tp_entry(tp, t, l);

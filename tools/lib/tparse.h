@@ -25,6 +25,10 @@ struct tp_row {
 	int64_t self_ns;	/* dur_ns minus direct children, never negative; -1 as above */
 	int64_t start_ns;	/* from funcgraph-abstime; -1 without it */
 	int64_t vstart_ns;	/* synthetic start on a per-thread clock, for timelines */
+	/* Time the thread spent off the CPU during the call (see docs/tools.md), in total
+	 * and while this call was the innermost one (where the thread blocked); -1 when the
+	 * trace cannot tell: no timestamps or an unknown thread. */
+	int64_t off_ns, off_self_ns;
 	uint32_t node;		/* calling-context node (tparse_cfg.paths), else 0 */
 };
 

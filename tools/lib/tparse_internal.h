@@ -16,6 +16,8 @@ struct frame {
 	int64_t start_ns;	/* abstime of the entry, -1 if none */
 	int64_t vstart_ns;
 	int64_t child_ns;	/* sum of direct children's durations */
+	int64_t off_base_ns;	/* the task's off_ns when the frame was pushed */
+	int64_t off_self_ns;	/* off the CPU while this was the innermost open call */
 };
 
 struct task {
@@ -24,6 +26,11 @@ struct task {
 	struct frame *frames;
 	size_t n, cap;
 	int64_t vclock;		/* synthetic clock: end of the last call laid out */
+	/* time off the CPU (offcpu.c) */
+	int64_t off_ns;		/* total so far */
+	int64_t pending_off_ns;	/* measured at this line, not yet charged to a frame */
+	int64_t out_since_ns;	/* switched out at this time; -1 while on a CPU */
+	int last_cpu;		/* CPU of the task's last line; -1 before the first */
 };
 
 #define TASK_CACHE 64
@@ -54,6 +61,8 @@ struct tparse {
 
 	int64_t *cpu_tid;		/* thread on each CPU from context-switch lines, -1 */
 	size_t ncpu_tid;
+	int64_t *cpu_last_tid;		/* thread of each CPU's last event line (offcpu.c) */
+	size_t ncpu_last_tid;
 
 	struct symtab *comms;
 	struct umap comm_map;		/* tid -> comm id */
@@ -78,5 +87,19 @@ int64_t tp_cpu_tid(struct tparse *tp, int cpu);
  * as unclosed. Also forgets which thread runs on which CPU. */
 void tp_close_all(struct tparse *tp, bool report);
 void tp_tasks_free(struct tparse *tp);
+
+/* offcpu.c: time off the CPU. Called for every event line before its task's stack sees
+ * it: notes that the CPU's previous thread left it, and for a thread coming back sets
+ * its pending_off_ns (charged by tstack.c to the innermost open call). Returns the
+ * line's task (tp_task). */
+struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid);
+/* Charges a task's pending off-CPU time to its innermost open call; with keep, it stays
+ * pending while the stack is empty (a return line is about to create the frame). */
+void tp_offcpu_charge(struct task *t, bool keep);
+/* A context-switch block on cpu: prev ran there, even if no line of it was seen. */
+void tp_offcpu_block(struct tparse *tp, int cpu, int64_t prev_tid);
+/* The first context switch on cpu gave the lines of an unknown thread to owner. */
+void tp_offcpu_adopt(struct tparse *tp, int cpu, struct task *owner);
+void tp_offcpu_reset(struct tparse *tp);
 
 #endif

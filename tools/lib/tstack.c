@@ -26,7 +26,8 @@ struct task *tp_task(struct tparse *tp, int cpu, int64_t tid)
 	uint32_t idx = umap_get(&tp->task_map, key);
 	if (!idx) {
 		xgrow((void **)&tp->tasks, &tp->cap_tasks, tp->ntasks + 1, sizeof(*tp->tasks));
-		tp->tasks[tp->ntasks] = (struct task){ .tid = tid, .cpu = cpu };
+		tp->tasks[tp->ntasks] = (struct task){ .tid = tid, .cpu = cpu, .out_since_ns = -1,
+							.last_cpu = -1 };
 		idx = (uint32_t)++tp->ntasks;
 		umap_put(&tp->task_map, key, idx);
 	}
@@ -87,7 +88,7 @@ static struct frame *push(struct task *t, uint32_t func, int depth, int64_t star
 	xgrow((void **)&t->frames, &t->cap, t->n + 1, sizeof(*t->frames));
 	struct frame *f = &t->frames[t->n++];
 	*f = (struct frame){ .func = func, .depth = depth, .start_ns = start,
-			     .vstart_ns = t->vclock };
+			     .vstart_ns = t->vclock, .off_base_ns = t->off_ns };
 	return f;
 }
 
@@ -118,6 +119,8 @@ static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct 
 	r->depth = l->depth;
 	r->tid = t->tid;
 	r->parent = p ? p->func : 0;
+	if (t->tid == -1 || l->abs_ns < 0)	/* off-CPU time needs threads and times */
+		r->off_ns = r->off_self_ns = -1;
 	if (p && r->dur_ns > 0)
 		p->child_ns += r->dur_ns;
 	if (r->dur_ns > 0 && r->vstart_ns + r->dur_ns > t->vclock)
@@ -136,6 +139,7 @@ static uint32_t intern(struct tparse *tp, const struct fgl_str *s)
 
 void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l)
 {
+	tp_offcpu_charge(t, false);
 	pop_from(tp, t, l->depth);
 	uint32_t func = intern(tp, &l->func);
 	parent_of(tp, t, l->depth);
@@ -145,6 +149,7 @@ void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l)
 
 void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l)
 {
+	tp_offcpu_charge(t, false);
 	pop_from(tp, t, l->depth);
 	struct tp_row r = { .func = intern(tp, &l->func), .dur_ns = l->dur_ns,
 			    .self_ns = l->dur_ns, .start_ns = l->abs_ns, .vstart_ns = t->vclock };
@@ -181,11 +186,16 @@ static struct frame *frame_for_return(struct tparse *tp, struct task *t, const s
 
 void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 {
+	/* off-CPU time goes to the innermost open call, which may be one whose return was
+	 * lost; with no open call, to the one this return closes */
+	tp_offcpu_charge(t, true);
 	pop_from(tp, t, l->depth + 1);
-	struct frame f = *frame_for_return(tp, t, l);
-	t->n--;
+	frame_for_return(tp, t, l);
+	tp_offcpu_charge(t, false);
+	struct frame f = t->frames[--t->n];
 	struct tp_row r = { .func = f.func, .dur_ns = l->dur_ns, .self_ns = -1,
-			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node };
+			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node,
+			    .off_ns = t->off_ns - f.off_base_ns, .off_self_ns = f.off_self_ns };
 	if (l->dur_ns >= 0) {
 		r.self_ns = l->dur_ns > f.child_ns ? l->dur_ns - f.child_ns : 0;
 		if (r.start_ns < 0 && l->abs_ns >= 0)
@@ -214,6 +224,7 @@ void tp_switch(struct tparse *tp, int cpu, int64_t prev_tid, int64_t next_tid)
 {
 	int64_t *slot = cpu_tid_slot(tp, cpu);
 
+	tp_offcpu_block(tp, cpu, prev_tid);
 	if (*slot == -1 && prev_tid != -1) {
 		/* the stack built so far on this CPU belonged to prev */
 		struct task *anon = tp_task(tp, cpu, -1);
@@ -230,6 +241,7 @@ void tp_switch(struct tparse *tp, int cpu, int64_t prev_tid, int64_t next_tid)
 			owner->cap = cap;
 			owner->n = n;
 			owner->vclock = vclock;
+			tp_offcpu_adopt(tp, cpu, owner);
 		}
 	}
 	*slot = next_tid;
@@ -257,6 +269,7 @@ void tp_close_all(struct tparse *tp, bool report)
 	free(tp->cpu_tid);
 	tp->cpu_tid = NULL;
 	tp->ncpu_tid = 0;
+	tp_offcpu_reset(tp);
 }
 
 void tp_tasks_free(struct tparse *tp)

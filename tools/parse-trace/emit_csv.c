@@ -1,5 +1,7 @@
-/* CSV: function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent. The first four
- * columns keep the names existing pandas notebooks use. Unknown values are empty fields.
+/* CSV: function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent,offcpu_us,
+ * offcpu_us_self,comm. The first four columns keep the names existing pandas notebooks use;
+ * later columns only ever get appended, so readers that pick columns by position keep
+ * working. Unknown values are empty fields.
  *
  * The hot path: each function's field (quoted if it must be) is rendered once into a
  * private arena, so a row is two chunked copies and a few numbers written straight into
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "tools/lib/numfmt.h"
+#include "tools/lib/umap.h"
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/emit.h"
 
@@ -23,13 +26,17 @@ struct csv {
 	size_t cap;
 	char *arena;
 	size_t alen, acap;
+	/* thread names, rendered once per thread: tid -> index + 1 into comm */
+	struct umap comm_of;
+	struct field *comm;
+	size_t ncomm, comm_cap;
+	int64_t last_tid;
+	struct field last_comm;
 };
 
 /* A name needs quoting (RFC 4180) only if it holds a comma, quote or line break. */
-static void render(struct csv *c, const struct symtab *st, uint32_t id)
+static struct field render_str(struct csv *c, const char *s, size_t n)
 {
-	const char *s = symtab_name(st, id);
-	size_t n = symtab_len(st, id);
 	bool quote = strpbrk(s, ",\"\r\n") != NULL;
 	char *d;
 
@@ -44,8 +51,34 @@ static void render(struct csv *c, const struct symtab *st, uint32_t id)
 	}
 	if (quote)
 		*d++ = '"';
-	c->f[id] = (struct field){ (uint32_t)c->alen, (uint32_t)(d - (c->arena + c->alen)) };
+	struct field f = { (uint32_t)c->alen, (uint32_t)(d - (c->arena + c->alen)) };
 	c->alen = (size_t)(d - c->arena);
+	return f;
+}
+
+static void render(struct csv *c, const struct symtab *st, uint32_t id)
+{
+	c->f[id] = render_str(c, symtab_name(st, id), symtab_len(st, id));
+}
+
+/* The comm field of a thread; threads interleave, so the last one is remembered. */
+static struct field comm_field(struct csv *c, struct tparse *tp, int64_t tid)
+{
+	if (tid == c->last_tid)
+		return c->last_comm;
+	if (tid < 0)
+		return (struct field){ 0, 0 };
+	uint32_t idx = umap_get(&c->comm_of, (uint64_t)tid);
+	if (!idx) {
+		const char *s = tparse_comm(tp, tid);
+		xgrow((void **)&c->comm, &c->comm_cap, c->ncomm + 1, sizeof(*c->comm));
+		c->comm[c->ncomm++] = render_str(c, s ? s : "", s ? strlen(s) : 0);
+		idx = (uint32_t)c->ncomm;
+		umap_put(&c->comm_of, (uint64_t)tid, idx);
+	}
+	c->last_tid = tid;
+	c->last_comm = c->comm[idx - 1];
+	return c->last_comm;
 }
 
 static inline struct field field_of(struct csv *c, const struct symtab *st, uint32_t id)
@@ -74,9 +107,10 @@ static void csv_row(struct emit *e, const struct tp_row *r)
 	struct output *o = e->out;
 	struct field fn = field_of(c, e->st, r->func);
 	struct field pn = field_of(c, e->st, r->parent);
+	struct field cn = comm_field(c, e->tp, r->tid);
 
-	/* both names with their chunk overrun, 3 times 24 bytes of time, 3 other numbers */
-	output_reserve(o, (size_t)fn.len + pn.len + 2 * CHUNK + 3 * 24 + 3 * 21 + 8);
+	/* three names with their chunk overrun, 5 times 24 bytes of time, 3 other numbers */
+	output_reserve(o, (size_t)fn.len + pn.len + cn.len + 3 * CHUNK + 5 * 24 + 3 * 21 + 11);
 	char *p = o->buf + o->len;
 	p = put_field(p, c->arena, fn);
 	*p++ = ',';
@@ -101,6 +135,14 @@ static void csv_row(struct emit *e, const struct tp_row *r)
 		p = numfmt_us(p, r->start_ns);
 	*p++ = ',';
 	p = put_field(p, c->arena, pn);
+	*p++ = ',';
+	if (r->off_ns >= 0)
+		p = numfmt_us(p, r->off_ns);
+	*p++ = ',';
+	if (r->off_self_ns >= 0)
+		p = numfmt_us(p, r->off_self_ns);
+	*p++ = ',';
+	p = put_field(p, c->arena, cn);
 	*p++ = '\n';
 	o->len = (size_t)(p - o->buf);
 }
@@ -111,6 +153,8 @@ static void csv_end(struct emit *e)
 
 	free(c->f);
 	free(c->arena);
+	free(c->comm);
+	umap_free(&c->comm_of);
 	free(c);
 }
 
@@ -118,8 +162,11 @@ void emit_csv_init(struct emit *e)
 {
 	struct csv *c = xcalloc(1, sizeof(*c));
 
-	output_str(e->out, "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent\n");
+	output_str(e->out, "function,tid,latency_us,latency_us_self,cpu,depth,start_us,parent,"
+		   "offcpu_us,offcpu_us_self,comm\n");
 	xgrow((void **)&c->arena, &c->acap, CHUNK, 1);
+	umap_init(&c->comm_of);
+	c->last_tid = INT64_MIN;
 	e->priv = c;
 	e->row = csv_row;
 	e->end = csv_end;
