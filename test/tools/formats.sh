@@ -64,8 +64,9 @@ tick_nohz_idle_enter,1"
 "$RB" --plot svg -o "$TMP/h" "$fn" >/dev/null 2>"$TMP/err"
 check "hits: no charts, and said so" "$(tail -1 "$TMP/err")" \
 	"runtime-breakdown: hit counts have no charts, none written"
+# (wall clock: the durations as printed; offcpu.sh checks its time on the CPU)
 check "hits: trace-cmd report of function_graph gives calls" \
-	"$("$RB" -q --csv "$C/tcmd-graph.txt" | cut -d, -f1-4)" "function,calls,total_us,self_us
+	"$("$RB" -q --csv --time wall "$C/tcmd-graph.txt" | cut -d, -f1-4)" "function,calls,total_us,self_us
 vfs_write,1,150.250,121.249
 rw_verify_area,1,29.001,16.397
 security_file_permission,1,12.604,12.192

@@ -13,10 +13,11 @@
 #include "tools/lib/usnum.h"
 #include "tools/lib/xalloc.h"
 
-enum col { C_FUNCTION, C_TID, C_LATENCY, C_SELF, C_CPU, C_START, C_TIMESTAMP, C_PARENT, NCOLS };
+enum col { C_FUNCTION, C_TID, C_LATENCY, C_SELF, C_CPU, C_START, C_TIMESTAMP, C_PARENT, C_DEPTH,
+	   C_OFF, C_OFF_SELF, C_COMM, NCOLS };
 static const char *const col_names[NCOLS] = {
 	"function", "tid", "latency_us", "latency_us_self", "cpu", "start_us", "timestamp_us",
-	"parent",
+	"parent", "depth", "offcpu_us", "offcpu_us_self", "comm",
 };
 #define MAX_FIELDS 64
 
@@ -27,6 +28,7 @@ struct csv_state {
 	const char *name;
 	int idx[NCOLS];		/* field index of each column, -1 if absent */
 	bool hits;		/* function tracer hits: timestamp_us, no latency_us */
+	int64_t last_tid;	/* of the last row whose comm was kept */
 	char scratch[INPUT_MAX_LINE + 1];
 };
 
@@ -157,12 +159,25 @@ static void csv_hit(struct csv_state *c, const struct csv_field *f, int k, uint6
 		c->cfg->hit(c->cfg->ctx, &h);
 }
 
+static void keep_comm_str(int64_t tid, const char *s, size_t n);
+
+/* The comm column names the row's thread; rows of one thread come in runs. */
+static void csv_comm(struct csv_state *c, const struct csv_field *f, int k, int64_t tid)
+{
+	int i = c->idx[C_COMM];
+
+	if (tid < 0 || tid == c->last_tid || i < 0 || i >= k || !f[i].n)
+		return;
+	keep_comm_str(tid, f[i].p, f[i].n);
+	c->last_tid = tid;
+}
+
 static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line)
 {
 	struct csv_field f[MAX_FIELDS];
 	int k = csv_split(s, n, f, MAX_FIELDS, c->scratch);
 	struct rb_row r;
-	int64_t cpu;
+	int64_t cpu, depth;
 
 	if (k < 0) {
 		bad_row(c, line, "malformed CSV line");
@@ -180,8 +195,11 @@ static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line
 	    num_field(f, c->idx[C_LATENCY], k, NUM_US, &r.dur_ns) ||
 	    num_field(f, c->idx[C_SELF], k, NUM_US_SIGNED, &r.self_ns) ||
 	    num_field(f, c->idx[C_CPU], k, NUM_INT, &cpu) ||
-	    num_field(f, c->idx[C_START], k, NUM_US, &r.start_ns) || cpu > 65535 ||
-	    r.tid < -1 || r.tid > INT32_MAX) {
+	    num_field(f, c->idx[C_START], k, NUM_US, &r.start_ns) ||
+	    num_field(f, c->idx[C_DEPTH], k, NUM_INT, &depth) ||
+	    num_field(f, c->idx[C_OFF], k, NUM_US, &r.off_ns) ||
+	    num_field(f, c->idx[C_OFF_SELF], k, NUM_US, &r.off_self_ns) || cpu > 65535 ||
+	    depth > INT32_MAX || r.tid < -1 || r.tid > INT32_MAX) {
 		bad_row(c, line, "bad CSV field");
 		return;
 	}
@@ -193,6 +211,8 @@ static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line
 	}
 	r.func = symtab_intern(c->st, f[fi].p, f[fi].n);
 	r.cpu = (int)cpu;
+	r.depth = depth < 0 ? -1 : (int)depth;
+	csv_comm(c, f, k, r.tid);
 	c->stats->rows++;
 	c->stats->untimed += r.dur_ns < 0;
 	c->stats->started += r.start_ns >= 0;
@@ -207,7 +227,8 @@ static int load_csv(struct input *in, const char *first, size_t n, struct symtab
 	bool too_long;
 	int ret = 0;
 
-	*c = (struct csv_state){ .cfg = cfg, .stats = stats, .st = st, .name = input_name(in) };
+	*c = (struct csv_state){ .cfg = cfg, .stats = stats, .st = st, .name = input_name(in),
+				 .last_tid = -2 };
 	if (map_header(c, first, n)) {
 		free(c);
 		return -1;
@@ -233,20 +254,28 @@ struct trace_ctx {
 	int64_t last_tid;
 };
 
+/* The first name seen for a thread stays. */
+static void keep_comm_str(int64_t tid, const char *s, size_t n)
+{
+	if (umap_get(&comm_ids, (uint64_t)tid))
+		return;
+	umap_put(&comm_ids, (uint64_t)tid, symtab_intern(comm_names, s, n));
+}
+
 /* Thread names are copied out of the parser, which forgets them at the end of the file. */
 static void keep_comm(struct tparse *tp, int64_t tid)
 {
 	const char *comm = tparse_comm(tp, tid);
 
-	if (!comm || umap_get(&comm_ids, (uint64_t)tid))
-		return;
-	umap_put(&comm_ids, (uint64_t)tid, symtab_intern(comm_names, comm, strlen(comm)));
+	if (comm)
+		keep_comm_str(tid, comm, strlen(comm));
 }
 
 static void trace_row(void *ctx, const struct tp_row *t)
 {
 	struct trace_ctx *c = ctx;
-	struct rb_row r = { t->func, t->cpu, t->tid, t->dur_ns, t->self_ns, t->start_ns };
+	struct rb_row r = { t->func, t->cpu, t->tid, t->dur_ns, t->self_ns, t->start_ns,
+			    t->depth, t->off_ns, t->off_self_ns };
 
 	if (t->tid >= 0 && t->tid != c->last_tid) {
 		keep_comm(c->tp, t->tid);

@@ -17,6 +17,9 @@ struct rb_row {
 	int64_t dur_ns;		/* -1 unknown */
 	int64_t self_ns;	/* -1 unknown */
 	int64_t start_ns;	/* -1 unknown */
+	int depth;		/* -1 unknown */
+	int64_t off_ns;		/* off the CPU during the call; -1 unknown */
+	int64_t off_self_ns;	/* off the CPU while it was the innermost call; -1 unknown */
 };
 
 /* A function tracer hit (parse-trace's function,tid,cpu,timestamp_us,parent CSV). */

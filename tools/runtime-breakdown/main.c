@@ -11,6 +11,7 @@
 #include "tools/runtime-breakdown/plot.h"
 #include "tools/runtime-breakdown/serve.h"
 #include "tools/runtime-breakdown/table.h"
+#include "tools/runtime-breakdown/waits.h"
 
 struct run {
 	struct rb_opts *o;
@@ -18,6 +19,8 @@ struct run {
 	struct agg all, grouped, by_thread;
 	struct selfsum thread_self;	/* becomes by_thread, for the charts */
 	struct hits hits;		/* function tracer input */
+	struct cputime time;
+	struct waits waits;
 };
 
 static void on_hit(void *ctx, const struct rb_hit *h)
@@ -30,17 +33,21 @@ static void on_hit(void *ctx, const struct rb_hit *h)
 		hits_add(&run->hits, h->func, h->parent);
 }
 
-static void on_row(void *ctx, const struct rb_row *r)
+static void on_row(void *ctx, const struct rb_row *in)
 {
 	struct run *run = ctx;
+	struct rb_row r = *in;
 
-	if (!select_row(&run->o->sel, run->st, r))
+	/* a wait's path needs every row of its thread, whatever the function filters */
+	if (run->o->time == TIME_CPU && numlist_allows(&run->o->sel.tids, r.tid))
+		waits_row(&run->waits, &r);
+	if (!select_row(&run->o->sel, run->st, &r) || !cputime_row(&run->time, &r))
 		return;
-	agg_add(&run->all, r);
+	agg_add(&run->all, &r);
 	if (run->o->by != BY_FUNCTION)
-		agg_add(&run->grouped, r);
+		agg_add(&run->grouped, &r);
 	if (run->o->plot)
-		selfsum_add(&run->thread_self, r);
+		selfsum_add(&run->thread_self, &r);
 }
 
 struct bar_ctx {
@@ -77,6 +84,25 @@ static void print_function(const struct run *run, const struct stat_entry *e)
 	hist_bins(&e->h, bin_line, &bc);
 }
 
+/* The table of calls, the time it counts and, in on-CPU time, the waiting. */
+static void call_table(const struct run *run, const struct agg *shown)
+{
+	const struct rb_opts *o = run->o;
+
+	if (o->csv) {
+		table_csv(stdout, shown, run->st, o->sort, o->top);
+		/* stdout is only CSV; without switch information nothing changed to tell */
+		if (!o->quiet && cputime_on_cpu(&run->time))
+			cputime_print(stderr, &run->time);
+		return;
+	}
+	table_print(stdout, shown, run->st, o->sort, o->top);
+	putchar('\n');
+	cputime_print(stdout, &run->time);
+	if (cputime_on_cpu(&run->time))
+		waits_print(stdout, &run->waits, run->st, o->top);
+}
+
 static int report(struct run *run)
 {
 	struct rb_opts *o = run->o;
@@ -85,12 +111,8 @@ static int report(struct run *run)
 
 	bool only_hits = run->hits.total && !run->all.rows;
 
-	if (only_hits)
-		;	/* function tracer input: no call table with empty columns */
-	else if (o->csv)
-		table_csv(stdout, shown, run->st, o->sort, o->top);
-	else
-		table_print(stdout, shown, run->st, o->sort, o->top);
+	if (!only_hits)	/* function tracer input: no call table with empty columns */
+		call_table(run, shown);
 	if (run->hits.total) {
 		if (!only_hits)
 			putchar('\n');
@@ -117,7 +139,8 @@ static int report(struct run *run)
 			fputs("runtime-breakdown: no calls selected, no charts written\n", stderr);
 		return status;
 	}
-	struct plot_cfg pc = { o->plot, o->prefix, o->top ? o->top : 20, o->function };
+	struct plot_cfg pc = { o->plot, o->prefix, o->top ? o->top : 20, o->function,
+			       cputime_on_cpu(&run->time) ? " on the CPU" : "" };
 	struct plot_data pd = { run->st, &run->all, &run->by_thread, fe };
 	int ret = plot_all(&pc, &pd);
 	/* charts nobody asked for are a bonus: without gnuplot the table is still the result */
@@ -146,12 +169,16 @@ int main(int argc, char **argv)
 	agg_init(&run.by_thread, BY_THREAD, false);
 	selfsum_init(&run.thread_self, BY_THREAD);
 	hits_init(&run.hits);
+	run.time.mode = o.time;
+	run.time.idle_is_work = o.sel.tids.n && numlist_allows(&o.sel.tids, 0);
+	waits_init(&run.waits);
 	struct load_cfg lc = { on_row, &run, o.max_msgs, o.max_errors, o.quiet, on_hit,
 			       o.sel.from_ns >= 0 || o.sel.to_ns >= 0 };
 	for (size_t i = 0; i < o.nfiles; i++) {
 		struct load_stats ls;
 		if (load_file(o.files[i], run.st, &lc, &ls))
 			status = 1;
+		waits_end_file(&run.waits);
 	}
 	agg_flush(&run.all);
 	agg_flush(&run.grouped);
@@ -163,6 +190,7 @@ int main(int argc, char **argv)
 	agg_free(&run.grouped);
 	agg_free(&run.by_thread);
 	hits_free(&run.hits);
+	waits_free(&run.waits);
 	symtab_free(run.st);
 	load_cleanup();
 	rb_opts_free(&o);

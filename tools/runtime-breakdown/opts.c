@@ -15,6 +15,8 @@ static void usage(FILE *f)
 	      "      --sort KEY       self (default), total, calls or mean\n"
 	      "      --top N          rows per table, 0 = all (default 20)\n"
 	      "      --by WHAT        function (default), thread or cpu: one table per group\n"
+	      "      --time WHICH     cpu (default: time on the CPU when the trace tells, waiting\n"
+	      "                       listed apart) or wall (waiting counts as time in the call)\n"
 	      "      --exclude GLOB   drop functions matching GLOB (repeatable)\n"
 	      "      --include GLOB   keep only functions matching GLOB (repeatable)\n"
 	      "      --tid LIST       keep these thread ids (comma-separated, -1 = unknown)\n"
@@ -53,13 +55,14 @@ static unsigned long number(const char *s, const char *opt, unsigned long max)
 	return v;
 }
 
-enum { O_SORT = 256, O_TOP, O_BY, O_EXCLUDE, O_INCLUDE, O_TID, O_CPU, O_FROM, O_TO,
+enum { O_SORT = 256, O_TOP, O_BY, O_TIME, O_EXCLUDE, O_INCLUDE, O_TID, O_CPU, O_FROM, O_TO,
        O_FUNCTION, O_CSV, O_PLOT, O_NO_PLOT, O_SERVE, O_MAX_ERRORS };
 
 static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, O_SORT },
 	{ "top", required_argument, NULL, O_TOP },
 	{ "by", required_argument, NULL, O_BY },
+	{ "time", required_argument, NULL, O_TIME },
 	{ "exclude", required_argument, NULL, O_EXCLUDE },
 	{ "include", required_argument, NULL, O_INCLUDE },
 	{ "tid", required_argument, NULL, O_TID },
@@ -111,11 +114,13 @@ static void parse_opt(struct rb_opts *o, int c, int argc, char **argv)
 	static const char *const sorts[] = { "self", "total", "calls", "mean", NULL };
 	static const char *const bys[] = { "function", "thread", "cpu", NULL };
 	static const char *const plots[] = { "png", "svg", "html", "none", NULL };
+	static const char *const times[] = { "cpu", "wall", NULL };
 
 	switch (c) {
 	case O_SORT: o->sort = (enum agg_sort)pick(optarg, sorts, "--sort"); break;
 	case O_TOP: o->top = number(optarg, "--top", 1000000000); break;
 	case O_BY: o->by = (enum agg_by)pick(optarg, bys, "--by"); break;
+	case O_TIME: o->time = (enum rb_time)pick(optarg, times, "--time"); break;
 	case O_EXCLUDE: globset_add(&o->sel.exclude, optarg); break;
 	case O_INCLUDE: globset_add(&o->sel.include, optarg); break;
 	case O_TID:

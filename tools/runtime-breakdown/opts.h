@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "tools/runtime-breakdown/agg.h"
+#include "tools/runtime-breakdown/cputime.h"
 
 struct rb_opts {
 	struct select sel;
 	enum agg_sort sort;
 	enum agg_by by;
+	enum rb_time time;
 	size_t top;
 	bool csv, quiet;
 	const char *plot;	/* NULL (no charts), "png", "svg", "html" */

@@ -12,6 +12,7 @@
 
 #include "tools/lib/xalloc.h"
 #include "tools/runtime-breakdown/table.h"
+#include "tools/runtime-breakdown/threadname.h"
 
 #define MAX_SERIES 12	/* functions in the per-thread chart; the rest is "other" */
 
@@ -114,17 +115,6 @@ static void terminal(FILE *f, const struct plot_cfg *c, const char *path)
 	fputs("set linetype cycle 13\n", f);
 }
 
-static void thread_label(FILE *f, int64_t tid)
-{
-	const char *comm = load_comm(tid);
-
-	if (tid < 0)
-		fputs("unknown", f);
-	else if (comm)
-		cell(f, comm), fprintf(f, "-%lld", (long long)tid);
-	else
-		fprintf(f, "tid %lld", (long long)tid);
-}
 
 /* The functions with the most self time overall, at most MAX_SERIES. */
 static size_t top_functions(const struct plot_data *d, uint32_t *funcs)
@@ -157,7 +147,8 @@ static void threads_data(FILE *f, const struct plot_data *d)
 				j++;
 			part[j] += v[i]->self_ns;
 		}
-		thread_label(f, tid);
+		char label[THREAD_LABEL_MAX];
+		cell(f, thread_label(label, tid));
 		for (size_t j = 0; j <= nf; j++)
 			fprintf(f, "\t%.3f", (double)part[j] / 1000.0);
 		fputc('\n', f);
@@ -171,8 +162,8 @@ static void threads_plot(FILE *f, const struct plot_cfg *c, const struct plot_da
 {
 	threads_data(f, d);
 	terminal(f, c, path);
-	fputs("set title 'Self time per thread, by function (us)'\n"
-	      "set style data histograms\nset style histogram rowstacked\nset boxwidth 0.7\n"
+	fprintf(f, "set title 'Self time%s per thread, by function (us)'\n", c->time);
+	fputs("set style data histograms\nset style histogram rowstacked\nset boxwidth 0.7\n"
 	      "set key outside right top vertical\nset xtics rotate by -30\n"
 	      "set ylabel 'self time (us)'\n"
 	      "plot for [i=2:nseries+1] $threads using i:xtic(1)\n", f);
@@ -193,10 +184,10 @@ static void top_plot(FILE *f, const struct plot_cfg *c, const struct plot_data *
 	fputs("EOD\n", f);
 	free(v);
 	terminal(f, c, path);
-	fprintf(f, "set title 'Top %zu functions by self time: self vs total (us)'\n"
+	fprintf(f, "set title 'Top %zu functions by self time%s: self vs total (us)'\n"
 		"set style data histograms\nset style histogram clustered gap 1\n"
 		"set xtics rotate by -40\nset ylabel 'time (us)'\nset key inside right top\n"
-		"plot $top using 2:xtic(1), '' using 3\n", n);
+		"plot $top using 2:xtic(1), '' using 3\n", n, c->time);
 }
 
 static void hist_row(void *ctx, uint64_t lo, uint64_t hi, uint64_t count)

@@ -12,6 +12,7 @@ struct plot_cfg {
 	const char *prefix;	/* files are PREFIX-threads.EXT, PREFIX-top.EXT, ... */
 	size_t top;		/* functions in the top-N chart */
 	const char *function;	/* --function NAME, or NULL */
+	const char *time;	/* " on the CPU" or "": which time the self times are */
 };
 
 struct plot_data {

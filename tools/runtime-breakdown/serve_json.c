@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tools/lib/output.h"
+#include "tools/runtime-breakdown/threadname.h"
 
 #define MAX_ROWS 2000		/* functions sent to the page */
 #define THREAD_PARTS 8		/* functions per thread bar; the rest is "other" */
@@ -14,13 +15,15 @@ struct pass {
 	struct select *sel;
 	struct symtab *st;
 	struct agg all, by_thread, by_cpu;
+	struct cputime time;
 	int64_t t_min, t_max;
 	uint64_t errors;
 };
 
-static void on_row(void *ctx, const struct rb_row *r)
+static void on_row(void *ctx, const struct rb_row *in)
 {
 	struct pass *p = ctx;
+	struct rb_row row = *in, *r = &row;
 
 	if (r->start_ns >= 0) {
 		int64_t end = r->start_ns + (r->dur_ns > 0 ? r->dur_ns : 0);
@@ -29,7 +32,7 @@ static void on_row(void *ctx, const struct rb_row *r)
 		if (end > p->t_max)
 			p->t_max = end;
 	}
-	if (p->sel && !select_row(p->sel, p->st, r))
+	if ((p->sel && !select_row(p->sel, p->st, r)) || !cputime_row(&p->time, r))
 		return;
 	agg_add(&p->all, r);
 	agg_add(&p->by_thread, r);
@@ -48,6 +51,8 @@ static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool 
 	p->sel = sel;
 	p->st = symtab_new();
 	p->t_min = p->t_max = -1;
+	p->time.mode = o->time;
+	p->time.idle_is_work = sel && sel->tids.n && numlist_allows(&sel->tids, 0);
 	agg_init(&p->all, BY_FUNCTION, hist);
 	agg_init(&p->by_thread, BY_THREAD, false);
 	agg_init(&p->by_cpu, BY_CPU, false);
@@ -82,16 +87,12 @@ static void name(struct output *j, const struct symtab *st, uint32_t id)
 	output_json_str(j, symtab_name(st, id), symtab_len(st, id));
 }
 
-static void thread_label(struct output *j, int64_t tid)
+static void thread_name(struct output *j, int64_t tid)
 {
-	const char *comm = load_comm(tid);
-	char buf[160];
+	char buf[THREAD_LABEL_MAX];
+	const char *s = thread_label(buf, tid);
 
-	if (tid < 0)
-		snprintf(buf, sizeof(buf), "unknown thread");
-	else
-		snprintf(buf, sizeof(buf), "%.120s-%lld", comm ? comm : "tid", (long long)tid);
-	output_json_str(j, buf, strlen(buf));
+	output_json_str(j, s, strlen(s));
 }
 
 /* The distinct groups (tids or CPUs) of a grouped aggregate, ascending. */
@@ -112,7 +113,7 @@ static void groups(struct output *j, const struct pass *p, const struct agg *a, 
 		output_str(j, "{\"tid\":");
 		output_i64(j, v[i]->group);
 		output_str(j, ",\"label\":");
-		thread_label(j, v[i]->group);
+		thread_name(j, v[i]->group);
 		output_char(j, '}');
 	}
 	output_char(j, ']');
@@ -207,7 +208,7 @@ static void thread_bars(struct output *j, const struct pass *p, struct stat_entr
 		output_str(j, j->buf[j->len - 1] == '[' ? "{\"tid\":" : ",{\"tid\":");
 		output_i64(j, tid);
 		output_str(j, ",\"label\":");
-		thread_label(j, tid);
+		thread_name(j, tid);
 		output_str(j, ",\"parts\":[");
 		for (size_t k = 0; k < nt; k++) {
 			output_str(j, k ? ",{\"name\":" : "{\"name\":");
@@ -236,6 +237,10 @@ char *json_report(struct rb_opts *o, struct select *sel, enum agg_sort sort, siz
 	us_field(j, "self_sum_us", p.all.self_sum_ns);
 	output_str(j, ",\"failed\":");
 	output_str(j, failed ? "true" : "false");
+	char line[CPUTIME_LINE_MAX];
+	output_str(j, ",\"time\":");
+	cputime_describe(line, sizeof(line), &p.time);
+	output_json_str(j, line, strlen(line));
 	output_str(j, ",\"truncated\":");
 	output_str(j, p.all.n > MAX_ROWS ? "true" : "false");
 	output_str(j, ",\"functions\":[");

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/runtime-breakdown/load.h"
+#include "tools/runtime-breakdown/threadname.h"
 
 #define NAME_MAX_COLS 48
 
@@ -34,10 +34,12 @@ static int name_width(struct stat_entry **v, size_t n, const struct symtab *st)
 
 static void section(FILE *f, const struct agg *a, int64_t group)
 {
-	const char *comm = a->by == BY_THREAD ? load_comm(group) : NULL;
+	char label[THREAD_LABEL_MAX];
 
-	fprintf(f, "\n%s %" PRId64 "%s%s%s\n", group_label(a->by), group, comm ? " (" : "",
-		comm ? comm : "", comm ? ")" : "");
+	if (a->by == BY_THREAD)
+		fprintf(f, "\nthread %s\n", thread_label(label, group));
+	else
+		fprintf(f, "\n%s %" PRId64 "\n", group_label(a->by), group);
 }
 
 static void header(FILE *f, int w)

@@ -1,0 +1,218 @@
+#include "tools/runtime-breakdown/waits.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/xalloc.h"
+#include "tools/runtime-breakdown/cputime.h"
+#include "tools/runtime-breakdown/table.h"
+#include "tools/runtime-breakdown/threadname.h"
+
+#define PATH_SHOWN 12	/* callers printed per path before "<- ..." */
+
+/* A wait whose path is still growing: its outermost known call is at depth frontier. */
+struct wait_open {
+	uint32_t node;
+	int frontier;
+	int64_t ns;
+};
+
+struct wait_thread {
+	int64_t tid;
+	int64_t total_ns;
+	struct wait_open *open;
+	size_t nopen, cap;
+};
+
+void waits_init(struct waits *w)
+{
+	memset(w, 0, sizeof(*w));
+	umap_init(&w->node_map);
+	umap_init(&w->thread_map);
+	umap_init(&w->path_map);
+}
+
+/* Paths are nodes of a tree read from the innermost call outwards: node (inner, func) is
+ * the path inner with func as the next caller; inner 0 is the empty path. */
+static uint32_t node_of(struct waits *w, uint32_t inner, uint32_t func)
+{
+	uint64_t key = (uint64_t)inner << 32 | func;
+	uint32_t node = umap_get(&w->node_map, key);
+
+	if (node)
+		return node;
+	if (!w->nnodes)
+		w->nnodes = 1;
+	xgrow((void **)&w->nodes, &w->cap_nodes, w->nnodes + 1, sizeof(*w->nodes));
+	w->nodes[w->nnodes].inner = inner;
+	w->nodes[w->nnodes].func = func;
+	node = (uint32_t)w->nnodes++;
+	umap_put(&w->node_map, key, node);
+	return node;
+}
+
+static struct wait_thread *thread_of(struct waits *w, int64_t tid, bool create)
+{
+	uint32_t idx = umap_get(&w->thread_map, (uint64_t)tid);
+
+	if (idx || !create)
+		return idx ? &w->threads[idx - 1] : NULL;
+	xgrow((void **)&w->threads, &w->cap_threads, w->nthreads + 1, sizeof(*w->threads));
+	w->threads[w->nthreads] = (struct wait_thread){ .tid = tid };
+	umap_put(&w->thread_map, (uint64_t)tid, (uint32_t)++w->nthreads);
+	return &w->threads[w->nthreads - 1];
+}
+
+static void finish(struct waits *w, int64_t tid, uint32_t node, int64_t ns)
+{
+	/* tids are within 32 bits (load.c) */
+	uint64_t key = (uint64_t)(uint32_t)tid << 32 | node;
+	uint32_t idx = umap_get(&w->path_map, key);
+
+	if (!idx) {
+		xgrow((void **)&w->paths, &w->cap_paths, w->npaths + 1, sizeof(*w->paths));
+		w->paths[w->npaths] = (struct wait_path){ .tid = tid, .node = node };
+		idx = (uint32_t)++w->npaths;
+		umap_put(&w->path_map, key, idx);
+	}
+	w->paths[idx - 1].ns += ns;
+}
+
+/* r is the caller of the open waits at depth r->depth + 1. Waits open deeper lost their
+ * caller (its return is not in the trace): their paths end where they are. */
+static void extend(struct waits *w, struct wait_thread *t, const struct rb_row *r)
+{
+	for (size_t i = 0; i < t->nopen; i++) {
+		struct wait_open *o = &t->open[i];
+		if (o->frontier < r->depth + 1)
+			continue;
+		if (o->frontier == r->depth + 1) {
+			o->node = node_of(w, o->node, r->func);
+			o->frontier = r->depth;
+			if (r->depth > 0)
+				continue;
+		}
+		finish(w, t->tid, o->node, o->ns);
+		*o = t->open[--t->nopen];
+		i--;
+	}
+}
+
+static void add_open(struct wait_thread *t, uint32_t node, int depth, int64_t ns)
+{
+	for (size_t i = 0; i < t->nopen; i++) {
+		if (t->open[i].node == node && t->open[i].frontier == depth) {
+			t->open[i].ns += ns;
+			return;
+		}
+	}
+	xgrow((void **)&t->open, &t->cap, t->nopen + 1, sizeof(*t->open));
+	t->open[t->nopen++] = (struct wait_open){ node, depth, ns };
+}
+
+void waits_row(struct waits *w, const struct rb_row *r)
+{
+	bool waited = r->off_self_ns > 0 && !is_idle_task(r->tid);
+	struct wait_thread *t = thread_of(w, r->tid, waited);
+
+	if (!t)
+		return;
+	if (t->nopen && r->depth >= 0)
+		extend(w, t, r);
+	if (!waited)
+		return;
+	t->total_ns += r->off_self_ns;
+	uint32_t node = node_of(w, 0, r->func);
+	if (r->depth > 0)
+		add_open(t, node, r->depth, r->off_self_ns);
+	else
+		finish(w, r->tid, node, r->off_self_ns);
+}
+
+void waits_end_file(struct waits *w)
+{
+	for (size_t i = 0; i < w->nthreads; i++) {
+		struct wait_thread *t = &w->threads[i];
+		for (size_t j = 0; j < t->nopen; j++)
+			finish(w, t->tid, t->open[j].node, t->open[j].ns);
+		t->nopen = 0;
+	}
+}
+
+static int by_total(const void *pa, const void *pb)
+{
+	const struct wait_thread *a = pa, *b = pb;
+
+	if (a->total_ns != b->total_ns)
+		return a->total_ns > b->total_ns ? -1 : 1;
+	return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
+static int by_ns(const void *pa, const void *pb)
+{
+	const struct wait_path *a = pa, *b = pb;
+
+	if (a->ns != b->ns)
+		return a->ns > b->ns ? -1 : 1;
+	if (a->tid != b->tid)
+		return a->tid < b->tid ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static void print_path(FILE *f, const struct waits *w, const struct symtab *st, uint32_t node)
+{
+	size_t n = 0, shown = 0;
+
+	/* a node's chain runs from the outermost caller inwards: count it, then print the
+	 * innermost PATH_SHOWN calls first */
+	for (uint32_t k = node; k; k = w->nodes[k].inner)
+		n++;
+	for (size_t i = n; i-- > 0 && shown < PATH_SHOWN; shown++) {
+		uint32_t k = node;
+		for (size_t j = 0; j < i; j++)
+			k = w->nodes[k].inner;
+		fprintf(f, "%s%s", shown ? " <- " : "", symtab_name(st, w->nodes[k].func));
+	}
+	if (n > PATH_SHOWN)
+		fputs(" <- ...", f);
+}
+
+void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top)
+{
+	char label[THREAD_LABEL_MAX], b[32];
+
+	if (!w->npaths)
+		return;
+	struct wait_thread *t = xmalloc(w->nthreads * sizeof(*t));
+	memcpy(t, w->threads, w->nthreads * sizeof(*t));
+	qsort(t, w->nthreads, sizeof(*t), by_total);
+	fputs("\nwaiting (off the CPU inside a call; not work):\n", f);
+	for (size_t i = 0; i < w->nthreads && t[i].total_ns; i++)
+		fprintf(f, "%-24s %16s us\n", thread_label(label, t[i].tid),
+			fmt_us(b, t[i].total_ns));
+	free(t);
+	struct wait_path *p = xmalloc(w->npaths * sizeof(*p));
+	memcpy(p, w->paths, w->npaths * sizeof(*p));
+	qsort(p, w->npaths, sizeof(*p), by_ns);
+	fputs("\nwhere (the call that switched out, then its callers):\n", f);
+	for (size_t i = 0; i < w->npaths && (!top || i < top); i++) {
+		fprintf(f, "%s waited %s us in ", thread_label(label, p[i].tid), fmt_us(b, p[i].ns));
+		print_path(f, w, st, p[i].node);
+		fputc('\n', f);
+	}
+	free(p);
+}
+
+void waits_free(struct waits *w)
+{
+	for (size_t i = 0; i < w->nthreads; i++)
+		free(w->threads[i].open);
+	free(w->threads);
+	free(w->nodes);
+	free(w->paths);
+	umap_free(&w->node_map);
+	umap_free(&w->thread_map);
+	umap_free(&w->path_map);
+	memset(w, 0, sizeof(*w));
+}
