@@ -37,7 +37,11 @@ const char *cputime_describe(char *buf, size_t n, const struct cputime *c)
 {
 	char b[32];
 
-	if (cputime_on_cpu(c))
+	if (cputime_on_cpu(c) && c->idle_is_work)
+		snprintf(buf, n, "time: on the CPU, waiting listed apart (switch information in "
+			 "%" PRIu64 " of %" PRIu64 " calls); the idle task counts as work (--tid 0)",
+			 c->rows_off, c->rows);
+	else if (cputime_on_cpu(c))
 		snprintf(buf, n, "time: on the CPU, waiting listed apart (switch information in "
 			 "%" PRIu64 " of %" PRIu64 " calls); idle, not work: %s us in the idle "
 			 "task's calls", c->rows_off, c->rows, fmt_us(b, c->idle_ns));

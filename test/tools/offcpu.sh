@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Time on the CPU versus time waiting, on hand-written traces whose answers were worked out
+# by hand (test/tools/cases/offcpu-*.txt; their parse-trace rows are checked by cases.sh).
+# offcpu-2threads: app-7 blocks in schedule <- wait_io <- read_req <- handle from 10.000010
+# (work-9's first line on CPU 0) to 10.000400 (its next line): 390 us off the CPU; srv-12's
+# first line on CPU 1 closes wait_msg, begun before the trace: all 150 us of it off the CPU.
+# offcpu-loop: srv-3 blocks twice in block <- wait_event <- accept_conn (90 + 190 us) and once
+# in block <- read_req (90 us) inside serve_loop, which never returns; the idle task runs
+# idle_halt (40 + 50 + 60 us) meanwhile.
+source "$(dirname "$0")/lib.sh"
+C=$HERE/cases
+two=$C/offcpu-2threads.txt
+loop=$C/offcpu-loop.txt
+H="function       calls       total_us        self_us  self%      mean_us       min_us       max_us       p50_us       p95_us       p99_us"
+MODE_CPU="time: on the CPU, waiting listed apart (switch information in 12 of 12 calls); idle, not work: 80.000 us in the idle task's calls"
+
+want_cpu="$H
+crunch             2        300.000        300.000   89.6      150.000      100.000      200.000      100.000      200.000      200.000
+compute            1        312.000         12.000    3.6      312.000      312.000      312.000      312.000      312.000      312.000
+schedule           1          7.000          6.500    1.9        7.000        7.000        7.000        7.000        7.000        7.000
+handle             1         20.000          4.000    1.2       20.000       20.000       20.000       20.000       20.000       20.000
+read_req           1         14.000          4.000    1.2       14.000       14.000       14.000       14.000       14.000       14.000
+reply              1          3.000          3.000    0.9        3.000        3.000        3.000        3.000        3.000        3.000
+wait_io            1         10.000          3.000    0.9       10.000       10.000       10.000       10.000       10.000       10.000
+parse              1          2.000          2.000    0.6        2.000        2.000        2.000        2.000        2.000        2.000
+pick_next          1          0.500          0.500    0.1        0.500        0.500        0.500        0.500        0.500        0.500
+wait_msg           1          0.000          0.000    0.0        0.000        0.000        0.000        0.000        0.000        0.000
+
+$MODE_CPU
+
+waiting (off the CPU inside a call; not work):
+app-7                             390.000 us
+srv-12                            150.000 us
+
+where (the call that switched out, then its callers):
+app-7 waited 390.000 us in schedule <- wait_io <- read_req <- handle
+srv-12 waited 150.000 us in wait_msg"
+check "on-CPU time by default: table, mode, waits" "$("$RB" -q --no-plot "$two")" "$want_cpu"
+"$PT" -q "$two" >"$TMP/two.csv"
+check "on-CPU time from the CSV too" "$("$RB" -q --no-plot "$TMP/two.csv")" "$want_cpu"
+check "--time cpu is the default" "$("$RB" -q --no-plot --time cpu "$two")" "$want_cpu"
+
+check "--time wall: today's durations, idle included, no waits" "$("$RB" -q --no-plot --time wall "$two")" \
+"function          calls       total_us        self_us  self%      mean_us       min_us       max_us       p50_us       p95_us       p99_us
+schedule              1        397.000        396.500   41.5      397.000      397.000      397.000      397.000      397.000      397.000
+crunch                2        300.000        300.000   31.4      150.000      100.000      200.000      100.000      200.000      200.000
+wait_msg              1        150.000        150.000   15.7      150.000      150.000      150.000      150.000      150.000      150.000
+default_idle          1         80.000         80.000    8.4       80.000       80.000       80.000       80.000       80.000       80.000
+compute               1        312.000         12.000    1.3      312.000      312.000      312.000      312.000      312.000      312.000
+handle                1        410.000          4.000    0.4      410.000      410.000      410.000      410.000      410.000      410.000
+read_req              1        404.000          4.000    0.4      404.000      404.000      404.000      404.000      404.000      404.000
+reply                 1          3.000          3.000    0.3        3.000        3.000        3.000        3.000        3.000        3.000
+wait_io               1        400.000          3.000    0.3      400.000      400.000      400.000      400.000      400.000      400.000
+parse                 1          2.000          2.000    0.2        2.000        2.000        2.000        2.000        2.000        2.000
+pick_next             1          0.500          0.500    0.1        0.500        0.500        0.500        0.500        0.500        0.500
+
+time: wall clock (--time wall): waiting counts as time in the call"
+
+"$RB" --csv --top 3 "$two" >"$TMP/out" 2>"$TMP/err"
+check "--csv: on-CPU rows" "$(cat "$TMP/out")" "function,calls,total_us,self_us,mean_us,min_us,max_us,p50_us,p95_us,p99_us
+crunch,2,300.000,300.000,150.000,100.000,200.000,100.000,200.000,200.000
+compute,1,312.000,12.000,312.000,312.000,312.000,312.000,312.000,312.000
+schedule,1,7.000,6.500,7.000,7.000,7.000,7.000,7.000,7.000"
+check "--csv: the mode on stderr" "$(cat "$TMP/err")" "$MODE_CPU"
+
+check "threads named comm-tid" "$("$RB" -q --no-plot --by thread "$two" | grep '^thread')" "thread app-7
+thread work-9
+thread srv-12"
+
+check "no switch information: wall clock, said in one line" "$("$RB" -q --no-plot "$C/nested-2cpu.txt" | tail -1)" \
+	"time: wall clock: the trace has no switch information (it needs timestamps and threads: funcgraph-abstime, and funcgraph-proc or context-switch lines)"
+check "no switch information: --time cpu keeps wall clock" "$("$RB" -q --no-plot --time cpu "$C/nested-2cpu.txt" | tail -1)" \
+	"time: wall clock: the trace has no switch information (it needs timestamps and threads: funcgraph-abstime, and funcgraph-proc or context-switch lines)"
+check "no switch information: --csv prints no mode line" "$("$RB" --csv "$C/nested-2cpu.txt" 2>&1 >/dev/null | grep -c '^time')" "0"
+
+H2="function         calls       total_us        self_us  self%      mean_us       min_us       max_us       p50_us       p95_us       p99_us"
+check "waits merge per path; a caller that never returns ends it" "$("$RB" -q --no-plot "$loop")" "$H2
+block                4         18.000         18.000   64.3        4.500        1.000        6.000        5.008        6.000        6.000
+accept_conn          2         20.000          4.000   14.3       10.000        9.000       11.000        9.000       11.000       11.000
+wait_event           2         16.000          4.000   14.3        8.000        7.000        9.000        7.000        9.000        9.000
+read_req             1          8.000          2.000    7.1        8.000        8.000        8.000        8.000        8.000        8.000
+
+time: on the CPU, waiting listed apart (switch information in 12 of 12 calls); idle, not work: 150.000 us in the idle task's calls
+
+waiting (off the CPU inside a call; not work):
+srv-3                             370.000 us
+
+where (the call that switched out, then its callers):
+srv-3 waited 280.000 us in block <- wait_event <- accept_conn
+srv-3 waited 90.000 us in block <- read_req"
+check "--tid 0: the idle task as work" "$("$RB" -q --no-plot --tid 0 "$loop" | sed -n '2p;4p')" \
+"idle_halt          3        150.000        150.000  100.0       50.000       40.000       60.000       50.048       60.000       60.000
+time: on the CPU, waiting listed apart (switch information in 3 of 3 calls); the idle task counts as work (--tid 0)"
+check "--top 1 limits the paths" "$("$RB" -q --no-plot --top 1 "$loop" | tail -2)" "where (the call that switched out, then its callers):
+srv-3 waited 280.000 us in block <- wait_event <- accept_conn"
+check "--exclude leaves the wait paths whole" "$("$RB" -q --no-plot --exclude 'wait_*' "$loop" | tail -1)" \
+	"srv-3 waited 90.000 us in block <- read_req"
+
+# charts and the report name threads comm-tid (serve-browser.sh checks the report's labels)
+"$RB" -q --plot svg -o "$TMP/s" "$two" >/dev/null 2>&1
+grep -q '>app-7<' "$TMP/s-threads.svg" && ! grep -q '>tid ' "$TMP/s-threads.svg" &&
+	ok "thread chart labels comm-tid" || not_ok "thread chart labels comm-tid" "no app-7 label"
+grep -q 'Self time on the CPU per thread' "$TMP/s-threads.svg" && ok "thread chart says on the CPU" ||
+	not_ok "thread chart says on the CPU" "title"
+"$RB" --time bogus "$two" >/dev/null 2>&1
+expect_status "--time bogus: usage error" 2 $?
+finish
