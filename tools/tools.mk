@@ -102,8 +102,8 @@ TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip test/tools/golden.sh test/tools/cases.sh \
 	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh test/tools/formats.sh \
 	test/tools/serve-browser.sh test/tools/fuzz-run.sh
-# on-CPU versus waiting time (issue 12)
-TESTS += test/tools/offcpu.sh
+# on-CPU versus waiting time, and durations of hours (issue 12)
+TESTS += test/tools/offcpu.sh test/tools/hours.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
