@@ -48,8 +48,10 @@ until [ "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" != "" ]; do
 done
 t_boot=$(now_ms)
 
-# The TASK/PID column lets the analysis tell threads apart.
+# The TASK/PID column lets the analysis tell threads apart, and timestamps let it tell
+# time on the CPU from time switched out (docs/tools.md, "Time off the CPU").
 curl -s -f -X PUT -d funcgraph-proc "$url/trace_options" >/dev/null
+curl -s -f -X PUT -d funcgraph-abstime "$url/trace_options" >/dev/null
 
 # 2. Run: the app's workload from the host, else until the app returns. In pipe mode the
 #    trace streams out meanwhile, so the buffers never fill however long it runs.
