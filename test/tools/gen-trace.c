@@ -2,14 +2,20 @@
  * parse-trace property tests and the benchmarks (large traces are generated, never stored).
  *
  *   gen-trace [--bytes N | --calls N] [--cpus N] [--threads N] [--functions N]
- *             [--max-depth N] [--proc] [--abstime] [--function] [--seed N]
+ *             [--max-depth N] [--proc] [--abstime] [--function] [--block] [--seed N]
  *
  * Every call opened is closed before the end, durations stay under 1 s so they print with
  * full ns precision, and a parent's duration is exactly its children's plus its own time, so
  * the parser's self times must sum to the root durations. CPUs are interleaved line by line
- * like Linux's timestamp merge; threads switch (with a context-switch block) only at depth 0.
+ * like Linux's timestamp merge; threads switch (with a context-switch block) only at depth 0,
+ * or with --block also inside calls, where the thread stays switched out until another
+ * switch brings it back (each thread runs on CPU tid % cpus only).
  * The number of calls is printed to stderr as "calls=N". With --function the same calls are
- * printed as function tracer text instead, one line per call entry (so hits = calls). */
+ * printed as function tracer text instead, one line per call entry (so hits = calls).
+ * With --block the time threads spent switched out inside calls is printed as
+ * "offcpu_us=N" (their waits at depth 0 are in no call), measured the way docs/tools.md
+ * defines it: from the printed microsecond timestamps, the next thread's first line to the
+ * thread's own next line. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,20 +28,24 @@
 struct task {
 	int tid;
 	int depth;
+	bool in_call;		/* it was switched out inside a call */
+	int64_t out_us;		/* printed time it left the CPU, -1 while running */
 	uint64_t start[MAX_DEPTH];
 	int func[MAX_DEPTH];
 };
 
 struct cpu {
 	struct task *cur;
+	struct task *prev;	/* switched out, waiting for this CPU's next line */
 	uint64_t clock;
 };
 
 struct gen {
 	uint64_t rng;
 	int cpus, threads, functions, max_depth;
-	bool proc, abstime, function;
+	bool proc, abstime, function, block;
 	uint64_t bytes, calls, max_bytes, max_calls;
+	uint64_t offcpu_us;
 	struct cpu cpu[MAX_CPUS];
 	struct task *tasks;
 	int last_cpu;
@@ -103,10 +113,29 @@ static void prologue(struct gen *g, int c, struct task *t, char **p)
 	}
 }
 
+/* Off-CPU bookkeeping for a line of t on c, at the microsecond the line prints. */
+static void account(struct gen *g, int c, struct task *t)
+{
+	int64_t us = (int64_t)(g->cpu[c].clock / 1000);
+	struct task *prev = g->cpu[c].prev;
+
+	if (prev && prev != t) {
+		prev->out_us = us;
+		g->cpu[c].prev = NULL;
+	}
+	if (t->out_us >= 0) {	/* outside any call the waiting belongs to no call */
+		if (t->in_call)
+			g->offcpu_us += (uint64_t)(us - t->out_us);
+		t->out_us = -1;
+	}
+}
+
 static void line(struct gen *g, int c, struct task *t, const char *dur, const char *text)
 {
 	char buf[512], *p = buf;
 
+	if (g->block)
+		account(g, c, t);
 	prologue(g, c, t, &p);
 	p += sprintf(p, "%s%*s%s\n", dur, 2 * t->depth, "", text);
 	fwrite(buf, 1, (size_t)(p - buf), stdout);
@@ -173,18 +202,25 @@ static void leave(struct gen *g, int c, struct task *t)
 	g->calls++;
 }
 
-static void ctx_switch(struct gen *g, int c)
+/* Without --block only threads outside any call switch, so durations hold no waiting. */
+static bool can_switch(const struct gen *g, int c, const struct task *prev,
+		       const struct task *next)
 {
-	struct task *prev = g->cpu[c].cur, *next;
-	int tries = 0;
+	return next != prev && (next->tid % g->cpus) == c && (g->block || !next->depth);
+}
 
-	do
-		next = &g->tasks[rnd(g) % (unsigned)g->threads];
-	while ((next == prev || next->depth || (next->tid % g->cpus) != c) && ++tries < 8);
-	if (next == prev || next->depth || (next->tid % g->cpus) != c)
-		return;
+/* Makes next current on c and prints the block. */
+static void switch_to(struct gen *g, int c, struct task *next)
+{
+	struct task *prev = g->cpu[c].cur;
 	char a[32], b[32];
+
 	g->cpu[c].cur = next;
+	prev->in_call = prev->depth > 0;
+	/* a thread switched away before it printed a line never showed up on the CPU: the
+	 * thread that last printed there leaves it at the next line */
+	if (!g->cpu[c].prev)
+		g->cpu[c].prev = prev;
 	if (g->function)	/* the function tracer prints no switch blocks */
 		return;
 	snprintf(a, sizeof(a), "task%d-%d", prev->tid % 10, prev->tid);
@@ -194,12 +230,24 @@ static void ctx_switch(struct gen *g, int c)
 				     " ------------------------------------------\n\n", c, a, b);
 }
 
+static void ctx_switch(struct gen *g, int c)
+{
+	struct task *prev = g->cpu[c].cur, *next;
+	int tries = 0;
+
+	do
+		next = &g->tasks[rnd(g) % (unsigned)g->threads];
+	while (!can_switch(g, c, prev, next) && ++tries < 8);
+	if (can_switch(g, c, prev, next))
+		switch_to(g, c, next);
+}
+
 static void step(struct gen *g, int c)
 {
 	struct task *t = g->cpu[c].cur;
 	unsigned r = rnd(g) % 100;
 
-	if (t->depth == 0 && g->threads > g->cpus && r < 3)
+	if ((t->depth == 0 || g->block) && g->threads > g->cpus && r < 3)
 		ctx_switch(g, c);
 	else if (t->depth == 0 || (t->depth < g->max_depth && r < (t->depth < 6 ? 80u : 55u)))
 		enter(g, c, t);
@@ -215,7 +263,8 @@ static bool done(const struct gen *g)
 static void usage(void)
 {
 	fputs("usage: gen-trace [--bytes N | --calls N] [--cpus N] [--threads N] [--functions N]\n"
-	      "                 [--max-depth N] [--proc] [--abstime] [--function] [--seed N]\n",
+	      "                 [--max-depth N] [--proc] [--abstime] [--function] [--block]\n"
+	      "                 [--seed N]\n",
 	      stderr);
 	exit(2);
 }
@@ -231,6 +280,8 @@ static void parse_args(struct gen *g, int argc, char **argv)
 			g->abstime = true;
 		else if (!strcmp(a, "--function"))
 			g->function = true;
+		else if (!strcmp(a, "--block"))
+			g->block = true;
 		else if (!v)
 			usage();
 		else if (!strcmp(a, "--bytes") && ++i)
@@ -264,8 +315,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	parse_args(&g, argc, argv);
 	g.tasks = calloc((size_t)g.threads, sizeof(*g.tasks));
-	for (int i = 0; i < g.threads; i++)
+	for (int i = 0; i < g.threads; i++) {
 		g.tasks[i].tid = g.cpus * (10 + i / g.cpus) + i % g.cpus;
+		g.tasks[i].out_us = -1;
+	}
 	for (int c = 0; c < g.cpus; c++) {
 		g.cpu[c].cur = &g.tasks[c];
 		g.cpu[c].clock = 1000000000ULL + (uint64_t)c * 777;
@@ -275,8 +328,19 @@ int main(int argc, char **argv)
 	for (int c = 0; c < g.cpus; c++)
 		while (g.cpu[c].cur->depth)
 			leave(&g, c, g.cpu[c].cur);
+	/* threads switched out inside calls come back to finish them */
+	for (int i = 0; i < g.threads; i++) {
+		struct task *t = &g.tasks[i];
+		int c = t->tid % g.cpus;
+		if (t->depth && t != g.cpu[c].cur)
+			switch_to(&g, c, t);
+		while (t->depth)
+			leave(&g, c, t);
+	}
 	fflush(stdout);
 	fprintf(stderr, "calls=%" PRIu64 "\n", g.calls);
+	if (g.block)
+		fprintf(stderr, "offcpu_us=%" PRIu64 "\n", g.offcpu_us);
 	free(g.tasks);
 	return 0;
 }

@@ -80,4 +80,25 @@ check "function tracer: pairs count every nested hit" "$(awk -F, '/^caller,/ { o
 "$PT" -q "$TMP/t.txt" >"$TMP/t.csv"
 check "ctx blocks name threads" "$(awk -F, 'NR > 1 && $2 >= 20 { n++ } END { print (n > 15000) }' "$TMP/t.csv")" "1"
 check "abstime gives start_us" "$("$GEN" --calls 100 --abstime 2>/dev/null | "$PT" -q | awk -F, 'NR > 1 && $7 == "" { n++ } END { print n + 0 }')" "0"
+
+# Time off the CPU: gen-trace --block switches threads inside calls and reports the waiting
+# that caused, measured from the printed timestamps (docs/tools.md); the rows' offcpu_us_self
+# must add up to it exactly, with the proc column and with context-switch blocks only, and
+# offcpu_us_self <= offcpu_us <= latency_us + 1 us (timestamps are whole microseconds).
+prop_offcpu() {
+	local name=$1; shift
+	"$GEN" --abstime --block "$@" >"$TMP/b.txt" 2>"$TMP/gen"
+	"$PT" -q "$TMP/b.txt" >"$TMP/b.csv"
+	check "$name: off-CPU self times add up to the waiting generated" "$(awk -F, "$AWK_NS"'
+		NR > 1 && $10 != "" { s += ns($10) } END { printf "%d\n", s / 1000 }' "$TMP/b.csv")" \
+		"$(sed -n 's/^offcpu_us=//p' "$TMP/gen")"
+	check "$name: offcpu_us_self <= offcpu_us <= latency_us + 1 us" "$(awk -F, "$AWK_NS"'
+		NR > 1 && $9 != "" && (ns($10) > ns($9) || ns($9) > ns($3) + 1000) { bad++ }
+		END { print bad + 0 }' "$TMP/b.csv")" "0"
+	"$RB" -q --csv --top 0 "$TMP/b.csv" >"$TMP/a"
+	"$RB" -q --csv --top 0 "$TMP/b.txt" >"$TMP/b"
+	check_file "$name: on-CPU breakdown of CSV = of raw trace" "$TMP/b" "$TMP/a"
+}
+prop_offcpu "blocking, proc" --calls 20000 --cpus 2 --threads 6 --proc --seed 9
+prop_offcpu "blocking, ctx blocks only" --calls 20000 --cpus 3 --threads 7 --seed 12
 finish
