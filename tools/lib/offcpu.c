@@ -33,7 +33,7 @@ static void switched_out(struct tparse *tp, int cpu, int64_t prev, int64_t abs_n
 {
 	struct task *a;
 
-	if (prev == -1 || abs_ns < 0)
+	if (prev == -1)
 		return;		/* an unknown thread has nothing to account */
 	a = tp_task(tp, cpu, prev);
 	if (a->last_cpu == cpu && a->out_since_ns < 0)
@@ -44,6 +44,9 @@ struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid)
 {
 	int cpu = l->cpu;
 	int64_t abs_ns = l->abs_ns;
+
+	if (abs_ns < 0)		/* no timestamps in this trace: nothing to measure */
+		return tp_task(tp, cpu, tid);
 	int64_t *last = last_tid_slot(tp, cpu);
 	bool switched = *last != NO_THREAD && *last != tid;
 
@@ -55,7 +58,7 @@ struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid)
 	if (t->last_cpu < 0 && !t->n && switched && tid != -1 && l->kind == FGL_RETURN &&
 	    l->dur_ns >= 0 && abs_ns >= l->dur_ns)
 		t->out_since_ns = abs_ns - l->dur_ns;
-	if (t->out_since_ns >= 0 && abs_ns >= 0 && abs_ns > t->out_since_ns)
+	if (t->out_since_ns >= 0 && abs_ns > t->out_since_ns)
 		t->pending_off_ns += abs_ns - t->out_since_ns;
 	t->out_since_ns = -1;
 	t->last_cpu = cpu;

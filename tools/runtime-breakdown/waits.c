@@ -28,6 +28,7 @@ struct wait_thread {
 void waits_init(struct waits *w)
 {
 	memset(w, 0, sizeof(*w));
+	w->last_tid = INT64_MIN;
 	umap_init(&w->node_map);
 	umap_init(&w->thread_map);
 	umap_init(&w->path_map);
@@ -54,14 +55,17 @@ static uint32_t node_of(struct waits *w, uint32_t inner, uint32_t func)
 
 static struct wait_thread *thread_of(struct waits *w, int64_t tid, bool create)
 {
-	uint32_t idx = umap_get(&w->thread_map, (uint64_t)tid);
+	uint32_t idx = tid == w->last_tid ? w->last_idx : umap_get(&w->thread_map, (uint64_t)tid);
 
-	if (idx || !create)
-		return idx ? &w->threads[idx - 1] : NULL;
-	xgrow((void **)&w->threads, &w->cap_threads, w->nthreads + 1, sizeof(*w->threads));
-	w->threads[w->nthreads] = (struct wait_thread){ .tid = tid };
-	umap_put(&w->thread_map, (uint64_t)tid, (uint32_t)++w->nthreads);
-	return &w->threads[w->nthreads - 1];
+	if (!idx && create) {
+		xgrow((void **)&w->threads, &w->cap_threads, w->nthreads + 1, sizeof(*w->threads));
+		w->threads[w->nthreads] = (struct wait_thread){ .tid = tid };
+		umap_put(&w->thread_map, (uint64_t)tid, (uint32_t)++w->nthreads);
+		idx = (uint32_t)w->nthreads;
+	}
+	w->last_tid = tid;
+	w->last_idx = idx;
+	return idx ? &w->threads[idx - 1] : NULL;
 }
 
 static void finish(struct waits *w, int64_t tid, uint32_t node, int64_t ns)

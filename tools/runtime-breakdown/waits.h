@@ -33,6 +33,8 @@ struct waits {
 	struct umap thread_map;	/* tid -> index + 1 into threads */
 	struct wait_thread *threads;
 	size_t nthreads, cap_threads;
+	int64_t last_tid;	/* rows come in runs of one thread: its index + 1, or 0 */
+	uint32_t last_idx;
 	struct umap path_map;	/* tid << 32 | node -> index + 1 into paths */
 	struct wait_path *paths;
 	size_t npaths, cap_paths;
