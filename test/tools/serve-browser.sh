@@ -60,4 +60,27 @@ kill -INT "$pid"
 wait "$pid"
 expect_status "Ctrl-C stops the server: status 0" 0 $?
 check "Ctrl-C stops the server: message" "$(tail -1 "$TMP/log")" "runtime-breakdown: stopped"
+
+# A trace with switch information: on-CPU time, the mode line and the waits on the page
+# (test/tools/cases/offcpu-loop.txt, worked out in offcpu.sh).
+"$RB" --serve 0 "$HERE/cases/offcpu-loop.txt" >"$TMP/log2" 2>&1 &
+pid=$!
+url=
+for _ in $(seq 100); do
+	url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$TMP/log2") && break
+	sleep 0.1
+done
+check "on-CPU report: waits in the API" "$(get api/report | grep -o '"waits":.*')" \
+	'"waits":{"threads":[{"label":"srv-3","waited_us":370.000}],"paths":[{"label":"srv-3","waited_us":280.000,"path":"block <- wait_event <- accept_conn"},{"label":"srv-3","waited_us":90.000,"path":"block <- read_req"}]}}'
+dom=$(chrome --dump-dom "$url")
+check "browser: on-CPU mode line" "$(echo "$dom" | grep -o 'id="time">[^<]*')" \
+	"id=\"time\">time: on the CPU, waiting listed apart (switch information in 12 of 12 calls); idle, not work: 150.000 us in the idle task's calls"
+check "browser: wait paths listed" "$(echo "$dom" | grep -o '<td class="name">block &lt;- [^<]*' | sed 's/.*>//')" \
+	"block &lt;- wait_event &lt;- accept_conn
+block &lt;- read_req"
+check "browser: thread chart and checkbox name srv-3" \
+	"$(echo "$dom" | grep -o -e '> srv-3 <' -e 'font-size="11">srv-3<' | LC_ALL=C sort | tr '\n' ' ')" \
+	'> srv-3 < font-size="11">srv-3< '
+kill -INT "$pid"
+wait "$pid"
 finish

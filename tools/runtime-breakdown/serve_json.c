@@ -6,9 +6,11 @@
 
 #include "tools/lib/output.h"
 #include "tools/runtime-breakdown/threadname.h"
+#include "tools/runtime-breakdown/waits.h"
 
 #define MAX_ROWS 2000		/* functions sent to the page */
 #define THREAD_PARTS 8		/* functions per thread bar; the rest is "other" */
+#define WAIT_PATHS 50		/* blocking call paths sent to the page */
 
 struct pass {
 	struct rb_opts *o;
@@ -16,6 +18,7 @@ struct pass {
 	struct symtab *st;
 	struct agg all, by_thread, by_cpu;
 	struct cputime time;
+	struct waits waits;	/* report passes only */
 	int64_t t_min, t_max;
 	uint64_t errors;
 };
@@ -32,6 +35,8 @@ static void on_row(void *ctx, const struct rb_row *in)
 		if (end > p->t_max)
 			p->t_max = end;
 	}
+	if (p->sel && p->o->time == TIME_CPU && numlist_allows(&p->sel->tids, r->tid))
+		waits_row(&p->waits, r);
 	if ((p->sel && !select_row(p->sel, p->st, r)) || !cputime_row(&p->time, r))
 		return;
 	agg_add(&p->all, r);
@@ -56,11 +61,13 @@ static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool 
 	agg_init(&p->all, BY_FUNCTION, hist);
 	agg_init(&p->by_thread, BY_THREAD, false);
 	agg_init(&p->by_cpu, BY_CPU, false);
+	waits_init(&p->waits);
 	for (size_t i = 0; i < o->nfiles; i++) {
 		struct load_stats ls;
 		if (load_file(o->files[i], p->st, &lc, &ls))
 			ret = -1;
 		p->errors += ls.bad;
+		waits_end_file(&p->waits);
 	}
 	agg_flush(&p->all);
 	agg_flush(&p->by_thread);
@@ -73,6 +80,7 @@ static void pass_free(struct pass *p)
 	agg_free(&p->all);
 	agg_free(&p->by_thread);
 	agg_free(&p->by_cpu);
+	waits_free(&p->waits);
 	symtab_free(p->st);
 }
 
@@ -224,6 +232,38 @@ static void thread_bars(struct output *j, const struct pass *p, struct stat_entr
 	free(v);
 }
 
+/* "waits":{"threads":[{"label","waited_us"}],"paths":[{"label","waited_us","path"}]},
+ * empty unless the report is in on-CPU time. */
+static void waits_json(struct output *j, const struct pass *p)
+{
+	bool on = cputime_on_cpu(&p->time);
+	size_t n = 0;
+	struct wait_total *t = on ? waits_by_thread(&p->waits, &n) : NULL;
+	struct wait_path *w = on ? waits_by_path(&p->waits) : NULL;
+	char path[WAIT_PATH_MAX];
+
+	output_str(j, ",\"waits\":{\"threads\":[");
+	for (size_t i = 0; i < n; i++) {
+		output_str(j, i ? ",{\"label\":" : "{\"label\":");
+		thread_name(j, t[i].tid);
+		us_field(j, "waited_us", t[i].ns);
+		output_char(j, '}');
+	}
+	output_str(j, "],\"paths\":[");
+	for (size_t i = 0; on && i < p->waits.npaths && i < WAIT_PATHS; i++) {
+		output_str(j, i ? ",{\"label\":" : "{\"label\":");
+		thread_name(j, w[i].tid);
+		us_field(j, "waited_us", w[i].ns);
+		output_str(j, ",\"path\":");
+		waits_path_text(&p->waits, p->st, w[i].node, path);
+		output_json_str(j, path, strlen(path));
+		output_char(j, '}');
+	}
+	output_str(j, "]}");
+	free(t);
+	free(w);
+}
+
 char *json_report(struct rb_opts *o, struct select *sel, enum agg_sort sort, size_t *len)
 {
 	struct pass p;
@@ -251,6 +291,7 @@ char *json_report(struct rb_opts *o, struct select *sel, enum agg_sort sort, siz
 	}
 	output_char(j, ']');
 	thread_bars(j, &p, by_self);
+	waits_json(j, &p);
 	output_str(j, "}\n");
 	free(v);
 	free(by_self);

@@ -146,11 +146,23 @@ void waits_end_file(struct waits *w)
 
 static int by_total(const void *pa, const void *pb)
 {
-	const struct wait_thread *a = pa, *b = pb;
+	const struct wait_total *a = pa, *b = pb;
 
-	if (a->total_ns != b->total_ns)
-		return a->total_ns > b->total_ns ? -1 : 1;
+	if (a->ns != b->ns)
+		return a->ns > b->ns ? -1 : 1;
 	return a->tid < b->tid ? -1 : a->tid > b->tid;
+}
+
+struct wait_total *waits_by_thread(const struct waits *w, size_t *n)
+{
+	struct wait_total *t = xmalloc((w->nthreads + 1) * sizeof(*t));
+
+	*n = 0;
+	for (size_t i = 0; i < w->nthreads; i++)
+		if (w->threads[i].total_ns)
+			t[(*n)++] = (struct wait_total){ w->threads[i].tid, w->threads[i].total_ns };
+	qsort(t, *n, sizeof(*t), by_total);
+	return t;
 }
 
 static int by_ns(const void *pa, const void *pb)
@@ -164,47 +176,54 @@ static int by_ns(const void *pa, const void *pb)
 	return a->node < b->node ? -1 : a->node > b->node;
 }
 
-static void print_path(FILE *f, const struct waits *w, const struct symtab *st, uint32_t node)
+struct wait_path *waits_by_path(const struct waits *w)
 {
-	size_t n = 0, shown = 0;
+	struct wait_path *p = xmalloc((w->npaths + 1) * sizeof(*p));
 
-	/* a node's chain runs from the outermost caller inwards: count it, then print the
+	memcpy(p, w->paths, w->npaths * sizeof(*p));
+	qsort(p, w->npaths, sizeof(*p), by_ns);
+	return p;
+}
+
+const char *waits_path_text(const struct waits *w, const struct symtab *st, uint32_t node,
+			    char *buf)
+{
+	size_t n = 0, shown = 0, len = 0;
+
+	/* a node's chain runs from the outermost caller inwards: count it, then write the
 	 * innermost PATH_SHOWN calls first */
+	buf[0] = 0;
 	for (uint32_t k = node; k; k = w->nodes[k].inner)
 		n++;
 	for (size_t i = n; i-- > 0 && shown < PATH_SHOWN; shown++) {
 		uint32_t k = node;
 		for (size_t j = 0; j < i; j++)
 			k = w->nodes[k].inner;
-		fprintf(f, "%s%s", shown ? " <- " : "", symtab_name(st, w->nodes[k].func));
+		len += (size_t)snprintf(buf + len, WAIT_PATH_MAX - len, "%s%.200s",
+					shown ? " <- " : "", symtab_name(st, w->nodes[k].func));
 	}
 	if (n > PATH_SHOWN)
-		fputs(" <- ...", f);
+		snprintf(buf + len, WAIT_PATH_MAX - len, " <- ...");
+	return buf;
 }
 
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top)
 {
-	char label[THREAD_LABEL_MAX], b[32];
+	char label[THREAD_LABEL_MAX], b[32], path[WAIT_PATH_MAX];
+	size_t n;
 
 	if (!w->npaths)
 		return;
-	struct wait_thread *t = xmalloc(w->nthreads * sizeof(*t));
-	memcpy(t, w->threads, w->nthreads * sizeof(*t));
-	qsort(t, w->nthreads, sizeof(*t), by_total);
+	struct wait_total *t = waits_by_thread(w, &n);
 	fputs("\nwaiting (off the CPU inside a call; not work):\n", f);
-	for (size_t i = 0; i < w->nthreads && t[i].total_ns; i++)
-		fprintf(f, "%-24s %16s us\n", thread_label(label, t[i].tid),
-			fmt_us(b, t[i].total_ns));
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%-24s %16s us\n", thread_label(label, t[i].tid), fmt_us(b, t[i].ns));
 	free(t);
-	struct wait_path *p = xmalloc(w->npaths * sizeof(*p));
-	memcpy(p, w->paths, w->npaths * sizeof(*p));
-	qsort(p, w->npaths, sizeof(*p), by_ns);
+	struct wait_path *p = waits_by_path(w);
 	fputs("\nwhere (the call that switched out, then its callers):\n", f);
-	for (size_t i = 0; i < w->npaths && (!top || i < top); i++) {
-		fprintf(f, "%s waited %s us in ", thread_label(label, p[i].tid), fmt_us(b, p[i].ns));
-		print_path(f, w, st, p[i].node);
-		fputc('\n', f);
-	}
+	for (size_t i = 0; i < w->npaths && (!top || i < top); i++)
+		fprintf(f, "%s waited %s us in %s\n", thread_label(label, p[i].tid),
+			fmt_us(b, p[i].ns), waits_path_text(w, st, p[i].node, path));
 	free(p);
 }
 

@@ -45,6 +45,22 @@ void waits_init(struct waits *w);
 void waits_row(struct waits *w, const struct rb_row *r);
 /* End of a file: paths still open end at their outermost known caller. */
 void waits_end_file(struct waits *w);
+struct wait_total {
+	int64_t tid, ns;
+};
+
+/* Threads that waited (*n of them), most waiting first; the array is the caller's. */
+struct wait_total *waits_by_thread(const struct waits *w, size_t *n);
+/* All w->npaths paths, most waiting first; the array is the caller's. */
+struct wait_path *waits_by_path(const struct waits *w);
+
+/* 12 names of up to 200 bytes with their " <- " and a " <- ..." */
+#define WAIT_PATH_MAX 2560
+
+/* "innermost <- caller <- ..." of a path, into buf of WAIT_PATH_MAX bytes; returns buf. */
+const char *waits_path_text(const struct waits *w, const struct symtab *st, uint32_t node,
+			    char *buf);
+
 /* The waiting per thread and the top paths (0 = all); nothing when nobody waited. */
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top);
 void waits_free(struct waits *w);
