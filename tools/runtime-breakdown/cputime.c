@@ -39,8 +39,8 @@ const char *cputime_describe(char *buf, size_t n, const struct cputime *c)
 
 	if (cputime_on_cpu(c) && c->idle_is_work)
 		snprintf(buf, n, "time: on the CPU, waiting listed apart (switch information in "
-			 "%" PRIu64 " of %" PRIu64 " calls); the idle task counts as work (--tid 0)",
-			 c->rows_off, c->rows);
+			 "%" PRIu64 " of %" PRIu64 " calls); the idle task counts as work "
+			 "(--tid 0)", c->rows_off, c->rows);
 	else if (cputime_on_cpu(c))
 		snprintf(buf, n, "time: on the CPU, waiting listed apart (switch information in "
 			 "%" PRIu64 " of %" PRIu64 " calls); idle, not work: %s us in the idle "

@@ -158,9 +158,11 @@ struct wait_total *waits_by_thread(const struct waits *w, size_t *n)
 	struct wait_total *t = xmalloc((w->nthreads + 1) * sizeof(*t));
 
 	*n = 0;
-	for (size_t i = 0; i < w->nthreads; i++)
-		if (w->threads[i].total_ns)
-			t[(*n)++] = (struct wait_total){ w->threads[i].tid, w->threads[i].total_ns };
+	for (size_t i = 0; i < w->nthreads; i++) {
+		const struct wait_thread *th = &w->threads[i];
+		if (th->total_ns)
+			t[(*n)++] = (struct wait_total){ th->tid, th->total_ns };
+	}
 	qsort(t, *n, sizeof(*t), by_total);
 	return t;
 }
