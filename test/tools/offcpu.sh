@@ -96,6 +96,11 @@ srv-3 waited 280.000 us in block <- wait_event <- accept_conn"
 check "--exclude leaves the wait paths whole" "$("$RB" -q --no-plot --exclude 'wait_*' "$loop" | tail -1)" \
 	"srv-3 waited 90.000 us in block <- read_req"
 
+# a comm with a comma and a quote is quoted in the CSV (cases.sh checks comm-quoting.csv)
+# and read back whole
+check "comm quoted and read back" "$("$RB" -q --no-plot --by thread "$C/comm-quoting.csv" | sed -n 2p)" \
+	'thread we,i"rd-5'
+
 # charts and the report name threads comm-tid (serve-browser.sh checks the report's labels)
 "$RB" -q --plot svg -o "$TMP/s" "$two" >/dev/null 2>&1
 grep -q '>app-7<' "$TMP/s-threads.svg" && ! grep -q '>tid ' "$TMP/s-threads.svg" &&
