@@ -4,6 +4,7 @@
 # offcpu-2threads: app-7 blocks in schedule <- wait_io <- read_req <- handle from 10.000010
 # (work-9's first line on CPU 0) to 10.000400 (its next line): 390 us off the CPU; srv-12's
 # first line on CPU 1 closes wait_msg, begun before the trace: all 150 us of it off the CPU.
+# offcpu-nosleep: the same CPU 0 printed with nosleep-time (durations without the waiting).
 # offcpu-loop: srv-3 blocks twice in block <- wait_event <- accept_conn (90 + 190 us) and once
 # in block <- read_req (90 us) inside serve_loop, which never returns; the idle task runs
 # idle_halt (40 + 50 + 60 us) meanwhile.
@@ -95,6 +96,12 @@ check "--top 1 limits the paths" "$("$RB" -q --no-plot --top 1 "$loop" | tail -2
 srv-3 waited 280.000 us in block <- wait_event <- accept_conn"
 check "--exclude leaves the wait paths whole" "$("$RB" -q --no-plot --exclude 'wait_*' "$loop" | tail -1)" \
 	"srv-3 waited 90.000 us in block <- read_req"
+
+# nosleep-time: the kernel's durations already leave the 390 us out (offcpu-nosleep.txt is
+# offcpu-2threads.txt's CPU 0 printed so); the spans between the timestamps tell, and the
+# waiting is not taken out twice: app-7's calls come out as with sleep-time
+check "nosleep-time durations: not cut twice" "$("$RB" -q --csv --tid 7 "$C/offcpu-nosleep.txt")" \
+	"$("$RB" -q --csv --tid 7 "$two")"
 
 # a comm with a comma and a quote is quoted in the CSV (cases.sh checks comm-quoting.csv)
 # and read back whole

@@ -7,7 +7,12 @@
  *
  * A thread whose first line comes after other threads' lines on its CPU was switched out
  * before: when that line closes a call begun before the trace, the whole call is taken as
- * off the CPU. Time the trace does not show a thread running is not counted as work. */
+ * off the CPU. Time the trace does not show a thread running is not counted as work.
+ *
+ * With the nosleep-time option the kernel's durations already leave the time switched out
+ * out, while the timestamps stay real: a call whose printed duration falls short of its
+ * entry-to-return span by about its time off the CPU says so. From then on in that file,
+ * calls count no time off the CPU (there is none in their durations). */
 #include <stdlib.h>
 
 #include "tools/lib/tparse_internal.h"
@@ -95,8 +100,26 @@ void tp_offcpu_charge(struct task *t, bool keep)
 	t->pending_off_ns = 0;
 }
 
+/* Timestamps are truncated to microseconds: a span is within 1 us of the true one. */
+#define SPAN_SLACK_NS 1000
+
+void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
+		   const struct fgl *l, struct tp_row *r)
+{
+	int64_t off = t->off_ns - f->off_base_ns;
+
+	if (off > 0 && f->start_ns >= 0 && l->abs_ns >= 0 && l->dur_ns >= 0) {
+		int64_t missing = l->abs_ns - f->start_ns - l->dur_ns;
+		if (missing > SPAN_SLACK_NS && missing > off / 2)
+			tp->nosleep = true;
+	}
+	r->off_ns = tp->nosleep ? 0 : off;
+	r->off_self_ns = tp->nosleep ? 0 : f->off_self_ns;
+}
+
 void tp_offcpu_reset(struct tparse *tp)
 {
+	tp->nosleep = false;
 	free(tp->cpu_last_tid);
 	tp->cpu_last_tid = NULL;
 	tp->ncpu_last_tid = 0;

@@ -63,6 +63,7 @@ struct tparse {
 	size_t ncpu_tid;
 	int64_t *cpu_last_tid;		/* thread of each CPU's last event line (offcpu.c) */
 	size_t ncpu_last_tid;
+	bool nosleep;			/* durations leave the waiting out (offcpu.c) */
 
 	struct symtab *comms;
 	struct umap comm_map;		/* tid -> comm id */
@@ -101,5 +102,8 @@ void tp_offcpu_block(struct tparse *tp, int cpu, int64_t prev_tid);
 /* The first context switch on cpu gave the lines of an unknown thread to owner. */
 void tp_offcpu_adopt(struct tparse *tp, int cpu, struct task *owner);
 void tp_offcpu_reset(struct tparse *tp);
+/* Sets a completed call's off-CPU times (r->off_ns, r->off_self_ns) from its frame. */
+void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
+		   const struct fgl *l, struct tp_row *r);
 
 #endif

@@ -194,8 +194,8 @@ void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 	tp_offcpu_charge(t, false);
 	struct frame f = t->frames[--t->n];
 	struct tp_row r = { .func = f.func, .dur_ns = l->dur_ns, .self_ns = -1,
-			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node,
-			    .off_ns = t->off_ns - f.off_base_ns, .off_self_ns = f.off_self_ns };
+			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node };
+	tp_offcpu_row(tp, t, &f, l, &r);
 	if (l->dur_ns >= 0) {
 		r.self_ns = l->dur_ns > f.child_ns ? l->dur_ns - f.child_ns : 0;
 		if (r.start_ns < 0 && l->abs_ns >= 0)
