@@ -9,7 +9,7 @@
  * before: when that line closes a call begun before the trace, the whole call is taken as
  * off the CPU. Time the trace does not show a thread running is not counted as work.
  *
- * With the nosleep-time option the kernel's durations already leave the time switched out
+ * With the nosleep-time option the kernel's durations already exclude the time switched
  * out, while the timestamps stay real: a call whose printed duration falls short of its
  * entry-to-return span by about its time off the CPU says so. From then on in that file,
  * calls count no time off the CPU (there is none in their durations). */
