@@ -103,6 +103,30 @@ check "--exclude leaves the wait paths whole" "$("$RB" -q --no-plot --exclude 'w
 check "nosleep-time durations: not cut twice" "$("$RB" -q --csv --tid 7 "$C/offcpu-nosleep.txt")" \
 	"$("$RB" -q --csv --tid 7 "$two")"
 
+# folded stacks weigh paths by time on the CPU by default, as printed with --time wall, by
+# the waiting alone with --time off (an off-CPU flame graph)
+folded() { "$PT" -q -f folded "$@" "$two" | LC_ALL=C sort; }
+check "folded: on the CPU" "$(folded)" "[unknown] 12000
+[unknown];crunch 300000
+default_idle 80000
+handle 4000
+handle;parse 2000
+handle;read_req 4000
+handle;read_req;wait_io 3000
+handle;read_req;wait_io;schedule 6500
+handle;read_req;wait_io;schedule;pick_next 500
+reply 3000"
+check "folded --time wall" "$(folded --time wall | grep -e schedule -e wait_msg)" \
+	"handle;read_req;wait_io;schedule 396500
+handle;read_req;wait_io;schedule;pick_next 500
+wait_msg 150000"
+check "folded --time off" "$(folded --time off)" "handle;read_req;wait_io;schedule 390000
+wait_msg 150000"
+"$PT" -q --time off "$two" >/dev/null 2>"$TMP/err"
+expect_status "--time without folded: usage error" 2 $?
+check "--time without folded: message" "$(head -1 "$TMP/err")" \
+	"parse-trace: --time applies to --format folded"
+
 # a comm with a comma and a quote is quoted in the CSV (cases.sh checks comm-quoting.csv)
 # and read back whole
 check "comm quoted and read back" "$("$RB" -q --no-plot --by thread "$C/comm-quoting.csv" | sed -n 2p)" \

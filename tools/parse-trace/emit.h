@@ -7,8 +7,14 @@
 #include "tools/lib/symtab.h"
 #include "tools/lib/tparse.h"
 
+/* What weighs a path in folded stacks (--time): a call's self time on the CPU (less the
+ * time its thread was switched out while it was the innermost call), all of it, or only
+ * that waiting (an off-CPU flame graph). Without switch information the first two agree. */
+enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF };
+
 struct emit {
 	struct output *out;
+	enum emit_weight weight;	/* folded only */
 	const struct symtab *st;
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;

@@ -1,6 +1,6 @@
 /* Folded stacks ("root;child;leaf weight", one line per distinct call path), the input of
- * flamegraph.pl, inferno and speedscope. The weight is the path's total self time in ns
- * (a call count when the trace has no durations). Paths are aggregated on calling-context
+ * flamegraph.pl, inferno and speedscope. The weight is the path's total self time in ns,
+ * on the CPU, wall or off the CPU (emit.h), or a call count when the trace has no durations. Paths are aggregated on calling-context
  * nodes, so memory grows with distinct paths, not with calls. */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,19 @@ struct folded {
 	size_t cap;
 };
 
+static uint64_t weight_of(enum emit_weight w, const struct tp_row *r)
+{
+	int64_t off = r->off_self_ns > 0 ? r->off_self_ns : 0;
+
+	if (r->self_ns < 0)
+		return w == WEIGHT_OFF ? 0 : 1;
+	if (w == WEIGHT_WALL)
+		return (uint64_t)r->self_ns;
+	if (w == WEIGHT_OFF)
+		return (uint64_t)off;
+	return r->self_ns > off ? (uint64_t)(r->self_ns - off) : 0;
+}
+
 static void folded_row(struct emit *e, const struct tp_row *r)
 {
 	struct folded *f = e->priv;
@@ -22,7 +35,7 @@ static void folded_row(struct emit *e, const struct tp_row *r)
 		xgrow((void **)&f->weight, &f->cap, (size_t)r->node + 1, sizeof(*f->weight));
 		memset(f->weight + old, 0, (f->cap - old) * sizeof(*f->weight));
 	}
-	f->weight[r->node] += r->self_ns >= 0 ? (uint64_t)r->self_ns : 1;
+	f->weight[r->node] += weight_of(e->weight, r);
 }
 
 static void print_path(struct emit *e, uint32_t node, uint32_t **path, size_t *cap)

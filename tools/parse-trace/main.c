@@ -17,6 +17,7 @@ struct opts {
 	struct numlist cpus, tids;
 	struct globset funcs;
 	int64_t min_ns;
+	const char *time;	/* --time, folded only */
 	bool strict, quiet;
 	unsigned long max_errors;
 	unsigned long max_msgs;
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
 	      "      --function GLOB  keep functions matching GLOB (repeatable)\n"
 	      "      --min-us N       keep calls lasting at least N microseconds\n"
+	      "      --time WHICH     folded weights: cpu (default; self time less the waiting),\n"
+	      "                       wall (self time as printed) or off (the waiting only)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"
@@ -71,7 +74,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 }
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
-       OPT_MAX_WARNINGS };
+       OPT_MAX_WARNINGS, OPT_TIME };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -80,6 +83,7 @@ static const struct option longopts[] = {
 	{ "tid", required_argument, NULL, OPT_TID },
 	{ "function", required_argument, NULL, OPT_FUNCTION },
 	{ "min-us", required_argument, NULL, OPT_MIN_US },
+	{ "time", required_argument, NULL, OPT_TIME },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
@@ -107,6 +111,7 @@ static void parse_opt(struct opts *o, int c)
 		if (parse_us_ns(optarg, &o->min_ns))
 			usage_error("bad --min-us value '%s'", optarg);
 		break;
+	case OPT_TIME: o->time = optarg; break;
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
@@ -128,6 +133,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		parse_opt(o, c);
 	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded"))
 		usage_error("unknown format '%s' (csv, chrome or folded)", o->format);
+	if (o->time && strcmp(o->format, "folded"))
+		usage_error("%s applies to --format folded", "--time");
+	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
+		usage_error("bad --time '%s' (cpu, wall or off)", o->time);
 }
 
 /* The writer is chosen by the first file that turns out to be a trace, so that nothing,
@@ -282,6 +291,8 @@ int main(int argc, char **argv)
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 };
 	e.tp = tparse_new(fc.st, &cfg);
+	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
+		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
 	if (optind == argc)
 		status |= run_file(&fc, "-", &o);
 	for (int i = optind; i < argc && !(status && o.strict); i++)
