@@ -22,8 +22,14 @@ check "hours: an hour of waiting" "$("$RB" -q --no-plot "$h" | tail -1)" \
 check "hours: CSV input gives the same table" "$("$RB" -q --csv "$TMP/h.csv")" "$("$RB" -q --csv "$h")"
 check "hours: chrome durations" "$("$PT" -q -f chrome "$h" | grep -o '"dur":[0-9.]*' | tr '\n' ' ')" \
 	'"dur":7200123456.000 "dur":3599999999.000 "dur":3600076542.000 "dur":10800200001.000 '
-check "hours: folded weights in ns" "$("$PT" -q -f folded "$h")" "nightly_job 3000
+check "hours: folded weights in ns, wall" "$("$PT" -q -f folded --time wall "$h")" "nightly_job 3000
 nightly_job;crunch_hours 7200123456000
 nightly_job;wait_disk 3600076542000
 idle_hours 3599999999000"
+check "hours: folded weights in ns, on the CPU" "$("$PT" -q -f folded "$h")" "nightly_job 3000
+nightly_job;crunch_hours 7200123456000
+nightly_job;wait_disk 76542000
+idle_hours 3599999999000"
+check "hours: folded weights in ns, off the CPU" "$("$PT" -q -f folded --time off "$h")" \
+	"nightly_job;wait_disk 3600000000000"
 finish
