@@ -5,6 +5,9 @@
 # (work-9's first line on CPU 0) to 10.000400 (its next line): 390 us off the CPU; srv-12's
 # first line on CPU 1 closes wait_msg, begun before the trace: all 150 us of it off the CPU.
 # offcpu-nosleep: the same CPU 0 printed with nosleep-time (durations without the waiting).
+# offcpu-schedsw: the same CPU 0 with sched_switch events at 10.000005 and 10.000399: the
+# waiting is their difference, 394 us (cases.sh checks its rows, and tcmd-schedsw's: a
+# trace-cmd report whose kworker/0:1-55 waits from the event at 100.000020 to 100.000040).
 # offcpu-loop: srv-3 blocks twice in block <- wait_event <- accept_conn (90 + 190 us) and once
 # in block <- read_req (90 us) inside serve_loop, which never returns; the idle task runs
 # idle_halt (40 + 50 + 60 us) meanwhile.
@@ -126,6 +129,9 @@ wait_msg 150000"
 expect_status "--time without folded: usage error" 2 $?
 check "--time without folded: message" "$(head -1 "$TMP/err")" \
 	"parse-trace: --time applies to --format folded"
+
+check "sched_switch events time the waiting" "$("$RB" -q --no-plot "$C/offcpu-schedsw.txt" | tail -1)" \
+	"app-7 waited 394.000 us in schedule <- wait_io <- read_req <- handle"
 
 # a comm with a comma and a quote is quoted in the CSV (cases.sh checks comm-quoting.csv)
 # and read back whole

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "tools/lib/schedsw.h"
+
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -364,7 +366,8 @@ static void parse_text(const char *p, const char *e, size_t spaces, struct fgl *
 		l->kind = FGL_RETURN;
 		parse_tail(p + 1, e, l);
 	} else if (*p == '/' && starts(p, e, "/*", 2)) {
-		l->kind = FGL_COMMENT;
+		if (!schedsw_comment(p, e, l))
+			l->kind = FGL_COMMENT;
 	} else if (is_irq_marker(p, e)) {
 		l->kind = FGL_IRQ;
 	} else {

@@ -13,7 +13,8 @@ enum fgl_kind {
 	FGL_HEADER,	/* '#' line other than "# tracer:" */
 	FGL_TRACER,	/* "# tracer: NAME"; name in func */
 	FGL_CTX_DASH,	/* " ------------------------------------------" */
-	FGL_CTX_SWITCH,	/* " 0) prev-1 => next-2 " */
+	FGL_CTX_SWITCH,	/* " 0) prev-1 => next-2 ", or a sched_switch event (schedsw.h),
+			 * which has abs_ns when the trace has times */
 	FGL_IRQ,	/* "==========>" or "<==========" marker */
 	FGL_ENTRY,	/* "func() {" */
 	FGL_LEAF,	/* "func();" */

@@ -9,6 +9,8 @@
  * before: when that line closes a call begun before the trace, the whole call is taken as
  * off the CPU. Time the trace does not show a thread running is not counted as work.
  *
+ * A sched_switch event, when the trace has them, gives the switch's exact time instead.
+ *
  * With the nosleep-time option the kernel's durations already exclude the time switched
  * out, while the timestamps stay real: a call whose printed duration falls short of its
  * entry-to-return span by about its time off the CPU says so. From then on in that file,
@@ -68,6 +70,31 @@ struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid)
 	t->out_since_ns = -1;
 	t->last_cpu = cpu;
 	return t;
+}
+
+void tp_offcpu_event(struct tparse *tp, int cpu, int64_t prev, int64_t next, int64_t abs_ns)
+{
+	int64_t *last = last_tid_slot(tp, cpu);
+	struct task *t;
+
+	if (prev != -1) {
+		t = tp_task(tp, cpu, prev);
+		if (t->out_since_ns < 0 && (t->last_cpu == cpu || t->last_cpu < 0))
+			t->out_since_ns = abs_ns;
+		t->last_cpu = cpu;
+	}
+	/* looked up after prev's: a new task may move the task array */
+	t = tp_task(tp, cpu, next);
+	if (t->last_cpu < 0 && !t->n) {
+		/* not seen yet: its first line decides, as without the event */
+		*last = prev != -1 ? prev : *last;
+		return;
+	}
+	if (t->out_since_ns >= 0 && abs_ns > t->out_since_ns)
+		t->pending_off_ns += abs_ns - t->out_since_ns;
+	t->out_since_ns = -1;
+	t->last_cpu = cpu;
+	*last = next;	/* next's first line is no switch of its own */
 }
 
 void tp_offcpu_block(struct tparse *tp, int cpu, int64_t prev_tid)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tools/lib/fnline.h"
+#include "tools/lib/schedsw.h"
 
 static bool starts(const char *p, const char *e, const char *lit)
 {
@@ -66,7 +67,14 @@ void tcl_parse(const char *s, size_t n, struct fgl *l)
 	}
 	p = graph_event(c.rest, e);
 	if (!p) {
-		l->kind = FGL_COMMENT;	/* another event: sched_switch, a marker, ... */
+		/* another event: a marker, ...; sched_switch says when the CPU changed threads */
+		p = trim_start(c.rest, e);
+		if (starts(p, e, "sched_switch:") && schedsw_tcmd(p + 13, e, l)) {
+			l->cpu = c.cpu;
+			l->abs_ns = c.ts_ns;
+		} else {
+			l->kind = FGL_COMMENT;
+		}
 		return;
 	}
 	fgl_parse_body(p, e, l);

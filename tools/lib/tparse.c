@@ -108,6 +108,8 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		remember_comm(tp, l->prev_tid, &l->prev_comm);
 		remember_comm(tp, l->next_tid, &l->next_comm);
 		tp_switch(tp, l->cpu, l->prev_tid, l->next_tid);
+		if (l->abs_ns >= 0)
+			tp_offcpu_event(tp, l->cpu, l->prev_tid, l->next_tid, l->abs_ns);
 		break;
 	case FGL_LOST:
 		tp->stats.lost_events += l->lost > 0 ? (uint64_t)l->lost : 0;

@@ -97,6 +97,8 @@ struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid)
 /* Charges a task's pending off-CPU time to its innermost open call; with keep, it stays
  * pending while the stack is empty (a return line is about to create the frame). */
 void tp_offcpu_charge(struct task *t, bool keep);
+/* A sched_switch event at abs_ns: prev left cpu and next came in, exactly then. */
+void tp_offcpu_event(struct tparse *tp, int cpu, int64_t prev, int64_t next, int64_t abs_ns);
 /* A context-switch block on cpu: prev ran there, even if no line of it was seen. */
 void tp_offcpu_block(struct tparse *tp, int cpu, int64_t prev_tid);
 /* The first context switch on cpu gave the lines of an unknown thread to owner. */
