@@ -79,7 +79,7 @@ void tp_offcpu_event(struct tparse *tp, int cpu, int64_t prev, int64_t next, int
 
 	if (prev != -1) {
 		t = tp_task(tp, cpu, prev);
-		if (t->out_since_ns < 0 && (t->last_cpu == cpu || t->last_cpu < 0))
+		if (t->out_since_ns < 0)	/* the event is the truth, wherever prev ran */
 			t->out_since_ns = abs_ns;
 		t->last_cpu = cpu;
 	}
