@@ -103,3 +103,18 @@ int csv_split(const char *s, size_t n, struct csv_field *f, int max, char *scrat
 		p++;	/* the comma */
 	}
 }
+
+void csv_fput(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

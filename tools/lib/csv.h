@@ -4,6 +4,7 @@
 #define TOOLS_LIB_CSV_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct csv_field {
 	const char *p;
@@ -14,5 +15,9 @@ struct csv_field {
  * unescaped into scratch (at least n bytes). Returns the field count, or -1 for a malformed
  * line (unterminated quote, text after a closing quote, more than max fields). */
 int csv_split(const char *s, size_t n, struct csv_field *f, int max, char *scratch);
+
+/* Writes s to f as one CSV field, quoted only where it holds a comma, a quote or a line
+ * break. */
+void csv_fput(FILE *f, const char *s);
 
 #endif

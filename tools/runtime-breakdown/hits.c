@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/csv.h"
 #include "tools/lib/xalloc.h"
 
 #define NAME_MAX_COLS 60
@@ -69,21 +70,6 @@ static struct hit_count *sorted(const struct hit_table *t, const struct symtab *
 	return v;
 }
 
-static void csv_name(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* Text: "caller -> callee" for pairs; the name column as wide as the widest shown name. */
 static void print_text(FILE *f, const struct hit_count *v, size_t n, const struct symtab *st,
 		       int pairs)
@@ -116,10 +102,10 @@ static void print_csv(FILE *f, const struct hit_count *v, size_t n, const struct
 	fputs(pairs ? "caller,callee,hits\n" : "function,hits\n", f);
 	for (size_t i = 0; i < n; i++) {
 		if (pairs) {
-			csv_name(f, symtab_name(st, (uint32_t)(v[i].key >> 32)));
+			csv_fput(f, symtab_name(st, (uint32_t)(v[i].key >> 32)));
 			fputc(',', f);
 		}
-		csv_name(f, symtab_name(st, (uint32_t)v[i].key));
+		csv_fput(f, symtab_name(st, (uint32_t)v[i].key));
 		fprintf(f, ",%" PRIu64 "\n", v[i].hits);
 	}
 }

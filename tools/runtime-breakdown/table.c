@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/csv.h"
 #include "tools/runtime-breakdown/threadname.h"
 
 #define NAME_MAX_COLS 48
@@ -83,21 +84,6 @@ void table_print(FILE *f, const struct agg *a, const struct symtab *st, enum agg
 	free(v);
 }
 
-static void csv_name(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 void table_csv(FILE *f, const struct agg *a, const struct symtab *st, enum agg_sort sort,
 	       size_t top)
 {
@@ -114,7 +100,7 @@ void table_csv(FILE *f, const struct agg *a, const struct symtab *st, enum agg_s
 		if (top && shown++ >= top)
 			continue;
 		const struct stat_entry *e = v[i];
-		csv_name(f, symtab_name(st, e->func));
+		csv_fput(f, symtab_name(st, e->func));
 		if (a->by != BY_FUNCTION)
 			fprintf(f, ",%" PRId64, e->group);
 		fprintf(f, ",%" PRIu64 ",%s,%s,%s,%s,%s,%s,%s,%s\n", e->calls,
