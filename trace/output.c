@@ -437,11 +437,6 @@ static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
 
 /* ---- function_graph events ---- */
 
-hot uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
-{
-	return &p->task_depth[tid ? tid : OUT_TIDS + cpu];
-}
-
 /* check_irq_entry(): with funcgraph-irqs off, hides everything from an irq entry until
  * its return. */
 hot bool irq_entry_hidden(struct out_printer *p, unsigned o, unsigned cpu,
@@ -532,7 +527,6 @@ hot char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 	const struct trace_rec *e = &ev->rec, *ret;
 	unsigned tid = rec_tid(e);
 
-	*task_depth(p, cpu, tid) = (uint16_t)(rec_depth(e) + 1);
 	if (irq_entry_hidden(p, o, cpu, e))
 		return s;
 	s = put_switch(p, s, cpu, tid);
@@ -540,25 +534,22 @@ hot char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, o, s, cpu, ev);
 	ret = take_leaf_return(p, cpu, e);
-	if (ret) {
-		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
+	if (ret)
 		return graph_leaf(p, o, s, cpu, ev, ret);
-	}
 	return graph_nested(p, o, s, cpu, e);
 }
 
-/* print_graph_return(). Records carry no return depth: it is the task's depth, known
- * from its last entry; a return with no entry in the buffer prints at depth 0. */
+/* print_graph_return(): at the depth the return carries (its entry's), so a return whose
+ * entry is not in the buffer (a read that began mid-call, an overwritten entry,
+ * tracing_thresh) prints where it belongs, with the function's name after the brace. */
 hot char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 		       const struct out_event *ev)
 {
 	const struct trace_rec *r = &ev->rec;
 	struct out_cpu_state *c = &p->cpu[cpu];
-	uint16_t *td = task_depth(p, cpu, rec_tid(r));
-	int depth = *td ? *td - 1 : 0;
+	int depth = (int)rec_depth(r);
 	bool match, irq;
 
-	*td = (uint16_t)depth;
 	if (irq_return_hidden(p, o, cpu, depth))
 		return s;
 	c->depth = depth - 1;

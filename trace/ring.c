@@ -96,11 +96,13 @@ static void ring_pad_out(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 	ring_commit(rc, pos, w_make(W_PAD, n));
 }
 
-/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid in the header. */
+/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid and the last
+ * leaf's or return's depth in the header. */
 static void ring_put_sync(struct ring_cpu *rc, uint32_t pos, uint64_t ts, uint32_t tid)
 {
 	*(volatile uint64_t *)ring_slot(rc, pos + 1) = ts & RING_SYNC_TSC_MASK;
-	ring_commit(rc, pos, w_make(W_SYNC, tid & REC_TID_MASK));
+	ring_commit(rc, pos, w_make(W_SYNC, (tid & REC_TID_MASK) |
+					    (uint64_t)(rc->last_depth & 0xff) << W_SYNC_DEPTH_SHIFT));
 }
 
 /* Reserves a record at time ts of tid: `plain` slots if it can follow the last record as
@@ -157,38 +159,48 @@ static void ring_wrote(struct ring_cpu *rc, uint64_t ts, uint32_t tid)
 	ring_set_room(rc, (uint32_t)rc->head);
 }
 
-/* ring_write_at() inside the writer state. */
-static bool ring_put(struct ring_cpu *rc, uint64_t w0, uint64_t w1, uint32_t *at)
+/* A W_LONG's slots: the header, w1, and a return's w2. */
+static uint32_t ring_long_slots(const struct trace_rec *r)
 {
-	const struct trace_rec r = { w0, w1 };
-	uint64_t ts = w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
-	uint64_t word = wire_encode(w0, w1, delta, ring.text_base);
-	uint32_t tid = rec_tid(&r), pos;
-	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
+	return rec_type(r) == REC_RETURN ? 3 : 2;
+}
+
+/* ring_write_rec() inside the writer state. */
+static bool ring_put(struct ring_cpu *rc, const struct trace_rec *r, uint32_t *at)
+{
+	uint64_t ts = r->w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
+	uint64_t word = wire_encode(r, delta, ring.text_base, rc->last_depth);
+	uint32_t tid = rec_tid(r), pos, nlong = ring_long_slots(r);
+	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? nlong : 0;
 	bool synced;
 
 	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch is no
 	 * event: readers do not print it, so it must not count (see trace/ring.h). */
-	if (!ring_reserve(rc, ts, tid, plain, word || wire_encode(w0, w1, 0, ring.text_base) ? 1 : 2,
-			  rec_type(&r) != REC_SWITCH, &pos, &synced))
+	if (!ring_reserve(rc, ts, tid, plain,
+			  word || wire_encode(r, 0, ring.text_base, rc->last_depth) ? 1 : nlong,
+			  rec_type(r) != REC_SWITCH, &pos, &synced))
 		return false;
 	if (synced) {
-		word = wire_encode(w0, w1, 0, ring.text_base);
+		word = wire_encode(r, 0, ring.text_base, rc->last_depth);
 		delta = 0;
 	}
-	if (!word) { /* W_LONG: the decoded w1 in the next slot, its type bits in the header */
-		*(volatile uint64_t *)ring_slot(rc, pos + 1) = w1 & ~W_TYPE_BITS;
-		word = w_make(W_LONG, delta | (uint64_t)rec_type(&r) << W_LONG_DELTA_BITS |
-					      w_bits(w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
+	if (!word) { /* W_LONG: the decoded w1 (and w2) next, w1's type bits in the header */
+		*(volatile uint64_t *)ring_slot(rc, pos + 1) = r->w1 & ~W_TYPE_BITS;
+		if (nlong == 3)
+			*(volatile uint64_t *)ring_slot(rc, pos + 2) = r->w2 & REC_TSC_MASK;
+		word = w_make(W_LONG, delta | (uint64_t)rec_type(r) << W_LONG_DELTA_BITS |
+					      w_bits(r->w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
 	}
 	ring_commit(rc, pos, word);
 	if (at)
 		*at = pos;
-	ring_wrote(rc, ts, rec_type(&r) == REC_SWITCH ? (uint32_t)(w1 >> 16) & REC_TID_MASK : tid);
+	if (rec_type(r) == REC_RETURN)
+		rc->last_depth = rec_depth(r);
+	ring_wrote(rc, ts, rec_type(r) == REC_SWITCH ? (uint32_t)(r->w1 >> 16) & REC_TID_MASK : tid);
 	return true;
 }
 
-bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
+bool ring_write_rec(unsigned cpu, const struct trace_rec *r, uint32_t *at)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
 	bool ok = false;
@@ -196,32 +208,32 @@ bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
 	if (!ring_writer_enter(rc))
 		ring_count_drop(rc);
 	else if (rc->enabled)
-		ok = ring_put(rc, w0, w1, at);
+		ok = ring_put(rc, r, at);
 	ring_writer_leave(rc);
 	return ok;
 }
 
-bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry)
+bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
-	const struct trace_rec r = { w0, w1 };
 	bool ok = false;
 
 	if (!ring_writer_enter(rc)) {
 		ring_count_drop(rc);
 	} else if (rc->enabled) {
 		uint64_t *slot = ring_slot(rc, entry);
-		uint64_t leaf = wire_leaf(*slot, rec_duration(&r));
-		uint64_t func = (uint32_t)(rec_func(&r) - ring.text_base);
+		uint64_t leaf = wire_leaf(*slot, rec_duration(r));
+		uint64_t func = (uint32_t)(rec_func(r) - ring.text_base);
 
 		/* Still the last record, of this call (same function), and both fit a slot. */
 		if ((uint32_t)rc->head == entry + 1 && leaf &&
-		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(&r) == rc->cur_tid) {
+		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(r) == rc->cur_tid) {
 			__atomic_store_n(slot, leaf, __ATOMIC_RELEASE);
 			rc->head += 1ull << 32; /* the leaf holds two events */
+			rc->last_depth = (uint32_t)w_bits(leaf, W_DEPTH_SHIFT, 8);
 			ok = true;
 		} else {
-			ok = ring_put(rc, w0, w1, NULL);
+			ok = ring_put(rc, r, NULL);
 		}
 	}
 	ring_writer_leave(rc);
@@ -326,6 +338,7 @@ static void ring_apply_sync(struct wire_state *st, uint64_t w, uint64_t tsc)
 {
 	st->ts = ring_widen_ts(tsc & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
 	st->tid = (uint32_t)w_bits(w, 0, 12);
+	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, 8);
 }
 
 /* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
@@ -421,7 +434,7 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 			ev->text[i] = (char)(c >> (8 * (i % W_TEXT_SLOT)));
 		}
 		st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len };
+		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len, 0 };
 		ev->ts = st.ts;
 		ev->text_len = len;
 		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
@@ -433,12 +446,16 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		unsigned type = (unsigned)w_bits(w, W_LONG_DELTA_BITS, 3);
 
 		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1 };
+		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1, 0 };
 		ev->ts = st.ts;
+		n = ring_long_slots(&ev->rec);
 		if (type == REC_SWITCH)
 			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
+		if (type == REC_RETURN) {
+			ev->rec.w2 = *(const volatile uint64_t *)ring_slot(rc, pos + 2) & REC_TSC_MASK;
+			st.depth = rec_depth(&ev->rec);
+		}
 		ev->text_len = 0;
-		n = 2;
 		break;
 	}
 	default:

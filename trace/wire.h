@@ -7,8 +7,15 @@
  * functions are stored as offsets from the start of kernel text. A call that returns
  * before anything else is recorded on its CPU is rewritten, in place, from its entry into
  * a one-slot leaf (entry and return together): a leaf call costs 8 bytes, a call with
- * children 16. What does not fit takes a two-slot W_LONG (the decoded w1 in the second
- * slot), after a W_SYNC if the time since the previous record does not fit either.
+ * children 16. What does not fit takes a W_LONG (the decoded w1, and a return's w2, in
+ * the slots after it), after a W_SYNC if the time since the previous record does not fit
+ * either.
+ *
+ * A W_RETURN carries no depth: it returns one level above the CPU's last leaf or return
+ * (modulo 256), as nearly every return does (its last callee's just came before it). The
+ * writers keep that depth per CPU (ring_cpu.last_depth), every W_SYNC carries it, and a
+ * return at any other depth (the first one after a context switch, an interrupt, or its
+ * own unmerged entry) takes a W_LONG. Entries do not change it.
  *
  * A slot: bit 63 the lap parity (trace/ring.h), bits 59..62 the type, 0..58 the fields.
  * Slots that continue a record (text, the second word of W_LONG and W_SYNC, padding) have
@@ -17,12 +24,14 @@
  *
  *   W_ENTRY   delta 28 | irq 1 | depth 8 | func 22        call entry
  *   W_LEAF    delta 14 | duration 15 | depth 8 | func 22  call entry and return
- *   W_RETURN  delta 13 | duration 24 | func 22            call return
+ *   W_RETURN  delta 13 | duration 24 | func 22            call return, one level above
  *   W_FUNC    delta 15 | parent 22 | func 22              `function` tracer
  *   W_SWITCH  delta 27 | prev_state 8 | next_tid 12 | prev_tid 12; the tid is next_tid after
  *   W_TEXT    delta 28 | length 13 | flags 8; then ceil(length / 7) slots of 7 bytes
- *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them
- *   W_SYNC    tid 12; then the TSC's low 48 bits: the time and tid from here on
+ *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them; for a
+ *             REC_RETURN then w2 (the duration: 48 bits, the TSC's width)
+ *   W_SYNC    tid 12 | depth 8; then the TSC's low 48 bits: the time, tid and last
+ *             leaf's or return's depth from here on
  *   W_PAD     count of slots to skip, this one included (block-end padding)
  *   W_LOST    total of the CPU's dropped events so far
  * Deltas and durations are TSC ticks; a leaf's delta and depth are its entry's. Fields are
@@ -47,6 +56,7 @@
 #define W_TEXT_DELTA_BITS 28
 #define W_LONG_DELTA_BITS 28
 #define W_LONG_HIGH_SHIFT 31
+#define W_SYNC_DEPTH_SHIFT 12
 #define W_SYNC_TSC_BITS 48 /* all a record's time has (record.h) */
 #define W_TEXT_SLOT 7 /* text bytes per continuation slot (the top byte stays 0) */
 
@@ -88,30 +98,33 @@ static inline uint64_t w_make(enum wire_type t, uint64_t fields)
 /* Whether v fits in bits bits. */
 static inline int w_fits(uint64_t v, unsigned bits) { return v < 1ull << bits; }
 
-/* One-slot form of the decoded record (w0, w1) delta ticks after the previous record,
- * with functions relative to text_base; 0 if it has none (then W_LONG). */
-static inline uint64_t wire_encode(uint64_t w0, uint64_t w1, uint64_t delta, uint64_t text_base)
+/* One-slot form of the decoded record r, delta ticks after the previous record, with
+ * functions relative to text_base, after a leaf or return at depth `last` (a W_RETURN's
+ * implied depth); 0 if it has none (then W_LONG). */
+static inline uint64_t wire_encode(const struct trace_rec *r, uint64_t delta, uint64_t text_base,
+				   unsigned last)
 {
-	const struct trace_rec r = { w0, w1 };
+	uint64_t w1 = r->w1;
 	/* Offsets modulo 2^32, as the 32-bit addresses: the fast paths compute them so. */
-	uint64_t func = (uint32_t)(rec_func(&r) - (uint32_t)text_base);
+	uint64_t func = (uint32_t)(rec_func(r) - (uint32_t)text_base);
 
-	switch (rec_type(&r)) {
+	switch (rec_type(r)) {
 	case REC_ENTRY:
 		if (!w_fits(delta, W_ENTRY_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
-		    (rec_flags(&r) & ~REC_F_IRQ))
+		    (rec_flags(r) & ~REC_F_IRQ))
 			return 0;
-		return w_make(W_ENTRY, delta | (rec_flags(&r) & REC_F_IRQ ? W_ENTRY_IRQ : 0) |
-					       (uint64_t)rec_depth(&r) << W_DEPTH_SHIFT |
+		return w_make(W_ENTRY, delta | (rec_flags(r) & REC_F_IRQ ? W_ENTRY_IRQ : 0) |
+					       (uint64_t)rec_depth(r) << W_DEPTH_SHIFT |
 					       func << W_FUNC_SHIFT);
 	case REC_RETURN:
 		if (!w_fits(delta, W_RETURN_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
-		    !w_fits(rec_duration(&r), W_RETURN_DUR_BITS))
+		    !w_fits(rec_duration(r), W_RETURN_DUR_BITS) || (w1 >> 40) ||
+		    ((rec_depth(r) + 1) & 0xff) != (last & 0xff))
 			return 0;
-		return w_make(W_RETURN, delta | (uint64_t)rec_duration(&r) << W_RETURN_DUR_SHIFT |
+		return w_make(W_RETURN, delta | rec_duration(r) << W_RETURN_DUR_SHIFT |
 						func << W_FUNC_SHIFT);
 	case REC_FUNC: {
-		uint64_t parent = (uint32_t)(rec_parent(&r) - (uint32_t)text_base);
+		uint64_t parent = (uint32_t)(rec_parent(r) - (uint32_t)text_base);
 
 		if (!w_fits(delta, W_FUNC_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
 		    !w_fits(parent, W_FUNC_BITS))
@@ -141,10 +154,12 @@ static inline uint64_t wire_leaf(uint64_t entry, uint64_t duration)
 	       w_make(W_LEAF, duration << W_LEAF_DUR_SHIFT | w_bits(entry, 0, W_LEAF_DELTA_BITS));
 }
 
-/* Decoding state: the time of the previous record and the tid from here on. */
+/* Decoding state: the time of the previous record, the tid from here on, and the depth
+ * of the last leaf or return (a W_RETURN is one level above it). */
 struct wire_state {
 	uint64_t ts; /* full TSC */
 	uint32_t tid;
+	uint32_t depth;
 };
 
 /* Decodes a one-slot record that holds events (W_ENTRY .. W_SWITCH): the event number
@@ -162,7 +177,7 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 		t = st->ts + w_bits(w, 0, W_ENTRY_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
 					  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32 |
-					  (uint64_t)(w & W_ENTRY_IRQ ? REC_F_IRQ : 0) << 40 };
+					  (uint64_t)(w & W_ENTRY_IRQ ? REC_F_IRQ : 0) << 40, 0 };
 		break;
 	case W_LEAF: {
 		uint64_t dur = w_bits(w, W_LEAF_DUR_SHIFT, W_LEAF_DUR_BITS);
@@ -170,30 +185,35 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 		t = st->ts + w_bits(w, 0, W_LEAF_DELTA_BITS);
 		if (half == 0) {
 			*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
-						  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32 };
+						  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32, 0 };
 			*ts = t;
 			return 2;
 		}
-		*rec = (struct trace_rec){ rec_w0(t + dur, st->tid, REC_RETURN), (uint32_t)func | dur << 32 };
+		*rec = (struct trace_rec){ rec_w0(t + dur, st->tid, REC_RETURN),
+					  rec_call_w1((uint32_t)func, (unsigned)w_bits(w, W_DEPTH_SHIFT, 8)),
+					  dur };
 		*ts = t + dur;
 		st->ts = t; /* the writer's next delta counts from the entry */
+		st->depth = (uint32_t)w_bits(w, W_DEPTH_SHIFT, 8);
 		return 2;
 	}
 	case W_RETURN:
 		t = st->ts + w_bits(w, 0, W_RETURN_DELTA_BITS);
+		st->depth = (st->depth - 1) & 0xff; /* one level above the last leaf or return */
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_RETURN),
-					  (uint32_t)func | w_bits(w, W_RETURN_DUR_SHIFT, W_RETURN_DUR_BITS) << 32 };
+					  rec_call_w1((uint32_t)func, st->depth),
+					  w_bits(w, W_RETURN_DUR_SHIFT, W_RETURN_DUR_BITS) };
 		break;
 	case W_FUNC:
 		t = st->ts + w_bits(w, 0, W_FUNC_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_FUNC),
 					  (uint32_t)func | (uint64_t)(uint32_t)(text_base +
-						w_bits(w, W_PARENT_SHIFT, W_FUNC_BITS)) << 32 };
+						w_bits(w, W_PARENT_SHIFT, W_FUNC_BITS)) << 32, 0 };
 		break;
 	case W_SWITCH:
 		t = st->ts + w_bits(w, 0, W_SWITCH_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_SWITCH),
-					  w_bits(w, 47, 12) | w_bits(w, 35, 12) << 16 | w_bits(w, 27, 8) << 32 };
+					  w_bits(w, 47, 12) | w_bits(w, 35, 12) << 16 | w_bits(w, 27, 8) << 32, 0 };
 		*ts = t;
 		st->ts = t;
 		st->tid = (uint32_t)w_bits(w, 35, 12);

@@ -121,9 +121,17 @@ static void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsig
 	ring_write(cpu, rec_w0(tsc, tid, REC_ENTRY), func | (uint64_t)depth << 32);
 }
 
-static void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint32_t ticks)
+static bool ret_at(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth,
+		   uint64_t ticks)
 {
-	ring_write(cpu, rec_w0(tsc, tid, REC_RETURN), func | (uint64_t)ticks << 32);
+	const struct trace_rec r = { rec_w0(tsc, tid, REC_RETURN), rec_call_w1(func, depth), ticks };
+
+	return ring_write_rec(cpu, &r, NULL);
+}
+
+static void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint64_t ticks)
+{
+	ret_at(cpu, tsc, tid, func, 0, ticks);
 }
 
 /* A small call tree on two CPUs (see test_trace for the text it prints). */
@@ -133,7 +141,7 @@ static void write_tree(void)
 	entry(1, 3 * HZ + 100, 0, 0x1200, 0);
 	ret(1, 3 * HZ + 200, 0, 0x1200, 100);
 	entry(0, 3 * HZ + 250, 3, 0x1100, 1);
-	ret(0, 3 * HZ + 500, 3, 0x1100, 250);
+	ret_at(0, 3 * HZ + 500, 3, 0x1100, 1, 250);
 	ret(0, 3 * HZ + 1000, 3, 0x1000, 1000);
 }
 
@@ -825,8 +833,8 @@ static uint64_t bench_fill(void)
 
 			room &= ring_write(cpu, rec_w0(tsc, 3, REC_ENTRY), f);
 			room &= ring_write(cpu, rec_w0(tsc + 30, 3, REC_ENTRY), 0x1100 | 1ull << 32);
-			room &= ring_write(cpu, rec_w0(tsc + 90, 3, REC_RETURN), 0x1100 | 60ull << 32);
-			room &= ring_write(cpu, rec_w0(tsc + 120, 3, REC_RETURN), f | 120ull << 32);
+			room &= ret_at(cpu, tsc + 90, 3, 0x1100, 1, 60);
+			room &= ret_at(cpu, tsc + 120, 3, f, 0, 120);
 			events += 4;
 		}
 		tsc += 150;
