@@ -466,9 +466,18 @@ hot bool irq_return_hidden(struct out_printer *p, unsigned o, unsigned cpu, int 
 	return true;
 }
 
+/* Whether the printer shows nothing at all for ev (and it carries no loss): a context
+ * switch record, which Linux's function_graph buffer does not even hold. */
+hot bool graph_hidden(const struct out_event *ev)
+{
+	return !ev->lost && rec_type(&ev->rec) == REC_SWITCH;
+}
+
 /* The next event of this CPU, if it is the return of the entry just taken (a leaf); NULL
- * if not. It is peeked into the other head slot, so the entry (in the current one) stays
- * valid, and so does the return until the slot after it is peeked. */
+ * if not. Hidden events in between are consumed: Linux, which has none of them in its
+ * buffer, sees the return right after the entry. The event is peeked into the other head
+ * slot, so the entry (in the current one) stays valid, and so does the return until the
+ * slot after it is peeked. */
 hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu,
 					     const struct trace_rec *e)
 {
@@ -478,6 +487,11 @@ hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu
 	c->ev = h;
 	if (!p->src.peek(p->src.ctx, cpu, h))
 		return NULL;
+	while (graph_hidden(h)) {
+		p->src.consume(p->src.ctx, cpu);
+		if (!p->src.peek(p->src.ctx, cpu, h))
+			return NULL;
+	}
 	if (h->lost || rec_type(&h->rec) != REC_RETURN || rec_tid(&h->rec) != rec_tid(e) ||
 	    rec_func(&h->rec) != rec_func(e)) {
 		p->have |= 1u << cpu;

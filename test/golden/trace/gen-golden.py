@@ -184,6 +184,10 @@ class Graph:
         if ev["irq"]:
             out += self.irq_line(ev, "==========>")
         out += self.context(ev)
+        # Context switch records are not in Linux's function_graph buffer: the event
+        # Linux would see next is the first other one.
+        while q and q[0]["kind"] == "s" and not q[0]["lost"]:
+            q.pop(0)
         nxt = q[0] if q else None
         name = self.st.sym(ev["func"])
         if (nxt and nxt["kind"] == "r" and not nxt["lost"] and nxt["tid"] == ev["tid"]
