@@ -225,9 +225,11 @@ bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry)
 		uint64_t leaf = wire_leaf(*slot, rec_duration(r));
 		uint64_t func = (uint32_t)(rec_func(r) - ring.text_base);
 
-		/* Still the last record, of this call (same function), and both fit a slot. */
+		/* Still the last record, of this call (same function), both fit a slot, and no
+		 * event was dropped since the entry: the loss is reported between the two. */
 		if ((uint32_t)rc->head == entry + 1 && leaf &&
-		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(r) == rc->cur_tid) {
+		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(r) == rc->cur_tid &&
+		    rc->dropped == rc->dropped_noted) {
 			__atomic_store_n(slot, leaf, __ATOMIC_RELEASE);
 			rc->head += 1ull << 32; /* the leaf holds two events */
 			rc->last_depth = (uint32_t)w_bits(leaf, W_DEPTH_SHIFT, 8);

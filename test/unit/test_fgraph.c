@@ -20,6 +20,8 @@
 
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
 
+#define SLOTS_MIN (RING_MIN_BYTES / RING_SLOT_BYTES)
+
 static const struct { void *fn; const char *name; } names[] = {
 	{ (void *)fg_leaf, "leaf" },	   { (void *)fg_mid, "mid" },
 	{ (void *)fg_top, "top" },	   { (void *)fg_tail, "tail" },
@@ -679,6 +681,40 @@ static void test_full_buffer(void)
 	TEST_END();
 }
 
+/* A call whose children were dropped (buffer full) is no leaf: its return, even where it
+ * could still merge into its entry, comes after the loss. */
+static void test_no_leaf_over_drops(void)
+{
+	struct ring_reader r;
+	struct ring_stats st;
+	uint64_t lost = 0;
+	int mid_entries = 0, mid_returns = 0;
+
+	TEST_CASE("function_graph: a return does not merge into its entry over dropped events");
+	setup(TRACE_GRAPH);
+	ring_init(1, RING_MIN_BYTES);
+	/* Fill all but the last slot with one-slot records (stop mode, nothing consumed). */
+	while ((uint32_t)ring.cpu[0].head < SLOTS_MIN - 1)
+		CHECK(ring_write(0, rec_w0(trace_env_clock(), trace_env_tid(), REC_FUNC),
+				 (uint32_t)(uintptr_t)fg_leaf | (uint64_t)(uintptr_t)fg_mid << 32));
+	CHECK_EQ((uint32_t)ring.cpu[0].head, SLOTS_MIN - 1);
+	fg_mid(2); /* its entry takes the last slot, both leaf calls are dropped */
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	while (ring_reader_peek(&r, &ev)) {
+		lost += ev.lost;
+		mid_entries += rec_type(&ev.rec) == REC_ENTRY;
+		mid_returns += rec_type(&ev.rec) == REC_RETURN;
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+	ring_get_stats(0, &st);
+	CHECK_EQ(mid_entries, 1);
+	CHECK_EQ(mid_returns, 0); /* dropped too: no room for a record of its own */
+	CHECK_EQ(lost, 0);        /* a snapshot shows no drops after its last event... */
+	CHECK_EQ(st.dropped, 3);  /* ...they are counted: two leaf calls, the return */
+	TEST_END();
+}
+
 static void test_marker(void)
 {
 	TEST_CASE("trace_marker: text goes into the buffer while tracing is on");
@@ -714,6 +750,7 @@ int main(void)
 	test_sleep_time();
 	test_unwind();
 	test_full_buffer();
+	test_no_leaf_over_drops();
 	test_marker();
 	setup(TRACE_NOP);
 	return test_exit_status();

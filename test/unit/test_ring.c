@@ -60,16 +60,42 @@ static bool write_text_k(unsigned cpu, unsigned tid, uint64_t k)
 	return ring_write_text(cpu, k, tid, buf, text_k(k, buf));
 }
 
-/* Whether ev is an intact event k of writer tid (text or not). */
+/* The function at depth d in the call tree of event k (call_k()): every 7th tree's lie
+ * 2 GiB past text, so their entries and returns take W_LONGs. */
+static uint32_t call_func(uint64_t k, unsigned d)
+{
+	return (uint32_t)ring.text_base + ((k / 12) % 7 == 3 ? 0x80000000u : 0) + 0x40 * d;
+}
+
+/* Event k of a call-tree writer: trees of 12 events, entries from depth 0 down to 5, then
+ * the returns back up (the deepest call a leaf). Event k is at time k, so the return at
+ * depth d lasts 11 - 2d ticks. *at[d]: the slot of the entry at depth d. */
+static bool write_call_k(unsigned cpu, unsigned tid, uint64_t k, uint32_t at[6])
+{
+	unsigned i = k % 12, d = i < 6 ? i : 11 - i;
+	const struct trace_rec r = { rec_w0(k, tid, i < 6 ? REC_ENTRY : REC_RETURN),
+				     rec_call_w1(call_func(k, d), d), i < 6 ? 0 : 11 - 2 * d };
+
+	if (i < 6)
+		return ring_write_rec(cpu, &r, &at[d]);
+	return ring_write_return(cpu, &r, at[d]);
+}
+
+/* Whether ev is an intact event k of writer tid (text, call or not). */
 static bool intact(const struct ring_event *ev, unsigned tid)
 {
 	uint64_t k = rec_tsc(&ev->rec);
+	unsigned i = k % 12, d = i < 6 ? i : 11 - i;
 	char buf[64];
 
 	if (rec_tid(&ev->rec) != tid)
 		return false;
 	if (rec_type(&ev->rec) == REC_FUNC)
 		return ev->rec.w1 == pattern(k, tid);
+	if (rec_type(&ev->rec) == REC_ENTRY || rec_type(&ev->rec) == REC_RETURN)
+		return rec_type(&ev->rec) == (i < 6 ? REC_ENTRY : REC_RETURN) &&
+		       ev->rec.w1 == rec_call_w1(call_func(k, d), d) &&
+		       ev->rec.w2 == (i < 6 ? 0 : 11 - 2 * d);
 	if (rec_type(&ev->rec) != REC_TEXT || ev->text_len != text_k(k, buf))
 		return false;
 	return memcmp(ev->text, buf, ev->text_len) == 0;
@@ -764,8 +790,10 @@ static void test_wire_fields(void)
 struct conc {
 	unsigned cpu;
 	bool text;
+	bool calls; /* call trees (write_call_k()) instead of function records */
 	volatile bool done;
 	uint64_t attempted;
+	uint32_t at[6];
 };
 
 static void *conc_writer(void *arg)
@@ -773,12 +801,20 @@ static void *conc_writer(void *arg)
 	struct conc *c = arg;
 
 	trace_host_set_cpu(c->cpu);
-	for (uint64_t k = 0; k < CONC_EVENTS; k++)
-		if (c->text && k % 7 == 0)
+	uint64_t k;
+
+	for (k = 0; k < CONC_EVENTS; k++)
+		if (c->calls)
+			write_call_k(c->cpu, 20 + c->cpu, k, c->at);
+		else if (c->text && k % 7 == 0)
 			write_text_k(c->cpu, 20 + c->cpu, k);
 		else
 			write_k(c->cpu, 20 + c->cpu, k);
-	c->attempted = CONC_EVENTS;
+	/* A consumer holds back an entry that is the last record (it may become a leaf),
+	 * and the drops after it: end with a record that is not an entry. */
+	while (c->calls && !write_k(c->cpu, 20 + c->cpu, k))
+		k++;
+	c->attempted = k + c->calls;
 	__atomic_store_n(&c->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -835,9 +871,10 @@ static void *conc_reader(void *arg)
 }
 
 /* Two writer threads (CPUs 0 and 1) and one consumer thread per CPU, all at once. */
-static void conc_run(bool overwrite, bool text, const char *name)
+static void conc_run(bool overwrite, bool text, bool calls, const char *name)
 {
-	struct conc c[2] = { { .cpu = 0, .text = text }, { .cpu = 1, .text = text } };
+	struct conc c[2] = { { .cpu = 0, .text = text, .calls = calls },
+			     { .cpu = 1, .text = text, .calls = calls } };
 	struct conc_reader rd[2] = { { .c = &c[0] }, { .c = &c[1] } };
 	pthread_t th[4];
 	struct ring_stats st;
@@ -857,7 +894,7 @@ static void conc_run(bool overwrite, bool text, const char *name)
 		ring_get_stats(i, &st);
 		CHECK_EQ(res->bad, 0);
 		CHECK_EQ(res->order, 0);
-		CHECK_EQ(res->read + st.dropped + st.overrun, CONC_EVENTS);
+		CHECK_EQ(res->read + st.dropped + st.overrun, c[i].attempted);
 		CHECK_EQ(res->read, st.read);
 		CHECK_EQ(res->lost, overwrite ? st.overrun : st.dropped);
 		CHECK(res->read > 0);
@@ -869,14 +906,14 @@ static void conc_run(bool overwrite, bool text, const char *name)
 }
 
 /* A snapshot reader running while its CPU is overwritten. */
-static void test_conc_snapshot(void)
+static void test_conc_snapshot(bool calls, const char *name)
 {
-	struct conc c = { .cpu = 0, .text = true };
+	struct conc c = { .cpu = 0, .text = !calls, .calls = calls };
 	static struct ring_event e;
 	uint64_t rounds = 0, bad = 0, order = 0;
 	pthread_t th;
 
-	TEST_CASE("ring: snapshots taken during overwrite are intact and in order");
+	TEST_CASE(name);
 	setup(RING_MIN_BYTES, true);
 	pthread_create(&th, NULL, conc_writer, &c);
 	while (!__atomic_load_n(&c.done, __ATOMIC_ACQUIRE)) {
@@ -1012,11 +1049,18 @@ int main(void)
 	test_long_durations();
 	test_old_records();
 	test_wire_fields();
-	conc_run(false, false, "ring: concurrent writers and consumer, stop mode");
-	conc_run(false, true, "ring: concurrent writers and consumer, stop mode, with text");
-	conc_run(true, false, "ring: concurrent writers and consumer, overwrite mode");
-	conc_run(true, true, "ring: concurrent writers and consumer, overwrite mode, with text");
-	test_conc_snapshot();
+	conc_run(false, false, false, "ring: concurrent writers and consumer, stop mode");
+	conc_run(false, true, false, "ring: concurrent writers and consumer, stop mode, with text");
+	conc_run(true, false, false, "ring: concurrent writers and consumer, overwrite mode");
+	conc_run(true, true, false,
+		 "ring: concurrent writers and consumer, overwrite mode, with text");
+	conc_run(false, false, true,
+		 "ring: concurrent writers and consumer, stop mode, call trees (depths, leaves)");
+	conc_run(true, false, true,
+		 "ring: concurrent writers and consumer, overwrite mode, call trees (depths, leaves)");
+	test_conc_snapshot(false, "ring: snapshots taken during overwrite are intact and in order");
+	test_conc_snapshot(true, "ring: snapshots of call trees taken during overwrite are intact "
+				 "and in order, every return at its depth");
 	test_bounded_consumer();
 	test_bounded_endless();
 	return test_exit_status();
