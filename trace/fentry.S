@@ -388,7 +388,7 @@ return_to_handler:
 	jmp	.Lret_done
 	/* Else a W_RETURN record: delta 13 | duration 24 | func 22, if the call's depth
 	 * (as fgraph_enter recorded it: i - graph_base, 8 bits) is one above the CPU's last
-	 * leaf or return; any other depth needs a W_LONG (the C path). */
+	 * leaf or return; any other depth needs a W_LONG_RET (the C path). */
 .Lret_record:
 	cmpq	$(1 << W_RETURN_DUR_BITS), %r10
 	jae	.Lret_unwrite

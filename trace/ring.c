@@ -159,35 +159,30 @@ static void ring_wrote(struct ring_cpu *rc, uint64_t ts, uint32_t tid)
 	ring_set_room(rc, (uint32_t)rc->head);
 }
 
-/* A W_LONG's slots: the header, w1, and a return's w2. */
-static uint32_t ring_long_slots(const struct trace_rec *r)
-{
-	return rec_type(r) == REC_RETURN ? 3 : 2;
-}
-
 /* ring_write_rec() inside the writer state. */
 static bool ring_put(struct ring_cpu *rc, const struct trace_rec *r, uint32_t *at)
 {
 	uint64_t ts = r->w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
-	uint64_t word = wire_encode(r, delta, ring.text_base, rc->last_depth);
-	uint32_t tid = rec_tid(r), pos, nlong = ring_long_slots(r);
-	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? nlong : 0;
+	uint64_t word = wire_encode(r, delta, ring.text_base, rc->last_depth), second;
+	uint32_t tid = rec_tid(r), pos;
+	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
 	bool synced;
 
 	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch is no
 	 * event: readers do not print it, so it must not count (see trace/ring.h). */
 	if (!ring_reserve(rc, ts, tid, plain,
-			  word || wire_encode(r, 0, ring.text_base, rc->last_depth) ? 1 : nlong,
+			  word || wire_encode(r, 0, ring.text_base, rc->last_depth) ? 1 : 2,
 			  rec_type(r) != REC_SWITCH, &pos, &synced))
 		return false;
 	if (synced) {
 		word = wire_encode(r, 0, ring.text_base, rc->last_depth);
 		delta = 0;
 	}
-	if (!word) { /* W_LONG: the decoded w1 (and w2) next, w1's type bits in the header */
+	if (!word && rec_type(r) == REC_RETURN) {
+		word = wire_long_return(r, delta, &second);
+		*(volatile uint64_t *)ring_slot(rc, pos + 1) = second;
+	} else if (!word) { /* W_LONG: the decoded w1 next, its type bits in the header */
 		*(volatile uint64_t *)ring_slot(rc, pos + 1) = r->w1 & ~W_TYPE_BITS;
-		if (nlong == 3)
-			*(volatile uint64_t *)ring_slot(rc, pos + 2) = r->w2 & REC_TSC_MASK;
 		word = w_make(W_LONG, delta | (uint64_t)rec_type(r) << W_LONG_DELTA_BITS |
 					      w_bits(r->w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
 	}
@@ -450,16 +445,18 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
 		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1, 0 };
 		ev->ts = st.ts;
-		n = ring_long_slots(&ev->rec);
 		if (type == REC_SWITCH)
 			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
-		if (type == REC_RETURN) {
-			ev->rec.w2 = *(const volatile uint64_t *)ring_slot(rc, pos + 2) & REC_TSC_MASK;
-			st.depth = rec_depth(&ev->rec);
-		}
 		ev->text_len = 0;
+		n = 2;
 		break;
 	}
+	case W_LONG_RET:
+		wire_decode_long_return(w, *(const volatile uint64_t *)ring_slot(rc, pos + 1), &st,
+					&ev->rec, &ev->ts);
+		ev->text_len = 0;
+		n = 2;
+		break;
 	default:
 		events = wire_decode1(w, half, &st, &ev->rec, &ev->ts, ring.text_base);
 		if (!events)

@@ -7,19 +7,19 @@
  * functions are stored as offsets from the start of kernel text. A call that returns
  * before anything else is recorded on its CPU is rewritten, in place, from its entry into
  * a one-slot leaf (entry and return together): a leaf call costs 8 bytes, a call with
- * children 16. What does not fit takes a W_LONG (the decoded w1, and a return's w2, in
- * the slots after it), after a W_SYNC if the time since the previous record does not fit
- * either.
+ * children 16. What does not fit takes two slots (W_LONG, or W_LONG_RET for a return),
+ * after a W_SYNC if the time since the previous record does not fit either.
  *
  * A W_RETURN carries no depth: it returns one level above the CPU's last leaf or return
  * (modulo 256), as nearly every return does (its last callee's just came before it). The
  * writers keep that depth per CPU (ring_cpu.last_depth), every W_SYNC carries it, and a
  * return at any other depth (the first one after a context switch, an interrupt, or its
- * own unmerged entry) takes a W_LONG. Entries do not change it.
+ * own unmerged entry) takes a W_LONG_RET. Entries do not change it.
  *
  * A slot: bit 63 the lap parity (trace/ring.h), bits 59..62 the type, 0..58 the fields.
- * Slots that continue a record (text, the second word of W_LONG and W_SYNC, padding) have
- * type 0, so that one left over from an older lap never passes for a header. Every block
+ * Slots that continue a record (text, the second word of W_LONG, W_LONG_RET and W_SYNC,
+ * padding) have type 0, so that one left over from an older lap never passes for a header.
+ * Every block
  * of the buffer starts with a W_SYNC, so a reader can start decoding at any block.
  *
  *   W_ENTRY   delta 28 | irq 1 | depth 8 | func 22        call entry
@@ -28,8 +28,9 @@
  *   W_FUNC    delta 15 | parent 22 | func 22              `function` tracer
  *   W_SWITCH  delta 27 | prev_state 8 | next_tid 12 | prev_tid 12; the tid is next_tid after
  *   W_TEXT    delta 28 | length 13 | flags 8; then ceil(length / 7) slots of 7 bytes
- *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them; for a
- *             REC_RETURN then w2 (the duration: 48 bits, the TSC's width)
+ *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them
+ *   W_LONG_RET delta 28 | depth 8 | duration bits 0..22; then func 32 | duration bits
+ *             23..47 (a call's duration has the TSC's 48 bits)
  *   W_SYNC    tid 12 | depth 8; then the TSC's low 48 bits: the time, tid and last
  *             leaf's or return's depth from here on
  *   W_PAD     count of slots to skip, this one included (block-end padding)
@@ -56,6 +57,9 @@
 #define W_TEXT_DELTA_BITS 28
 #define W_LONG_DELTA_BITS 28
 #define W_LONG_HIGH_SHIFT 31
+#define W_LONG_RET_DEPTH_SHIFT 28
+#define W_LONG_RET_DUR_SHIFT 36
+#define W_LONG_RET_DUR_LOW 23 /* duration bits in the header; the rest above func */
 #define W_SYNC_DEPTH_SHIFT 12
 #define W_SYNC_TSC_BITS 48 /* all a record's time has (record.h) */
 #define W_TEXT_SLOT 7 /* text bytes per continuation slot (the top byte stays 0) */
@@ -82,6 +86,7 @@ enum wire_type {
 	W_SYNC = 8,
 	W_PAD = 9,
 	W_LOST = 10,
+	W_LONG_RET = 11,
 };
 
 
@@ -100,7 +105,7 @@ static inline int w_fits(uint64_t v, unsigned bits) { return v < 1ull << bits; }
 
 /* One-slot form of the decoded record r, delta ticks after the previous record, with
  * functions relative to text_base, after a leaf or return at depth `last` (a W_RETURN's
- * implied depth); 0 if it has none (then W_LONG). */
+ * implied depth); 0 if it has none (then W_LONG or W_LONG_RET). */
 static inline uint64_t wire_encode(const struct trace_rec *r, uint64_t delta, uint64_t text_base,
 				   unsigned last)
 {
@@ -140,6 +145,18 @@ static inline uint64_t wire_encode(const struct trace_rec *r, uint64_t delta, ui
 	default:
 		return 0;
 	}
+}
+
+/* The two slots of a W_LONG_RET for the return r, delta ticks after the previous record
+ * (which must fit W_LONG_DELTA_BITS): the header, and *second the slot after it. */
+static inline uint64_t wire_long_return(const struct trace_rec *r, uint64_t delta,
+					uint64_t *second)
+{
+	uint64_t dur = rec_duration(r) & REC_TSC_MASK;
+
+	*second = rec_func(r) | (dur >> W_LONG_RET_DUR_LOW) << 32;
+	return w_make(W_LONG_RET, delta | (uint64_t)rec_depth(r) << W_LONG_RET_DEPTH_SHIFT |
+					  w_bits(dur, 0, W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_SHIFT);
 }
 
 /* Merges a call's one-slot entry with its return: the leaf, or 0 if they do not fit one
@@ -224,6 +241,20 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 	*ts = t;
 	st->ts = t;
 	return 1;
+}
+
+/* Decodes a W_LONG_RET (header w, then second) at state *st into *rec and *ts. */
+static inline void wire_decode_long_return(uint64_t w, uint64_t second, struct wire_state *st,
+					   struct trace_rec *rec, uint64_t *ts)
+{
+	uint64_t dur = w_bits(w, W_LONG_RET_DUR_SHIFT, W_LONG_RET_DUR_LOW) |
+		       w_bits(second, 32, REC_TSC_BITS - W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_LOW;
+
+	st->ts += w_bits(w, 0, W_LONG_DELTA_BITS);
+	st->depth = (uint32_t)w_bits(w, W_LONG_RET_DEPTH_SHIFT, 8);
+	*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, REC_RETURN),
+				  rec_call_w1((uint32_t)second, st->depth), dur };
+	*ts = st->ts;
 }
 
 #endif /* __ASSEMBLER__ */

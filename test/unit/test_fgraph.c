@@ -169,10 +169,10 @@ static void test_return_depth(void)
 	CHECK_EQ(st.bytes, 8 * RING_SLOT_BYTES);
 	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 Rtop@0");
 	/* Too long for a leaf, and at the depth of the last return, not one above it: its
-	 * entry, then a three-slot W_LONG. */
+	 * entry, then a two-slot W_LONG_RET. */
 	fg_spin(100000);
 	ring_get_stats(0, &st);
-	CHECK_EQ(st.bytes, 4 * RING_SLOT_BYTES);
+	CHECK_EQ(st.bytes, 3 * RING_SLOT_BYTES);
 	CHECK_STR(records(), "Espin@0 Rspin@0");
 	TEST_END();
 }

@@ -506,9 +506,9 @@ static void test_leaves(void)
 	CHECK(ring_write_at(0, rec_w0(41060, 5, REC_ENTRY), b, &e[3]));
 	ring_get_stats(0, &st);
 	/* sync (2 slots), a, b leaf, c, c's return (40000 ticks after the last record, and at
-	 * the depth of the last leaf: a three-slot W_LONG), a's return (one slot: one level
-	 * above c's), b: 10 slots, 7 events */
-	CHECK_EQ(st.bytes, 10 * RING_SLOT_BYTES);
+	 * the depth of the last leaf: a two-slot W_LONG_RET), a's return (one slot: one level
+	 * above c's), b: 9 slots, 7 events */
+	CHECK_EQ(st.bytes, 9 * RING_SLOT_BYTES);
 	CHECK_EQ(st.entries, 7);
 	/* The consumer holds back the trailing entry: it may still become a leaf. */
 	CHECK_EQ(ring_reader_open(&r, 0, true), 0);
@@ -556,14 +556,14 @@ static void test_sync_and_long(void)
 	CHECK(ring_write(0, rec_w0(100, 1, REC_ENTRY), f));                    /* sync + 1 */
 	CHECK(ring_write(0, rec_w0(200, 2, REC_ENTRY), f | 3ull << 32));       /* sync + 1 */
 	CHECK(ring_write(0, rec_w0(200 + (1 << 28), 2, REC_ENTRY), f));        /* sync + 1 */
-	CHECK(ring_write_rec(0, &ret, NULL)); /* sync + 3: no leaf or return one level below */
+	CHECK(ring_write_rec(0, &ret, NULL)); /* sync + 2: no leaf or return one level below */
 	CHECK(ring_write(0, rec_w0(3, 2, REC_FUNC), far | (uint64_t)f << 32)); /* across 2^48: long */
 	CHECK(ring_write(0, rec_w0(10, 2, REC_SWITCH), 2 | 7 << 16 | 1ull << 32)); /* 1 */
 	ret = ret_rec(20, 7, f, 0, 1ull << 30);
-	CHECK(ring_write_rec(0, &ret, NULL)); /* long: 3 */
+	CHECK(ring_write_rec(0, &ret, NULL)); /* long: 2 */
 	CHECK(ring_write(0, rec_w0(25, 7, REC_ENTRY), f | 1ull << 40));        /* irq flag: 1 */
 	ring_get_stats(0, &st);
-	CHECK_EQ(st.bytes, (3 + 3 + 3 + 5 + 2 + 1 + 3 + 1) * RING_SLOT_BYTES);
+	CHECK_EQ(st.bytes, (3 + 3 + 3 + 4 + 2 + 1 + 2 + 1) * RING_SLOT_BYTES);
 	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
 	expect(&r, REC_ENTRY, 100, 1, f);
 	expect(&r, REC_ENTRY, 200, 2, f | 3ull << 32);
@@ -778,6 +778,23 @@ static void test_wire_fields(void)
 	CHECK_EQ(st.depth, 7);                 /* and a return's depth from the leaf's */
 	w = enc(rec_w0(0, 3, REC_ENTRY), base + 8, 0, 1 << 14, base, 0);
 	CHECK_EQ(wire_leaf(w, 1), 0);
+	/* A long return: any function and depth, the duration's 48 bits, a 28-bit delta. */
+	{
+		const struct trace_rec r = { rec_w0(0, 3, REC_RETURN), rec_call_w1(0xfffffff0, 255),
+					     REC_TSC_MASK };
+		uint64_t second;
+
+		w = wire_long_return(&r, (1 << 28) - 1, &second);
+		CHECK_EQ(w_type(w), W_LONG_RET);
+		CHECK_EQ(w_type(second), W_NONE); /* a continuation slot */
+		st = (struct wire_state){ 1000, 3, 0 };
+		wire_decode_long_return(w, second, &st, &rec, &ts);
+		CHECK_EQ(rec_type(&rec), REC_RETURN);
+		CHECK_EQ(rec.w1, rec_call_w1(0xfffffff0, 255));
+		CHECK_EQ(rec.w2, REC_TSC_MASK);
+		CHECK_EQ(ts, 1000 + (1 << 28) - 1);
+		CHECK_EQ(st.depth, 255);
+	}
 	w = enc(rec_w0(0, 3, REC_ENTRY), (base + 8) | (uint64_t)REC_F_IRQ << 40, 0, 0, base, 0);
 	CHECK_EQ(wire_leaf(w, 1), 0);
 	TEST_END();
