@@ -19,8 +19,8 @@
  * A slot: bit 63 the lap parity (trace/ring.h), bits 59..62 the type, 0..58 the fields.
  * Slots that continue a record (text, the second word of W_LONG, W_LONG_RET and W_SYNC,
  * padding) have type 0, so that one left over from an older lap never passes for a header.
- * Every block
- * of the buffer starts with a W_SYNC, so a reader can start decoding at any block.
+ * Every block of the buffer starts with a W_SYNC, so a reader can start decoding at any
+ * block.
  *
  *   W_ENTRY   delta 28 | irq 1 | depth 8 | func 22        call entry
  *   W_LEAF    delta 14 | duration 15 | depth 8 | func 22  call entry and return
