@@ -350,15 +350,12 @@ return_to_handler:
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lret_unwrite
 	/* A leaf if the entry is the last record (head = its slot + 1), is this call's
-	 * W_ENTRY with a 14-bit delta and no irq flag, and the duration fits 15 bits. Not if
-	 * room_end is head: events may have been dropped since the entry (their W_LOST goes
-	 * before the return: the C path decides). */
+	 * W_ENTRY with a 14-bit delta and no irq flag, and the duration fits 15 bits. (Not
+	 * after a drop: a refused write sets cur_tid to W_TID_NONE, so we are not here.) */
 	movl	FRAME_POS(%r8), %edx
 	incl	%edx
 	cmpl	%edx, RC_HEAD(%rcx)
 	jne	.Lret_record
-	cmpl	%edx, RC_ROOM_END(%rcx)
-	je	.Lret_unwrite
 	cmpq	$(1 << W_LEAF_DUR_BITS), %r10
 	jae	.Lret_record
 	decl	%edx

@@ -128,6 +128,9 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 	    idx + pad + sync * RING_SYNC_SLOTS + lost + n - rc->rd.pos > rc->mask + 1) {
 		ring_count_drop(rc);
 		rc->room_end = idx; /* the fast paths leave the next record to us: W_LOST first */
+		/* ... and any return to C: one that merged into its entry now would hide the
+		 * loss between them (ring_write_return() checks the drops itself) */
+		rc->cur_tid = W_TID_NONE;
 		return false;
 	}
 	/* Slot index and event number wrap separately: no carry between them. */
