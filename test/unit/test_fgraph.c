@@ -177,6 +177,27 @@ static void test_return_depth(void)
 	TEST_END();
 }
 
+static void clear_buffer(void)
+{
+	CHECK_EQ(ring_clear(), 0);
+}
+
+static void nested_clear(void)
+{
+	fg_callback(clear_buffer, 2);
+}
+
+/* The buffer cleared two calls deep: what follows are returns whose entries are gone, each
+ * still at its call's depth. */
+static void test_return_depth_after_clear(void)
+{
+	TEST_CASE("function_graph: returns whose entries were cleared keep their depths");
+	setup(TRACE_GRAPH);
+	fg_callback(nested_clear, 1);
+	CHECK_STR(records(), "Eleaf@2 Rleaf@2 Rcallback@1 Eleaf@1 Rleaf@1 Rcallback@0");
+	TEST_END();
+}
+
 /* Parent durations cover their children; timestamps do not go backwards. */
 static void test_graph_durations(void)
 {
@@ -734,6 +755,7 @@ int main(void)
 	test_sites();
 	test_graph_tree();
 	test_return_depth();
+	test_return_depth_after_clear();
 	test_graph_durations();
 	test_registers();
 	test_tail_call();
