@@ -25,8 +25,10 @@
  *      and, in bit 63, the lap parity of the slot index: a reader tells a committed record
  *      of this lap from a stale one of the previous lap, or from a slot still being written.
  * A call that returns while its entry is still the CPU's last record is rewritten into a
- * leaf by one 8-byte store (ring_write_return()); the destructive reader never consumes a
- * W_ENTRY that is the last record, so it never sees an entry change under it.
+ * leaf by one 8-byte store (ring_write_return()), unless events were dropped since (a
+ * refused write also sets cur_tid to W_TID_NONE, which sends the fast paths to C until a
+ * record is written after the W_LOST); the destructive reader never consumes a W_ENTRY
+ * that is the last record, so it never sees an entry change under it.
  * A writer must stay on its CPU from reserve to commit and must not be preempted (see
  * trace_task_in_hook()).
  *
@@ -149,7 +151,8 @@ static inline bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
 	return ring_write_at(cpu, w0, w1, 0);
 }
 /* Writes a REC_RETURN event: into its REC_ENTRY's slot `entry` (making a leaf) if that is
- * still the CPU's last record and both fit one slot, else as a record of its own. */
+ * still the CPU's last record, no event was dropped since, and both fit one slot; else as
+ * a record of its own. */
 bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry);
 
 /* Writes a REC_TEXT event (trace_marker) of len bytes (cut to RING_TEXT_MAX). */
