@@ -181,13 +181,9 @@ static bool ring_put(struct ring_cpu *rc, const struct trace_rec *r, uint32_t *a
 		word = wire_encode(r, 0, ring.text_base, rc->last_depth);
 		delta = 0;
 	}
-	if (!word && rec_type(r) == REC_RETURN) {
-		word = wire_long_return(r, delta, &second);
+	if (!word) {
+		word = wire_long(r, delta, &second);
 		*(volatile uint64_t *)ring_slot(rc, pos + 1) = second;
-	} else if (!word) { /* W_LONG: the decoded w1 next, its type bits in the header */
-		*(volatile uint64_t *)ring_slot(rc, pos + 1) = r->w1 & ~W_TYPE_BITS;
-		word = w_make(W_LONG, delta | (uint64_t)rec_type(r) << W_LONG_DELTA_BITS |
-					      w_bits(r->w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
 	}
 	ring_commit(rc, pos, word);
 	if (at)
@@ -440,23 +436,10 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
 		break;
 	}
-	case W_LONG: {
-		uint64_t w1 = (*(const volatile uint64_t *)ring_slot(rc, pos + 1) & ~W_TYPE_BITS) |
-			      w_bits(w, W_LONG_HIGH_SHIFT, 4) << W_TYPE_SHIFT;
-		unsigned type = (unsigned)w_bits(w, W_LONG_DELTA_BITS, 3);
-
-		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1, 0 };
-		ev->ts = st.ts;
-		if (type == REC_SWITCH)
-			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
-		ev->text_len = 0;
-		n = 2;
-		break;
-	}
+	case W_LONG:
 	case W_LONG_RET:
-		wire_decode_long_return(w, *(const volatile uint64_t *)ring_slot(rc, pos + 1), &st,
-					&ev->rec, &ev->ts);
+		wire_decode_long(w, *(const volatile uint64_t *)ring_slot(rc, pos + 1), &st,
+				 &ev->rec, &ev->ts);
 		ev->text_len = 0;
 		n = 2;
 		break;

@@ -147,13 +147,18 @@ static inline uint64_t wire_encode(const struct trace_rec *r, uint64_t delta, ui
 	}
 }
 
-/* The two slots of a W_LONG_RET for the return r, delta ticks after the previous record
- * (which must fit W_LONG_DELTA_BITS): the header, and *second the slot after it. */
-static inline uint64_t wire_long_return(const struct trace_rec *r, uint64_t delta,
-					uint64_t *second)
+/* The two-slot form of the record r, delta ticks after the previous record (which must
+ * fit W_LONG_DELTA_BITS): returns the header, and the slot after it in *second. A return
+ * takes a W_LONG_RET (its depth and 48-bit duration), anything else a W_LONG (w1). */
+static inline uint64_t wire_long(const struct trace_rec *r, uint64_t delta, uint64_t *second)
 {
 	uint64_t dur = rec_duration(r) & REC_TSC_MASK;
 
+	if (rec_type(r) != REC_RETURN) {
+		*second = r->w1 & ~W_TYPE_BITS;
+		return w_make(W_LONG, delta | (uint64_t)rec_type(r) << W_LONG_DELTA_BITS |
+					      w_bits(r->w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
+	}
 	*second = rec_func(r) | (dur >> W_LONG_RET_DUR_LOW) << 32;
 	return w_make(W_LONG_RET, delta | (uint64_t)rec_depth(r) << W_LONG_RET_DEPTH_SHIFT |
 					  w_bits(dur, 0, W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_SHIFT);
@@ -243,18 +248,26 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 	return 1;
 }
 
-/* Decodes a W_LONG_RET (header w, then second) at state *st into *rec and *ts. */
-static inline void wire_decode_long_return(uint64_t w, uint64_t second, struct wire_state *st,
-					   struct trace_rec *rec, uint64_t *ts)
+/* Decodes a W_LONG or W_LONG_RET (header w, then second) at state *st into *rec, *ts. */
+static inline void wire_decode_long(uint64_t w, uint64_t second, struct wire_state *st,
+				    struct trace_rec *rec, uint64_t *ts)
 {
-	uint64_t dur = w_bits(w, W_LONG_RET_DUR_SHIFT, W_LONG_RET_DUR_LOW) |
-		       w_bits(second, 32, REC_TSC_BITS - W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_LOW;
+	enum rec_type type = (enum rec_type)w_bits(w, W_LONG_DELTA_BITS, 3);
+	uint64_t w1 = (second & ~W_TYPE_BITS) | w_bits(w, W_LONG_HIGH_SHIFT, 4) << W_TYPE_SHIFT;
+	uint64_t w2 = 0;
 
 	st->ts += w_bits(w, 0, W_LONG_DELTA_BITS);
-	st->depth = (uint32_t)w_bits(w, W_LONG_RET_DEPTH_SHIFT, 8);
-	*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, REC_RETURN),
-				  rec_call_w1((uint32_t)second, st->depth), dur };
+	if (w_type(w) == W_LONG_RET) {
+		type = REC_RETURN;
+		st->depth = (uint32_t)w_bits(w, W_LONG_RET_DEPTH_SHIFT, 8);
+		w1 = rec_call_w1((uint32_t)second, st->depth);
+		w2 = w_bits(w, W_LONG_RET_DUR_SHIFT, W_LONG_RET_DUR_LOW) |
+		     w_bits(second, 32, REC_TSC_BITS - W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_LOW;
+	}
+	*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, type), w1, w2 };
 	*ts = st->ts;
+	if (type == REC_SWITCH) /* the tid from here on */
+		st->tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
 }
 
 #endif /* __ASSEMBLER__ */

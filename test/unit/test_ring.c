@@ -784,16 +784,33 @@ static void test_wire_fields(void)
 					     REC_TSC_MASK };
 		uint64_t second;
 
-		w = wire_long_return(&r, (1 << 28) - 1, &second);
+		w = wire_long(&r, (1 << 28) - 1, &second);
 		CHECK_EQ(w_type(w), W_LONG_RET);
 		CHECK_EQ(w_type(second), W_NONE); /* a continuation slot */
 		st = (struct wire_state){ 1000, 3, 0 };
-		wire_decode_long_return(w, second, &st, &rec, &ts);
+		wire_decode_long(w, second, &st, &rec, &ts);
 		CHECK_EQ(rec_type(&rec), REC_RETURN);
 		CHECK_EQ(rec.w1, rec_call_w1(0xfffffff0, 255));
 		CHECK_EQ(rec.w2, REC_TSC_MASK);
 		CHECK_EQ(ts, 1000 + (1 << 28) - 1);
 		CHECK_EQ(st.depth, 255);
+	}
+	/* A long switch: the record is the previous tid's, the next one's from then on. */
+	{
+		const uint64_t sw = 3 | 7ull << 16 | 0x1ffull << 32; /* prev_state past 8 bits */
+		const struct trace_rec r = { rec_w0(0, 3, REC_SWITCH), sw, 0 };
+		uint64_t second;
+
+		CHECK_EQ(enc(r.w0, r.w1, 0, 0, base, 0), 0);
+		w = wire_long(&r, 5, &second);
+		CHECK_EQ(w_type(w), W_LONG);
+		st = (struct wire_state){ 1000, 3, 9 };
+		wire_decode_long(w, second, &st, &rec, &ts);
+		CHECK_EQ(rec_type(&rec), REC_SWITCH);
+		CHECK_EQ(rec_tid(&rec), 3);
+		CHECK_EQ(rec.w1, sw);
+		CHECK_EQ(st.tid, 7);
+		CHECK_EQ(st.depth, 9);
 	}
 	w = enc(rec_w0(0, 3, REC_ENTRY), (base + 8) | (uint64_t)REC_F_IRQ << 40, 0, 0, base, 0);
 	CHECK_EQ(wire_leaf(w, 1), 0);
