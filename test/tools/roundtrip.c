@@ -213,7 +213,7 @@ static void generate_hits(void)
 			*h = (struct hit){ 1 + rnd(NFUNCS), rnd(5) ? 1 + rnd(NFUNCS) : 0, cpu,
 					   10 + (unsigned)cpu + 2 * rnd(3), ts, 0 };
 			push(cpu, ts, h->tid, REC_FUNC, (0x1000 + h->func - 1) |
-			     (uint64_t)(h->parent ? 0x1000 + h->parent - 1 : 0) << 32);
+			     (uint64_t)(h->parent ? 0x1000 + h->parent - 1 : 0) << 32, 0);
 			ts += 1 + rnd(3000);
 		}
 	}
