@@ -322,6 +322,26 @@ static void test_pipe(void)
 	CHECK_STR(buf, " 0)   0.010 us    |  }\n");
 	tracefs_close(f);
 	TEST_END();
+
+	/* As Linux: the returns carry their depth and print there, named (funcgraph_exit). */
+	TEST_CASE("trace_pipe: a read that begins mid-call prints the returns at their depths");
+	entry(0, 6 * HZ, 3, 0x1000, 0);
+	entry(0, 6 * HZ + 100, 3, 0x1100, 1);
+	entry(0, 6 * HZ + 200, 3, 0x1300, 2);
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	CHECK(tracefs_read(f, buf, sizeof(buf)) > 0); /* an earlier reader took the entries */
+	tracefs_close(f);
+	ret_at(0, 6 * HZ + 1000, 3, 0x1300, 2, 800);
+	ret_at(0, 6 * HZ + 1100, 3, 0x1100, 1, 1000);
+	ret_at(0, 11 * HZ, 3, 0x1000, 0, 5 * HZ); /* 5 s: past 2^32 ticks */
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.320 us    |      } /* tcp_input */\n"
+		       " 0)   0.400 us    |    } /* vfs_read */\n"
+		       " 0) $ 5000000 us  |  } /* sys_read */\n");
+	tracefs_close(f);
+	TEST_END();
 }
 
 static int wait_calls;
