@@ -56,17 +56,19 @@ expect_counts() { # NAME CSV EXPECTED(lines "func count", sorted)
 
 full=$'compute_work 1\nfib 1973\nmerge_halves 255\nmix 400\nsort_range 511\ntable_insert 200\ntable_lookup 200'
 
-# check_nap NAME BASE: compute_nap(5000) (compute_nap_ms=5000) under tracing_thresh=1 s. Its
-# `}` shows the `$` mark and the duration the app timed around the call, within 1 ms
-# (durations once stopped at 2^32 TSC ticks, 1.65 s here); the returns of the calls it made
-# print one level deeper each, and it one level below app_main (returns once printed at
-# depth 0), so parse-trace gives it only its own time.
+# check_nap NAME BASE: compute_nap(5000) (compute_nap_ms=5000) under tracing_thresh=1 s, with
+# funcgraph-proc. Its `}` shows the `$` mark and the duration the app timed around the call,
+# within 1 ms (durations once stopped at 2^32 TSC ticks, 1.65 s here); the returns of the
+# calls it made print one level deeper each, and it one level below app_main (returns once
+# printed at depth 0), so parse-trace gives it only its own time. Only the app's thread
+# (`main-N`) is looked at: other threads' waits of a second come and go meanwhile.
 check_nap() {
 	local name=$1 base=$2 took line us mark indents want
+	grep -E '^ *[0-9]+\) +main-[0-9]+ +\|' "$base.trace" >"$base.main"
 	took=$(sed -n 's/^compute: compute_nap(5000) took \([0-9]*\) ns.*/\1/p' "$base.log")
-	line=$(grep -E '\} /\* compute_nap \*/$' "$base.trace" | tail -1)
-	mark=$(echo "$line" | sed -nE 's/^ *0\) (.) +[0-9]+ us .*/\1/p')
-	us=$(echo "$line" | sed -nE 's/^ *0\) . +([0-9]+) us .*/\1/p')
+	line=$(grep -E '\} /\* compute_nap \*/$' "$base.main" | tail -1)
+	mark=$(echo "$line" | sed -nE 's/.*\| (.) +[0-9]+ us +\|.*/\1/p')
+	us=$(echo "$line" | sed -nE 's/.*\| . +([0-9]+) us +\|.*/\1/p')
 	if [ -z "$took" ] || [ -z "$us" ]; then
 		not_ok "$name: no timing ($took) or no compute_nap return ($line)"; return
 	fi
@@ -76,8 +78,8 @@ check_nap() {
 	fi
 	# The indentation of each return, innermost first: 2 columns less each.
 	indents=$(for f in schedule_locked sched_block thread_sleep_ns sleep_ns compute_nap app_main; do
-		grep -E "\} /\* $f \*/\$" "$base.trace" | tail -1 | sed -E 's/^[^|]*\|  ( *)\}.*/\1/' |
-			awk '{print length($0)}'
+		grep -E "\} /\* $f \*/\$" "$base.main" | tail -1 |
+			sed -E 's/^[^|]*\|[^|]*\|  ( *)\}.*/\1/' | awk '{print length($0)}'
 	done | tr '\n' ' ')
 	set -- $indents
 	want="$1 $(($1 - 2)) $(($1 - 4)) $(($1 - 6)) $(($1 - 8)) $(($1 - 10)) "
@@ -113,7 +115,8 @@ for kvm in $(boot_accels); do
 	fi
 
 	n="a 5 s call's exact duration; tracing_thresh returns at their depths ($acc)"
-	if traced_boot "nap-$acc" "$compute" "tracing_thresh=1000000 compute_nap_ms=5000" "$kvm"; then
+	if traced_boot "nap-$acc" "$compute" \
+		"tracing_thresh=1000000 trace_options=funcgraph-proc compute_nap_ms=5000" "$kvm"; then
 		check_nap "$n" "$logs/nap-$acc"
 	fi
 
