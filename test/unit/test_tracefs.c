@@ -342,6 +342,22 @@ static void test_pipe(void)
 		       " 0) $ 5000000 us  |  } /* sys_read */\n");
 	tracefs_close(f);
 	TEST_END();
+
+	/* Linux's buffer holds no switches: there the return follows the entry at once. */
+	TEST_CASE("trace: a call with only context switches before its return is one leaf line");
+	ring_clear();
+	entry(0, 12 * HZ, 3, 0x1300, 0);
+	ring_write(0, rec_w0(12 * HZ + 100, 3, REC_SWITCH), 3 | 5u << 16 | 1ull << 32);
+	ring_write(0, rec_w0(12 * HZ + 200, 5, REC_SWITCH), 5 | 3u << 16);
+	ret(0, 12 * HZ + 250, 3, 0x1300, 250);
+	CHECK_STR(cat("per_cpu/cpu0/trace") + sizeof(graph_header) - 1,
+		  " 0)   0.100 us    |  tcp_input();\n");
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.100 us    |  tcp_input();\n");
+	tracefs_close(f);
+	TEST_END();
 }
 
 static int wait_calls;
