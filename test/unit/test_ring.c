@@ -626,7 +626,7 @@ static void test_return_depth(void)
 	uint64_t t = 1000;
 
 	TEST_CASE("ring: returns carry their depth: one slot one level above the last leaf or "
-		  "return, a W_LONG otherwise, and every block's W_SYNC carries it");
+		  "return, two slots otherwise, and every block's W_SYNC carries it");
 	setup(RING_MIN_BYTES, true);
 	write_tree(&t, 4, 1);
 	ring_get_stats(0, &st);
