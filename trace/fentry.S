@@ -311,8 +311,8 @@ __fentry__:
  *
  * Fast path: fgraph_exit() for the top frame of a task not inside the tracer, without a
  * set_graph_function region or tracing_thresh: the call's W_ENTRY rewritten into a W_LEAF
- * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record; then the
- * frame is released. */
+ * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record (whose depth
+ * is implied: see trace/wire.h); then the frame is released. */
 	.globl	return_to_handler
 	.type	return_to_handler, @function
 	.p2align 4	/* reached by a mispredicted ret every time: fetch from a 16-byte line */
@@ -350,7 +350,8 @@ return_to_handler:
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lret_unwrite
 	/* A leaf if the entry is the last record (head = its slot + 1), is this call's
-	 * W_ENTRY with a 14-bit delta and no irq flag, and the duration fits 15 bits. */
+	 * W_ENTRY with a 14-bit delta and no irq flag, and the duration fits 15 bits. (Not
+	 * after a drop: a refused write sets cur_tid to W_TID_NONE, so we are not here.) */
 	movl	FRAME_POS(%r8), %edx
 	incl	%edx
 	cmpl	%edx, RC_HEAD(%rcx)
@@ -376,11 +377,15 @@ return_to_handler:
 	shlq	$W_LEAF_DUR_SHIFT, %r10
 	orq	%r10, %rdx
 	movq	%rdx, (%r11)		/* one store: readers see the entry or the leaf */
+	shrq	$W_DEPTH_SHIFT, %rdx	/* the leaf's depth: W_RETURNs count from it */
+	movb	%dl, RC_LAST_DEPTH(%rcx)
 	movabsq	$0x100000000, %rdx	/* the leaf holds two events: one more in head, */
 	addq	RC_HEAD(%rcx), %rdx	/* stored as 8 bytes: the next load of head reads 8 */
 	movq	%rdx, RC_HEAD(%rcx)	/* (a 4-byte store there could not be forwarded) */
 	jmp	.Lret_done
-	/* Else a W_RETURN record: delta 13 | duration 24 | func 22. */
+	/* Else a W_RETURN record: delta 13 | duration 24 | func 22, if the call's depth
+	 * (as fgraph_enter recorded it: i - graph_base, 8 bits) is one above the CPU's last
+	 * leaf or return; any other depth needs a W_LONG_RET (the C path). */
 .Lret_record:
 	cmpq	$(1 << W_RETURN_DUR_BITS), %r10
 	jae	.Lret_unwrite
@@ -391,10 +396,16 @@ return_to_handler:
 	orq	%r10, %r11
 	btsq	$W_TYPE_SHIFT, %r11	/* W_RETURN = 3 */
 	btsq	$(W_TYPE_SHIFT + 1), %r11
+	movl	%edi, %r10d
+	subl	TASK_GRAPH_BASE(%rsi), %r10d	/* the depth */
+	leal	1(%r10), %eax
+	cmpb	%al, RC_LAST_DEPTH(%rcx)
+	jne	.Lret_unwrite
 	DELTA	%rax, %r9, %rcx, W_RETURN_DELTA_BITS, .Lret_unwrite
 	orq	%rax, %r11
 	PUT	%r11, %rcx, .Lret_unwrite
 	movq	%r9, RC_LAST_TSC(%rcx)
+	movb	%r10b, RC_LAST_DEPTH(%rcx)
 .Lret_done:
 	WRITING_OFF %rcx
 	/* The frame was read above: now it may be released (an interrupt may reuse it). */

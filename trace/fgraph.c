@@ -124,18 +124,17 @@ static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
 	return i - 1;
 }
 
-static void fgraph_record_return(const struct trace_ret_frame *f)
+/* Records the return of the call in frame f, at depth `depth` as its entry was. */
+static void fgraph_record_return(const struct trace_ret_frame *f, unsigned depth)
 {
 	uint64_t now = trace_env_clock();
-	/* Frames keep only the entry TSC's low 48 bits. */
-	uint64_t dur = (now - trace_frame_tsc(f)) & REC_TSC_MASK;
+	/* Frames keep only the entry TSC's low 48 bits: exact for calls shorter than that. */
+	struct trace_rec r = { rec_w0(now, trace_env_tid(), REC_RETURN), rec_call_w1(f->func, depth),
+			       (now - trace_frame_tsc(f)) & REC_TSC_MASK };
 
-	if (trace_cfg.active != TRACER_GRAPH || dur < trace_cfg.thresh_tsc)
+	if (trace_cfg.active != TRACER_GRAPH || r.w2 < trace_cfg.thresh_tsc)
 		return;
-	if (dur > UINT32_MAX)
-		dur = UINT32_MAX;
-	ring_write_return(trace_env_cpu(), rec_w0(now, trace_env_tid(), REC_RETURN),
-			  f->func | dur << 32, f->pos);
+	ring_write_return(trace_env_cpu(), &r, f->pos);
 }
 
 uint64_t fgraph_exit(uint64_t *slot)
@@ -143,7 +142,7 @@ uint64_t fgraph_exit(uint64_t *slot)
 	struct trace_task *t = trace_env_task();
 	bool nested = t->busy; /* a return inside the tracer: pop, record nothing */
 	struct trace_ret_frame *f, frame;
-	uint32_t i;
+	uint32_t i, depth;
 
 	t->busy = true;
 	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
@@ -154,6 +153,7 @@ uint64_t fgraph_exit(uint64_t *slot)
 		i = fgraph_resync(t, slot);
 	f = &t->stack[i];
 	frame = *f;
+	depth = i - t->graph_base; /* as fgraph_enter() recorded it (0 for a region's root) */
 	if (f->flags & TRACE_FRAME_ROOT) {
 		t->graph_open = false;
 		t->graph_base = 0;
@@ -164,7 +164,7 @@ uint64_t fgraph_exit(uint64_t *slot)
 	__asm__ volatile("" ::: "memory");
 	t->depth = i;
 	if (!nested && !(frame.flags & TRACE_FRAME_NOTRACE))
-		fgraph_record_return(&frame);
+		fgraph_record_return(&frame, depth);
 	__asm__ volatile("" ::: "memory");
 	t->busy = nested;
 	return frame.ret;

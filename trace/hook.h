@@ -23,6 +23,7 @@
 #define RC_BLK_LAP 32
 #define RC_WRITING 40
 #define RC_ENABLED 44
+#define RC_LAST_DEPTH 48
 
 #ifndef GLASS_HOST
 /* The kernel's per-CPU data (platform/platform.h: struct plat_cpu_local at %gs:0) and
@@ -70,8 +71,10 @@ TRACE_CHECK_OFFSET(struct ring_cpu, blk_base, RC_BLK_BASE);
 TRACE_CHECK_OFFSET(struct ring_cpu, blk_lap, RC_BLK_LAP);
 TRACE_CHECK_OFFSET(struct ring_cpu, writing, RC_WRITING);
 TRACE_CHECK_OFFSET(struct ring_cpu, enabled, RC_ENABLED);
+TRACE_CHECK_OFFSET(struct ring_cpu, last_depth, RC_LAST_DEPTH);
 _Static_assert(W_ENTRY == 1 && W_LEAF == 2 && W_RETURN == 3 && W_FUNC == 4 &&
-	       REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff, "fentry.S: slot format");
+	       REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff && W_DEPTH_SHIFT + 8 <= W_FUNC_SHIFT,
+	       "fentry.S: slot format");
 
 /* fentry.S */
 void __fentry__(void);

@@ -437,11 +437,6 @@ static char *put_irq_mark(struct out_printer *p, char *s, unsigned cpu,
 
 /* ---- function_graph events ---- */
 
-hot uint16_t *task_depth(struct out_printer *p, unsigned cpu, unsigned tid)
-{
-	return &p->task_depth[tid ? tid : OUT_TIDS + cpu];
-}
-
 /* check_irq_entry(): with funcgraph-irqs off, hides everything from an irq entry until
  * its return. */
 hot bool irq_entry_hidden(struct out_printer *p, unsigned o, unsigned cpu,
@@ -471,9 +466,18 @@ hot bool irq_return_hidden(struct out_printer *p, unsigned o, unsigned cpu, int 
 	return true;
 }
 
+/* Whether the printer shows nothing at all for ev (and it carries no loss): a context
+ * switch record, which Linux's function_graph buffer does not even hold. */
+hot bool graph_hidden(const struct out_event *ev)
+{
+	return !ev->lost && rec_type(&ev->rec) == REC_SWITCH;
+}
+
 /* The next event of this CPU, if it is the return of the entry just taken (a leaf); NULL
- * if not. It is peeked into the other head slot, so the entry (in the current one) stays
- * valid, and so does the return until the slot after it is peeked. */
+ * if not. Hidden events in between are consumed: Linux, which has none of them in its
+ * buffer, sees the return right after the entry. The event is peeked into the other head
+ * slot, so the entry (in the current one) stays valid, and so does the return until the
+ * slot after it is peeked. */
 hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu,
 					     const struct trace_rec *e)
 {
@@ -483,6 +487,11 @@ hot const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu
 	c->ev = h;
 	if (!p->src.peek(p->src.ctx, cpu, h))
 		return NULL;
+	while (graph_hidden(h)) {
+		p->src.consume(p->src.ctx, cpu);
+		if (!p->src.peek(p->src.ctx, cpu, h))
+			return NULL;
+	}
 	if (h->lost || rec_type(&h->rec) != REC_RETURN || rec_tid(&h->rec) != rec_tid(e) ||
 	    rec_func(&h->rec) != rec_func(e)) {
 		p->have |= 1u << cpu;
@@ -532,7 +541,6 @@ hot char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 	const struct trace_rec *e = &ev->rec, *ret;
 	unsigned tid = rec_tid(e);
 
-	*task_depth(p, cpu, tid) = (uint16_t)(rec_depth(e) + 1);
 	if (irq_entry_hidden(p, o, cpu, e))
 		return s;
 	s = put_switch(p, s, cpu, tid);
@@ -540,25 +548,22 @@ hot char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, o, s, cpu, ev);
 	ret = take_leaf_return(p, cpu, e);
-	if (ret) {
-		*task_depth(p, cpu, tid) = (uint16_t)rec_depth(e);
+	if (ret)
 		return graph_leaf(p, o, s, cpu, ev, ret);
-	}
 	return graph_nested(p, o, s, cpu, e);
 }
 
-/* print_graph_return(). Records carry no return depth: it is the task's depth, known
- * from its last entry; a return with no entry in the buffer prints at depth 0. */
+/* print_graph_return(): at the depth the return carries (its entry's), so a return whose
+ * entry is not in the buffer (a read that began mid-call, an overwritten entry,
+ * tracing_thresh) prints where it belongs, with the function's name after the brace. */
 hot char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned cpu,
 		       const struct out_event *ev)
 {
 	const struct trace_rec *r = &ev->rec;
 	struct out_cpu_state *c = &p->cpu[cpu];
-	uint16_t *td = task_depth(p, cpu, rec_tid(r));
-	int depth = *td ? *td - 1 : 0;
+	int depth = (int)rec_depth(r);
 	bool match, irq;
 
-	*td = (uint16_t)depth;
 	if (irq_return_hidden(p, o, cpu, depth))
 		return s;
 	c->depth = depth - 1;

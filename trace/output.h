@@ -97,7 +97,6 @@ struct out_sym_cache {
 };
 
 #define OUT_SYM_CACHE 512
-#define OUT_TIDS 4096 /* REC_TID_MASK + 1 */
 
 struct out_printer {
 	struct out_config cfg;
@@ -106,9 +105,6 @@ struct out_printer {
 	unsigned cpu_width;
 	char cpu_col[OUT_MAX_CPUS][16]; /* " %*d) " of each CPU */
 	bool header_done;
-	/* Call depth of each task, to place returns: a REC_RETURN has no depth of its own.
-	 * Index tid, or OUT_TIDS + cpu for tid 0 (each CPU's idle task). */
-	uint16_t task_depth[OUT_TIDS + OUT_MAX_CPUS];
 	struct out_cpu_state cpu[OUT_MAX_CPUS];
 	struct out_sym_cache syms[OUT_SYM_CACHE];
 	uint64_t sec_start, sec_end, sec; /* abstime cache: TSC range of the current second */

@@ -96,11 +96,13 @@ static void ring_pad_out(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 	ring_commit(rc, pos, w_make(W_PAD, n));
 }
 
-/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid in the header. */
+/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid and the last
+ * leaf's or return's depth in the header. */
 static void ring_put_sync(struct ring_cpu *rc, uint32_t pos, uint64_t ts, uint32_t tid)
 {
 	*(volatile uint64_t *)ring_slot(rc, pos + 1) = ts & RING_SYNC_TSC_MASK;
-	ring_commit(rc, pos, w_make(W_SYNC, tid & REC_TID_MASK));
+	ring_commit(rc, pos, w_make(W_SYNC, (tid & REC_TID_MASK) |
+					    (uint64_t)(rc->last_depth & 0xff) << W_SYNC_DEPTH_SHIFT));
 }
 
 /* Reserves a record at time ts of tid: `plain` slots if it can follow the last record as
@@ -126,6 +128,9 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 	    idx + pad + sync * RING_SYNC_SLOTS + lost + n - rc->rd.pos > rc->mask + 1) {
 		ring_count_drop(rc);
 		rc->room_end = idx; /* the fast paths leave the next record to us: W_LOST first */
+		/* ... and any return to C: one that merged into its entry now would hide the
+		 * loss between them (ring_write_return() checks the drops itself) */
+		rc->cur_tid = W_TID_NONE;
 		return false;
 	}
 	/* Slot index and event number wrap separately: no carry between them. */
@@ -157,38 +162,39 @@ static void ring_wrote(struct ring_cpu *rc, uint64_t ts, uint32_t tid)
 	ring_set_room(rc, (uint32_t)rc->head);
 }
 
-/* ring_write_at() inside the writer state. */
-static bool ring_put(struct ring_cpu *rc, uint64_t w0, uint64_t w1, uint32_t *at)
+/* ring_write_rec() inside the writer state. */
+static bool ring_put(struct ring_cpu *rc, const struct trace_rec *r, uint32_t *at)
 {
-	const struct trace_rec r = { w0, w1 };
-	uint64_t ts = w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
-	uint64_t word = wire_encode(w0, w1, delta, ring.text_base);
-	uint32_t tid = rec_tid(&r), pos;
+	uint64_t ts = r->w0 & REC_TSC_MASK, delta = (ts - rc->last_tsc) & REC_TSC_MASK;
+	uint64_t word = wire_encode(r, delta, ring.text_base, rc->last_depth), second;
+	uint32_t tid = rec_tid(r), pos;
 	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
 	bool synced;
 
 	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch is no
 	 * event: readers do not print it, so it must not count (see trace/ring.h). */
-	if (!ring_reserve(rc, ts, tid, plain, word || wire_encode(w0, w1, 0, ring.text_base) ? 1 : 2,
-			  rec_type(&r) != REC_SWITCH, &pos, &synced))
+	if (!ring_reserve(rc, ts, tid, plain,
+			  word || wire_encode(r, 0, ring.text_base, rc->last_depth) ? 1 : 2,
+			  rec_type(r) != REC_SWITCH, &pos, &synced))
 		return false;
 	if (synced) {
-		word = wire_encode(w0, w1, 0, ring.text_base);
+		word = wire_encode(r, 0, ring.text_base, rc->last_depth);
 		delta = 0;
 	}
-	if (!word) { /* W_LONG: the decoded w1 in the next slot, its type bits in the header */
-		*(volatile uint64_t *)ring_slot(rc, pos + 1) = w1 & ~W_TYPE_BITS;
-		word = w_make(W_LONG, delta | (uint64_t)rec_type(&r) << W_LONG_DELTA_BITS |
-					      w_bits(w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
+	if (!word) {
+		word = wire_long(r, delta, &second);
+		*(volatile uint64_t *)ring_slot(rc, pos + 1) = second;
 	}
 	ring_commit(rc, pos, word);
 	if (at)
 		*at = pos;
-	ring_wrote(rc, ts, rec_type(&r) == REC_SWITCH ? (uint32_t)(w1 >> 16) & REC_TID_MASK : tid);
+	if (rec_type(r) == REC_RETURN)
+		rc->last_depth = rec_depth(r);
+	ring_wrote(rc, ts, rec_type(r) == REC_SWITCH ? (uint32_t)(r->w1 >> 16) & REC_TID_MASK : tid);
 	return true;
 }
 
-bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
+bool ring_write_rec(unsigned cpu, const struct trace_rec *r, uint32_t *at)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
 	bool ok = false;
@@ -196,32 +202,34 @@ bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
 	if (!ring_writer_enter(rc))
 		ring_count_drop(rc);
 	else if (rc->enabled)
-		ok = ring_put(rc, w0, w1, at);
+		ok = ring_put(rc, r, at);
 	ring_writer_leave(rc);
 	return ok;
 }
 
-bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry)
+bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry)
 {
 	struct ring_cpu *rc = &ring.cpu[cpu];
-	const struct trace_rec r = { w0, w1 };
 	bool ok = false;
 
 	if (!ring_writer_enter(rc)) {
 		ring_count_drop(rc);
 	} else if (rc->enabled) {
 		uint64_t *slot = ring_slot(rc, entry);
-		uint64_t leaf = wire_leaf(*slot, rec_duration(&r));
-		uint64_t func = (uint32_t)(rec_func(&r) - ring.text_base);
+		uint64_t leaf = wire_leaf(*slot, rec_duration(r));
+		uint64_t func = (uint32_t)(rec_func(r) - ring.text_base);
 
-		/* Still the last record, of this call (same function), and both fit a slot. */
+		/* Still the last record, of this call (same function), both fit a slot, and no
+		 * event was dropped since the entry: the loss is reported between the two. */
 		if ((uint32_t)rc->head == entry + 1 && leaf &&
-		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(&r) == rc->cur_tid) {
+		    w_bits(leaf, W_FUNC_SHIFT, W_FUNC_BITS) == func && rec_tid(r) == rc->cur_tid &&
+		    rc->dropped == rc->dropped_noted) {
 			__atomic_store_n(slot, leaf, __ATOMIC_RELEASE);
 			rc->head += 1ull << 32; /* the leaf holds two events */
+			rc->last_depth = (uint32_t)w_bits(leaf, W_DEPTH_SHIFT, 8);
 			ok = true;
 		} else {
-			ok = ring_put(rc, w0, w1, NULL);
+			ok = ring_put(rc, r, NULL);
 		}
 	}
 	ring_writer_leave(rc);
@@ -326,6 +334,7 @@ static void ring_apply_sync(struct wire_state *st, uint64_t w, uint64_t tsc)
 {
 	st->ts = ring_widen_ts(tsc & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
 	st->tid = (uint32_t)w_bits(w, 0, 12);
+	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, 8);
 }
 
 /* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
@@ -421,26 +430,19 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 			ev->text[i] = (char)(c >> (8 * (i % W_TEXT_SLOT)));
 		}
 		st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len };
+		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len, 0 };
 		ev->ts = st.ts;
 		ev->text_len = len;
 		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
 		break;
 	}
-	case W_LONG: {
-		uint64_t w1 = (*(const volatile uint64_t *)ring_slot(rc, pos + 1) & ~W_TYPE_BITS) |
-			      w_bits(w, W_LONG_HIGH_SHIFT, 4) << W_TYPE_SHIFT;
-		unsigned type = (unsigned)w_bits(w, W_LONG_DELTA_BITS, 3);
-
-		st.ts += w_bits(w, 0, W_LONG_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, (enum rec_type)type), w1 };
-		ev->ts = st.ts;
-		if (type == REC_SWITCH)
-			st.tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
+	case W_LONG:
+	case W_LONG_RET:
+		wire_decode_long(w, *(const volatile uint64_t *)ring_slot(rc, pos + 1), &st,
+				 &ev->rec, &ev->ts);
 		ev->text_len = 0;
 		n = 2;
 		break;
-	}
 	default:
 		events = wire_decode1(w, half, &st, &ev->rec, &ev->ts, ring.text_base);
 		if (!events)

@@ -25,8 +25,10 @@
  *      and, in bit 63, the lap parity of the slot index: a reader tells a committed record
  *      of this lap from a stale one of the previous lap, or from a slot still being written.
  * A call that returns while its entry is still the CPU's last record is rewritten into a
- * leaf by one 8-byte store (ring_write_return()); the destructive reader never consumes a
- * W_ENTRY that is the last record, so it never sees an entry change under it.
+ * leaf by one 8-byte store (ring_write_return()), unless events were dropped since (a
+ * refused write also sets cur_tid to W_TID_NONE, which sends the fast paths to C until a
+ * record is written after the W_LOST); the destructive reader never consumes a W_ENTRY
+ * that is the last record, so it never sees an entry change under it.
  * A writer must stay on its CPU from reserve to commit and must not be preempted (see
  * trace_task_in_hook()).
  *
@@ -81,7 +83,7 @@ struct ring_pos {
 
 struct ring_cpu {
 	/* The writer state: this CPU's writers only. fentry.S's fast paths use the fields
-	 * down to `enabled` (trace/hook.h has their offsets). */
+	 * down to `last_depth` (trace/hook.h has their offsets). */
 	volatile uint64_t head;          /* next slot (low 32) | next event number (high 32) */
 	volatile uint32_t room_end;      /* the fast paths take slots up to, not including,
 					  * this one: the end of the block or of the free room
@@ -92,6 +94,8 @@ struct ring_cpu {
 	uint64_t blk_lap;                /* the current block's lap bit */
 	volatile uint32_t writing;       /* writers between reserve and commit */
 	volatile uint32_t enabled;       /* 0 while the buffer is absent or being resized */
+	uint32_t last_depth;             /* depth of the last leaf or return: a W_RETURN is
+					  * one level above it (trace/wire.h) */
 	volatile uint64_t seq_base;      /* full number of a recent block's first event: the
 					  * reference that widens 32-bit event numbers */
 	volatile uint64_t dropped;       /* all refused events */
@@ -134,14 +138,22 @@ static inline uint64_t *ring_slot(const struct ring_cpu *rc, uint32_t pos)
 /* Writes one event (decoded form: record.h) on this CPU's buffer. Returns false if it was
  * not recorded (buffer full in stop mode, no buffer, or nested on another writer). *at, if
  * given, gets the slot of the record: ring_write_return() may merge a call's return into it. */
-bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at);
+bool ring_write_rec(unsigned cpu, const struct trace_rec *r, uint32_t *at);
+/* The same for the records without a word2 (all but REC_RETURN). */
+static inline bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
+{
+	const struct trace_rec r = { w0, w1, 0 };
+
+	return ring_write_rec(cpu, &r, at);
+}
 static inline bool ring_write(unsigned cpu, uint64_t w0, uint64_t w1)
 {
 	return ring_write_at(cpu, w0, w1, 0);
 }
 /* Writes a REC_RETURN event: into its REC_ENTRY's slot `entry` (making a leaf) if that is
- * still the CPU's last record and both fit one slot, else as a record of its own. */
-bool ring_write_return(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t entry);
+ * still the CPU's last record, no event was dropped since, and both fit one slot; else as
+ * a record of its own. */
+bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry);
 
 /* Writes a REC_TEXT event (trace_marker) of len bytes (cut to RING_TEXT_MAX). */
 bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, size_t len);

@@ -7,22 +7,32 @@
  * functions are stored as offsets from the start of kernel text. A call that returns
  * before anything else is recorded on its CPU is rewritten, in place, from its entry into
  * a one-slot leaf (entry and return together): a leaf call costs 8 bytes, a call with
- * children 16. What does not fit takes a two-slot W_LONG (the decoded w1 in the second
- * slot), after a W_SYNC if the time since the previous record does not fit either.
+ * children 16. What does not fit takes two slots (W_LONG, or W_LONG_RET for a return),
+ * after a W_SYNC if the time since the previous record does not fit either.
+ *
+ * A W_RETURN carries no depth: it returns one level above the CPU's last leaf or return
+ * (modulo 256), as nearly every return does (its last callee's just came before it). The
+ * writers keep that depth per CPU (ring_cpu.last_depth), every W_SYNC carries it, and a
+ * return at any other depth (the first one after a context switch, an interrupt, or its
+ * own unmerged entry) takes a W_LONG_RET. Entries do not change it.
  *
  * A slot: bit 63 the lap parity (trace/ring.h), bits 59..62 the type, 0..58 the fields.
- * Slots that continue a record (text, the second word of W_LONG and W_SYNC, padding) have
- * type 0, so that one left over from an older lap never passes for a header. Every block
- * of the buffer starts with a W_SYNC, so a reader can start decoding at any block.
+ * Slots that continue a record (text, the second word of W_LONG, W_LONG_RET and W_SYNC,
+ * padding) have type 0, so that one left over from an older lap never passes for a header.
+ * Every block of the buffer starts with a W_SYNC, so a reader can start decoding at any
+ * block.
  *
  *   W_ENTRY   delta 28 | irq 1 | depth 8 | func 22        call entry
  *   W_LEAF    delta 14 | duration 15 | depth 8 | func 22  call entry and return
- *   W_RETURN  delta 13 | duration 24 | func 22            call return
+ *   W_RETURN  delta 13 | duration 24 | func 22            call return, one level above
  *   W_FUNC    delta 15 | parent 22 | func 22              `function` tracer
  *   W_SWITCH  delta 27 | prev_state 8 | next_tid 12 | prev_tid 12; the tid is next_tid after
  *   W_TEXT    delta 28 | length 13 | flags 8; then ceil(length / 7) slots of 7 bytes
  *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them
- *   W_SYNC    tid 12; then the TSC's low 48 bits: the time and tid from here on
+ *   W_LONG_RET delta 28 | depth 8 | duration bits 0..22; then func 32 | duration bits
+ *             23..47 (a call's duration has the TSC's 48 bits)
+ *   W_SYNC    tid 12 | depth 8; then the TSC's low 48 bits: the time, tid and last
+ *             leaf's or return's depth from here on
  *   W_PAD     count of slots to skip, this one included (block-end padding)
  *   W_LOST    total of the CPU's dropped events so far
  * Deltas and durations are TSC ticks; a leaf's delta and depth are its entry's. Fields are
@@ -47,6 +57,10 @@
 #define W_TEXT_DELTA_BITS 28
 #define W_LONG_DELTA_BITS 28
 #define W_LONG_HIGH_SHIFT 31
+#define W_LONG_RET_DEPTH_SHIFT 28
+#define W_LONG_RET_DUR_SHIFT 36
+#define W_LONG_RET_DUR_LOW 23 /* duration bits in the header; the rest above func */
+#define W_SYNC_DEPTH_SHIFT 12
 #define W_SYNC_TSC_BITS 48 /* all a record's time has (record.h) */
 #define W_TEXT_SLOT 7 /* text bytes per continuation slot (the top byte stays 0) */
 
@@ -72,6 +86,7 @@ enum wire_type {
 	W_SYNC = 8,
 	W_PAD = 9,
 	W_LOST = 10,
+	W_LONG_RET = 11,
 };
 
 
@@ -88,30 +103,33 @@ static inline uint64_t w_make(enum wire_type t, uint64_t fields)
 /* Whether v fits in bits bits. */
 static inline int w_fits(uint64_t v, unsigned bits) { return v < 1ull << bits; }
 
-/* One-slot form of the decoded record (w0, w1) delta ticks after the previous record,
- * with functions relative to text_base; 0 if it has none (then W_LONG). */
-static inline uint64_t wire_encode(uint64_t w0, uint64_t w1, uint64_t delta, uint64_t text_base)
+/* One-slot form of the decoded record r, delta ticks after the previous record, with
+ * functions relative to text_base, after a leaf or return at depth `last` (a W_RETURN's
+ * implied depth); 0 if it has none (then W_LONG or W_LONG_RET). */
+static inline uint64_t wire_encode(const struct trace_rec *r, uint64_t delta, uint64_t text_base,
+				   unsigned last)
 {
-	const struct trace_rec r = { w0, w1 };
+	uint64_t w1 = r->w1;
 	/* Offsets modulo 2^32, as the 32-bit addresses: the fast paths compute them so. */
-	uint64_t func = (uint32_t)(rec_func(&r) - (uint32_t)text_base);
+	uint64_t func = (uint32_t)(rec_func(r) - (uint32_t)text_base);
 
-	switch (rec_type(&r)) {
+	switch (rec_type(r)) {
 	case REC_ENTRY:
 		if (!w_fits(delta, W_ENTRY_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
-		    (rec_flags(&r) & ~REC_F_IRQ))
+		    (rec_flags(r) & ~REC_F_IRQ))
 			return 0;
-		return w_make(W_ENTRY, delta | (rec_flags(&r) & REC_F_IRQ ? W_ENTRY_IRQ : 0) |
-					       (uint64_t)rec_depth(&r) << W_DEPTH_SHIFT |
+		return w_make(W_ENTRY, delta | (rec_flags(r) & REC_F_IRQ ? W_ENTRY_IRQ : 0) |
+					       (uint64_t)rec_depth(r) << W_DEPTH_SHIFT |
 					       func << W_FUNC_SHIFT);
 	case REC_RETURN:
 		if (!w_fits(delta, W_RETURN_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
-		    !w_fits(rec_duration(&r), W_RETURN_DUR_BITS))
+		    !w_fits(rec_duration(r), W_RETURN_DUR_BITS) || (w1 >> 40) ||
+		    ((rec_depth(r) + 1) & 0xff) != (last & 0xff))
 			return 0;
-		return w_make(W_RETURN, delta | (uint64_t)rec_duration(&r) << W_RETURN_DUR_SHIFT |
+		return w_make(W_RETURN, delta | rec_duration(r) << W_RETURN_DUR_SHIFT |
 						func << W_FUNC_SHIFT);
 	case REC_FUNC: {
-		uint64_t parent = (uint32_t)(rec_parent(&r) - (uint32_t)text_base);
+		uint64_t parent = (uint32_t)(rec_parent(r) - (uint32_t)text_base);
 
 		if (!w_fits(delta, W_FUNC_DELTA_BITS) || !w_fits(func, W_FUNC_BITS) ||
 		    !w_fits(parent, W_FUNC_BITS))
@@ -129,6 +147,23 @@ static inline uint64_t wire_encode(uint64_t w0, uint64_t w1, uint64_t delta, uin
 	}
 }
 
+/* The two-slot form of the record r, delta ticks after the previous record (which must
+ * fit W_LONG_DELTA_BITS): returns the header, and the slot after it in *second. A return
+ * takes a W_LONG_RET (its depth and 48-bit duration), anything else a W_LONG (w1). */
+static inline uint64_t wire_long(const struct trace_rec *r, uint64_t delta, uint64_t *second)
+{
+	uint64_t dur = rec_duration(r) & REC_TSC_MASK;
+
+	if (rec_type(r) != REC_RETURN) {
+		*second = r->w1 & ~W_TYPE_BITS;
+		return w_make(W_LONG, delta | (uint64_t)rec_type(r) << W_LONG_DELTA_BITS |
+					      w_bits(r->w1, W_TYPE_SHIFT, 4) << W_LONG_HIGH_SHIFT);
+	}
+	*second = rec_func(r) | (dur >> W_LONG_RET_DUR_LOW) << 32;
+	return w_make(W_LONG_RET, delta | (uint64_t)rec_depth(r) << W_LONG_RET_DEPTH_SHIFT |
+					  w_bits(dur, 0, W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_SHIFT);
+}
+
 /* Merges a call's one-slot entry with its return: the leaf, or 0 if they do not fit one
  * slot (an interrupt's first call, a long delta or duration). */
 static inline uint64_t wire_leaf(uint64_t entry, uint64_t duration)
@@ -141,10 +176,12 @@ static inline uint64_t wire_leaf(uint64_t entry, uint64_t duration)
 	       w_make(W_LEAF, duration << W_LEAF_DUR_SHIFT | w_bits(entry, 0, W_LEAF_DELTA_BITS));
 }
 
-/* Decoding state: the time of the previous record and the tid from here on. */
+/* Decoding state: the time of the previous record, the tid from here on, and the depth
+ * of the last leaf or return (a W_RETURN is one level above it). */
 struct wire_state {
 	uint64_t ts; /* full TSC */
 	uint32_t tid;
+	uint32_t depth;
 };
 
 /* Decodes a one-slot record that holds events (W_ENTRY .. W_SWITCH): the event number
@@ -162,7 +199,7 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 		t = st->ts + w_bits(w, 0, W_ENTRY_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
 					  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32 |
-					  (uint64_t)(w & W_ENTRY_IRQ ? REC_F_IRQ : 0) << 40 };
+					  (uint64_t)(w & W_ENTRY_IRQ ? REC_F_IRQ : 0) << 40, 0 };
 		break;
 	case W_LEAF: {
 		uint64_t dur = w_bits(w, W_LEAF_DUR_SHIFT, W_LEAF_DUR_BITS);
@@ -170,30 +207,35 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 		t = st->ts + w_bits(w, 0, W_LEAF_DELTA_BITS);
 		if (half == 0) {
 			*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
-						  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32 };
+						  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, 8) << 32, 0 };
 			*ts = t;
 			return 2;
 		}
-		*rec = (struct trace_rec){ rec_w0(t + dur, st->tid, REC_RETURN), (uint32_t)func | dur << 32 };
+		*rec = (struct trace_rec){ rec_w0(t + dur, st->tid, REC_RETURN),
+					  rec_call_w1((uint32_t)func, (unsigned)w_bits(w, W_DEPTH_SHIFT, 8)),
+					  dur };
 		*ts = t + dur;
 		st->ts = t; /* the writer's next delta counts from the entry */
+		st->depth = (uint32_t)w_bits(w, W_DEPTH_SHIFT, 8);
 		return 2;
 	}
 	case W_RETURN:
 		t = st->ts + w_bits(w, 0, W_RETURN_DELTA_BITS);
+		st->depth = (st->depth - 1) & 0xff; /* one level above the last leaf or return */
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_RETURN),
-					  (uint32_t)func | w_bits(w, W_RETURN_DUR_SHIFT, W_RETURN_DUR_BITS) << 32 };
+					  rec_call_w1((uint32_t)func, st->depth),
+					  w_bits(w, W_RETURN_DUR_SHIFT, W_RETURN_DUR_BITS) };
 		break;
 	case W_FUNC:
 		t = st->ts + w_bits(w, 0, W_FUNC_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_FUNC),
 					  (uint32_t)func | (uint64_t)(uint32_t)(text_base +
-						w_bits(w, W_PARENT_SHIFT, W_FUNC_BITS)) << 32 };
+						w_bits(w, W_PARENT_SHIFT, W_FUNC_BITS)) << 32, 0 };
 		break;
 	case W_SWITCH:
 		t = st->ts + w_bits(w, 0, W_SWITCH_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_SWITCH),
-					  w_bits(w, 47, 12) | w_bits(w, 35, 12) << 16 | w_bits(w, 27, 8) << 32 };
+					  w_bits(w, 47, 12) | w_bits(w, 35, 12) << 16 | w_bits(w, 27, 8) << 32, 0 };
 		*ts = t;
 		st->ts = t;
 		st->tid = (uint32_t)w_bits(w, 35, 12);
@@ -204,6 +246,28 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 	*ts = t;
 	st->ts = t;
 	return 1;
+}
+
+/* Decodes a W_LONG or W_LONG_RET (header w, then second) at state *st into *rec, *ts. */
+static inline void wire_decode_long(uint64_t w, uint64_t second, struct wire_state *st,
+				    struct trace_rec *rec, uint64_t *ts)
+{
+	enum rec_type type = (enum rec_type)w_bits(w, W_LONG_DELTA_BITS, 3);
+	uint64_t w1 = (second & ~W_TYPE_BITS) | w_bits(w, W_LONG_HIGH_SHIFT, 4) << W_TYPE_SHIFT;
+	uint64_t w2 = 0;
+
+	st->ts += w_bits(w, 0, W_LONG_DELTA_BITS);
+	if (w_type(w) == W_LONG_RET) {
+		type = REC_RETURN;
+		st->depth = (uint32_t)w_bits(w, W_LONG_RET_DEPTH_SHIFT, 8);
+		w1 = rec_call_w1((uint32_t)second, st->depth);
+		w2 = w_bits(w, W_LONG_RET_DUR_SHIFT, W_LONG_RET_DUR_LOW) |
+		     w_bits(second, 32, REC_TSC_BITS - W_LONG_RET_DUR_LOW) << W_LONG_RET_DUR_LOW;
+	}
+	*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, type), w1, w2 };
+	*ts = st->ts;
+	if (type == REC_SWITCH) /* the tid from here on */
+		st->tid = (uint32_t)(w1 >> 16) & REC_TID_MASK;
 }
 
 #endif /* __ASSEMBLER__ */

@@ -1,6 +1,10 @@
 /* compute: the same deterministic workload (work.h) on every CPU, one thread each, seeded
- * by the CPU index; prints each checksum and their sum. */
+ * by the CPU index; prints each checksum and their sum. With compute_nap_ms=N on the
+ * command line it then sleeps N ms inside compute_nap() and prints how long that call took
+ * by the TSC: a known long call for the tracer's duration tests. */
+#include <stdlib.h>
 #include "kernel/api.h"
+#include "kernel/cmdline.h"
 #include "apps/compute/work.h"
 
 struct job {
@@ -12,6 +16,27 @@ static void compute_worker(void *arg)
 {
 	struct job *j = arg;
 	j->result = compute_work(j->cpu + 1);
+}
+
+/* noipa: a real, traced call of its own. */
+__attribute__((noipa)) void compute_nap(uint64_t ms)
+{
+	sleep_ms(ms);
+}
+
+/* compute_nap_ms=N: one compute_nap(N) call, timed around the call. */
+static void nap_if_asked(void)
+{
+	char arg[24];
+	uint64_t ms, t0, ns;
+
+	if (!cmdline_get("compute_nap_ms", arg, sizeof(arg)))
+		return;
+	ms = strtoul(arg, NULL, 10);
+	t0 = time_ns();
+	compute_nap(ms);
+	ns = time_ns() - t0;
+	printf("compute: compute_nap(%lu) took %lu ns\n", ms, ns);
 }
 
 int app_main(void)
@@ -37,5 +62,6 @@ int app_main(void)
 		total += jobs[c].result;
 	}
 	printf("compute: total checksum %016lx\n", total);
+	nap_if_asked();
 	return 0;
 }

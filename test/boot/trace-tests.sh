@@ -56,6 +56,43 @@ expect_counts() { # NAME CSV EXPECTED(lines "func count", sorted)
 
 full=$'compute_work 1\nfib 1973\nmerge_halves 255\nmix 400\nsort_range 511\ntable_insert 200\ntable_lookup 200'
 
+# check_nap NAME BASE: compute_nap(5000) (compute_nap_ms=5000) under tracing_thresh=1 s, with
+# funcgraph-proc. Its `}` shows the `$` mark and the duration the app timed around the call,
+# within 1 ms (durations once stopped at 2^32 TSC ticks, 1.65 s here); the returns of the
+# calls it made print one level deeper each, and it one level below app_main (returns once
+# printed at depth 0), so parse-trace gives it only its own time. Only the app's thread
+# (`main-N`) is looked at: other threads' waits of a second come and go meanwhile.
+check_nap() {
+	local name=$1 base=$2 took line us mark indents want
+	grep -E '^ *[0-9]+\) +main-[0-9]+ +\|' "$base.trace" >"$base.main"
+	took=$(sed -n 's/^compute: compute_nap(5000) took \([0-9]*\) ns.*/\1/p' "$base.log")
+	line=$(grep -E '\} /\* compute_nap \*/$' "$base.main" | tail -1)
+	mark=$(echo "$line" | sed -nE 's/.*\| (.) +[0-9]+ us +\|.*/\1/p')
+	us=$(echo "$line" | sed -nE 's/.*\| . +([0-9]+) us +\|.*/\1/p')
+	if [ -z "$took" ] || [ -z "$us" ]; then
+		not_ok "$name: no timing ($took) or no compute_nap return ($line)"; return
+	fi
+	if [ "$took" -lt 5000000000 ] || [ "$mark" != '$' ] ||
+		[ $((took / 1000 - us)) -gt 1000 ] || [ $((us - took / 1000)) -gt 1000 ]; then
+		not_ok "$name: app timed $took ns, trace says '$line'"; return
+	fi
+	# The indentation of each return, innermost first: 2 columns less each.
+	indents=$(for f in schedule_locked sched_block thread_sleep_ns sleep_ns compute_nap app_main; do
+		grep -E "\} /\* $f \*/\$" "$base.main" | tail -1 |
+			sed -E 's/^[^|]*\|[^|]*\|  ( *)\}.*/\1/' | awk '{print length($0)}'
+	done | tr '\n' ' ')
+	set -- $indents
+	want="$1 $(($1 - 2)) $(($1 - 4)) $(($1 - 6)) $(($1 - 8)) $(($1 - 10)) "
+	if [ "$indents" != "$want" ] || [ "$6" -lt 2 ]; then
+		not_ok "$name: return indentation $indents, want $want"; return
+	fi
+	if ! awk -F, '$1 == "compute_nap" && $4 + 0 < 1000 {found = 1} END {exit !found}' "$base.csv"; then
+		not_ok "$name: parse-trace gives compute_nap $(grep '^compute_nap,' "$base.csv") (self >= 1 ms)"
+		return
+	fi
+	ok "$name"
+}
+
 for kvm in $(boot_accels); do
 	acc=$([ "$kvm" = 1 ] && echo kvm || echo tcg)
 
@@ -75,6 +112,12 @@ for kvm in $(boot_accels); do
 			"$logs/compute-$acc.trace" | sort -u | head -5)
 		if [ -z "$tracer_fns" ]; then ok "no tracer function in the trace ($acc)"; else
 			not_ok "tracer functions traced ($acc): $tracer_fns"; fi
+	fi
+
+	n="a 5 s call's exact duration; tracing_thresh returns at their depths ($acc)"
+	if traced_boot "nap-$acc" "$compute" \
+		"tracing_thresh=1000000 trace_options=funcgraph-proc compute_nap_ms=5000" "$kvm"; then
+		check_nap "$n" "$logs/nap-$acc"
 	fi
 
 	n="set_graph_function=compute_work ($acc)"

@@ -52,13 +52,14 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng >> 33) % n;
 }
 
-static void push(int cpu, uint64_t ts, unsigned tid, enum rec_type type, uint64_t w1)
+static void push(int cpu, uint64_t ts, unsigned tid, enum rec_type type, uint64_t w1, uint64_t w2)
 {
 	struct out_event *e = &ev[cpu][nev[cpu]++];
 
 	memset(e, 0, sizeof(*e));
 	e->rec.w0 = rec_w0(ts, tid, type);
 	e->rec.w1 = w1;
+	e->rec.w2 = w2;
 	e->ts = ts;
 }
 
@@ -70,7 +71,7 @@ static uint64_t gen_call(int cpu, unsigned tid, int depth, uint32_t parent, uint
 	uint64_t start = *ts, children = 0;
 	unsigned idx = ncalls++;
 
-	push(cpu, *ts, tid, REC_ENTRY, (0x1000 + f - 1) | (uint64_t)depth << 32);
+	push(cpu, *ts, tid, REC_ENTRY, rec_call_w1(0x1000 + f - 1, (unsigned)depth), 0);
 	*ts += 10 + rnd(500);
 	for (unsigned n = depth < 5 ? rnd(4) : 0; n && ncalls < MAX_CALLS - 1; n--) {
 		children += gen_call(cpu, tid, depth + 1, f, ts);
@@ -78,7 +79,7 @@ static uint64_t gen_call(int cpu, unsigned tid, int depth, uint32_t parent, uint
 	}
 	*ts += 5 + rnd(200);
 	uint64_t dur = *ts - start;
-	push(cpu, *ts, tid, REC_RETURN, (0x1000 + f - 1) | dur << 32);
+	push(cpu, *ts, tid, REC_RETURN, rec_call_w1(0x1000 + f - 1, (unsigned)depth), dur);
 	calls[idx] = (struct call){ f, cpu, depth, tid, dur, dur - children, parent, 0 };
 	return dur;
 }
@@ -93,7 +94,7 @@ static void generate(void)
 		while (ncalls < MAX_CALLS / NCPUS * (unsigned)(cpu + 1) - 20 && nev[cpu] < MAX_EV - 200) {
 			unsigned next = 10 + (unsigned)cpu + 2 * rnd(3);
 			if (next != tid) {
-				push(cpu, ts, next, REC_SWITCH, tid | (uint64_t)next << 16);
+				push(cpu, ts, next, REC_SWITCH, tid | (uint64_t)next << 16, 0);
 				tid = next;
 			}
 			gen_call(cpu, tid, 0, 0, &ts);
@@ -212,7 +213,7 @@ static void generate_hits(void)
 			*h = (struct hit){ 1 + rnd(NFUNCS), rnd(5) ? 1 + rnd(NFUNCS) : 0, cpu,
 					   10 + (unsigned)cpu + 2 * rnd(3), ts, 0 };
 			push(cpu, ts, h->tid, REC_FUNC, (0x1000 + h->func - 1) |
-			     (uint64_t)(h->parent ? 0x1000 + h->parent - 1 : 0) << 32);
+			     (uint64_t)(h->parent ? 0x1000 + h->parent - 1 : 0) << 32, 0);
 			ts += 1 + rnd(3000);
 		}
 	}

@@ -20,12 +20,14 @@
 
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
 
+#define SLOTS_MIN (RING_MIN_BYTES / RING_SLOT_BYTES)
+
 static const struct { void *fn; const char *name; } names[] = {
 	{ (void *)fg_leaf, "leaf" },	   { (void *)fg_mid, "mid" },
 	{ (void *)fg_top, "top" },	   { (void *)fg_tail, "tail" },
 	{ (void *)fg_recurse, "recurse" }, { (void *)fg_args, "args" },
 	{ (void *)fg_slow, "slow" },	   { (void *)fg_callback, "callback" },
-	{ (void *)fg_show_slot, "show_slot" },
+	{ (void *)fg_show_slot, "show_slot" }, { (void *)fg_spin, "spin" },
 };
 
 /* The traced function starting at ip, or the one whose code contains a return address. */
@@ -51,7 +53,7 @@ static struct ring_event ev;
 static char text[1 << 16];
 static unsigned last_tid[1 << 12];
 
-/* Consumes CPU 0 and renders each record: "E<func>@<depth>[!irq]", "R<func>",
+/* Consumes CPU 0 and renders each record: "E<func>@<depth>[!irq]", "R<func>@<depth>",
  * "F<func><<parent>", "S<prev>><next>". */
 static const char *records(void)
 {
@@ -72,7 +74,7 @@ static const char *records(void)
 					rec_flags(rec) & REC_F_IRQ ? "!" : "");
 			break;
 		case REC_RETURN:
-			len += snprintf(text + len, 64, "%sR%s", sep, fn);
+			len += snprintf(text + len, 64, "%sR%s@%u", sep, fn, rec_depth(rec));
 			break;
 		case REC_FUNC:
 			len += snprintf(text + len, 64, "%sF%s<%s", sep, fn,
@@ -148,7 +150,51 @@ static void test_graph_tree(void)
 	TEST_CASE("function_graph: exact entry/return sequence and depths of a call tree");
 	setup(TRACE_GRAPH);
 	CHECK_EQ(fg_top(2), (1 + 4) + 7);
-	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf Eleaf@2 Rleaf Rmid Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf@2 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 "
+			     "Rtop@0");
+	TEST_END();
+}
+
+/* The fast path's one-slot W_RETURN (one level above the last leaf or return) and the C
+ * path's W_LONG for a return at any other depth both carry the call's depth. */
+static void test_return_depth(void)
+{
+	struct ring_stats st;
+
+	TEST_CASE("function_graph: returns carry their depth, in one slot where it is implied");
+	setup(TRACE_GRAPH);
+	fg_top(1);
+	ring_get_stats(0, &st);
+	/* sync (2 slots), top, mid, leaf, mid's return, leaf, top's return */
+	CHECK_EQ(st.bytes, 8 * RING_SLOT_BYTES);
+	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 Rtop@0");
+	/* Too long for a leaf, and at the depth of the last return, not one above it: its
+	 * entry, then a two-slot W_LONG_RET. */
+	fg_spin(100000);
+	ring_get_stats(0, &st);
+	CHECK_EQ(st.bytes, 3 * RING_SLOT_BYTES);
+	CHECK_STR(records(), "Espin@0 Rspin@0");
+	TEST_END();
+}
+
+static void clear_buffer(void)
+{
+	CHECK_EQ(ring_clear(), 0);
+}
+
+static void nested_clear(void)
+{
+	fg_callback(clear_buffer, 2);
+}
+
+/* The buffer cleared two calls deep: what follows are returns whose entries are gone, each
+ * still at its call's depth. */
+static void test_return_depth_after_clear(void)
+{
+	TEST_CASE("function_graph: returns whose entries were cleared keep their depths");
+	setup(TRACE_GRAPH);
+	fg_callback(nested_clear, 1);
+	CHECK_STR(records(), "Eleaf@2 Rleaf@2 Rcallback@1 Eleaf@1 Rleaf@1 Rcallback@0");
 	TEST_END();
 }
 
@@ -190,7 +236,7 @@ static void test_registers(void)
 	p = fg_args(1, 2, 3, 4, 5, 6);
 	CHECK_EQ(p.lo, 1 + 4 + 9);
 	CHECK_EQ(p.hi, 16 + 25 + 36);
-	CHECK_STR(records(), "Eargs@0 Rargs");
+	CHECK_STR(records(), "Eargs@0 Rargs@0");
 	setup(TRACE_FUNCTION);
 	p = fg_args(-1, -2, -3, 7, 8, 9);
 	CHECK_EQ(p.lo, -14);
@@ -203,7 +249,7 @@ static void test_tail_call(void)
 	TEST_CASE("function_graph: a sibling call nests inside the caller it replaced");
 	setup(TRACE_GRAPH);
 	CHECK_EQ(fg_tail(4), 16);
-	CHECK_STR(records(), "Etail@0 Eleaf@1 Rleaf Rtail");
+	CHECK_STR(records(), "Etail@0 Eleaf@1 Rleaf@1 Rtail@0");
 	TEST_END();
 }
 
@@ -231,7 +277,7 @@ static void test_off(void)
 	CHECK_STR(records(), "");
 	trace_set_on(true);
 	fg_leaf(1);
-	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
 	TEST_END();
 }
 
@@ -249,15 +295,15 @@ static void test_deep_recursion(void)
 	CHECK_EQ(fg_recurse(100), 101 + 1);
 	for (int d = 0; d < TRACE_STACK_DEPTH; d++)
 		len += snprintf(want + len, 32, "%sErecurse@%d", d ? " " : "", d);
-	for (int d = 0; d < TRACE_STACK_DEPTH; d++)
-		len += snprintf(want + len, 32, " Rrecurse");
+	for (int d = TRACE_STACK_DEPTH - 1; d >= 0; d--)
+		len += snprintf(want + len, 32, " Rrecurse@%d", d);
 	CHECK_STR(records(), want);
 	trace_get_counts(0, &c1);
 	CHECK_EQ(t->overflow - over, 101 + 1 - TRACE_STACK_DEPTH);
 	CHECK_EQ(c1.overflow - c0.overflow, 101 + 1 - TRACE_STACK_DEPTH);
 	CHECK_EQ(t->depth, 0);
 	fg_top(1); /* the stack is usable again */
-	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf Rmid Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 Rtop@0");
 	TEST_END();
 }
 
@@ -267,10 +313,10 @@ static void test_max_depth(void)
 	setup(TRACE_GRAPH);
 	trace_set_max_graph_depth(2);
 	fg_top(2);
-	CHECK_STR(records(), "Etop@0 Emid@1 Rmid Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Emid@1 Rmid@1 Eleaf@1 Rleaf@1 Rtop@0");
 	trace_set_max_graph_depth(1);
 	fg_top(2);
-	CHECK_STR(records(), "Etop@0 Rtop");
+	CHECK_STR(records(), "Etop@0 Rtop@0");
 	TEST_END();
 }
 
@@ -283,14 +329,14 @@ static void test_graph_function(void)
 	CHECK_EQ(trace_set_graph_funcs(&mid, 1), 0);
 	fg_top(2);
 	fg_leaf(3);
-	CHECK_STR(records(), "Emid@0 Eleaf@1 Rleaf Eleaf@1 Rleaf Rmid");
+	CHECK_STR(records(), "Emid@0 Eleaf@1 Rleaf@1 Eleaf@1 Rleaf@1 Rmid@0");
 	trace_set_max_graph_depth(1);
 	fg_top(2);
-	CHECK_STR(records(), "Emid@0 Rmid");
+	CHECK_STR(records(), "Emid@0 Rmid@0");
 	trace_set_max_graph_depth(0);
 	CHECK_EQ(trace_set_graph_funcs(NULL, 0), 0);
 	fg_mid(1);
-	CHECK_STR(records(), "Emid@0 Eleaf@1 Rleaf Rmid");
+	CHECK_STR(records(), "Emid@0 Eleaf@1 Rleaf@1 Rmid@0");
 	TEST_END();
 }
 
@@ -302,20 +348,25 @@ static void test_graph_notrace(void)
 	setup(TRACE_GRAPH);
 	CHECK_EQ(trace_set_graph_notrace(&mid, 1), 0);
 	fg_top(2);
-	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf@1 Rtop@0");
 	fg_mid(1);
 	fg_leaf(1);
-	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
 	/* Inside a set_graph_function region, the notrace call is cut out of it. */
 	CHECK_EQ(trace_set_graph_funcs(&top, 1), 0);
 	fg_top(1);
 	fg_leaf(2);
-	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Eleaf@1 Rleaf@1 Rtop@0");
 	CHECK_EQ(trace_set_graph_funcs(NULL, 0), 0);
 	CHECK_EQ(trace_set_graph_notrace(NULL, 0), 0);
 	fg_top(1);
-	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf Rmid Eleaf@1 Rleaf Rtop");
+	CHECK_STR(records(), "Etop@0 Emid@1 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 Rtop@0");
 	TEST_END();
+}
+
+static void slow_callback(void)
+{
+	fg_slow(8000000);
 }
 
 static void test_thresh(void)
@@ -325,7 +376,10 @@ static void test_thresh(void)
 	trace_set_thresh_us(1000); /* fg_slow is 4 ms, fg_leaf far less */
 	fg_slow(8000000);
 	fg_top(1);
-	CHECK_STR(records(), "Rslow");
+	CHECK_STR(records(), "Rslow@0");
+	/* Only returns are recorded, each at its call's depth. */
+	fg_callback(slow_callback, 1);
+	CHECK_STR(records(), "Rslow@1 Rcallback@0");
 	trace_set_thresh_us(1000);
 	CHECK(trace_cfg.thresh_tsc > 0);
 	CHECK_EQ(trace_thresh_us(), 1000);
@@ -344,7 +398,7 @@ static void test_pid_filter(void)
 	CHECK_STR(records(), "");
 	trace_set_pids(&me, 1);
 	fg_leaf(1);
-	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
 	trace_set_notrace_pids(&me, 1);
 	fg_leaf(1);
 	CHECK_STR(records(), "");
@@ -371,8 +425,8 @@ static void on_alarm(int sig)
 	handler_calls++;
 }
 
-/* Checks that records of one task nest: every return closes the innermost open entry and
- * every entry's depth is the number of entries open. Returns the entries seen. */
+/* Checks that records of one task nest: every return closes the innermost open entry, at
+ * its depth, and every entry's depth is the number of entries open. Returns the entries seen. */
 static long check_nesting(int *bad, long *irq_entries)
 {
 	struct ring_reader r;
@@ -389,7 +443,8 @@ static long check_nesting(int *bad, long *irq_entries)
 				open[depth++] = rec_func(&ev.rec);
 			entries++;
 		} else if (rec_type(&ev.rec) == REC_RETURN) {
-			*bad += depth == 0 || open[depth - 1] != rec_func(&ev.rec);
+			*bad += depth == 0 || open[depth - 1] != rec_func(&ev.rec) ||
+				rec_depth(&ev.rec) != (unsigned)depth - 1;
 			depth -= depth > 0;
 		}
 		*bad += ev.lost != 0;
@@ -488,8 +543,8 @@ static void test_context_switch(void)
 	trace_host_set_task(NULL);
 	trace_host_set_tid(0);
 	/* A: callback { switch } ... B: mid { leaf } callback { switch } ... A: leaf } */
-	CHECK_STR(records(), "Ecallback@0 ?4 Emid@0 Eleaf@1 Rleaf Rmid Ecallback@0 ?4 "
-			     "Eleaf@1 Rleaf Rcallback");
+	CHECK_STR(records(), "Ecallback@0 ?4 Emid@0 Eleaf@1 Rleaf@1 Rmid@0 Ecallback@0 ?4 "
+			     "Eleaf@1 Rleaf@1 Rcallback@0");
 	CHECK_EQ(task_a.depth, 0);
 	CHECK_EQ(task_b.depth, 1); /* B never resumed: its call is still open */
 	TEST_END();
@@ -647,13 +702,47 @@ static void test_full_buffer(void)
 	TEST_END();
 }
 
+/* A call whose children were dropped (buffer full) is no leaf: its return, even where it
+ * could still merge into its entry, comes after the loss. */
+static void test_no_leaf_over_drops(void)
+{
+	struct ring_reader r;
+	struct ring_stats st;
+	uint64_t lost = 0;
+	int mid_entries = 0, mid_returns = 0;
+
+	TEST_CASE("function_graph: a return does not merge into its entry over dropped events");
+	setup(TRACE_GRAPH);
+	ring_init(1, RING_MIN_BYTES);
+	/* Fill all but the last slot with one-slot records (stop mode, nothing consumed). */
+	while ((uint32_t)ring.cpu[0].head < SLOTS_MIN - 1)
+		CHECK(ring_write(0, rec_w0(trace_env_clock(), trace_env_tid(), REC_FUNC),
+				 (uint32_t)(uintptr_t)fg_leaf | (uint64_t)(uintptr_t)fg_mid << 32));
+	CHECK_EQ((uint32_t)ring.cpu[0].head, SLOTS_MIN - 1);
+	fg_mid(2); /* its entry takes the last slot, both leaf calls are dropped */
+	CHECK_EQ(ring_reader_open(&r, 0, false), 0);
+	while (ring_reader_peek(&r, &ev)) {
+		lost += ev.lost;
+		mid_entries += rec_type(&ev.rec) == REC_ENTRY;
+		mid_returns += rec_type(&ev.rec) == REC_RETURN;
+		ring_reader_advance(&r);
+	}
+	ring_reader_close(&r);
+	ring_get_stats(0, &st);
+	CHECK_EQ(mid_entries, 1);
+	CHECK_EQ(mid_returns, 0); /* dropped too: no room for a record of its own */
+	CHECK_EQ(lost, 3);        /* after the entry: two leaf calls, the return */
+	CHECK_EQ(st.dropped, 3);
+	TEST_END();
+}
+
 static void test_marker(void)
 {
 	TEST_CASE("trace_marker: text goes into the buffer while tracing is on");
 	setup(TRACE_GRAPH);
 	CHECK_EQ(trace_marker_write("hello", 5), 0);
 	fg_leaf(0);
-	CHECK_STR(records(), "?5 Eleaf@0 Rleaf");
+	CHECK_STR(records(), "?5 Eleaf@0 Rleaf@0");
 	trace_set_on(false);
 	CHECK_EQ(trace_marker_write("x", 1), -EBUSY);
 	TEST_END();
@@ -665,6 +754,8 @@ int main(void)
 	trace_host_set_ncpus(1);
 	test_sites();
 	test_graph_tree();
+	test_return_depth();
+	test_return_depth_after_clear();
 	test_graph_durations();
 	test_registers();
 	test_tail_call();
@@ -681,6 +772,7 @@ int main(void)
 	test_sleep_time();
 	test_unwind();
 	test_full_buffer();
+	test_no_leaf_over_drops();
 	test_marker();
 	setup(TRACE_NOP);
 	return test_exit_status();

@@ -72,6 +72,16 @@ TRACED int fg_show_slot(void (*fn)(uint64_t *slot))
 	return 1;
 }
 
+/* Takes at least `ticks` TSC ticks and calls nothing traced. */
+TRACED int fg_spin(uint64_t ticks)
+{
+	uint64_t t0 = fg_rdtsc();
+
+	while (fg_rdtsc() - t0 < ticks)
+		;
+	return 1;
+}
+
 /* Calls back into the (untraced) test, e.g. to switch tasks in the middle of a call. */
 TRACED int fg_callback(void (*fn)(void), int x)
 {

@@ -17,5 +17,6 @@ struct fg_pair fg_args(long a, long b, long c, long d, long e, long f);
 int fg_slow(uint64_t ticks);
 int fg_callback(void (*fn)(void), int x);
 int fg_show_slot(void (*fn)(uint64_t *slot));
+int fg_spin(uint64_t ticks);
 
 #endif

@@ -105,8 +105,10 @@ static void parse_event(struct stream *s, const char *line, uint64_t *pending_lo
 	if (type == REC_ENTRY)
 		ev->rec.w1 = stream_addr(s, a) | (uint64_t)strtoul(b, NULL, 0) << 32 |
 			     (uint64_t)(strcmp(c, "irq") ? 0 : REC_F_IRQ) << 40;
-	else if (type == REC_RETURN)
-		ev->rec.w1 = stream_addr(s, a) | (uint64_t)strtoull(b, NULL, 0) << 32;
+	else if (type == REC_RETURN) {
+		ev->rec.w1 = rec_call_w1(stream_addr(s, a), (unsigned)strtoul(c, NULL, 0));
+		ev->rec.w2 = strtoull(b, NULL, 0);
+	}
 	else if (type == REC_FUNC)
 		ev->rec.w1 = stream_addr(s, a) | (uint64_t)stream_addr(s, b) << 32;
 	else
@@ -507,21 +509,21 @@ static void bench_fill(struct bench_src *b, unsigned cpu)
 	while (n + 8 <= BENCH_EVENTS) {
 		uint32_t f = 0x100000 + (n % 13) * 0x100;
 
-		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_ENTRY), f };
+		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_ENTRY), f, 0 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_ENTRY),
-						   (f + 0x100) | 1ull << 32 };
+						   rec_call_w1(f + 0x100, 1), 0 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_ENTRY),
-						   (f + 0x200) | 2ull << 32 };
+						   rec_call_w1(f + 0x200, 2), 0 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 90, 3, REC_RETURN),
-						   (f + 0x200) | 90ull << 32 };
+						   rec_call_w1(f + 0x200, 2), 90 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_ENTRY),
-						   (f + 0x300) | 2ull << 32 };
+						   rec_call_w1(f + 0x300, 2), 0 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 60, 3, REC_RETURN),
-						   (f + 0x300) | 60ull << 32 };
+						   rec_call_w1(f + 0x300, 2), 60 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_RETURN),
-						   (f + 0x100) | 270ull << 32 };
+						   rec_call_w1(f + 0x100, 1), 270 };
 		b->recs[n++] = (struct trace_rec){ rec_w0(tsc += 30, 3, REC_RETURN),
-						   f | 33000ull << 32 };
+						   rec_call_w1(f, 0), 33000 };
 	}
 	b->n = n;
 }

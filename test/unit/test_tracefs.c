@@ -121,9 +121,17 @@ static void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsig
 	ring_write(cpu, rec_w0(tsc, tid, REC_ENTRY), func | (uint64_t)depth << 32);
 }
 
-static void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint32_t ticks)
+static bool ret_at(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth,
+		   uint64_t ticks)
 {
-	ring_write(cpu, rec_w0(tsc, tid, REC_RETURN), func | (uint64_t)ticks << 32);
+	const struct trace_rec r = { rec_w0(tsc, tid, REC_RETURN), rec_call_w1(func, depth), ticks };
+
+	return ring_write_rec(cpu, &r, NULL);
+}
+
+static void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint64_t ticks)
+{
+	ret_at(cpu, tsc, tid, func, 0, ticks);
 }
 
 /* A small call tree on two CPUs (see test_trace for the text it prints). */
@@ -133,7 +141,7 @@ static void write_tree(void)
 	entry(1, 3 * HZ + 100, 0, 0x1200, 0);
 	ret(1, 3 * HZ + 200, 0, 0x1200, 100);
 	entry(0, 3 * HZ + 250, 3, 0x1100, 1);
-	ret(0, 3 * HZ + 500, 3, 0x1100, 250);
+	ret_at(0, 3 * HZ + 500, 3, 0x1100, 1, 250);
 	ret(0, 3 * HZ + 1000, 3, 0x1000, 1000);
 }
 
@@ -312,6 +320,42 @@ static void test_pipe(void)
 	n = tracefs_read(f, buf, sizeof(buf) - 1);
 	buf[n > 0 ? n : 0] = 0;
 	CHECK_STR(buf, " 0)   0.010 us    |  }\n");
+	tracefs_close(f);
+	TEST_END();
+
+	/* As Linux: the returns carry their depth and print there, named (funcgraph_exit). */
+	TEST_CASE("trace_pipe: a read that begins mid-call prints the returns at their depths");
+	entry(0, 6 * HZ, 3, 0x1000, 0);
+	entry(0, 6 * HZ + 100, 3, 0x1100, 1);
+	entry(0, 6 * HZ + 200, 3, 0x1300, 2);
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	CHECK(tracefs_read(f, buf, sizeof(buf)) > 0); /* an earlier reader took the entries */
+	tracefs_close(f);
+	ret_at(0, 6 * HZ + 1000, 3, 0x1300, 2, 800);
+	ret_at(0, 6 * HZ + 1100, 3, 0x1100, 1, 1000);
+	ret_at(0, 11 * HZ, 3, 0x1000, 0, 5 * HZ); /* 5 s: past 2^32 ticks */
+	CHECK_EQ(tracefs_open("per_cpu/cpu0/trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.320 us    |      } /* tcp_input */\n"
+		       " 0)   0.400 us    |    } /* vfs_read */\n"
+		       " 0) $ 5000000 us  |  } /* sys_read */\n");
+	tracefs_close(f);
+	TEST_END();
+
+	/* Linux's buffer holds no switches: there the return follows the entry at once. */
+	TEST_CASE("trace: a call with only context switches before its return is one leaf line");
+	ring_clear();
+	entry(0, 12 * HZ, 3, 0x1300, 0);
+	ring_write(0, rec_w0(12 * HZ + 100, 3, REC_SWITCH), 3 | 5u << 16 | 1ull << 32);
+	ring_write(0, rec_w0(12 * HZ + 200, 5, REC_SWITCH), 5 | 3u << 16);
+	ret(0, 12 * HZ + 250, 3, 0x1300, 250);
+	CHECK_STR(cat("per_cpu/cpu0/trace") + sizeof(graph_header) - 1,
+		  " 0)   0.100 us    |  tcp_input();\n");
+	CHECK_EQ(tracefs_open("trace_pipe", TRACEFS_READ | TRACEFS_NONBLOCK, &f), 0);
+	n = tracefs_read(f, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK_STR(buf, " 0)   0.100 us    |  tcp_input();\n");
 	tracefs_close(f);
 	TEST_END();
 }
@@ -825,8 +869,8 @@ static uint64_t bench_fill(void)
 
 			room &= ring_write(cpu, rec_w0(tsc, 3, REC_ENTRY), f);
 			room &= ring_write(cpu, rec_w0(tsc + 30, 3, REC_ENTRY), 0x1100 | 1ull << 32);
-			room &= ring_write(cpu, rec_w0(tsc + 90, 3, REC_RETURN), 0x1100 | 60ull << 32);
-			room &= ring_write(cpu, rec_w0(tsc + 120, 3, REC_RETURN), f | 120ull << 32);
+			room &= ret_at(cpu, tsc + 90, 3, 0x1100, 1, 60);
+			room &= ret_at(cpu, tsc + 120, 3, f, 0, 120);
 			events += 4;
 		}
 		tsc += 150;

@@ -51,7 +51,7 @@ class Stream:
                     ev.update(func=self.addr(w[4]), depth=int(w[5]),
                               irq=len(w) > 6 and w[6] == "irq")
                 elif k == "r":
-                    ev.update(func=self.addr(w[4]), ticks=int(w[5]))
+                    ev.update(func=self.addr(w[4]), ticks=int(w[5]), depth=int(w[6]))
                 elif k == "f":
                     ev.update(func=self.addr(w[4]), parent=self.addr(w[5]))
                 elif k == "t":
@@ -105,7 +105,6 @@ class Graph:
         self.cpu_w = len("%u" % (ncpus - 1))
         self.last_pid, self.depth, self.depth_irq = {}, {}, {}
         self.enter_funcs, self.enter_irq = {}, {}
-        self.task_depth = {}
 
     def ns(self, ticks):
         return ticks * NSEC // self.st.hz
@@ -172,13 +171,9 @@ class Graph:
     def nodur(self):
         return "              |  " if self.dur_on() else ""
 
-    def tkey(self, ev):
-        return ev["tid"] if ev["tid"] else ("idle", ev["cpu"])
-
     def entry(self, ev, q):
         c = ev["cpu"]
         d = ev["depth"]
-        self.task_depth[self.tkey(ev)] = d + 1
         if not self.o["funcgraph-irqs"]:
             if self.depth_irq.get(c, -1) >= 0:
                 return ""
@@ -189,12 +184,15 @@ class Graph:
         if ev["irq"]:
             out += self.irq_line(ev, "==========>")
         out += self.context(ev)
+        # Context switch records are not in Linux's function_graph buffer: the event
+        # Linux would see next is the first other one.
+        while q and q[0]["kind"] == "s" and not q[0]["lost"]:
+            q.pop(0)
         nxt = q[0] if q else None
         name = self.st.sym(ev["func"])
         if (nxt and nxt["kind"] == "r" and not nxt["lost"] and nxt["tid"] == ev["tid"]
                 and nxt["func"] == ev["func"]):
             q.pop(0)
-            self.task_depth[self.tkey(ev)] = d
             self.depth[c] = d - 1
             self.enter_funcs.setdefault(c, {})[d] = 0
             self.enter_irq.setdefault(c, {})[d] = False
@@ -209,11 +207,7 @@ class Graph:
 
     def ret(self, ev):
         c = ev["cpu"]
-        k = self.tkey(ev)
-        d = self.task_depth.get(k, 0) - 1
-        if d < 0:
-            d = 0
-        self.task_depth[k] = d
+        d = ev["depth"]  # funcgraph_exit's depth: its entry's, in the buffer or not
         if not self.o["funcgraph-irqs"] and self.depth_irq.get(c, -1) >= 0:
             if self.depth_irq[c] >= d:
                 self.depth_irq[c] = -1
