@@ -9,7 +9,6 @@
 #include <string.h>
 #include "httpd/internal.h"
 #include "kernel/printf.h"
-#include "kernel/sched.h"
 #include "net/socket.h"
 #include "trace/tracefs.h"
 
@@ -174,18 +173,4 @@ void ftrace_serve(struct http_conn *c, const char *file)
 				   "Allow: GET, HEAD, PUT, POST\r\n");
 		break;
 	}
-}
-
-/* echo <tid> >> set_ftrace_notrace_pid: the calling thread is never traced. */
-void httpd_notrace_self(void)
-{
-	struct tracefs_file *f;
-	char line[16];
-	int n;
-
-	if (tracefs_open("set_ftrace_notrace_pid", TRACEFS_APPEND, &f))
-		return;
-	n = ksnprintf(line, sizeof(line), "%u\n", thread_tid(thread_current()));
-	tracefs_write(f, line, (size_t)n);
-	tracefs_close(f);
 }

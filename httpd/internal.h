@@ -10,8 +10,7 @@
 struct net_sock;
 
 #define HTTPD_PORT       9090
-/* Connections served at once. Each is a thread, and every httpd thread's tid goes into
- * set_ftrace_notrace_pid (TRACE_PIDS_MAX: 128). 24 workers and the acceptor were measured
+/* Connections served at once. Each is a thread. 24 workers and the acceptor were measured
  * to pass the tests under load; 64 did not (a slot-full probe was not refused after a
  * 32 MiB transfer: some lwIP limit, not investigated). */
 #define HTTPD_SLOTS      24
@@ -79,6 +78,5 @@ void httpd_slot_stats(unsigned *busy, uint64_t *refused);
 /* routes.c / ftrace_routes.c */
 void route_request(struct http_conn *c);
 void ftrace_serve(struct http_conn *c, const char *file);
-void httpd_notrace_self(void);
 
 #endif

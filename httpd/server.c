@@ -1,7 +1,9 @@
 /* The HTTP server's threads: one acceptor and a fixed table of worker slots, each a thread
  * with its connection buffers allocated once at boot. A connection that finds every slot
- * busy for HTTPD_SLOT_WAIT_NS is answered 503 by the acceptor and closed. All of them leave themselves out of
- * tracing, so reading the trace does not fill it. */
+ * busy for HTTPD_SLOT_WAIT_NS is answered 503 by the acceptor and closed. All of their work
+ * is the trace server's own (trace_server_work_begin), not recorded unless the trace-server
+ * option is on, so reading the trace does not fill it; so is the network thread's work for
+ * their connections (net_listener_serves_trace). */
 #include <errno.h>
 #include "httpd/internal.h"
 #include "kernel/heap.h"
@@ -12,6 +14,7 @@
 #include "kernel/waitq.h"
 #include "net/socket.h"
 #include "platform/platform.h"
+#include "trace/trace.h"
 
 #define HTTPD_REFUSE_NS (1ull * 1000000000)
 
@@ -83,7 +86,7 @@ static void worker(void *arg)
 	struct http_slot *s = arg;
 	uint64_t flags;
 
-	httpd_notrace_self();
+	trace_server_work_begin();
 	for (;;) {
 		flags = spin_lock_irqsave(&s->lock);
 		while (!s->pending)
@@ -118,7 +121,7 @@ static void acceptor(void *arg)
 	uint64_t flags;
 
 	(void)arg;
-	httpd_notrace_self();
+	trace_server_work_begin();
 	for (;;) {
 		if (net_accept(listener, &sock, NET_FOREVER))
 			continue;
@@ -166,6 +169,7 @@ void httpd_init(void)
 		kprintf("httpd: cannot listen on port %d (%d)\n", HTTPD_PORT, err);
 		return;
 	}
+	net_listener_serves_trace(listener);
 	n = start_workers();
 	if (!n || !thread_create("httpd-accept", acceptor, NULL, -1)) {
 		kprintf("httpd: cannot start its threads\n");

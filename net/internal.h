@@ -3,6 +3,8 @@
 #define NET_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include "net/netdev.h"
 
 struct netif;
@@ -28,6 +30,12 @@ void net_set_planned_wake(uint32_t ms);
  * interface up, announced by a gratuitous ARP (needs the device started). */
 int net_netif_add(struct netif *nif, struct netdev *dev);
 void net_netif_up(struct netif *nif);
+
+/* net/serves_trace.c: listeners whose connections serve the trace, and whether a received
+ * Ethernet frame is for one of them (the network thread's work for it is the trace
+ * server's own: trace_server_work_begin). */
+void net_port_serves_trace(uint16_t port);
+bool net_frame_serves_trace(const void *frame, size_t len);
 
 /* The one interface, NULL when there is no NIC; set by net_init. */
 extern struct netdev *net_dev;

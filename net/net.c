@@ -105,8 +105,9 @@ void net_init(void)
 		net_dev = NULL;
 		return;
 	}
-	/* The tid, so a user can leave the network thread out of tracing
-	 * (set_ftrace_notrace_pid) while downloading a trace: it sends the download. */
+	/* The tid, so a user can pick the network thread in set_ftrace_pid or
+	 * set_ftrace_notrace_pid (its work for the trace server is left out anyway:
+	 * net/serves_trace.c). */
 	m = dev->mac;
 	kprintf("net: %s %02x:%02x:%02x:%02x:%02x:%02x, 10.0.2.15/24 via 10.0.2.2, thread %u\n",
 		dev->name, m[0], m[1], m[2], m[3], m[4], m[5], thread_tid(t));

@@ -9,6 +9,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "net/internal.h"
+#include "trace/trace.h"
 
 #define NET_MAX_FRAGS 16
 
@@ -47,9 +48,8 @@ static err_t glue_linkoutput(struct netif *nif, struct pbuf *p)
 	return ERR_OK;
 }
 
-static void glue_rx(struct netdev *dev, const void *frame, size_t len)
+static void frame_input(struct netif *nif, const void *frame, size_t len)
 {
-	struct netif *nif = dev->upper;
 	struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 
 	if (!p) {
@@ -63,6 +63,18 @@ static void glue_rx(struct netdev *dev, const void *frame, size_t len)
 		LINK_STATS_INC(link.drop);
 		pbuf_free(p);
 	}
+}
+
+/* A frame for the trace server is processed as its own work (net/serves_trace.c). */
+static void glue_rx(struct netdev *dev, const void *frame, size_t len)
+{
+	bool server_work = net_frame_serves_trace(frame, len);
+
+	if (server_work)
+		trace_server_work_begin();
+	frame_input(dev->upper, frame, len);
+	if (server_work)
+		trace_server_work_end();
 }
 
 static err_t glue_init(struct netif *nif)

@@ -235,6 +235,11 @@ int net_listen(uint16_t port, unsigned backlog, struct net_listener **out)
 	return 0;
 }
 
+void net_listener_serves_trace(struct net_listener *l)
+{
+	net_port_serves_trace(l->pcb->local_port);
+}
+
 int net_accept(struct net_listener *l, struct net_sock **out, uint64_t timeout_ns)
 {
 	uint64_t deadline = deadline_of(timeout_ns);

@@ -24,6 +24,10 @@ struct net_sock;
 int net_listen(uint16_t port, unsigned backlog, struct net_listener **out);
 /* Waits for a connection. 0 and *out set, or -ETIMEDOUT. */
 int net_accept(struct net_listener *l, struct net_sock **out, uint64_t timeout_ns);
+/* The listener's connections serve the trace (the /ftrace server): the network thread's
+ * work for their segments is then the trace server's own work, which is not recorded
+ * unless the trace-server option is on (trace/trace.h). Call before the first accept. */
+void net_listener_serves_trace(struct net_listener *l);
 /* Stops listening; connections not yet accepted are reset. */
 void net_unlisten(struct net_listener *l);
 

@@ -119,6 +119,13 @@ bool trace_func_listed(const struct trace_func_list *l, uint64_t ip)
 	return false;
 }
 
+/* Tasks re-evaluate their cached verdict when they next see the new generation. */
+static void trace_pid_gen_bump(void)
+{
+	/* Release: what changed is visible before tasks see the new generation. */
+	__atomic_store_n(&trace_cfg.pid_gen, trace_cfg.pid_gen + 1, __ATOMIC_RELEASE);
+}
+
 static int trace_set_pid_set(struct trace_pid_set *s, const unsigned *tids, unsigned n)
 {
 	if (n > TRACE_PIDS_MAX)
@@ -127,9 +134,7 @@ static int trace_set_pid_set(struct trace_pid_set *s, const unsigned *tids, unsi
 	for (unsigned i = 0; i < n; i++)
 		s->tids[i] = tids[i];
 	s->n = n;
-	/* Release: the new list is visible before tasks see the new generation and
-	 * re-evaluate their cached flag against it. */
-	__atomic_store_n(&trace_cfg.pid_gen, trace_cfg.pid_gen + 1, __ATOMIC_RELEASE);
+	trace_pid_gen_bump();
 	trace_update_active();
 	return 0;
 }
@@ -142,6 +147,12 @@ int trace_set_pids(const unsigned *tids, unsigned n)
 int trace_set_notrace_pids(const unsigned *tids, unsigned n)
 {
 	return trace_set_pid_set(&trace_cfg.notrace_pids, tids, n);
+}
+
+void trace_set_trace_server(bool on)
+{
+	trace_cfg.trace_server = on;
+	trace_pid_gen_bump();
 }
 
 static bool trace_pid_in(const struct trace_pid_set *s, unsigned tid)

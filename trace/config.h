@@ -69,6 +69,8 @@ struct trace_config {
 	struct trace_func_list graph_notrace; /* set_graph_notrace */
 	struct trace_pid_set pids;         /* set_ftrace_pid: only these (empty = all) */
 	struct trace_pid_set notrace_pids; /* set_ftrace_notrace_pid: never these */
+	volatile bool trace_server;        /* option trace-server: record the trace server's
+					    * own work (trace_server_work_begin) */
 	/* Set once when the tracer stopped itself on broken state; never cleared. */
 	const char *volatile stopped;
 };
@@ -97,6 +99,8 @@ bool trace_func_listed(const struct trace_func_list *l, uint64_t ip);
 /* set_ftrace_pid and set_ftrace_notrace_pid; n = 0 clears. -EINVAL if too many. */
 int trace_set_pids(const unsigned *tids, unsigned n);
 int trace_set_notrace_pids(const unsigned *tids, unsigned n);
+/* Option trace-server; tasks re-evaluate their verdict (through pid_gen). */
+void trace_set_trace_server(bool on);
 /* Whether pid filters let thread tid be traced. */
 bool trace_pid_allowed(unsigned tid);
 

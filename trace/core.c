@@ -62,25 +62,50 @@ void trace_init(unsigned ncpus)
 	patch_apply(trace_every_site, NULL);
 }
 
+/* Whether the task may be traced: pid filters, and the trace server's own work only with
+ * the trace-server option. The fast paths read the verdict through pid_ok_gen. */
+static void trace_task_set_pid_ok(struct trace_task *t, unsigned tid)
+{
+	/* Acquire: the pid lists are read after the generation that published them. */
+	unsigned gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+	bool ok = trace_pid_allowed(tid) && (!t->server_work || trace_cfg.trace_server);
+
+	t->pid_ok = ok;
+	t->pid_gen = gen;
+	t->pid_ok_gen = ok ? gen : 0;
+}
+
 void trace_task_init(struct trace_task *t, unsigned tid)
 {
 	*t = (struct trace_task){ 0 };
-	/* Acquire: the pid lists are read after the generation that published them. */
-	unsigned gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
-
-	t->pid_ok = trace_pid_allowed(tid);
-	t->pid_gen = gen;
-	t->pid_ok_gen = t->pid_ok ? gen : 0;
+	trace_task_set_pid_ok(t, tid);
 }
 
 void trace_task_refresh_pid(struct trace_task *t)
 {
-	/* Acquire: the pid lists are read after the generation that published them. */
-	unsigned gen = __atomic_load_n(&trace_cfg.pid_gen, __ATOMIC_ACQUIRE);
+	trace_task_set_pid_ok(t, trace_env_tid());
+}
 
-	t->pid_ok = trace_pid_allowed(trace_env_tid());
-	t->pid_gen = gen;
-	t->pid_ok_gen = t->pid_ok ? gen : 0;
+/* An interrupt nesting on this task between the two stores re-evaluates with the new
+ * count (refresh reads it), so it never records on a stale verdict for long: at most the
+ * call it is in. */
+void trace_server_work_begin(void)
+{
+	struct trace_task *t = trace_env_task();
+
+	t->server_work++;
+	__asm__ volatile("" ::: "memory"); /* the count is set before the verdict is derived */
+	trace_task_refresh_pid(t);
+}
+
+void trace_server_work_end(void)
+{
+	struct trace_task *t = trace_env_task();
+
+	if (t->server_work)
+		t->server_work--;
+	__asm__ volatile("" ::: "memory"); /* the count is set before the verdict is derived */
+	trace_task_refresh_pid(t);
 }
 
 void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace_task *next,

@@ -64,7 +64,7 @@ struct trace_task {
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
 	unsigned pid_ok_gen; /* pid_ok ? pid_gen : 0 (pid_gen is never 0 while it counts):
 			      * the fast paths' single compare with trace_cfg.pid_gen */
-	uint32_t pad;
+	uint32_t server_work; /* nesting of trace_server_work_begin(): serving the trace */
 	uint64_t overflow;   /* calls not traced because stack[] was full */
 	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
 	uint64_t switched_out; /* TSC when the thread last left its CPU, 0 while on it or

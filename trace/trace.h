@@ -25,6 +25,12 @@ void trace_dump_on_panic(void);
  * current thread's stack slot `slot` (its address), or, when function_graph replaced it
  * with return_to_handler, the real one from the thread's shadow return stack. */
 uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot);
+/* The current thread starts (ends) the trace server's own work: serving /ftrace requests,
+ * or the network thread processing a segment of such a connection. Unless the trace-server
+ * option is on, that work is not recorded, so streaming a trace does not trace its own
+ * sending. Calls nest; interrupts nesting on the thread count as its work. */
+void trace_server_work_begin(void);
+void trace_server_work_end(void);
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
@@ -36,6 +42,8 @@ static inline void trace_sched_switch(struct trace_task *p, unsigned pt, struct 
 static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
 static inline uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot) { (void)slot; return pc; }
+static inline void trace_server_work_begin(void) {}
+static inline void trace_server_work_end(void) {}
 #endif
 
 #endif

@@ -253,7 +253,7 @@ static int set_tracer(struct tracefs_file *f, const char *buf, size_t len)
 
 /* ---- trace_options ---- */
 
-enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE, OPT_SLEEP_TIME };
+enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE, OPT_SLEEP_TIME, OPT_TRACE_SERVER };
 
 struct tf_opt {
 	const char *name;
@@ -270,6 +270,7 @@ static const struct tf_opt opts[] = {
 	{ "irq-info", OUT_OPT_IRQ_INFO, 0 },
 	{ "markers", 0, OPT_MARKERS },
 	{ "pause-on-trace", 0, OPT_PAUSE },
+	{ "trace-server", 0, OPT_TRACE_SERVER }, /* glass's: record serving the trace */
 	{ "funcgraph-cpu", OUT_OPT_CPU, 0 },
 	{ "funcgraph-overhead", OUT_OPT_OVERHEAD, 0 },
 	{ "funcgraph-proc", OUT_OPT_PROC, 0 },
@@ -290,6 +291,8 @@ static bool opt_get(const struct tf_opt *o)
 		return ring.overwrite;
 	if (o->special == OPT_SLEEP_TIME)
 		return trace_cfg.sleep_time;
+	if (o->special == OPT_TRACE_SERVER)
+		return trace_cfg.trace_server;
 	return o->special == OPT_MARKERS ? tf.markers : tf.pause_on_trace;
 }
 
@@ -301,6 +304,8 @@ static void opt_set(const struct tf_opt *o, bool on)
 		ring_set_overwrite(on);
 	else if (o->special == OPT_SLEEP_TIME)
 		trace_set_sleep_time(on);
+	else if (o->special == OPT_TRACE_SERVER)
+		trace_set_trace_server(on);
 	else if (o->special == OPT_MARKERS)
 		tf.markers = on;
 	else

@@ -229,6 +229,47 @@ reading() {
 	put tracing_on 0 >/dev/null
 }
 
+# The functions that sending a trace runs: lwIP's output path and the server's own.
+SERVING_FUNCS=' (pbuf_[a-z_]*|lwip_hton[sl]|tcp_output_segment|ip4_output[a-z_]*|tcp_write|conn_serve|ftrace_serve|resp_[a-z_]*)\('
+
+# follow_for SECS OUT: streams trace_pipe?follow=1 from an emptied buffer.
+follow_for() {
+	put trace "" >/dev/null
+	curl -s --max-time "$1" "$H/ftrace/trace_pipe?follow=1" -o "$2"
+}
+
+# Streaming a trace does not trace its own sending (the httpd slot and the network
+# thread's work for its connection), unless the trace-server option asks for it.
+streaming_self() {
+	local out=$logs/follow-self.out n serving lost
+	put current_tracer function_graph >/dev/null
+	put trace_options funcgraph-proc >/dev/null
+	put tracing_on 1 >/dev/null
+	check "trace-server is off by default" body_has "$H/ftrace/trace_options" '^notrace-server$'
+	follow_for 3 "$out"
+	n=$(wc -c <"$out")
+	serving=$(grep -cE "$SERVING_FUNCS" "$out")
+	lost=$(grep -c 'LOST' "$out")
+	if [ "$n" -gt 0 ] && [ "$n" -lt 8000000 ] && [ "$serving" -le 50 ] && [ "$lost" = 0 ]; then
+		ok "follow=1 on an idle guest does not trace its sending ($n bytes in 3 s, $serving lines of serving)"
+	else
+		not_ok "follow=1 on an idle guest traced its sending: $n bytes in 3 s, $serving lines of serving, $lost LOST lines"
+	fi
+	check "follow=1 on an idle guest: no httpd thread in the trace" bash -c "! grep -q 'httpd-' '$out'"
+	check "PUT trace_options trace-server" [ "$(put trace_options trace-server)" = 200 ]
+	follow_for 2 "$out"
+	serving=$(grep -cE "$SERVING_FUNCS" "$out")
+	if [ "$serving" -gt 1000 ] && grep -q 'httpd-' "$out" && grep -q 'net-[0-9]' "$out"; then
+		ok "with trace-server the serving is traced ($serving lines, httpd and net threads)"
+	else
+		not_ok "with trace-server the serving is not traced: $serving lines"
+	fi
+	put trace_options notrace-server >/dev/null
+	put trace_options nofuncgraph-proc >/dev/null
+	put tracing_on 0 >/dev/null
+	put trace "" >/dev/null
+}
+
 traced_tests() {
 	local log=$logs/net-webg-ftrace.log
 	if ! start_guest "$webg_ftrace" "$log"; then
@@ -242,6 +283,7 @@ traced_tests() {
 	tracer_switching
 	filters
 	reading
+	streaming_self
 	# The server under abuse, with the tracer compiled in but idle (nop), as after boot
 	# with TRACE_ON_BOOT=0; function_graph hooks everywhere would only test TCG's speed.
 	put current_tracer nop >/dev/null

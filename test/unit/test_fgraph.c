@@ -412,6 +412,34 @@ static void test_pid_filter(void)
 	TEST_END();
 }
 
+static void test_server_work(void)
+{
+	TEST_CASE("the trace server's own work is recorded only with the trace-server option");
+	setup(TRACE_GRAPH);
+	trace_server_work_begin();
+	fg_leaf(1);
+	CHECK_STR(records(), "");
+	trace_server_work_begin();  /* nests */
+	trace_server_work_end();
+	fg_leaf(1);
+	CHECK_STR(records(), "");
+	trace_set_trace_server(true);
+	fg_leaf(1);
+	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	trace_set_trace_server(false);
+	fg_leaf(1);
+	CHECK_STR(records(), "");
+	trace_server_work_end();
+	fg_leaf(1);
+	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	setup(TRACE_FUNCTION);
+	trace_server_work_begin();
+	fg_leaf(1);
+	CHECK_STR(records(), "");
+	trace_server_work_end();
+	TEST_END();
+}
+
 /* ---- interrupts: a signal handler runs on the interrupted stack, like an IRQ ---- */
 
 static volatile int handler_calls;
@@ -767,6 +795,7 @@ int main(void)
 	test_graph_notrace();
 	test_thresh();
 	test_pid_filter();
+	test_server_work();
 	test_interrupts();
 	test_context_switch();
 	test_sleep_time();

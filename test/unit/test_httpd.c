@@ -415,14 +415,6 @@ static void test_pipe_and_listing(void)
 	free(out);
 }
 
-static void test_notrace_self(void)
-{
-	TEST_CASE("httpd threads write their tid to set_ftrace_notrace_pid");
-	httpd_notrace_self();
-	CHECK_STR(notrace_pids, "7\n");
-	TEST_END();
-}
-
 int main(void)
 {
 	conn = calloc(1, sizeof(*conn));
@@ -433,7 +425,6 @@ int main(void)
 	test_chunked_trace();
 	test_writes();
 	test_pipe_and_listing();
-	test_notrace_self();
 	free(conn);
 	return test_exit_status();
 }

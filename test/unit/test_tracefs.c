@@ -456,7 +456,7 @@ static void test_marker(void)
 static void test_options(void)
 {
 	static const char defaults[] =
-		"print-parent\ncontext-info\nnooverwrite\nirq-info\nmarkers\npause-on-trace\n"
+		"print-parent\ncontext-info\nnooverwrite\nirq-info\nmarkers\npause-on-trace\nnotrace-server\n"
 		"funcgraph-cpu\nfuncgraph-overhead\nnofuncgraph-proc\nfuncgraph-duration\n"
 		"nofuncgraph-abstime\nfuncgraph-irqs\nnofuncgraph-tail\nsleep-time\n";
 	char why[128];
