@@ -1,6 +1,7 @@
 /* The HTTP server's threads: one acceptor and a fixed table of worker slots, each a thread
- * with its connection buffers allocated once at boot. A connection that finds every slot
- * busy for HTTPD_SLOT_WAIT_NS is answered 503 by the acceptor and closed. All of their work
+ * with its connection buffers allocated once at boot. The acceptor takes every connection
+ * at once into a queue the slots serve in order; one still waiting after HTTPD_SLOT_WAIT_NS
+ * is answered 503 (Retry-After) by the acceptor and closed. All of their work
  * is the trace server's own (trace_server_work_begin), not recorded unless the trace-server
  * option is on, so reading the trace does not fill it; so is the network thread's work for
  * their connections (net_listener_serves_trace). */
@@ -17,57 +18,30 @@
 #include "trace/trace.h"
 
 #define HTTPD_REFUSE_NS (1ull * 1000000000)
+#define HTTPD_WAITING_MAX 64   /* accepted connections waiting for a slot (= the listen
+				  backlog: the acceptor never lets lwIP's queue fill) */
+
+/* An accepted connection waiting for a free slot, and until when. */
+struct http_waiting {
+	struct net_sock *sock;
+	uint64_t deadline;
+};
 
 struct http_slot {
-	struct spinlock lock;
-	struct waitq wq;
-	struct net_sock *pending;   /* handed over by the acceptor */
 	bool busy;                  /* protected by table_lock */
 	struct http_conn *conn;
 };
 
+/* Slots take connections from a FIFO of waiting ones; the acceptor adds to it and answers
+ * 503 to those that waited HTTPD_SLOT_WAIT_NS, so each connection's wait is bounded by
+ * its own deadline, however many arrive together. */
 static struct http_slot slots[HTTPD_SLOTS];
 static struct spinlock table_lock = SPINLOCK_INIT;
-static struct waitq table_wq;   /* the acceptor waiting for a free slot */
+static struct waitq table_wq;   /* idle slots waiting for a connection */
+static struct http_waiting waiting[HTTPD_WAITING_MAX];
+static unsigned wait_head, wait_count;   /* protected by table_lock */
 static struct net_listener *listener;
 static uint64_t refused;
-
-/* A free slot, marked busy (table_lock held), or NULL. */
-static struct http_slot *slot_find(void)
-{
-	unsigned i;
-
-	for (i = 0; i < HTTPD_SLOTS; i++) {
-		if (slots[i].conn && !slots[i].busy) {
-			slots[i].busy = true;
-			return &slots[i];
-		}
-	}
-	return NULL;
-}
-
-/* Waits up to HTTPD_SLOT_WAIT_NS for a free slot: short requests from a burst of clients
- * are served in turn rather than refused. */
-static struct http_slot *slot_claim(void)
-{
-	uint64_t deadline = plat_now_ns() + HTTPD_SLOT_WAIT_NS, now;
-	uint64_t flags = spin_lock_irqsave(&table_lock);
-	struct http_slot *s;
-
-	while (!(s = slot_find()) && (now = plat_now_ns()) < deadline)
-		waitq_wait(&table_wq, &table_lock, deadline - now);
-	spin_unlock_irqrestore(&table_lock, flags);
-	return s;
-}
-
-static void slot_release(struct http_slot *s)
-{
-	uint64_t flags = spin_lock_irqsave(&table_lock);
-
-	s->busy = false;
-	spin_unlock_irqrestore(&table_lock, flags);
-	waitq_wake_one(&table_wq);
-}
 
 void httpd_slot_stats(unsigned *busy, uint64_t *nrefused)
 {
@@ -81,6 +55,52 @@ void httpd_slot_stats(unsigned *busy, uint64_t *nrefused)
 	spin_unlock_irqrestore(&table_lock, flags);
 }
 
+/* The oldest waiting connection (table_lock held), or NULL. */
+static struct net_sock *waiting_pop(void)
+{
+	struct net_sock *sock;
+
+	if (!wait_count)
+		return NULL;
+	sock = waiting[wait_head].sock;
+	wait_head = (wait_head + 1) % HTTPD_WAITING_MAX;
+	wait_count--;
+	return sock;
+}
+
+/* Queues a new connection for a slot; false when the queue is full. */
+static bool waiting_push(struct net_sock *sock)
+{
+	uint64_t flags = spin_lock_irqsave(&table_lock);
+	bool ok = wait_count < HTTPD_WAITING_MAX;
+
+	if (ok) {
+		waiting[(wait_head + wait_count) % HTTPD_WAITING_MAX] =
+			(struct http_waiting){ sock, plat_now_ns() + HTTPD_SLOT_WAIT_NS };
+		wait_count++;
+	}
+	spin_unlock_irqrestore(&table_lock, flags);
+	if (ok)
+		waitq_wake_one(&table_wq);
+	return ok;
+}
+
+/* The oldest waiting connection if its wait is over, else NULL; *next is then the time
+ * until the oldest one's deadline (0: none waits). */
+static struct net_sock *waiting_expired(uint64_t *next)
+{
+	uint64_t flags = spin_lock_irqsave(&table_lock), now = plat_now_ns();
+	struct net_sock *sock = NULL;
+
+	*next = 0;
+	if (wait_count && waiting[wait_head].deadline <= now)
+		sock = waiting_pop();
+	else if (wait_count)
+		*next = waiting[wait_head].deadline - now;
+	spin_unlock_irqrestore(&table_lock, flags);
+	return sock;
+}
+
 static void worker(void *arg)
 {
 	struct http_slot *s = arg;
@@ -88,14 +108,13 @@ static void worker(void *arg)
 
 	trace_server_work_begin();
 	for (;;) {
-		flags = spin_lock_irqsave(&s->lock);
-		while (!s->pending)
-			waitq_wait(&s->wq, &s->lock, 0);
-		s->conn->sock = s->pending;
-		s->pending = NULL;
-		spin_unlock_irqrestore(&s->lock, flags);
+		flags = spin_lock_irqsave(&table_lock);
+		s->busy = false;
+		while (!(s->conn->sock = waiting_pop()))
+			waitq_wait(&table_wq, &table_lock, 0);
+		s->busy = true;
+		spin_unlock_irqrestore(&table_lock, flags);
 		conn_serve(s->conn);
-		slot_release(s);
 	}
 }
 
@@ -106,7 +125,7 @@ static void refuse(struct net_sock *sock)
 	char msg[320];
 	int n;
 
-	refused++;
+	__atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
 	n = ksnprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\nServer: glass\r\n"
 		      "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
 		      "Retry-After: 1\r\nConnection: close\r\n\r\n%s", sizeof(body) - 1, body);
@@ -114,26 +133,21 @@ static void refuse(struct net_sock *sock)
 	net_close(sock);
 }
 
+/* Accepts connections as they come and refuses those whose wait for a slot is over. */
 static void acceptor(void *arg)
 {
 	struct net_sock *sock;
-	struct http_slot *s;
-	uint64_t flags;
+	uint64_t next;
 
 	(void)arg;
 	trace_server_work_begin();
 	for (;;) {
-		if (net_accept(listener, &sock, NET_FOREVER))
-			continue;
-		s = slot_claim();
-		if (!s) {
+		while ((sock = waiting_expired(&next)))
 			refuse(sock);
+		if (net_accept(listener, &sock, next ? next : NET_FOREVER))
 			continue;
-		}
-		flags = spin_lock_irqsave(&s->lock);
-		s->pending = sock;
-		spin_unlock_irqrestore(&s->lock, flags);
-		waitq_wake_one(&s->wq);
+		if (!waiting_push(sock))
+			refuse(sock);
 	}
 }
 
@@ -146,8 +160,6 @@ static unsigned start_workers(void)
 	for (i = 0; i < HTTPD_SLOTS; i++) {
 		struct http_slot *s = &slots[i];
 
-		s->lock = (struct spinlock)SPINLOCK_INIT;
-		waitq_init(&s->wq);
 		s->conn = kzalloc(sizeof(*s->conn));
 		ksnprintf(name, sizeof(name), "httpd-%u", i);
 		if (s->conn && thread_create(name, worker, s, -1)) {
@@ -162,7 +174,7 @@ static unsigned start_workers(void)
 
 void httpd_init(void)
 {
-	int err = net_listen(HTTPD_PORT, 64, &listener);
+	int err = net_listen(HTTPD_PORT, HTTPD_WAITING_MAX, &listener);
 	unsigned n;
 
 	if (err) {

@@ -3,6 +3,7 @@
 
 Usage: http_abuse.py abuse HTTP_PORT APP_PORT HEALTH_PATH HEALTH_STATUS [SLOTS]
        http_abuse.py leak HTTP_PORT APP_PORT COUNT
+       http_abuse.py overload HTTP_PORT PATH CLIENTS BOUND_SECONDS
 
 Prints one "ok - name" or "not ok - name: reason" line per case and exits 1 if any failed.
 Every malformed, oversized, truncated or slow request is followed by a check that
@@ -371,10 +372,90 @@ def abuse(http_port, app_port, hp, slots):
     resets(app_port, http_port, hp)
 
 
+def timed_exchange(port, req, silent_after):
+    """One request on a new connection: (data, seconds from connect to the first byte,
+    seconds to the end). data is b"" when the connection stayed silent."""
+    s = connect(port, silent_after)
+    start = time.time()
+    first = None
+    data = b""
+    try:
+        s.sendall(req)
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            if first is None:
+                first = time.time() - start
+                s.settimeout(120)
+            data += b
+    except (socket.timeout, ConnectionResetError):
+        pass
+    finally:
+        s.close()
+    return data, first, time.time() - start
+
+
+def overload(port, path, clients, bound):
+    """`clients` simultaneous requests for path: every one is answered, 200 or 503 with
+    Retry-After, its first byte within `bound` seconds of the connection being made. A
+    connection that stays silent for 15 s is made again, as a real client would: QEMU's
+    hostfwd socket (backlog 1) can lose a connection before it reaches QEMU. That no
+    connection reached the guest without an answer is checked with the guest's count of
+    accepted connections."""
+    req = ("GET %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n" % path).encode()
+    results = []
+
+    def one():
+        silent = 0
+        for _ in range(3):
+            try:
+                data, first, total = timed_exchange(port, req, 15)
+            except OSError as e:
+                data, first, total = b"", None, 0.0
+            if data:
+                break
+            silent += 1
+        head = data[:data.find(b"\r\n\r\n")] if data else b""
+        results.append((status_of(data), first, total, silent, b"\r\nRetry-After: " in head))
+
+    before = net_stats(port)
+    threads = [threading.Thread(target=one) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    after = net_stats(port)
+    name = "%d clients of %s at once: each answered within %g s" % (clients, path, bound)
+    answered = [r for r in results if r[0] in (200, 503)]
+    late = sorted("%s after %.1f s" % (r[0], r[1]) for r in answered if r[1] > bound)
+    bad = ["%s (silent %d times)" % (r[0], r[3]) for r in results if r[0] not in (200, 503)]
+    no_retry_after = sum(1 for r in answered if r[0] == 503 and not r[4])
+    # The guest accepted the connections that got an answer, the `after` stats request and
+    # nothing else: a silent connection never reached it.
+    lost = after["accepted"] - before["accepted"] - len(answered) - 1
+    n200 = sum(1 for r in answered if r[0] == 200)
+    figures = "%d x 200 (first byte after at most %.1f s, all done in %.1f s), %d x 503 " \
+        "(within %.1f s), %d silent connections made again" % (
+            n200, max([r[1] for r in answered if r[0] == 200] or [0]),
+            max([r[2] for r in answered if r[0] == 200] or [0]), len(answered) - n200,
+            max([r[1] for r in answered if r[0] == 503] or [0]), sum(r[3] for r in results))
+    if bad or late or no_retry_after or lost or after["refused"] != before["refused"]:
+        not_ok(name, "%s; unanswered: %s; late: %s; 503 without Retry-After: %d; reached the "
+               "guest unanswered: %d; reset by the guest: %d" % (
+                   figures, bad, late, no_retry_after, lost,
+                   after["refused"] - before["refused"]))
+    else:
+        ok("%s (%s)" % (name, figures))
+
+
 def main():
-    mode, http_port, app_port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    mode, http_port = sys.argv[1], int(sys.argv[2])
+    app_port = int(sys.argv[3]) if mode != "overload" else None
     if mode == "leak":
         leak(http_port, app_port, int(sys.argv[4]))
+    elif mode == "overload":
+        overload(http_port, sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     else:
         hp = (sys.argv[4], int(sys.argv[5]))
         abuse(http_port, app_port, hp, int(sys.argv[6]) if len(sys.argv) > 6 else 64)

@@ -270,6 +270,18 @@ streaming_self() {
 	put trace "" >/dev/null
 }
 
+# Overload: 60 readers of a trace of a few MB at once (24 slots): each is served or gets
+# 503 with Retry-After, its first byte within the 2 s slot wait plus QEMU's hand-over (5 s).
+overload() {
+	put current_tracer function_graph >/dev/null
+	put trace "" >/dev/null
+	put tracing_on 1 >/dev/null
+	curl -s -o /dev/null --max-time 60 "$A/bytes/1000000"
+	put tracing_on 0 >/dev/null
+	python3 test/boot/http_abuse.py overload "$HTTP_PORT" /ftrace/trace 60 5 || FAILED=1
+	put trace "" >/dev/null
+}
+
 traced_tests() {
 	local log=$logs/net-webg-ftrace.log
 	if ! start_guest "$webg_ftrace" "$log"; then
@@ -284,6 +296,7 @@ traced_tests() {
 	filters
 	reading
 	streaming_self
+	overload
 	# The server under abuse, with the tracer compiled in but idle (nop), as after boot
 	# with TRACE_ON_BOOT=0; function_graph hooks everywhere would only test TCG's speed.
 	put current_tracer nop >/dev/null
