@@ -12,7 +12,7 @@ HTTP_PORT ?= 9090
 APP_PORT ?= 8080
 EXIT ?= 0
 MODE ?= trace
-DURATION ?= 10s
+DURATION ?=
 V ?= 0
 
 export SMP MEM KVM HTTP_PORT APP_PORT EXIT
@@ -59,7 +59,8 @@ test-deps-install:
 run: deps kernel tools
 	$(Q)scripts/run-qemu.sh $(KERNEL_ELF)
 
-# make TRACE=ftrace TARGET=app capture [MODE=trace|pipe] [DURATION=10s]
+# [WORKLOAD=command] make TRACE=ftrace TARGET=app capture [MODE=trace|pipe] [DURATION=10s]
+# (WORKLOAD in the environment: on the command line make would expand its $)
 capture: deps kernel tools
 	$(Q)TARGET=$(TARGET) MODE=$(MODE) DURATION=$(DURATION) BIN=$(O)/bin scripts/capture.sh $(KERNEL_ELF)
 

@@ -1,5 +1,6 @@
 /* /ftrace/<file>: the tracefs files over HTTP, as their Linux namesakes behave.
- *   GET/HEAD   read the file (trace_pipe: what is buffered, or ?follow=1 to keep streaming)
+ *   GET/HEAD   read the file (trace_pipe: what is buffered, or ?follow=1 to keep streaming;
+ *              ?follow=1&until_off=1 ends once tracing is off and the buffers are drained)
  *   PUT/POST   write the body as `echo X > file` would; an empty body as `echo > file`;
  *              with ?append=1 as `echo X >> file` (filters and pid lists add to the set)
  *   DELETE     trace and per_cpu/cpuN/trace only: clear, as `echo > trace`
@@ -73,6 +74,34 @@ static void list_files(struct http_conn *c)
 	resp_end(&c->resp);
 }
 
+static bool tracing_is_on(void)
+{
+	struct tracefs_file *f;
+	char v[4] = "";
+
+	if (tracefs_open("tracing_on", TRACEFS_READ, &f))
+		return true;
+	tracefs_read(f, v, sizeof(v) - 1);
+	tracefs_close(f);
+	return v[0] != '0';
+}
+
+/* ?follow=1&until_off=1 with nothing to read: the stream is complete once tracing was
+ * already off at the previous empty read, a poll interval ago. Waiting that interval lets
+ * a write that began before tracing went off reach the buffer (and this stream). */
+static bool follow_done(struct http_conn *c, bool *was_off)
+{
+	bool off;
+
+	if (!c->req.until_off)
+		return false;
+	if (*was_off)
+		return true;
+	off = !tracing_is_on();
+	*was_off = off;
+	return false;
+}
+
 /* ?follow=1 with nothing to read: send what we have, then wait a little. Any byte, EOF or
  * error from the client ends the stream. */
 static bool follow_wait(struct http_conn *c)
@@ -87,6 +116,7 @@ static bool follow_wait(struct http_conn *c)
 /* Streams the file straight into the response buffer, one chunk at a time. */
 static void copy_out(struct http_conn *c, struct tracefs_file *f)
 {
+	bool was_off = false;
 	size_t room;
 	char *dst;
 	long n;
@@ -94,10 +124,13 @@ static void copy_out(struct http_conn *c, struct tracefs_file *f)
 	while (!c->resp.err) {
 		dst = resp_space(&c->resp, &room);
 		n = tracefs_read(f, dst, room);
-		if (n > 0)
+		if (n > 0) {
 			resp_commit(&c->resp, (size_t)n);
-		else if (n != -EAGAIN || !c->req.follow || !follow_wait(c))
+			was_off = false;
+		} else if (n != -EAGAIN || !c->req.follow || follow_done(c, &was_off) ||
+			   !follow_wait(c)) {
 			break;
+		}
 	}
 }
 

@@ -133,7 +133,7 @@ static long percent_decode(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
-/* One "key=value" of the query. Only follow=0|1 and append=0|1 mean something; every
+/* One "key=value" of the query. Only follow, until_off and append (each 0|1) mean something; every
  * escape is checked. The keys encode to at most 18 bytes and "0" or "1" to 3, so longer
  * ones are only checked. */
 static long parse_query_pair(const char *s, size_t n, struct http_request *req)
@@ -158,6 +158,8 @@ static long parse_query_pair(const char *s, size_t n, struct http_request *req)
 		flag = &req->follow;
 	else if (ci_equal(key, (size_t)kl, "append"))
 		flag = &req->append;
+	else if (ci_equal(key, (size_t)kl, "until_off"))
+		flag = &req->until_off;
 	else
 		return 0;
 	if (vn < sizeof(val) && vl == 1 && (val[0] == '0' || val[0] == '1')) {
@@ -388,6 +390,7 @@ long http_parse_request(const char *buf, size_t len, struct http_request *req)
 	long err;
 
 	req->follow = false;
+	req->until_off = false;
 	req->append = false;
 	req->expect_continue = false;
 	do {    /* empty lines before the request line are skipped */

@@ -35,6 +35,7 @@ struct http_request {
 	bool keep_alive;        /* HTTP/1.1 unless "Connection: close", or 1.0 + keep-alive */
 	bool expect_continue;   /* "Expect: 100-continue": answer 100 before reading the body */
 	bool follow;            /* query "follow=1" */
+	bool until_off;         /* query "until_off=1": follow until tracing is switched off */
 	bool append;            /* query "append=1": a write appends, as `echo X >> file` */
 	size_t body_len;        /* Content-Length; 0 when absent */
 	char path[HTTP_MAX_REQUEST_LINE]; /* percent-decoded path, no query; starts with '/' */

@@ -3,9 +3,11 @@
 # HTTP server, runs the app's workload, fetches the trace, powers the guest off and analyses
 # the trace with parse-trace and runtime-breakdown.
 # Usage: scripts/capture.sh KERNEL.elf   (the Makefile's `capture` target passes its variables)
-# Environment: TARGET (app name), MODE=trace|pipe (pipe: stream trace_pipe?follow=1 for
-# DURATION, e.g. 10s, from the end of boot, while the workload runs), SMP, MEM,
-# KVM, HTTP_PORT, APP_PORT, OUT (default out/<app>-<timestamp>), BIN (host tools directory).
+# Environment: TARGET (app name), MODE=trace|pipe (pipe: stream trace_pipe from the end of
+# boot until the workload ends, or for DURATION, e.g. 10s, when it is given; then tracing
+# is switched off and the buffers are drained into the stream), SMP, MEM, KVM, HTTP_PORT,
+# APP_PORT, OUT (default out/<app>-<timestamp>), BIN (host tools directory), WORKLOAD (a
+# shell command that replaces the app's CAPTURE_WORKLOAD).
 # An app may define apps/<app>/capture.env setting CAPTURE_APPEND (kernel command line, e.g.
 # ftrace boot parameters), CAPTURE_WORKLOAD (a shell command run from the host once the server
 # answers; $APP_PORT is set) and CAPTURE_EXCLUDE (globs left out of the analysis).
@@ -13,14 +15,16 @@ set -euo pipefail
 kernel=${1:?usage: capture.sh KERNEL.elf}
 TARGET=${TARGET:?TARGET is not set}
 MODE=${MODE:-trace}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-}
 HTTP_PORT=${HTTP_PORT:-9090}
 APP_PORT=${APP_PORT:-8080}
 BIN=${BIN:-build/bin}
 OUT=${OUT:-out/$TARGET-$(date +%Y%m%d-%H%M%S)}
 CAPTURE_APPEND= CAPTURE_WORKLOAD= CAPTURE_EXCLUDE=
 [ -f "apps/$TARGET/capture.env" ] && . "apps/$TARGET/capture.env"
+[ -n "${WORKLOAD:-}" ] && CAPTURE_WORKLOAD=$WORKLOAD
 case $MODE in trace|pipe) ;; *) echo "capture: MODE must be trace or pipe" >&2; exit 2 ;; esac
+case $DURATION in '' | [0-9]*s) ;; *) echo "capture: DURATION must be like 10s" >&2; exit 2 ;; esac
 
 mkdir -p "$OUT"
 url=http://127.0.0.1:$HTTP_PORT/ftrace
@@ -54,32 +58,45 @@ curl -s -f -X PUT -d funcgraph-proc "$url/trace_options" >/dev/null
 curl -s -f -X PUT -d funcgraph-abstime "$url/trace_options" >/dev/null
 
 # 2. Run: the app's workload from the host, else until the app returns. In pipe mode the
-#    trace streams out meanwhile, so the buffers never fill however long it runs.
+#    trace streams out meanwhile, so the buffers never fill however long it runs; the
+#    server leaves its own sending out of the trace (option trace-server).
 if [ "$MODE" = pipe ]; then
-	# Shipping the trace over the guest's network makes the network thread write more
-	# trace than the stream carries away: leave it out (its tid is printed at boot), as
-	# the /ftrace server threads are. The app's own threads and their calls into the
-	# network stack stay traced.
-	net_tid=$(grep -o 'net: .*, thread [0-9]*' "$OUT/serial.log" | grep -o '[0-9]*$' || true)
-	[ -n "$net_tid" ] && curl -s -f -X PUT -d "$net_tid" "$url/set_ftrace_notrace_pid?append=1" >/dev/null
 	raw=$OUT/trace.zst
-	{ curl -s --max-time "${DURATION%s}" "$url/trace_pipe?follow=1" || true; } |
-		zstd -q -o "$raw" &
+	{ curl -s -N "$url/trace_pipe?follow=1&until_off=1" || true; } | zstd -q -f -o "$raw" &
 	pipe_pid=$!
 fi
-if [ -n "$CAPTURE_WORKLOAD" ]; then
-	(eval "$CAPTURE_WORKLOAD") >"$OUT/workload.log" 2>&1
+run_workload() {
+	if [ -n "$CAPTURE_WORKLOAD" ]; then
+		(eval "$CAPTURE_WORKLOAD") >"$OUT/workload.log" 2>&1
+	else
+		until grep -q "^glass: app $TARGET returned" "$OUT/serial.log"; do
+			[ $(( $(now_ms) - t_boot )) -lt 600000 ] || { echo "capture: app did not finish" >&2; return 1; }
+			sleep 0.1
+		done
+	fi
+}
+if [ "$MODE" = pipe ] && [ -n "$DURATION" ]; then
+	# The capture lasts DURATION whatever the workload does; one still running is cut short.
+	run_workload &
+	work_pid=$!
+	sleep "${DURATION%s}"
+	kill "$work_pid" 2>/dev/null && echo "capture: the workload was still running after $DURATION" >&2
+	wait "$work_pid" 2>/dev/null || true
 else
-	until grep -q "^glass: app $TARGET returned" "$OUT/serial.log"; do
-		[ $(( $(now_ms) - t_boot )) -lt 600000 ] || { echo "capture: app did not finish" >&2; exit 1; }
-		sleep 0.1
-	done
+	run_workload || exit 1
 fi
 t_run=$(now_ms)
 
-# 3. Fetch: the rest of the stream (pipe mode), or the whole buffer.
+# 3. Fetch: stop recording and let the stream drain the buffers (it ends by itself once
+#    they are empty), or read the whole buffer.
 if [ "$MODE" = pipe ]; then
-	wait "$pipe_pid"
+	curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
+	for ((i = 0; i < 3000; i++)); do kill -0 "$pipe_pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pipe_pid" 2>/dev/null; then
+		echo "capture: the stream did not end 300 s after tracing was switched off" >&2
+		kill "$pipe_pid" 2>/dev/null
+	fi
+	wait "$pipe_pid" || true
 else
 	raw=$OUT/trace.txt
 	curl -s -f -o "$raw" "$url/trace"
@@ -105,14 +122,21 @@ for g in $CAPTURE_EXCLUDE; do excludes+=(--exclude "$g"); done
 	>"$OUT/table.txt" 2>"$OUT/runtime-breakdown.log"
 t_done=$(now_ms)
 
-lost=$(awk '/^CPU [0-9]+:/ {cpu=$2} /^(overrun|dropped events):/ {n[cpu] += $NF}
-	END {s=""; for (c in n) s = s sprintf("%s %s", (s == "" ? "" : ","), c " " n[c]); print s}' \
-	"$OUT/stats.txt")
+# per_cpu_sum REGEX: " 0: N, 1: M", the stats lines matching REGEX summed per CPU.
+per_cpu_sum() {
+	awk -v re="$1" '/^CPU [0-9]+:/ {cpu = $2 + 0; n[cpu] += 0} $0 ~ re {n[cpu] += $NF}
+		END {s = ""; for (c = 0; c in n; c++) s = s sprintf("%s %d: %d", (s == "" ? "" : ","), c, n[c]); print s}' \
+		"$OUT/stats.txt"
+}
+lost=$(per_cpu_sum '^(overrun|dropped events):')
+# A trace_pipe stream consumes what it carries: what is still in the buffers was never read.
+unread=
+[ "$MODE" = pipe ] && unread=" Unread events per CPU (left in the buffers):$(per_cpu_sum '^entries:')."
 top=$(awk 'NR > 1 && NR <= 6 {printf "%s%s (%s us self, %s calls)", (NR > 2 ? ", " : ""), $1, $4, $2}' \
 	"$OUT/table.txt")
 calls=$(($(wc -l <"$OUT/trace.csv") - 1))
 cat >"$OUT/summary.txt" <<SUMMARY
-$TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of trace text. The top functions by self time are $top. Lost events per CPU (overrun + dropped):$lost.
+$TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of trace text. The top functions by self time are $top. Lost events per CPU (overrun + dropped):$lost.$unread
 Time: boot $((t_boot - t0)) ms, run $((t_run - t_boot)) ms, fetch $((t_fetch - t_run)) ms, power-off $((t_off - t_fetch)) ms, analyse $((t_done - t_off)) ms; total $((t_done - t0)) ms.
 SUMMARY
 cat "$OUT/summary.txt"

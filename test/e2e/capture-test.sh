@@ -2,6 +2,8 @@
 # End to end: `make TRACE=ftrace TARGET=compute capture` under TCG (and KVM where hardware
 # KVM exists): the CSV's call counts match the known workload, both plots are valid PNG
 # images, the summary names the heaviest function (fib) and reports lost-event counts.
+# Then MODE=pipe on webg with a workload that outlasts the old 10 s stream: every request
+# is in the trace and nothing is left unread.
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
@@ -51,4 +53,27 @@ for kvm in $(boot_accels); do
 		not_ok "summary lacks lost-event counts ($acc)"
 	fi
 done
+
+# MODE=pipe streams for as long as the workload runs, then drains the buffers: 20 requests
+# made after 11 s are all in the trace (each is one net_close by a webg thread; the trace
+# server's own are not recorded), and the summary counts what was left unread.
+out=$O/e2e/capture-webg-pipe
+rm -rf "$out"
+name="capture MODE=pipe of webg with a workload of 12 s"
+if ! WORKLOAD='sleep 11; for i in $(seq 20); do curl -s -o /dev/null http://127.0.0.1:$APP_PORT/; done' \
+	make -s --no-print-directory O="$O" TRACE=ftrace TARGET=webg KVM=0 MODE=pipe \
+	HTTP_PORT="$(free_port)" APP_PORT="$(free_port)" OUT="$out" capture >"$O/e2e-pipe.log" 2>&1; then
+	not_ok "$name: make capture failed"; tail -20 "$O/e2e-pipe.log" | sed 's/^/#   /'
+else
+	ok "$name"
+	got=$(awk -F, '$1 == "net_close"' "$out/trace.csv" | wc -l)
+	if [ "$got" = 20 ]; then ok "capture MODE=pipe: all 20 requests of the workload are in the trace"; else
+		not_ok "capture MODE=pipe: $got of the workload's 20 requests are in the trace"; fi
+	if grep -qE 'Unread events per CPU \(left in the buffers\): 0: 0, 1: 0\.' "$out/summary.txt" &&
+		grep -qE 'Lost events per CPU \(overrun \+ dropped\): 0: [0-9]+, 1: [0-9]+\.' "$out/summary.txt"; then
+		ok "capture MODE=pipe: the buffers are drained and the summary says so"
+	else
+		not_ok "capture MODE=pipe: events left unread or not reported"; sed 's/^/#   /' "$out/summary.txt"
+	fi
+fi
 exit $FAILED

@@ -269,6 +269,23 @@ static void test_follow_values(void)
 	TEST_END();
 }
 
+static void test_until_off_values(void)
+{
+	struct http_request req;
+	const char *on = "GET /ftrace/trace_pipe?follow=1&until_off=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *plain = "GET /ftrace/trace_pipe?follow=1 HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *bad = "GET /p?until_off=yes HTTP/1.1\r\nHost: x\r\n\r\n";
+
+	TEST_CASE("query until_off=0/1 with follow, invalid value");
+	CHECK_EQ(http_parse_request(on, strlen(on), &req), (long)strlen(on));
+	CHECK_EQ(req.follow, 1);
+	CHECK_EQ(req.until_off, 1);
+	CHECK_EQ(http_parse_request(plain, strlen(plain), &req), (long)strlen(plain));
+	CHECK_EQ(req.until_off, 0);
+	CHECK_EQ(http_parse_request(bad, strlen(bad), &req), -400);
+	TEST_END();
+}
+
 static void test_append_values(void)
 {
 	struct http_request req;
@@ -319,6 +336,7 @@ int main(void)
 	test_prefixes();
 	test_pipelined();
 	test_follow_values();
+	test_until_off_values();
 	test_append_values();
 	test_nul();
 	test_status_text();

@@ -415,6 +415,26 @@ static void test_pipe_and_listing(void)
 	free(out);
 }
 
+static void test_follow_until_off(void)
+{
+	const char *script[] = { REQ("/ftrace/trace_pipe?follow=1&until_off=1"), "",
+				 REQ("/ftrace/tracing_on"), NULL };
+	struct net_sock s;
+	char *out;
+
+	TEST_CASE("follow=1&until_off=1 ends once tracing is off and the pipe is drained");
+	strcpy(tracing_on, "0\n");
+	pipe_left = 2;
+	out = serve(script, &s);
+	CHECK_EQ(count(out, "event\n"), 2);
+	/* The stream ended by itself (a chunked end), so the next request was served. */
+	CHECK(strstr(out, "event\n\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n"));
+	CHECK(strstr(out, "\r\n\r\n0\n"));
+	strcpy(tracing_on, "1\n");
+	TEST_END();
+	free(out);
+}
+
 int main(void)
 {
 	conn = calloc(1, sizeof(*conn));
@@ -425,6 +445,7 @@ int main(void)
 	test_chunked_trace();
 	test_writes();
 	test_pipe_and_listing();
+	test_follow_until_off();
 	free(conn);
 	return test_exit_status();
 }
