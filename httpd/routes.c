@@ -36,8 +36,8 @@ static void serve_net_stats(struct http_conn *c)
 		    "link_dropped %llu\npool_empty %llu\n", (unsigned long long)s.pcb_alloc_failed,
 		    (unsigned long long)s.tcp_dropped, (unsigned long long)s.arp_dropped,
 		    (unsigned long long)s.link_dropped, (unsigned long long)s.pool_empty);
-	resp_printf(&c->resp, "httpd_busy %u\nhttpd_refused %llu\n", busy,
-		    (unsigned long long)refused);
+	resp_printf(&c->resp, "timewait_reopened %llu\nhttpd_busy %u\nhttpd_refused %llu\n",
+		    (unsigned long long)s.timewait_reopened, busy, (unsigned long long)refused);
 	resp_end(&c->resp);
 }
 

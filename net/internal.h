@@ -31,11 +31,25 @@ void net_set_planned_wake(uint32_t ms);
 int net_netif_add(struct netif *nif, struct netdev *dev);
 void net_netif_up(struct netif *nif);
 
+/* net/tcp_frame.c: the TCP header of a received Ethernet frame (host byte order); false
+ * when the frame is not IPv4 carrying TCP. */
+struct net_tcp_frame {
+	uint32_t src_ip, dst_ip, seq;
+	uint16_t src_port, dst_port;
+	uint8_t flags;   /* TCP_SYN, TCP_ACK, ... */
+};
+bool net_tcp_frame(const void *frame, size_t len, struct net_tcp_frame *out);
+
 /* net/serves_trace.c: listeners whose connections serve the trace, and whether a received
- * Ethernet frame is for one of them (the network thread's work for it is the trace
- * server's own: trace_server_work_begin). */
+ * segment is for one of them (the network thread's work for it is the trace server's
+ * own: trace_server_work_begin). */
 void net_port_serves_trace(uint16_t port);
-bool net_frame_serves_trace(const void *frame, size_t len);
+bool net_frame_serves_trace(const struct net_tcp_frame *t);
+
+/* net/timewait.c: a SYN for the addresses and ports of a connection in TIME_WAIT opens a
+ * new connection (core lock held, before lwIP sees the segment); how many did. */
+void net_timewait_reopen(const struct net_tcp_frame *t);
+uint64_t net_timewait_reopened(void);
 
 /* The one interface, NULL when there is no NIC; set by net_init. */
 extern struct netdev *net_dev;

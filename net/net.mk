@@ -16,7 +16,8 @@ LWIP_OBJS := $(patsubst %.c,$(LWIP_ODIR)/%.o,$(LWIP_CORE))
 NET_INCLUDES := -Inet -I$(LWIP_DIR)/src/include
 LWIP_CFLAGS = $(KERNEL_CFLAGS) $(TRACE_CFLAGS) -I. -Ikernel/libc $(NET_INCLUDES)
 
-KERNEL_SRCS += net/net.c net/netif.c net/port.c net/socket.c net/serves_trace.c
+KERNEL_SRCS += net/net.c net/netif.c net/port.c net/socket.c net/serves_trace.c net/tcp_frame.c \
+	net/timewait.c
 KERNEL_INCLUDES += $(NET_INCLUDES)
 KERNEL_EXTRA_OBJS += $(LWIP_OBJS)
 

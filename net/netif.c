@@ -65,11 +65,17 @@ static void frame_input(struct netif *nif, const void *frame, size_t len)
 	}
 }
 
-/* A frame for the trace server is processed as its own work (net/serves_trace.c). */
+/* Before lwIP: a SYN may reopen a TIME_WAIT connection (net/timewait.c), and a segment for
+ * the trace server is processed as its own work (net/serves_trace.c). */
 static void glue_rx(struct netdev *dev, const void *frame, size_t len)
 {
-	bool server_work = net_frame_serves_trace(frame, len);
+	struct net_tcp_frame t;
+	bool server_work = false;
 
+	if (net_tcp_frame(frame, len, &t)) {
+		net_timewait_reopen(&t);
+		server_work = net_frame_serves_trace(&t);
+	}
 	if (server_work)
 		trace_server_work_begin();
 	frame_input(dev->upper, frame, len);

@@ -486,4 +486,5 @@ void net_sock_stats(struct net_sock_stats *out)
 	out->arp_dropped = lwip_stats.etharp.drop;
 	out->link_dropped = lwip_stats.link.drop;
 	out->pool_empty = lwip_stats.memp[MEMP_PBUF_POOL]->err;
+	out->timewait_reopened = net_timewait_reopened();
 }

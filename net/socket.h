@@ -48,10 +48,12 @@ void net_abort(struct net_sock *s);
 void net_peer(const struct net_sock *s, uint32_t *ip, uint16_t *port);
 
 /* Counters for diagnostics: connections accepted or refused (accept queue full), sockets
- * and TCP pcbs alive now, and lwIP's drop counters. */
+ * and TCP pcbs alive now, lwIP's drop counters, and connections opened over one still in
+ * TIME_WAIT (net/timewait.c). */
 struct net_sock_stats {
 	uint64_t accepted, refused, alive_socks, alive_pcbs;
 	uint64_t pcb_alloc_failed, tcp_dropped, arp_dropped, link_dropped, pool_empty;
+	uint64_t timewait_reopened;
 };
 void net_sock_stats(struct net_sock_stats *out);
 

@@ -351,7 +351,43 @@ def leak(http_port, app_port, count):
                                                                        after["tcp_pcbs"]))
 
 
+def reused_port(port, hp):
+    """A connection from the host port of one the guest still holds in TIME_WAIT (QEMU's
+    user network passes the host's source port through, and the host reuses ports long
+    before the guest's TIME_WAIT of 2 min ends): it is answered at once."""
+    req = b"GET / HTTP/1.1\r\n" + H + b"Connection: close\r\n\r\n"
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((HOST, 0))
+    src = s.getsockname()[1]
+    s.settimeout(15)
+    s.connect((HOST, port))
+    s.sendall(req)
+    first = status_of(read_all(s))  # the server closes first: it keeps the TIME_WAIT
+    s.close()
+    time.sleep(0.5)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((HOST, src))
+    s.settimeout(15)
+    start = time.time()
+    try:
+        s.connect((HOST, port))
+        s.sendall(req)
+        data = s.recv(65536)
+    except OSError as e:
+        data = b""
+    secs = time.time() - start
+    s.close()
+    name = "a connection from the port of one in TIME_WAIT in the guest is answered at once"
+    if first == 200 and status_of(data) == 200 and secs < 5 and health(port, *hp):
+        ok("%s (%.2f s)" % (name, secs))
+    else:
+        not_ok(name, "first %s, then %s after %.1f s" % (first, status_of(data), secs))
+
+
 def abuse(http_port, app_port, hp, slots):
+    reused_port(http_port, hp)
     malformed_batch(http_port, hp)
     truncated(http_port, hp)
     pipelined(http_port)
