@@ -468,14 +468,15 @@ def overload(port, path, clients, bound):
     bad = ["%s (silent %d times)" % (r[0], r[3]) for r in results if r[0] not in (200, 503)]
     no_retry_after = sum(1 for r in answered if r[0] == 503 and not r[4])
     # The guest accepted the connections that got an answer, the `after` stats request and
-    # nothing else: a silent connection never reached it.
-    lost = after["accepted"] - before["accepted"] - len(answered) - 1
+    # nothing else, but for silent connections that reached it after the client gave up.
+    silent = sum(r[3] for r in results)
+    lost = max(0, after["accepted"] - before["accepted"] - len(answered) - 1 - silent)
     n200 = sum(1 for r in answered if r[0] == 200)
     figures = "%d x 200 (first byte after at most %.1f s, all done in %.1f s), %d x 503 " \
         "(within %.1f s), %d silent connections made again" % (
             n200, max([r[1] for r in answered if r[0] == 200] or [0]),
             max([r[2] for r in answered if r[0] == 200] or [0]), len(answered) - n200,
-            max([r[1] for r in answered if r[0] == 503] or [0]), sum(r[3] for r in results))
+            max([r[1] for r in answered if r[0] == 503] or [0]), silent)
     if bad or late or no_retry_after or lost or after["refused"] != before["refused"]:
         not_ok(name, "%s; unanswered: %s; late: %s; 503 without Retry-After: %d; reached the "
                "guest unanswered: %d; reset by the guest: %d" % (
