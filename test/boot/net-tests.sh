@@ -7,7 +7,9 @@
 #     half-close, client resets, and thousands of connections leave no state behind.
 #   with TRACE=ftrace: every /ftrace/ file; switching tracers and filters over HTTP changes
 #     the trace; bad values get 400 and change nothing; trace_pipe consumes; trace reads the
-#     same bytes twice while tracing is off; DELETE clears; follow=1 streams.
+#     same bytes twice while tracing is off; DELETE clears; follow=1 streams without tracing
+#     its own sending (unless trace-server is on); 60 readers of trace at once are each
+#     answered (200, or 503 within the slot wait).
 # NET_TESTS=untraced or traced runs one part only; LEAK_COUNT sets the connections per server.
 set -u
 cd "$(dirname "$0")/../.."
