@@ -25,11 +25,19 @@ static const char *reason_of(int status)
 	}
 }
 
+/* The first response on a connection says how long it waited for a slot. */
+static void start_response(struct http_conn *c, const struct http_request *req)
+{
+	resp_init(&c->resp, c->sock, req, c->out);
+	c->resp.slot_wait_ns = c->slot_wait_ns;
+	c->slot_wait_ns = -1;
+}
+
 static void answer_error(struct http_conn *c, int status)
 {
 	const char *extra = status == 501 ? "Allow: GET, HEAD, PUT, POST, DELETE\r\n" : "";
 
-	resp_init(&c->resp, c->sock, NULL, c->out);
+	start_response(c, NULL);
 	resp_error(&c->resp, status, reason_of(status), extra);
 	c->linger = true;
 }
@@ -126,7 +134,7 @@ static bool serve_one(struct http_conn *c)
 		answer_error(c, (int)-r);
 	if (r != 0)
 		return false;
-	resp_init(&c->resp, c->sock, &c->req, c->out);
+	start_response(c, &c->req);
 	route_request(c);
 	return c->resp.keep_alive && !c->resp.err;
 }

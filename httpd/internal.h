@@ -34,6 +34,7 @@ struct http_resp {
 	bool chunked;
 	int err;                /* first send error; later writes are dropped */
 	int status;
+	int64_t slot_wait_ns;   /* >= 0: sent as Server-Timing (the first response only) */
 	const char *ctype;
 	const char *extra;      /* more header lines, each ending in CRLF, or "" */
 	size_t len;             /* bytes in data */
@@ -43,6 +44,8 @@ struct http_resp {
 /* One connection (one per slot, reused). */
 struct http_conn {
 	struct net_sock *sock;
+	int64_t slot_wait_ns;   /* how long it waited for a slot after it was accepted (set by
+				 * the slot before conn_serve), -1 once reported or unknown */
 	size_t in_len;
 	struct http_request req;
 	size_t body_len;
@@ -66,6 +69,8 @@ int resp_commit(struct http_resp *r, size_t n);
 /* Sends what is buffered now (the response becomes chunked if not yet started). */
 int resp_flush(struct http_resp *r);
 int resp_end(struct http_resp *r);
+/* The Server-Timing header line for a slot wait (empty if wait_ns < 0). */
+void http_server_timing(char *out, size_t cap, int64_t wait_ns);
 /* A complete error response: "<status> <text>: <reason>\n". */
 void resp_error(struct http_resp *r, int status, const char *reason, const char *extra);
 

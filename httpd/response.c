@@ -18,6 +18,7 @@ void resp_init(struct http_resp *r, struct net_sock *sock, const struct http_req
 		.head_only = req && req->method == HTTP_HEAD,
 		.keep_alive = req && req->keep_alive,
 		.status = 200,
+		.slot_wait_ns = -1,
 		.ctype = "text/plain; charset=utf-8",
 		.extra = "",
 		.buf = buf,
@@ -32,10 +33,23 @@ void resp_start(struct http_resp *r, int status, const char *ctype, const char *
 	r->extra = extra ? extra : "";
 }
 
+/* "Server-Timing: slot-wait;dur=<ms>" (W3C Server Timing): how long the connection waited
+ * for a slot in the guest, which a client cannot tell from the time it waited in all. */
+void http_server_timing(char *out, size_t cap, int64_t wait_ns)
+{
+	uint64_t us = wait_ns < 0 ? 0 : (uint64_t)wait_ns / 1000;
+
+	if (wait_ns < 0)
+		out[0] = '\0';
+	else
+		ksnprintf(out, cap, "Server-Timing: slot-wait;dur=%llu.%03llu\r\n",
+			  (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
+}
+
 /* The header block; length < 0 means unknown (chunked for 1.1, close for 1.0). */
 static size_t format_head(struct http_resp *r, char *out, size_t cap, long long length)
 {
-	char framing[48] = "";
+	char framing[48] = "", timing[64];
 	const char *conn;
 	int n;
 
@@ -51,9 +65,11 @@ static size_t format_head(struct http_resp *r, char *out, size_t cap, long long 
 		conn = "Connection: close\r\n";
 	else
 		conn = r->version >= 11 ? "" : "Connection: keep-alive\r\n";
+	http_server_timing(timing, sizeof(timing), r->slot_wait_ns);
 	n = ksnprintf(out, cap, "HTTP/1.1 %d %s\r\nServer: glass\r\n"
-		      "Content-Type: %s\r\nCache-Control: no-store\r\n%s%s%s\r\n",
-		      r->status, http_status_text(r->status), r->ctype, framing, conn, r->extra);
+		      "Content-Type: %s\r\nCache-Control: no-store\r\n%s%s%s%s\r\n",
+		      r->status, http_status_text(r->status), r->ctype, framing, conn, timing,
+		      r->extra);
 	/* Our headers are short constants; never let a long one overrun the reserved room. */
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }

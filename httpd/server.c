@@ -21,10 +21,10 @@
 #define HTTPD_WAITING_MAX 64   /* accepted connections waiting for a slot (= the listen
 				  backlog: the acceptor never lets lwIP's queue fill) */
 
-/* An accepted connection waiting for a free slot, and until when. */
+/* An accepted connection waiting for a free slot, since when. */
 struct http_waiting {
 	struct net_sock *sock;
-	uint64_t deadline;
+	uint64_t since;
 };
 
 struct http_slot {
@@ -55,14 +55,15 @@ void httpd_slot_stats(unsigned *busy, uint64_t *nrefused)
 	spin_unlock_irqrestore(&table_lock, flags);
 }
 
-/* The oldest waiting connection (table_lock held), or NULL. */
-static struct net_sock *waiting_pop(void)
+/* The oldest waiting connection (table_lock held), or NULL; *waited: for how long. */
+static struct net_sock *waiting_pop(int64_t *waited)
 {
 	struct net_sock *sock;
 
 	if (!wait_count)
 		return NULL;
 	sock = waiting[wait_head].sock;
+	*waited = (int64_t)(plat_now_ns() - waiting[wait_head].since);
 	wait_head = (wait_head + 1) % HTTPD_WAITING_MAX;
 	wait_count--;
 	return sock;
@@ -76,7 +77,7 @@ static bool waiting_push(struct net_sock *sock)
 
 	if (ok) {
 		waiting[(wait_head + wait_count) % HTTPD_WAITING_MAX] =
-			(struct http_waiting){ sock, plat_now_ns() + HTTPD_SLOT_WAIT_NS };
+			(struct http_waiting){ sock, plat_now_ns() };
 		wait_count++;
 	}
 	spin_unlock_irqrestore(&table_lock, flags);
@@ -85,18 +86,19 @@ static bool waiting_push(struct net_sock *sock)
 	return ok;
 }
 
-/* The oldest waiting connection if its wait is over, else NULL; *next is then the time
- * until the oldest one's deadline (0: none waits). */
-static struct net_sock *waiting_expired(uint64_t *next)
+/* The oldest waiting connection if its wait is over (*waited: how long it was), else
+ * NULL; *next is then the time until the oldest one's wait is over (0: none waits). */
+static struct net_sock *waiting_expired(uint64_t *next, int64_t *waited)
 {
-	uint64_t flags = spin_lock_irqsave(&table_lock), now = plat_now_ns();
+	uint64_t flags = spin_lock_irqsave(&table_lock), now = plat_now_ns(), end;
 	struct net_sock *sock = NULL;
 
 	*next = 0;
-	if (wait_count && waiting[wait_head].deadline <= now)
-		sock = waiting_pop();
+	end = wait_count ? waiting[wait_head].since + HTTPD_SLOT_WAIT_NS : 0;
+	if (wait_count && end <= now)
+		sock = waiting_pop(waited);
 	else if (wait_count)
-		*next = waiting[wait_head].deadline - now;
+		*next = end - now;
 	spin_unlock_irqrestore(&table_lock, flags);
 	return sock;
 }
@@ -110,7 +112,7 @@ static void worker(void *arg)
 	for (;;) {
 		flags = spin_lock_irqsave(&table_lock);
 		s->busy = false;
-		while (!(s->conn->sock = waiting_pop()))
+		while (!(s->conn->sock = waiting_pop(&s->conn->slot_wait_ns)))
 			waitq_wait(&table_wq, &table_lock, 0);
 		s->busy = true;
 		spin_unlock_irqrestore(&table_lock, flags);
@@ -119,16 +121,18 @@ static void worker(void *arg)
 }
 
 /* Answered from the acceptor thread: short, and bounded by HTTPD_REFUSE_NS. */
-static void refuse(struct net_sock *sock)
+static void refuse(struct net_sock *sock, int64_t waited)
 {
 	static const char body[] = "503 Service Unavailable: all HTTP connection slots are busy\n";
-	char msg[320];
+	char msg[384], timing[64];
 	int n;
 
 	__atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
+	http_server_timing(timing, sizeof(timing), waited);
 	n = ksnprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\nServer: glass\r\n"
 		      "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
-		      "Retry-After: 1\r\nConnection: close\r\n\r\n%s", sizeof(body) - 1, body);
+		      "Retry-After: 1\r\n%sConnection: close\r\n\r\n%s", sizeof(body) - 1,
+		      timing, body);
 	net_send(sock, msg, (size_t)n, HTTPD_REFUSE_NS);
 	net_close(sock);
 }
@@ -137,17 +141,18 @@ static void refuse(struct net_sock *sock)
 static void acceptor(void *arg)
 {
 	struct net_sock *sock;
+	int64_t waited;
 	uint64_t next;
 
 	(void)arg;
 	trace_server_work_begin();
 	for (;;) {
-		while ((sock = waiting_expired(&next)))
-			refuse(sock);
+		while ((sock = waiting_expired(&next, &waited)))
+			refuse(sock, waited);
 		if (net_accept(listener, &sock, next ? next : NET_FOREVER))
 			continue;
 		if (!waiting_push(sock))
-			refuse(sock);
+			refuse(sock, 0);
 	}
 }
 

@@ -194,6 +194,7 @@ const char *const *tracefs_files(void)
 /* ---- helpers ---- */
 
 static struct http_conn *conn;
+static int64_t next_wait = -1;  /* the next connection's slot wait, -1: not measured */
 
 /* Serves the scripted connection; returns what went out (owned by the caller). */
 static char *serve(const char *const *script, struct net_sock *s)
@@ -201,6 +202,8 @@ static char *serve(const char *const *script, struct net_sock *s)
 	memset(s, 0, sizeof(*s));
 	s->script = script;
 	conn->sock = s;
+	conn->slot_wait_ns = next_wait;
+	next_wait = -1;
 	conn_serve(conn);
 	CHECK(s->closed);
 	return s->out ? s->out : strdup("");
@@ -253,6 +256,22 @@ static void test_keepalive_then_eof(void)
 	CHECK(strstr(out, "\r\n\r\nglass: /ftrace/ (tracefs files), /net/stats\n"));
 	CHECK_EQ(count(out, "Connection: close"), 0);
 	CHECK(!s.shut);
+	TEST_END();
+	free(out);
+}
+
+static void test_server_timing(void)
+{
+	const char *script[] = { REQ("/"), REQ("/"), NULL };
+	struct net_sock s;
+	char *out;
+
+	TEST_CASE("the first response says how long the connection waited for a slot");
+	next_wait = 1500000;
+	out = serve(script, &s);
+	CHECK_EQ(count(out, "HTTP/1.1 200 OK\r\n"), 2);
+	CHECK_EQ(count(out, "\r\nServer-Timing: slot-wait;dur=1.500\r\n"), 1);
+	CHECK(strstr(out, "Server-Timing") < strstr(out + 1, "HTTP/1.1 200 OK"));
 	TEST_END();
 	free(out);
 }
@@ -439,6 +458,7 @@ int main(void)
 {
 	conn = calloc(1, sizeof(*conn));
 	test_keepalive_then_eof();
+	test_server_timing();
 	test_idle_timeout();
 	test_pipelined_bytewise();
 	test_errors();
