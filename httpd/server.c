@@ -17,7 +17,6 @@
 #include "platform/platform.h"
 #include "trace/trace.h"
 
-#define HTTPD_REFUSE_NS (1ull * 1000000000)
 #define HTTPD_WAITING_MAX 64   /* accepted connections waiting for a slot (= the listen
 				  backlog: the acceptor never lets lwIP's queue fill) */
 
@@ -55,18 +54,15 @@ void httpd_slot_stats(unsigned *busy, uint64_t *nrefused)
 	spin_unlock_irqrestore(&table_lock, flags);
 }
 
-/* The oldest waiting connection (table_lock held), or NULL; *waited: for how long. */
-static struct net_sock *waiting_pop(int64_t *waited)
+/* Takes the oldest waiting connection (table_lock held); false if none waits. */
+static bool waiting_pop(struct http_waiting *out)
 {
-	struct net_sock *sock;
-
 	if (!wait_count)
-		return NULL;
-	sock = waiting[wait_head].sock;
-	*waited = (int64_t)(plat_now_ns() - waiting[wait_head].since);
+		return false;
+	*out = waiting[wait_head];
 	wait_head = (wait_head + 1) % HTTPD_WAITING_MAX;
 	wait_count--;
-	return sock;
+	return true;
 }
 
 /* Queues a new connection for a slot; false when the queue is full. */
@@ -86,73 +82,81 @@ static bool waiting_push(struct net_sock *sock)
 	return ok;
 }
 
-/* The oldest waiting connection if its wait is over (*waited: how long it was), else
- * NULL; *next is then the time until the oldest one's wait is over (0: none waits). */
-static struct net_sock *waiting_expired(uint64_t *next, int64_t *waited)
+/* Moves the connections whose wait is over into out[] (at most HTTPD_WAITING_MAX) and
+ * returns how many; *next is then the time until the oldest left is due (0: none waits). */
+static unsigned waiting_expired(struct http_waiting *out, uint64_t *next)
 {
 	uint64_t flags = spin_lock_irqsave(&table_lock), now = plat_now_ns(), end;
-	struct net_sock *sock = NULL;
+	unsigned n = 0;
 
 	*next = 0;
-	end = wait_count ? waiting[wait_head].since + HTTPD_SLOT_WAIT_NS : 0;
-	if (wait_count && end <= now)
-		sock = waiting_pop(waited);
-	else if (wait_count)
-		*next = end - now;
+	while (wait_count) {
+		end = waiting[wait_head].since + HTTPD_SLOT_WAIT_NS;
+		if (end > now) {
+			*next = end - now;
+			break;
+		}
+		waiting_pop(&out[n++]);
+	}
 	spin_unlock_irqrestore(&table_lock, flags);
-	return sock;
+	return n;
 }
 
 static void worker(void *arg)
 {
 	struct http_slot *s = arg;
+	struct http_waiting w;
 	uint64_t flags;
 
 	trace_server_work_begin();
 	for (;;) {
 		flags = spin_lock_irqsave(&table_lock);
 		s->busy = false;
-		while (!(s->conn->sock = waiting_pop(&s->conn->slot_wait_ns)))
+		while (!waiting_pop(&w))
 			waitq_wait(&table_wq, &table_lock, 0);
 		s->busy = true;
 		spin_unlock_irqrestore(&table_lock, flags);
+		s->conn->sock = w.sock;
+		s->conn->slot_wait_ns = (int64_t)(plat_now_ns() - w.since);
 		conn_serve(s->conn);
 	}
 }
 
-/* Answered from the acceptor thread: short, and bounded by HTTPD_REFUSE_NS. */
-static void refuse(struct net_sock *sock, int64_t waited)
+/* Answered from the acceptor thread, without waiting for the peer. The wait reported is
+ * the one until this answer. */
+static void refuse(struct net_sock *sock, uint64_t since)
 {
 	static const char body[] = "503 Service Unavailable: all HTTP connection slots are busy\n";
 	char msg[384], timing[64];
 	int n;
 
 	__atomic_add_fetch(&refused, 1, __ATOMIC_RELAXED);
-	http_server_timing(timing, sizeof(timing), waited);
+	http_server_timing(timing, sizeof(timing), (int64_t)(plat_now_ns() - since));
 	n = ksnprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\nServer: glass\r\n"
 		      "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n"
 		      "Retry-After: 1\r\n%sConnection: close\r\n\r\n%s", sizeof(body) - 1,
 		      timing, body);
-	net_send(sock, msg, (size_t)n, HTTPD_REFUSE_NS);
-	net_close(sock);
+	net_send_close(sock, msg, (size_t)n);
 }
 
 /* Accepts connections as they come and refuses those whose wait for a slot is over. */
 static void acceptor(void *arg)
 {
+	static struct http_waiting due[HTTPD_WAITING_MAX];
 	struct net_sock *sock;
-	int64_t waited;
+	unsigned i, n;
 	uint64_t next;
 
 	(void)arg;
 	trace_server_work_begin();
 	for (;;) {
-		while ((sock = waiting_expired(&next, &waited)))
-			refuse(sock, waited);
+		n = waiting_expired(due, &next);
+		for (i = 0; i < n; i++)
+			refuse(due[i].sock, due[i].since);
 		if (net_accept(listener, &sock, next ? next : NET_FOREVER))
 			continue;
 		if (!waiting_push(sock))
-			refuse(sock, 0);
+			refuse(sock, plat_now_ns());
 	}
 }
 

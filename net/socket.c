@@ -434,13 +434,12 @@ int net_shutdown(struct net_sock *s)
 }
 
 /* Unread received data is acknowledged first: lwIP resets a connection closed with data
- * the application never took, and a graceful close is what the caller asked for. */
-void net_close(struct net_sock *s)
+ * the application never took, and a graceful close is what the caller asked for. Core
+ * lock held. */
+static void close_locked(struct net_sock *s)
 {
-	struct tcp_pcb *pcb;
+	struct tcp_pcb *pcb = s->pcb;
 
-	net_core_lock();
-	pcb = s->pcb;
 	if (pcb) {
 		sock_detach(pcb);
 		if (s->rx)
@@ -449,7 +448,28 @@ void net_close(struct net_sock *s)
 			tcp_abort(pcb);
 	}
 	sock_free(s);
+}
+
+void net_close(struct net_sock *s)
+{
+	net_core_lock();
+	close_locked(s);
 	net_core_unlock();
+}
+
+/* One hold of the core lock: a thread refusing many connections while others keep the
+ * lock busy waits for it once per connection, not twice. */
+long net_send_close(struct net_sock *s, const void *buf, size_t len)
+{
+	long n;
+
+	net_core_lock();
+	n = send_some(s, buf, len);
+	if (n >= 0 && (size_t)n < len)
+		n = -ENOBUFS;
+	close_locked(s);   /* tcp_close sends what is queued, then FIN */
+	net_core_unlock();
+	return n;
 }
 
 void net_abort(struct net_sock *s)

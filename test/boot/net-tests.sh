@@ -275,7 +275,7 @@ streaming_self() {
 # Overload: 60 readers of a trace of a few MB at once (24 slots): each is served or gets
 # 503 with Retry-After, after waiting for a slot at most the documented 2 s (the server
 # reports the wait; up to 1 s more: with every slot busy formatting on 2 vCPUs the acceptor
-# waits its turn to run and for the network lock, 0.66 s measured).
+# waits its turn to run and for the network lock; at most 0.3 s over measured).
 overload() {
 	put current_tracer function_graph >/dev/null
 	put trace "" >/dev/null
