@@ -347,8 +347,10 @@ def leak(http_port, app_port, count):
     elif after["tcp_pcbs"] > 256:
         not_ok(name, "%d tcp pcbs" % after["tcp_pcbs"])
     else:
-        ok(name + " (%.0f connections/s, %d pcbs in TIME_WAIT or open)" % (2 * count / secs,
-                                                                       after["tcp_pcbs"]))
+        ok(name + " (%.0f connections/s, %d pcbs in TIME_WAIT or open, %d reopened from "
+                  "TIME_WAIT)" % (2 * count / secs, after["tcp_pcbs"],
+                                  after.get("timewait_reopened", 0) -
+                                  before.get("timewait_reopened", 0)))
 
 
 def reused_port(port, hp):
