@@ -42,9 +42,9 @@ long net_send(struct net_sock *s, const void *buf, size_t len, uint64_t timeout_
 int net_shutdown(struct net_sock *s);
 /* Closes gracefully (queued data is still delivered, then FIN) and frees s. */
 void net_close(struct net_sock *s);
-/* A short last message: queues all len bytes if the send buffer takes them now (else
- * -ENOBUFS and nothing is sent), then closes as net_close does; frees s. Returns len or
- * -errno. Never blocks for the peer. */
+/* A short last message: queues len bytes, as many as the send buffer takes now, then
+ * closes as net_close does and frees s. Returns len, -ENOBUFS if only part fit, or -errno.
+ * Never waits for the peer. */
 long net_send_close(struct net_sock *s, const void *buf, size_t len);
 /* Resets the connection (RST) and frees s. */
 void net_abort(struct net_sock *s);
