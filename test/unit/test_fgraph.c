@@ -425,13 +425,13 @@ static void test_server_work(void)
 	CHECK_STR(records(), "");
 	trace_set_trace_server(true);
 	fg_leaf(1);
-	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
 	trace_set_trace_server(false);
 	fg_leaf(1);
 	CHECK_STR(records(), "");
 	trace_server_work_end();
 	fg_leaf(1);
-	CHECK_STR(records(), "Eleaf@0 Rleaf");
+	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
 	setup(TRACE_FUNCTION);
 	trace_server_work_begin();
 	fg_leaf(1);
