@@ -28,6 +28,7 @@ void tparse_free(struct tparse *tp)
 	if (!tp)
 		return;
 	tp_tasks_free(tp);
+	free(tp->sw_pending);
 	umap_free(&tp->comm_map);
 	umap_free(&tp->node_map);
 	symtab_free(tp->comms);
@@ -69,6 +70,7 @@ static void on_event(struct tparse *tp, const struct fgl *l)
 	else
 		tid = tp_cpu_tid(tp, l->cpu);
 	struct task *t = tp_offcpu_line(tp, l, tid);
+	tp_switch_line(tp, l);
 	tp->stats.events++;
 	if (l->kind == FGL_ENTRY)
 		tp_entry(tp, t, l);
@@ -110,6 +112,7 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		tp_switch(tp, l->cpu, l->prev_tid, l->next_tid);
 		if (l->abs_ns >= 0)
 			tp_offcpu_event(tp, l->cpu, l->prev_tid, l->next_tid, l->abs_ns);
+		tp_switch_seen(tp, l);
 		break;
 	case FGL_LOST:
 		tp->stats.lost_events += l->lost > 0 ? (uint64_t)l->lost : 0;
@@ -225,6 +228,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 
 void tparse_end(struct tparse *tp)
 {
+	tp_switch_flush(tp);
 	tp_close_all(tp, !tp->stop);
 }
 

@@ -30,6 +30,11 @@ struct tp_row {
 	 * trace cannot tell: no timestamps or an unknown thread. */
 	int64_t off_ns, off_self_ns;
 	uint32_t node;		/* calling-context node (tparse_cfg.paths), else 0 */
+	/* Calls are numbered 1, 2, ... in the order they began (entry lines; a call whose
+	 * entry is missing gets its number when the trace first shows it), across all files
+	 * of one parser. parent_id is the caller's number, 0 for a root; it may name a caller
+	 * that has no row (its entry and name are both missing from the trace). */
+	uint64_t id, parent_id;
 };
 
 /* One line of the function tracer: a call seen at its entry, without a duration. */
@@ -39,6 +44,19 @@ struct tp_hit {
 	int cpu;
 	int64_t tid;
 	int64_t ts_ns;		/* the line's timestamp */
+};
+
+/* A context switch: from here on next_tid runs on cpu. A sched_switch event (event) has
+ * its exact time. A function_graph context-switch block has none of its own; Linux prints
+ * it just before the next thread's first line on that CPU, so ts_ns is that line's abstime
+ * (-1 without funcgraph-abstime or when no line followed). A trace with both shows each
+ * switch twice, once of each kind. */
+struct tp_switch {
+	int cpu;
+	int64_t prev_tid, next_tid;
+	int64_t ts_ns;
+	uint64_t lineno;	/* line of the block or event in its file */
+	bool event;		/* a sched_switch event, not a context-switch block */
 };
 
 /* The text formats a file can be in, recognised from its first lines (tdetect.c). */
@@ -66,6 +84,7 @@ struct tparse_cfg {
 	void (*row)(void *ctx, const struct tp_row *r);
 	void *ctx;
 	void (*hit)(void *ctx, const struct tp_hit *h);	/* function tracer input */
+	void (*sw)(void *ctx, const struct tp_switch *s);	/* optional */
 	bool paths;		/* maintain calling-context nodes (folded stacks) */
 	bool strict;		/* stop at the first warning */
 	unsigned max_msgs;	/* warnings printed per file before going quiet */

@@ -18,6 +18,7 @@ struct frame {
 	int64_t child_ns;	/* sum of direct children's durations */
 	int64_t off_base_ns;	/* the task's off_ns when the frame was pushed */
 	int64_t off_self_ns;	/* off the CPU while this was the innermost open call */
+	uint64_t id;		/* tp_row.id */
 };
 
 struct task {
@@ -65,6 +66,10 @@ struct tparse {
 	size_t ncpu_last_tid;
 	bool nosleep;			/* durations leave the waiting out (offcpu.c) */
 
+	uint64_t last_id;		/* tp_row.id of the last call begun */
+	struct tp_switch *sw_pending;	/* per CPU, waiting for its time (tswitch.c) */
+	size_t nsw_pending;
+
 	struct symtab *comms;
 	struct umap comm_map;		/* tid -> comm id */
 
@@ -107,5 +112,11 @@ void tp_offcpu_reset(struct tparse *tp);
 /* Sets a completed call's off-CPU times (r->off_ns, r->off_self_ns) from its frame. */
 void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
 		   const struct fgl *l, struct tp_row *r);
+/* tswitch.c: context switches go to tparse_cfg.sw once the next line of their CPU tells
+ * their time. */
+void tp_switch_seen(struct tparse *tp, const struct fgl *l);
+void tp_switch_line(struct tparse *tp, const struct fgl *l);
+/* End of file: delivers the switches still waiting, without a time. */
+void tp_switch_flush(struct tparse *tp);
 
 #endif

@@ -83,12 +83,13 @@ static void pop_silently(struct task *t)
 	t->n = 0;
 }
 
-static struct frame *push(struct task *t, uint32_t func, int depth, int64_t start)
+static struct frame *push(struct tparse *tp, struct task *t, uint32_t func, int depth,
+			  int64_t start)
 {
 	xgrow((void **)&t->frames, &t->cap, t->n + 1, sizeof(*t->frames));
 	struct frame *f = &t->frames[t->n++];
 	*f = (struct frame){ .func = func, .depth = depth, .start_ns = start,
-			     .vstart_ns = t->vclock, .off_base_ns = t->off_ns };
+			     .vstart_ns = t->vclock, .off_base_ns = t->off_ns, .id = ++tp->last_id };
 	return f;
 }
 
@@ -106,7 +107,7 @@ static struct frame *parent_of(struct tparse *tp, struct task *t, int depth)
 		return NULL;
 	if (f && f->depth == depth - 1)
 		return f;
-	f = push(t, 0, depth - 1, -1);
+	f = push(tp, t, 0, depth - 1, -1);
 	f->node = cct_child(tp, node_below(t), 0);
 	return f;
 }
@@ -119,6 +120,7 @@ static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct 
 	r->depth = l->depth;
 	r->tid = t->tid;
 	r->parent = p ? p->func : 0;
+	r->parent_id = p ? p->id : 0;
 	if (t->tid == -1 || l->abs_ns < 0)	/* off-CPU time needs threads and times */
 		r->off_ns = r->off_self_ns = -1;
 	if (p && r->dur_ns > 0)
@@ -143,7 +145,7 @@ void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l)
 	pop_from(tp, t, l->depth);
 	uint32_t func = intern(tp, &l->func);
 	parent_of(tp, t, l->depth);
-	struct frame *f = push(t, func, l->depth, l->abs_ns);
+	struct frame *f = push(tp, t, func, l->depth, l->abs_ns);
 	f->node = cct_child(tp, node_below(t), func);
 }
 
@@ -154,6 +156,7 @@ void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l)
 	struct tp_row r = { .func = intern(tp, &l->func), .dur_ns = l->dur_ns,
 			    .self_ns = l->dur_ns, .start_ns = l->abs_ns, .vstart_ns = t->vclock };
 	struct frame *p = parent_of(tp, t, l->depth);
+	r.id = ++tp->last_id;	/* after a caller made up by parent_of */
 	r.node = cct_child(tp, p ? p->node : 0, r.func);
 	emit(tp, t, l, &r);
 }
@@ -173,12 +176,15 @@ static struct frame *frame_for_return(struct tparse *tp, struct task *t, const s
 	}
 	if (!f) {
 		parent_of(tp, t, l->depth);
-		f = push(t, tail, l->depth, -1);
+		f = push(tp, t, tail, l->depth, -1);
 		f->node = cct_child(tp, node_below(t), tail);
 		if (tail)
 			tp->stats.tail_returns++;
 	} else if (!f->func && tail) {
+		/* the caller made up for a child's return is named now: its own path (folded,
+		 * pprof) ends in its name; the children already written keep [unknown] */
 		f->func = tail;
+		f->node = cct_child(tp, node_below(t), tail);
 		tp->stats.tail_returns++;
 	}
 	return f;
@@ -194,7 +200,8 @@ void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 	tp_offcpu_charge(t, false);
 	struct frame f = t->frames[--t->n];
 	struct tp_row r = { .func = f.func, .dur_ns = l->dur_ns, .self_ns = -1,
-			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node };
+			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node,
+			    .id = f.id };
 	tp_offcpu_row(tp, t, &f, l, &r);
 	if (l->dur_ns >= 0) {
 		r.self_ns = l->dur_ns > f.child_ns ? l->dur_ns - f.child_ns : 0;

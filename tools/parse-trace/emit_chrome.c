@@ -2,13 +2,13 @@
  * import): one complete ("X") event per call. pid = CPU and tid = thread, so Perfetto shows a
  * process per CPU holding a track per thread. Times are microseconds; traces without
  * funcgraph-abstime get a synthetic per-thread clock (children laid end to end). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/lib/umap.h"
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/emit.h"
+#include "tools/parse-trace/threadname.h"
 
 /* Chrome ids must be non-negative: an unknown thread gets a pseudo id above Linux's
  * PID_MAX_LIMIT (4194304), one per CPU. */
@@ -73,16 +73,12 @@ static void chrome_row(struct emit *e, const struct tp_row *r)
 	output_char(o, '}');
 }
 
-static void thread_name(struct emit *e, const struct track *t)
+static void thread_meta(struct emit *e, const struct track *t)
 {
-	const char *comm = tparse_comm(e->tp, t->tid);
 	struct output *o = e->out;
-	char name[128];
+	char name[THREAD_NAME_MAX];
 
-	if (t->tid < 0)
-		snprintf(name, sizeof(name), "unknown thread");
-	else
-		snprintf(name, sizeof(name), "%.100s-%lld", comm ? comm : "tid", (long long)t->tid);
+	thread_name(e->tp, t->tid, name);
 	output_str(o, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":");
 	output_i64(o, t->cpu);
 	output_str(o, ",\"tid\":");
@@ -110,7 +106,7 @@ static void chrome_end(struct emit *e)
 			output_str(e->out, "\"}}");
 		}
 		sep(e, c);
-		thread_name(e, t);
+		thread_meta(e, t);
 	}
 	output_str(e->out, "\n],\"displayTimeUnit\":\"ns\"}\n");
 	umap_free(&c->seen);
