@@ -2,7 +2,10 @@
 # builds without sanitizers in $(O)/bin/; the tests run the same sources built with
 # $(HOST_SAN) into $(O)/host-san/.
 TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
-PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c)
+# pprof's messages: C generated from tools/parse-trace/profile.proto by protoc-c, never committed
+TOOLS_GEN := $(O)/tools-gen
+PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c) $(TOOLS_GEN)/profile.pb-c.c
+PT_LDLIBS := -lprotobuf-c -lz
 RB_SRCS := $(wildcard tools/runtime-breakdown/*.c)
 TOOLS_OBJ := $(O)/tools-obj
 TOOLS_SAN_OBJ := $(O)/host-san/obj
@@ -10,7 +13,7 @@ TOOLS_LDLIBS := -lzstd -lm -lpthread
 RB_LDLIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -lpthread
 
 # Release builds: -O3 and link-time optimisation let the line scanner inline across files.
-TOOLS_CFLAGS := $(HOST_CFLAGS) -O3 -flto
+TOOLS_CFLAGS := $(HOST_CFLAGS) -O3 -flto -I$(TOOLS_GEN)
 TOOLS_LDFLAGS := -O3 -flto
 
 tools_objs = $(patsubst %.c,$(1)/%.o,$(2))
@@ -21,15 +24,22 @@ $(TOOLS_OBJ)/%.o: %.c
 
 $(TOOLS_SAN_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(TOOLS_GEN) $(HOST_SAN) -c $< -o $@
+
+$(TOOLS_GEN)/%.pb-c.c $(TOOLS_GEN)/%.pb-c.h: tools/parse-trace/%.proto
+	@mkdir -p $(dir $@)
+	$(Q)protoc-c --proto_path=tools/parse-trace --c_out=$(TOOLS_GEN) $<
+
+$(TOOLS_OBJ)/tools/parse-trace/pprof.o $(TOOLS_SAN_OBJ)/tools/parse-trace/pprof.o: \
+	$(TOOLS_GEN)/profile.pb-c.h
 
 $(O)/bin/parse-trace: $(call tools_objs,$(TOOLS_OBJ),$(PARSE_TRACE_SRCS) $(TOOLS_LIB_SRCS))
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(TOOLS_LDFLAGS) $^ -o $@ $(TOOLS_LDLIBS)
+	$(Q)$(HOSTCC) $(TOOLS_LDFLAGS) $^ -o $@ $(TOOLS_LDLIBS) $(PT_LDLIBS)
 
 $(O)/host-san/bin/parse-trace: $(call tools_objs,$(TOOLS_SAN_OBJ),$(PARSE_TRACE_SRCS) $(TOOLS_LIB_SRCS))
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS) $(PT_LDLIBS)
 
 # report.html becomes a C string so the binary needs no data files at run time
 $(O)/tools-gen/report_html.c: tools/runtime-breakdown/report.html
@@ -104,6 +114,7 @@ TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	test/tools/serve-browser.sh test/tools/fuzz-run.sh
 # on-CPU versus waiting time, and durations of hours (issue 12)
 TESTS += test/tools/offcpu.sh test/tools/hours.sh
+TESTS += test/tools/pprof.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \

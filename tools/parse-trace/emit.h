@@ -20,6 +20,9 @@ struct emit {
 	void *priv;
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
+	/* optional: after each file that was a trace, with its counters */
+	void (*file)(struct emit *e, const char *name, const struct tp_stats *s,
+		     enum tp_format fmt);
 	void (*end)(struct emit *e);
 };
 
@@ -27,6 +30,7 @@ struct emit {
 void emit_csv_init(struct emit *e);
 void emit_chrome_init(struct emit *e);
 void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
+void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
 
 #endif

@@ -38,7 +38,8 @@ static void usage(FILE *f)
 	      "Reads Linux function_graph or function tracer text, or trace-cmd report text of\n"
 	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
 	      "one row per completed call (function tracer: one CSV row per hit).\n"
-	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON) or folded (flame graphs)\n"
+	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs)\n"
+	      "                       or pprof (gzipped protobuf for go tool pprof)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
@@ -131,8 +132,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	o->max_msgs = 20;
 	while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1)
 		parse_opt(o, c);
-	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded"))
-		usage_error("unknown format '%s' (csv, chrome or folded)", o->format);
+	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded") &&
+	    strcmp(o->format, "pprof"))
+		usage_error("unknown format '%s' (csv, chrome, folded or pprof)", o->format);
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
@@ -157,6 +159,8 @@ static bool start_output(struct filter_ctx *f, bool hits)
 		emit_chrome_init(e);
 	else if (strcmp(f->o->format, "folded") == 0)
 		emit_folded_init(e);
+	else if (strcmp(f->o->format, "pprof") == 0)
+		emit_pprof_init(e);
 	else
 		emit_csv_init(e);
 	return true;
@@ -249,6 +253,8 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		f->mismatch = true;
 	if (!o->quiet && fatal == 0)
 		summary(name, s, fmt);
+	if (f->started && f->e->file && fmt != TPF_UNKNOWN)
+		f->e->file(f->e, name, s, fmt);
 	if (f->mismatch) {
 		mismatch_message(name, f, fmt);
 		f->mismatch = false;
@@ -289,7 +295,8 @@ int main(int argc, char **argv)
 	e.st = fc.st;
 	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
-				  .paths = strcmp(o.format, "folded") == 0 };
+				  .paths = strcmp(o.format, "folded") == 0 ||
+					   strcmp(o.format, "pprof") == 0 };
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;

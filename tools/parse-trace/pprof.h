@@ -1,0 +1,46 @@
+/* A pprof profile (perftools.profiles.Profile, ../shared/spec/pprof.md) assembled from
+ * samples that are already aggregated: each is a stack of function ids, one value per sample
+ * type, and the thread and CPU as labels. It does not care where the samples come from:
+ * emit_pprof.c feeds it function_graph calls (self time on their call path); a reader of
+ * capture files can feed it stack samples the same way.
+ *
+ * Encoded with protobuf-c from tools/parse-trace/profile.proto, gzip-compressed with zlib. */
+#ifndef TOOLS_PARSE_TRACE_PPROF_H
+#define TOOLS_PARSE_TRACE_PPROF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tools/lib/output.h"
+#include "tools/lib/symtab.h"
+
+#define PPROF_MAX_TYPES 4
+
+struct pprof_type {
+	const char *type, *unit;	/* e.g. "time", "nanoseconds" */
+};
+
+struct pprof;
+
+/* Function names come from funcs (ids as in the stacks). */
+struct pprof *pprof_new(const struct symtab *funcs, const struct pprof_type *types,
+			size_t ntypes);
+void pprof_free(struct pprof *p);
+
+/* The value pprof shows unless told otherwise (default: the last type). */
+void pprof_default_type(struct pprof *p, const char *type);
+/* Free text pprof shows with the profile (-comments). */
+void pprof_comment(struct pprof *p, const char *text);
+/* Time the profile covers, when known. */
+void pprof_duration(struct pprof *p, int64_t ns);
+
+/* One sample: stack[0] is the leaf, stack[n - 1] the root; id 0 is a frame whose function
+ * the source does not know ("[unknown]"). values has one entry per type. thread is the
+ * "thread" label; cpu < 0 gives no "cpu" label. */
+void pprof_sample(struct pprof *p, const uint32_t *stack, size_t n, const int64_t *values,
+		  const char *thread, int cpu);
+
+/* Encodes, gzips and writes the profile; returns 0, or -1 after printing why. */
+int pprof_write(struct pprof *p, struct output *o);
+
+#endif
