@@ -4,8 +4,9 @@
 TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
 # pprof's messages: C generated from tools/parse-trace/profile.proto by protoc-c, never committed
 TOOLS_GEN := $(O)/tools-gen
-PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c) $(TOOLS_GEN)/profile.pb-c.c
-PT_LDLIBS := -lprotobuf-c -lz
+PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c) $(TOOLS_GEN)/profile.pb-c.c \
+	$(TOOLS_GEN)/sqlite_schema_sql.c $(TOOLS_GEN)/sqlite_indexes_sql.c
+PT_LDLIBS := -lprotobuf-c -lz -lsqlite3
 RB_SRCS := $(wildcard tools/runtime-breakdown/*.c)
 TOOLS_OBJ := $(O)/tools-obj
 TOOLS_SAN_OBJ := $(O)/host-san/obj
@@ -30,6 +31,16 @@ $(TOOLS_GEN)/%.pb-c.c $(TOOLS_GEN)/%.pb-c.h: tools/parse-trace/%.proto
 	@mkdir -p $(dir $@)
 	$(Q)protoc-c --proto_path=tools/parse-trace --c_out=$(TOOLS_GEN) $<
 
+# $< as the C string $(1) in $@: files the binaries need at run time are built in
+embed_c_string = { echo '/* generated from $< */'; echo 'const char $(1)[] ='; \
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+# the database schema (docs/sqlite.md)
+$(TOOLS_GEN)/%_sql.c: tools/parse-trace/%.sql
+	@mkdir -p $(dir $@)
+	$(Q)$(call embed_c_string,$*_sql)
+.SECONDARY: $(filter $(TOOLS_GEN)/%,$(PARSE_TRACE_SRCS))
+
 $(TOOLS_OBJ)/tools/parse-trace/pprof.o $(TOOLS_SAN_OBJ)/tools/parse-trace/pprof.o: \
 	$(TOOLS_GEN)/profile.pb-c.h
 
@@ -44,8 +55,7 @@ $(O)/host-san/bin/parse-trace: $(call tools_objs,$(TOOLS_SAN_OBJ),$(PARSE_TRACE_
 # report.html becomes a C string so the binary needs no data files at run time
 $(O)/tools-gen/report_html.c: tools/runtime-breakdown/report.html
 	@mkdir -p $(dir $@)
-	$(Q){ echo '/* generated from $< */'; echo 'const char report_html[] ='; \
-	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+	$(Q)$(call embed_c_string,report_html)
 
 $(TOOLS_OBJ)/report_html.o: $(O)/tools-gen/report_html.c
 	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) -c $< -o $@
@@ -114,7 +124,7 @@ TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	test/tools/serve-browser.sh test/tools/fuzz-run.sh
 # on-CPU versus waiting time, and durations of hours (issue 12)
 TESTS += test/tools/offcpu.sh test/tools/hours.sh
-TESTS += test/tools/pprof.sh
+TESTS += test/tools/pprof.sh test/tools/sqlite.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \

@@ -15,11 +15,13 @@ enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF };
 struct emit {
 	struct output *out;
 	enum emit_weight weight;	/* folded only */
+	const char *path;	/* -o FILE, for formats that write the file themselves (sqlite) */
 	const struct symtab *st;
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
+	void (*sw)(struct emit *e, const struct tp_switch *s);	/* optional: context switches */
 	/* optional: after each file that was a trace, with its counters */
 	void (*file)(struct emit *e, const char *name, const struct tp_stats *s,
 		     enum tp_format fmt);
@@ -31,6 +33,7 @@ void emit_csv_init(struct emit *e);
 void emit_chrome_init(struct emit *e);
 void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
 void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
+void emit_sqlite_init(struct emit *e);	/* writes e->path itself */
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
 
 #endif

@@ -39,7 +39,7 @@ static void usage(FILE *f)
 	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
 	      "one row per completed call (function tracer: one CSV row per hit).\n"
 	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs)\n"
-	      "                       or pprof (gzipped protobuf for go tool pprof)\n"
+	      "                       pprof (gzipped protobuf for go tool pprof) or sqlite (-o)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
@@ -133,8 +133,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1)
 		parse_opt(o, c);
 	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded") &&
-	    strcmp(o->format, "pprof"))
-		usage_error("unknown format '%s' (csv, chrome, folded or pprof)", o->format);
+	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite"))
+		usage_error("unknown format '%s' (csv, chrome, folded, pprof or sqlite)", o->format);
+	if (strcmp(o->format, "sqlite") == 0 && (!o->out || strcmp(o->out, "-") == 0))
+		usage_error("--format %s needs -o FILE (a database is not a stream)", o->format);
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
@@ -161,6 +163,8 @@ static bool start_output(struct filter_ctx *f, bool hits)
 		emit_folded_init(e);
 	else if (strcmp(f->o->format, "pprof") == 0)
 		emit_pprof_init(e);
+	else if (strcmp(f->o->format, "sqlite") == 0)
+		emit_sqlite_init(e);
 	else
 		emit_csv_init(e);
 	return true;
@@ -204,6 +208,16 @@ static void on_row(void *ctx, const struct tp_row *r)
 	    (o->funcs.n && !globset_match(&o->funcs, f->st, r->func)))
 		return;
 	f->e->row(f->e, r);
+}
+
+static void on_switch(void *ctx, const struct tp_switch *s)
+{
+	struct filter_ctx *f = ctx;
+
+	if (!f->started && !f->mismatch && !start_output(f, false))
+		f->mismatch = true;
+	if (f->started && f->e->sw)
+		f->e->sw(f->e, s);
 }
 
 static void summary(const char *name, const struct tp_stats *s, enum tp_format fmt)
@@ -288,12 +302,14 @@ int main(int argc, char **argv)
 
 	parse_opts(&o, argc, argv);
 	fc.filtered = o.min_ns || o.cpus.n || o.tids.n || o.funcs.n;
-	e.out = output_open(o.out);
+	/* sqlite writes its file itself (renamed into place when complete) */
+	e.path = o.out;
+	e.out = strcmp(o.format, "sqlite") ? output_open(o.out) : output_open_mem();
 	if (!e.out)
 		return 1;
 	fc.st = symtab_new();
 	e.st = fc.st;
-	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .ctx = &fc, .strict = o.strict,
+	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 ||
 					   strcmp(o.format, "pprof") == 0 };

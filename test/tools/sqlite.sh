@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# parse-trace --format sqlite, read back with Debian's sqlite3: the rows equal the CSV's,
+# the documented queries (docs/sqlite.md, taken from the page itself) give the answers the
+# page shows on the hand-computed cases/compute-2cpu.txt, the per-file capture table, the
+# switches and their times, and the export's failure modes.
+source "$(dirname "$0")/lib.sh"
+C=$HERE/cases
+DOC=$HERE/../../docs/sqlite.md
+pt=$(realpath "$PT")
+
+if ! command -v sqlite3 >/dev/null; then
+	echo "ok - sqlite export # SKIP sqlite3 (Debian sqlite3) not installed"
+	finish
+	exit
+fi
+
+# doc_query N / doc_answer N: the Nth ```sql block of docs/sqlite.md, the block after it
+doc_query() { awk -v n="$1" '/^```sql/ { k++; on = k == n; next } /^```/ { on = 0 } on' "$DOC"; }
+doc_answer() {
+	awk -v n="$1" '/^```sql/ { k++; state = k == n ? 1 : 0; next }
+		/^```$/ && state == 1 { state = 2; next }	# end of the query
+		/^```$/ && state == 2 { state = 3; next }	# start of its answer
+		/^```$/ && state == 3 { exit }
+		/^#/ && state == 2 { exit }			# no answer shown
+		state == 3' "$DOC"
+}
+q() { sqlite3 "$1" "$2"; }
+
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/c.db" compute-2cpu.txt)
+expect_status "sqlite: written" 0 $?
+check "sqlite: tables and view" "$(q "$TMP/c.db" .tables)" \
+	"call_names  calls       capture     functions   switches    threads   "
+check "sqlite: indexes" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master WHERE type = 'index'
+	AND name NOT LIKE 'sqlite_%' ORDER BY name" | tr '\n' ' ')" \
+	"calls_function calls_parent calls_start calls_thread switches_cpu "
+check "sqlite: no .part file left" "$(ls "$TMP" | grep -c part)" "0"
+
+for n in 1 3 4 5 10; do
+	check "sqlite: docs/sqlite.md query $n gives the documented answer" \
+		"$(doc_query $n | sqlite3 "$TMP/c.db")" "$(doc_answer $n)"
+done
+
+check "sqlite: capture row" "$(q "$TMP/c.db" 'SELECT * FROM capture')" \
+	"1|compute-2cpu.txt|function_graph|parse-trace 0.1.0|39|31|21|0|0|0|0|2|3|1|100000010000|100000050000"
+check "sqlite: threads named comm-tid" "$(q "$TMP/c.db" 'SELECT * FROM threads ORDER BY tid')" \
+	"2|1|0|<idle>|<idle>-0
+1|1|3|worker|worker-3
+3|1|4|worker|worker-4"
+# the block before worker-4's first line (100.000020) on CPU 1, line 12 of the file
+check "sqlite: the switch block, timed by the next line of its CPU" \
+	"$(q "$TMP/c.db" 'SELECT s.line, s.cpu, p.name, n.name, s.ts_ns FROM switches s
+	JOIN threads p ON p.id = s.prev_thread_id JOIN threads n ON n.id = s.next_thread_id')" \
+	"12|1|<idle>-0|worker-4|100000020000"
+check "sqlite: ids in entry order, parents resolved" \
+	"$(q "$TMP/c.db" "SELECT group_concat(f.name || ':' || ifnull(c.parent_id, '-'), ' ')
+	FROM (SELECT * FROM calls WHERE thread_id = 3 ORDER BY id) c
+	JOIN functions f ON f.id = c.function_id")" \
+	"compute_worker:- compute_work:7 fib:8 fib:9 fib:10 fib:10 fib:9 table_insert:8 mix:19"
+
+# every row of the CSV, rebuilt from the database (times back in us with 3 decimals)
+us() { echo "CASE WHEN $1 IS NULL THEN '' ELSE printf('%d.%03d', $1 / 1000, $1 % 1000) END"; }
+csv_from_db() {
+	q "$1" "SELECT f.name, t.tid, $(us c.dur_ns), $(us c.self_ns), c.cpu, c.depth,
+		$(us c.start_ns), ifnull(pf.name, '')
+		FROM calls c JOIN functions f ON f.id = c.function_id JOIN threads t ON t.id = c.thread_id
+		LEFT JOIN calls p ON p.id = c.parent_id LEFT JOIN functions pf ON pf.id = p.function_id" |
+		tr '|' ',' | sort
+}
+"$GEN" --calls 20000 --cpus 2 --threads 5 --proc --abstime --seed 11 >"$TMP/g.txt" 2>/dev/null
+"$PT" -q "$TMP/g.txt" >"$TMP/g.csv"
+"$PT" -q -f sqlite -o "$TMP/g.db" "$TMP/g.txt"
+check "sqlite: row count = CSV rows (generated trace)" "$(q "$TMP/g.db" 'SELECT count(*) FROM calls')" \
+	"$(($(wc -l <"$TMP/g.csv") - 1))"
+check "sqlite: every CSV row, field by field (generated trace)" "$(csv_from_db "$TMP/g.db")" \
+	"$(tail -n +2 "$TMP/g.csv" | cut -d, -f1-8 | sort)"
+check "sqlite: capture counts = parse-trace's summary" \
+	"$(q "$TMP/g.db" 'SELECT lines, calls, cpus, threads FROM capture')" \
+	"$("$PT" "$TMP/g.txt" 2>&1 >/dev/null | sed -E 's/.*: ([0-9]+) lines, ([0-9]+) calls.*/\1|\2/')|2|5"
+check "sqlite: no parent_id dangles in a complete trace" \
+	"$(q "$TMP/g.db" 'SELECT count(*) FROM calls c LEFT JOIN calls p ON p.id = c.parent_id
+	WHERE c.parent_id IS NOT NULL AND p.id IS NULL')" "0"
+"$PT" -q -f folded "$TMP/g.txt" | sort >"$TMP/g.folded"
+check "sqlite: query 10 (self time per path) = --format folded" \
+	"$(doc_query 10 | sqlite3 "$TMP/g.db" | tr '|' ' ' | sort)" "$(cat "$TMP/g.folded")"
+
+# partial traces: the CSV's rows but for the caller: inner's (middle, named by its tail
+# only) has a row and is linked, while the callers of middle and bar (no entry, no name)
+# and of do_IRQ (foo, whose return was lost) have none
+"$PT" -q -f sqlite -o "$TMP/p.db" "$C/partial-tails.txt"
+check "sqlite: partial trace rows = CSV rows" "$(csv_from_db "$TMP/p.db" | cut -d, -f1-7)" \
+	"$("$PT" -q "$C/partial-tails.txt" | tail -n +2 | cut -d, -f1-7 | sort)"
+check "sqlite: partial trace, callers" "$(q "$TMP/p.db" "SELECT f.name, ifnull(pf.name, '-'),
+	c.parent_id IS NULL FROM calls c JOIN functions f ON f.id = c.function_id
+	LEFT JOIN calls p ON p.id = c.parent_id LEFT JOIN functions pf ON pf.id = p.function_id
+	ORDER BY c.id" | tr '\n' ' ')" \
+	"middle|-|0 inner|middle|0 do_IRQ|-|0 handle|do_IRQ|0 bar|-|0 leaf|-|1 pick|-|1 ovl_open [overlay]|pick|0 "
+"$PT" -q -f sqlite -o "$TMP/n.db" "$HERE/../golden/trace/graph-tapio_.txt"
+check "sqlite: no duration column gives NULL times" \
+	"$(q "$TMP/n.db" 'SELECT count(*) = sum(dur_ns IS NULL AND self_ns IS NULL) FROM calls')" "1"
+
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/two.db" compute-2cpu.txt nested-2cpu.txt)
+check "sqlite: one capture row per file, threads per capture" \
+	"$(q "$TMP/two.db" 'SELECT c.id, c.source, c.calls, count(t.id) FROM capture c
+	JOIN threads t ON t.capture_id = c.id GROUP BY c.id')" \
+	"1|compute-2cpu.txt|21|3
+2|nested-2cpu.txt|6|1"
+echo stale >"$TMP/two.db"
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/two.db" nested-2cpu.txt)
+check "sqlite: an existing file is replaced" "$(q "$TMP/two.db" 'SELECT count(*) FROM calls')" "6"
+
+"$PT" -f sqlite "$C/nested-2cpu.txt" >/dev/null 2>"$TMP/err"
+expect_status "sqlite: without -o is a usage error" 2 $?
+check "sqlite: without -o, the message" "$(head -1 "$TMP/err")" \
+	"parse-trace: --format sqlite needs -o FILE (a database is not a stream)"
+"$PT" -q -f sqlite -o "$TMP/no/such/dir/x.db" "$C/nested-2cpu.txt" 2>"$TMP/err"
+expect_status "sqlite: unwritable path is status 1" 1 $?
+check "sqlite: unwritable path, the message" "$(cat "$TMP/err")" \
+	"$TMP/no/such/dir/x.db: sqlite: cannot create the database: unable to open database file"
+"$PT" -q -f sqlite -o "$TMP/f.db" "$C/fn-trace-header.txt" 2>/dev/null
+expect_status "sqlite: function tracer hits are refused" 1 $?
+finish

@@ -1,0 +1,70 @@
+-- parse-trace --format sqlite: the tables (docs/sqlite.md). Times are integer nanoseconds;
+-- NULL where the trace does not say (no funcgraph-abstime, no duration column).
+-- Tables a later capture-file reader will add (samples, stacks, spans, allocations) are not
+-- created: function_graph text holds none of that.
+
+-- One row per input file that was a trace, in command-line order.
+CREATE TABLE capture (
+	id INTEGER PRIMARY KEY,
+	source TEXT NOT NULL,              -- the file as named on the command line, <stdin>
+	format TEXT NOT NULL,              -- 'function_graph' or 'trace-cmd report'
+	tool TEXT NOT NULL,                -- 'parse-trace VERSION'
+	lines INTEGER NOT NULL,
+	entries INTEGER NOT NULL,          -- entry, leaf and return lines
+	calls INTEGER NOT NULL,            -- its rows in calls
+	unparsed_lines INTEGER NOT NULL,
+	returns_without_entry INTEGER NOT NULL,
+	unclosed_calls INTEGER NOT NULL,
+	lost_events INTEGER NOT NULL,      -- from CPU:N [LOST M EVENTS] lines
+	cpus INTEGER NOT NULL,             -- distinct CPUs among its calls and switches
+	threads INTEGER NOT NULL,          -- its rows in threads
+	switches INTEGER NOT NULL,         -- its rows in switches
+	first_ns INTEGER,                  -- earliest call start (abstime only)
+	last_ns INTEGER                    -- latest call end (abstime only)
+);
+
+-- Every function name the trace mentions (callers and tails included).
+CREATE TABLE functions (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE          -- as printed: 'ovl_open [overlay]', 'f.isra.0'
+);
+
+-- Threads of each capture: tid 0 is the idle task, -1 stands for "the trace does not say".
+CREATE TABLE threads (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	tid INTEGER NOT NULL,
+	comm TEXT,                         -- task name from the proc column or switch blocks
+	name TEXT NOT NULL,                -- 'comm-tid', as in the other exports
+	UNIQUE (capture_id, tid)
+);
+
+-- One row per completed call: the rows of the CSV.
+CREATE TABLE calls (
+	id INTEGER PRIMARY KEY,            -- calls are numbered in the order they began
+	parent_id INTEGER,                 -- the caller's id, NULL for a root (see docs)
+	thread_id INTEGER NOT NULL REFERENCES threads(id),
+	cpu INTEGER NOT NULL,              -- CPU of the line that completed the call
+	function_id INTEGER NOT NULL REFERENCES functions(id),
+	depth INTEGER NOT NULL,            -- 0 = outermost traced call
+	start_ns INTEGER,                  -- abstime of the entry
+	dur_ns INTEGER,                    -- duration as printed
+	self_ns INTEGER                    -- dur_ns minus the direct children's
+);
+
+-- Context-switch blocks: from this point next_thread runs on cpu.
+CREATE TABLE switches (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	line INTEGER NOT NULL,             -- line of the block in the source file
+	cpu INTEGER NOT NULL,
+	prev_thread_id INTEGER NOT NULL REFERENCES threads(id),
+	next_thread_id INTEGER NOT NULL REFERENCES threads(id),
+	ts_ns INTEGER                      -- abstime of next_thread's first line after it
+);
+
+-- calls with their names, for queries that read better than joins.
+CREATE VIEW call_names AS
+	SELECT c.id, c.parent_id, c.cpu, c.depth, c.start_ns, c.dur_ns, c.self_ns,
+	       f.name AS function, t.tid, t.name AS thread, t.capture_id
+	FROM calls c JOIN functions f ON f.id = c.function_id JOIN threads t ON t.id = c.thread_id;
