@@ -130,7 +130,7 @@ TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace
-BENCHES += test/tools/bench.sh
+BENCHES += test/tools/bench.sh test/tools/bench-exports.sh
 
 .PHONY: fuzz-tools install
 # longer fuzzing runs than `make test` does: FUZZ_SECONDS per target

@@ -32,7 +32,7 @@ check "sqlite: tables and view" "$(q "$TMP/c.db" .tables)" \
 	"call_names  calls       capture     functions   switches    threads   "
 check "sqlite: indexes" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master WHERE type = 'index'
 	AND name NOT LIKE 'sqlite_%' ORDER BY name" | tr '\n' ' ')" \
-	"calls_function calls_parent calls_start calls_thread switches_cpu "
+	"calls_function calls_parent calls_start switches_cpu "
 check "sqlite: no .part file left" "$(ls "$TMP" | grep -c part)" "0"
 
 for n in 1 3 4 5 10; do

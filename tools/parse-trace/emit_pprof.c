@@ -142,7 +142,7 @@ static void describe(struct pprof_emit *pe, struct pprof *p)
 static void pprof_end(struct emit *e)
 {
 	struct pprof_emit *pe = e->priv;
-	struct pprof *p = pprof_new(e->st, types, NVALUES);
+	struct pprof *p = pprof_new(e->st, types, NVALUES, e->out);
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	char thread[THREAD_NAME_MAX];
@@ -155,7 +155,7 @@ static void pprof_end(struct emit *e)
 		thread_name(e->tp, w->tid, thread);
 		pprof_sample(p, stack, n, a->v, thread, w->cpu);
 	}
-	if (pprof_write(p, e->out))
+	if (pprof_finish(p))
 		e->out->failed = true;	/* exit status 1 */
 	pprof_free(p);
 	free(stack);

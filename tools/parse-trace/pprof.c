@@ -1,5 +1,7 @@
-/* pprof.h with protobuf-c: the messages are built in memory (the profile is as big as its
- * distinct stacks, not as the trace), packed once, then deflated in gzip framing. */
+/* pprof.h with protobuf-c and zlib. A Profile is a sequence of fields in any order, so each
+ * Sample is packed on its own as a field 2 record and deflated at once; the other fields
+ * (sample types, mapping, locations, functions, strings) are packed as one Profile message
+ * without samples at the end. Memory holds the strings and frames, not the samples. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,8 @@ typedef Perftools__Profiles__Mapping Mapping;
 /* Function and location ids are the symtab ids; the unknown frame needs one no symtab id
  * can take. */
 #define UNKNOWN_ID (1ULL << 32)
+#define PROFILE_SAMPLE_FIELD 2
+#define WIRE_LEN 2
 
 struct pprof {
 	const struct symtab *funcs;
@@ -29,8 +33,13 @@ struct pprof {
 	size_t ntypes;
 	ValueType types[PPROF_MAX_TYPES];
 	ValueType *type_ptrs[PPROF_MAX_TYPES];
-	Sample **samples;
-	size_t nsamples, cap_samples;
+	struct output *out;
+	z_stream z;
+	bool zfailed;
+	uint8_t *enc;			/* one packed sample */
+	size_t enc_cap;
+	uint64_t *locs;			/* one sample's location ids */
+	size_t locs_cap;
 	struct umap used;		/* function id + 1 -> 1: needs a Location and Function */
 	uint64_t *used_ids;
 	size_t nused, cap_used;
@@ -45,11 +54,12 @@ static int64_t str(struct pprof *p, const char *s)
 }
 
 struct pprof *pprof_new(const struct symtab *funcs, const struct pprof_type *types,
-			size_t ntypes)
+			size_t ntypes, struct output *out)
 {
 	struct pprof *p = xcalloc(1, sizeof(*p));
 
 	p->funcs = funcs;
+	p->out = out;
 	p->strs = symtab_new();
 	p->ntypes = ntypes < PPROF_MAX_TYPES ? ntypes : PPROF_MAX_TYPES;
 	for (size_t i = 0; i < p->ntypes; i++) {
@@ -59,7 +69,40 @@ struct pprof *pprof_new(const struct symtab *funcs, const struct pprof_type *typ
 		p->type_ptrs[i] = &p->types[i];
 	}
 	umap_init(&p->used);
+	/* gzip framing (window bits 15 + 16), as pprof's Profile.Write produces */
+	p->zfailed = deflateInit2(&p->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK;
 	return p;
+}
+
+/* Compresses n bytes into the output; flush Z_FINISH ends the gzip stream. */
+static void zwrite(struct pprof *p, const uint8_t *data, size_t n, int flush)
+{
+	uint8_t buf[65536];
+	int ret;
+
+	if (p->zfailed)
+		return;
+	p->z.next_in = (uint8_t *)data;
+	p->z.avail_in = (uInt)n;	/* callers pass pieces far below 4 GB */
+	do {
+		p->z.next_out = buf;
+		p->z.avail_out = sizeof(buf);
+		ret = deflate(&p->z, flush);
+		output_write(p->out, (const char *)buf, sizeof(buf) - p->z.avail_out);
+	} while (ret == Z_OK && (p->z.avail_in || p->z.avail_out == 0 || flush == Z_FINISH));
+	/* Z_BUF_ERROR: no progress possible, which only means done unless finishing */
+	if (flush == Z_FINISH ? ret != Z_STREAM_END : ret != Z_OK && ret != Z_BUF_ERROR)
+		p->zfailed = true;
+}
+
+static size_t put_varint(uint8_t *d, uint64_t v)
+{
+	size_t n = 0;
+
+	for (; v >= 0x80; v >>= 7)
+		d[n++] = (uint8_t)(v | 0x80);
+	d[n++] = (uint8_t)v;
+	return n;
 }
 
 void pprof_default_type(struct pprof *p, const char *type)
@@ -90,38 +133,40 @@ static uint64_t location_of(struct pprof *p, uint32_t func)
 	return id;
 }
 
-static Label *label(struct pprof *p, const char *key, const char *value)
+static void set_label(struct pprof *p, Label *l, const char *key, const char *value)
 {
-	Label *l = xmalloc(sizeof(*l));
-
 	*l = (Label)PERFTOOLS__PROFILES__LABEL__INIT;
 	l->key = str(p, key);
 	l->str = str(p, value);
-	return l;
 }
 
 void pprof_sample(struct pprof *p, const uint32_t *stack, size_t n, const int64_t *values,
 		  const char *thread, int cpu)
 {
-	Sample *s = xmalloc(sizeof(*s));
+	Sample s = PERFTOOLS__PROFILES__SAMPLE__INIT;
+	Label labels[2], *label_ptrs[2] = { &labels[0], &labels[1] };
 	char num[16];
 
-	*s = (Sample)PERFTOOLS__PROFILES__SAMPLE__INIT;
-	s->n_location_id = n;
-	s->location_id = xmalloc((n ? n : 1) * sizeof(*s->location_id));
+	xgrow((void **)&p->locs, &p->locs_cap, n + 1, sizeof(*p->locs));
 	for (size_t i = 0; i < n; i++)
-		s->location_id[i] = location_of(p, stack[i]);
-	s->n_value = p->ntypes;
-	s->value = xmalloc(p->ntypes * sizeof(*s->value));
-	memcpy(s->value, values, p->ntypes * sizeof(*s->value));
-	s->label = xmalloc(2 * sizeof(*s->label));
-	s->label[s->n_label++] = label(p, "thread", thread);
+		p->locs[i] = location_of(p, stack[i]);
+	s.n_location_id = n;
+	s.location_id = p->locs;
+	s.n_value = p->ntypes;
+	s.value = (int64_t *)values;
+	s.label = label_ptrs;
+	set_label(p, &labels[s.n_label++], "thread", thread);
 	if (cpu >= 0) {
 		snprintf(num, sizeof(num), "%d", cpu);
-		s->label[s->n_label++] = label(p, "cpu", num);
+		set_label(p, &labels[s.n_label++], "cpu", num);
 	}
-	xgrow((void **)&p->samples, &p->cap_samples, p->nsamples + 1, sizeof(*p->samples));
-	p->samples[p->nsamples++] = s;
+	/* field 2 of Profile: tag, length, the packed Sample */
+	size_t len = perftools__profiles__sample__get_packed_size(&s);
+	xgrow((void **)&p->enc, &p->enc_cap, len + 11, 1);
+	size_t hdr = put_varint(p->enc, PROFILE_SAMPLE_FIELD << 3 | WIRE_LEN);
+	hdr += put_varint(p->enc + hdr, len);
+	perftools__profiles__sample__pack(&s, p->enc + hdr);
+	zwrite(p, p->enc, hdr + len, Z_NO_FLUSH);
 }
 
 /* One Location (address unknown on the text path) and one Function per frame id used. */
@@ -149,27 +194,6 @@ static void add_functions(struct pprof *p, Profile *pr, Location *locs, Function
 	pr->n_location = pr->n_function = p->nused;
 }
 
-/* gzip framing (window bits 15 + 16), as pprof's Profile.Write produces. */
-static int gzip_write(const uint8_t *data, size_t len, struct output *o)
-{
-	z_stream z = { 0 };
-	uint8_t buf[65536];
-	int ret;
-
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return -1;
-	z.next_in = (uint8_t *)data;
-	z.avail_in = (uInt)len;	/* a profile above 4 GB is far beyond pprof's reach */
-	do {
-		z.next_out = buf;
-		z.avail_out = sizeof(buf);
-		ret = deflate(&z, Z_FINISH);
-		output_write(o, (const char *)buf, sizeof(buf) - z.avail_out);
-	} while (ret == Z_OK);
-	deflateEnd(&z);
-	return ret == Z_STREAM_END ? 0 : -1;
-}
-
 static void string_table(struct pprof *p, Profile *pr)
 {
 	pr->n_string_table = (size_t)symtab_count(p->strs) + 1;
@@ -178,7 +202,7 @@ static void string_table(struct pprof *p, Profile *pr)
 		pr->string_table[i] = (char *)symtab_name(p->strs, (uint32_t)i);	/* [0] = "" */
 }
 
-int pprof_write(struct pprof *p, struct output *o)
+int pprof_finish(struct pprof *p)
 {
 	Profile pr = PERFTOOLS__PROFILES__PROFILE__INIT;
 	Mapping map = PERFTOOLS__PROFILES__MAPPING__INIT;
@@ -187,7 +211,6 @@ int pprof_write(struct pprof *p, struct output *o)
 	Function *fns = xcalloc(p->nused + 1, sizeof(*fns));
 	Line *lines = xcalloc(p->nused + 1, sizeof(*lines));
 	Line **line_ptrs = xcalloc(p->nused + 1, sizeof(*line_ptrs));
-	int ret;
 
 	/* one mapping holding every function, already symbolized: pprof looks for no binary */
 	map.id = 1;
@@ -200,8 +223,6 @@ int pprof_write(struct pprof *p, struct output *o)
 	add_functions(p, &pr, locs, fns, lines, line_ptrs);
 	pr.sample_type = p->type_ptrs;
 	pr.n_sample_type = p->ntypes;
-	pr.sample = p->samples;
-	pr.n_sample = p->nsamples;
 	pr.comment = p->comments;
 	pr.n_comment = p->ncomments;
 	pr.default_sample_type = p->default_type;
@@ -211,8 +232,8 @@ int pprof_write(struct pprof *p, struct output *o)
 	size_t len = perftools__profiles__profile__get_packed_size(&pr);
 	uint8_t *buf = xmalloc(len ? len : 1);
 	perftools__profiles__profile__pack(&pr, buf);
-	ret = gzip_write(buf, len, o);
-	if (ret)
+	zwrite(p, buf, len, Z_FINISH);
+	if (p->zfailed)
 		fprintf(stderr, "parse-trace: zlib failed to compress the profile\n");
 	free(buf);
 	free(pr.string_table);
@@ -222,21 +243,14 @@ int pprof_write(struct pprof *p, struct output *o)
 	free(fns);
 	free(lines);
 	free(line_ptrs);
-	return ret;
+	return p->zfailed ? -1 : 0;
 }
 
 void pprof_free(struct pprof *p)
 {
-	for (size_t i = 0; i < p->nsamples; i++) {
-		Sample *s = p->samples[i];
-		for (size_t j = 0; j < s->n_label; j++)
-			free(s->label[j]);
-		free(s->label);
-		free(s->location_id);
-		free(s->value);
-		free(s);
-	}
-	free(p->samples);
+	deflateEnd(&p->z);
+	free(p->enc);
+	free(p->locs);
 	free(p->used_ids);
 	free(p->comments);
 	umap_free(&p->used);

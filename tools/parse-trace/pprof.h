@@ -4,7 +4,9 @@
  * emit_pprof.c feeds it function_graph calls (self time on their call path); a reader of
  * capture files can feed it stack samples the same way.
  *
- * Encoded with protobuf-c from tools/parse-trace/profile.proto, gzip-compressed with zlib. */
+ * Encoded with protobuf-c from tools/parse-trace/profile.proto, gzip-compressed with zlib.
+ * Samples are encoded and compressed as they are added (protobuf allows a message's fields
+ * in any order), so memory holds the names and frames, not the samples. */
 #ifndef TOOLS_PARSE_TRACE_PPROF_H
 #define TOOLS_PARSE_TRACE_PPROF_H
 
@@ -22,9 +24,10 @@ struct pprof_type {
 
 struct pprof;
 
-/* Function names come from funcs (ids as in the stacks). */
+/* Function names come from funcs (ids as in the stacks); the compressed profile goes to
+ * out, starting at the first sample. */
 struct pprof *pprof_new(const struct symtab *funcs, const struct pprof_type *types,
-			size_t ntypes);
+			size_t ntypes, struct output *out);
 void pprof_free(struct pprof *p);
 
 /* The value pprof shows unless told otherwise (default: the last type). */
@@ -40,7 +43,8 @@ void pprof_duration(struct pprof *p, int64_t ns);
 void pprof_sample(struct pprof *p, const uint32_t *stack, size_t n, const int64_t *values,
 		  const char *thread, int cpu);
 
-/* Encodes, gzips and writes the profile; returns 0, or -1 after printing why. */
-int pprof_write(struct pprof *p, struct output *o);
+/* Writes the rest of the profile (types, frames, strings) and ends the gzip stream;
+ * returns 0, or -1 after printing why. */
+int pprof_finish(struct pprof *p);
 
 #endif
