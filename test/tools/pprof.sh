@@ -4,6 +4,7 @@
 # plus the offline checks of ../shared/spec/pprof.md section 3 on the decoded profile.
 # cases/compute-2cpu.txt is a compute-like trace worked out by hand: two workers on two
 # CPUs, fib 35 us of self time in 10 calls, compute_work 17.5 us, 65 us in all.
+# cases/offcpu-2threads.txt gives the off-CPU profile (sample type off_cpu).
 source "$(dirname "$0")/lib.sh"
 C=$HERE/cases
 pt=$(realpath "$PT")
@@ -40,12 +41,30 @@ if command -v go >/dev/null && go tool pprof -h >/dev/null 2>&1; then
 			grep -E '^ +[0-9]' | head -2)" \
 		"   15000ns 23.08% 23.08%    15000ns 23.08%  fib
     6000ns  9.23% 32.31%    24000ns 36.92%  compute_work"
+	# the off-CPU profile of two threads that switch (the answers of offcpu.sh's folded
+	# --time off): app-7 waits 390 us in schedule, srv-12 150 us in wait_msg
+	"$PT" -q -f pprof -o "$TMP/off.pb.gz" "$C/offcpu-2threads.txt"
+	check "go tool pprof -sample_index=off_cpu: where threads waited" \
+		"$(go tool pprof -sample_index=off_cpu -unit=ns -top "$TMP/off.pb.gz" 2>&1 |
+			sed -n '/flat%/,$p')" \
+		"      flat  flat%   sum%        cum   cum%
+  390000ns 72.22% 72.22%   390000ns 72.22%  schedule
+  150000ns 27.78%   100%   150000ns 27.78%  wait_msg
+         0     0%   100%   390000ns 72.22%  handle
+         0     0%   100%   390000ns 72.22%  read_req
+         0     0%   100%   390000ns 72.22%  wait_io"
+	check "go tool pprof: cpu is the default, wall keeps the waiting" \
+		"$(go tool pprof -unit=ns -top "$TMP/off.pb.gz" 2>&1 | grep -e '^Type' -e schedule)
+$(go tool pprof -sample_index=wall -unit=ns -top "$TMP/off.pb.gz" 2>&1 | grep schedule)" \
+		"Type: cpu
+    6500ns  1.57% 96.02%     7000ns  1.69%  schedule
+  396500ns 41.52% 41.52%   397000ns 41.57%  schedule"
 	# nofuncgraph-duration: only counts, so pprof shows them by default
 	"$pt" -q -f pprof -o "$TMP/nodur.pb.gz" "$HERE/../golden/trace/graph-tapio_.txt"
 	check "go tool pprof: a trace without durations shows call counts" \
 		"$(go tool pprof -top "$TMP/nodur.pb.gz" 2>&1 | grep '^Type:')" "Type: calls"
 else
-	for t in -top -traces -sample_index=calls -tagfocus "without durations"; do
+	for t in -top -traces -sample_index=calls -tagfocus off_cpu "cpu default" "without durations"; do
 		echo "ok - go tool pprof $t # SKIP go (Debian golang-go) not installed"
 	done
 fi
@@ -62,12 +81,12 @@ if command -v protoc >/dev/null; then
 	# ids, every location and function referenced defined, one value per sample type
 	decode "$TMP/compute.pb.gz" >"$TMP/compute.txtpb"
 	check "pprof: the reader's rules hold" "$(awk -f "$HERE/pprof-check.awk" "$TMP/compute.txtpb")" \
-		"strings 21, samples 16, locations 7, functions 7, ok"
+		"strings 22, samples 16, locations 7, functions 7, ok"
 	# and the checker does see broken profiles
 	sed -e '0,/^string_table: ""/s//string_table: "x"/' -e '0,/^  location_id: .*/s//  location_id: 99/' \
 		-e '0,/^  value: 1$/s///' "$TMP/compute.txtpb" >"$TMP/broken.txtpb"
 	check "pprof: the checker finds broken rules" "$(awk -f "$HERE/pprof-check.awk" "$TMP/broken.txtpb")" \
-		"sample 5 has 1 values
+		"sample 5 has 3 values
 string_table[0] is \"x\"
 location 99 undefined"
 else

@@ -12,6 +12,21 @@
  * that waiting (an off-CPU flame graph). Without switch information the first two agree. */
 enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF };
 
+/* A call's self time in ns by that split (the folded and pprof weights): waiting is
+ * off_self_ns, what the trace cannot tell counts as none; 0 without durations. */
+static inline int64_t row_self_ns(enum emit_weight w, const struct tp_row *r)
+{
+	int64_t off = r->off_self_ns > 0 ? r->off_self_ns : 0;
+
+	if (r->self_ns < 0)
+		return 0;
+	if (w == WEIGHT_WALL)
+		return r->self_ns;
+	if (w == WEIGHT_OFF)
+		return off;
+	return r->self_ns > off ? r->self_ns - off : 0;
+}
+
 struct emit {
 	struct output *out;
 	enum emit_weight weight;	/* folded only */

@@ -15,15 +15,9 @@ struct folded {
 
 static uint64_t weight_of(enum emit_weight w, const struct tp_row *r)
 {
-	int64_t off = r->off_self_ns > 0 ? r->off_self_ns : 0;
-
-	if (r->self_ns < 0)
+	if (r->self_ns < 0)	/* no durations: count calls */
 		return w == WEIGHT_OFF ? 0 : 1;
-	if (w == WEIGHT_WALL)
-		return (uint64_t)r->self_ns;
-	if (w == WEIGHT_OFF)
-		return (uint64_t)off;
-	return r->self_ns > off ? (uint64_t)(r->self_ns - off) : 0;
+	return (uint64_t)row_self_ns(w, r);
 }
 
 static void folded_row(struct emit *e, const struct tp_row *r)

@@ -1,6 +1,8 @@
 /* pprof from function_graph calls: the time-weighted profile. Each call adds its self time
  * (and a call count) to its call path, so pprof's flat column is self time and its cum
- * column inclusive time. Calls are aggregated per (calling-context node, thread, CPU), so
+ * column inclusive time. The self time comes three ways, as for folded stacks (emit.h):
+ * on the CPU (the default), wall, and off the CPU (the thread switched out with the call
+ * innermost: an off-CPU profile). Calls are aggregated per (calling-context node, thread, CPU), so
  * memory grows with distinct paths per thread and CPU, not with calls. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,11 +13,13 @@
 #include "tools/parse-trace/pprof.h"
 #include "tools/parse-trace/threadname.h"
 
-enum { V_CALLS, V_TIME, NVALUES };
+enum { V_CALLS, V_WALL, V_OFF, V_CPU, NVALUES };
 
 static const struct pprof_type types[NVALUES] = {
 	[V_CALLS] = { "calls", "count" },
-	[V_TIME] = { "time", "nanoseconds" },	/* self time on the path: flat self, cum total */
+	[V_WALL] = { "wall", "nanoseconds" },	/* self time as printed */
+	[V_OFF] = { "off_cpu", "nanoseconds" },	/* the part spent switched out */
+	[V_CPU] = { "cpu", "nanoseconds" },	/* the rest */
 };
 
 struct where {
@@ -85,10 +89,10 @@ static void pprof_row(struct emit *e, const struct tp_row *r)
 	}
 	struct agg *a = &pe->aggs[idx - 1];
 	a->v[V_CALLS]++;
-	if (r->self_ns >= 0) {
-		a->v[V_TIME] += r->self_ns;
-		pe->durations = true;
-	}
+	a->v[V_WALL] += row_self_ns(WEIGHT_WALL, r);
+	a->v[V_OFF] += row_self_ns(WEIGHT_OFF, r);
+	a->v[V_CPU] += row_self_ns(WEIGHT_CPU, r);
+	pe->durations |= r->self_ns >= 0;
 	note_span(pe, r);
 }
 
@@ -133,7 +137,7 @@ static void describe(struct pprof_emit *pe, struct pprof *p)
 		pprof_comment(p, "the trace has no durations: times are 0, calls are counted");
 		pprof_default_type(p, "calls");
 	} else {
-		pprof_default_type(p, "time");
+		pprof_default_type(p, "cpu");
 	}
 	if (pe->last_ns > pe->first_ns)
 		pprof_duration(p, pe->last_ns - pe->first_ns);

@@ -122,6 +122,8 @@ static void sqlite_row(struct emit *e, const struct tp_row *r)
 	bind_opt(st, 7, r->start_ns);
 	bind_opt(st, 8, r->dur_ns);
 	bind_opt(st, 9, r->self_ns);
+	bind_opt(st, 10, r->off_ns);
+	bind_opt(st, 11, r->off_self_ns);
 	step(q, st);
 	note_cpu(q, r->cpu);
 	if (r->start_ns >= 0 && r->dur_ns >= 0) {
@@ -141,11 +143,12 @@ static void sqlite_switch(struct emit *e, const struct tp_switch *s)
 	if (q->failed)
 		return;
 	sqlite3_bind_int64(st, 1, q->capture);
-	sqlite3_bind_int64(st, 2, (int64_t)s->lineno);
-	sqlite3_bind_int(st, 3, s->cpu);
-	sqlite3_bind_int64(st, 4, thread_id(q, s->prev_tid));
-	sqlite3_bind_int64(st, 5, thread_id(q, s->next_tid));
-	bind_opt(st, 6, s->ts_ns);
+	sqlite3_bind_text(st, 2, s->event ? "sched_switch" : "block", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)s->lineno);
+	sqlite3_bind_int(st, 4, s->cpu);
+	sqlite3_bind_int64(st, 5, thread_id(q, s->prev_tid));
+	sqlite3_bind_int64(st, 6, thread_id(q, s->next_tid));
+	bind_opt(st, 7, s->ts_ns);
 	step(q, st);
 	note_cpu(q, s->cpu);
 	q->nswitches++;
@@ -278,7 +281,7 @@ void emit_sqlite_init(struct emit *e)
 		"PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536");
 	exec(q, sqlite_schema_sql);
 	exec(q, "BEGIN");
-	q->call = prepare(q, "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	q->sw = prepare(q, "INSERT INTO switches (capture_id, line, cpu, prev_thread_id, "
-			"next_thread_id, ts_ns) VALUES (?, ?, ?, ?, ?, ?)");
+	q->call = prepare(q, "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	q->sw = prepare(q, "INSERT INTO switches (capture_id, kind, line, cpu, prev_thread_id, "
+			"next_thread_id, ts_ns) VALUES (?, ?, ?, ?, ?, ?, ?)");
 }

@@ -49,22 +49,25 @@ CREATE TABLE calls (
 	depth INTEGER NOT NULL,            -- 0 = outermost traced call
 	start_ns INTEGER,                  -- abstime of the entry
 	dur_ns INTEGER,                    -- duration as printed
-	self_ns INTEGER                    -- dur_ns minus the direct children's
+	self_ns INTEGER,                   -- dur_ns minus the direct children's
+	offcpu_ns INTEGER,                 -- its thread switched out during the call
+	offcpu_self_ns INTEGER             -- ... while it was the innermost call
 );
 
--- Context-switch blocks: from this point next_thread runs on cpu.
+-- Context switches: from this point next_thread runs on cpu.
 CREATE TABLE switches (
 	id INTEGER PRIMARY KEY,
 	capture_id INTEGER NOT NULL REFERENCES capture(id),
-	line INTEGER NOT NULL,             -- line of the block in the source file
+	kind TEXT NOT NULL,                -- 'block' (function_graph's) or 'sched_switch' (event)
+	line INTEGER NOT NULL,             -- line of the block or event in the source file
 	cpu INTEGER NOT NULL,
 	prev_thread_id INTEGER NOT NULL REFERENCES threads(id),
 	next_thread_id INTEGER NOT NULL REFERENCES threads(id),
-	ts_ns INTEGER                      -- abstime of next_thread's first line after it
+	ts_ns INTEGER                      -- event: its time; block: next_thread's next line's
 );
 
 -- calls with their names, for queries that read better than joins.
 CREATE VIEW call_names AS
-	SELECT c.id, c.parent_id, c.cpu, c.depth, c.start_ns, c.dur_ns, c.self_ns,
-	       f.name AS function, t.tid, t.name AS thread, t.capture_id
+	SELECT c.id, c.parent_id, c.cpu, c.depth, c.start_ns, c.dur_ns, c.self_ns, c.offcpu_ns,
+	       c.offcpu_self_ns, f.name AS function, t.tid, t.name AS thread, t.capture_id
 	FROM calls c JOIN functions f ON f.id = c.function_id JOIN threads t ON t.id = c.thread_id;
