@@ -137,4 +137,8 @@ check "sqlite: unwritable path, the message" "$(cat "$TMP/err")" \
 	"$TMP/no/such/dir/x.db: sqlite: cannot create the database: unable to open database file"
 "$PT" -q -f sqlite -o "$TMP/f.db" "$C/fn-trace-header.txt" 2>/dev/null
 expect_status "sqlite: function tracer hits are refused" 1 $?
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/m.db" nested-2cpu.txt fn-trace-header.txt 2>/dev/null)
+expect_status "sqlite: a function tracer file among traces: status 1" 1 $?
+check "sqlite: ... and no capture row for it" "$(q "$TMP/m.db" 'SELECT id, source FROM capture')" \
+	"1|nested-2cpu.txt"
 finish

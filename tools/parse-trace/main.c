@@ -267,7 +267,7 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		f->mismatch = true;
 	if (!o->quiet && fatal == 0)
 		summary(name, s, fmt);
-	if (f->started && f->e->file && fmt != TPF_UNKNOWN)
+	if (f->started && f->e->file && fmt != TPF_UNKNOWN && !f->mismatch)
 		f->e->file(f->e, name, s, fmt);
 	if (f->mismatch) {
 		mismatch_message(name, f, fmt);
