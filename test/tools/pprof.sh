@@ -59,12 +59,30 @@ $(go tool pprof -sample_index=wall -unit=ns -top "$TMP/off.pb.gz" 2>&1 | grep sc
 		"Type: cpu
     6500ns  1.57% 96.02%     7000ns  1.69%  schedule
   396500ns 41.52% 41.52%   397000ns 41.57%  schedule"
+	# a real capture (make TRACE=ftrace TARGET=compute capture, 2026-12-06, 7082 calls):
+	# fib on top, its flat and cum equal to the CSV's sums (self times of all fib calls;
+	# durations of the outermost ones), and the deepest stack is fib's whole recursion
+	cap=$HERE/captures/compute-2cpu.txt.zst
+	"$PT" -q -f pprof -o "$TMP/real.pb.gz" "$cap"
+	csv_sums=$("$PT" -q "$cap" | awk -F, 'function ns(x) { gsub(/\./, "", x); return x + 0 }
+		$1 == "fib" { self += ns($4); if ($8 != "fib") total += ns($3); if ($6 > d) d = $6 }
+		END { printf "fib %dns %dns %d\n", self, total, d - 1 }')
+	check "go tool pprof -top on a real compute capture: fib on top, the CSV's times" \
+		"$(go tool pprof -unit=ns -top "$TMP/real.pb.gz" 2>&1 | sed -n 8p |
+			awk '{ print $6, $1, $4 }')" "${csv_sums% *}"
+	fibs=${csv_sums##* }	# fib calls on the deepest path (depths 2 to the deepest)
+	check "go tool pprof -traces on a real compute capture: the deepest stack" \
+		"$(go tool pprof -traces "$TMP/real.pb.gz" 2>&1 | awk '/^-----/ {
+			if (n > max) { max = n; best = b } n = 0; b = ""; next }
+			/^ +(cpu|thread):/ { next } { n++; b = b $NF " " } END { print best }')" \
+		"$(for _ in $(seq "$fibs"); do printf 'fib '; done)compute_work compute_worker "
 	# nofuncgraph-duration: only counts, so pprof shows them by default
 	"$pt" -q -f pprof -o "$TMP/nodur.pb.gz" "$HERE/../golden/trace/graph-tapio_.txt"
 	check "go tool pprof: a trace without durations shows call counts" \
 		"$(go tool pprof -top "$TMP/nodur.pb.gz" 2>&1 | grep '^Type:')" "Type: calls"
 else
-	for t in -top -traces -sample_index=calls -tagfocus off_cpu "cpu default" "without durations"; do
+	for t in -top -traces -sample_index=calls -tagfocus off_cpu "cpu default" "real -top" \
+		"real -traces" "without durations"; do
 		echo "ok - go tool pprof $t # SKIP go (Debian golang-go) not installed"
 	done
 fi

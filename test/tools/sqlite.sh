@@ -102,6 +102,17 @@ check "sqlite: no parent_id dangles in a complete trace" \
 check "sqlite: query 10 (self time per path) = --format folded" \
 	"$(doc_query 10 | sqlite3 "$TMP/g.db" | tr '|' ' ' | sort)" "$(cat "$TMP/g.folded")"
 
+# a real capture (test/tools/captures, make TRACE=ftrace TARGET=compute capture): every
+# row, and fib first by self time in both workers, with the CSV's sums
+cap=$HERE/captures/compute-2cpu.txt.zst
+"$PT" -q -f sqlite -o "$TMP/r.db" "$cap"
+check "sqlite: a real compute capture, every CSV row" "$(csv_from_db "$TMP/r.db")" \
+	"$("$PT" -q "$cap" | tail -n +2 | sort)"
+check "sqlite: a real compute capture, query 1: fib first in each worker" \
+	"$(doc_query 1 | sqlite3 "$TMP/r.db" | awk -F'|' '!seen[$1]++')" \
+	"$("$PT" -q "$cap" | awk -F, '$1 == "fib" { gsub(/\./, "", $4); s[$11 "-" $2] += $4; n[$11 "-" $2]++ }
+		END { for (t in s) print t "|fib|" s[t] "|" n[t] }' | sort)"
+
 # partial traces: the CSV's rows but for the caller: inner's (middle, named by its tail
 # only) has a row and is linked, while the callers of middle and bar (no entry, no name)
 # and of do_IRQ (foo, whose return was lost) have none
