@@ -52,7 +52,11 @@ for n in 1 3 4 5 10; do
 done
 
 check "sqlite: capture row" "$(q "$TMP/c.db" 'SELECT * FROM capture')" \
-	"1|compute-2cpu.txt|function_graph|parse-trace 0.1.0|39|31|21|0|0|0|0|2|3|1|100000010000|100000050000"
+	"1|compute-2cpu.txt|function_graph|parse-trace 0.1.0|39|31|21|0|0|0|0|2|3|1|100000010000|100000050000|$(head -4 "$C/compute-2cpu.txt")"
+"$PT" -q -f sqlite -o "$TMP/t.db" "$C/tcmd-graph.txt"
+check "sqlite: trace-cmd report's preamble is its header" \
+	"$(q "$TMP/t.db" "SELECT format || ': ' || replace(header, char(10), '/') FROM capture")" \
+	"trace-cmd report: version = 6/CPU 0 is empty/cpus=2/"
 check "sqlite: threads named comm-tid" "$(q "$TMP/c.db" 'SELECT * FROM threads ORDER BY tid')" \
 	"2|1|0|<idle>|<idle>-0
 1|1|3|worker|worker-3
@@ -108,6 +112,9 @@ cap=$HERE/captures/compute-2cpu.txt.zst
 "$PT" -q -f sqlite -o "$TMP/r.db" "$cap"
 check "sqlite: a real compute capture, every CSV row" "$(csv_from_db "$TMP/r.db")" \
 	"$("$PT" -q "$cap" | tail -n +2 | sort)"
+check "sqlite: a real compute capture, glass's header with its untraced-call counts" \
+	"$(q "$TMP/r.db" 'SELECT header FROM capture' | sed -n 3p)" \
+	"# untraced calls: 4 recursion, 0 overflow, 0 abandoned"
 check "sqlite: a real compute capture, query 1: fib first in each worker" \
 	"$(doc_query 1 | sqlite3 "$TMP/r.db" | awk -F'|' '!seen[$1]++')" \
 	"$("$PT" -q "$cap" | awk -F, '$1 == "fib" { gsub(/\./, "", $4); s[$11 "-" $2] += $4; n[$11 "-" $2]++ }

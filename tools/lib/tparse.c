@@ -29,6 +29,7 @@ void tparse_free(struct tparse *tp)
 		return;
 	tp_tasks_free(tp);
 	free(tp->sw_pending);
+	free(tp->header);
 	umap_free(&tp->comm_map);
 	umap_free(&tp->node_map);
 	symtab_free(tp->comms);
@@ -201,8 +202,10 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 	tp->stats.lines++;
 	if (tp->format == TPF_UNKNOWN) {
 		tp->format = tp_detect(s, n);
-		if (tp->format == TPF_UNKNOWN && tcl_is_preamble(s, n))
+		if (tp->format == TPF_UNKNOWN && tcl_is_preamble(s, n)) {
+			tp_header_line(tp, s, n);
 			return 0;	/* trace-cmd's "cpus=N" before its first event */
+		}
 	}
 	if (tp->format == TPF_FUNCTION) {
 		function_line(tp, s, n);
@@ -211,6 +214,8 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 			tcl_parse(s, n, &l);
 		else
 			fgl_parse(s, n, &l);
+		if (l.kind == FGL_HEADER || l.kind == FGL_TRACER)
+			tp_header_line(tp, s, n);
 		graph_line(tp, &l, s, n);
 	}
 	return tp->stop ? -1 : 0;
@@ -223,6 +228,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 	tp->stop = false;
 	tp->format = TPF_UNKNOWN;
 	tp->fn_header = false;
+	tp->header_len = 0;
 	memset(&tp->stats, 0, sizeof(tp->stats));
 }
 

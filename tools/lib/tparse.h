@@ -124,6 +124,10 @@ const char *tparse_format_name(enum tp_format f);
 /* The format line s[0..n) shows, TPF_UNKNOWN if it shows none (blank, comments). */
 enum tp_format tp_detect(const char *s, size_t n);
 
+/* The current file's '#' lines and trace-cmd preamble before its first event, one per
+ * line ("" if none; at most 64 KiB kept). */
+const char *tparse_header(const struct tparse *tp);
+
 /* Task name seen for tid in the proc column or a context-switch line, or NULL. */
 const char *tparse_comm(const struct tparse *tp, int64_t tid);
 

@@ -67,6 +67,8 @@ struct tparse {
 	bool nosleep;			/* durations leave the waiting out (offcpu.c) */
 
 	uint64_t last_id;		/* tp_row.id of the last call begun */
+	char *header;			/* theader.c: the file's lines before its first event */
+	size_t header_len, header_cap;
 	struct tp_switch *sw_pending;	/* per CPU, waiting for its time (tswitch.c) */
 	size_t nsw_pending;
 
@@ -112,6 +114,9 @@ void tp_offcpu_reset(struct tparse *tp);
 /* Sets a completed call's off-CPU times (r->off_ns, r->off_self_ns) from its frame. */
 void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
 		   const struct fgl *l, struct tp_row *r);
+/* theader.c: keeps a '#' or preamble line seen before the file's first event. */
+void tp_header_line(struct tparse *tp, const char *s, size_t n);
+
 /* tswitch.c: context switches go to tparse_cfg.sw once the next line of their CPU tells
  * their time. */
 void tp_switch_seen(struct tparse *tp, const struct fgl *l);

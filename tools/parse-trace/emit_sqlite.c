@@ -176,11 +176,11 @@ static void insert_threads(struct emit *e, struct sq *q)
 	sqlite3_finalize(st);
 }
 
-static void insert_capture(struct sq *q, const char *name, const struct tp_stats *s,
-			   enum tp_format fmt)
+static void insert_capture(struct emit *e, struct sq *q, const char *name,
+			   const struct tp_stats *s, enum tp_format fmt)
 {
 	sqlite3_stmt *st = prepare(q, "INSERT INTO capture VALUES "
-				   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+				   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int64_t v[] = { (int64_t)s->lines, (int64_t)s->events, (int64_t)s->calls,
 			(int64_t)s->bad_lines, (int64_t)(s->tail_returns + s->unnamed_returns),
 			(int64_t)s->unclosed, (int64_t)s->lost_events, 0, (int64_t)q->nthreads,
@@ -199,6 +199,7 @@ static void insert_capture(struct sq *q, const char *name, const struct tp_stats
 		sqlite3_bind_int64(st, col++, v[i]);
 	bind_opt(st, col++, q->spanned ? q->first_ns : -1);
 	bind_opt(st, col++, q->spanned ? q->last_ns : -1);
+	sqlite3_bind_text(st, col++, tparse_header(e->tp), -1, SQLITE_TRANSIENT);
 	step(q, st);
 	sqlite3_finalize(st);
 }
@@ -209,7 +210,7 @@ static void sqlite_file(struct emit *e, const char *name, const struct tp_stats 
 	struct sq *q = e->priv;
 
 	insert_threads(e, q);
-	insert_capture(q, name, s, fmt);
+	insert_capture(e, q, name, s, fmt);
 	q->capture++;
 	q->nthreads = 0;
 	q->nswitches = 0;

@@ -20,7 +20,9 @@ CREATE TABLE capture (
 	threads INTEGER NOT NULL,          -- its rows in threads
 	switches INTEGER NOT NULL,         -- its rows in switches
 	first_ns INTEGER,                  -- earliest call start (abstime only)
-	last_ns INTEGER                    -- latest call end (abstime only)
+	last_ns INTEGER,                   -- latest call end (abstime only)
+	header TEXT NOT NULL               -- its '#' lines (and trace-cmd's preamble) before
+	                                   -- the first event, as printed
 );
 
 -- Every function name the trace mentions (callers and tails included).
