@@ -2,7 +2,6 @@
  * it as the prologue of the next thread's first line on that CPU, so each block waits in a
  * per-CPU slot until that line gives its abstime. A sched_switch event has its own time and
  * goes out at once. */
-#include <stdlib.h>
 
 #include "tools/lib/tparse_internal.h"
 #include "tools/lib/xalloc.h"
