@@ -76,13 +76,24 @@ $(go tool pprof -sample_index=wall -unit=ns -top "$TMP/off.pb.gz" 2>&1 | grep sc
 			if (n > max) { max = n; best = b } n = 0; b = ""; next }
 			/^ +(cpu|thread):/ { next } { n++; b = b $NF " " } END { print best }')" \
 		"$(for _ in $(seq "$fibs"); do printf 'fib '; done)compute_work compute_worker "
+	# a generated trace whose threads block inside calls: each sample type's total is the
+	# CSV's column sum (calls: rows; wall: latency_us_self; off_cpu: offcpu_us_self)
+	"$GEN" --calls 20000 --cpus 2 --threads 5 --proc --abstime --block --seed 11 \
+		>"$TMP/b.txt" 2>/dev/null
+	"$PT" -q -f pprof -o "$TMP/b.pb.gz" "$TMP/b.txt"
+	total() { go tool pprof -unit=ns -sample_index="$1" -top "$TMP/b.pb.gz" 2>&1 |
+		sed -n 's/.*Total samples = \([0-9]*\).*/\1/p'; }
+	check "go tool pprof: sample type totals = the CSV's sums (generated, blocking)" \
+		"$(total calls) $(total wall) $(total off_cpu)" \
+		"$("$PT" -q "$TMP/b.txt" | awk -F, 'function ns(x) { gsub(/\./, "", x); return x + 0 }
+			NR > 1 { n++; self += ns($4); off += ns($10) } END { print n, self, off }')"
 	# nofuncgraph-duration: only counts, so pprof shows them by default
 	"$pt" -q -f pprof -o "$TMP/nodur.pb.gz" "$HERE/../golden/trace/graph-tapio_.txt"
 	check "go tool pprof: a trace without durations shows call counts" \
 		"$(go tool pprof -top "$TMP/nodur.pb.gz" 2>&1 | grep '^Type:')" "Type: calls"
 else
 	for t in -top -traces -sample_index=calls -tagfocus off_cpu "cpu default" "real -top" \
-		"real -traces" "without durations"; do
+		"real -traces" "type totals" "without durations"; do
 		echo "ok - go tool pprof $t # SKIP go (Debian golang-go) not installed"
 	done
 fi
