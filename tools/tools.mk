@@ -76,6 +76,13 @@ $(O)/host-san/bin/runtime-breakdown: $(call RB_OBJS,$(TOOLS_SAN_OBJ))
 
 HOST_BINS += $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
 
+# The trace record codec, the kernel's own source (trace/codec.c), for tools that decode
+# ring blocks: link $(call tools_objs,$(TOOLS_OBJ),$(TOOLS_CODEC_SRCS)) (or the
+# $(TOOLS_SAN_OBJ) build) and include "trace/codec.h". It needs nothing but libc headers.
+TOOLS_CODEC_SRCS := trace/codec.c
+TOOLS_CODEC_OBJS := $(call tools_objs,$(TOOLS_OBJ),$(TOOLS_CODEC_SRCS)) \
+	$(call tools_objs,$(TOOLS_SAN_OBJ),$(TOOLS_CODEC_SRCS))
+
 
 # --- tests -------------------------------------------------------------------------------
 TOOLS_SAN_LIB_OBJS := $(call tools_objs,$(TOOLS_SAN_OBJ),$(TOOLS_LIB_SRCS))
@@ -129,7 +136,8 @@ TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv \
-	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace
+	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
+	$(TOOLS_CODEC_OBJS)
 BENCHES += test/tools/bench.sh test/tools/bench-exports.sh
 
 .PHONY: fuzz-tools install

@@ -4,7 +4,7 @@
 #include "trace/hook.h"
 #include "trace/internal.h"
 #include "trace/patch.h"
-#include "trace/record.h"
+#include "trace/codec.h"
 #include "trace/ring.h"
 #include "trace/trace.h"
 

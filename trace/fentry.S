@@ -6,9 +6,9 @@
  * C hooks must save every register the ABI lets C clobber. The fast paths do what the C
  * hooks (function.c, fgraph.c) and ring.c's writers do in that case, with the same
  * protocol: recursion guard first, then writing/enabled, head bumped with a plain store
- * (see RESERVE), the one-slot record stored last with its lap bit (trace/wire.h). Anything
- * unusual (the task already inside the tracer, pid filters changed since the task last
- * looked or excluding it, an interrupt, a full or disabled buffer, the end of a block, a
+ * (see RESERVE), the one-slot record stored last with its lap bit. Anything unusual (the
+ * task already inside the tracer, pid filters changed since the task last looked or
+ * excluding it, an interrupt, a full or disabled buffer, the end of a block, a
  * record that needs a W_SYNC or W_LOST before it or does not fit one slot, the shadow
  * stack full or out of step, a set_graph_function frame) undoes what the fast path did,
  * which never includes a reservation, and runs the C hook, which decides everything again.
@@ -16,8 +16,41 @@
  * Ordering: the hooks' data is per CPU and per task, written by this CPU only (threads
  * and the interrupts nesting on them); x86 keeps this CPU's stores in program order for
  * other CPUs too (TSO), so program order here is the order the C code gets with compiler
- * barriers and release stores. */
+ * barriers and release stores.
+ *
+ * The slots are built from the codec's constants (trace/codec_format.h) only: types and
+ * fields by name, never as numbers, so the records here are the codec's (test_fentry_codec
+ * compares them with wire_encode() and wire_leaf()). What the instructions assume of the
+ * format beyond the names is checked here. */
 #include "trace/hook.h"
+
+.if CODEC_TSC_BITS != 48
+.error "TSC48 keeps the TSC's low 48 bits"
+.endif
+.if CODEC_DEPTH_BITS != 8
+.error "depths are moved and compared as bytes"
+.endif
+.if W_DEPTH_SHIFT + CODEC_DEPTH_BITS > W_FUNC_SHIFT || W_LAP_SHIFT != 63
+.error "the leaf check compares type and function in bits W_FUNC_SHIFT..62"
+.endif
+
+/* Sets slot type \type in \reg, whose type bits are 0: one bts per bit of the type. */
+.macro SET_TYPE reg, type
+	.irp bit, 0, 1, 2, 3
+	.if (\type >> \bit) & 1
+	btsq	$(W_TYPE_SHIFT + \bit), \reg
+	.endif
+	.endr
+.endm
+
+/* Changes slot type \from in \reg into \to: one btc per bit that differs. */
+.macro CHANGE_TYPE reg, from, to
+	.irp bit, 0, 1, 2, 3
+	.if ((\from ^ \to) >> \bit) & 1
+	btcq	$(W_TYPE_SHIFT + \bit), \reg
+	.endif
+	.endr
+.endm
 
 /* Saving the caller-saved registers a path clobbers; restored in the reverse order. */
 .macro SAVE_REGS regs:vararg
@@ -226,7 +259,7 @@ __fentry__:
 	shlq	$W_FUNC_SHIFT, %rdi
 	shlq	$W_PARENT_SHIFT, %rax
 	orq	%rax, %rdi
-	btsq	$(W_TYPE_SHIFT + 2), %rdi	/* W_FUNC = 4 */
+	SET_TYPE %rdi, W_FUNC
 	WRITE_NOW %rdi, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
 	movb	$0, TASK_BUSY(%rsi)
 	RESTORE_REGS FUNC_REGS
@@ -273,7 +306,7 @@ __fentry__:
 	shlq	$W_FUNC_SHIFT, %r8
 	shlq	$W_DEPTH_SHIFT, %rax
 	orq	%rax, %r8
-	btsq	$W_TYPE_SHIFT, %r8	/* W_ENTRY = 1 */
+	SET_TYPE %r8, W_ENTRY
 	WRITE_NOW %r8, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
@@ -312,7 +345,7 @@ __fentry__:
  * Fast path: fgraph_exit() for the top frame of a task not inside the tracer, without a
  * set_graph_function region or tracing_thresh: the call's W_ENTRY rewritten into a W_LEAF
  * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record (whose depth
- * is implied: see trace/wire.h); then the frame is released. */
+ * is implied: see trace/codec_format.h); then the frame is released. */
 	.globl	return_to_handler
 	.type	return_to_handler, @function
 	.p2align 4	/* reached by a mispredicted ret every time: fetch from a 16-byte line */
@@ -344,8 +377,8 @@ return_to_handler:
 	TSC48	%r9
 	movq	%r9, %r10		/* duration: 48-bit difference (the frame's top bytes */
 	subq	FRAME_TSC(%r8), %r10	/* hold irq and flags) */
-	shlq	$16, %r10
-	shrq	$16, %r10
+	shlq	$(64 - CODEC_TSC_BITS), %r10
+	shrq	$(64 - CODEC_TSC_BITS), %r10
 	WRITING_ON %rcx
 	cmpl	$0, RC_ENABLED(%rcx)
 	je	.Lret_unwrite
@@ -365,15 +398,14 @@ return_to_handler:
 	movl	FRAME_FUNC(%r8), %eax
 	FUNC_FIELD %eax, .Lret_record
 	shlq	$W_FUNC_SHIFT, %rax
-	btsq	$W_TYPE_SHIFT, %rax	/* what type and function must be: W_ENTRY, func */
+	SET_TYPE %rax, W_ENTRY		/* what type and function must be: W_ENTRY, func */
 	xorq	%rdx, %rax
-	shlq	$1, %rax		/* bits 37..62 (leaving out the lap bit) must match */
-	shrq	$(W_FUNC_SHIFT + 1), %rax
+	shlq	$(64 - W_LAP_SHIFT), %rax	/* bits W_FUNC_SHIFT..62 (leaving out the lap */
+	shrq	$(W_FUNC_SHIFT + 64 - W_LAP_SHIFT), %rax	/* bit) must match */
 	jnz	.Lret_record
-	testl	$0x1fffc000, %edx	/* irq flag and delta bits 14..27 must be 0 */
+	testl	$W_ENTRY_NOT_LEAF_MASK, %edx	/* irq flag and delta bits 14..27: 0 */
 	jnz	.Lret_record
-	btcq	$W_TYPE_SHIFT, %rdx	/* W_ENTRY (1) -> W_LEAF (2) */
-	btcq	$(W_TYPE_SHIFT + 1), %rdx
+	CHANGE_TYPE %rdx, W_ENTRY, W_LEAF
 	shlq	$W_LEAF_DUR_SHIFT, %r10
 	orq	%r10, %rdx
 	movq	%rdx, (%r11)		/* one store: readers see the entry or the leaf */
@@ -394,8 +426,7 @@ return_to_handler:
 	shlq	$W_FUNC_SHIFT, %r11
 	shlq	$W_RETURN_DUR_SHIFT, %r10
 	orq	%r10, %r11
-	btsq	$W_TYPE_SHIFT, %r11	/* W_RETURN = 3 */
-	btsq	$(W_TYPE_SHIFT + 1), %r11
+	SET_TYPE %r11, W_RETURN
 	movl	%edi, %r10d
 	subl	TASK_GRAPH_BASE(%rsi), %r10d	/* the depth */
 	leal	1(%r10), %eax

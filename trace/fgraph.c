@@ -6,7 +6,7 @@
  * on it as they nest on the real stack. */
 #include "trace/hook.h"
 #include "trace/internal.h"
-#include "trace/record.h"
+#include "trace/codec.h"
 #include "trace/ring.h"
 
 /* Whether the call of ip at shadow depth d is traced under set_graph_function and

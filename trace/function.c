@@ -1,7 +1,7 @@
 /* The `function` tracer: one REC_FUNC record per traced call, with the function and the
  * address its caller will resume at (printed as `func <-parent`). */
 #include "trace/hook.h"
-#include "trace/record.h"
+#include "trace/codec.h"
 #include "trace/ring.h"
 
 void function_trace_call(uint64_t *parent_slot, uint64_t ip)

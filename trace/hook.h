@@ -7,10 +7,10 @@
 
 #include "trace/config.h"
 #include "trace/task.h"
-#include "trace/wire.h"
+#include "trace/codec_format.h"
 
 /* struct ring and struct ring_cpu fields the fast paths in fentry.S use (checked below),
- * and the slot format they write (trace/wire.h). A change of the ring structures that
+ * and the slot format they write (trace/codec_format.h). A change of the ring structures that
  * moves them must update these. */
 #define RING_TEXT_BASE 12
 #define RING_CPU0 64
@@ -72,9 +72,6 @@ TRACE_CHECK_OFFSET(struct ring_cpu, blk_lap, RC_BLK_LAP);
 TRACE_CHECK_OFFSET(struct ring_cpu, writing, RC_WRITING);
 TRACE_CHECK_OFFSET(struct ring_cpu, enabled, RC_ENABLED);
 TRACE_CHECK_OFFSET(struct ring_cpu, last_depth, RC_LAST_DEPTH);
-_Static_assert(W_ENTRY == 1 && W_LEAF == 2 && W_RETURN == 3 && W_FUNC == 4 &&
-	       REC_TSC_BITS == 48 && REC_TID_MASK == 0xfff && W_DEPTH_SHIFT + 8 <= W_FUNC_SHIFT,
-	       "fentry.S: slot format");
 
 /* fentry.S */
 void __fentry__(void);

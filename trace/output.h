@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "trace/record.h"
+#include "trace/codec.h"
 
 #define OUT_MAX_CPUS 16     /* CPUs a printer can merge */
 #define OUT_MAX_DEPTH 256   /* REC_ENTRY depth is 8 bits */

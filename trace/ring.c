@@ -1,13 +1,12 @@
 /* Per-CPU ring buffers: writers (the C side; fentry.S has the fast paths), readers,
- * statistics and control. The protocol is described in trace/ring.h, the slot format in
- * trace/wire.h. */
+ * statistics and control. The protocol is described in trace/ring.h; every record is
+ * encoded and decoded by the codec (trace/codec.h). */
 #include <errno.h>
 #include "trace/ring.h"
 #include "trace/internal.h"
 
 #define RING_PAGE 4096ul
 #define RING_RESIZE_SPINS 100000000ul /* how long control waits for a writer to leave */
-#define RING_SYNC_TSC_MASK ((1ull << W_SYNC_TSC_BITS) - 1)
 #define RING_SYNC_SLOTS 2 /* a W_SYNC and the TSC */
 
 struct ring ring;
@@ -93,16 +92,16 @@ static void ring_pad_out(struct ring_cpu *rc, uint32_t pos, uint32_t n)
 {
 	for (uint32_t i = 1; i < n; i++)
 		*(volatile uint64_t *)ring_slot(rc, pos + i) = 0;
-	ring_commit(rc, pos, w_make(W_PAD, n));
+	ring_commit(rc, pos, wire_pad(n));
 }
 
-/* Commits a W_SYNC at pos: its TSC in the next slot (type bits 0), the tid and the last
- * leaf's or return's depth in the header. */
+/* Commits a W_SYNC at pos, with the last leaf's or return's depth. */
 static void ring_put_sync(struct ring_cpu *rc, uint32_t pos, uint64_t ts, uint32_t tid)
 {
-	*(volatile uint64_t *)ring_slot(rc, pos + 1) = ts & RING_SYNC_TSC_MASK;
-	ring_commit(rc, pos, w_make(W_SYNC, (tid & REC_TID_MASK) |
-					    (uint64_t)(rc->last_depth & 0xff) << W_SYNC_DEPTH_SHIFT));
+	uint64_t second, header = wire_sync(ts, tid, rc->last_depth, &second);
+
+	*(volatile uint64_t *)ring_slot(rc, pos + 1) = second;
+	ring_commit(rc, pos, header);
 }
 
 /* Reserves a record at time ts of tid: `plain` slots if it can follow the last record as
@@ -147,7 +146,7 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 	}
 	if (lost) {
 		rc->dropped_noted = rc->dropped;
-		ring_commit(rc, pos++, w_make(W_LOST, rc->dropped & W_FIELDS));
+		ring_commit(rc, pos++, wire_lost(rc->dropped));
 	}
 	*at = pos;
 	*did_sync = sync;
@@ -248,22 +247,16 @@ bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, si
 	rc = &ring.cpu[cpu];
 	if (len > RING_TEXT_MAX)
 		len = RING_TEXT_MAX;
-	n = 1 + (uint32_t)(len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
+	n = wire_text_slots(len);
 	if (!ring_writer_enter(rc)) {
 		ring_count_drop(rc);
 	} else if (rc->enabled) {
 		delta = (ts - rc->last_tsc) & REC_TSC_MASK;
 		if (ring_reserve(rc, ts, tid, w_fits(delta, W_TEXT_DELTA_BITS) ? n : 0, n, 1, &pos,
 				 &synced)) {
-			for (size_t i = 0; i < len; i += W_TEXT_SLOT) {
-				uint64_t w = 0;
-
-				for (unsigned b = 0; b < W_TEXT_SLOT && i + b < len; b++)
-					w |= (uint64_t)(uint8_t)s[i + b] << (8 * b);
-				*(volatile uint64_t *)ring_slot(rc, pos + 1 + (uint32_t)(i / W_TEXT_SLOT)) = w;
-			}
-			ring_commit(rc, pos, w_make(W_TEXT, (synced ? 0 : delta) |
-							(uint64_t)len << W_TEXT_DELTA_BITS));
+			for (uint32_t k = 1; k < n; k++)
+				*(volatile uint64_t *)ring_slot(rc, pos + k) = wire_text_slot(s, len, k - 1);
+			ring_commit(rc, pos, wire_text(synced ? 0 : delta, len));
 			ring_wrote(rc, ts, tid);
 			ok = true;
 		}
@@ -329,21 +322,13 @@ static bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 	return true;
 }
 
-/* Applies a W_SYNC (header w, then the TSC) to a decoding state. */
-static void ring_apply_sync(struct wire_state *st, uint64_t w, uint64_t tsc)
-{
-	st->ts = ring_widen_ts(tsc & RING_SYNC_TSC_MASK, trace_env_clock(), W_SYNC_TSC_BITS);
-	st->tid = (uint32_t)w_bits(w, 0, 12);
-	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, 8);
-}
-
 /* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
  * W_SWITCH, which is not numbered, takes the slow path). A consumer leaves out a W_ENTRY
  * that is the last record (head h): its call may still become a leaf. */
 static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *rc, uint64_t w,
 			   uint32_t pos, uint32_t h)
 {
-	enum wire_type t = w_type(w);
+	wire_type t = w_type(w);
 
 	if (!ring_committed(rc, w, pos) || t < W_ENTRY || t > W_FUNC)
 		return false;
@@ -385,7 +370,9 @@ static uint32_t ring_fill_batch(struct ring_reader *r, const struct ring_cpu *rc
 	return n;
 }
 
-enum ring_fetch_result { FETCH_EVENT, FETCH_SKIP, FETCH_LOST, FETCH_EMPTY, FETCH_HELD, FETCH_OVERTAKEN };
+enum ring_fetch_result {
+	FETCH_EVENT, FETCH_SKIP, FETCH_LOST, FETCH_EMPTY, FETCH_HELD, FETCH_OVERTAKEN
+};
 
 /* Reads the record at p->pos the slow way: into ev an event (and where it leaves the
  * position into r->next*), or what else is there. A W_SYNC is applied to r->next_st. */
@@ -393,74 +380,36 @@ static enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct rin
 					 const struct ring_pos *p, struct ring_event *ev,
 					 uint64_t *lost_total)
 {
-	uint32_t pos = p->pos, n = 1;
+	uint32_t pos = p->pos;
 	uint32_t h = (uint32_t)__atomic_load_n(&rc->head, __ATOMIC_ACQUIRE);
 	uint64_t w = __atomic_load_n(ring_slot(rc, pos), __ATOMIC_ACQUIRE);
 	struct wire_state st = p->st;
-	enum ring_fetch_result res = FETCH_EVENT;
-	unsigned events = 1, half = p->half;
+	struct wire_env env = { ring.text_base, trace_env_clock };
+	struct wire_span sp;
+	enum ring_fetch_result res;
+	unsigned half = p->half;
 
 	if (!ring_committed(rc, w, pos))
 		return ring_overtaken(rc, pos) ? FETCH_OVERTAKEN : FETCH_EMPTY;
 	if (r->consume && w_type(w) == W_ENTRY && pos + 1 == h)
 		return FETCH_HELD;
-	switch (w_type(w)) {
-	case W_SYNC:
-		ring_apply_sync(&st, w, *(const volatile uint64_t *)ring_slot(rc, pos + 1));
-		n = RING_SYNC_SLOTS;
-		res = FETCH_SKIP;
-		break;
-	case W_PAD:
-		n = w_bits(w, 0, 32) >= 1 && w_bits(w, 0, 32) <= RING_BLOCK_SLOTS ?
-			    (uint32_t)w_bits(w, 0, 32) : 1;
-		res = FETCH_SKIP;
-		break;
-	case W_LOST:
-		*lost_total = w & W_FIELDS;
-		res = FETCH_LOST;
-		break;
-	case W_TEXT: {
-		unsigned len = (unsigned)w_bits(w, W_TEXT_DELTA_BITS, 13);
-
-		if (len > RING_TEXT_MAX)
-			len = RING_TEXT_MAX; /* a torn header: the overtaken check rejects it */
-		for (unsigned i = 0; i < len; i++) {
-			uint64_t c = *(const volatile uint64_t *)ring_slot(rc, pos + 1 + i / W_TEXT_SLOT);
-
-			ev->text[i] = (char)(c >> (8 * (i % W_TEXT_SLOT)));
-		}
-		st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
-		ev->rec = (struct trace_rec){ rec_w0(st.ts, st.tid, REC_TEXT), len, 0 };
-		ev->ts = st.ts;
-		ev->text_len = len;
-		n += (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
-		break;
-	}
-	case W_LONG:
-	case W_LONG_RET:
-		wire_decode_long(w, *(const volatile uint64_t *)ring_slot(rc, pos + 1), &st,
-				 &ev->rec, &ev->ts);
-		ev->text_len = 0;
-		n = 2;
-		break;
-	default:
-		events = wire_decode1(w, half, &st, &ev->rec, &ev->ts, ring.text_base);
-		if (!events)
-			res = FETCH_SKIP; /* a type this reader does not know: skip the slot */
-		ev->text_len = 0;
-		break;
-	}
+	/* A record never straddles a block: its slots lie together up to the block's end. */
+	sp = wire_decode(ring_slot(rc, pos), RING_BLOCK_SLOTS - (pos & (RING_BLOCK_SLOTS - 1)),
+			 half, &env, &st, &ev->rec, &ev->ts, ev->text);
+	res = sp.kind == WIRE_EVENT ? FETCH_EVENT : sp.kind == WIRE_LOST ? FETCH_LOST : FETCH_SKIP;
+	*lost_total = sp.lost_total;
+	ev->text_len = sp.text_len;
 	r->unnumbered = res == FETCH_EVENT && rec_type(&ev->rec) == REC_SWITCH;
 	/* Acquire fence: everything above is copied before head is read again. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (ring_overtaken(rc, pos))
 		return FETCH_OVERTAKEN;
-	if (half + 1 < events) {
+	if (half + 1 < sp.events) {
 		r->next = pos;
 		r->next_half = half + 1;
 		r->next_st = p->st;
 	} else {
-		r->next = pos + n;
+		r->next = pos + sp.slots;
 		r->next_half = 0;
 		r->next_st = st;
 	}

@@ -1,5 +1,5 @@
-/* Per-CPU ring buffers of trace records (slot format: trace/wire.h; what writers hand in
- * and readers get back: trace/record.h).
+/* Per-CPU ring buffers of trace records (the codec, trace/codec.h, has both the slot format
+ * and the decoded form writers hand in and readers get back).
  *
  * Layout. Each CPU has a power-of-two array of 8-byte slots cut into blocks of
  * RING_BLOCK_SLOTS. A record is one slot, or a header plus continuation slots; it never
@@ -57,13 +57,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "trace/config.h"
-#include "trace/record.h"
-#include "trace/wire.h"
+#include "trace/codec.h"
 
 #define RING_SLOT_BYTES 8
-#define RING_BLOCK_SHIFT 10
+#define RING_BLOCK_SHIFT CODEC_BLOCK_SHIFT
 #define RING_BLOCK_SLOTS (1u << RING_BLOCK_SHIFT) /* 8 KiB blocks */
-#define RING_TEXT_MAX 4096                        /* longest W_TEXT payload */
+#define RING_TEXT_MAX W_TEXT_MAX                  /* longest W_TEXT payload */
 /* Two blocks: one being written while the other keeps the events before it (overwrite
  * mode moves the writer to the older one). The smallest buffer_size_kb (16). */
 #define RING_MIN_BYTES (2ul * RING_BLOCK_SLOTS * RING_SLOT_BYTES)
@@ -95,7 +94,7 @@ struct ring_cpu {
 	volatile uint32_t writing;       /* writers between reserve and commit */
 	volatile uint32_t enabled;       /* 0 while the buffer is absent or being resized */
 	uint32_t last_depth;             /* depth of the last leaf or return: a W_RETURN is
-					  * one level above it (trace/wire.h) */
+					  * one level above it (trace/codec_format.h) */
 	volatile uint64_t seq_base;      /* full number of a recent block's first event: the
 					  * reference that widens 32-bit event numbers */
 	volatile uint64_t dropped;       /* all refused events */
@@ -135,9 +134,10 @@ static inline uint64_t *ring_slot(const struct ring_cpu *rc, uint32_t pos)
 	return &rc->slots[pos & rc->mask];
 }
 
-/* Writes one event (decoded form: record.h) on this CPU's buffer. Returns false if it was
- * not recorded (buffer full in stop mode, no buffer, or nested on another writer). *at, if
- * given, gets the slot of the record: ring_write_return() may merge a call's return into it. */
+/* Writes one event (decoded form: trace/codec.h) on this CPU's buffer. Returns false if it
+ * was not recorded (buffer full in stop mode, no buffer, or nested on another writer). *at,
+ * if given, gets the slot of the record: ring_write_return() may merge a call's return into
+ * it. */
 bool ring_write_rec(unsigned cpu, const struct trace_rec *r, uint32_t *at);
 /* The same for the records without a word2 (all but REC_RETURN). */
 static inline bool ring_write_at(unsigned cpu, uint64_t w0, uint64_t w1, uint32_t *at)
@@ -204,17 +204,6 @@ uint64_t ring_reader_entries(const struct ring_reader *r);
  * later is left for the next reader (trace_pipe without follow, which must end even while
  * the system, or the act of sending the trace, keeps writing). */
 void ring_reader_bound(struct ring_reader *r);
-/* A timestamp of `bits` bits widened against a recent clock reading `now` (it may lie on
- * either side of it, by less than half its range). */
-static inline uint64_t ring_widen_ts(uint64_t ts, uint64_t now, unsigned bits)
-{
-	uint64_t mask = (1ull << bits) - 1, back = (now - ts) & mask;
-
-	if (back > mask / 2)
-		return now + (mask + 1 - back);
-	return now - back;
-}
-
 /* The slow paths of ring_reader_peek() and ring_reader_advance() (ring.c). */
 bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev);
 void ring_reader_advance_slow(struct ring_reader *r);
