@@ -38,6 +38,15 @@ $(O)/host/test_fgraph: test/unit/test_fgraph.c $(O)/host/trace/test_fgraph_funcs
 TESTS += $(O)/host/test_fgraph
 TEST_DEPS += $(O)/host/test_fgraph
 
+# fentry.S's hand-built slots against the codec (trace/codec.h), through the same core.
+$(O)/host/test_fentry_codec: test/unit/test_fentry_codec.c $(O)/host/trace/test_fgraph_funcs.o \
+		$(TRACE_HOST_CORE) $(TRACE_HOST_HDRS) test/unit/test_fgraph_funcs.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) -fno-pie -no-pie -o $@ \
+		$(filter %.c %.S %.o,$^)
+TESTS += $(O)/host/test_fentry_codec
+TEST_DEPS += $(O)/host/test_fentry_codec
+
 # make bench: ns per traced call on the real CPU (docs/benchmarks-trace.md). Optimized and
 # unsanitized; the same trace/ sources as the kernel.
 TRACE_BENCH_FLAGS := $(filter-out -MMD -MP,$(TRACE_HOST_FLAGS)) -fno-pie
