@@ -133,7 +133,8 @@ struct wire_span wire_decode(const volatile uint64_t *s, uint32_t avail, unsigne
 				   (uint32_t)w_bits(w, 0, 32) : 1;
 		return (struct wire_span){ .kind = WIRE_SKIP, .slots = sp.slots };
 	case W_LOST:
-		return (struct wire_span){ .kind = WIRE_LOST, .slots = 1, .lost_total = w & W_FIELDS };
+		return (struct wire_span){ .kind = WIRE_LOST, .slots = 1,
+					   .lost_total = w & W_FIELDS };
 	case W_TEXT:
 		sp.text_len = wire_decode_text(w, s, avail, st, rec, text);
 		sp.slots = wire_text_slots(sp.text_len);

@@ -176,13 +176,14 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 				    struct trace_rec *rec, uint64_t *ts, uint64_t text_base)
 {
 	uint64_t func = text_base + w_bits(w, W_FUNC_SHIFT, W_FUNC_BITS);
+	unsigned depth = (unsigned)w_bits(w, W_DEPTH_SHIFT, CODEC_DEPTH_BITS); /* entry, leaf */
 	uint64_t t;
 
 	switch (w_type(w)) {
 	case W_ENTRY:
 		t = st->ts + w_bits(w, 0, W_ENTRY_DELTA_BITS);
 		*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
-					  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, CODEC_DEPTH_BITS) << 32 |
+					  rec_call_w1((uint32_t)func, depth) |
 					  (uint64_t)(w & W_ENTRY_IRQ ? REC_F_IRQ : 0) << 40, 0 };
 		break;
 	case W_LEAF: {
@@ -191,16 +192,16 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 		t = st->ts + w_bits(w, 0, W_LEAF_DELTA_BITS);
 		if (half == 0) {
 			*rec = (struct trace_rec){ rec_w0(t, st->tid, REC_ENTRY),
-						  (uint32_t)func | w_bits(w, W_DEPTH_SHIFT, CODEC_DEPTH_BITS) << 32, 0 };
+						  rec_call_w1((uint32_t)func, depth), 0 };
 			*ts = t;
 			return 2;
 		}
 		*rec = (struct trace_rec){ rec_w0(t + dur, st->tid, REC_RETURN),
-					  rec_call_w1((uint32_t)func, (unsigned)w_bits(w, W_DEPTH_SHIFT, CODEC_DEPTH_BITS)),
+					  rec_call_w1((uint32_t)func, depth),
 					  dur };
 		*ts = t + dur;
 		st->ts = t; /* the writer's next delta counts from the entry */
-		st->depth = (uint32_t)w_bits(w, W_DEPTH_SHIFT, CODEC_DEPTH_BITS);
+		st->depth = depth;
 		return 2;
 	}
 	case W_RETURN:

@@ -1,6 +1,8 @@
 # The tracer's output side: printer, filters, tracefs control files, panic dump. Tracer
 # code is never instrumented. Host tests build the same sources with -DGLASS_HOST.
-TRACE_OUT_SRCS := trace/output.c trace/filter.c trace/tracefs.c trace/dump.c
+TRACEFS_SRCS := trace/tracefs.c trace/tracefs_files.c trace/tracefs_trace.c \
+	trace/tracefs_ctl.c trace/tracefs_lists.c trace/tracefs_options.c
+TRACE_OUT_SRCS := trace/output.c trace/filter.c trace/dump.c $(TRACEFS_SRCS)
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_OUT_SRCS)
 endif

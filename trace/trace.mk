@@ -1,7 +1,7 @@
 # The tracer core (write side). Compiled into the kernel only with TRACE=ftrace, and never
 # with -pg: it is what -pg calls.
-TRACE_CORE_SRCS := trace/config.c trace/codec.c trace/ring.c trace/fgraph.c trace/function.c trace/patch.c \
-	trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
+TRACE_CORE_SRCS := trace/config.c trace/codec.c trace/ring.c trace/fgraph.c trace/function.c \
+	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_CORE_SRCS)
 endif
@@ -13,8 +13,8 @@ TRACE_HOST_FLAGS := $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 -mgeneral-regs-
 TRACE_HOST_ENV := test/unit/trace_host_env.c
 TRACE_HOST_HDRS := $(wildcard trace/*.h) test/unit/trace_host_env.h test/unit/check.h
 
-$(O)/host/test_ring: test/unit/test_ring.c trace/ring.c trace/codec.c trace/config.c $(TRACE_HOST_ENV) \
-		$(TRACE_HOST_HDRS)
+$(O)/host/test_ring: test/unit/test_ring.c trace/ring.c trace/codec.c trace/config.c \
+		$(TRACE_HOST_ENV) $(TRACE_HOST_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^)
 TESTS += $(O)/host/test_ring

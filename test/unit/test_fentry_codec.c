@@ -126,7 +126,8 @@ static bool same_records(const struct run *a, const struct run *b)
 		return false;
 	for (unsigned i = 0; i < a->n; i++)
 		if (a->type[i] != b->type[i] || a->rec[i].w1 != b->rec[i].w1 ||
-		    a->entry[i].w1 != b->entry[i].w1 || rec_type(&a->rec[i]) != rec_type(&b->rec[i]) ||
+		    a->entry[i].w1 != b->entry[i].w1 ||
+		    rec_type(&a->rec[i]) != rec_type(&b->rec[i]) ||
 		    rec_tid(&a->rec[i]) != rec_tid(&b->rec[i]))
 			return false;
 	return true;
