@@ -95,13 +95,15 @@ $(O)/host-san/test_tools_lib: $(TOOLS_SAN_OBJ)/test/tools/test_tools_lib.o $(TOO
 $(O)/host-san/test_tools_formats: $(TOOLS_SAN_OBJ)/test/tools/test_formats.o $(TOOLS_SAN_LIB_OBJS)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
-# Round trip through the kernel's printer (trace/output.c, built here as its host tests do)
-$(TOOLS_SAN_OBJ)/kprinter/trace/output.o: trace/output.c
+# Round trip through the kernel's printer ($(TRACE_PRINTER_SRCS), built here as its host
+# tests do)
+$(TOOLS_SAN_OBJ)/kprinter/trace/%.o: trace/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 $(HOST_SAN) -c $< -o $@
 
 $(O)/host-san/test_tools_roundtrip: $(TOOLS_SAN_OBJ)/test/tools/roundtrip.o \
-		$(TOOLS_SAN_OBJ)/kprinter/trace/output.o $(TOOLS_SAN_LIB_OBJS)
+		$(call tools_objs,$(TOOLS_SAN_OBJ)/kprinter,$(TRACE_PRINTER_SRCS)) \
+		$(TOOLS_SAN_LIB_OBJS)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
 # the trace generator: sanitized for the property tests, optimised for the benchmark

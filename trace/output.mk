@@ -2,7 +2,11 @@
 # code is never instrumented. Host tests build the same sources with -DGLASS_HOST.
 TRACEFS_SRCS := trace/tracefs.c trace/tracefs_files.c trace/tracefs_trace.c \
 	trace/tracefs_ctl.c trace/tracefs_lists.c trace/tracefs_options.c
-TRACE_OUT_SRCS := trace/output.c trace/filter.c trace/dump.c $(TRACEFS_SRCS)
+# The printer: the merge of CPUs, value formatting, headers, the function and the
+# function_graph printers. Host tools link the same sources (tools/tools.mk).
+TRACE_PRINTER_SRCS := trace/output.c trace/out_format.c trace/out_header.c \
+	trace/out_function.c trace/out_graph.c
+TRACE_OUT_SRCS := $(TRACE_PRINTER_SRCS) trace/filter.c trace/dump.c $(TRACEFS_SRCS)
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_OUT_SRCS)
 endif
@@ -22,7 +26,7 @@ $(TRACE_OUT_FAST)/%.o: %.c
 trace_out_san = $(patsubst %.c,$(TRACE_OUT_SAN)/%.o,$(1))
 
 # The printer against test/golden/trace/ (run from the top directory).
-TEST_OUTPUT_SRCS := test/unit/test_output.c trace/output.c
+TEST_OUTPUT_SRCS := test/unit/test_output.c $(TRACE_PRINTER_SRCS)
 $(O)/host/test_output: $(call trace_out_san,$(TEST_OUTPUT_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 TESTS += $(O)/host/test_output
