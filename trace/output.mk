@@ -38,7 +38,7 @@ $(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 
 # tracefs over the real ring, config and printer, with a fake patch layer.
-TEST_TRACEFS_SRCS := test/unit/test_tracefs.c $(TRACE_OUT_SRCS) trace/ring.c trace/codec.c \
+TEST_TRACEFS_SRCS := test/unit/test_tracefs.c $(TRACE_OUT_SRCS) $(TRACE_RING_SRCS) \
 	trace/config.c trace/core.c trace/sleep_time.c kernel/printf.c test/unit/trace_host_env.c
 $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@

@@ -1,6 +1,8 @@
 # The tracer core (write side). Compiled into the kernel only with TRACE=ftrace, and never
 # with -pg: it is what -pg calls.
-TRACE_CORE_SRCS := trace/config.c trace/codec.c trace/ring.c trace/fgraph.c trace/function.c \
+# The ring buffer and the record codec it stores records with.
+TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/codec.c
+TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
 	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_CORE_SRCS)
@@ -13,7 +15,7 @@ TRACE_HOST_FLAGS := $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 -mgeneral-regs-
 TRACE_HOST_ENV := test/unit/trace_host_env.c
 TRACE_HOST_HDRS := $(wildcard trace/*.h) test/unit/trace_host_env.h test/unit/check.h
 
-$(O)/host/test_ring: test/unit/test_ring.c trace/ring.c trace/codec.c trace/config.c \
+$(O)/host/test_ring: test/unit/test_ring.c $(TRACE_RING_SRCS) trace/config.c \
 		$(TRACE_HOST_ENV) $(TRACE_HOST_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^)
@@ -23,7 +25,7 @@ TEST_DEPS += $(O)/host/test_ring
 # test_fgraph drives the real trampolines: its traced functions are compiled as the kernel
 # compiles every function with TRACE=ftrace (without -pg at link time: no gprof runtime).
 TRACE_PG_FLAGS := -fno-pie -fcf-protection=none -pg -mfentry -mrecord-mcount -mnop-mcount
-TRACE_HOST_CORE := trace/config.c trace/codec.c trace/ring.c trace/fgraph.c trace/function.c \
+TRACE_HOST_CORE := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
 	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c $(TRACE_HOST_ENV)
 
 $(O)/host/trace/test_fgraph_funcs.o: test/unit/test_fgraph_funcs.c test/unit/test_fgraph_funcs.h
