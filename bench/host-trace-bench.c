@@ -1,5 +1,5 @@
 /* Nanoseconds per call of a small noipa function on the real CPU, through the same trace/
- * sources the kernel uses (fentry.S, fgraph.c, function.c, ring.c, patch.c) and the host
+ * sources the kernel uses (fentry.S, fgraph.c, function.c, ring*.c, codec.c, patch.c) and the host
  * shim for per-CPU data: compiled without -pg; with -pg and the site NOP-patched; with the
  * `function` tracer; with `function_graph`. Each single-threaded and with one writer
  * thread per core (2 cores, each its own CPU buffer). Buffers are 64 MiB per CPU in

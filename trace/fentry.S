@@ -4,7 +4,7 @@
  * TRACE_HOOK_GRAPH), the common case of a traced call runs here without calling C: under
  * TCG every saved register, memory access, branch, call and return is expensive, and the
  * C hooks must save every register the ABI lets C clobber. The fast paths do what the C
- * hooks (function.c, fgraph.c) and ring.c's writers do in that case, with the same
+ * hooks (function.c, fgraph.c) and ring_write.c's writers do in that case, with the same
  * protocol: recursion guard first, then writing/enabled, head bumped with a plain store
  * (see RESERVE), the one-slot record stored last with its lap bit. Anything unusual (the
  * task already inside the tracer, pid filters changed since the task last looked or

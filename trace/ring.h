@@ -204,7 +204,7 @@ uint64_t ring_reader_entries(const struct ring_reader *r);
  * later is left for the next reader (trace_pipe without follow, which must end even while
  * the system, or the act of sending the trace, keeps writing). */
 void ring_reader_bound(struct ring_reader *r);
-/* The slow paths of ring_reader_peek() and ring_reader_advance() (ring.c). */
+/* The slow paths of ring_reader_peek() and ring_reader_advance() (trace/ring_read.c). */
 bool ring_reader_peek_slow(struct ring_reader *r, struct ring_event *ev);
 void ring_reader_advance_slow(struct ring_reader *r);
 

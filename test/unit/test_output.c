@@ -1,4 +1,4 @@
-/* The trace printer (trace/output.c) against golden texts. test/golden/trace/cases.txt
+/* The trace printer (trace/output.c, out_*.c) against golden texts. test/golden/trace/cases.txt
  * lists each golden with the event stream and options it was made from; the goldens
  * were written by gen-golden.py, an independent model of Linux's printer. Also checks
  * incremental reads and a live (trace_pipe-like) source.

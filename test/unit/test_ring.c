@@ -1,4 +1,4 @@
-/* Host tests of the per-CPU ring buffer (trace/ring.c, trace/wire.h): wrap, both full
+/* Host tests of the per-CPU ring buffer (trace/ring*.c, trace/codec.h): wrap, both full
  * policies with exact drop/overrun counts, text events, clear, resize, the slot format
  * (one-slot records, leaves merged in place, W_SYNC and W_LONG), writers nested by signals
  * (as interrupts nest in the kernel), and concurrent writer and reader threads that check

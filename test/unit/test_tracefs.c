@@ -1,4 +1,4 @@
-/* tracefs control files (trace/tracefs.c) over the real ring buffer, config and printer,
+/* tracefs control files (trace/tracefs*.c) over the real ring buffer, config and printer,
  * with a fake table of patch sites: each file's read text, its writes, and the errors
  * (-EINVAL with a reason and nothing changed). */
 #include <errno.h>
