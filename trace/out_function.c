@@ -1,6 +1,6 @@
 /* The `function` tracer's printer: one line per call, "task-tid [cpu] flags ts: func
  * <-parent" (trace_fn_trace()), and markers in the same format. */
-#include "trace/out_internal.h"
+#include "trace/out_merge.h"
 
 /* trace_print_context(): "%16s-%-7d [%03d] " + irq-info flags + " %5lu.%06lu: ". Our
  * records carry no irq/preempt state, so the five irq-info flags are always `.....`. */
@@ -39,8 +39,8 @@ char *out_fn_line(struct out_printer *p, char *s, unsigned cpu, const struct out
 	return put_mem(s, "\n", 1);
 }
 
-/* From tracing_mark_write(). */
-char *out_fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+/* trace_print_print(): a trace_marker write, from tracing_mark_write(). */
+static char *fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	s = fn_context(p, s, cpu, ev);
 	s = out_put_str(s, "tracing_mark_write: ");
@@ -48,7 +48,7 @@ char *out_fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct o
 	return put_mem(s, "\n", 1);
 }
 
-char *out_fn_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+OUT_HOT char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	switch (rec_type(&ev->rec)) {
 	case REC_FUNC:
@@ -58,3 +58,7 @@ char *out_fn_event(struct out_printer *p, char *s, unsigned cpu, const struct ou
 	}
 }
 
+size_t out_fn_read(struct out_printer *p, char *buf, size_t len)
+{
+	return out_merge_read(p, buf, len, fn_event, fn_marker);
+}

@@ -3,10 +3,10 @@
  * context switches, interrupts (funcgraph-irqs) and markers as Linux prints them.
  *
  * Speed matters: the whole buffer is served over HTTP, and under QEMU TCG every call and
- * return costs, so everything an event needs is inlined into out_graph_event(), which is
- * compiled twice: with the default options as a constant (their tests fold away) and with
- * any options. */
-#include "trace/out_internal.h"
+ * return costs, so everything an event needs is inlined into the merge loop
+ * (out_graph_read()), which is compiled twice: with the default options as a constant
+ * (their tests fold away) and with any options. */
+#include "trace/out_merge.h"
 
 #define GRAPH_INDENT 2
 #define PROC_WIDTH 14 /* TRACE_GRAPH_PROCINFO_LENGTH */
@@ -319,8 +319,9 @@ OUT_HOT char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned 
 	return s;
 }
 
-char *out_graph_comment(struct out_printer *p, char *s, unsigned cpu,
-			const struct out_event *ev)
+/* print_graph_comment(): a marker as a comment one level below the open call. */
+static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
+			   const struct out_event *ev)
 {
 	int depth = p->cpu[cpu].depth;
 
@@ -349,9 +350,21 @@ OUT_HOT char *graph_event(struct out_printer *p, unsigned o, char *s, unsigned c
 	}
 }
 
-char *out_graph_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
+OUT_HOT char *graph_event_default(struct out_printer *p, char *s, unsigned cpu,
+				 const struct out_event *ev)
+{
+	return graph_event(p, OUT_OPT_DEFAULT, s, cpu, ev);
+}
+
+OUT_HOT char *graph_event_any(struct out_printer *p, char *s, unsigned cpu,
+			     const struct out_event *ev)
+{
+	return graph_event(p, p->cfg.opts, s, cpu, ev);
+}
+
+size_t out_graph_read(struct out_printer *p, char *buf, size_t len)
 {
 	if (p->cfg.opts == OUT_OPT_DEFAULT)
-		return graph_event(p, OUT_OPT_DEFAULT, s, cpu, ev);
-	return graph_event(p, p->cfg.opts, s, cpu, ev);
+		return out_merge_read(p, buf, len, graph_event_default, graph_comment);
+	return out_merge_read(p, buf, len, graph_event_any, graph_comment);
 }

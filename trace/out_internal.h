@@ -94,17 +94,13 @@ char *out_put_text(char *s, const struct out_event *ev);
 
 /* The file's header (trace/out_header.c). */
 char *out_put_header(struct out_printer *p, char *s);
+/* print_trace_line(): `CPU:N [LOST M EVENTS]` (trace/output.c). */
+char *out_put_lost(char *s, unsigned cpu, uint64_t lost);
 /* trace_fn_trace(): "func <-parent" (trace/out_function.c). */
 char *out_fn_line(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev);
-/* trace_print_print(): a trace_marker write in the function tracer's format. */
-char *out_fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev);
-/* The function tracer's line for an event that has been consumed. */
-char *out_fn_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev);
-/* function_graph's lines for an event that has been consumed: an entry looks at the
- * event after it (a leaf?). (trace/out_graph.c) */
-char *out_graph_event(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev);
-/* print_graph_comment(): a marker as a comment one level below the open call. */
-char *out_graph_comment(struct out_printer *p, char *s, unsigned cpu,
-			const struct out_event *ev);
+/* out_read() of the function tracer (trace/out_function.c) and of function_graph
+ * (trace/out_graph.c). */
+size_t out_fn_read(struct out_printer *p, char *buf, size_t len);
+size_t out_graph_read(struct out_printer *p, char *buf, size_t len);
 
 #endif

@@ -1,0 +1,119 @@
+/* The merge of CPUs, private to the printers: the oldest event of all CPUs next, after
+ * the header, into the reader's buffer or a stage. Each printer instantiates it with its
+ * event and marker formatters (out_graph_read() in trace/out_graph.c, out_fn_read() in
+ * trace/out_function.c): they are constants there, so the whole of an event's formatting
+ * is inlined into one loop. Under QEMU TCG a call per event costs. */
+#ifndef TRACE_OUT_MERGE_H
+#define TRACE_OUT_MERGE_H
+
+#include "trace/out_internal.h"
+
+/* Formats an event (consumed already) or a marker (not yet) of this CPU at s; returns
+ * the end. */
+typedef char *out_event_fn(struct out_printer *p, char *s, unsigned cpu,
+			   const struct out_event *ev);
+
+/* trace_find_next_entry(): the CPU whose next event is oldest (lowest CPU on a tie). */
+OUT_HOT int oldest_cpu(struct out_printer *p)
+{
+	uint32_t m;
+	uint64_t best_ts;
+	int best;
+
+	for (m = p->cfg.cpus & ~p->have; m; m &= m - 1) {
+		unsigned cpu = (unsigned)__builtin_ctz(m);
+
+		if (p->src.peek(p->src.ctx, cpu, p->cpu[cpu].ev))
+			p->have |= 1u << cpu;
+	}
+	m = p->have;
+	if (!m)
+		return -1;
+	best = __builtin_ctz(m);
+	best_ts = p->cpu[best].ev->ts;
+	for (m &= m - 1; m; m &= m - 1) {
+		unsigned cpu = (unsigned)__builtin_ctz(m);
+
+		if (p->cpu[cpu].ev->ts < best_ts) {
+			best = (int)cpu;
+			best_ts = p->cpu[cpu].ev->ts;
+		}
+	}
+	return best;
+}
+
+/* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
+ * marker's text lives in the source until consumed, so it is formatted first; any other
+ * event is consumed first, because an entry looks at the event after it (leaf). */
+OUT_HOT char *next_event(struct out_printer *p, char *s, int cpu, out_event_fn *event,
+			  out_event_fn *marker)
+{
+	/* Used in place: consume() does not touch the slot, and the next peek of this CPU
+	 * goes to the other slot (take_leaf_return) or comes after this event is done. */
+	const struct out_event *ev = p->cpu[cpu].ev;
+	enum rec_type type;
+
+	type = rec_type(&ev->rec);
+	if (ev->lost)
+		s = out_put_lost(s, (unsigned)cpu, ev->lost);
+	if (type == REC_TEXT)
+		s = marker(p, s, (unsigned)cpu, ev);
+	p->have &= ~(1u << cpu);
+	p->src.consume(p->src.ctx, (unsigned)cpu);
+	if (type == REC_TEXT || type == REC_NONE)
+		return s;
+	return event(p, s, (unsigned)cpu, ev);
+}
+
+/* out_read() for one printer: formats events into the reader's buffer, or one at a time
+ * into the stage when the room left might not hold the next one. */
+OUT_HOT size_t out_merge_read(struct out_printer *p, char *buf, size_t len, out_event_fn *event,
+			      out_event_fn *marker)
+{
+	size_t n = 0;
+
+	while (n < len) {
+		size_t room = len - n;
+		char *dst, *end;
+		int cpu;
+
+		if (p->stage_off < p->stage_len) {
+			size_t k = p->stage_len - p->stage_off;
+
+			k = k < room ? k : room;
+			/* put_mem, not memcpy: the kernel's is `rep movsb`, slow under TCG */
+			put_mem(buf + n, p->stage + p->stage_off, k);
+			p->stage_off += k;
+			n += k;
+			continue;
+		}
+		if (!p->header_done) {
+			p->header_done = true;
+			if (!p->cfg.header)
+				continue;
+			dst = room >= OUT_EMIT_MAX ? buf + n : p->stage;
+			end = out_put_header(p, dst);
+		} else {
+			cpu = oldest_cpu(p);
+			if (cpu < 0)
+				break;
+			/* Straight into buf when the event surely fits: only the last line or
+			 * so of each read goes through the stage. */
+			if (room >= OUT_EMIT_MAX ||
+			    (room >= OUT_LINE_MAX && rec_type(&p->cpu[cpu].ev->rec) != REC_TEXT))
+				dst = buf + n;
+			else
+				dst = p->stage;
+			end = next_event(p, dst, cpu, event, marker);
+		}
+		if (dst == p->stage) {
+			p->stage_off = 0;
+			p->stage_len = (size_t)(end - p->stage);
+		} else {
+			n = (size_t)(end - buf);
+		}
+	}
+	return n;
+}
+
+#endif
