@@ -235,7 +235,6 @@ static inline unsigned wire_decode1(uint64_t w, unsigned half, struct wire_state
 	return 1;
 }
 
-
 /* A timestamp of `bits` bits widened against a recent clock reading `now` (it may lie on
  * either side of it, by less than half its range). */
 static inline uint64_t wire_widen_ts(uint64_t ts, uint64_t now, unsigned bits)
@@ -295,12 +294,12 @@ struct wire_span {
 	uint64_t lost_total; /* WIRE_LOST */
 };
 
-/* Decodes the record whose header is s[0] (committed: not W_NONE), reading at most
- * `avail` slots from s: event number `half` of it into *rec and *ts (a leaf holds two),
- * a REC_TEXT's bytes into text (W_TEXT_MAX bytes of room), and the state after it into
- * *st (as wire_decode1(): not before the last event of the record is taken). The slots
- * are read once each, through volatile loads: a concurrent reader checks afterwards
- * whether a writer overtook them. */
+/* Decodes the record whose header is s[0] (committed, as its lap bit tells: trace/ring.h;
+ * not W_NONE), reading at most `avail` slots from s: event number `half` of it into *rec
+ * and *ts (a leaf holds two), a REC_TEXT's bytes into text (W_TEXT_MAX bytes of room),
+ * and the state after it into *st (as wire_decode1(): not before the last event of the
+ * record is taken). The slots are read once each, through volatile loads: a concurrent
+ * reader checks afterwards whether a writer overtook them. */
 struct wire_span wire_decode(const volatile uint64_t *s, uint32_t avail, unsigned half,
 			     const struct wire_env *env, struct wire_state *st,
 			     struct trace_rec *rec, uint64_t *ts, char *text);

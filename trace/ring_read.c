@@ -25,10 +25,9 @@ static bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t
 	return false;
 }
 
-/* Moves a read position that writers overtook to the oldest intact block (which starts
- * with a W_SYNC: the decoding state there does not matter), adding the events it missed
- * to p->lost. Writers overtake only in overwrite mode, or just after it was switched off.
- * False if the oldest block cannot be told now. */
+/* (trace/ring_internal.h) The oldest intact block starts with a W_SYNC: the decoding
+ * state there does not matter. Writers overtake only in overwrite mode, or just after it
+ * was switched off. */
 bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 {
 	uint32_t q;
