@@ -14,7 +14,10 @@
  * With the nosleep-time option the kernel's durations already exclude the time switched
  * out, while the timestamps stay real: a call whose printed duration falls short of its
  * entry-to-return span by about its time off the CPU says so. From then on in that file,
- * calls count no time off the CPU (there is none in their durations). */
+ * calls count no time off the CPU (there is none in their durations).
+ *
+ * Without timestamps the same switches mark the call each thread left in, and
+ * offcpu_est.c estimates its waiting from its self time. */
 #include <stdlib.h>
 
 #include "tools/lib/tparse_internal.h"
@@ -47,15 +50,34 @@ static void switched_out(struct tparse *tp, int cpu, int64_t prev, int64_t abs_n
 		a->out_since_ns = abs_ns;
 }
 
+/* No timestamps: a thread's line after another thread's on its CPU, or on another CPU
+ * than its last one, says it had left the CPU; so does a first line that closes a call
+ * begun before the trace, after another thread's lines. */
+static struct task *untimed_line(struct tparse *tp, const struct fgl *l, int64_t tid,
+				 bool switched)
+{
+	struct task *t = tp_task(tp, l->cpu, tid);
+
+	if (tid == -1)
+		return t;
+	if (t->last_cpu >= 0 ? switched || t->last_cpu != l->cpu :
+			       switched && l->kind == FGL_RETURN)
+		tp_offcpu_est_back(t);
+	t->last_cpu = l->cpu;
+	return t;
+}
+
 struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid)
 {
 	int cpu = l->cpu;
 	int64_t abs_ns = l->abs_ns;
-
-	if (abs_ns < 0)		/* no timestamps in this trace: nothing to measure */
-		return tp_task(tp, cpu, tid);
 	int64_t *last = last_tid_slot(tp, cpu);
 	bool switched = *last != NO_THREAD && *last != tid;
+
+	if (abs_ns < 0) {
+		*last = tid;
+		return untimed_line(tp, l, tid, switched);
+	}
 
 	if (switched)
 		switched_out(tp, cpu, *last, abs_ns);
@@ -119,6 +141,7 @@ void tp_offcpu_adopt(struct tparse *tp, int cpu, struct task *owner)
 
 void tp_offcpu_charge(struct task *t, bool keep)
 {
+	tp_offcpu_est_charge(t, keep);
 	if (!t->pending_off_ns || (keep && !t->n))
 		return;
 	t->off_ns += t->pending_off_ns;
@@ -130,10 +153,15 @@ void tp_offcpu_charge(struct task *t, bool keep)
 /* Timestamps are truncated to microseconds: a span is within 1 us of the true one. */
 #define SPAN_SLACK_NS 1000
 
-void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
+void tp_offcpu_row(struct tparse *tp, struct task *t, const struct frame *f,
 		   const struct fgl *l, struct tp_row *r)
 {
 	int64_t off = t->off_ns - f->off_base_ns;
+
+	if (l->abs_ns < 0) {
+		tp_offcpu_est_row(t, f, r);
+		return;
+	}
 
 	if (off > 0 && f->start_ns >= 0 && l->abs_ns >= 0 && l->dur_ns >= 0) {
 		int64_t missing = l->abs_ns - f->start_ns - l->dur_ns;

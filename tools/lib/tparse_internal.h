@@ -19,6 +19,7 @@ struct frame {
 	int64_t off_base_ns;	/* the task's off_ns when the frame was pushed */
 	int64_t off_self_ns;	/* off the CPU while this was the innermost open call */
 	uint64_t id;		/* tp_row.id */
+	bool switched;		/* its thread left the CPU while it was innermost (untimed) */
 };
 
 struct task {
@@ -32,6 +33,7 @@ struct task {
 	int64_t pending_off_ns;	/* measured at this line, not yet charged to a frame */
 	int64_t out_since_ns;	/* switched out at this time; -1 while on a CPU */
 	int last_cpu;		/* CPU of the task's last line; -1 before the first */
+	bool pending_switch;	/* came back with no open call: the next frame switched */
 };
 
 #define TASK_CACHE 64
@@ -101,8 +103,9 @@ void tp_tasks_free(struct tparse *tp);
  * its pending_off_ns (charged by tstack.c to the innermost open call). Returns the
  * line's task (tp_task). */
 struct task *tp_offcpu_line(struct tparse *tp, const struct fgl *l, int64_t tid);
-/* Charges a task's pending off-CPU time to its innermost open call; with keep, it stays
- * pending while the stack is empty (a return line is about to create the frame). */
+/* Charges a task's pending off-CPU time (or, untimed, its pending switch) to its innermost
+ * open call; with keep, it stays pending while the stack is empty (a return line is about
+ * to create the frame). */
 void tp_offcpu_charge(struct task *t, bool keep);
 /* A sched_switch event at abs_ns: prev left cpu and next came in, exactly then. */
 void tp_offcpu_event(struct tparse *tp, int cpu, int64_t prev, int64_t next, int64_t abs_ns);
@@ -111,8 +114,9 @@ void tp_offcpu_block(struct tparse *tp, int cpu, int64_t prev_tid);
 /* The first context switch on cpu gave the lines of an unknown thread to owner. */
 void tp_offcpu_adopt(struct tparse *tp, int cpu, struct task *owner);
 void tp_offcpu_reset(struct tparse *tp);
-/* Sets a completed call's off-CPU times (r->off_ns, r->off_self_ns) from its frame. */
-void tp_offcpu_row(struct tparse *tp, const struct task *t, const struct frame *f,
+/* Sets a completed call's off-CPU times (r->off_ns, r->off_self_ns) from its frame; r's
+ * self time is set already. */
+void tp_offcpu_row(struct tparse *tp, struct task *t, const struct frame *f,
 		   const struct fgl *l, struct tp_row *r);
 /* theader.c: keeps a '#' or preamble line seen before the file's first event. */
 void tp_header_line(struct tparse *tp, const char *s, size_t n);
@@ -123,5 +127,13 @@ void tp_switch_seen(struct tparse *tp, const struct fgl *l);
 void tp_switch_line(struct tparse *tp, const struct fgl *l);
 /* End of file: delivers the switches still waiting, without a time. */
 void tp_switch_flush(struct tparse *tp);
+
+/* offcpu_est.c: the estimate for traces without timestamps. A thread is back on a CPU
+ * after a switch: its innermost open call is the one it left in (marked switched). */
+void tp_offcpu_est_back(struct task *t);
+/* tp_offcpu_charge's part for a pending switch. */
+void tp_offcpu_est_charge(struct task *t, bool keep);
+/* A completed call's estimated off-CPU times: its self time if it switched out. */
+void tp_offcpu_est_row(struct task *t, const struct frame *f, struct tp_row *r);
 
 #endif

@@ -121,7 +121,7 @@ static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct 
 	r->tid = t->tid;
 	r->parent = p ? p->func : 0;
 	r->parent_id = p ? p->id : 0;
-	if (t->tid == -1 || l->abs_ns < 0)	/* off-CPU time needs threads and times */
+	if (t->tid == -1)	/* off-CPU time needs threads */
 		r->off_ns = r->off_self_ns = -1;
 	if (p && r->dur_ns > 0)
 		p->child_ns += r->dur_ns;
@@ -202,12 +202,12 @@ void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 	struct tp_row r = { .func = f.func, .dur_ns = l->dur_ns, .self_ns = -1,
 			    .start_ns = f.start_ns, .vstart_ns = f.vstart_ns, .node = f.node,
 			    .id = f.id };
-	tp_offcpu_row(tp, t, &f, l, &r);
 	if (l->dur_ns >= 0) {
 		r.self_ns = l->dur_ns > f.child_ns ? l->dur_ns - f.child_ns : 0;
 		if (r.start_ns < 0 && l->abs_ns >= 0)
 			r.start_ns = l->abs_ns - l->dur_ns;
 	}
+	tp_offcpu_row(tp, t, &f, l, &r);
 	if (!f.func) {
 		tp->stats.unnamed_returns++;
 		tp_warn(tp, "return at depth %d has no entry and no function name", l->depth);
