@@ -41,7 +41,7 @@ static const char *method(char *buf, size_t n, const struct cputime *c)
 	if (!c->rows_est)
 		return "";
 	if (c->rows_est == c->rows_off)
-		return " (estimated from switch blocks: the trace has no timestamps; "
+		return " (estimated from the switches: the trace has no timestamps; "
 		       "waiting = self time of calls that switched out)";
 	snprintf(buf, n, " (estimated for %" PRIu64 " calls from traces without timestamps: "
 		 "waiting = self time of calls that switched out)", c->rows_est);

@@ -38,6 +38,10 @@ struct waits {
 	struct umap path_map;	/* tid << 32 | node -> index + 1 into paths */
 	struct wait_path *paths;
 	size_t npaths, cap_paths;
+	/* estimated waits (rows without a start time, tools/lib/offcpu_est.c): how many, and
+	 * the smallest, which bounds each switch's own work if all cost about the same */
+	uint64_t nest;
+	int64_t est_min_ns;
 };
 
 void waits_init(struct waits *w);
@@ -61,7 +65,8 @@ struct wait_path *waits_by_path(const struct waits *w);
 const char *waits_path_text(const struct waits *w, const struct symtab *st, uint32_t node,
 			    char *buf);
 
-/* The waiting per thread and the top paths (0 = all); nothing when nobody waited. */
+/* The waiting per thread, the bound of the estimate's error when it was estimated, and
+ * the top paths (0 = all); nothing when nobody waited. */
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top);
 void waits_free(struct waits *w);
 
