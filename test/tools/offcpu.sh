@@ -11,6 +11,13 @@
 # offcpu-loop: srv-3 blocks twice in block <- wait_event <- accept_conn (90 + 190 us) and once
 # in block <- read_req (90 us) inside serve_loop, which never returns; the idle task runs
 # idle_halt (40 + 50 + 60 us) meanwhile.
+# offcpu-est: the default trace options (no timestamps, no proc column), switch blocks only.
+# app-7 switches out in schedule <- wait_io <- read_req <- handle on CPU 0 and comes back
+# there: schedule's self time, 397 - 0.5 = 396.5 us, is counted as waiting; srv-12 switches
+# out in schedule <- wait_msg <- serve on CPU 1 and comes back on CPU 0: 151 - 1 = 150 us;
+# net-3's first line, after the idle task's on CPU 1, closes net_poll, begun before the
+# trace: all 250 us. work-9's first line is a call, not a return: nothing. The idle task's
+# timer_tick and default_idle (5 + 80 us) are idle. offcpu-est-proc: the proc column alone.
 source "$(dirname "$0")/lib.sh"
 C=$HERE/cases
 two=$C/offcpu-2threads.txt
@@ -148,4 +155,78 @@ grep -q 'Self time on the CPU per thread' "$TMP/s-threads.svg" && ok "thread cha
 	not_ok "thread chart says on the CPU" "title"
 "$RB" --time bogus "$two" >/dev/null 2>&1
 expect_status "--time bogus: usage error" 2 $?
+# --- no timestamps: the estimate ---------------------------------------------------------
+est=$C/offcpu-est.txt
+H3="function       calls       total_us        self_us  self%      mean_us       min_us       max_us       p50_us       p95_us       p99_us"
+EST="(estimated from the switches: the trace has no timestamps; waiting = self time of calls that switched out)"
+MODE_EST="time: on the CPU $EST, waiting listed apart (switch information in 17 of 17 calls); idle, not work: 85.000 us in the idle task's calls"
+want_est="$H3
+crunch             2        300.000        300.000   86.8      150.000      100.000      200.000      100.000      200.000      200.000
+compute            1        312.000         12.000    3.5      312.000      312.000      312.000      312.000      312.000      312.000
+wait_msg           1         10.000          9.000    2.6       10.000       10.000       10.000       10.000       10.000       10.000
+serve              1         20.000          7.000    2.0       20.000       20.000       20.000       20.000       20.000       20.000
+handle             1         13.500          4.000    1.2       13.500       13.500       13.500       13.500       13.500       13.500
+read_req           1          7.500          4.000    1.2        7.500        7.500        7.500        7.500        7.500        7.500
+reply              1          3.000          3.000    0.9        3.000        3.000        3.000        3.000        3.000        3.000
+wait_io            1          3.500          3.000    0.9        3.500        3.500        3.500        3.500        3.500        3.500
+parse              1          2.000          2.000    0.6        2.000        2.000        2.000        2.000        2.000        2.000
+pick_next          2          1.500          1.500    0.4        0.750        0.500        1.000        0.500        1.000        1.000
+net_poll           1          0.000          0.000    0.0        0.000        0.000        0.000        0.000        0.000        0.000
+schedule           2          1.500          0.000    0.0        0.750        0.500        1.000        0.500        1.000        1.000
+
+$MODE_EST
+
+waiting (off the CPU inside a call; not work):
+app-7                             396.500 us
+net-3                             250.000 us
+srv-12                            150.000 us
+(estimated: a call that switched out counts its self time as waiting, its own work included; if each switch costs about the same, that work is at most 3 x 150.000 us = 450.000 us: the switches times the smallest such self time)
+
+where (the call that switched out, then its callers):
+app-7 waited 396.500 us in schedule <- wait_io <- read_req <- handle
+net-3 waited 250.000 us in net_poll
+srv-12 waited 150.000 us in schedule <- wait_msg <- serve"
+check "no timestamps: estimated on-CPU time by default, mode, waits" \
+	"$("$RB" -q --no-plot "$est")" "$want_est"
+"$PT" -q "$est" >"$TMP/est.csv"
+check "no timestamps: the same from the CSV" "$("$RB" -q --no-plot "$TMP/est.csv")" "$want_est"
+check "no timestamps: --time cpu is the default" "$("$RB" -q --no-plot --time cpu "$est")" "$want_est"
+check "no timestamps: --time wall" "$("$RB" -q --no-plot --time wall "$est")" \
+"function          calls       total_us        self_us  self%      mean_us       min_us       max_us       p50_us       p95_us       p99_us
+schedule              2        548.000        546.500   44.5      274.000      151.000      397.000      151.000      397.000      397.000
+crunch                2        300.000        300.000   24.4      150.000      100.000      200.000      100.000      200.000      200.000
+net_poll              1        250.000        250.000   20.4      250.000      250.000      250.000      250.000      250.000      250.000
+default_idle          1         80.000         80.000    6.5       80.000       80.000       80.000       80.000       80.000       80.000
+compute               1        312.000         12.000    1.0      312.000      312.000      312.000      312.000      312.000      312.000
+wait_msg              1        160.000          9.000    0.7      160.000      160.000      160.000      160.000      160.000      160.000
+serve                 1        170.000          7.000    0.6      170.000      170.000      170.000      170.000      170.000      170.000
+timer_tick            1          5.000          5.000    0.4        5.000        5.000        5.000        5.000        5.000        5.000
+handle                1        410.000          4.000    0.3      410.000      410.000      410.000      410.000      410.000      410.000
+read_req              1        404.000          4.000    0.3      404.000      404.000      404.000      404.000      404.000      404.000
+reply                 1          3.000          3.000    0.2        3.000        3.000        3.000        3.000        3.000        3.000
+wait_io               1        400.000          3.000    0.2      400.000      400.000      400.000      400.000      400.000      400.000
+parse                 1          2.000          2.000    0.2        2.000        2.000        2.000        2.000        2.000        2.000
+pick_next             2          1.500          1.500    0.1        0.750        0.500        1.000        0.500        1.000        1.000
+
+time: wall clock (--time wall): waiting counts as time in the call"
+"$RB" --csv --top 2 "$est" >"$TMP/out" 2>"$TMP/err"
+check "no timestamps: --csv mode on stderr" "$(cat "$TMP/err")" "$MODE_EST"
+check "no timestamps: threads named comm-tid from the switch blocks" \
+	"$("$RB" -q --no-plot --by thread --tid 3,7,9,12 "$est" | grep '^thread' | sort)" \
+	"thread app-7
+thread net-3
+thread srv-12
+thread work-9"
+check "no timestamps, proc column: the estimate" "$("$RB" -q --no-plot "$C/offcpu-est-proc.txt" | sed -n '/^time/,$p')" \
+"time: on the CPU $EST, waiting listed apart (switch information in 3 of 3 calls); idle, not work: 0.000 us in the idle task's calls
+
+waiting (off the CPU inside a call; not work):
+app-7                              20.000 us
+(estimated: a call that switched out counts its self time as waiting, its own work included; if each switch costs about the same, that work is at most 1 x 20.000 us = 20.000 us: the switches times the smallest such self time)
+
+where (the call that switched out, then its callers):
+app-7 waited 20.000 us in schedule <- read"
+"$RB" -q --no-plot "$C/offcpu-2threads.txt" "$est" >"$TMP/out"
+check "timestamps and none: the mode line says which part is estimated" "$(grep '^time' "$TMP/out")" \
+	"time: on the CPU (estimated for 17 calls from traces without timestamps: waiting = self time of calls that switched out), waiting listed apart (switch information in 29 of 29 calls); idle, not work: 165.000 us in the idle task's calls"
 finish
