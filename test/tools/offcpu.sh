@@ -229,4 +229,11 @@ app-7 waited 20.000 us in schedule <- read"
 "$RB" -q --no-plot "$C/offcpu-2threads.txt" "$est" >"$TMP/out"
 check "timestamps and none: the mode line says which part is estimated" "$(grep '^time' "$TMP/out")" \
 	"time: on the CPU (estimated for 17 calls from traces without timestamps: waiting = self time of calls that switched out), waiting listed apart (switch information in 29 of 29 calls); idle, not work: 165.000 us in the idle task's calls"
+# the same trace with its timestamps removed: the estimate is the measured waiting plus the
+# switching call's own time on the CPU (schedule: 390 us measured, 6.5 us of work), never less
+sed -E 's/^ +[0-9]+\.[0-9]+ \| //' "$two" >"$TMP/two-notime.txt"
+check "estimate = measured waiting + the switch path's own work" \
+	"$("$PT" -q "$TMP/two-notime.txt" | awk -F, 'NR > 1 && $10 > 0 { print $1, $2, $10 }')" \
+	"schedule 7 396.500
+wait_msg 12 150.000"
 finish
