@@ -18,6 +18,8 @@
 # net-3's first line, after the idle task's on CPU 1, closes net_poll, begun before the
 # trace: all 250 us. work-9's first line is a call, not a return: nothing. The idle task's
 # timer_tick and default_idle (5 + 80 us) are idle. offcpu-est-proc: the proc column alone.
+# offcpu-est-lost: app-7 switches out in inner, whose return is lost: outer, whose self time
+# (300 - 1 us) holds all of inner, takes the switch over and counts 299 us of waiting.
 source "$(dirname "$0")/lib.sh"
 C=$HERE/cases
 two=$C/offcpu-2threads.txt

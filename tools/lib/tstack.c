@@ -69,12 +69,17 @@ static void warn_unclosed(struct tparse *tp, const struct frame *f)
 		f->depth);
 }
 
-/* Pops frames at depth >= min_depth: their returns are missing (lost events). */
+/* Pops frames at depth >= min_depth: their returns are missing (lost events). A popped
+ * call that switched out (offcpu_est.c) passes that on to its caller, whose self time
+ * now holds the popped call's whole time. */
 static void pop_from(struct tparse *tp, struct task *t, int min_depth)
 {
 	while (t->n && t->frames[t->n - 1].depth >= min_depth) {
+		bool switched = t->frames[t->n - 1].switched;
 		warn_unclosed(tp, &t->frames[t->n - 1]);
 		t->n--;
+		if (switched && t->n)
+			t->frames[t->n - 1].switched = true;
 	}
 }
 
