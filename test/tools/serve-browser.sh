@@ -71,7 +71,7 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 check "on-CPU report: waits in the API" "$(get api/report | grep -o '"waits":.*')" \
-	'"waits":{"threads":[{"label":"srv-3","waited_us":370.000}],"paths":[{"label":"srv-3","waited_us":280.000,"path":"block <- wait_event <- accept_conn"},{"label":"srv-3","waited_us":90.000,"path":"block <- read_req"}]}}'
+	'"waits":{"threads":[{"label":"srv-3","waited_us":370.000}],"paths":[{"label":"srv-3","waited_us":280.000,"path":"block <- wait_event <- accept_conn"},{"label":"srv-3","waited_us":90.000,"path":"block <- read_req"}],"estimate":""}}'
 dom=$(chrome --dump-dom "$url")
 check "browser: on-CPU mode line" "$(echo "$dom" | grep -o 'id="time">[^<]*')" \
 	"id=\"time\">time: on the CPU, waiting listed apart (switch information in 12 of 12 calls); idle, not work: 150.000 us in the idle task's calls"
@@ -81,6 +81,23 @@ block &lt;- read_req"
 check "browser: thread chart and checkbox name srv-3" \
 	"$(echo "$dom" | grep -o -e '> srv-3 <' -e 'font-size="11">srv-3<' | LC_ALL=C sort | tr '\n' ' ')" \
 	'> srv-3 < font-size="11">srv-3< '
+kill -INT "$pid"
+wait "$pid"
+
+# A trace without timestamps (offcpu-est.txt, worked out in offcpu.sh): the estimate says so
+"$RB" --serve 0 "$HERE/cases/offcpu-est.txt" >"$TMP/log3" 2>&1 &
+pid=$!
+url=
+for _ in $(seq 100); do
+	url=$(grep -o 'http://127.0.0.1:[0-9]*/' "$TMP/log3") && break
+	sleep 0.1
+done
+EST="estimated: a call that switched out counts its self time as waiting, its own work included; if each switch costs about the same, that work is at most 3 x 150.000 us = 450.000 us: the switches times the smallest such self time"
+check "estimated report: the estimate in the API" "$(get api/report | grep -o '"estimate":"[^"]*"')" \
+	"\"estimate\":\"$EST\""
+dom=$(chrome --dump-dom "$url")
+check "browser: the estimate and its bound shown" "$(echo "$dom" | grep -o 'id="wait-estimate">[^<]*')" \
+	"id=\"wait-estimate\">($EST)"
 kill -INT "$pid"
 wait "$pid"
 finish

@@ -232,15 +232,16 @@ static void thread_bars(struct output *j, const struct pass *p, struct stat_entr
 	free(v);
 }
 
-/* "waits":{"threads":[{"label","waited_us"}],"paths":[{"label","waited_us","path"}]},
- * empty unless the report is in on-CPU time. */
+/* "waits":{"threads":[{"label","waited_us"}],"paths":[{"label","waited_us","path"}],
+ * "estimate"}, empty unless the report is in on-CPU time; estimate is "" unless the waits
+ * were estimated (waits_estimate_text). */
 static void waits_json(struct output *j, const struct pass *p)
 {
 	bool on = cputime_on_cpu(&p->time);
 	size_t n = 0;
 	struct wait_total *t = on ? waits_by_thread(&p->waits, &n) : NULL;
 	struct wait_path *w = on ? waits_by_path(&p->waits) : NULL;
-	char path[WAIT_PATH_MAX];
+	char path[WAIT_PATH_MAX], est[WAIT_ESTIMATE_MAX];
 
 	output_str(j, ",\"waits\":{\"threads\":[");
 	for (size_t i = 0; i < n; i++) {
@@ -259,7 +260,12 @@ static void waits_json(struct output *j, const struct pass *p)
 		output_json_str(j, path, strlen(path));
 		output_char(j, '}');
 	}
-	output_str(j, "]}");
+	output_str(j, "],\"estimate\":");
+	waits_estimate_text(&p->waits, est);
+	if (!on)
+		est[0] = 0;
+	output_json_str(j, est, strlen(est));
+	output_char(j, '}');
 	free(t);
 	free(w);
 }

@@ -211,23 +211,23 @@ const char *waits_path_text(const struct waits *w, const struct symtab *st, uint
 	return buf;
 }
 
-/* The estimate counts each switching call's own work as waiting: its error. */
-static void print_estimate(FILE *f, const struct waits *w)
+const char *waits_estimate_text(const struct waits *w, char *buf)
 {
 	char b[32], m[32];
 
-	if (!w->nest)
-		return;
-	fprintf(f, "(estimated: a call that switched out counts its self time as waiting, its "
-		"own work included; if each switch costs about the same, that work is at most "
-		"%" PRIu64 " x %s us = %s us: the switches times the smallest such self time)\n",
-		w->nest, fmt_us(m, w->est_min_ns),
-		fmt_us(b, (int64_t)w->nest * w->est_min_ns));
+	buf[0] = 0;
+	if (w->nest)
+		snprintf(buf, WAIT_ESTIMATE_MAX, "estimated: a call that switched out counts its "
+			 "self time as waiting, its own work included; if each switch costs about "
+			 "the same, that work is at most %" PRIu64 " x %s us = %s us: the switches "
+			 "times the smallest such self time", w->nest, fmt_us(m, w->est_min_ns),
+			 fmt_us(b, (int64_t)w->nest * w->est_min_ns));
+	return buf;
 }
 
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top)
 {
-	char label[THREAD_LABEL_MAX], b[32], path[WAIT_PATH_MAX];
+	char label[THREAD_LABEL_MAX], b[32], path[WAIT_PATH_MAX], est[WAIT_ESTIMATE_MAX];
 	size_t n;
 
 	if (!w->npaths)
@@ -237,7 +237,8 @@ void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%-24s %16s us\n", thread_label(label, t[i].tid), fmt_us(b, t[i].ns));
 	free(t);
-	print_estimate(f, w);
+	if (*waits_estimate_text(w, est))
+		fprintf(f, "(%s)\n", est);
 	struct wait_path *p = waits_by_path(w);
 	fputs("\nwhere (the call that switched out, then its callers):\n", f);
 	for (size_t i = 0; i < w->npaths && (!top || i < top); i++)

@@ -65,6 +65,12 @@ struct wait_path *waits_by_path(const struct waits *w);
 const char *waits_path_text(const struct waits *w, const struct symtab *st, uint32_t node,
 			    char *buf);
 
+#define WAIT_ESTIMATE_MAX 320
+
+/* When the waits were estimated (no timestamps), what the estimate counts and the bound of
+ * its error, into buf of WAIT_ESTIMATE_MAX bytes; else "". Returns buf. */
+const char *waits_estimate_text(const struct waits *w, char *buf);
+
 /* The waiting per thread, the bound of the estimate's error when it was estimated, and
  * the top paths (0 = all); nothing when nobody waited. */
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top);
