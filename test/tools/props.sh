@@ -101,4 +101,26 @@ prop_offcpu() {
 }
 prop_offcpu "blocking, proc" --calls 20000 --cpus 2 --threads 6 --proc --seed 9
 prop_offcpu "blocking, ctx blocks only" --calls 20000 --cpus 3 --threads 7 --seed 12
+
+# The estimate without timestamps (docs/tools.md): the same traces with their timestamps
+# removed. Each row's estimated offcpu_us_self is 0 or its whole self time, and never below
+# the measured one (less 1 us of timestamp rounding): the self time of a call that switched
+# out holds its time away.
+prop_estimate() {
+	local name=$1; shift
+	"$GEN" --abstime --block "$@" 2>/dev/null >"$TMP/e.txt"
+	"$PT" -q "$TMP/e.txt" >"$TMP/measured.csv"
+	sed -E 's/^ +[0-9]+\.[0-9]+ \| //' "$TMP/e.txt" | "$PT" -q - >"$TMP/est.csv"
+	check "$name: estimate is 0 or the self time, offcpu_us_self <= offcpu_us <= latency_us" \
+		"$(awk -F, "$AWK_NS"'NR > 1 && $9 != "" && (($10 != "0.000" && $10 != $4) ||
+		ns($10) > ns($9) || ns($9) > ns($3)) { bad++ } END { print bad + 0 }' \
+		"$TMP/est.csv")" "0"
+	check "$name: estimate >= measured waiting, row by row" "$(paste -d, "$TMP/est.csv" \
+		"$TMP/measured.csv" | awk -F, "$AWK_NS"'NR > 1 && $10 != "" &&
+		ns($10) + 1000 < ns($21) { bad++ } END { print bad + 0 }')" "0"
+	check "$name: some waiting estimated" "$(awk -F, 'NR > 1 && $10 > 0 { n++ }
+		END { print (n > 0) }' "$TMP/est.csv")" "1"
+}
+prop_estimate "estimate, proc" --calls 20000 --cpus 2 --threads 6 --proc --seed 9
+prop_estimate "estimate, ctx blocks only" --calls 20000 --cpus 3 --threads 7 --seed 12
 finish
