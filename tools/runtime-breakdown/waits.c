@@ -83,6 +83,22 @@ static void finish(struct waits *w, int64_t tid, uint32_t node, int64_t ns)
 	w->paths[idx - 1].ns += ns;
 }
 
+/* Merges open wait i into another one with the same path and frontier, if there is one
+ * (then i holds the last open wait, not yet seen by extend()). Without this a caller that
+ * never returns (a worker's loop) would keep one open wait per wait below it. */
+static bool merge_open(struct wait_thread *t, size_t i)
+{
+	for (size_t j = 0; j < t->nopen; j++) {
+		if (j == i || t->open[j].node != t->open[i].node ||
+		    t->open[j].frontier != t->open[i].frontier)
+			continue;
+		t->open[j].ns += t->open[i].ns;
+		t->open[i] = t->open[--t->nopen];
+		return true;
+	}
+	return false;
+}
+
 /* r is the caller of the open waits at depth r->depth + 1. Waits open deeper lost their
  * caller (its return is not in the trace): their paths end where they are. */
 static void extend(struct waits *w, struct wait_thread *t, const struct rb_row *r)
@@ -94,8 +110,11 @@ static void extend(struct waits *w, struct wait_thread *t, const struct rb_row *
 		if (o->frontier == r->depth + 1) {
 			o->node = node_of(w, o->node, r->func);
 			o->frontier = r->depth;
-			if (r->depth > 0)
+			if (r->depth > 0) {
+				if (merge_open(t, i))
+					i--;
 				continue;
+			}
 		}
 		finish(w, t->tid, o->node, o->ns);
 		*o = t->open[--t->nopen];
