@@ -182,7 +182,7 @@ waiting (off the CPU inside a call; not work):
 app-7                             396.500 us
 net-3                             250.000 us
 srv-12                            150.000 us
-(estimated: a call that switched out counts its self time as waiting, its own work included; if each switch costs about the same, that work is at most 3 x 150.000 us = 450.000 us: the switches times the smallest such self time)
+(estimated: a call that switched out counts its whole self time as waiting, so the waiting includes the switches' own work on the CPU (switches: 3), which a trace without timestamps does not show (funcgraph-abstime measures it); the smallest self time of such a call is 150.000 us)
 
 where (the call that switched out, then its callers):
 app-7 waited 396.500 us in schedule <- wait_io <- read_req <- handle
@@ -224,7 +224,7 @@ check "no timestamps, proc column: the estimate" "$("$RB" -q --no-plot "$C/offcp
 
 waiting (off the CPU inside a call; not work):
 app-7                              20.000 us
-(estimated: a call that switched out counts its self time as waiting, its own work included; if each switch costs about the same, that work is at most 1 x 20.000 us = 20.000 us: the switches times the smallest such self time)
+(estimated: a call that switched out counts its whole self time as waiting, so the waiting includes the switches' own work on the CPU (switches: 1), which a trace without timestamps does not show (funcgraph-abstime measures it); the smallest self time of such a call is 20.000 us)
 
 where (the call that switched out, then its callers):
 app-7 waited 20.000 us in schedule <- read"

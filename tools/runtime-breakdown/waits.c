@@ -232,15 +232,15 @@ const char *waits_path_text(const struct waits *w, const struct symtab *st, uint
 
 const char *waits_estimate_text(const struct waits *w, char *buf)
 {
-	char b[32], m[32];
+	char m[32];
 
 	buf[0] = 0;
 	if (w->nest)
 		snprintf(buf, WAIT_ESTIMATE_MAX, "estimated: a call that switched out counts its "
-			 "self time as waiting, its own work included; if each switch costs about "
-			 "the same, that work is at most %" PRIu64 " x %s us = %s us: the switches "
-			 "times the smallest such self time", w->nest, fmt_us(m, w->est_min_ns),
-			 fmt_us(b, (int64_t)w->nest * w->est_min_ns));
+			 "whole self time as waiting, so the waiting includes the switches' own "
+			 "work on the CPU (switches: %" PRIu64 "), which a trace without "
+			 "timestamps does not show (funcgraph-abstime measures it); the smallest "
+			 "self time of such a call is %s us", w->nest, fmt_us(m, w->est_min_ns));
 	return buf;
 }
 

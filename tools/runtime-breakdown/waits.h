@@ -39,7 +39,7 @@ struct waits {
 	struct wait_path *paths;
 	size_t npaths, cap_paths;
 	/* estimated waits (rows without a start time, tools/lib/offcpu_est.c): how many, and
-	 * the smallest, which bounds each switch's own work if all cost about the same */
+	 * the smallest (the most that switch's own work can be) */
 	uint64_t nest;
 	int64_t est_min_ns;
 };
@@ -67,11 +67,11 @@ const char *waits_path_text(const struct waits *w, const struct symtab *st, uint
 
 #define WAIT_ESTIMATE_MAX 320
 
-/* When the waits were estimated (no timestamps), what the estimate counts and the bound of
- * its error, into buf of WAIT_ESTIMATE_MAX bytes; else "". Returns buf. */
+/* When the waits were estimated (no timestamps), what the estimate counts and what it
+ * cannot tell, into buf of WAIT_ESTIMATE_MAX bytes; else "". Returns buf. */
 const char *waits_estimate_text(const struct waits *w, char *buf);
 
-/* The waiting per thread, the bound of the estimate's error when it was estimated, and
+/* The waiting per thread, the estimate's note when it was estimated, and
  * the top paths (0 = all); nothing when nobody waited. */
 void waits_print(FILE *f, const struct waits *w, const struct symtab *st, size_t top);
 void waits_free(struct waits *w);
