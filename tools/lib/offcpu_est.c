@@ -9,12 +9,12 @@
  *
  * The estimate: a call during which its thread switched out counts its whole self time as
  * waiting (offcpu_us_self = its self time), and each open caller's offcpu_us includes it.
- * It is never below the true waiting, and overstates it, understating the work, by the
- * switching calls' own time on the CPU, which the trace does not show (on a webg capture
- * checked with its timestamps: 15.9 us per switch on average). Nothing finer is sound:
- * the other threads' calls seen on that CPU meanwhile give only a lower bound of the time
- * away (idle and untraced time are not in them). With timestamps (funcgraph-abstime)
- * offcpu.c measures the time away instead.
+ * It is never below the waiting timestamps would measure, and overstates it (understating
+ * the work) by the switching calls' own time on the CPU, which the trace does not show (on
+ * a webg capture checked with its timestamps: 15.9 us per switch on average). Nothing
+ * finer is sound: the other threads' calls seen on that CPU meanwhile give only a lower
+ * bound of the time away (idle and untraced time are not in them). With timestamps
+ * (funcgraph-abstime) offcpu.c measures the time away instead.
  *
  * Limits: a switch in untraced code (a filter hides the switch path) charges the traced
  * caller's self time, work included; with nosleep-time, durations already leave the
