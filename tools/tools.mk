@@ -1,7 +1,12 @@
 # Host tools: parse-trace and runtime-breakdown (issue 5). Users and benchmarks get optimised
 # builds without sanitizers in $(O)/bin/; the tests run the same sources built with
 # $(HOST_SAN) into $(O)/host-san/.
-TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c)
+# tools/lib reads capture files with the kernel's own codec and printer (trace/codec.c,
+# $(TRACE_PRINTER_SRCS) from trace/output.mk), built as the host tests build them
+# (GLASS_HOST: trace/env.h's host declarations).
+TOOLS_LIB_SRCS := $(wildcard tools/lib/*.c) $(TRACE_PRINTER_SRCS) trace/codec.c
+TOOLS_HOSTDEFS := -DGLASS_HOST -DCONFIG_TRACE=1
+GLASS_SRCS := $(wildcard tools/glass/*.c)
 # pprof's messages: C generated from tools/parse-trace/profile.proto by protoc-c, never committed
 TOOLS_GEN := $(O)/tools-gen
 PARSE_TRACE_SRCS := $(wildcard tools/parse-trace/*.c) $(TOOLS_GEN)/profile.pb-c.c \
@@ -17,15 +22,19 @@ RB_LDLIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicro
 TOOLS_CFLAGS := $(HOST_CFLAGS) -O3 -flto -I$(TOOLS_GEN)
 TOOLS_LDFLAGS := -O3 -flto
 
+# The printer at -O2 without LTO, as the kernel and its host tests build it: at -O3 GCC's
+# -Wstringop-overflow misreads its overlapping short moves (put_mem).
+$(patsubst %.c,$(TOOLS_OBJ)/%.o,$(TRACE_PRINTER_SRCS)): TOOLS_CFLAGS := $(HOST_CFLAGS)
+
 tools_objs = $(patsubst %.c,$(1)/%.o,$(2))
 
 $(TOOLS_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) -c $< -o $@
+	$(Q)$(HOSTCC) $(TOOLS_CFLAGS) $(TOOLS_HOSTDEFS) -c $< -o $@
 
 $(TOOLS_SAN_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(TOOLS_GEN) $(HOST_SAN) -c $< -o $@
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -I$(TOOLS_GEN) $(TOOLS_HOSTDEFS) $(HOST_SAN) -c $< -o $@
 
 $(TOOLS_GEN)/%.pb-c.c $(TOOLS_GEN)/%.pb-c.h: tools/parse-trace/%.proto
 	@mkdir -p $(dir $@)
@@ -74,7 +83,15 @@ $(O)/host-san/bin/runtime-breakdown: $(call RB_OBJS,$(TOOLS_SAN_OBJ))
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS) $(RB_LDLIBS)
 
-HOST_BINS += $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
+$(O)/bin/glass: $(call tools_objs,$(TOOLS_OBJ),$(GLASS_SRCS) $(TOOLS_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TOOLS_LDFLAGS) $^ -o $@ $(TOOLS_LDLIBS)
+
+$(O)/host-san/bin/glass: $(call tools_objs,$(TOOLS_SAN_OBJ),$(GLASS_SRCS) $(TOOLS_LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
+
+HOST_BINS += $(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/bin/glass
 
 # The trace record codec, the kernel's own source (trace/codec.c), for tools that decode
 # ring blocks: link $(call tools_objs,$(TOOLS_OBJ),$(TOOLS_CODEC_SRCS)) (or the
@@ -95,15 +112,8 @@ $(O)/host-san/test_tools_lib: $(TOOLS_SAN_OBJ)/test/tools/test_tools_lib.o $(TOO
 $(O)/host-san/test_tools_formats: $(TOOLS_SAN_OBJ)/test/tools/test_formats.o $(TOOLS_SAN_LIB_OBJS)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
-# Round trip through the kernel's printer ($(TRACE_PRINTER_SRCS), built here as its host
-# tests do)
-$(TOOLS_SAN_OBJ)/kprinter/trace/%.o: trace/%.c
-	@mkdir -p $(dir $@)
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 $(HOST_SAN) -c $< -o $@
-
-$(O)/host-san/test_tools_roundtrip: $(TOOLS_SAN_OBJ)/test/tools/roundtrip.o \
-		$(call tools_objs,$(TOOLS_SAN_OBJ)/kprinter,$(TRACE_PRINTER_SRCS)) \
-		$(TOOLS_SAN_LIB_OBJS)
+# Round trip through the kernel's printer ($(TRACE_PRINTER_SRCS), part of the tools' objects)
+$(O)/host-san/test_tools_roundtrip: $(TOOLS_SAN_OBJ)/test/tools/roundtrip.o $(TOOLS_SAN_LIB_OBJS)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ $(TOOLS_LDLIBS)
 
 # the trace generator: sanitized for the property tests, optimised for the benchmark
@@ -114,9 +124,17 @@ $(O)/host/gen-trace: test/tools/gen-trace.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) $< -o $@
 
+# Capture files of a ring filled natively by the kernel's writer, with the printer's text of
+# the same ring (glass report's byte-identity test, test/tools/glass.sh)
+GEN_CAPTURE_SRCS := test/tools/gen-capture.c trace/ring.c trace/config.c $(TRACE_PRINTER_SRCS) \
+	test/unit/trace_host_env.c tools/lib/capture.c tools/lib/rawhdr.c tools/lib/xalloc.c
+$(O)/host-san/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) $(filter %.c,$^) -o $@ -lzstd
+
 # libFuzzer targets (clang), with the same sources as the tools
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. \
+FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(TOOLS_HOSTDEFS) \
 	-fsanitize=fuzzer,address,undefined
 $(O)/host-san/fuzz/tparse: test/tools/fuzz_tparse.c $(TOOLS_LIB_SRCS)
 	@mkdir -p $(dir $@)
@@ -150,9 +168,10 @@ fuzz-tools: $(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv
 # --- install -----------------------------------------------------------------------------
 PREFIX ?= /usr/local
 DESTDIR ?=
-install: $(O)/bin/parse-trace $(O)/bin/runtime-breakdown
+install: $(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/bin/glass
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $^ $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 docs/parse-trace.1 docs/runtime-breakdown.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 docs/parse-trace.1 docs/runtime-breakdown.1 docs/glass.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/
 
 -include $(shell find $(TOOLS_OBJ) $(TOOLS_SAN_OBJ) -name '*.d' 2>/dev/null)

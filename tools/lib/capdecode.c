@@ -1,0 +1,224 @@
+/* Decoding a capture's slot streams. The record layouts and their decoding are the
+ * kernel's (trace/wire.h); what ring.c's reader does around them (W_SYNC, W_PAD, W_LOST,
+ * W_TEXT) is done the same way here over a plain array instead of a live ring: a ring
+ * reader must also check for overtaking writers, a capture cannot change. */
+#include "tools/lib/capdecode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/xalloc.h"
+#include "trace/ring.h"
+
+/* A gap in a CPU's stream (a frame flagged GAP, or a jump in sequence numbers), as a
+ * slot put where a record starts: all ones is type 15, which no record has. Decoding
+ * restarts at the next W_SYNC and reports an unknown number of lost events. (Received
+ * slots keep their lap bit: the decoders ignore it in a record's first slot, and in the
+ * slots after it, bit 63 is data.) */
+#define CAPDEC_GAP (~0ull)
+
+void capdec_init(struct capdec *d, struct capture *c)
+{
+	memset(d, 0, sizeof(*d));
+	d->cap = c;
+	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++)
+		d->cpu[i].st.ts = capture_header(c)->tsc_boot;
+}
+
+void capdec_free(struct capdec *d)
+{
+	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++)
+		free(d->cpu[i].slots);
+}
+
+static void push_slot(struct capdec_cpu *c, uint64_t w)
+{
+	if (c->end == c->cap && c->start > c->cap / 2) {
+		/* Compact instead of growing: the decoded part is no longer needed. */
+		memmove(c->slots, c->slots + c->start, (c->end - c->start) * sizeof(uint64_t));
+		c->end -= c->start;
+		c->next_start -= c->start;
+		c->start = 0;
+	}
+	xgrow((void **)&c->slots, &c->cap, c->end + 1, sizeof(uint64_t));
+	c->slots[c->end++] = w;
+}
+
+/* Appends the file's next frame to its CPU's stream; false at the end of the frames. */
+static bool pull_frame(struct capdec *d)
+{
+	struct cap_frame f;
+	struct capdec_cpu *c;
+	int r;
+
+	if (d->eof)
+		return false;
+	r = capture_next(d->cap, &f);
+	if (r <= 0) {
+		d->eof = true;
+		d->failed = r < 0;
+		return false;
+	}
+	d->frames++;
+	d->bytes += f.len;
+	c = &d->cpu[f.cpu];
+	if ((f.flags & CAP_FRAME_GAP) || (c->last_seq && f.seq != c->last_seq + 1))
+		push_slot(c, CAPDEC_GAP);
+	c->last_seq = f.seq;
+	for (uint32_t i = 0; i < f.len / 8; i++)
+		push_slot(c, f.slots[i]);
+	return true;
+}
+
+/* Makes n slots from start on available; false if the file ends first. */
+static bool have_slots(struct capdec *d, struct capdec_cpu *c, size_t n)
+{
+	while (c->end - c->start < n)
+		if (!pull_frame(d))
+			return false;
+	return true;
+}
+
+/* A marker's text: len bytes in the 7-byte continuation slots after w. */
+static void decode_text(struct capdec_cpu *c, uint64_t w, unsigned len, struct out_event *ev)
+{
+	for (unsigned i = 0; i < len; i++)
+		c->text[i] = (char)(c->slots[c->start + 1 + i / W_TEXT_SLOT] >> (8 * (i % W_TEXT_SLOT)));
+	c->next_st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
+	ev->rec = (struct trace_rec){ rec_w0(c->next_st.ts, c->next_st.tid, REC_TEXT), len, 0 };
+	ev->ts = c->next_st.ts;
+	ev->text = c->text;
+	ev->text_len = len;
+}
+
+/* Slots the record w at the start takes: 0 if it is an event and was decoded into ev,
+ * else the slots to skip (its state change applied to c). */
+static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct out_event *ev,
+		   size_t *n)
+{
+	const uint64_t text_base = capture_header(d->cap)->text_base;
+	unsigned len, events;
+
+	*n = 1;
+	c->next_st = c->st;
+	c->next_half = 0;
+	if (w == CAPDEC_GAP) {
+		c->synced = false;
+		c->lost = OUT_LOST_UNKNOWN;
+		return 1;
+	}
+	if (!c->synced && w_type(w) != W_SYNC)
+		return 1;
+	switch (w_type(w)) {
+	case W_SYNC:
+		*n = 2;
+		if (!have_slots(d, c, 2))
+			return 0;
+		c->st.ts = ring_widen_ts(c->slots[c->start + 1] & ((1ull << W_SYNC_TSC_BITS) - 1),
+					 c->st.ts, W_SYNC_TSC_BITS);
+		c->st.tid = (uint32_t)w_bits(w, 0, 12);
+		c->st.depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, 8);
+		c->synced = true;
+		return 2;
+	case W_PAD:
+		len = (unsigned)w_bits(w, 0, 32);
+		return len >= 1 && len <= RING_BLOCK_SLOTS ? len : 1;
+	case W_LOST:
+		if ((w & W_FIELDS) > c->drops) {
+			if (c->lost != OUT_LOST_UNKNOWN)
+				c->lost += (w & W_FIELDS) - c->drops;
+			c->drops = w & W_FIELDS;
+		}
+		return 1;
+	case W_TEXT:
+		len = (unsigned)w_bits(w, W_TEXT_DELTA_BITS, 13);
+		if (len > RING_TEXT_MAX)
+			len = RING_TEXT_MAX;
+		*n = 1 + (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
+		if (!have_slots(d, c, *n))
+			return 0;
+		decode_text(c, w, len, ev);
+		return 0;
+	case W_LONG:
+	case W_LONG_RET:
+		*n = 2;
+		if (!have_slots(d, c, 2))
+			return 0;
+		wire_decode_long(w, c->slots[c->start + 1], &c->next_st, &ev->rec, &ev->ts);
+		return 0;
+	default:
+		events = wire_decode1(w, c->half, &c->next_st, &ev->rec, &ev->ts, text_base);
+		if (!events)
+			return 1;	/* a type this reader does not know: skip the slot */
+		if (c->half + 1 < events) {
+			*n = 0;	/* the leaf's return is next, in the same slot */
+			c->next_st = c->st;
+			c->next_half = c->half + 1;
+		}
+		return 0;
+	}
+}
+
+bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+{
+	struct capdec *d = ctx;
+	struct capdec_cpu *c = &d->cpu[cpu];
+
+	for (;;) {
+		size_t n, skip;
+
+		if (!have_slots(d, c, 1))
+			break;
+		ev->text = NULL;
+		ev->text_len = 0;
+		skip = step(d, c, c->slots[c->start], ev, &n);
+		if (skip) {
+			c->start += skip < c->end - c->start ? skip : c->end - c->start;
+			c->half = 0;
+			continue;
+		}
+		if (c->end - c->start < n)
+			break;	/* a record cut by the end of the file */
+		ev->lost = c->lost;
+		c->numbered = rec_type(&ev->rec) != REC_SWITCH;
+		c->next_start = c->start + n;
+		c->peeked = true;
+		return true;
+	}
+	if (d->eof && !c->ended) {
+		/* Drops after the stream's last W_LOST marker: the header's total (the trailer's,
+		 * taken when the recording ended, if there is one) says how many, as a ring
+		 * snapshot reports the drops counted when it was opened. */
+		const struct rawhdr *h = capture_trailer(d->cap);
+		uint64_t total = (h ? h : capture_header(d->cap))->cpu[cpu].lost;
+
+		c->ended = true;
+		if (total > c->drops && c->lost != OUT_LOST_UNKNOWN)
+			c->lost += total - c->drops;
+	}
+	if (!c->lost)
+		return false;
+	/* Losses after the last event: a count-only event, as ring.c's readers hand out. */
+	*ev = (struct out_event){ .lost = c->lost };
+	c->numbered = false;
+	c->next_start = c->start;
+	c->next_half = c->half;
+	c->next_st = c->st;
+	c->peeked = true;
+	return true;
+}
+
+void capdec_consume(void *ctx, unsigned cpu)
+{
+	struct capdec *d = ctx;
+	struct capdec_cpu *c = &d->cpu[cpu];
+
+	if (!c->peeked)
+		return;
+	c->peeked = false;
+	c->events += c->numbered;
+	c->lost = 0;
+	c->start = c->next_start;
+	c->half = c->next_half;
+	c->st = c->next_st;
+}

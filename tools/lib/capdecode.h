@@ -1,0 +1,49 @@
+/* Events from a capture: each CPU's frames concatenated into its slot stream, decoded
+ * with the kernel's own codec (trace/wire.h) into the printer's events (trace/output.h),
+ * as struct out_source wants them. Frames are read from the file as a CPU runs out of
+ * slots, so memory holds what the file interleaves between CPUs, not the whole trace. */
+#ifndef TOOLS_LIB_CAPDECODE_H
+#define TOOLS_LIB_CAPDECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tools/lib/capture.h"
+#include "trace/output.h"
+#include "trace/wire.h"
+
+struct capdec_cpu {
+	uint64_t *slots;	/* the stream's slots not decoded yet: [start, end) */
+	size_t start, end, cap;
+	bool synced;		/* a W_SYNC was seen since the start or the last gap */
+	unsigned half;		/* the next event of a leaf slot: 0 entry, 1 return */
+	struct wire_state st;
+	uint64_t drops;		/* the W_LOST total already reported */
+	uint64_t lost;		/* events lost before the next event */
+	bool ended;		/* the drops after the last marker were added to lost */
+	bool peeked;
+	bool numbered;		/* the peeked event counts (not a switch, not only a loss) */
+	size_t next_start;	/* where the peeked event leaves the stream */
+	unsigned next_half;
+	uint64_t last_seq;	/* of the last frame appended, 0 before the first */
+	struct wire_state next_st;
+	uint64_t events;	/* numbered events handed out (switches are not numbered) */
+	char text[4096];	/* a marker's text (RING_TEXT_MAX) */
+};
+
+struct capdec {
+	struct capture *cap;
+	bool eof;		/* the file has no more frames (or a bad one: failed) */
+	bool failed;
+	uint64_t frames, bytes;
+	struct capdec_cpu cpu[RAWHDR_MAX_CPUS];
+};
+
+/* Starts decoding c (which stays the caller's). */
+void capdec_init(struct capdec *d, struct capture *c);
+void capdec_free(struct capdec *d);
+/* out_source's functions; ctx is the struct capdec. */
+bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev);
+void capdec_consume(void *ctx, unsigned cpu);
+
+#endif

@@ -1,0 +1,305 @@
+/* Parser of the guest's raw_header text. Every line is `key value...`; the symbol and
+ * thread tables are a count line followed by that many lines. Unknown keys are skipped,
+ * so a newer guest can add lines; numbers are checked for range and syntax. */
+#include "tools/lib/rawhdr.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace/output.h"
+#include "tools/lib/xalloc.h"
+
+struct hp {			/* parsing position */
+	char *line, *next;	/* the current line (NUL-terminated in place), the rest */
+	char *end;
+	unsigned lineno;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct hp *p, const char *fmt, ...)
+{
+	int n = snprintf(p->err, p->errlen, "line %u: ", p->lineno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < p->errlen)
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Moves to the next line; false at the end of the text. */
+static bool next_line(struct hp *p)
+{
+	char *nl;
+
+	if (p->next >= p->end)
+		return false;
+	p->line = p->next;
+	nl = memchr(p->line, '\n', (size_t)(p->end - p->line));
+	if (!nl)
+		nl = p->end;	/* the text's copy has a NUL after its end */
+	*nl = 0;
+	p->next = nl + 1;
+	p->lineno++;
+	return true;
+}
+
+/* The next space-separated word of *s, NUL-terminated in place; NULL if none. */
+static char *word(char **s)
+{
+	char *w = *s + strspn(*s, " \t\r"), *e;
+
+	if (!*w)
+		return NULL;
+	e = w + strcspn(w, " \t\r");
+	if (*e)
+		*e++ = 0;
+	*s = e;
+	return w;
+}
+
+/* A number in base (0: C syntax), the whole word, at most max. */
+static bool number(const char *w, int base, uint64_t max, uint64_t *v)
+{
+	char *e;
+
+	if (!w || !*w || *w == '-' || *w == '+')
+		return false;
+	errno = 0;
+	*v = strtoull(w, &e, base);
+	return !errno && !*e && *v <= max;
+}
+
+static int num_field(struct hp *p, char **s, int base, uint64_t max, uint64_t *v, const char *what)
+{
+	char *w = word(s);
+
+	if (!number(w, base, max, v))
+		return fail(p, "bad %s '%s'", what, w ? w : "");
+	return 0;
+}
+
+/* The OUT_OPT_* bit of a trace_options name, 0 if it has none (overwrite, markers...). */
+static unsigned opt_bit(const char *name)
+{
+	static const struct { const char *name; unsigned bit; } bits[] = {
+		{ "print-parent", OUT_OPT_PARENT }, { "context-info", OUT_OPT_CONTEXT },
+		{ "irq-info", OUT_OPT_IRQ_INFO }, { "funcgraph-cpu", OUT_OPT_CPU },
+		{ "funcgraph-overhead", OUT_OPT_OVERHEAD }, { "funcgraph-proc", OUT_OPT_PROC },
+		{ "funcgraph-duration", OUT_OPT_DURATION }, { "funcgraph-abstime", OUT_OPT_ABSTIME },
+		{ "funcgraph-irqs", OUT_OPT_IRQS }, { "funcgraph-tail", OUT_OPT_TAIL },
+	};
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (!strcmp(name, bits[i].name))
+			return bits[i].bit;
+	return 0;
+}
+
+/* "trace_options print-parent nocontext-info ...": options not named keep their default. */
+static void parse_options(struct rawhdr *h, char *s)
+{
+	char *w;
+
+	while ((w = word(&s))) {
+		bool on = strncmp(w, "no", 2) != 0;
+		unsigned bit = opt_bit(on ? w : w + 2);
+
+		if (!bit && !on)
+			bit = opt_bit(w);	/* a name that starts with "no" */
+		h->opts = on ? h->opts | bit : h->opts & ~bit;
+	}
+}
+
+/* "cpu N lost L overrun O seq S" */
+static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
+{
+	uint64_t n;
+	struct rawhdr_cpu c;
+	const char *k1, *k2, *k3;
+
+	if (num_field(p, &s, 10, RAWHDR_MAX_CPUS - 1, &n, "cpu number"))
+		return -1;
+	k1 = word(&s);
+	if (!k1 || strcmp(k1, "lost") || num_field(p, &s, 10, UINT64_MAX, &c.lost, "lost"))
+		return k1 && !strcmp(k1, "lost") ? -1 : fail(p, "expected 'lost'");
+	k2 = word(&s);
+	if (!k2 || strcmp(k2, "overrun") || num_field(p, &s, 10, UINT64_MAX, &c.overrun, "overrun"))
+		return k2 && !strcmp(k2, "overrun") ? -1 : fail(p, "expected 'overrun'");
+	k3 = word(&s);
+	if (!k3 || strcmp(k3, "seq") || num_field(p, &s, 10, UINT64_MAX, &c.seq, "seq"))
+		return k3 && !strcmp(k3, "seq") ? -1 : fail(p, "expected 'seq'");
+	h->cpu[n] = c;
+	return 0;
+}
+
+/* "<hex addr> <size> <name>" lines */
+static int parse_syms(struct hp *p, struct rawhdr *h, uint64_t n)
+{
+	h->syms = xcalloc(n ? n : 1, sizeof(*h->syms));
+	for (h->nsyms = 0; h->nsyms < n; h->nsyms++) {
+		struct rawhdr_sym *y = &h->syms[h->nsyms];
+		char *s;
+
+		if (!next_line(p))
+			return fail(p, "%llu symbols announced, %zu present", (unsigned long long)n,
+				    h->nsyms);
+		s = p->line;
+		if (num_field(p, &s, 16, UINT64_MAX, &y->addr, "symbol address") ||
+		    num_field(p, &s, 0, UINT64_MAX, &y->size, "symbol size"))
+			return -1;
+		if (!(y->name = word(&s)))
+			return fail(p, "symbol without a name");
+		if (h->nsyms && y->addr < h->syms[h->nsyms - 1].addr)
+			return fail(p, "symbols not sorted by address");
+	}
+	return 0;
+}
+
+/* "<tid> <created_tsc> <exited_tsc or -> <name>" lines; the name may hold spaces. */
+static int parse_threads(struct hp *p, struct rawhdr *h, uint64_t n)
+{
+	h->threads = xcalloc(n ? n : 1, sizeof(*h->threads));
+	for (h->nthreads = 0; h->nthreads < n; h->nthreads++) {
+		struct rawhdr_thread *t = &h->threads[h->nthreads];
+		uint64_t tid;
+		char *s, *w;
+
+		if (!next_line(p))
+			return fail(p, "%llu threads announced, %zu present", (unsigned long long)n,
+				    h->nthreads);
+		s = p->line;
+		if (num_field(p, &s, 10, RAWHDR_MAX_THREADS - 1, &tid, "tid") ||
+		    num_field(p, &s, 10, UINT64_MAX, &t->created, "creation time"))
+			return -1;
+		t->tid = (unsigned)tid;
+		w = word(&s);
+		if (w && !strcmp(w, "-"))
+			t->exited = UINT64_MAX;
+		else if (!number(w, 10, UINT64_MAX, &t->exited))
+			return fail(p, "bad exit time '%s'", w ? w : "");
+		s += strspn(s, " \t");
+		t->name = s;
+	}
+	return 0;
+}
+
+/* One `key value` line. */
+static int parse_line(struct hp *p, struct rawhdr *h)
+{
+	char *s = p->line, *key = word(&s);
+	uint64_t v;
+
+	if (!key)
+		return 0;
+	if (!strcmp(key, "tracer")) {
+		char *w = word(&s);
+
+		if (!w || strlen(w) >= sizeof(h->tracer))
+			return fail(p, "bad tracer");
+		strcpy(h->tracer, w);
+		return 0;
+	}
+	if (!strcmp(key, "trace_options")) {
+		parse_options(h, s);
+		return 0;
+	}
+	if (!strcmp(key, "cpu"))
+		return parse_cpu(p, h, s);
+	if (!strcmp(key, "symbols"))
+		return num_field(p, &s, 10, RAWHDR_MAX_SYMS, &v, "symbol count") ||
+		       parse_syms(p, h, v);
+	if (!strcmp(key, "threads"))
+		return num_field(p, &s, 10, RAWHDR_MAX_THREADS, &v, "thread count") ||
+		       parse_threads(p, h, v);
+	if (!strcmp(key, "tsc_hz"))
+		return num_field(p, &s, 10, UINT64_MAX, &h->tsc_hz, "tsc_hz");
+	if (!strcmp(key, "tsc_boot"))
+		return num_field(p, &s, 10, UINT64_MAX, &h->tsc_boot, "tsc_boot");
+	if (!strcmp(key, "text_base"))
+		return num_field(p, &s, 16, UINT32_MAX, &h->text_base, "text_base");
+	if (!strcmp(key, "buffer_bytes"))
+		return num_field(p, &s, 10, UINT64_MAX, &h->buffer_bytes, "buffer_bytes");
+	if (!strcmp(key, "block_bytes"))
+		return num_field(p, &s, 10, UINT64_MAX, &h->block_bytes, "block_bytes");
+	if (!strcmp(key, "cpus")) {
+		if (num_field(p, &s, 10, RAWHDR_MAX_CPUS, &v, "cpus"))
+			return -1;
+		if (!v)
+			return fail(p, "no CPUs");
+		h->cpus = (unsigned)v;
+	}
+	return 0;
+}
+
+int rawhdr_parse(struct rawhdr *h, const char *text, size_t len, char *err, size_t errlen)
+{
+	struct hp p = { .err = err, .errlen = errlen };
+	char *s;
+	uint64_t v;
+
+	memset(h, 0, sizeof(*h));
+	h->opts = OUT_OPT_DEFAULT;
+	h->text = xmalloc(len + 1);
+	memcpy(h->text, text, len);
+	h->text[len] = 0;
+	p.next = h->text;
+	p.end = h->text + len;
+	if (!next_line(&p))
+		return fail(&p, "empty header");
+	s = p.line;
+	if (!(s = word(&p.line)) || strcmp(s, "glass-raw") ||
+	    num_field(&p, &p.line, 10, UINT32_MAX, &v, "version"))
+		return fail(&p, "not a glass raw header (first line 'glass-raw 1')");
+	if (v != 1)
+		return fail(&p, "raw header version %llu, this reader knows 1", (unsigned long long)v);
+	h->version = (unsigned)v;
+	while (next_line(&p))
+		if (parse_line(&p, h))
+			return -1;
+	if (!h->cpus)
+		return fail(&p, "no 'cpus' line");
+	if (!h->tsc_hz)
+		return fail(&p, "no 'tsc_hz' line");
+	return 0;
+}
+
+void rawhdr_free(struct rawhdr *h)
+{
+	free(h->syms);
+	free(h->threads);
+	free(h->text);
+	memset(h, 0, sizeof(*h));
+}
+
+const char *rawhdr_symbol(const struct rawhdr *h, uint64_t addr, uint64_t *off)
+{
+	size_t lo = 0, hi = h->nsyms;
+
+	while (lo < hi) {	/* the last symbol starting at or below addr, as ksym_lookup */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || addr - h->syms[lo - 1].addr >= h->syms[lo - 1].size)
+		return NULL;
+	*off = addr - h->syms[lo - 1].addr;
+	return h->syms[lo - 1].name;
+}
+
+const char *rawhdr_comm(const struct rawhdr *h, unsigned tid)
+{
+	/* The last entry wins: a tid reused by a later thread names that thread. */
+	for (size_t i = h->nthreads; i > 0; i--)
+		if (h->threads[i - 1].tid == tid)
+			return h->threads[i - 1].name;
+	return NULL;
+}

@@ -1,0 +1,53 @@
+/* The guest's /ftrace/raw_header (docs/capture-format.md): `key value` lines describing
+ * a raw trace stream: clock, kernel text base, CPUs, tracer and print options, per-CPU
+ * loss counts, the symbol table and the thread table. Parsed with every number and count
+ * checked: the text comes from the network or a file. */
+#ifndef TOOLS_LIB_RAWHDR_H
+#define TOOLS_LIB_RAWHDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RAWHDR_MAX_CPUS 16	/* trace/output.h's OUT_MAX_CPUS */
+#define RAWHDR_MAX_SYMS (1u << 22)	/* wire.h offsets have 22 bits */
+#define RAWHDR_MAX_THREADS 4096	/* record.h tids have 12 bits */
+
+struct rawhdr_sym {
+	uint64_t addr, size;
+	const char *name;
+};
+
+struct rawhdr_thread {
+	unsigned tid;
+	uint64_t created, exited;	/* TSC; exited UINT64_MAX while alive */
+	const char *name;
+};
+
+struct rawhdr_cpu {
+	uint64_t lost, overrun, seq;
+};
+
+struct rawhdr {
+	unsigned version;
+	uint64_t tsc_hz, tsc_boot, text_base, buffer_bytes, block_bytes;
+	unsigned cpus;
+	char tracer[32];	/* "function", "function_graph", "nop" */
+	unsigned opts;		/* OUT_OPT_* from the trace_options line */
+	struct rawhdr_cpu cpu[RAWHDR_MAX_CPUS];
+	size_t nsyms, nthreads;
+	struct rawhdr_sym *syms;	/* sorted by addr */
+	struct rawhdr_thread *threads;
+	char *text;		/* a copy of the text: names point into it */
+};
+
+/* Parses len bytes of header text into *h. Returns 0, or -1 with "line N: reason" in
+ * err (errlen bytes). */
+int rawhdr_parse(struct rawhdr *h, const char *text, size_t len, char *err, size_t errlen);
+void rawhdr_free(struct rawhdr *h);
+
+/* The name of the symbol containing addr, NULL if none; *off its offset. */
+const char *rawhdr_symbol(const struct rawhdr *h, uint64_t addr, uint64_t *off);
+/* The name of thread tid, NULL if not in the table. */
+const char *rawhdr_comm(const struct rawhdr *h, unsigned tid);
+
+#endif
