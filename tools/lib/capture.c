@@ -316,8 +316,13 @@ bool capture_sniff(const char *path)
 {
 	struct capture c = { .name = path };
 	bool yes;
+	int fd;
 
-	if (!strcmp(path, "-") || open_fd(&c, path))
+	/* A file that cannot be opened is not a capture: its reader says why, once. */
+	if (!strcmp(path, "-") || (fd = open(path, O_RDONLY)) < 0)
+		return false;
+	close(fd);
+	if (open_fd(&c, path))
 		return false;
 	yes = need(&c, CAP_MAGIC_LEN) && !memcmp(c.buf + c.pos, CAP_MAGIC, CAP_MAGIC_LEN);
 	close(c.fd);

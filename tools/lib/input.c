@@ -19,6 +19,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "tools/lib/capture.h"
+#include "tools/lib/captext.h"
 #include "tools/lib/xalloc.h"
 
 #define BUF_SIZE (4u << 20)
@@ -67,6 +69,7 @@ struct input {
 	bool zeof;
 	const char *zerror;
 	struct zpipe *zp;
+	struct captext *cap;		/* a capture file: its text comes from the printer */
 	char prefix[64];		/* the start of an overlong line */
 };
 
@@ -181,6 +184,16 @@ static void zrefill(struct input *in)
 	in->end = ZROOM + b->len;
 }
 
+/* The next text of a capture file, as glass report prints it. */
+static ssize_t read_capture(struct input *in, char *dst, size_t n)
+{
+	size_t r = captext_read(in->cap, dst, n);
+
+	if (!r && captext_failed(in->cap))
+		in->error = "bad capture file";	/* the reason was printed with its offset */
+	return (ssize_t)r;
+}
+
 static void refill(struct input *in)
 {
 	if (in->zp) {
@@ -193,7 +206,8 @@ static void refill(struct input *in)
 		in->start = 0;
 	}
 	size_t n = BUF_SIZE - in->end < FILL ? BUF_SIZE - in->end : FILL;
-	ssize_t r = read_some(in->fd, in->buf + in->end, n, &in->error);
+	ssize_t r = in->cap ? read_capture(in, in->buf + in->end, n) :
+			      read_some(in->fd, in->buf + in->end, n, &in->error);
 	if (r <= 0)
 		in->eof = true;
 	else
@@ -247,6 +261,16 @@ struct input *input_open(const char *path)
 	struct input *in = xcalloc(1, sizeof(*in));
 
 	in->name = path;
+	if (capture_sniff(path)) {	/* glass record's capture file: read as its text */
+		in->fd = -1;
+		in->cap = captext_open(path);
+		if (!in->cap) {
+			free(in);
+			return NULL;
+		}
+		in->buf = in->plain = xcalloc(1, BUF_SIZE + BUF_SLACK);
+		return in;
+	}
 	in->fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
 	if (in->fd < 0) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -372,6 +396,11 @@ bool input_is_zstd(const struct input *in)
 	return in->dctx != NULL;
 }
 
+bool input_is_capture(const struct input *in)
+{
+	return in->cap != NULL;
+}
+
 const char *input_error(const struct input *in)
 {
 	return in->error;
@@ -396,6 +425,7 @@ void input_close(struct input *in)
 	}
 	if (in->fd > 0)
 		close(in->fd);
+	captext_close(in->cap);
 	ZSTD_freeDCtx(in->dctx);
 	free(in->zbuf);
 	free(in->plain);

@@ -1,5 +1,7 @@
 /* Line-by-line input from a file or stdin, plain or zstd-compressed (recognised by the zstd
- * frame magic, not by the name), read in large blocks and never held whole in memory.
+ * frame magic, not by the name), read in large blocks and never held whole in memory. A
+ * capture file of `glass record` (GLASSCAP magic, plain or zstd; not on stdin) reads as
+ * the Linux text `glass report` prints for it.
  * Lines are returned as pointers into an internal buffer, valid until the next call. */
 #ifndef TOOLS_LIB_INPUT_H
 #define TOOLS_LIB_INPUT_H
@@ -24,6 +26,7 @@ uint64_t input_lineno(const struct input *in);
 uint64_t input_bytes(const struct input *in);
 const char *input_name(const struct input *in);
 bool input_is_zstd(const struct input *in);
+bool input_is_capture(const struct input *in);
 /* Non-NULL after a read error or a corrupt/truncated zstd stream: the reason. */
 const char *input_error(const struct input *in);
 void input_close(struct input *in);
