@@ -152,6 +152,9 @@ TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 # on-CPU versus waiting time, and durations of hours (issue 12)
 TESTS += test/tools/offcpu.sh test/tools/hours.sh
 TESTS += test/tools/pprof.sh test/tools/sqlite.sh
+# glass record/report and capture files (issue 13)
+TESTS += test/tools/glass.sh
+TEST_DEPS += $(O)/host-san/bin/glass $(O)/host-san/gen-capture
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# glass report against the kernel's printer: gen-capture fills the kernel's ring natively
+# and writes a capture of it plus the printer's text of the same ring, which glass report
+# must print byte for byte (function_graph and function, several trace_options, frames
+# that cut records, full buffers with drops, up to 12 CPUs). Then parse-trace and
+# runtime-breakdown must give the same results on the capture as on its text, and bad
+# capture files must get a message with an offset and status 1, never a crash.
+source "$(dirname "$0")/lib.sh"
+GLASS=$BIN/glass
+GENCAP=$O/host-san/gen-capture
+
+# report NAME GEN-ARGS...: glass report of the capture equals the printer's text
+report() {
+	local name=$1
+	shift
+	if ! "$GENCAP" "$@" "$TMP/c.cap" "$TMP/want.txt"; then
+		not_ok "$name" "gen-capture failed"
+		return
+	fi
+	"$GLASS" report "$TMP/c.cap" >"$TMP/got.txt"
+	expect_status "$name: status" 0 $?
+	check_file "$name: byte-identical" "$TMP/got.txt" "$TMP/want.txt"
+}
+
+# function_graph option masks (trace/output.h OUT_OPT_*): default, all, none, proc +
+# abstime + tail, no irqs, no duration, no context-info
+report "graph default options" --seed 1
+report "graph all options" --opts 0x3ff --seed 2
+report "graph no options" --opts 0 --seed 3
+report "graph proc abstime tail" --opts 0x2c7 --seed 4
+report "graph funcgraph-irqs off" --opts 0x3f7 --seed 5
+report "graph no duration" --opts 0x3df --seed 6
+report "graph no context-info" --opts 0x37f --seed 7
+report "graph frames of 37 slots (records cut)" --frame-slots 37 --seed 8
+report "graph frames of 1 slot" --frame-slots 1 --calls 300 --seed 9
+report "graph full buffer: drops" --buffer-kb 16 --calls 5000 --seed 10
+report "graph 4 CPUs" --cpus 4 --opts 0x2e6 --seed 11
+report "graph 12 CPUs (2-digit CPU column)" --cpus 12 --seed 12
+report "function default options" --function --seed 13
+report "function no irq-info" --function --opts 0x1c0 --seed 14
+report "function no print-parent, no context" --function --opts 0 --seed 15
+report "function full buffer, frames of 5 slots" --function --buffer-kb 16 --calls 9000 \
+	--frame-slots 5 --seed 16
+
+# compressed captures read the same
+"$GENCAP" --opts 0x2c7 --seed 20 "$TMP/z.cap" "$TMP/z.txt"
+zstd -q -f "$TMP/z.cap" -o "$TMP/z.cap.zst"
+"$GLASS" report "$TMP/z.cap.zst" >"$TMP/z.got"
+check_file "zstd capture: byte-identical" "$TMP/z.got" "$TMP/z.txt"
+
+# parse-trace and runtime-breakdown: the capture gives what its text gives
+for f in "" --function; do
+	"$GENCAP" $f --opts 0x3e6 --seed 21 "$TMP/p.cap" "$TMP/p.txt"
+	"$PT" -q "$TMP/p.txt" >"$TMP/p1.csv"
+	"$PT" -q "$TMP/p.cap" >"$TMP/p2.csv"
+	check_file "parse-trace capture${f:+ $f} = text" "$TMP/p2.csv" "$TMP/p1.csv"
+	"$RB" --no-plot "$TMP/p.txt" >"$TMP/r1" 2>/dev/null
+	"$RB" --no-plot "$TMP/p.cap" >"$TMP/r2" 2>/dev/null
+	check_file "runtime-breakdown capture${f:+ $f} = text" "$TMP/r2" "$TMP/r1"
+done
+"$PT" -q "$TMP/z.cap.zst" >"$TMP/z1.csv"
+"$PT" -q "$TMP/z.txt" >"$TMP/z2.csv"
+check_file "parse-trace zstd capture = text" "$TMP/z1.csv" "$TMP/z2.csv"
+
+# bad captures: a message with the offset, status 1, no crash (ASan/UBSan build)
+"$GENCAP" --frame-slots 100 --calls 200 --seed 30 "$TMP/b.cap" "$TMP/b.txt"
+size=$(wc -c <"$TMP/b.cap")
+crashes=0
+for cut in $(seq 0 97 "$size"); do
+	head -c "$cut" "$TMP/b.cap" >"$TMP/cut.cap"
+	"$GLASS" report "$TMP/cut.cap" >/dev/null 2>&1
+	[ $? -gt 1 ] && crashes=$((crashes + 1))
+done
+check "truncated capture at every 97th byte: no crash" "$crashes" "0"
+head -c $((size - 3)) "$TMP/b.cap" >"$TMP/cut.cap"
+"$GLASS" report "$TMP/cut.cap" >/dev/null 2>"$TMP/err"
+expect_status "truncated capture: status 1" 1 $?
+grep -q "cut.cap: offset [0-9]*: truncated frame" "$TMP/err" && ok "truncated capture: message" ||
+	not_ok "truncated capture: message" "$(cat "$TMP/err")"
+crashes=0
+for i in $(seq 1 60); do
+	cp "$TMP/b.cap" "$TMP/flip.cap"
+	off=$(( (i * 7919) % size ))
+	printf "\\x$(printf %02x $((i * 37 % 256)))" |
+		dd of="$TMP/flip.cap" bs=1 seek="$off" conv=notrunc status=none
+	"$GLASS" report "$TMP/flip.cap" >/dev/null 2>&1
+	[ $? -gt 1 ] && crashes=$((crashes + 1))
+done
+check "60 corrupted bytes: no crash" "$crashes" "0"
+printf 'GLASSCAP\002\0\0\0' >"$TMP/v2.cap"
+"$GLASS" report "$TMP/v2.cap" >/dev/null 2>"$TMP/err"
+check "unknown capture version" "$?:$(cat "$TMP/err")" "1:$TMP/v2.cap: offset 8: unknown capture version"
+printf 'GLASSCAP\001\0\0\0\377\377\377\377' >"$TMP/big.cap"
+"$GLASS" report "$TMP/big.cap" >/dev/null 2>"$TMP/err"
+check "header length too large" "$?:$(cat "$TMP/err")" "1:$TMP/big.cap: offset 12: header length too large"
+"$GLASS" report "$TMP/b.txt" >/dev/null 2>"$TMP/err"
+check "text is no capture" "$?:$(cat "$TMP/err")" "1:$TMP/b.txt: offset 0: not a glass capture file (no GLASSCAP magic)"
+"$GLASS" report >/dev/null 2>&1
+expect_status "report without a file: usage" 2 $?
+"$GLASS" frob >/dev/null 2>&1
+expect_status "unknown command: usage" 2 $?
+"$GLASS" report --help | grep -q "usage: glass report" && ok "report --help" || not_ok "report --help" "no usage"
+finish
