@@ -100,4 +100,52 @@ expect_status "report without a file: usage" 2 $?
 "$GLASS" frob >/dev/null 2>&1
 expect_status "unknown command: usage" 2 $?
 "$GLASS" report --help | grep -q "usage: glass report" && ok "report --help" || not_ok "report --help" "no usage"
+
+# glass record against a stand-in guest (fake-guest.py) serving a generated capture's
+# frames: broken connections, resent frames, zstd output, Ctrl-C
+# record NAME CAPTURE-OUT FAKE-ARGS...: records for 2 s, then the report must be the text
+record() {
+	local name=$1 out=$2
+	shift 2
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" "$@" &
+	local fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	"$GLASS" record -o "$out" --port "$(cat "$TMP/port")" --duration 2 >"$TMP/rec.out" 2>"$TMP/rec.err"
+	expect_status "$name: status" 0 $?
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	rm -f "$TMP/port"
+	"$GLASS" report "$out" >"$TMP/rec.txt"
+	check_file "$name: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
+}
+if command -v python3 >/dev/null; then
+	"$GENCAP" --frame-slots 300 --seed 40 "$TMP/f.cap" "$TMP/f.txt"
+	record "record" "$TMP/r1.cap"
+	grep -q "^cpu 1: 64 frames, 17613 events, lost 0, overrun 0$" "$TMP/rec.out" &&
+		ok "record: summary per CPU" || not_ok "record: summary per CPU" "$(cat "$TMP/rec.out")"
+	record "record, 30% of answers broken" "$TMP/r2.cap" --break 0.3 --seed 2
+	grep -q " [1-9][0-9]* retries$" "$TMP/rec.out" && ok "record: retries counted" ||
+		not_ok "record: retries counted" "$(head -1 "$TMP/rec.out")"
+	record "record, resent frames" "$TMP/r3.cap" --resend 3 --break 0.2 --seed 3
+	grep -q " [1-9][0-9]* resent frames dropped" "$TMP/rec.out" && ok "record: resends dropped" ||
+		not_ok "record: resends dropped" "$(head -1 "$TMP/rec.out")"
+	record "record to .zst" "$TMP/r4.cap.zst"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	"$GLASS" record -o "$TMP/r5.cap" --port "$(cat "$TMP/port")" >"$TMP/rec.out" 2>&1 &
+	rec=$!
+	sleep 1.5
+	kill -INT $rec
+	wait $rec
+	expect_status "record: Ctrl-C ends it with status 0" 0 $?
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	"$GLASS" report "$TMP/r5.cap" >"$TMP/rec.txt"
+	check_file "record: Ctrl-C: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
+	"$GLASS" record -o "$TMP/r6.cap" --port 1 >/dev/null 2>"$TMP/err"
+	expect_status "record: no guest: status 1" 1 $?
+else
+	ok "record # SKIP python3 not installed"
+fi
 finish

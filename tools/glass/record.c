@@ -1,2 +1,399 @@
+/* glass record: drains a running guest's ring buffers through /ftrace/trace_pipe_raw into
+ * a capture file (docs/raw-transport.md, docs/capture-format.md). Each request says, with
+ * from=, the next frame it wants of each CPU: that acknowledges every frame before it, so
+ * the guest frees a block only once it is in the file. A broken connection is retried
+ * with the same from=: resent frames (seq below what we have) are dropped, so the capture
+ * has each frame once and no gap the guest did not report. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tools/glass/capwrite.h"
 #include "tools/glass/glass.h"
-int glass_record(int argc, char **argv) { (void)argc; (void)argv; return 2; }
+#include "tools/glass/http.h"
+#include "tools/lib/capture.h"
+#include "tools/lib/captext.h"
+#include "tools/lib/xalloc.h"
+
+#define RETRY_SECONDS 10	/* the guest is gone when it cannot be reached this long */
+
+struct rec_opts {
+	const char *out, *host, *port;
+	double duration;	/* seconds, 0: until stopped */
+	uint32_t cpus;		/* --cpu mask, 0: all */
+	bool quiet;
+};
+
+struct recorder {
+	struct rec_opts o;
+	struct http_conn conn;
+	struct capwrite *w;
+	struct rawhdr hdr;
+	uint64_t next[RAWHDR_MAX_CPUS];	/* seq wanted next; 0: none received yet */
+	/* the frame being assembled from the body */
+	unsigned char fh[CAP_FRAME_HDR];
+	size_t have;
+	struct cap_frame f;
+	unsigned char *payload;
+	const char *bad;	/* a frame the guest should not have sent */
+	/* what an error answer says */
+	char errtext[512];
+	size_t errlen;
+	/* counts */
+	uint64_t frames[RAWHDR_MAX_CPUS], bytes[RAWHDR_MAX_CPUS];
+	uint64_t dups, retries, total_bytes, file_bytes;
+	double start, last_progress;
+};
+
+static volatile int stop_flag;	/* SIGINT, SIGTERM or the end of --duration */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: glass record [-o FILE] [--host H] [--port P] [--duration S] [--cpu N]...\n"
+	      "Drains a running guest's trace buffers (/ftrace/trace_pipe_raw) into a capture\n"
+	      "file, acknowledging what it has, until Ctrl-C, SIGTERM, --duration or the guest\n"
+	      "goes away; then prints frames, bytes, events, lost and overrun per CPU.\n"
+	      "  -o, --output FILE  the capture file (default glass.cap; a .zst name compresses)\n"
+	      "      --host H       the guest's trace server (default 127.0.0.1)\n"
+	      "      --port P       its port (default 9090)\n"
+	      "      --duration S   stop after S seconds (decimals allowed)\n"
+	      "      --cpu N        record CPU N only (repeatable); the others stay in the guest\n"
+	      "  -q, --quiet        no progress line, no summary\n"
+	      "  -h, --help         this text\n", f);
+}
+
+/* Collects an answer's body as text (the header, an error's reason). */
+static int collect(void *ctx, const unsigned char *p, size_t n)
+{
+	struct recorder *r = ctx;
+	size_t k = sizeof(r->errtext) - 1 - r->errlen;
+
+	k = n < k ? n : k;
+	memcpy(r->errtext + r->errlen, p, k);
+	r->errlen += k;
+	r->errtext[r->errlen] = 0;
+	return 0;
+}
+
+struct grow {
+	char *p;
+	size_t len, cap;
+	bool too_long;
+};
+
+static int grow_body(void *ctx, const unsigned char *p, size_t n)
+{
+	struct grow *g = ctx;
+
+	if (g->len + n > CAP_HEADER_MAX) {
+		g->too_long = true;
+		return 1;
+	}
+	xgrow((void **)&g->p, &g->cap, g->len + n + 1, 1);
+	memcpy(g->p + g->len, p, n);
+	g->len += n;
+	return 0;
+}
+
+/* GET /ftrace/raw_header into g (and parsed into h if given); quiet: no message. */
+static int fetch_header(struct recorder *r, struct grow *g, struct rawhdr *h, bool quiet)
+{
+	char err[256];
+	int status;
+
+	*g = (struct grow){ 0 };
+	status = http_get(&r->conn, "/ftrace/raw_header", grow_body, g, err, sizeof(err));
+	if (status < 0 || status != 200 || g->too_long) {
+		if (!quiet)
+			fprintf(stderr, "glass record: /ftrace/raw_header: %s\n",
+			status < 0 ? err : g->too_long ? "header too long" : "not served (an old guest?)");
+		return -1;
+	}
+	if (h && rawhdr_parse(h, g->p ? g->p : "", g->len, err, sizeof(err))) {
+		rawhdr_free(h);
+		if (!quiet)
+			fprintf(stderr, "glass record: /ftrace/raw_header: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* A complete frame: into the file unless we have it already (a resend). */
+static int take_frame(struct recorder *r)
+{
+	unsigned cpu = r->f.cpu;
+
+	if (r->o.cpus && !(r->o.cpus >> cpu & 1))
+		return 0;
+	if (r->f.seq < r->next[cpu]) {
+		r->dups++;
+		return 0;
+	}
+	if (capwrite_frame(r->w, r->fh, r->payload, r->f.len))
+		return -1;
+	r->next[cpu] = r->f.seq + 1;
+	r->frames[cpu]++;
+	r->bytes[cpu] += r->f.len;
+	r->total_bytes += r->f.len + CAP_FRAME_HDR;
+	return 0;
+}
+
+/* The body of trace_pipe_raw: frames, cut anywhere by the network. */
+static int frames_body(void *ctx, const unsigned char *p, size_t n)
+{
+	struct recorder *r = ctx;
+
+	if (r->conn.status != 200)
+		return collect(r, p, n);
+	while (n) {
+		size_t want = r->have < CAP_FRAME_HDR ? CAP_FRAME_HDR - r->have :
+							 CAP_FRAME_HDR + r->f.len - r->have;
+		size_t k = n < want ? n : want;
+
+		if (r->have < CAP_FRAME_HDR)
+			memcpy(r->fh + r->have, p, k);
+		else
+			memcpy(r->payload + r->have - CAP_FRAME_HDR, p, k);
+		r->have += k;
+		p += k;
+		n -= k;
+		if (r->have == CAP_FRAME_HDR) {
+			if ((r->bad = cap_frame_get(r->fh, &r->f)) ||
+			    (r->f.cpu >= r->hdr.cpus && (r->bad = "frame of a CPU the header does not have")))
+				return 1;
+		}
+		if (r->have >= CAP_FRAME_HDR && r->have == CAP_FRAME_HDR + r->f.len) {
+			r->have = 0;
+			if (take_frame(r))
+				return 1;
+		}
+	}
+	return stop_flag;
+}
+
+/* The request: follow, and from= with the next seq of every CPU we have frames of. */
+static void request_path(const struct recorder *r, char *path, size_t cap)
+{
+	int single = r->o.cpus && !(r->o.cpus & (r->o.cpus - 1)) ? __builtin_ctz(r->o.cpus) : -1;
+	size_t n;
+	char sep = '=';
+
+	if (single >= 0) {
+		n = (size_t)snprintf(path, cap, "/ftrace/per_cpu/cpu%d/trace_pipe_raw?follow=1", single);
+		if (r->next[single])
+			snprintf(path + n, cap - n, "&from=%llu", (unsigned long long)r->next[single]);
+		return;
+	}
+	n = (size_t)snprintf(path, cap, "/ftrace/trace_pipe_raw?follow=1");
+	for (unsigned c = 0; c < r->hdr.cpus && n < cap; c++) {
+		if (!r->next[c])
+			continue;
+		n += (size_t)snprintf(path + n, cap - n, "%s%u:%llu", sep == '=' ? "&from=" : ",", c,
+				      (unsigned long long)r->next[c]);
+		sep = ',';
+	}
+}
+
+static void progress(struct recorder *r, bool force)
+{
+	double t = now();
+	uint64_t frames = 0;
+
+	if (r->o.quiet || !isatty(2) || (!force && t - r->last_progress < 1))
+		return;
+	for (unsigned c = 0; c < RAWHDR_MAX_CPUS; c++)
+		frames += r->frames[c];
+	fprintf(stderr, "\rrecording: %llu frames, %.1f MB, %.1f MB/s, %llu retries   ",
+		(unsigned long long)frames, r->total_bytes / 1e6,
+		r->total_bytes / 1e6 / (t - r->start > 0 ? t - r->start : 1),
+		(unsigned long long)r->retries);
+	r->last_progress = t;
+}
+
+/* Requests frames until stopped; 0, or 1 when the guest refused or sent a bad frame. */
+static int drain(struct recorder *r)
+{
+	double unreachable_since = 0;
+	char path[512], err[256];
+
+	r->payload = xmalloc(CAP_FRAME_MAX);
+	while (!stop_flag) {
+		int status;
+
+		request_path(r, path, sizeof(path));
+		r->have = 0;
+		r->errlen = 0;
+		status = http_get(&r->conn, path, frames_body, r, err, sizeof(err));
+		progress(r, false);
+		if (r->bad) {
+			fprintf(stderr, "glass record: %s: %s\n", path, r->bad);
+			return 1;
+		}
+		if (status == 200 || stop_flag) {
+			unreachable_since = 0;
+			if (r->have && !stop_flag)
+				http_close(&r->conn);	/* the answer ended inside a frame */
+			continue;
+		}
+		if (status > 0) {
+			fprintf(stderr, "glass record: %s: HTTP %d: %s\n", path, status, r->errtext);
+			return 1;
+		}
+		/* Broken or refused connection: retry with the same from=, for a while. */
+		if (!unreachable_since)
+			unreachable_since = now();
+		else if (now() - unreachable_since > RETRY_SECONDS) {
+			fprintf(stderr, "glass record: %s (the guest went away?)\n", err);
+			return 0;
+		}
+		r->retries++;
+		usleep(100000);
+	}
+	return 0;
+}
+
+static void summary(struct recorder *r, const struct rawhdr *end)
+{
+	uint64_t events[RAWHDR_MAX_CPUS] = { 0 }, frames = 0, bytes = 0;
+	bool counted = !captext_count(r->o.out, events);
+
+	for (unsigned c = 0; c < r->hdr.cpus; c++) {
+		frames += r->frames[c];
+		bytes += r->bytes[c];
+	}
+	printf("%s: %llu frames, %llu bytes of slots, %llu bytes in the file, %.1f s, "
+	       "%llu resent frames dropped, %llu retries\n", r->o.out, (unsigned long long)frames,
+	       (unsigned long long)bytes, (unsigned long long)r->file_bytes,
+	       now() - r->start, (unsigned long long)r->dups, (unsigned long long)r->retries);
+	for (unsigned c = 0; c < r->hdr.cpus; c++) {
+		const struct rawhdr_cpu *hc = &(end ? end : &r->hdr)->cpu[c];
+
+		printf("cpu %u: %llu frames, ", c, (unsigned long long)r->frames[c]);
+		if (counted)
+			printf("%llu events, ", (unsigned long long)events[c]);
+		printf("lost %llu, overrun %llu\n", (unsigned long long)hc->lost,
+		       (unsigned long long)hc->overrun);
+	}
+}
+
+static int parse_opts(struct rec_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' }, { "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'P' }, { "duration", required_argument, NULL, 'd' },
+		{ "cpu", required_argument, NULL, 'c' }, { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+	};
+	char *e;
+	long v;
+	int c;
+
+	*o = (struct rec_opts){ .out = "glass.cap", .host = "127.0.0.1", .port = "9090" };
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out = optarg; break;
+		case 'H': o->host = optarg; break;
+		case 'P': o->port = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'd':
+			o->duration = strtod(optarg, &e);
+			if (*e || !(o->duration > 0) || o->duration > 1e7)
+				return fprintf(stderr, "glass record: bad --duration '%s'\n", optarg), 2;
+			break;
+		case 'c':
+			v = strtol(optarg, &e, 10);
+			if (*e || v < 0 || v >= RAWHDR_MAX_CPUS)
+				return fprintf(stderr, "glass record: bad --cpu '%s'\n", optarg), 2;
+			o->cpus |= 1u << v;
+			break;
+		case 'h': usage(stdout); return -1;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+static void catch_signals(double duration)
+{
+	struct sigaction sa = { .sa_handler = on_signal };	/* no SA_RESTART: recv stops */
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	if (duration > 0) {
+		struct itimerval it = { .it_value = { (time_t)duration,
+						      (suseconds_t)((duration - (time_t)duration) * 1e6) } };
+
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
+}
+
+int glass_record(int argc, char **argv)
+{
+	struct recorder *r = xcalloc(1, sizeof(*r));
+	struct grow g, g_end;
+	struct rawhdr end;
+	int status = parse_opts(&r->o, argc, argv);
+	bool has_end;
+
+	if (status)
+		return free(r), status < 0 ? 0 : status;
+	http_init(&r->conn, r->o.host, r->o.port);
+	r->conn.cancel = &stop_flag;
+	catch_signals(r->o.duration);
+	r->start = now();
+	if (fetch_header(r, &g, &r->hdr, false))
+		return free(r), 1;
+	if (r->o.cpus >> r->hdr.cpus) {
+		fprintf(stderr, "glass record: the guest has %u CPUs\n", r->hdr.cpus);
+		return free(r), 2;
+	}
+	r->w = capwrite_open(r->o.out, g.p ? g.p : "", g.len);
+	free(g.p);
+	if (!r->w)
+		return free(r), 1;
+	status = drain(r);
+	progress(r, true);
+	if (!r->o.quiet && isatty(2))
+		fputc('\n', stderr);
+	/* The guest's counts at the end, as the trailer: without a guest, none. */
+	stop_flag = 0;
+	http_close(&r->conn);
+	has_end = !fetch_header(r, &g_end, &end, true);
+	r->file_bytes = capwrite_bytes(r->w);
+	if (capwrite_close(r->w, has_end ? g_end.p : NULL, has_end ? g_end.len : 0))
+		status = 1;
+	r->w = NULL;
+	if (!r->o.quiet)
+		summary(r, has_end ? &end : NULL);
+	if (has_end)
+		rawhdr_free(&end);
+	free(g_end.p);
+	rawhdr_free(&r->hdr);
+	free(r->payload);
+	free(r);
+	return status;
+}

@@ -43,13 +43,12 @@ static enum out_tracer tracer_of(const char *name)
 	return !strcmp(name, "function") ? OUT_FUNCTION : OUT_NOP;
 }
 
-/* The events in the capture, counted by decoding it once (-1 on bad input). */
-static int64_t count_events(const char *path)
+int captext_count(const char *path, uint64_t events[RAWHDR_MAX_CPUS])
 {
 	struct capture *c = capture_open(path);
 	struct capdec *d;
 	struct out_event ev;
-	int64_t n = 0;
+	int r = 0;
 
 	if (!c)
 		return -1;
@@ -70,13 +69,26 @@ static int64_t count_events(const char *path)
 			break;
 		capdec_consume(d, (unsigned)best);
 	}
-	for (unsigned cpu = 0; cpu < capture_header(c)->cpus; cpu++)
-		n += (int64_t)d->cpu[cpu].events;
+	for (unsigned cpu = 0; cpu < RAWHDR_MAX_CPUS; cpu++)
+		events[cpu] = d->cpu[cpu].events;
 	if (d->failed)
-		n = -1;
+		r = -1;
 	capdec_free(d);
 	free(d);
 	capture_close(c);
+	return r;
+}
+
+/* All CPUs' events, -1 on bad input. */
+static int64_t count_events(const char *path)
+{
+	uint64_t events[RAWHDR_MAX_CPUS];
+	int64_t n = 0;
+
+	if (captext_count(path, events))
+		return -1;
+	for (unsigned cpu = 0; cpu < RAWHDR_MAX_CPUS; cpu++)
+		n += (int64_t)events[cpu];
 	return n;
 }
 

@@ -7,6 +7,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "tools/lib/rawhdr.h"
 
 struct captext;
 
@@ -19,5 +22,9 @@ size_t captext_read(struct captext *t, char *buf, size_t len);
 /* True if the capture turned out to be bad (the reason was printed). */
 bool captext_failed(const struct captext *t);
 void captext_close(struct captext *t);
+
+/* The events (as the header's entries count them: switches are none, a leaf is two) of
+ * each CPU of a capture file. 0, or -1 on bad input (reason printed). */
+int captext_count(const char *path, uint64_t events[RAWHDR_MAX_CPUS]);
 
 #endif
