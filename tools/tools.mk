@@ -140,6 +140,10 @@ $(O)/host-san/fuzz/tparse: test/tools/fuzz_tparse.c $(TOOLS_LIB_SRCS)
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
+$(O)/host-san/fuzz/capture: test/tools/fuzz_capture.c $(TOOLS_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
+
 $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 		$(addprefix tools/runtime-breakdown/,agg.c hist.c load.c)
 	@mkdir -p $(dir $@)
@@ -158,14 +162,15 @@ TEST_DEPS += $(O)/host-san/bin/glass $(O)/host-san/gen-capture
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
-	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv \
+	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
 	$(TOOLS_CODEC_OBJS)
 BENCHES += test/tools/bench.sh test/tools/bench-exports.sh
 
 .PHONY: fuzz-tools install
 # longer fuzzing runs than `make test` does: FUZZ_SECONDS per target
-fuzz-tools: $(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv
+fuzz-tools: $(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
+		$(O)/host-san/gen-capture
 	$(Q)O=$(O) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} test/tools/fuzz-run.sh
 
 # --- install -----------------------------------------------------------------------------

@@ -21,4 +21,12 @@ fuzz() {
 
 fuzz tparse "$TRACES"/*.txt "$HERE"/cases/*.txt
 fuzz csv "$HERE"/cases/*.csv
+# small captures of both tracers, frames cutting records, a full buffer
+for s in 1 2 3; do
+	"$O/host-san/gen-capture" --calls $((s * 3)) --frame-slots $((s * 7)) --seed $s \
+		"$TMP/seed-$s.cap" /dev/null
+	"$O/host-san/gen-capture" --function --calls $((s * 5)) --seed $s "$TMP/seed-fn-$s.cap" /dev/null
+done
+"$O/host-san/gen-capture" --calls 2000 --buffer-kb 16 "$TMP/seed-full.cap" /dev/null
+fuzz capture "$TMP"/seed-*.cap
 finish

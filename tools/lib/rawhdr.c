@@ -141,6 +141,8 @@ static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
 /* "<hex addr> <size> <name>" lines */
 static int parse_syms(struct hp *p, struct rawhdr *h, uint64_t n)
 {
+	if (h->syms)
+		return fail(p, "a second symbol table");
 	h->syms = xcalloc(n ? n : 1, sizeof(*h->syms));
 	for (h->nsyms = 0; h->nsyms < n; h->nsyms++) {
 		struct rawhdr_sym *y = &h->syms[h->nsyms];
@@ -164,6 +166,8 @@ static int parse_syms(struct hp *p, struct rawhdr *h, uint64_t n)
 /* "<tid> <created_tsc> <exited_tsc or -> <name>" lines; the name may hold spaces. */
 static int parse_threads(struct hp *p, struct rawhdr *h, uint64_t n)
 {
+	if (h->threads)
+		return fail(p, "a second thread table");
 	h->threads = xcalloc(n ? n : 1, sizeof(*h->threads));
 	for (h->nthreads = 0; h->nthreads < n; h->nthreads++) {
 		struct rawhdr_thread *t = &h->threads[h->nthreads];
