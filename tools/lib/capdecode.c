@@ -51,7 +51,7 @@ static bool pull_frame(struct capdec *d)
 	struct capdec_cpu *c;
 	int r;
 
-	if (d->eof)
+	if (d->eof || d->no_pull)
 		return false;
 	r = capture_next(d->cap, &f);
 	if (r <= 0) {
@@ -62,6 +62,7 @@ static bool pull_frame(struct capdec *d)
 	d->frames++;
 	d->bytes += f.len;
 	c = &d->cpu[f.cpu];
+	d->last_cpu = (int)f.cpu;
 	if ((f.flags & CAP_FRAME_GAP) || (c->last_seq && f.seq != c->last_seq + 1))
 		push_slot(c, CAPDEC_GAP);
 	c->last_seq = f.seq;
@@ -185,7 +186,7 @@ bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
 		c->peeked = true;
 		return true;
 	}
-	if (d->eof && !c->ended) {
+	if (d->eof && !d->no_pull && !c->ended) {
 		/* Drops after the stream's last W_LOST marker: the header's total (the trailer's,
 		 * taken when the recording ended, if there is one) says how many, as a ring
 		 * snapshot reports the drops counted when it was opened. */
@@ -221,4 +222,24 @@ void capdec_consume(void *ctx, unsigned cpu)
 	c->start = c->next_start;
 	c->half = c->next_half;
 	c->st = c->next_st;
+}
+
+bool capdec_count(struct capdec *d)
+{
+	struct out_event ev;
+
+	while (pull_frame(d)) {
+		unsigned cpu = (unsigned)d->last_cpu;
+
+		/* the records complete so far; a loss count waits for the next event */
+		d->no_pull = true;
+		while (capdec_peek(d, cpu, &ev) && ev.rec.w0)
+			capdec_consume(d, cpu);
+		d->cpu[cpu].peeked = false;
+		d->no_pull = false;
+	}
+	for (unsigned cpu = 0; cpu < capture_header(d->cap)->cpus; cpu++)
+		while (capdec_peek(d, cpu, &ev))
+			capdec_consume(d, cpu);
+	return !d->failed;
 }

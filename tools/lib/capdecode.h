@@ -35,6 +35,8 @@ struct capdec {
 	struct capture *cap;
 	bool eof;		/* the file has no more frames (or a bad one: failed) */
 	bool failed;
+	bool no_pull;		/* decode only the slots already read (capdec_count) */
+	int last_cpu;		/* of the frame read last */
 	uint64_t frames, bytes;
 	struct capdec_cpu cpu[RAWHDR_MAX_CPUS];
 };
@@ -45,5 +47,9 @@ void capdec_free(struct capdec *d);
 /* out_source's functions; ctx is the struct capdec. */
 bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev);
 void capdec_consume(void *ctx, unsigned cpu);
+/* Decodes the whole capture without printing, frame by frame in file order (so only a
+ * frame's worth of slots is held), counting each CPU's events into cpu[].events.
+ * False if the capture is bad. */
+bool capdec_count(struct capdec *d);
 
 #endif

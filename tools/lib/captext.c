@@ -47,28 +47,13 @@ int captext_count(const char *path, uint64_t events[RAWHDR_MAX_CPUS])
 {
 	struct capture *c = capture_open(path);
 	struct capdec *d;
-	struct out_event ev;
 	int r = 0;
 
 	if (!c)
 		return -1;
 	d = xmalloc(sizeof(*d));
 	capdec_init(d, c);
-	/* Oldest event first, as the printer merges: frames are then read in about the
-	 * order the file has them, and the memory held is the printer's. */
-	for (;;) {
-		int best = -1;
-		uint64_t best_ts = 0;
-
-		for (unsigned cpu = 0; cpu < capture_header(c)->cpus; cpu++)
-			if (capdec_peek(d, cpu, &ev) && (best < 0 || ev.ts < best_ts)) {
-				best = (int)cpu;
-				best_ts = ev.ts;
-			}
-		if (best < 0)
-			break;
-		capdec_consume(d, (unsigned)best);
-	}
+	capdec_count(d);
 	for (unsigned cpu = 0; cpu < RAWHDR_MAX_CPUS; cpu++)
 		events[cpu] = d->cpu[cpu].events;
 	if (d->failed)
@@ -98,10 +83,9 @@ struct captext *captext_open(const char *path)
 	const struct rawhdr *h;
 	struct out_config cfg = { .header = true };
 	struct out_source src = { capdec_peek, capdec_consume, NULL };
-	int64_t events = strcmp(path, "-") ? count_events(path) : 0;
+	uint64_t lost = 0;
+	int64_t events = 0;
 
-	if (events < 0)
-		return NULL;
 	t = xcalloc(1, sizeof(*t));
 	t->cap = capture_open(path);
 	if (!t->cap) {
@@ -109,6 +93,18 @@ struct captext *captext_open(const char *path)
 		return NULL;
 	}
 	h = capture_header(t->cap);
+	for (unsigned cpu = 0; cpu < h->cpus; cpu++)
+		lost += h->cpu[cpu].lost + h->cpu[cpu].overrun;
+	/* Only the function tracer's header, or function_graph's after losses, shows the
+	 * count: the first pass costs about as much as the printing. stdin cannot be read
+	 * twice: its header says 0 entries. */
+	if ((tracer_of(h->tracer) != OUT_GRAPH || lost) && strcmp(path, "-"))
+		events = count_events(path);
+	if (events < 0) {
+		capture_close(t->cap);
+		free(t);
+		return NULL;
+	}
 	names = h;
 	capdec_init(&t->dec, t->cap);
 	cfg.tracer = tracer_of(h->tracer);
@@ -117,9 +113,7 @@ struct captext *captext_open(const char *path)
 	cfg.cpus = (uint32_t)((1ull << h->cpus) - 1);
 	cfg.clock_hz = h->tsc_hz;
 	cfg.entries = (uint64_t)events;
-	cfg.written = cfg.entries;
-	for (unsigned cpu = 0; cpu < h->cpus; cpu++)
-		cfg.written += h->cpu[cpu].lost + h->cpu[cpu].overrun;
+	cfg.written = cfg.entries + lost;
 	src.ctx = &t->dec;
 	out_init(&t->pr, &cfg, &src);
 	return t;

@@ -13,9 +13,10 @@
 
 struct captext;
 
-/* Opens a capture file. A regular file is read twice: first to count its events for the
- * header's entries line (as the guest counts a snapshot's before printing it). NULL with
- * the reason printed on stderr. */
+/* Opens a capture file. When the header shows the entries count (the function tracer's
+ * always, function_graph's after losses) the file is read twice: first to count its
+ * events, as the guest counts a snapshot's before printing it. NULL with the reason
+ * printed on stderr. */
 struct captext *captext_open(const char *path);
 /* Up to len bytes of text; 0 at the end (or after bad input: see captext_failed). */
 size_t captext_read(struct captext *t, char *buf, size_t len);
