@@ -132,6 +132,10 @@ $(O)/host-san/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) $(filter %.c,$^) -o $@ -lzstd
 
+$(O)/host/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(filter %.c,$^) -o $@ -lzstd
+
 # libFuzzer targets (clang), with the same sources as the tools
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(TOOLS_HOSTDEFS) \
@@ -165,7 +169,8 @@ TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
 	$(TOOLS_CODEC_OBJS)
-BENCHES += test/tools/bench.sh test/tools/bench-exports.sh
+BENCHES += test/tools/bench.sh test/tools/bench-exports.sh test/tools/bench-glass.sh
+TEST_DEPS += $(O)/host/gen-capture
 
 .PHONY: fuzz-tools install
 # longer fuzzing runs than `make test` does: FUZZ_SECONDS per target

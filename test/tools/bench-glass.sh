@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# glass report's speed (part of `make bench`): a capture of a natively filled ring (400000
+# random call trees on 2 CPUs, function_graph; 3 million function tracer hits), formatted
+# into Linux text; MB of text per CPU second (user + system: the machine may be shared),
+# best of 3; and capture bytes per traced call, raw and zstd -3.
+source "$(dirname "$0")/lib.sh"
+GLASS_FAST=$O/bin/glass
+GENCAP_FAST=$O/host/gen-capture
+
+# cpu_seconds CMD...: user + system seconds of CMD, output discarded
+cpu_seconds() {
+	/usr/bin/time -f '%U %S' -o "$TMP/time" "$@" >/dev/null 2>&1
+	awk '{ print $1 + $2 }' "$TMP/time"
+}
+
+speed() {
+	local name=$1 cap=$2 txt=$3 best=999
+	for _ in 1 2 3; do
+		t=$(cpu_seconds "$GLASS_FAST" report "$cap")
+		best=$(awk -v a="$t" -v b="$best" 'BEGIN { print (a < b) ? a : b }')
+	done
+	awk -v n="$name" -v s="$best" -v b="$(wc -c <"$txt")" \
+		'BEGIN { printf "%-28s %8.1f MB text/CPU s  (%.0f MB in %.2f s)\n", n, b / 1e6 / s, b / 1e6, s }'
+}
+
+"$GENCAP_FAST" --calls 400000 --buffer-kb 262144 "$TMP/g.cap" "$TMP/g.txt"
+"$GENCAP_FAST" --function --calls 3000000 --buffer-kb 262144 "$TMP/f.cap" "$TMP/f.txt"
+zstd -q -3 -f "$TMP/g.cap" -o "$TMP/g.cap.zst"
+cmp -s <("$GLASS_FAST" report "$TMP/g.cap") "$TMP/g.txt" || not_ok "bench-glass" "report differs"
+speed "function_graph" "$TMP/g.cap" "$TMP/g.txt"
+speed "function_graph, zstd capture" "$TMP/g.cap.zst" "$TMP/g.txt"
+speed "function" "$TMP/f.cap" "$TMP/f.txt"
+calls=$(grep -cE '\(\);$|\|[[:space:]]+\}' "$TMP/g.txt")
+awk -v c="$calls" -v r="$(wc -c <"$TMP/g.cap")" -v z="$(wc -c <"$TMP/g.cap.zst")" \
+	'BEGIN { printf "capture bytes per call: %.2f raw, %.2f zstd -3 (%d calls)\n", r / c, z / c, c }'
+finish
