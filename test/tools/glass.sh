@@ -121,7 +121,7 @@ record() {
 if command -v python3 >/dev/null; then
 	"$GENCAP" --frame-slots 300 --seed 40 "$TMP/f.cap" "$TMP/f.txt"
 	record "record" "$TMP/r1.cap"
-	grep -q "^cpu 1: 64 frames, 17613 events, lost 0, overrun 0$" "$TMP/rec.out" &&
+	grep -Eq "^cpu 1: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0, overrun 0$" "$TMP/rec.out" &&
 		ok "record: summary per CPU" || not_ok "record: summary per CPU" "$(cat "$TMP/rec.out")"
 	record "record, 30% of answers broken" "$TMP/r2.cap" --break 0.3 --seed 2
 	grep -q " [1-9][0-9]* retries$" "$TMP/rec.out" && ok "record: retries counted" ||

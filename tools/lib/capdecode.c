@@ -1,14 +1,14 @@
-/* Decoding a capture's slot streams. The record layouts and their decoding are the
- * kernel's (trace/wire.h); what ring.c's reader does around them (W_SYNC, W_PAD, W_LOST,
- * W_TEXT) is done the same way here over a plain array instead of a live ring: a ring
- * reader must also check for overtaking writers, a capture cannot change. */
+/* Decoding a capture's slot streams with the kernel's own decoder (trace/codec.c's
+ * wire_decode(), which ring.c's readers use too). Around it, what a stream of received
+ * frames needs and a live ring does not: records cut by a frame's end wait for the next
+ * frame, gaps restart decoding at a W_SYNC, and a W_SYNC's 48-bit time is widened against
+ * the CPU's previous record (a ring reader widens it against the clock now). */
 #include "tools/lib/capdecode.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "tools/lib/xalloc.h"
-#include "trace/ring.h"
 
 /* A gap in a CPU's stream (a frame flagged GAP, or a jump in sequence numbers), as a
  * slot put where a record starts: all ones is type 15, which no record has. Decoding
@@ -80,29 +80,50 @@ static bool have_slots(struct capdec *d, struct capdec_cpu *c, size_t n)
 	return true;
 }
 
-/* A marker's text: len bytes in the 7-byte continuation slots after w. */
-static void decode_text(struct capdec_cpu *c, uint64_t w, unsigned len, struct out_event *ev)
+/* The time a W_SYNC's 48 bits are widened against: the codec asks through a function
+ * without context (env.now); one decoder runs at a time, set just before each call. */
+static uint64_t widen_ref;
+
+static uint64_t widen_now(void)
 {
-	for (unsigned i = 0; i < len; i++)
-		c->text[i] = (char)(c->slots[c->start + 1 + i / W_TEXT_SLOT] >> (8 * (i % W_TEXT_SLOT)));
-	c->next_st.ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
-	ev->rec = (struct trace_rec){ rec_w0(c->next_st.ts, c->next_st.tid, REC_TEXT), len, 0 };
-	ev->ts = c->next_st.ts;
-	ev->text = c->text;
-	ev->text_len = len;
+	return widen_ref;
 }
 
-/* Slots the record w at the start takes: 0 if it is an event and was decoded into ev,
- * else the slots to skip (its state change applied to c). */
+/* Slots the record whose first slot is w takes, as wire_decode() will count them. */
+static size_t record_slots(uint64_t w)
+{
+	size_t len;
+
+	switch (w_type(w)) {
+	case W_SYNC:
+	case W_LONG:
+	case W_LONG_RET:
+		return 2;
+	case W_PAD:
+		len = (size_t)w_bits(w, 0, 32);
+		return len >= 1 && len <= CODEC_BLOCK_SLOTS ? len : 1;
+	case W_TEXT:
+		len = (size_t)w_bits(w, W_TEXT_DELTA_BITS, W_TEXT_LEN_BITS);
+		return wire_text_slots(len < W_TEXT_MAX ? len : W_TEXT_MAX);
+	default:
+		return 1;
+	}
+}
+
+/* Decodes the record at the CPU's start: 0 if it holds the event ev (the slots it leaves
+ * behind in *n: 0 for a leaf's entry, whose return is in the same slot), else the slots
+ * to skip (a sync, padding, a loss marker, an unknown type, or slots before the first
+ * W_SYNC; its state change applied), or 0 with *n beyond the slots there are (a record cut
+ * by the end of the file). */
 static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct out_event *ev,
 		   size_t *n)
 {
-	const uint64_t text_base = capture_header(d->cap)->text_base;
-	unsigned len, events;
+	const struct wire_env env = { capture_header(d->cap)->text_base, widen_now };
+	struct wire_span sp;
 
-	*n = 1;
 	c->next_st = c->st;
 	c->next_half = 0;
+	*n = 1;
 	if (w == CAPDEC_GAP) {
 		c->synced = false;
 		c->lost = OUT_LOST_UNKNOWN;
@@ -110,50 +131,33 @@ static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct ou
 	}
 	if (!c->synced && w_type(w) != W_SYNC)
 		return 1;
-	switch (w_type(w)) {
-	case W_SYNC:
-		*n = 2;
-		if (!have_slots(d, c, 2))
-			return 0;
-		c->st.ts = ring_widen_ts(c->slots[c->start + 1] & ((1ull << W_SYNC_TSC_BITS) - 1),
-					 c->st.ts, W_SYNC_TSC_BITS);
-		c->st.tid = (uint32_t)w_bits(w, 0, 12);
-		c->st.depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, 8);
-		c->synced = true;
-		return 2;
-	case W_PAD:
-		len = (unsigned)w_bits(w, 0, 32);
-		return len >= 1 && len <= RING_BLOCK_SLOTS ? len : 1;
-	case W_LOST:
-		if ((w & W_FIELDS) > c->drops) {
+	*n = record_slots(w);
+	if (!have_slots(d, c, *n))
+		return 0;
+	widen_ref = c->st.ts;
+	sp = wire_decode(c->slots + c->start, (uint32_t)*n, c->half, &env, &c->next_st, &ev->rec,
+			 &ev->ts, c->text);
+	switch (sp.kind) {
+	case WIRE_SKIP:
+		if (w_type(w) == W_SYNC)
+			c->synced = true;
+		c->st = c->next_st;
+		return sp.slots;
+	case WIRE_LOST:
+		if (sp.lost_total > c->drops) {
 			if (c->lost != OUT_LOST_UNKNOWN)
-				c->lost += (w & W_FIELDS) - c->drops;
-			c->drops = w & W_FIELDS;
+				c->lost += sp.lost_total - c->drops;
+			c->drops = sp.lost_total;
 		}
 		return 1;
-	case W_TEXT:
-		len = (unsigned)w_bits(w, W_TEXT_DELTA_BITS, 13);
-		if (len > RING_TEXT_MAX)
-			len = RING_TEXT_MAX;
-		*n = 1 + (len + W_TEXT_SLOT - 1) / W_TEXT_SLOT;
-		if (!have_slots(d, c, *n))
-			return 0;
-		decode_text(c, w, len, ev);
-		return 0;
-	case W_LONG:
-	case W_LONG_RET:
-		*n = 2;
-		if (!have_slots(d, c, 2))
-			return 0;
-		wire_decode_long(w, c->slots[c->start + 1], &c->next_st, &ev->rec, &ev->ts);
-		return 0;
 	default:
-		events = wire_decode1(w, c->half, &c->next_st, &ev->rec, &ev->ts, text_base);
-		if (!events)
-			return 1;	/* a type this reader does not know: skip the slot */
-		if (c->half + 1 < events) {
+		*n = sp.slots;
+		if (rec_type(&ev->rec) == REC_TEXT) {
+			ev->text = c->text;
+			ev->text_len = sp.text_len;
+		}
+		if (c->half + 1 < sp.events) {
 			*n = 0;	/* the leaf's return is next, in the same slot */
-			c->next_st = c->st;
 			c->next_half = c->half + 1;
 		}
 		return 0;

@@ -1,5 +1,5 @@
 /* Events from a capture: each CPU's frames concatenated into its slot stream, decoded
- * with the kernel's own codec (trace/wire.h) into the printer's events (trace/output.h),
+ * with the kernel's own codec (trace/codec.h) into the printer's events (trace/output.h),
  * as struct out_source wants them. Frames are read from the file as a CPU runs out of
  * slots, so memory holds what the file interleaves between CPUs, not the whole trace. */
 #ifndef TOOLS_LIB_CAPDECODE_H
@@ -10,7 +10,7 @@
 
 #include "tools/lib/capture.h"
 #include "trace/output.h"
-#include "trace/wire.h"
+#include "trace/codec.h"
 
 struct capdec_cpu {
 	uint64_t *slots;	/* the stream's slots not decoded yet: [start, end) */
@@ -28,7 +28,7 @@ struct capdec_cpu {
 	uint64_t last_seq;	/* of the last frame appended, 0 before the first */
 	struct wire_state next_st;
 	uint64_t events;	/* numbered events handed out (switches are not numbered) */
-	char text[4096];	/* a marker's text (RING_TEXT_MAX) */
+	char text[W_TEXT_MAX];	/* a marker's text */
 };
 
 struct capdec {

@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 #define RAWHDR_MAX_CPUS 16	/* trace/output.h's OUT_MAX_CPUS */
-#define RAWHDR_MAX_SYMS (1u << 22)	/* wire.h offsets have 22 bits */
-#define RAWHDR_MAX_THREADS 4096	/* record.h tids have 12 bits */
+#define RAWHDR_MAX_SYMS (1u << 22)	/* codec function offsets have 22 bits */
+#define RAWHDR_MAX_THREADS 4096	/* codec tids have 12 bits */
 
 struct rawhdr_sym {
 	uint64_t addr, size;
