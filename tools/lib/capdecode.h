@@ -33,6 +33,7 @@ struct capdec_cpu {
 
 struct capdec {
 	struct capture *cap;
+	uint64_t text_base;	/* the header's */
 	bool eof;		/* the file has no more frames (or a bad one: failed) */
 	bool failed;
 	bool no_pull;		/* decode only the slots already read (capdec_count) */
