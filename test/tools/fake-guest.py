@@ -48,20 +48,25 @@ def main():
         if path == '/ftrace/raw_header':
             conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % len(header) + header)
             return True
-        if not path.startswith('/ftrace/trace_pipe_raw'):
+        file, _, query = path.partition('?')
+        only = None  # per_cpu/cpuN/trace_pipe_raw: CPU N alone, from=S
+        if file.startswith('/ftrace/per_cpu/cpu') and file.endswith('/trace_pipe_raw'):
+            only = int(file[len('/ftrace/per_cpu/cpu'):-len('/trace_pipe_raw')])
+        elif file != '/ftrace/trace_pipe_raw':
             conn.sendall(b'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
             return True
-        query = path.partition('?')[2]
         start = {}
         for kv in query.split('&'):
             k, _, v = kv.partition('=')
             if k == 'from':
                 for item in v.split(','):
-                    c, _, s = item.partition(':')
-                    start[int(c)] = int(s)
+                    c, _, s = item.rpartition(':')
+                    start[int(c) if c else only] = int(s)
         with lock:
             body = b''
             for cpu, fl in frames.items():
+                if only is not None and cpu != only:
+                    continue
                 if cpu in start:  # acknowledge everything below the seq asked for
                     while acked[cpu] < len(fl) and fl[acked[cpu]][0] < start[cpu]:
                         acked[cpu] += 1

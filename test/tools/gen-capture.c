@@ -143,9 +143,11 @@ static const struct { const char *name; unsigned bit; } options[] = {
 static void write_header(FILE *f, unsigned ncpus, bool function, unsigned opts)
 {
 	fprintf(f, "glass-raw 1\ntsc_hz %llu\ntsc_boot 0\ntext_base %x\ncpus %u\n"
-		   "buffer_bytes %zu\nblock_bytes %u\ntracer %s\ntrace_options",
+		   "buffer_bytes %zu\nblock_bytes %u\nslot_bytes 8\ncodec_version %d\ntracer %s\n"
+		   "trace_options",
 		(unsigned long long)HZ, ring.text_base, ncpus, ring_size(),
-		RING_BLOCK_SLOTS * RING_SLOT_BYTES, function ? "function" : "function_graph");
+		RING_BLOCK_SLOTS * RING_SLOT_BYTES, CODEC_VERSION,
+		function ? "function" : "function_graph");
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
 		fprintf(f, " %s%s", !options[i].bit || (opts & options[i].bit) ? "" : "no",
 			options[i].name);

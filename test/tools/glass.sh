@@ -87,6 +87,10 @@ for i in $(seq 1 60); do
 	[ $? -gt 1 ] && crashes=$((crashes + 1))
 done
 check "60 corrupted bytes: no crash" "$crashes" "0"
+perl -0777 -pe 's/codec_version 1/codec_version 2/' "$TMP/b.cap" >"$TMP/codec2.cap"
+"$GLASS" report "$TMP/codec2.cap" >/dev/null 2>"$TMP/err"
+check "unknown codec version" "$?:$(cat "$TMP/err")" \
+	"1:$TMP/codec2.cap: offset 16: raw header line 9: slot format (codec) version 2, this reader knows 1"
 printf 'GLASSCAP\002\0\0\0' >"$TMP/v2.cap"
 "$GLASS" report "$TMP/v2.cap" >/dev/null 2>"$TMP/err"
 check "unknown capture version" "$?:$(cat "$TMP/err")" "1:$TMP/v2.cap: offset 8: unknown capture version"
@@ -130,6 +134,7 @@ if command -v python3 >/dev/null; then
 	grep -q " [1-9][0-9]* resent frames dropped" "$TMP/rec.out" && ok "record: resends dropped" ||
 		not_ok "record: resends dropped" "$(head -1 "$TMP/rec.out")"
 	record "record to .zst" "$TMP/r4.cap.zst"
+	rm -f "$TMP/port"
 	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" &
 	fg=$!
 	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
@@ -143,6 +148,19 @@ if command -v python3 >/dev/null; then
 	wait $fg 2>/dev/null
 	"$GLASS" report "$TMP/r5.cap" >"$TMP/rec.txt"
 	check_file "record: Ctrl-C: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" --break 0.2 &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	"$GLASS" record -o "$TMP/r7.cap" --port "$(cat "$TMP/port")" --cpu 1 --duration 2 \
+		>"$TMP/rec.out" 2>&1
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	rm -f "$TMP/port"
+	grep -Eq "^cpu 0: 0 frames, 0 events" "$TMP/rec.out" &&
+		grep -Eq "^cpu 1: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0" "$TMP/rec.out" &&
+		ok "record --cpu 1: that CPU alone (per_cpu/cpu1/trace_pipe_raw)" ||
+		not_ok "record --cpu 1: that CPU alone" "$(cat "$TMP/rec.out")"
 	"$GLASS" record -o "$TMP/r6.cap" --port 1 >/dev/null 2>"$TMP/err"
 	expect_status "record: no guest: status 1" 1 $?
 else

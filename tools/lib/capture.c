@@ -166,6 +166,7 @@ static bool read_into(struct capture *c, void *dst, size_t n)
 static int read_header_text(struct capture *c, struct rawhdr *h)
 {
 	char err[160], msg[200];
+	uint64_t start;
 	uint32_t n;
 	char *text;
 
@@ -176,12 +177,14 @@ static int read_header_text(struct capture *c, struct rawhdr *h)
 		return bad(c, "header length too large");
 	take(c, 4);
 	text = xmalloc(n ? n : 1);
+	start = c->offset;
 	if (!read_into(c, text, n)) {
 		free(text);
 		return bad(c, "truncated header");
 	}
 	if (rawhdr_parse(h, text, n, err, sizeof(err))) {
 		free(text);
+		c->offset = start;	/* the message names the header's line from its start */
 		snprintf(msg, sizeof(msg), "raw header %s", err);
 		return bad(c, msg);
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "trace/codec_format.h"
 #include "trace/output.h"
 #include "tools/lib/xalloc.h"
 
@@ -231,6 +232,16 @@ static int parse_line(struct hp *p, struct rawhdr *h)
 		return num_field(p, &s, 10, UINT64_MAX, &h->buffer_bytes, "buffer_bytes");
 	if (!strcmp(key, "block_bytes"))
 		return num_field(p, &s, 10, UINT64_MAX, &h->block_bytes, "block_bytes");
+	if (!strcmp(key, "codec_version")) {
+		/* The slot format's version: this reader decodes with the codec it was built
+		 * with (trace/codec_format.h). */
+		if (num_field(p, &s, 10, UINT32_MAX, &v, "codec_version"))
+			return -1;
+		if (v != CODEC_VERSION)
+			return fail(p, "slot format (codec) version %llu, this reader knows %d",
+				    (unsigned long long)v, CODEC_VERSION);
+		return 0;
+	}
 	if (!strcmp(key, "cpus")) {
 		if (num_field(p, &s, 10, RAWHDR_MAX_CPUS, &v, "cpus"))
 			return -1;
