@@ -6,3 +6,4 @@ TESTS += test/boot/boot-tests.sh
 TESTS += test/boot/trace-tests.sh
 TESTS += test/e2e/capture-test.sh
 TESTS += test/e2e/readme-test.sh
+TESTS += test/boot/glass-tests.sh

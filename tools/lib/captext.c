@@ -16,6 +16,7 @@ struct captext {
 	struct capture *cap;
 	struct capdec dec;
 	struct out_printer pr;
+	char note[OUT_NOTE_MAX];
 };
 
 /* The header names come from: the printer has no context argument for its names, and a
@@ -112,6 +113,15 @@ struct captext *captext_open(const char *path)
 	cfg.ncpus = h->cpus;
 	cfg.cpus = (uint32_t)((1ull << h->cpus) - 1);
 	cfg.clock_hz = h->tsc_hz;
+	if (h->untraced[0] || h->untraced[1] || h->untraced[2]) {
+		/* tracefs's untraced_note(), from the header's counts */
+		snprintf(t->note, sizeof(t->note),
+			 "# untraced calls: %llu recursion, %llu overflow, %llu abandoned\n#\n",
+			 (unsigned long long)h->untraced[0], (unsigned long long)h->untraced[1],
+			 (unsigned long long)h->untraced[2]);
+		cfg.note = t->note;
+	}
+	cfg.stopped = h->stopped;
 	cfg.entries = (uint64_t)events;
 	cfg.written = cfg.entries + lost;
 	src.ctx = &t->dec;

@@ -210,6 +210,16 @@ static int parse_line(struct hp *p, struct rawhdr *h)
 		strcpy(h->tracer, w);
 		return 0;
 	}
+	if (!strcmp(key, "untraced")) {
+		for (int i = 0; i < 3; i++)
+			if (num_field(p, &s, 10, UINT64_MAX, &h->untraced[i], "untraced count"))
+				return -1;
+		return 0;
+	}
+	if (!strcmp(key, "stopped")) {
+		h->stopped = s + strspn(s, " \t");
+		return 0;
+	}
 	if (!strcmp(key, "trace_options")) {
 		parse_options(h, s);
 		return 0;

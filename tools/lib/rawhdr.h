@@ -33,6 +33,11 @@ struct rawhdr {
 	unsigned cpus;
 	char tracer[32];	/* "function", "function_graph", "nop" */
 	unsigned opts;		/* OUT_OPT_* from the trace_options line */
+	/* Optional lines for the text header's notes: "untraced R O A" (calls the hooks left
+	 * untraced: recursion, overflow, abandoned) and "stopped REASON" (why the tracer
+	 * stopped itself). */
+	uint64_t untraced[3];
+	const char *stopped;
 	struct rawhdr_cpu cpu[RAWHDR_MAX_CPUS];
 	size_t nsyms, nthreads;
 	struct rawhdr_sym *syms;	/* sorted by addr */
