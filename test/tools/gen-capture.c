@@ -7,7 +7,8 @@
  * `glass report CAPTURE` must print EXPECTED byte for byte.
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
- *                    [--buffer-kb KB] [--seed S] [--cpus N] CAPTURE EXPECTED */
+ *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] CAPTURE EXPECTED
+ * --notes: the header says calls were left untraced and the tracer stopped itself. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,10 @@
 
 static uint64_t rng_state = 88172645463325252ull;
 static uint64_t clock_now; /* the fake TSC: the newest time written on any CPU */
+static bool notes;         /* --notes */
+#define NOTE_UNTRACED "# untraced calls: 141 recursion, 0 overflow, 2 abandoned\n#\n"
+#define NOTE_STOPPED "shadow stack corrupted on cpu 1"
+
 
 static uint64_t rnd(void)
 {
@@ -159,6 +164,8 @@ static void write_header(FILE *f, unsigned ncpus, bool function, unsigned opts)
 		fprintf(f, "cpu %u lost %llu overrun %llu seq 1\n", c,
 			(unsigned long long)st.dropped, (unsigned long long)st.overrun);
 	}
+	if (notes)
+		fprintf(f, "untraced 141 0 2\nstopped %s\n", NOTE_STOPPED);
 	fprintf(f, "symbols %u\n", NFUNCS);
 	for (unsigned i = 0; i < NFUNCS; i++)
 		fprintf(f, "%x 64 %s\n", func_addr(i), func_name[i]);
@@ -245,7 +252,8 @@ static void write_expected(const char *path, unsigned ncpus, bool function, unsi
 	static char buf[1 << 16];
 	struct out_config cfg = { .tracer = function ? OUT_FUNCTION : OUT_GRAPH, .opts = opts,
 				  .header = true, .cpus = (1u << ncpus) - 1, .ncpus = ncpus,
-				  .clock_hz = HZ };
+				  .clock_hz = HZ, .note = notes ? NOTE_UNTRACED : NULL,
+				  .stopped = notes ? NOTE_STOPPED : NULL };
 	struct out_source src = { snap_peek, snap_consume, &s };
 	FILE *f = fopen(path, "wb");
 	size_t n;
@@ -284,6 +292,8 @@ int main(int argc, char **argv)
 			kb = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
 			rng_state += strtoull(argv[++i], NULL, 0) * 0x9e3779b97f4a7c15ull;
+		else if (!strcmp(argv[i], "--notes"))
+			notes = true;
 		else if (!strcmp(argv[i], "--cpus"))
 			ncpus = (unsigned)strtoul(argv[++i], NULL, 0);
 		else
@@ -291,7 +301,8 @@ int main(int argc, char **argv)
 	}
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
-		      "                   [--buffer-kb KB] [--seed S] [--cpus N] CAPTURE EXPECTED\n",
+		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] CAPTURE\n"
+		      "                   EXPECTED\n",
 		      stderr);
 		return 2;
 	}

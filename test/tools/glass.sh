@@ -36,6 +36,8 @@ report "graph frames of 1 slot" --frame-slots 1 --calls 300 --seed 9
 report "graph full buffer: drops" --buffer-kb 16 --calls 5000 --seed 10
 report "graph 4 CPUs" --cpus 4 --opts 0x2e6 --seed 11
 report "graph 12 CPUs (2-digit CPU column)" --cpus 12 --seed 12
+report "graph header notes: untraced calls, tracer stopped" --notes --seed 17
+report "function header notes" --function --notes --seed 18
 report "function default options" --function --seed 13
 report "function no irq-info" --function --opts 0x1c0 --seed 14
 report "function no print-parent, no context" --function --opts 0 --seed 15
