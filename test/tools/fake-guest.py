@@ -7,12 +7,14 @@ random points when asked (--break P: probability per answer), and frames the cli
 already acknowledged sent again (--resend N per answer: a reader must drop them).
 
 usage: fake-guest.py CAPTURE PORTFILE [--break P] [--seed S] [--per-answer N] [--resend N]
+                     [--delay SECONDS]
 Writes the port it listens on to PORTFILE, serves until killed."""
 import random
 import socket
 import struct
 import sys
 import threading
+import time
 
 
 def read_capture(path):
@@ -39,6 +41,7 @@ def main():
     seed = int(args[args.index('--seed') + 1]) if '--seed' in args else 1
     per_answer = int(args[args.index('--per-answer') + 1]) if '--per-answer' in args else 7
     resend = int(args[args.index('--resend') + 1]) if '--resend' in args else 0
+    delay = float(args[args.index('--delay') + 1]) if '--delay' in args else 0.0
     rnd = random.Random(seed)
     header, frames = read_capture(cap)
     acked = {cpu: 0 for cpu in frames}  # index of the oldest unacknowledged frame
@@ -62,6 +65,7 @@ def main():
                 for item in v.split(','):
                     c, _, s = item.rpartition(':')
                     start[int(c) if c else only] = int(s)
+        time.sleep(delay)  # a slow guest: a killed reader dies mid-stream
         with lock:
             body = b''
             for cpu, fl in frames.items():

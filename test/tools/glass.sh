@@ -163,6 +163,29 @@ if command -v python3 >/dev/null; then
 		grep -Eq "^cpu 1: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0" "$TMP/rec.out" &&
 		ok "record --cpu 1: that CPU alone (per_cpu/cpu1/trace_pipe_raw)" ||
 		not_ok "record --cpu 1: that CPU alone" "$(cat "$TMP/rec.out")"
+	# killed (SIGKILL) at 6 random points, each run resuming the file with --append
+	sizes=
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" --per-answer 2 --seed 9 \
+		--delay 0.05 &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	for k in 1 2 3 4 5 6; do
+		"$GLASS" record -q --append -o "$TMP/k.cap" --port "$(cat "$TMP/port")" 2>/dev/null &
+		rec=$!
+		sleep "0.$((RANDOM % 4 + 1))"
+		kill -KILL $rec
+		wait $rec 2>/dev/null
+		sizes="$sizes $(stat -c %s "$TMP/k.cap" 2>/dev/null)"
+	done
+	echo "# capture size after each kill:$sizes"
+	"$GLASS" record -q --append -o "$TMP/k.cap" --port "$(cat "$TMP/port")" --duration 3 2>/dev/null
+	expect_status "record killed 6 times, resumed with --append: status" 0 $?
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	"$GLASS" report "$TMP/k.cap" >"$TMP/rec.txt"
+	check_file "record killed 6 times, resumed with --append: report byte-identical" \
+		"$TMP/rec.txt" "$TMP/f.txt"
 	"$GLASS" record -o "$TMP/r6.cap" --port 1 >/dev/null 2>"$TMP/err"
 	expect_status "record: no guest: status 1" 1 $?
 else

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "tools/lib/capture.h"
@@ -33,8 +34,9 @@ static void out(struct capwrite *w, const void *p, size_t n)
 	w->bytes += n;
 }
 
-/* Feeds n bytes to the compressor (or the file); end: finish the zstd frame. */
-static void put(struct capwrite *w, const void *p, size_t n, bool end)
+/* Feeds n bytes to the compressor (or the file); mode ZSTD_e_flush or ZSTD_e_end: all of
+ * it leaves the compressor (end: finishing the zstd frame). */
+static void put_mode(struct capwrite *w, const void *p, size_t n, ZSTD_EndDirective mode)
 {
 	ZSTD_inBuffer in = { p, n, 0 };
 	size_t left;
@@ -46,13 +48,27 @@ static void put(struct capwrite *w, const void *p, size_t n, bool end)
 	do {
 		ZSTD_outBuffer o = { w->zout, w->zcap, 0 };
 
-		left = ZSTD_compressStream2(w->z, &o, &in, end ? ZSTD_e_end : ZSTD_e_continue);
+		left = ZSTD_compressStream2(w->z, &o, &in, mode);
 		if (ZSTD_isError(left)) {
 			w->failed = true;
 			return;
 		}
 		out(w, w->zout, o.pos);
-	} while (end ? left != 0 : in.pos < in.size);
+	} while (mode != ZSTD_e_continue ? left != 0 : in.pos < in.size);
+}
+
+static void put(struct capwrite *w, const void *p, size_t n, bool end)
+{
+	put_mode(w, p, n, end ? ZSTD_e_end : ZSTD_e_continue);
+}
+
+int capwrite_flush(struct capwrite *w)
+{
+	if (w->z)
+		put_mode(w, NULL, 0, ZSTD_e_flush);
+	if (fflush(w->f))
+		w->failed = true;
+	return w->failed ? -1 : 0;
 }
 
 static void put_header_text(struct capwrite *w, uint32_t magic_or_0, const char *t, size_t len)
@@ -95,6 +111,20 @@ struct capwrite *capwrite_open(const char *path, const char *header, size_t len)
 	put_le32(v, CAP_VERSION);
 	put(w, v, 4, false);
 	put_header_text(w, 0, header, len);
+	return w;
+}
+
+struct capwrite *capwrite_append(const char *path, uint64_t keep)
+{
+	struct capwrite *w = xcalloc(1, sizeof(*w));
+
+	w->path = path;
+	if (truncate(path, (off_t)keep) || !(w->f = fopen(path, "ab"))) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		free(w);
+		return NULL;
+	}
+	w->bytes = keep;
 	return w;
 }
 

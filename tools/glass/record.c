@@ -27,6 +27,7 @@ struct rec_opts {
 	double duration;	/* seconds, 0: until stopped */
 	uint32_t cpus;		/* --cpu mask, 0: all */
 	bool quiet;
+	bool append;		/* --append: resume the capture file */
 };
 
 struct recorder {
@@ -77,6 +78,8 @@ static void usage(FILE *f)
 	      "      --port P       its port (default 9090)\n"
 	      "      --duration S   stop after S seconds (decimals allowed)\n"
 	      "      --cpu N        record CPU N only (repeatable); the others stay in the guest\n"
+	      "  -a, --append       resume FILE (plain) where a killed recording left it: from\n"
+	      "                     the seq after its last whole frame of each CPU\n"
 	      "  -q, --quiet        no progress line, no summary\n"
 	      "  -h, --help         this text\n", f);
 }
@@ -239,6 +242,12 @@ static int drain(struct recorder *r)
 	while (!stop_flag) {
 		int status;
 
+		/* The request acknowledges every frame taken: they must be in the file first
+		 * (a recorder killed after the request must not lose what the guest freed). */
+		if (capwrite_flush(r->w)) {
+			fprintf(stderr, "glass record: %s: write error\n", r->o.out);
+			return 1;
+		}
 		request_path(r, path, sizeof(path));
 		r->have = 0;
 		r->errlen = 0;
@@ -301,6 +310,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'P' }, { "duration", required_argument, NULL, 'd' },
 		{ "cpu", required_argument, NULL, 'c' }, { "quiet", no_argument, NULL, 'q' },
+		{ "append", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char *e;
@@ -308,8 +318,9 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 	int c;
 
 	*o = (struct rec_opts){ .out = "glass.cap", .host = "127.0.0.1", .port = "9090" };
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qah", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'a': o->append = true; break;
 		case 'o': o->out = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'P': o->port = optarg; break;
@@ -334,6 +345,39 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		return 2;
 	}
 	return 0;
+}
+
+/* --append: the capture's next seq of each CPU, and the file cut after its last whole
+ * frame (a killed recorder may have left part of one, or a trailer). */
+static struct capwrite *resume(struct recorder *r)
+{
+	struct capture *c = capture_open(r->o.out);
+	struct cap_frame f;
+	uint64_t frames = 0, keep;
+	int got;
+
+	if (!c)
+		return NULL;
+	if (capture_is_zstd(c) || capture_header(c)->cpus != r->hdr.cpus) {
+		fprintf(stderr, "glass record: %s: %s\n", r->o.out, capture_is_zstd(c) ?
+			"--append needs a plain (not zstd) capture" : "a capture of another guest");
+		capture_close(c);
+		return NULL;
+	}
+	while ((got = capture_next(c, &f)) > 0) {
+		r->next[f.cpu] = f.seq + 1;
+		frames++;
+	}
+	keep = capture_good_end(c);
+	if (got < 0 && !capture_is_cut(c)) {
+		capture_close(c);
+		return NULL;	/* damaged before its end: not ours to cut */
+	}
+	capture_close(c);
+	if (!r->o.quiet)
+		fprintf(stderr, "glass record: %s: resuming after %llu frames\n", r->o.out,
+			(unsigned long long)frames);
+	return capwrite_append(r->o.out, keep);
 }
 
 static void catch_signals(double duration)
@@ -366,12 +410,15 @@ int glass_record(int argc, char **argv)
 	catch_signals(r->o.duration);
 	r->start = now();
 	if (fetch_header(r, &g, &r->hdr, false))
-		return free(r), 1;
+		return free(g.p), free(r), 1;
 	if (r->o.cpus >> r->hdr.cpus) {
 		fprintf(stderr, "glass record: the guest has %u CPUs\n", r->hdr.cpus);
 		return free(r), 2;
 	}
-	r->w = capwrite_open(r->o.out, g.p ? g.p : "", g.len);
+	if (r->o.append && !access(r->o.out, F_OK))
+		r->w = resume(r);
+	else
+		r->w = capwrite_open(r->o.out, g.p ? g.p : "", g.len);
 	free(g.p);
 	if (!r->w)
 		return free(r), 1;

@@ -29,6 +29,8 @@ struct capture {
 	uint64_t *payload;
 	size_t payload_cap;
 	uint64_t last_seq[RAWHDR_MAX_CPUS];
+	uint64_t good_end;	/* offset after the header or the last whole frame */
+	bool cut;		/* the file ends inside a record (nothing else is wrong) */
 };
 
 static uint32_t get32(const unsigned char *p)
@@ -77,6 +79,16 @@ const char *cap_frame_get(const unsigned char *h, struct cap_frame *f)
 	if (f->seq == 0)
 		return "frame sequence number 0";
 	return NULL;
+}
+
+static int bad(struct capture *c, const char *why);
+
+/* The file ends inside a record: what a killed writer leaves. */
+static int cut(struct capture *c, const char *why)
+{
+	if (!c->failed)
+		c->cut = true;
+	return bad(c, why);
 }
 
 static int bad(struct capture *c, const char *why)
@@ -240,6 +252,7 @@ struct capture *capture_open(const char *path)
 	take(c, CAP_MAGIC_LEN + 4);
 	if (read_header_text(c, &c->hdr))
 		goto fail;
+	c->good_end = c->offset;
 	return c;
 fail:
 	capture_close(c);
@@ -254,6 +267,21 @@ const struct rawhdr *capture_header(const struct capture *c)
 const struct rawhdr *capture_trailer(const struct capture *c)
 {
 	return c->has_end ? &c->end : NULL;
+}
+
+uint64_t capture_good_end(const struct capture *c)
+{
+	return c->good_end;
+}
+
+bool capture_is_cut(const struct capture *c)
+{
+	return c->cut;
+}
+
+bool capture_is_zstd(const struct capture *c)
+{
+	return c->z != NULL;
 }
 
 const char *capture_name(const struct capture *c)
@@ -280,11 +308,11 @@ int capture_next(struct capture *c, struct cap_frame *f)
 	if (c->failed)
 		return -1;
 	if (!need(c, 4))
-		return c->failed ? -1 : c->len > c->pos ? bad(c, "truncated frame header") : 0;
+		return c->failed ? -1 : c->len > c->pos ? cut(c, "truncated frame header") : 0;
 	if (get32(c->buf + c->pos) == CAP_TRAILER_MAGIC)
 		return read_trailer(c) ? -1 : 0;
 	if (!need(c, CAP_FRAME_HDR))
-		return bad(c, "truncated frame header");
+		return c->failed ? -1 : cut(c, "truncated frame header");
 	if ((why = cap_frame_get(c->buf + c->pos, f)))
 		return bad(c, why);
 	if (f->cpu >= c->hdr.cpus)
@@ -294,8 +322,9 @@ int capture_next(struct capture *c, struct cap_frame *f)
 	take(c, CAP_FRAME_HDR);
 	xgrow((void **)&c->payload, &c->payload_cap, f->len / 8 + 1, sizeof(uint64_t));
 	if (!read_into(c, c->payload, f->len))
-		return bad(c, "truncated frame");
+		return c->failed ? -1 : cut(c, "truncated frame");
 	c->last_seq[f->cpu] = f->seq;
+	c->good_end = c->offset;
 	f->slots = c->payload;
 	return 1;
 }

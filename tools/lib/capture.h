@@ -47,6 +47,12 @@ const struct rawhdr *capture_trailer(const struct capture *c);
 /* The next frame: 1, 0 at the end of the file, -1 on bad input (reason printed). */
 int capture_next(struct capture *c, struct cap_frame *f);
 const char *capture_name(const struct capture *c);
+/* The offset (in the decompressed file) just after the header or the last whole frame
+ * read: where a writer that resumes the capture cuts it. */
+uint64_t capture_good_end(const struct capture *c);
+bool capture_is_zstd(const struct capture *c);
+/* After capture_next() returned -1: true if only the file's end cut a frame. */
+bool capture_is_cut(const struct capture *c);
 void capture_close(struct capture *c);
 
 /* Whether the file starts with the capture magic, plain or zstd (reads its first bytes). */
