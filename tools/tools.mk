@@ -126,7 +126,7 @@ $(O)/host/gen-trace: test/tools/gen-trace.c
 
 # Capture files of a ring filled natively by the kernel's writer, with the printer's text of
 # the same ring (glass report's byte-identity test, test/tools/glass.sh)
-GEN_CAPTURE_SRCS := test/tools/gen-capture.c trace/ring.c trace/codec.c trace/config.c \
+GEN_CAPTURE_SRCS := test/tools/gen-capture.c $(TRACE_RING_SRCS) trace/config.c \
 	$(TRACE_PRINTER_SRCS) \
 	test/unit/trace_host_env.c tools/lib/capture.c tools/lib/rawhdr.c tools/lib/xalloc.c
 $(O)/host-san/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
