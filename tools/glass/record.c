@@ -395,6 +395,16 @@ static void catch_signals(double duration)
 	}
 }
 
+/* Ends a recording that did not start: frees what it holds, returns status. */
+static int give_up(struct recorder *r, char *header_text, int status)
+{
+	free(header_text);
+	rawhdr_free(&r->hdr);
+	http_close(&r->conn);
+	free(r);
+	return status;
+}
+
 int glass_record(int argc, char **argv)
 {
 	struct recorder *r = xcalloc(1, sizeof(*r));
@@ -410,18 +420,18 @@ int glass_record(int argc, char **argv)
 	catch_signals(r->o.duration);
 	r->start = now();
 	if (fetch_header(r, &g, &r->hdr, false))
-		return free(g.p), free(r), 1;
+		return give_up(r, g.p, 1);
 	if (r->o.cpus >> r->hdr.cpus) {
 		fprintf(stderr, "glass record: the guest has %u CPUs\n", r->hdr.cpus);
-		return free(r), 2;
+		return give_up(r, g.p, 2);
 	}
 	if (r->o.append && !access(r->o.out, F_OK))
 		r->w = resume(r);
 	else
 		r->w = capwrite_open(r->o.out, g.p ? g.p : "", g.len);
-	free(g.p);
 	if (!r->w)
-		return free(r), 1;
+		return give_up(r, g.p, 1);
+	free(g.p);
 	status = drain(r);
 	progress(r, true);
 	if (!r->o.quiet && isatty(2))
