@@ -33,7 +33,7 @@ static bool is_pipe(const char *file)
 	return ends_with(file, "trace_pipe");
 }
 
-static void open_failed(struct http_conn *c, int err, bool writing)
+void ftrace_open_failed(struct http_conn *c, int err, bool writing)
 {
 	switch (err) {
 	case -ENOENT:
@@ -66,7 +66,7 @@ static void list_files(struct http_conn *c)
 		return;
 	}
 	if (!f) {
-		open_failed(c, -ENOSYS, false);
+		ftrace_open_failed(c, -ENOSYS, false);
 		return;
 	}
 	for (; *f; f++)
@@ -114,7 +114,7 @@ static bool follow_wait(struct http_conn *c)
 }
 
 /* Streams the file straight into the response buffer, one chunk at a time. */
-static void copy_out(struct http_conn *c, struct tracefs_file *f)
+void ftrace_copy_out(struct http_conn *c, struct tracefs_file *f)
 {
 	bool was_off = false;
 	size_t room;
@@ -145,13 +145,13 @@ static void serve_read(struct http_conn *c, const char *file)
 	err = tracefs_open(file, TRACEFS_READ | (is_pipe(file) ? TRACEFS_NONBLOCK |
 			   (c->req.follow ? 0 : TRACEFS_SNAPSHOT_END) : 0), &f);
 	if (err) {
-		open_failed(c, err, false);
+		ftrace_open_failed(c, err, false);
 		return;
 	}
 	if (c->req.method == HTTP_HEAD)
 		resp_flush(&c->resp);   /* headers only; a HEAD must not consume trace_pipe */
 	else
-		copy_out(c, f);
+		ftrace_copy_out(c, f);
 	tracefs_close(f);
 	resp_end(&c->resp);
 }
@@ -167,7 +167,7 @@ static void serve_write(struct http_conn *c, const char *file)
 
 	err = tracefs_open(file, TRACEFS_WRITE | (c->req.append ? TRACEFS_APPEND : 0), &f);
 	if (err) {
-		open_failed(c, err, true);
+		ftrace_open_failed(c, err, true);
 		return;
 	}
 	/* Opening trace for writing is what clears it; its content is ignored, as in Linux. */
@@ -187,6 +187,14 @@ void ftrace_serve(struct http_conn *c, const char *file)
 {
 	if (!file[0]) {
 		list_files(c);
+		return;
+	}
+	if (raw_is_binary(file)) {
+		raw_serve(c, file);
+		return;
+	}
+	if (c->req.from[0]) {
+		resp_error(&c->resp, 400, "from= is for trace_pipe_raw only", NULL);
 		return;
 	}
 	switch (c->req.method) {

@@ -9,7 +9,8 @@ FUZZ_TIME_LONG ?= 600
 
 HTTPD_HOST_OBJS := $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o \
 	$(HTTPD_HOST)/fuzz_http_parse-replay.o $(HTTPD_HOST)/conn.o $(HTTPD_HOST)/response.o \
-	$(HTTPD_HOST)/routes.o $(HTTPD_HOST)/ftrace_routes.o $(HTTPD_HOST)/printf.o \
+	$(HTTPD_HOST)/routes.o $(HTTPD_HOST)/ftrace_routes.o $(HTTPD_HOST)/raw_routes.o \
+	$(HTTPD_HOST)/printf.o \
 	$(HTTPD_HOST)/test_httpd.o
 HTTPD_SERVER_TEST := $(O)/host/test_httpd
 HTTPD_FUZZ_OBJS := $(HTTPD_HOST)/fuzz/parse.o $(HTTPD_HOST)/fuzz/fuzz_http_parse.o
@@ -22,6 +23,7 @@ $(HTTPD_HOST)/conn.o: httpd/conn.c
 $(HTTPD_HOST)/response.o: httpd/response.c
 $(HTTPD_HOST)/routes.o: httpd/routes.c
 $(HTTPD_HOST)/ftrace_routes.o: httpd/ftrace_routes.c
+$(HTTPD_HOST)/raw_routes.o: httpd/raw_routes.c
 $(HTTPD_HOST)/printf.o: kernel/printf.c
 $(HTTPD_HOST)/test_httpd.o: test/unit/test_httpd.c
 $(HTTPD_HOST_OBJS):
@@ -41,7 +43,7 @@ $(HTTPD_TEST): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/test_http_parse.o
 
 # The connection logic against a fake socket, clock and tracefs (in the test file).
 $(HTTPD_SERVER_TEST): $(addprefix $(HTTPD_HOST)/,parse.o conn.o response.o routes.o \
-		ftrace_routes.o printf.o test_httpd.o)
+		ftrace_routes.o raw_routes.o printf.o test_httpd.o)
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 
 $(HTTPD_REPLAY): $(HTTPD_HOST)/parse.o $(HTTPD_HOST)/fuzz_http_parse-replay.o
@@ -63,4 +65,4 @@ fuzz:: deps $(HTTPD_FUZZ) $(HTTPD_REPLAY)
 # The server itself. Without TRACE the tracer and its tracefs are not linked:
 # tracefs_off.c stands in, so /ftrace/ answers 503 with the reason.
 KERNEL_SRCS += httpd/parse.c httpd/response.c httpd/conn.c httpd/routes.c httpd/server.c \
-	httpd/ftrace_routes.c $(if $(TRACE),,httpd/tracefs_off.c)
+	httpd/ftrace_routes.c httpd/raw_routes.c $(if $(TRACE),,httpd/tracefs_off.c)

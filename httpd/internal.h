@@ -83,5 +83,14 @@ void httpd_slot_stats(unsigned *busy, uint64_t *refused);
 /* routes.c / ftrace_routes.c */
 void route_request(struct http_conn *c);
 void ftrace_serve(struct http_conn *c, const char *file);
+/* Answers a failed tracefs_open() of a file opened for reading or writing. */
+void ftrace_open_failed(struct http_conn *c, int err, bool writing);
+/* Streams an open tracefs file into the response (follow=1: waits while it has nothing). */
+struct tracefs_file;
+void ftrace_copy_out(struct http_conn *c, struct tracefs_file *f);
+
+/* raw_routes.c: trace_pipe_raw and trace_raw (all CPUs or per_cpu/cpuN/) */
+bool raw_is_binary(const char *file);
+void raw_serve(struct http_conn *c, const char *file);
 
 #endif

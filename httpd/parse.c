@@ -133,9 +133,17 @@ static long percent_decode(const char *s, size_t n, char *out)
 	return (long)o;
 }
 
-/* One "key=value" of the query. Only follow, until_off and append (each 0|1) mean something; every
- * escape is checked. The keys encode to at most 18 bytes and "0" or "1" to 3, so longer
- * ones are only checked. */
+/* from=VALUE: kept as text (its syntax is the route's business); too long is a 400. */
+static long parse_from(const char *v, size_t vn, struct http_request *req)
+{
+	if (vn >= sizeof(req->from) * 3 || percent_decode(v, vn, NULL) >= (long)sizeof(req->from))
+		return -400;
+	return percent_decode(v, vn, req->from) < 0 ? -400 : 0;
+}
+
+/* One "key=value" of the query. Only follow, until_off and append (each 0|1) and from=
+ * mean something; every escape is checked. The keys encode to at most 18 bytes and "0" or
+ * "1" to 3, so longer ones are only checked. */
 static long parse_query_pair(const char *s, size_t n, struct http_request *req)
 {
 	char key[19], val[4];
@@ -154,6 +162,8 @@ static long parse_query_pair(const char *s, size_t n, struct http_request *req)
 		return -400;
 	if (k >= sizeof(key))
 		return 0;
+	if (ci_equal(key, (size_t)kl, "from"))
+		return parse_from(v, vn, req);
 	if (ci_equal(key, (size_t)kl, "follow"))
 		flag = &req->follow;
 	else if (ci_equal(key, (size_t)kl, "append"))
@@ -392,6 +402,7 @@ long http_parse_request(const char *buf, size_t len, struct http_request *req)
 	req->follow = false;
 	req->until_off = false;
 	req->append = false;
+	req->from[0] = '\0';
 	req->expect_continue = false;
 	do {    /* empty lines before the request line are skipped */
 		if (!next_line(buf, lim, off, &l, &next))

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #define HTTP_MAX_REQUEST_LINE 2048        /* longer request line: 414 */
+#define HTTP_MAX_FROM 512                 /* longest from= value, decoded (else 400) */
 #define HTTP_MAX_HEAD         8192        /* longer head (request line + headers): 431 */
 #define HTTP_MAX_HEADERS      64          /* more header fields: 431 */
 #define HTTP_MAX_BODY         (64 * 1024) /* larger Content-Length: 413 */
@@ -37,6 +38,8 @@ struct http_request {
 	bool follow;            /* query "follow=1" */
 	bool until_off;         /* query "until_off=1": follow until tracing is switched off */
 	bool append;            /* query "append=1": a write appends, as `echo X >> file` */
+	char from[HTTP_MAX_FROM]; /* query "from=...", percent-decoded ("" if absent): the
+				   * acknowledgements of trace_pipe_raw (docs/raw-transport.md) */
 	size_t body_len;        /* Content-Length; 0 when absent */
 	char path[HTTP_MAX_REQUEST_LINE]; /* percent-decoded path, no query; starts with '/' */
 };

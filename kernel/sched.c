@@ -20,6 +20,9 @@ static struct spinlock tid_lock = SPINLOCK_INIT;
 static uint64_t tid_used[(THREAD_MAX_TID + 1) / 64];
 static unsigned tid_next = 1;
 static char tid_names[THREAD_MAX_TID + 1][THREAD_NAME_LEN];
+/* When each tid's latest thread was created and exited (0: still running), for trace
+ * readers (raw_header's thread table): exited threads still appear in the buffers. */
+static uint64_t tid_created[THREAD_MAX_TID + 1], tid_exited[THREAD_MAX_TID + 1];
 static unsigned create_rr;
 
 void switch_to(uint64_t *prev_rsp, uint64_t next_rsp);
@@ -56,6 +59,16 @@ const char *thread_name_of(unsigned tid)
 	return tid_names[tid];
 }
 
+bool thread_record(unsigned tid, uint64_t *created, uint64_t *exited, const char **name)
+{
+	if (tid > THREAD_MAX_TID || (tid && !tid_names[tid][0]))
+		return false;
+	*created = tid ? tid_created[tid] : plat_boot_tsc();
+	*exited = tid ? tid_exited[tid] : 0;
+	*name = tid ? tid_names[tid] : "<idle>";
+	return true;
+}
+
 static unsigned tid_alloc(const char *name)
 {
 	uint64_t flags = spin_lock_irqsave(&tid_lock);
@@ -71,6 +84,8 @@ static unsigned tid_alloc(const char *name)
 		}
 	}
 	if (tid) {
+		tid_created[tid] = plat_tsc();
+		tid_exited[tid] = 0;
 		strncpy(tid_names[tid], name, THREAD_NAME_LEN - 1);
 		tid_names[tid][THREAD_NAME_LEN - 1] = 0;
 	}
@@ -204,6 +219,7 @@ void thread_exit(void)
 {
 	struct thread *self = current_thread();
 
+	tid_exited[self->tid] = plat_tsc();
 	plat_irq_disable();
 	spin_lock_raw(&this_cpu()->rq_lock);
 	self->state = THREAD_DEAD;

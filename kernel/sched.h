@@ -20,6 +20,9 @@ struct thread *thread_current(void);
 static inline unsigned thread_tid(const struct thread *t) { return t->tid; }
 /* The name of a live or recently ended thread, "<...>" if unknown. */
 const char *thread_name_of(unsigned tid);
+/* What the thread table knows of tid's latest thread (tid 0: the idle threads): creation
+ * and exit TSC (0: not exited) and name; false if no thread ever had tid. */
+bool thread_record(unsigned tid, uint64_t *created, uint64_t *exited, const char **name);
 
 /* This CPU's idle loop: halts while nothing is runnable. Never returns. */
 __attribute__((noreturn)) void sched_idle(void);

@@ -2,6 +2,7 @@
 #include "trace/env.h"
 #include "kernel/ksyms.h"
 #include "kernel/sched.h"
+#include "platform/platform.h"
 
 const char *trace_env_symbol(uint64_t addr, uint64_t *offset)
 {
@@ -12,4 +13,24 @@ const char *trace_env_symbol(uint64_t addr, uint64_t *offset)
 const char *trace_env_comm(unsigned tid)
 {
 	return thread_name_of(tid);
+}
+
+uint64_t trace_env_boot_tsc(void)
+{
+	return plat_boot_tsc();
+}
+
+bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **name)
+{
+	if (i >= ksym_num)
+		return false;
+	*addr = ksym_addrs[i];
+	*size = ksym_sizes[i];
+	*name = ksym_names + ksym_name_offs[i];
+	return true;
+}
+
+bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name)
+{
+	return thread_record(tid, created, exited, name);
 }

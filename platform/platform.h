@@ -21,6 +21,9 @@ static inline uint64_t plat_tsc(void)
 /* TSC ticks per second, calibrated against the PIT at boot. */
 uint64_t plat_tsc_hz(void);
 
+/* The TSC when the kernel started (before calibration). */
+uint64_t plat_boot_tsc(void);
+
 /* Nanoseconds since boot, from the TSC. */
 uint64_t plat_now_ns(void);
 

@@ -6,6 +6,7 @@
 #define TRACE_ENV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct trace_task; /* per-thread tracer state, defined in trace/task.h */
@@ -24,5 +25,11 @@ unsigned trace_env_tid(void);            /* current thread id, 0 = idle */
 /* Symbol and thread names, used only by readers (never on the hook path). */
 const char *trace_env_symbol(uint64_t addr, uint64_t *offset); /* NULL if unknown */
 const char *trace_env_comm(unsigned tid);                      /* "<...>" if unknown */
+/* For raw_header: the TSC at boot; the i-th function of the symbol table in address order
+ * (false past its end); what the thread table holds of tid's latest thread (exited 0: still
+ * running; false if no thread ever had tid). */
+uint64_t trace_env_boot_tsc(void);
+bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **name);
+bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name);
 
 #endif

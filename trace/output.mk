@@ -1,12 +1,13 @@
 # The tracer's output side: printer, filters, tracefs control files, panic dump. Tracer
 # code is never instrumented. Host tests build the same sources with -DGLASS_HOST.
 TRACEFS_SRCS := trace/tracefs.c trace/tracefs_files.c trace/tracefs_trace.c \
-	trace/tracefs_ctl.c trace/tracefs_lists.c trace/tracefs_options.c
+	trace/tracefs_ctl.c trace/tracefs_lists.c trace/tracefs_options.c trace/tracefs_raw.c
 # The printer: the merge of CPUs, value formatting, headers, the function and the
 # function_graph printers. Host tools link the same sources (tools/tools.mk).
 TRACE_PRINTER_SRCS := trace/output.c trace/out_format.c trace/out_header.c \
 	trace/out_function.c trace/out_graph.c
-TRACE_OUT_SRCS := $(TRACE_PRINTER_SRCS) trace/filter.c trace/dump.c $(TRACEFS_SRCS)
+TRACE_OUT_SRCS := $(TRACE_PRINTER_SRCS) trace/filter.c trace/dump.c $(TRACEFS_SRCS) \
+	trace/raw_reader.c trace/raw_header.c
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_OUT_SRCS)
 endif

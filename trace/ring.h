@@ -63,6 +63,7 @@
 #define RING_BLOCK_SHIFT CODEC_BLOCK_SHIFT
 #define RING_BLOCK_SLOTS (1u << RING_BLOCK_SHIFT) /* 8 KiB blocks */
 #define RING_TEXT_MAX W_TEXT_MAX                  /* longest W_TEXT payload */
+#define RING_SYNC_SLOTS 2                         /* a W_SYNC and the TSC */
 /* Two blocks: one being written while the other keeps the events before it (overwrite
  * mode moves the writer to the older one). The smallest buffer_size_kb (16). */
 #define RING_MIN_BYTES (2ul * RING_BLOCK_SLOTS * RING_SLOT_BYTES)
@@ -127,6 +128,12 @@ extern struct ring ring;
 static inline uint64_t ring_lap(const struct ring_cpu *rc, uint32_t pos)
 {
 	return (uint64_t)((pos >> rc->lap_shift) & 1) << 63;
+}
+
+/* Whether w, read at pos, is a header committed in pos's lap (not a stale or unwritten slot). */
+static inline bool ring_committed(const struct ring_cpu *rc, uint64_t w, uint32_t pos)
+{
+	return w_type(w) != W_NONE && (w & W_LAP_BIT) == ring_lap(rc, pos);
 }
 
 static inline uint64_t *ring_slot(const struct ring_cpu *rc, uint32_t pos)
@@ -312,5 +319,20 @@ int ring_clear(void);
 int ring_clear_cpu(int cpu);
 /* The overwrite option. */
 void ring_set_overwrite(bool on);
+
+/* ---- for the raw reader (trace/raw_reader.c), which keeps its own positions ---- */
+
+/* Whether a writer reserved slot pos of cpu again since it was written: a copy of it made
+ * before may be torn. */
+bool ring_pos_overtaken(unsigned cpu, uint32_t pos);
+/* The oldest block of cpu no writer has started to overwrite; false if that cannot be told
+ * right now. */
+bool ring_oldest_intact(unsigned cpu, uint32_t *pos);
+/* Takes (true) or gives back the CPU's one consuming reader. */
+bool ring_consumer_claim(unsigned cpu);
+void ring_consumer_release(unsigned cpu);
+/* Frees cpu's slots before `block`, the start of a block written in this lap at or after
+ * the consumer's position (its W_SYNC committed): the consumer moves there. */
+void ring_consumer_free(unsigned cpu, uint32_t block);
 
 #endif

@@ -25,10 +25,9 @@ static inline bool ring_overtaken(const struct ring_cpu *rc, uint32_t pos)
 	return (uint32_t)rc->head - pos > rc->mask + 1;
 }
 
-static inline bool ring_committed(const struct ring_cpu *rc, uint64_t w, uint32_t pos)
-{
-	return w_type(w) != W_NONE && (w & W_LAP_BIT) == ring_lap(rc, pos);
-}
+/* The oldest block no writer has started to overwrite, and its first event's number;
+ * false if that cannot be told right now (trace/ring_read.c). */
+bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t *seq);
 
 /* The fast paths' limit with head at h (trace/ring_write.c). */
 void ring_set_room(struct ring_cpu *rc, uint32_t h);

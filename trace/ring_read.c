@@ -6,7 +6,7 @@
 
 /* The oldest block no writer has started to overwrite, and its first event's number.
  * False if that cannot be told right now (its first record is still being written). */
-static bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t *seq)
+bool ring_oldest_block(const struct ring_cpu *rc, uint32_t *pos, uint64_t *seq)
 {
 	for (int tries = 0; tries < 4; tries++) {
 		uint32_t q = ((uint32_t)rc->head - (rc->mask + 1) + RING_BLOCK_SLOTS - 1) &

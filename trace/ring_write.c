@@ -2,7 +2,6 @@
  * commit, as trace/ring.h describes; the records are the codec's (trace/codec.h). */
 #include "trace/ring_internal.h"
 
-#define RING_SYNC_SLOTS 2 /* a W_SYNC and the TSC */
 
 /* Commits a header: release, so a reader that sees it also sees what was written before. */
 static void ring_commit(struct ring_cpu *rc, uint32_t pos, uint64_t w)

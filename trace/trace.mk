@@ -1,7 +1,8 @@
 # The tracer core (write side). Compiled into the kernel only with TRACE=ftrace, and never
 # with -pg: it is what -pg calls.
 # The ring buffer and the record codec it stores records with.
-TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/codec.c
+TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/ring_consumer.c \
+	trace/codec.c
 TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
 	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
 ifeq ($(TRACE),ftrace)

@@ -28,6 +28,7 @@ enum tf_where { TF_TOP = 1, TF_PER_CPU = 2, TF_BOTH = 3 };
 #define TF_STAGE_SIZE 1024
 
 struct tf_reader;
+struct raw_reader;
 
 struct tracefs_file {
 	const struct tracefs_fops *ops;
@@ -39,6 +40,7 @@ struct tracefs_file {
 	size_t cursor;      /* list files: next site or entry; others: 1 once generated */
 	uint64_t consumed;  /* trace_pipe: bytes returned so far */
 	struct tf_reader *rd;
+	struct raw_reader *raw; /* trace_pipe_raw, trace_raw */
 	size_t stage_off, stage_len;
 	char stage[TF_STAGE_SIZE];
 	char err[FILTER_TOKEN_MAX + 64];
@@ -108,6 +110,11 @@ bool tf_truncating(const struct tracefs_file *f);
 
 bool tf_tracing_on(void);
 void tf_set_tracing_on(bool on);
+/* pause-on-trace: a snapshot reader (trace, trace_raw) stops recording while it is open. */
+void tf_pause_get(struct tracefs_file *f);
+void tf_pause_put(struct tracefs_file *f);
+/* A blocking trace_pipe with nothing to read waits here (the kernel sleeps a tick). */
+void tracefs_wait(void);
 
 /* ---- patching (trace/tracefs_lists.c) ---- */
 
@@ -139,6 +146,15 @@ size_t tf_thresh_show(struct tracefs_file *f, char *s, size_t cap);
 int tf_thresh_write(struct tracefs_file *f, const char *buf, size_t len);
 int tf_marker_write(struct tracefs_file *f, const char *buf, size_t len);
 size_t tf_stats_show(struct tracefs_file *f, char *s, size_t cap);
+
+/* the raw transport: trace_pipe_raw, trace_raw, raw_header (trace/tracefs_raw.c) */
+int tf_raw_pipe_open(struct tracefs_file *f);
+long tf_raw_pipe_read(struct tracefs_file *f, char *buf, size_t len);
+int tf_raw_pipe_write(struct tracefs_file *f, const char *buf, size_t len);
+int tf_raw_snapshot_open(struct tracefs_file *f);
+long tf_raw_snapshot_read(struct tracefs_file *f, char *buf, size_t len);
+void tf_raw_release(struct tracefs_file *f);
+size_t tf_raw_header_show(struct tracefs_file *f, char *s, size_t cap);
 
 /* trace_options (trace/tracefs_options.c) */
 size_t tf_options_show(struct tracefs_file *f, char *s, size_t cap);

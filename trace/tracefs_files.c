@@ -45,6 +45,14 @@ const struct tracefs_fops tracefs_table[] = {
 	  .write = tf_options_write },
 	{ .name = "trace_marker", .modes = TF_WO, .where = TF_TOP, .write = tf_marker_write },
 	{ .name = "stats", .modes = TF_RO, .where = TF_PER_CPU, .show = tf_stats_show },
+	/* docs/raw-transport.md: a write to trace_pipe_raw acknowledges (from=) */
+	{ .name = "trace_pipe_raw", .modes = TF_RO | TRACEFS_WRITE, .where = TF_BOTH,
+	  .open = tf_raw_pipe_open, .read = tf_raw_pipe_read, .write = tf_raw_pipe_write,
+	  .release = tf_raw_release },
+	{ .name = "trace_raw", .modes = TF_RO, .where = TF_BOTH, .open = tf_raw_snapshot_open,
+	  .read = tf_raw_snapshot_read, .release = tf_raw_release },
+	{ .name = "raw_header", .modes = TF_RO, .where = TF_TOP, .show = tf_raw_header_show,
+	  .lines = true },
 };
 
 const size_t tracefs_table_len = sizeof(tracefs_table) / sizeof(tracefs_table[0]);

@@ -41,7 +41,7 @@ void tf_set_tracing_on(bool on)
 		trace_set_on(on);
 }
 
-static void pause_get(struct tracefs_file *f)
+void tf_pause_get(struct tracefs_file *f)
 {
 	if (!tf.pause_on_trace)
 		return;
@@ -52,7 +52,7 @@ static void pause_get(struct tracefs_file *f)
 	f->paused = true;
 }
 
-static void pause_put(struct tracefs_file *f)
+void tf_pause_put(struct tracefs_file *f)
 {
 	if (f->paused && !--tf.pausers)
 		trace_set_on(tf.user_on);
@@ -211,10 +211,10 @@ int tf_trace_open(struct tracefs_file *f)
 		return 0;
 	/* Recording pauses before the snapshot is taken: no call returns between the
 	 * snapshot's end and its header's counts (a leaf's return adds an event). */
-	pause_get(f);
+	tf_pause_get(f);
 	err = reader_open(f, false);
 	if (err)
-		pause_put(f);
+		tf_pause_put(f);
 	return err;
 }
 
@@ -239,5 +239,5 @@ void tf_reader_release(struct tracefs_file *f)
 		tf_free(f->rd);
 		f->rd = NULL;
 	}
-	pause_put(f);
+	tf_pause_put(f);
 }

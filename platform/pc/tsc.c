@@ -40,6 +40,11 @@ uint64_t plat_tsc_hz(void)
 	return tsc_hz;
 }
 
+uint64_t plat_boot_tsc(void)
+{
+	return tsc_at_boot;
+}
+
 uint64_t plat_now_ns(void)
 {
 	uint64_t d = plat_tsc() - tsc_at_boot;

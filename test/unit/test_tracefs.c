@@ -186,7 +186,7 @@ static void test_files_list(void)
 	}
 	CHECK(trace);
 	CHECK(stats1);
-	CHECK_EQ(n, 18 + 3 * 2);
+	CHECK_EQ(n, 21 + 5 * 2); /* with trace_pipe_raw, trace_raw, raw_header */
 	TEST_END();
 }
 

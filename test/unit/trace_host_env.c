@@ -117,6 +117,30 @@ int trace_host_set_comm(unsigned tid, const char *name)
 	return 0;
 }
 
+uint64_t trace_env_boot_tsc(void)
+{
+	return 0;
+}
+
+/* Sizes: up to the next symbol (the last one 16 bytes). */
+bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **name)
+{
+	if (i >= host_nsyms)
+		return false;
+	*addr = host_syms[i].addr;
+	*size = i + 1 < host_nsyms ? host_syms[i + 1].addr - *addr : 16;
+	*name = host_syms[i].name;
+	return true;
+}
+
+/* The latest name set for tid, created at 0 and never exited. */
+bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name)
+{
+	*name = trace_env_comm(tid);
+	*created = *exited = 0;
+	return strcmp(*name, "<...>") != 0;
+}
+
 const char *trace_env_comm(unsigned tid)
 {
 	for (unsigned i = host_ncomms; i > 0; i--)

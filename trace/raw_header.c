@@ -1,0 +1,149 @@
+/* /ftrace/raw_header (trace/raw_header.h; format in docs/raw-transport.md). The cursor
+ * walks the parts in order: the settings, the options, one line per CPU, the symbol table
+ * (one step per line), then the thread table, where it holds THREADS_PHASE, the lines
+ * still to list and the next tid: the table may grow while it is read, and exactly the
+ * count announced is listed. */
+#include <stdint.h>
+#include "trace/raw_header.h"
+#include "trace/env.h"
+#include "trace/raw_frame.h"
+#include "trace/raw_reader.h"
+#include "trace/ring.h"
+#include "kernel/printf.h"
+
+#define MAX_TID REC_TID_MASK /* tids fit the record's 12 bits (trace/codec.h) */
+#define THREADS_PHASE (1ull << 63)
+
+static size_t settings(char *s, size_t cap, const struct raw_header_src *src)
+{
+	return (size_t)ksnprintf(s, cap,
+		"glass-raw %u\ntsc_hz %llu\ntsc_boot %llu\ntext_base 0x%llx\ncpus %u\n"
+		"buffer_bytes %llu\nblock_bytes %u\nslot_bytes %u\ntracer %s\n",
+		RAW_HEADER_VERSION, (unsigned long long)trace_env_clock_hz(),
+		(unsigned long long)trace_env_boot_tsc(), (unsigned long long)ring.text_base,
+		ring_ncpus(), (unsigned long long)ring_size(),
+		RING_BLOCK_SLOTS * RING_SLOT_BYTES, RING_SLOT_BYTES, src->tracer);
+}
+
+/* "trace_options a b c": trace_options' lines on one line. */
+static size_t options(char *s, size_t cap, const struct raw_header_src *src)
+{
+	size_t n = (size_t)ksnprintf(s, cap, "trace_options");
+
+	n += src->show_options(s + n, cap - n - 1);
+	if (n > cap - 2)
+		n = cap - 2;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\n')
+			s[i] = ' ';
+	while (n && s[n - 1] == ' ')
+		n--;
+	s[n++] = '\n';
+	s[n] = 0;
+	return n;
+}
+
+static size_t cpu_line(char *s, size_t cap, unsigned cpu)
+{
+	struct ring_stats st;
+
+	ring_get_stats(cpu, &st);
+	return (size_t)ksnprintf(s, cap, "cpu %u lost %llu overrun %llu seq %llu\n", cpu,
+				 (unsigned long long)st.dropped, (unsigned long long)st.overrun,
+				 (unsigned long long)raw_reader_seq(cpu));
+}
+
+static size_t count_symbols(void)
+{
+	uint64_t addr, size;
+	const char *name;
+	size_t n = 0;
+
+	while (trace_env_symbol_at(n, &addr, &size, &name))
+		n++;
+	return n;
+}
+
+static size_t symbol_line(char *s, size_t cap, size_t i)
+{
+	uint64_t addr, size;
+	const char *name;
+
+	if (!trace_env_symbol_at(i, &addr, &size, &name))
+		return 0;
+	return (size_t)ksnprintf(s, cap, "%llx %llu %.200s\n", (unsigned long long)addr,
+				 (unsigned long long)size, name);
+}
+
+static unsigned count_threads(void)
+{
+	uint64_t created, exited;
+	const char *name;
+	unsigned n = 0;
+
+	for (unsigned tid = 0; tid <= MAX_TID; tid++)
+		n += trace_env_thread(tid, &created, &exited, &name);
+	return n;
+}
+
+/* The thread line of the first known tid at or after *tid, which moves past it. */
+static size_t thread_line(char *s, size_t cap, unsigned *tid)
+{
+	uint64_t created, exited;
+	const char *name;
+	char word[32];
+	size_t k = 0;
+
+	for (; *tid <= MAX_TID; ++*tid)
+		if (trace_env_thread(*tid, &created, &exited, &name))
+			break;
+	if (*tid > MAX_TID)
+		return 0;
+	for (; name[k] && k < sizeof(word) - 1; k++) /* one word: spaces become '_' */
+		word[k] = name[k] == ' ' || name[k] == '\t' ? '_' : name[k];
+	word[k] = 0;
+	if (!exited)
+		return (size_t)ksnprintf(s, cap, "%u %llu - %s\n", (*tid)++,
+					 (unsigned long long)created, k ? word : "-");
+	return (size_t)ksnprintf(s, cap, "%u %llu %llu %s\n", (*tid)++,
+				 (unsigned long long)created, (unsigned long long)exited,
+				 k ? word : "-");
+}
+
+/* The next thread line; the cursor holds the lines still to list and the next tid. */
+static size_t next_thread(size_t *cursor, char *s, size_t cap)
+{
+	uint32_t left = (uint32_t)(*cursor >> 32) & 0x7fffffff;
+	unsigned tid = (uint32_t)*cursor;
+	size_t n;
+
+	if (!left || !(n = thread_line(s, cap, &tid)))
+		return 0;
+	*cursor = THREADS_PHASE | (uint64_t)(left - 1) << 32 | tid;
+	return n;
+}
+
+size_t raw_header_next(size_t *cursor, char *s, size_t cap, const struct raw_header_src *src)
+{
+	uint64_t c = *cursor;
+	size_t ncpus = ring_ncpus(), n;
+
+	if (c & THREADS_PHASE)
+		return next_thread(cursor, s, cap);
+	if (c == 0)
+		n = settings(s, cap, src);
+	else if (c == 1)
+		n = options(s, cap, src);
+	else if (c < 2 + ncpus)
+		n = cpu_line(s, cap, (unsigned)(c - 2));
+	else if (c == 2 + ncpus)
+		n = (size_t)ksnprintf(s, cap, "symbols %llu\n", (unsigned long long)count_symbols());
+	else if (!(n = symbol_line(s, cap, c - 3 - ncpus))) {
+		unsigned total = count_threads();
+
+		*cursor = THREADS_PHASE | (uint64_t)total << 32; /* from tid 0 */
+		return (size_t)ksnprintf(s, cap, "threads %u\n", total);
+	}
+	*cursor = c + 1;
+	return n;
+}
