@@ -7,3 +7,4 @@ TESTS += test/boot/trace-tests.sh
 TESTS += test/e2e/capture-test.sh
 TESTS += test/e2e/readme-test.sh
 TESTS += test/boot/glass-tests.sh
+TESTS += test/boot/raw-tests.sh

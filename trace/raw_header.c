@@ -28,7 +28,7 @@ static size_t settings(char *s, size_t cap, const struct raw_header_src *src)
 /* "trace_options a b c": trace_options' lines on one line. */
 static size_t options(char *s, size_t cap, const struct raw_header_src *src)
 {
-	size_t n = (size_t)ksnprintf(s, cap, "trace_options");
+	size_t n = (size_t)ksnprintf(s, cap, "trace_options ");
 
 	n += src->show_options(s + n, cap - n - 1);
 	if (n > cap - 2)

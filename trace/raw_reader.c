@@ -144,7 +144,7 @@ static void sync_cpu(unsigned cpu)
 		s->acked_seq = 1;
 		s->first = s->n = 0;
 		s->freed = s->acked = s->sent = rd;
-		s->gap = rd != block_of(rd); /* a trace_pipe reader stopped mid-block */
+		s->gap = false; /* nothing was shipped before: nothing is missing */
 	}
 	if (rd != s->freed) {
 		if (before(s->acked, rd))
@@ -237,11 +237,14 @@ static bool stage_consumed(struct raw_reader *r, unsigned cpu)
 /* ---- snapshots ---- */
 
 /* A snapshot of cpu starts at the block of the consumer's position (the oldest event not
- * consumed), or at the oldest intact block if writers overtook it. */
+ * consumed); at that position itself if stop-mode writers reused the block's start (a
+ * clear leaves it at a W_SYNC); at the oldest intact block if writers overtook it. */
 static void snapshot_start(struct raw_reader *r, unsigned cpu)
 {
-	uint32_t q = block_of(ring.cpu[cpu].rd.pos);
+	uint32_t rd = ring.cpu[cpu].rd.pos, q = block_of(rd);
 
+	if (ring_pos_overtaken(cpu, q))
+		q = rd;
 	if (ring_pos_overtaken(cpu, q) && !ring_oldest_intact(cpu, &q))
 		q = r->end[cpu]; /* cannot be told now: an empty snapshot */
 	r->snap_pos[cpu] = q;
