@@ -41,6 +41,7 @@ include kernel/kernel.mk
 -include kernel/lib.mk
 -include trace/trace.mk
 -include trace/output.mk
+-include trace/raw.mk
 -include net/net.mk
 -include httpd/httpd.mk
 include apps/apps.mk
