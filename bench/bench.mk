@@ -4,3 +4,4 @@ BENCHES += bench/guest-trace.sh
 BENCHES += bench/trace-download.sh
 BENCHES += bench/capture-time.sh
 BENCHES += bench/webg-rps.sh
+BENCHES += bench/raw-download.sh

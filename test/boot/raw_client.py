@@ -71,7 +71,7 @@ def fetch(url, out, follow, die_after):
                 sys.exit("raw_client: HTTP %d: %s" % (resp.status, resp.read().decode()[:200]))
             buf, count = b"", 0
             while True:
-                chunk = resp.read1(4096)
+                chunk = resp.read1(65536)
                 if not chunk:
                     break
                 if die_after is not None and received + len(chunk) >= die_after:
