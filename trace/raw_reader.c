@@ -17,6 +17,7 @@ struct raw_sent {
 struct raw_cpu {
 	bool started;
 	bool gap;           /* the next new frame follows lost slots */
+	const uint64_t *slots; /* the buffer the positions are in (a resize replaces it) */
 	uint32_t freed;     /* the ring's consumer position as this reader last left it */
 	uint32_t acked;     /* first slot of the oldest unacknowledged frame (`sent` if none) */
 	uint32_t sent;      /* end of the newest frame */
@@ -131,13 +132,15 @@ static void lose_window(struct raw_cpu *s, uint32_t start, uint32_t freed)
 	s->gap = true;
 }
 
-/* Brings cpu's state up to date with the ring: its first use, a consumer position that
- * someone else moved past the window (a clear, a trace_pipe reader, overwrite mode
- * switched off), or writers that overtook the window (overwrite mode). */
+/* Brings cpu's state up to date with the ring: its first use, new buffers (a resize),
+ * a consumer position that someone else moved past the window (a clear, a trace_pipe
+ * reader, overwrite mode switched off), or writers that overtook the window (overwrite
+ * mode). */
 static void sync_cpu(unsigned cpu)
 {
 	struct raw_cpu *s = &raw_cpus[cpu];
-	uint32_t rd = __atomic_load_n(&ring.cpu[cpu].rd.pos, __ATOMIC_ACQUIRE), q;
+	const struct ring_cpu *rc = &ring.cpu[cpu];
+	uint32_t rd = __atomic_load_n(&rc->rd.pos, __ATOMIC_ACQUIRE), q;
 
 	if (!s->started) {
 		s->started = true;
@@ -145,6 +148,11 @@ static void sync_cpu(unsigned cpu)
 		s->first = s->n = 0;
 		s->freed = s->acked = s->sent = rd;
 		s->gap = false; /* nothing was shipped before: nothing is missing */
+		s->slots = rc->slots;
+	}
+	if (s->slots != rc->slots || before((uint32_t)rc->head, s->sent)) {
+		lose_window(s, rd, rd); /* new buffers: positions start again */
+		s->slots = rc->slots;
 	}
 	if (rd != s->freed) {
 		if (before(s->acked, rd))

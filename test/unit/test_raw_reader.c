@@ -350,7 +350,8 @@ static void test_clear(void)
 	size_t count;
 	uint64_t seq;
 
-	TEST_CASE("raw: a clear loses the unacknowledged frames: seqs skipped, the next has GAP");
+	TEST_CASE("raw: a clear or a resize loses the unacknowledged frames: seqs skipped, the "
+		  "next has GAP");
 	setup();
 	for (uint64_t k = 0; k < 100; k++)
 		write_k(0, k);
@@ -370,6 +371,18 @@ static void test_clear(void)
 	CHECK(fr[0].h.flags & RAW_F_GAP);
 	CHECK_EQ(decode((const uint64_t *)fr[0].payload, fr[0].h.len / 8, ks), 50);
 	CHECK_EQ(ks[0], 1000);
+	/* New buffers (buffer_size_kb) start the positions again: the same, after a GAP. */
+	CHECK_EQ(ring_resize(2 * BUF_BYTES), 0);
+	for (uint64_t k = 2000; k < 2010; k++)
+		write_k(0, k);
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 8);
+	raw_reader_close(&rr);
+	CHECK_EQ(count, 1);
+	CHECK_EQ(fr[0].h.seq, seq + 2); /* the frame after the clear was never acknowledged */
+	CHECK(fr[0].h.flags & RAW_F_GAP);
+	CHECK_EQ(decode((const uint64_t *)fr[0].payload, fr[0].h.len / 8, ks), 10);
+	CHECK_EQ(ks[0], 2000);
 	TEST_END();
 }
 
