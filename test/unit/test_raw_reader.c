@@ -386,6 +386,47 @@ static void test_clear(void)
 	TEST_END();
 }
 
+static void test_overwrite(void)
+{
+	static struct frame fr[4096];
+	size_t count;
+	long n;
+
+	TEST_CASE("raw: in overwrite mode, frames writers overtook are skipped with GAP; the "
+		  "rest decodes to the newest events in order");
+	setup();
+	ring_set_overwrite(true);
+	for (uint64_t k = 0; k < 1000; k++)
+		write_k(0, k);
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 4096);
+	raw_reader_close(&rr);
+	take(fr, count);
+	for (uint64_t k = 1000; k < 50000; k++) /* the buffer wraps: the window is overwritten */
+		write_k(0, k);
+	CHECK_EQ(open_from(from_text(), true), 0);
+	count = parse(read_body(MAX_BODY), fr, 4096);
+	raw_reader_close(&rr);
+	CHECK(count >= 1);
+	CHECK(fr[0].h.seq > streams[0].next - 1);
+	CHECK(fr[0].h.flags & RAW_F_GAP);
+	CHECK(fr[0].h.flags & RAW_F_BLOCK_START);
+	streams[0].n = 0;
+	for (size_t i = 0; i < count; i++) {
+		memcpy(&streams[0].slots[streams[0].n], fr[i].payload, fr[i].h.len);
+		streams[0].n += fr[i].h.len / 8;
+	}
+	n = decode(streams[0].slots, streams[0].n, ks);
+	CHECK(n > 1000);
+	for (long i = 1; i < n; i++)
+		if (ks[i] != ks[i - 1] + 1) {
+			CHECK_EQ(ks[i], ks[i - 1] + 1);
+			break;
+		}
+	ring_set_overwrite(false);
+	TEST_END();
+}
+
 static void test_bad_from(void)
 {
 	static const char *const bad[] = { "", "x", "0:", ":1", "0:1,0:1", "2:1", "0:0", "0:5",
@@ -461,6 +502,7 @@ int main(void)
 	test_window();
 	test_held_entry();
 	test_clear();
+	test_overwrite();
 	test_bad_from();
 	test_snapshot_and_busy();
 	return test_exit_status();
