@@ -84,6 +84,11 @@ static uint32_t ship_end(unsigned cpu, uint32_t from, const uint32_t *limit, boo
 		end = h;
 	if (limit && before(*limit, end))
 		end = *limit;
+	/* A block that ends at least a block before head's is complete: one writer at a time
+	 * commits its records in order, and the one being written lies in head's block, or
+	 * starts with the W_PAD that ends the block before it. No need to walk it. */
+	if (end == block_of(from) + RING_BLOCK_SLOTS && !before(block_of(h), end + RING_BLOCK_SLOTS))
+		p = end;
 	while (before(p, end)) {
 		uint64_t w = __atomic_load_n(ring_slot(rc, p), __ATOMIC_ACQUIRE);
 		uint32_t n;
