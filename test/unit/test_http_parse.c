@@ -305,6 +305,33 @@ static void test_append_values(void)
 	TEST_END();
 }
 
+static void test_from_values(void)
+{
+	static char longer[HTTP_MAX_FROM * 4];
+	struct http_request req;
+	const char *list = "GET /ftrace/trace_pipe_raw?follow=1&from=0%3A12,1:40 HTTP/1.1\r\n"
+			   "Host: x\r\n\r\n";
+	const char *none = "GET /ftrace/trace_pipe_raw HTTP/1.1\r\nHost: x\r\n\r\n";
+	const char *bad = "GET /p?from=%zz HTTP/1.1\r\nHost: x\r\n\r\n";
+	int n;
+
+	TEST_CASE("query from=: kept percent-decoded, absent is empty, too long or bad escape 400");
+	CHECK_EQ(http_parse_request(list, strlen(list), &req), (long)strlen(list));
+	CHECK_STR(req.from, "0:12,1:40");
+	CHECK_EQ(req.follow, 1);
+	CHECK_EQ(http_parse_request(none, strlen(none), &req), (long)strlen(none));
+	CHECK_STR(req.from, "");
+	CHECK_EQ(http_parse_request(bad, strlen(bad), &req), -400);
+	n = snprintf(longer, sizeof(longer), "GET /p?from=");
+	memset(longer + n, '1', HTTP_MAX_FROM);
+	strcpy(longer + n + HTTP_MAX_FROM, " HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_EQ(http_parse_request(longer, strlen(longer), &req), -400);
+	strcpy(longer + n + HTTP_MAX_FROM - 1, /* one byte shorter: fits */ " HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_EQ(http_parse_request(longer, strlen(longer), &req), (long)strlen(longer));
+	CHECK_EQ(strlen(req.from), HTTP_MAX_FROM - 1);
+	TEST_END();
+}
+
 static void test_nul(void)
 {
 	static const char r[] = "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -338,6 +365,7 @@ int main(void)
 	test_follow_values();
 	test_until_off_values();
 	test_append_values();
+	test_from_values();
 	test_nul();
 	test_status_text();
 	return test_exit_status();
