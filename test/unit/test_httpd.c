@@ -110,7 +110,9 @@ static unsigned trace_reads, pipe_left;
 static char notrace_pids[64];
 
 static const char *const files[] = { "trace", "trace_pipe", "tracing_on", "available_tracers",
-				     "trace_marker", "set_ftrace_notrace_pid", NULL };
+				     "trace_marker", "set_ftrace_notrace_pid", "trace_pipe_raw",
+				     NULL };
+static char raw_acks[64]; /* what trace_pipe_raw was written (from= lists) */
 
 int tracefs_open(const char *path, int mode, struct tracefs_file **out)
 {
@@ -156,6 +158,8 @@ long tracefs_read(struct tracefs_file *f, char *buf, size_t len)
 	}
 	if (!strcmp(f->name, "tracing_on"))
 		return read_string(f, tracing_on, strlen(tracing_on), buf, len);
+	if (!strcmp(f->name, "trace_pipe_raw"))
+		return read_string(f, "GLRW", 4, buf, len);
 	return read_string(f, "function_graph function nop\n", 28, buf, len);
 }
 
@@ -170,6 +174,14 @@ long tracefs_write(struct tracefs_file *f, const char *buf, size_t len)
 		}
 		strcpy(f->err, "tracing_on takes 0 or 1");
 		return -EINVAL;
+	}
+	if (!strcmp(f->name, "trace_pipe_raw")) {
+		if (len != 3 || buf[1] != ':') {
+			strcpy(f->err, "from: expected CPU:SEQ");
+			return -EINVAL;
+		}
+		strncat(raw_acks, buf, len);
+		return (long)len;
 	}
 	if (!strcmp(f->name, "set_ftrace_notrace_pid"))
 		strncat(notrace_pids, buf, len < 16 ? len : 16);
@@ -434,6 +446,29 @@ static void test_pipe_and_listing(void)
 	free(out);
 }
 
+static void test_raw(void)
+{
+	const char *script[] = { REQ("/ftrace/trace_pipe_raw?from=0:5"),
+				 REQ("/ftrace/trace_pipe_raw?from=zz"),
+				 REQ("/ftrace/trace?from=0:5"),
+				 "HEAD /ftrace/trace_pipe_raw?from=1:7 HTTP/1.1\r\nHost: t\r\n\r\n",
+				 REQ("/ftrace/trace_pipe_raw"), NULL };
+	struct net_sock s;
+	char *out;
+
+	TEST_CASE("trace_pipe_raw: octet-stream; from= acknowledges (400 with the reason if "
+		  "refused); from= elsewhere 400; HEAD acknowledges nothing");
+	raw_acks[0] = 0;
+	out = serve(script, &s);
+	CHECK_EQ(count(out, "Content-Type: application/octet-stream\r\n"), 3);
+	CHECK_EQ(count(out, "\r\n\r\nGLRW"), 2);
+	CHECK(strstr(out, "400 Bad Request: from: expected CPU:SEQ\n"));
+	CHECK(strstr(out, "400 Bad Request: from= is for trace_pipe_raw only\n"));
+	CHECK_STR(raw_acks, "0:5");
+	TEST_END();
+	free(out);
+}
+
 static void test_follow_until_off(void)
 {
 	const char *script[] = { REQ("/ftrace/trace_pipe?follow=1&until_off=1"), "",
@@ -465,6 +500,7 @@ int main(void)
 	test_chunked_trace();
 	test_writes();
 	test_pipe_and_listing();
+	test_raw();
 	test_follow_until_off();
 	free(conn);
 	return test_exit_status();
