@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 . test/boot/lib.sh
 kernel=${1:-$(build_kernel tracefill ftrace)}
 BUF_KB=${BUF_KB:-16384}
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 url=http://127.0.0.1:$port/ftrace
 tmp=$(mktemp -d)
 HEADLESS=1 SMP=${SMP:-2} HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=$BUF_KB" \
@@ -26,7 +27,8 @@ done
 grep -q '^tracefill: ready' "$tmp/serial.log" || { tail -20 "$tmp/serial.log"; exit 1; }
 
 median3() { sort -g | sed -n 2p; }
-events=$( (curl -s "$url/trace" || true) | head -20 | sed -n 's/^# entries-in-buffer\/entries-written: \([0-9]*\)\/.*/\1/p' || true)
+events=$( (curl -s "$url/trace" || true) | head -20 |
+	sed -n 's/^# entries-in-buffer\/entries-written: \([0-9]*\)\/.*/\1/p' || true)
 for file in trace trace_raw; do
 	secs=()
 	for run in 1 2 3; do

@@ -12,7 +12,8 @@ kernel=$(build_kernel tracefill ftrace) || { not_ok "build tracefill TRACE=ftrac
 client=test/boot/raw_client.py
 dir=$O/raw-tests
 rm -rf "$dir"; mkdir -p "$dir"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 url=http://127.0.0.1:$port/ftrace
 
 HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=1024" \
