@@ -4,7 +4,7 @@
 # bytes): raw_header's layout, trace_raw's framing, bad from= lists answered 400 while the
 # server keeps serving, and a trace_pipe_raw?follow=1 reader killed at 10 random points
 # that resumes with from= each time: its capture has every seq once and the snapshot's
-# slots byte for byte.
+# slots byte for byte. Then a live stream (hello, tracing on) killed 10 times.
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
@@ -87,5 +87,51 @@ if [ "$n" -le 64 ]; then
 	ok "raw: after the acknowledged drain nothing is sent again"
 else
 	not_ok "raw: after the drain trace_pipe_raw still sends $n bytes"
+fi
+kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null
+
+# A live stream: hello idles with function_graph on (its ticks write all the time) while a
+# follow=1 reader is killed 10 times; then tracing stops and the reader drains the rest.
+hello=$(build_kernel hello ftrace) || { not_ok "build hello TRACE=ftrace"; exit 1; }
+HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 timeout 600 scripts/run-qemu.sh "$hello" \
+	</dev/null >"$dir/live.log" 2>&1 &
+qemu=$!
+for ((i = 0; i < 240; i++)); do
+	[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null &&
+	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null || not_ok "raw: live: tracing on"
+kills=0
+for ((k = 0; k < 10; k++)); do
+	timeout 60 python3 "$client" fetch "$url/trace_pipe_raw" "$dir/live.bin" --follow \
+		--die-after $((RANDOM * 8 + 1)) 2>"$dir/client.err"
+	[ $? = 9 ] && kills=$((kills + 1))
+done
+curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
+timeout 60 python3 "$client" fetch "$url/trace_pipe_raw" "$dir/live.bin" --follow \
+	2>"$dir/client.err"
+rc=$?
+why=$(python3 - "$dir/live.bin" <<'PY'
+import sys
+sys.path.insert(0, "test/boot")
+import raw_client
+frames, _ = raw_client.frames(open(sys.argv[1], "rb").read())
+last = {}
+for cpu, seq, flags, _ in frames:
+    if flags & raw_client.GAP or (cpu in last and seq != last[cpu] + 1):
+        print("CPU %d seq %d after %s, flags %d" % (cpu, seq, last.get(cpu), flags))
+        break
+    last[cpu] = seq
+else:
+    if len(frames) < 20:
+        print("only %d frames" % len(frames))
+PY
+)
+lost=$(curl -s "$url/raw_header" | awk '$1 == "cpu" { n += $4 } END { print n + 0 }')
+if [ $rc = 0 ] && [ $kills = 10 ] && [ -z "$why" ] && [ "$lost" = 0 ]; then
+	ok "raw: a live follow stream killed 10 times: every seq once, no gap, 0 lost"
+else
+	not_ok "raw: live stream: rc $rc, $kills kills, lost $lost${why:+, $why}"
 fi
 exit $FAILED
