@@ -18,11 +18,11 @@ static size_t settings(char *s, size_t cap, const struct raw_header_src *src)
 {
 	return (size_t)ksnprintf(s, cap,
 		"glass-raw %u\ntsc_hz %llu\ntsc_boot %llu\ntext_base 0x%llx\ncpus %u\n"
-		"buffer_bytes %llu\nblock_bytes %u\nslot_bytes %u\ntracer %s\n",
+		"buffer_bytes %llu\nblock_bytes %u\nslot_bytes %u\ncodec_version %u\ntracer %s\n",
 		RAW_HEADER_VERSION, (unsigned long long)trace_env_clock_hz(),
 		(unsigned long long)trace_env_boot_tsc(), (unsigned long long)ring.text_base,
 		ring_ncpus(), (unsigned long long)ring_size(),
-		RING_BLOCK_SLOTS * RING_SLOT_BYTES, RING_SLOT_BYTES, src->tracer);
+		RING_BLOCK_SLOTS * RING_SLOT_BYTES, RING_SLOT_BYTES, CODEC_VERSION, src->tracer);
 }
 
 /* "trace_options a b c": trace_options' lines on one line. */

@@ -119,7 +119,7 @@ static int open_from(const char *from, bool bounded)
 	return err;
 }
 
-/* Decodes a slot stream with trace/wire.h: the times of its events into ks; -1 if a
+/* Decodes a slot stream with the codec (trace/codec.h): the times of its events into ks; -1 if a
  * record is not what the writers wrote. */
 static long decode(const uint64_t *s, size_t n, uint64_t *ks)
 {
