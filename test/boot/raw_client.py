@@ -57,6 +57,7 @@ def fetch(url, out, follow, die_after):
         nxt[cpu] = seq + 1
     u = urllib.parse.urlsplit(url)
     received = 0
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)  # kept alive
     with open(out, "ab") as f:
         while True:
             query = []
@@ -64,7 +65,6 @@ def fetch(url, out, follow, die_after):
                 query.append("from=" + ",".join("%d:%d" % kv for kv in sorted(nxt.items())))
             if follow:
                 query.append("follow=1")
-            conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
             conn.request("GET", u.path + ("?" + "&".join(query) if query else ""))
             resp = conn.getresponse()
             if resp.status != 200:
@@ -89,7 +89,6 @@ def fetch(url, out, follow, die_after):
                     nxt[cpu] = seq + 1
                     count += 1
             f.flush()
-            conn.close()
             if buf:
                 sys.exit("raw_client: a response ended inside a frame")
             if count == 0:
