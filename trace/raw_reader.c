@@ -367,14 +367,17 @@ static int parse_from_item(const struct raw_reader *r, const char **p, const cha
 	if (*given >> cpu & 1)
 		return bad_from(why, why_len, "a CPU is listed twice");
 	s = &raw_cpus[cpu];
-	if (b < s->acked_seq || b > s->acked_seq + s->n) {
-		ksnprintf(why, why_len, "from: CPU %u seq %llu is not between %llu (its oldest "
-			  "unacknowledged frame) and %llu (its next new frame)", cpu,
-			  (unsigned long long)b, (unsigned long long)s->acked_seq,
+	if (b == 0)
+		return bad_from(why, why_len, "sequence numbers start at 1");
+	if (b > s->acked_seq + s->n) {
+		ksnprintf(why, why_len, "from: CPU %u seq %llu was never sent (the next new frame "
+			  "is %llu)", cpu, (unsigned long long)b,
 			  (unsigned long long)(s->acked_seq + s->n));
 		return -EINVAL;
 	}
-	seq[cpu] = b;
+	/* Below the window: those frames were acknowledged, or lost to a clear or to
+	 * overwrite mode; nothing more to free, and what is kept comes from its start. */
+	seq[cpu] = b < s->acked_seq ? s->acked_seq : b;
 	*given |= 1u << cpu;
 	return 0;
 }
@@ -390,6 +393,9 @@ int raw_reader_from(struct raw_reader *r, const char *text, size_t len, char *wh
 		return bad_from(why, why_len, "only trace_pipe_raw takes acknowledgements");
 	if (!len)
 		return bad_from(why, why_len, "empty");
+	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++)
+		if (r->cpus >> c & 1)
+			sync_cpu(c); /* a clear since the open drops the window first */
 	for (;;) {
 		int err = parse_from_item(r, &p, end, seq, &given, why, why_len);
 

@@ -203,7 +203,8 @@ static void test_resend(void)
 	size_t n, n2, count;
 	char why[160];
 
-	TEST_CASE("raw: unacknowledged frames are sent again byte for byte; from= frees the rest");
+	TEST_CASE("raw: unacknowledged frames are sent again byte for byte; from= frees the rest; "
+		  "a seq below the window resumes at its start");
 	setup();
 	for (uint64_t k = 0; k < 2000; k++) {
 		write_k(0, k);
@@ -227,10 +228,15 @@ static void test_resend(void)
 	CHECK_EQ(n2, n - sizeof(struct raw_frame_hdr) - fr[0].h.len);
 	CHECK_EQ(raw_reader_seq(0), 2);
 	CHECK_EQ(raw_reader_seq(1), 1);
-	/* Below the acknowledged seq: refused, nothing changed. */
+	/* Below the acknowledged seq: nothing more to free, sent from the oldest kept. */
+	CHECK_EQ(open_from("0:1", true), 0);
+	CHECK_EQ(read_body(MAX_BODY), n2);
+	raw_reader_close(&rr);
+	CHECK_EQ(raw_reader_seq(0), 2);
+	/* Never sent: refused with the reason, nothing changed. */
 	CHECK_EQ(raw_reader_open(&rr, -1, true, true), 0);
-	CHECK_EQ(raw_reader_from(&rr, "0:1", 3, why, sizeof(why)), -EINVAL);
-	CHECK(strncmp(why, "from: CPU 0 seq 1 is not between 2", 34) == 0);
+	CHECK_EQ(raw_reader_from(&rr, "0:99", 4, why, sizeof(why)), -EINVAL);
+	CHECK(strncmp(why, "from: CPU 0 seq 99 was never sent", 33) == 0);
 	raw_reader_close(&rr);
 	CHECK_EQ(raw_reader_seq(0), 2);
 	TEST_END();
@@ -371,6 +377,20 @@ static void test_clear(void)
 	CHECK(fr[0].h.flags & RAW_F_GAP);
 	CHECK_EQ(decode((const uint64_t *)fr[0].payload, fr[0].h.len / 8, ks), 50);
 	CHECK_EQ(ks[0], 1000);
+	/* A clear between the open and the acknowledgement: the window is dropped first, so
+	 * the acknowledgement cannot move the consumer back before the clear. */
+	{
+		char why[160], from[32];
+		uint32_t rd;
+
+		CHECK_EQ(raw_reader_open(&rr, -1, true, true), 0);
+		CHECK_EQ(ring_clear(), 0);
+		rd = ring.cpu[0].rd.pos;
+		snprintf(from, sizeof(from), "0:%llu", (unsigned long long)(seq + 2));
+		CHECK_EQ(raw_reader_from(&rr, from, strlen(from), why, sizeof(why)), 0);
+		raw_reader_close(&rr);
+		CHECK_EQ(ring.cpu[0].rd.pos, rd);
+	}
 	/* New buffers (buffer_size_kb) start the positions again: the same, after a GAP. */
 	CHECK_EQ(ring_resize(2 * BUF_BYTES), 0);
 	for (uint64_t k = 2000; k < 2010; k++)
@@ -379,7 +399,7 @@ static void test_clear(void)
 	count = parse(read_body(MAX_BODY), fr, 8);
 	raw_reader_close(&rr);
 	CHECK_EQ(count, 1);
-	CHECK_EQ(fr[0].h.seq, seq + 2); /* the frame after the clear was never acknowledged */
+	CHECK_EQ(fr[0].h.seq, seq + 2); /* the frame after the first clear: acknowledged */
 	CHECK(fr[0].h.flags & RAW_F_GAP);
 	CHECK_EQ(decode((const uint64_t *)fr[0].payload, fr[0].h.len / 8, ks), 10);
 	CHECK_EQ(ks[0], 2000);
