@@ -913,6 +913,34 @@ static int bench(void)
 	return 0;
 }
 
+/* raw_header: the settings, the options on one line, a line per CPU, then exactly as many
+ * symbol and thread lines as announced (docs/raw-transport.md). */
+static void test_raw_header(void)
+{
+	const char *text, *p;
+	unsigned long nsyms = 0, nthreads = 0, lines = 0;
+
+	TEST_CASE("raw_header: version first, keys, options on one line, symbols and threads");
+	trace_host_set_comm(3, "worker two");
+	text = cat("raw_header");
+	CHECK(text && !strncmp(text, "glass-raw 1\ntsc_hz ", 19));
+	CHECK(strstr(text, "\ncpus 2\n") && strstr(text, "\nblock_bytes 8192\n"));
+	CHECK(strstr(text, "\ntrace_options print-parent "));
+	CHECK(strstr(text, "\ncpu 0 lost ") && strstr(text, "\ncpu 1 lost "));
+	CHECK(strstr(text, " 3 0 - worker_two\n") || strstr(text, "\n3 0 - worker_two\n"));
+	p = text ? strstr(text, "\nsymbols ") : NULL;
+	CHECK(p && sscanf(p, "\nsymbols %lu", &nsyms) == 1 && nsyms == NSITES);
+	for (p = p ? strchr(p + 1, '\n') : NULL; p && p[1] && strncmp(p + 1, "threads ", 8);
+	     p = strchr(p + 1, '\n'))
+		lines++;
+	CHECK_EQ(lines, nsyms);
+	CHECK(p && sscanf(p + 1, "threads %lu", &nthreads) == 1 && nthreads >= 1);
+	for (lines = 0, p = p ? strchr(p + 1, '\n') : NULL; p && p[1]; p = strchr(p + 1, '\n'))
+		lines++;
+	CHECK_EQ(lines, nthreads);
+	TEST_END();
+}
+
 int main(int argc, char **argv)
 {
 	trace_host_set_clock(fake_clock, HZ);
@@ -944,5 +972,6 @@ int main(int argc, char **argv)
 	test_function_tracer();
 	test_header_counts();
 	test_panic_dump();
+	test_raw_header();
 	return test_exit_status();
 }
