@@ -134,4 +134,12 @@ if [ $rc = 0 ] && [ $kills = 10 ] && [ -z "$why" ] && [ "$lost" = 0 ]; then
 else
 	not_ok "raw: live stream: rc $rc, $kills kills, lost $lost${why:+, $why}"
 fi
+# One consumer per CPU: while a text trace_pipe streams, trace_pipe_raw gets 409.
+curl -s -o /dev/null --max-time 3 "$url/trace_pipe?follow=1" &
+pipe=$!
+sleep 1
+code=$(curl -s -o /dev/null -w '%{http_code}' "$url/trace_pipe_raw")
+wait "$pipe"
+[ "$code" = 409 ] && ok "raw: trace_pipe_raw while trace_pipe is read: 409" ||
+	not_ok "raw: trace_pipe_raw while trace_pipe is read answered $code, want 409"
 exit $FAILED
