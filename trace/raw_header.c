@@ -1,10 +1,12 @@
 /* /ftrace/raw_header (trace/raw_header.h; format in docs/raw-transport.md). The cursor
- * walks the parts in order: the settings, the options, one line per CPU, the symbol table
- * (one step per line), then the thread table, where it holds THREADS_PHASE, the lines
- * still to list and the next tid: the table may grow while it is read, and exactly the
- * count announced is listed. */
+ * walks the parts in order: the settings, the options, the notes, one line per CPU, the
+ * symbol table (one step per line), then the thread table, where it holds THREADS_PHASE,
+ * the lines still to list and the next tid: the table may grow while it is read, and
+ * exactly the count announced is listed. */
 #include <stdint.h>
 #include "trace/raw_header.h"
+#include "trace/config.h"
+#include "trace/core.h"
 #include "trace/env.h"
 #include "trace/raw_frame.h"
 #include "trace/raw_reader.h"
@@ -40,6 +42,28 @@ static size_t options(char *s, size_t cap, const struct raw_header_src *src)
 		n--;
 	s[n++] = '\n';
 	s[n] = 0;
+	return n;
+}
+
+/* "untraced R O A": calls the hooks left untraced, summed over the CPUs (the text header's
+ * note), then "stopped REASON" if the tracer stopped itself. */
+static size_t notes(char *s, size_t cap)
+{
+	struct trace_cpu_counts sum = { 0 }, c;
+	const char *stopped = trace_stopped_reason();
+	size_t n;
+
+	for (unsigned cpu = 0; cpu < ring_ncpus(); cpu++) {
+		trace_get_counts(cpu, &c);
+		sum.recursion += c.recursion;
+		sum.overflow += c.overflow;
+		sum.abandoned += c.abandoned;
+	}
+	n = (size_t)ksnprintf(s, cap, "untraced %llu %llu %llu\n",
+			      (unsigned long long)sum.recursion, (unsigned long long)sum.overflow,
+			      (unsigned long long)sum.abandoned);
+	if (stopped && n < cap)
+		n += (size_t)ksnprintf(s + n, cap - n, "stopped %.200s\n", stopped);
 	return n;
 }
 
@@ -134,11 +158,13 @@ size_t raw_header_next(size_t *cursor, char *s, size_t cap, const struct raw_hea
 		n = settings(s, cap, src);
 	else if (c == 1)
 		n = options(s, cap, src);
-	else if (c < 2 + ncpus)
-		n = cpu_line(s, cap, (unsigned)(c - 2));
-	else if (c == 2 + ncpus)
+	else if (c == 2)
+		n = notes(s, cap);
+	else if (c < 3 + ncpus)
+		n = cpu_line(s, cap, (unsigned)(c - 3));
+	else if (c == 3 + ncpus)
 		n = (size_t)ksnprintf(s, cap, "symbols %llu\n", (unsigned long long)count_symbols());
-	else if (!(n = symbol_line(s, cap, c - 3 - ncpus))) {
+	else if (!(n = symbol_line(s, cap, c - 4 - ncpus))) {
 		unsigned total = count_threads();
 
 		*cursor = THREADS_PHASE | (uint64_t)total << 32; /* from tid 0 */
