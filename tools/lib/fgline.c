@@ -366,8 +366,11 @@ static void parse_text(const char *p, const char *e, size_t spaces, struct fgl *
 		l->kind = FGL_RETURN;
 		parse_tail(p + 1, e, l);
 	} else if (*p == '/' && starts(p, e, "/*", 2)) {
-		if (!schedsw_comment(p, e, l))
+		if (!schedsw_comment(p, e, l)) {
 			l->kind = FGL_COMMENT;
+			l->func.p = p;	/* the whole comment, for timeline markers */
+			l->func.n = (size_t)(e - p);
+		}
 	} else if (is_irq_marker(p, e)) {
 		l->kind = FGL_IRQ;
 	} else {

@@ -38,7 +38,8 @@ struct fgl {
 	int64_t abs_ns;		/* funcgraph-abstime in ns (us resolution), -1 if absent */
 	int64_t dur_ns;		/* duration in ns as printed (truncated), -1 if absent */
 	int depth;		/* indentation / 2 */
-	struct fgl_str func;	/* function (entry, leaf), tail name (return), tracer name */
+	struct fgl_str func;	/* function (entry, leaf), tail name (return), tracer name,
+				 * comment text with its delimiters */
 	struct fgl_str prev_comm, next_comm;	/* context switch */
 	int64_t prev_tid, next_tid;
 	int64_t lost;

@@ -60,6 +60,7 @@ static void remember_comm(struct tparse *tp, int64_t tid, const struct fgl_str *
 	if (tid < 0 || !comm->n || umap_get(&tp->comm_map, (uint64_t)tid))
 		return;
 	umap_put(&tp->comm_map, (uint64_t)tid, symtab_intern(tp->comms, comm->p, comm->n));
+	tp_tl_thread(tp, tid, comm);
 }
 
 static void on_event(struct tparse *tp, const struct fgl *l)
@@ -115,7 +116,11 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 			tp_offcpu_event(tp, l->cpu, l->prev_tid, l->next_tid, l->abs_ns);
 		tp_switch_seen(tp, l);
 		break;
+	case FGL_COMMENT:
+		tp_tl_marker(tp, l);
+		break;
 	case FGL_LOST:
+		tp_tl_lost(tp, l);
 		tp->stats.lost_events += l->lost > 0 ? (uint64_t)l->lost : 0;
 		if (l->lost > 0)
 			tp_warn(tp, "CPU %d lost %lld events", l->cpu, (long long)l->lost);
@@ -235,6 +240,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 void tparse_end(struct tparse *tp)
 {
 	tp_switch_flush(tp);
+	tp_tl_input_end(tp);
 	tp_close_all(tp, !tp->stop);
 }
 

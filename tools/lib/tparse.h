@@ -80,6 +80,8 @@ struct tp_stats {
 	uint64_t warnings;
 };
 
+struct tl_sink;
+
 struct tparse_cfg {
 	void (*row)(void *ctx, const struct tp_row *r);
 	void *ctx;
@@ -89,6 +91,7 @@ struct tparse_cfg {
 	bool strict;		/* stop at the first warning */
 	unsigned max_msgs;	/* warnings printed per file before going quiet */
 	bool quiet;		/* print no warnings at all */
+	const struct tl_sink *timeline;	/* also report timeline events (tools/lib/timeline.h) */
 };
 
 struct tparse;

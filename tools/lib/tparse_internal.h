@@ -136,4 +136,14 @@ void tp_offcpu_est_charge(struct task *t, bool keep);
 /* A completed call's estimated off-CPU times: its self time if it switched out. */
 void tp_offcpu_est_row(struct task *t, const struct frame *f, struct tp_row *r);
 
+/* ttimeline.c: timeline events for cfg.timeline (no-ops without one) */
+void tp_tl_begin(struct tparse *tp, const struct task *t, const struct fgl *l, uint32_t func,
+		 int64_t start_ns, int64_t vstart_ns);
+void tp_tl_end(struct tparse *tp, const struct task *t, const struct fgl *l, uint32_t func,
+	       int64_t start_ns, int64_t vstart_ns, int64_t dur_ns);
+void tp_tl_thread(struct tparse *tp, int64_t tid, const struct fgl_str *comm);
+void tp_tl_marker(struct tparse *tp, const struct fgl *l);
+void tp_tl_lost(struct tparse *tp, const struct fgl *l);
+void tp_tl_input_end(struct tparse *tp);
+
 #endif

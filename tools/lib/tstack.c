@@ -152,6 +152,7 @@ void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l)
 	parent_of(tp, t, l->depth);
 	struct frame *f = push(tp, t, func, l->depth, l->abs_ns);
 	f->node = cct_child(tp, node_below(t), func);
+	tp_tl_begin(tp, t, l, func, f->start_ns, f->vstart_ns);
 }
 
 void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l)
@@ -163,6 +164,8 @@ void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l)
 	struct frame *p = parent_of(tp, t, l->depth);
 	r.id = ++tp->last_id;	/* after a caller made up by parent_of */
 	r.node = cct_child(tp, p ? p->node : 0, r.func);
+	tp_tl_begin(tp, t, l, r.func, r.start_ns, r.vstart_ns);
+	tp_tl_end(tp, t, l, r.func, r.start_ns, r.vstart_ns, r.dur_ns);
 	emit(tp, t, l, &r);
 }
 
@@ -217,6 +220,7 @@ void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 		tp->stats.unnamed_returns++;
 		tp_warn(tp, "return at depth %d has no entry and no function name", l->depth);
 	}
+	tp_tl_end(tp, t, l, f.func, f.start_ns, f.vstart_ns, l->dur_ns);
 	emit(tp, t, l, &r);
 }
 

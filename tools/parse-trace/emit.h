@@ -3,6 +3,8 @@
 #ifndef TOOLS_PARSE_TRACE_EMIT_H
 #define TOOLS_PARSE_TRACE_EMIT_H
 
+#include <stdbool.h>
+
 #include "tools/lib/output.h"
 #include "tools/lib/symtab.h"
 #include "tools/lib/tparse.h"
@@ -50,5 +52,9 @@ void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
 void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
 void emit_sqlite_init(struct emit *e);	/* writes e->path itself */
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
+/* Perfetto protobuf, fed by the returned timeline sink rather than rows; set up before
+ * parsing starts; zstd: packets in zstd_compressed_packets (emit_perfetto.c). */
+struct tl_sink;
+const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd);
 
 #endif

@@ -19,6 +19,7 @@ struct opts {
 	int64_t min_ns;
 	const char *time;	/* --time, folded only */
 	bool strict, quiet;
+	bool uncompressed;	/* perfetto: packets without zstd */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -39,7 +40,9 @@ static void usage(FILE *f)
 	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
 	      "one row per completed call (function tracer: one CSV row per hit).\n"
 	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs)\n"
-	      "                       pprof (gzipped protobuf for go tool pprof) or sqlite (-o)\n"
+	      "                       pprof (gzipped protobuf for go tool pprof), sqlite (-o)\n"
+	      "                       or perfetto (native Perfetto protobuf, see docs/perfetto.md)\n"
+	      "      --uncompressed   perfetto: packets not zstd-compressed (trace_processor < v58)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
@@ -75,7 +78,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 }
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
-       OPT_MAX_WARNINGS, OPT_TIME };
+       OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -88,6 +91,7 @@ static const struct option longopts[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
+	{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -116,6 +120,7 @@ static void parse_opt(struct opts *o, int c)
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
+	case OPT_UNCOMPRESSED: o->uncompressed = true; break;
 	case 'q': o->quiet = true; break;
 	case 'h': usage(stdout); exit(0);
 	case 'V': printf("parse-trace (glass) %s\n", GLASS_TOOLS_VERSION); exit(0);
@@ -133,10 +138,14 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1)
 		parse_opt(o, c);
 	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded") &&
-	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite"))
-		usage_error("unknown format '%s' (csv, chrome, folded, pprof or sqlite)", o->format);
+	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite") && strcmp(o->format, "perfetto"))
+		usage_error("unknown format '%s' (csv, chrome, folded, pprof, sqlite or perfetto)",
+			    o->format);
 	if (strcmp(o->format, "sqlite") == 0 && (!o->out || strcmp(o->out, "-") == 0))
 		usage_error("--format %s needs -o FILE (a database is not a stream)", o->format);
+	/* a timeline keeps every call so that its slices nest */
+	if (strcmp(o->format, "perfetto") == 0 && (o->cpus.n || o->tids.n || o->funcs.n || o->min_ns))
+		usage_error("%s: --cpu, --tid, --function and --min-us do not apply", "perfetto");
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
@@ -157,6 +166,8 @@ static bool start_output(struct filter_ctx *f, bool hits)
 	f->started = true;
 	if (hits)
 		emit_hits_init(e);
+	else if (strcmp(f->o->format, "perfetto") == 0)
+		;	/* set up before parsing (main) */
 	else if (strcmp(f->o->format, "chrome") == 0)
 		emit_chrome_init(e);
 	else if (strcmp(f->o->format, "folded") == 0)
@@ -313,6 +324,8 @@ int main(int argc, char **argv)
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 ||
 					   strcmp(o.format, "pprof") == 0 };
+	if (strcmp(o.format, "perfetto") == 0)
+		cfg.timeline = emit_perfetto_init(&e, !o.uncompressed);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
@@ -320,7 +333,7 @@ int main(int argc, char **argv)
 		status |= run_file(&fc, "-", &o);
 	for (int i = optind; i < argc && !(status && o.strict); i++)
 		status |= run_file(&fc, argv[i], &o);
-	if (fc.started)
+	if (e.end)	/* set when a writer was chosen, or from the start for perfetto */
 		e.end(&e);
 	if (output_close(e.out))
 		status = 1;

@@ -1,0 +1,231 @@
+/* Perfetto's native protobuf trace (docs/perfetto.md): a track per thread with its calls
+ * as nested TrackEvent slices, markers and lost events as instant events on the thread's
+ * track, CPU tracks from the threads seen running on each CPU. It is fed timeline events
+ * (tools/lib/timeline.h), not rows, and streams: memory holds one packet chunk, the open
+ * calls and the names defined on each thread's sequence, never the trace. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/xalloc.h"
+#include "tools/parse-trace/perfetto.h"
+
+/* Defines function name iid = symtab id on t's sequence if it is new there. */
+static bool intern_name(struct perfetto *pf, struct pf_track *t, uint32_t func)
+{
+	size_t word = func / 64;
+
+	if (word >= t->cap_interned) {
+		size_t old = t->cap_interned;
+		xgrow((void **)&t->interned, &t->cap_interned, word + 1, sizeof(*t->interned));
+		memset(t->interned + old, 0, (t->cap_interned - old) * sizeof(*t->interned));
+	}
+	if (t->interned[word] >> (func % 64) & 1)
+		return false;
+	t->interned[word] |= 1ULL << (func % 64);
+	(void)pf;
+	return true;
+}
+
+/* Starts an event packet: the time delta and the sequence; the track is the default. */
+static void event_packet(struct perfetto *pf, struct pf_track *t, int64_t ts)
+{
+	pb_reset(&pf->pkt);
+	pb_uint(&pf->pkt, PKT_TIMESTAMP, pf_stamp(pf, t, ts));
+	pb_uint(&pf->pkt, PKT_SEQUENCE_ID, t->seq);
+}
+
+static void slice_end(struct perfetto *pf, struct pf_track *t, int64_t ts)
+{
+	event_packet(pf, t, ts);
+	size_t m = pb_open(&pf->pkt, PKT_TRACK_EVENT);
+	pb_uint(&pf->pkt, TE_TYPE, TE_SLICE_END);
+	pb_close(&pf->pkt, m);
+	pf_emit_packet(pf);
+	t->nopen--;
+}
+
+/* A BEGIN names the slice by iid; the first use on a sequence defines it in the same
+ * packet (the reader applies interned data before the event). */
+static void slice_begin(struct perfetto *pf, struct pf_track *t, int64_t ts, uint32_t func)
+{
+	struct pbuf *b = &pf->pkt;
+	bool fresh = intern_name(pf, t, func);
+
+	event_packet(pf, t, ts);
+	size_t m = pb_open(b, PKT_TRACK_EVENT);
+	pb_uint(b, TE_TYPE, TE_SLICE_BEGIN);
+	pb_uint(b, TE_NAME_IID, func);
+	pb_close(b, m);
+	if (fresh) {
+		size_t id = pb_open(b, PKT_INTERNED_DATA);
+		size_t en = pb_open(b, 2);
+		pb_uint(b, 1, func);
+		pb_bytes(b, 2, symtab_name(pf->e->st, func), symtab_len(pf->e->st, func));
+		pb_close(b, en);
+		pb_close(b, id);
+		pb_uint(b, PKT_SEQUENCE_FLAGS, SEQ_NEEDS_INCREMENTAL_STATE);
+	}
+	pf_emit_packet(pf);
+	xgrow((void **)&t->open, &t->cap_open, t->nopen + 1, sizeof(*t->open));
+}
+
+static void instant(struct perfetto *pf, struct pf_track *t, int64_t ts, const char *name,
+		    size_t n)
+{
+	event_packet(pf, t, ts);
+	size_t m = pb_open(&pf->pkt, PKT_TRACK_EVENT);
+	pb_uint(&pf->pkt, TE_TYPE, TE_INSTANT);
+	pb_bytes(&pf->pkt, TE_NAME, n ? name : "(empty marker)", n ? n : 14);
+	pb_close(&pf->pkt, m);
+	pf_emit_packet(pf);
+}
+
+/* Ends the open slices at depth >= depth: their returns are not in the trace. */
+static void close_from(struct perfetto *pf, struct pf_track *t, int depth, int64_t ts)
+{
+	while (t->nopen && t->open[t->nopen - 1] >= depth)
+		slice_end(pf, t, ts);
+}
+
+static void lost_marker(struct perfetto *pf, struct pf_track *t, struct pf_cpu *cpu, int n,
+			int64_t ts)
+{
+	char text[96];
+
+	if (cpu->lost >= 0)
+		snprintf(text, sizeof(text), "CPU %d lost %lld events", n, (long long)cpu->lost);
+	else
+		snprintf(text, sizeof(text), "CPU %d lost events", n);
+	instant(pf, t, ts, text, strlen(text));
+	cpu->lost_pending = false;
+	cpu->lost = 0;
+}
+
+/* The track of event c, after what happened on its CPU before it: lost events, a change
+ * of the thread running there. */
+static struct pf_track *track_at(struct perfetto *pf, const struct tl_call *c)
+{
+	struct pf_track *t = pf_track(pf, c);
+	struct pf_cpu *cpu = pf_cpu(pf, c->cpu);
+
+	cpu->last_track = (uint32_t)(t - pf->tracks) + 1;
+	pf_sched_note(pf, c);
+	if (cpu->lost_pending)
+		lost_marker(pf, t, cpu, c->cpu, c->ts_ns);
+	return t;
+}
+
+static void on_begin(void *ctx, const struct tl_call *c)
+{
+	struct perfetto *pf = ctx;
+	struct pf_track *t = track_at(pf, c);
+
+	close_from(pf, t, c->depth, c->ts_ns);
+	if (t->nopen >= PF_MAX_DEPTH) {
+		pf->too_deep++;
+		return;
+	}
+	slice_begin(pf, t, c->ts_ns, c->func);
+	t->open[t->nopen++] = c->depth;
+}
+
+static void on_end(void *ctx, const struct tl_call *c)
+{
+	struct perfetto *pf = ctx;
+	struct pf_track *t = track_at(pf, c);
+
+	close_from(pf, t, c->depth + 1, c->ts_ns);
+	if (t->nopen && t->open[t->nopen - 1] == c->depth)
+		slice_end(pf, t, c->ts_ns);
+	else
+		pf->dropped_ends++;	/* its entry precedes the trace */
+}
+
+static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
+{
+	struct perfetto *pf = ctx;
+
+	instant(pf, track_at(pf, c), c->ts_ns, text, n);
+}
+
+static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
+{
+	struct perfetto *pf = ctx;
+
+	if (tid >= 0 && n && !umap_get(&pf->comm_map, (uint64_t)tid))
+		umap_put(&pf->comm_map, (uint64_t)tid, symtab_intern(pf->comms, comm, n));
+}
+
+static void on_lost(void *ctx, int cpu_nr, int64_t count)
+{
+	struct perfetto *pf = ctx;
+
+	if (cpu_nr < 0)
+		return;
+	struct pf_cpu *cpu = pf_cpu(pf, cpu_nr);
+	if (count < 0 || cpu->lost < 0)
+		cpu->lost = -1;
+	else
+		cpu->lost += count;
+	cpu->lost_pending = true;
+}
+
+/* Calls still open end with their thread's last event; lost events with no event after
+ * them are marked on the CPU's last thread. */
+static void on_input_end(void *ctx)
+{
+	struct perfetto *pf = ctx;
+
+	for (size_t i = 0; i < pf->ncpus; i++) {
+		struct pf_cpu *cpu = &pf->cpus[i];
+		if (cpu->lost_pending && cpu->last_track) {
+			struct pf_track *t = &pf->tracks[cpu->last_track - 1];
+			lost_marker(pf, t, cpu, (int)i, t->last_ts);
+		}
+		cpu->lost_pending = false;
+	}
+	for (size_t i = 0; i < pf->ntracks; i++)
+		close_from(pf, &pf->tracks[i], 0, pf->tracks[i].last_ts);
+}
+
+static void perfetto_row(struct emit *e, const struct tp_row *r)
+{
+	(void)e;
+	(void)r;	/* calls arrive as timeline events */
+}
+
+static void perfetto_end(struct emit *e)
+{
+	struct perfetto *pf = e->priv;
+
+	if (pf->stream)
+		pf_stream_close(pf->stream);
+	pf_tracks_free(pf);
+	symtab_free(pf->comms);
+	umap_free(&pf->comm_map);
+	umap_free(&pf->tid_cpu);
+	free(pf->cpus);
+	pb_free(&pf->pkt);
+	free(pf);
+	e->priv = NULL;
+}
+
+const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd)
+{
+	struct perfetto *pf = xcalloc(1, sizeof(*pf));
+
+	pf->e = e;
+	pf->zstd = zstd;
+	pf->comms = symtab_new();
+	umap_init(&pf->track_map);
+	umap_init(&pf->comm_map);
+	umap_init(&pf->tid_cpu);
+	pf->sink = (struct tl_sink){ .ctx = pf, .thread = on_thread, .begin = on_begin,
+				     .end = on_end, .marker = on_marker, .lost = on_lost,
+				     .input_end = on_input_end };
+	e->priv = pf;
+	e->row = perfetto_row;
+	e->end = perfetto_end;
+	return &pf->sink;
+}

@@ -1,0 +1,90 @@
+/* Private state of the Perfetto exporter (emit_perfetto.c: events and slices, pf_tracks.c:
+ * tracks and sequences, pf_sched.c: CPU tracks). Field numbers are those of
+ * tools/parse-trace/perfetto_subset.proto (written from ../shared/spec/perfetto.md). */
+#ifndef TOOLS_PARSE_TRACE_PERFETTO_H
+#define TOOLS_PARSE_TRACE_PERFETTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tools/lib/symtab.h"
+#include "tools/lib/timeline.h"
+#include "tools/lib/umap.h"
+#include "tools/parse-trace/emit.h"
+#include "tools/parse-trace/pbwrite.h"
+#include "tools/parse-trace/pfstream.h"
+
+/* TracePacket */
+enum { PKT_CLOCK_SNAPSHOT = 6, PKT_TIMESTAMP = 8, PKT_SEQUENCE_ID = 10, PKT_TRACK_EVENT = 11,
+       PKT_INTERNED_DATA = 12, PKT_SEQUENCE_FLAGS = 13, PKT_DEFAULTS = 59,
+       PKT_TRACK_DESCRIPTOR = 60, PKT_TASK_STATE = 117 };
+enum { SEQ_INCREMENTAL_STATE_CLEARED = 1, SEQ_NEEDS_INCREMENTAL_STATE = 2 };
+/* TrackEvent */
+enum { TE_TYPE = 9, TE_NAME_IID = 10, TE_NAME = 23 };
+enum { TE_SLICE_BEGIN = 1, TE_SLICE_END = 2, TE_INSTANT = 3 };
+/* GenericKernelTaskStateEvent.state */
+enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4 };
+
+/* The sequence of track descriptors and CPU states (absolute BOOTTIME timestamps); each
+ * thread track has its own sequence, numbered from 2. */
+#define PF_GLOBAL_SEQ 1
+/* trace_processor drops BEGINs deeper than this on one track (kMaxDepth) */
+#define PF_MAX_DEPTH 512
+
+struct pf_track {
+	int64_t tid;		/* as the trace names it: -1 unknown, 0 idle (both per CPU) */
+	int cpu;
+	uint64_t uuid;
+	uint32_t seq;
+	bool started;		/* descriptor and clock snapshot written */
+	int64_t last_ts;	/* time of the sequence's last packet */
+	int *open;		/* depths of the open slices, innermost last */
+	size_t nopen, cap_open;
+	uint64_t *interned;	/* bit per symtab id: name defined on this sequence */
+	size_t cap_interned;
+};
+
+struct pf_cpu {
+	int64_t running;	/* tid whose CPU slice is open; -2 none */
+	int64_t lost;		/* events lost before the next event, -1 count unknown */
+	bool lost_pending;
+	uint32_t last_track;	/* index + 1 of the track of the CPU's last event */
+};
+
+struct perfetto {
+	struct emit *e;
+	bool zstd;
+	struct pf_stream *stream;	/* NULL until the first event */
+	struct pbuf pkt;
+	struct tl_sink sink;
+
+	struct pf_track *tracks;
+	size_t ntracks, cap_tracks;
+	struct umap track_map;		/* task key -> index + 1 */
+	struct symtab *comms;
+	struct umap comm_map;		/* tid -> comm id */
+	int64_t global_last_ts;
+
+	struct pf_cpu *cpus;
+	size_t ncpus;
+	struct umap tid_cpu;		/* tid -> CPU + 1 whose slice it holds */
+
+	uint64_t clamped, dropped_ends, too_deep;
+};
+
+/* pf_tracks.c */
+struct pf_track *pf_track(struct perfetto *pf, const struct tl_call *c);
+/* The delta to write for an event at ts on t's sequence; time never goes back. */
+uint64_t pf_stamp(struct perfetto *pf, struct pf_track *t, int64_t ts);
+/* Starts a packet on the global sequence at absolute time ts (clamped likewise). */
+void pf_global_packet(struct perfetto *pf, int64_t ts);
+void pf_emit_packet(struct perfetto *pf);
+const char *pf_comm(const struct perfetto *pf, int64_t tid);
+void pf_tracks_free(struct perfetto *pf);
+
+/* pf_sched.c */
+struct pf_cpu *pf_cpu(struct perfetto *pf, int cpu);
+/* The thread of event c runs on its CPU from c's time: opens and closes CPU slices. */
+void pf_sched_note(struct perfetto *pf, const struct tl_call *c);
+
+#endif

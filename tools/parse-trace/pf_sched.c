@@ -1,0 +1,69 @@
+/* CPU tracks of the Perfetto export, as generic kernel task state events (TracePacket
+ * field 117): RUNNING opens a slice of the thread on the CPU's track, another state closes
+ * it. The text path knows which thread runs on a CPU from its lines (the proc column, or
+ * the thread a context-switch block switched to), so a thread's slice starts at its first
+ * line on that CPU. The text does not say in which state a thread left the CPU: when the
+ * CPU goes idle it is recorded as sleeping (a scheduler runs idle only when nothing is
+ * runnable), when another thread takes over or it shows up on another CPU as runnable.
+ * The idle task and unknown threads get no slices; an idle CPU shows as a gap. */
+#include <string.h>
+
+#include "tools/lib/xalloc.h"
+#include "tools/parse-trace/perfetto.h"
+
+struct pf_cpu *pf_cpu(struct perfetto *pf, int cpu)
+{
+	size_t old = pf->ncpus;
+
+	if ((size_t)cpu >= old) {
+		xgrow((void **)&pf->cpus, &pf->ncpus, (size_t)cpu + 1, sizeof(*pf->cpus));
+		for (size_t i = old; i < pf->ncpus; i++)
+			pf->cpus[i] = (struct pf_cpu){ .running = -2 };
+	}
+	return &pf->cpus[cpu];
+}
+
+static void task_state(struct perfetto *pf, int64_t ts, int cpu, int64_t tid, int state)
+{
+	const char *comm = pf_comm(pf, tid);
+	struct pbuf *b = &pf->pkt;
+
+	pf_global_packet(pf, ts);
+	size_t m = pb_open(b, PKT_TASK_STATE);
+	pb_uint(b, 1, (uint64_t)cpu);
+	if (comm)
+		pb_bytes(b, 2, comm, strlen(comm));
+	pb_uint(b, 3, (uint64_t)tid);
+	pb_uint(b, 4, (uint64_t)state);
+	pb_close(b, m);
+	pf_emit_packet(pf);
+}
+
+/* Closes tid's slice wherever it is open. */
+static void leave_cpu(struct perfetto *pf, int64_t ts, int64_t tid, int state)
+{
+	uint32_t c = umap_get(&pf->tid_cpu, (uint64_t)tid);
+
+	if (!c || pf->cpus[c - 1].running != tid)
+		return;
+	task_state(pf, ts, (int)c - 1, tid, state);
+	pf->cpus[c - 1].running = -2;
+}
+
+void pf_sched_note(struct perfetto *pf, const struct tl_call *c)
+{
+	struct pf_cpu *cpu = pf_cpu(pf, c->cpu);
+	int64_t prev = cpu->running;
+
+	if (c->synthetic || prev == c->tid || (prev <= 0 && c->tid <= 0))
+		return;
+	if (prev > 0)
+		leave_cpu(pf, c->ts_ns, prev, c->tid == 0 ? TASK_INTERRUPTIBLE_SLEEP : TASK_RUNNABLE);
+	cpu->running = -2;
+	if (c->tid <= 0)
+		return;
+	leave_cpu(pf, c->ts_ns, c->tid, TASK_RUNNABLE);	/* it migrated */
+	task_state(pf, c->ts_ns, c->cpu, c->tid, TASK_RUNNING);
+	cpu->running = c->tid;
+	umap_put(&pf->tid_cpu, (uint64_t)c->tid, (uint32_t)c->cpu + 1);
+}
