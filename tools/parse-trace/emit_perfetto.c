@@ -10,21 +10,18 @@
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/perfetto.h"
 
-/* Defines function name iid = symtab id on t's sequence if it is new there. */
-static bool intern_name(struct perfetto *pf, struct pf_track *t, uint32_t func)
+/* The iid of function func on t's sequence; *fresh when it must be defined now. */
+static uint32_t name_iid(struct pf_track *t, uint32_t func, bool *fresh)
 {
-	size_t word = func / 64;
-
-	if (word >= t->cap_interned) {
-		size_t old = t->cap_interned;
-		xgrow((void **)&t->interned, &t->cap_interned, word + 1, sizeof(*t->interned));
-		memset(t->interned + old, 0, (t->cap_interned - old) * sizeof(*t->interned));
+	if (func >= t->cap_iid) {
+		size_t old = t->cap_iid;
+		xgrow((void **)&t->iid, &t->cap_iid, (size_t)func + 1, sizeof(*t->iid));
+		memset(t->iid + old, 0, (t->cap_iid - old) * sizeof(*t->iid));
 	}
-	if (t->interned[word] >> (func % 64) & 1)
-		return false;
-	t->interned[word] |= 1ULL << (func % 64);
-	(void)pf;
-	return true;
+	*fresh = !t->iid[func];
+	if (*fresh)
+		t->iid[func] = ++t->next_iid;
+	return t->iid[func];
 }
 
 /* Starts an event packet: the time delta and the sequence; the track is the default. */
@@ -50,17 +47,18 @@ static void slice_end(struct perfetto *pf, struct pf_track *t, int64_t ts)
 static void slice_begin(struct perfetto *pf, struct pf_track *t, int64_t ts, uint32_t func)
 {
 	struct pbuf *b = &pf->pkt;
-	bool fresh = intern_name(pf, t, func);
+	bool fresh;
+	uint32_t iid = name_iid(t, func, &fresh);
 
 	event_packet(pf, t, ts);
 	size_t m = pb_open(b, PKT_TRACK_EVENT);
 	pb_uint(b, TE_TYPE, TE_SLICE_BEGIN);
-	pb_uint(b, TE_NAME_IID, func);
+	pb_uint(b, TE_NAME_IID, iid);
 	pb_close(b, m);
 	if (fresh) {
 		size_t id = pb_open(b, PKT_INTERNED_DATA);
 		size_t en = pb_open(b, 2);
-		pb_uint(b, 1, func);
+		pb_uint(b, 1, iid);
 		pb_bytes(b, 2, symtab_name(pf->e->st, func), symtab_len(pf->e->st, func));
 		pb_close(b, en);
 		pb_close(b, id);
@@ -84,7 +82,7 @@ static void instant(struct perfetto *pf, struct pf_track *t, int64_t ts, const c
 /* Ends the open slices at depth >= depth: their returns are not in the trace. */
 static void close_from(struct perfetto *pf, struct pf_track *t, int depth, int64_t ts)
 {
-	while (t->nopen && t->open[t->nopen - 1] >= depth)
+	while (t->nopen && t->open[t->nopen - 1].depth >= depth)
 		slice_end(pf, t, ts);
 }
 
@@ -126,8 +124,11 @@ static void on_begin(void *ctx, const struct tl_call *c)
 		pf->too_deep++;
 		return;
 	}
+	/* Times printed in us (abstime) make a call seem to begin before its previous
+	 * sibling ended; it is moved to that end and keeps its exact duration. */
+	int64_t shift = t->last_ts > c->ts_ns ? t->last_ts - c->ts_ns : 0;
 	slice_begin(pf, t, c->ts_ns, c->func);
-	t->open[t->nopen++] = c->depth;
+	t->open[t->nopen++] = (struct pf_open){ c->depth, c->func, shift };
 }
 
 static void on_end(void *ctx, const struct tl_call *c)
@@ -136,10 +137,16 @@ static void on_end(void *ctx, const struct tl_call *c)
 	struct pf_track *t = track_at(pf, c);
 
 	close_from(pf, t, c->depth + 1, c->ts_ns);
-	if (t->nopen && t->open[t->nopen - 1] == c->depth)
-		slice_end(pf, t, c->ts_ns);
-	else
-		pf->dropped_ends++;	/* its entry precedes the trace */
+	const struct pf_open *top = t->nopen ? &t->open[t->nopen - 1] : NULL;
+	if (top && top->depth == c->depth) {
+		/* a return naming another function: the open call's return is missing, and
+		 * this one's entry precedes the trace (as tstack.c reads it) */
+		bool other = c->func && top->func != c->func;
+		slice_end(pf, t, other ? c->ts_ns : c->ts_ns + top->shift);
+		if (!other)
+			return;
+	}
+	pf->dropped_ends++;	/* its entry precedes the trace */
 }
 
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)

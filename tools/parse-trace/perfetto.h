@@ -31,6 +31,12 @@ enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4 };
 /* trace_processor drops BEGINs deeper than this on one track (kMaxDepth) */
 #define PF_MAX_DEPTH 512
 
+struct pf_open {
+	int depth;
+	uint32_t func;
+	int64_t shift;		/* how far the begin was moved to keep time monotonic */
+};
+
 struct pf_track {
 	int64_t tid;		/* as the trace names it: -1 unknown, 0 idle (both per CPU) */
 	int cpu;
@@ -38,10 +44,11 @@ struct pf_track {
 	uint32_t seq;
 	bool started;		/* descriptor and clock snapshot written */
 	int64_t last_ts;	/* time of the sequence's last packet */
-	int *open;		/* depths of the open slices, innermost last */
+	struct pf_open *open;	/* the open slices, innermost last */
 	size_t nopen, cap_open;
-	uint64_t *interned;	/* bit per symtab id: name defined on this sequence */
-	size_t cap_interned;
+	uint32_t *iid;		/* symtab id -> name iid on this sequence, 0 = not yet */
+	size_t cap_iid;
+	uint32_t next_iid;	/* dense in first-use order: hot names get 1-byte iids */
 };
 
 struct pf_cpu {

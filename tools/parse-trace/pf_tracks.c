@@ -179,7 +179,7 @@ void pf_tracks_free(struct perfetto *pf)
 {
 	for (size_t i = 0; i < pf->ntracks; i++) {
 		free(pf->tracks[i].open);
-		free(pf->tracks[i].interned);
+		free(pf->tracks[i].iid);
 	}
 	free(pf->tracks);
 	umap_free(&pf->track_map);
