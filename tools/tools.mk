@@ -137,6 +137,10 @@ $(O)/host/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(filter %.c,$^) -o $@ -lzstd
 
+# the checker of Perfetto exports (test/tools/perfetto.sh)
+$(O)/host-san/pftrace-check: $(TOOLS_SAN_OBJ)/test/tools/pftrace-check.o
+	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ -lzstd
+
 # libFuzzer targets (clang), with the same sources as the tools
 FUZZ_CC ?= clang
 FUZZ_FLAGS := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -I. $(TOOLS_HOSTDEFS) \
@@ -164,9 +168,11 @@ TESTS += test/tools/pprof.sh test/tools/sqlite.sh
 # glass record/report and capture files (issue 13)
 TESTS += test/tools/glass.sh
 TEST_DEPS += $(O)/host-san/bin/glass $(O)/host-san/gen-capture
+# timeline exports (issue 14)
+TESTS += test/tools/perfetto.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
-	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace \
+	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace $(O)/host-san/pftrace-check \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
 	$(TOOLS_CODEC_OBJS)

@@ -256,7 +256,7 @@ static void summary(const char *name, const struct tp_stats *s, enum tp_format f
 /* Why a file's rows could not be written (start_output refused them). */
 static void mismatch_message(const char *name, const struct filter_ctx *f, enum tp_format fmt)
 {
-	if (fmt == TPF_FUNCTION && !f->e->row)
+	if (fmt == TPF_FUNCTION && !f->started)
 		fprintf(stderr, "%s: function tracer hits can only be written as CSV\n", name);
 	else
 		fprintf(stderr, "%s: %s text cannot share one output with the %s\n", name,

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# parse-trace --format perfetto: the decoded protobuf of a small hand-made trace against its
+# golden (Debian protoc with tools/parse-trace/perfetto_subset.proto), the checker
+# (pftrace-check: nesting, interning, sequences, time) on every trace the tests have and on
+# generated ones, slices against the CSV's calls, zstd packets against plain ones, the size
+# per call, and the checker's own negative cases.
+source "$(dirname "$0")/lib.sh"
+G=$HERE/golden/perfetto
+CHECK=$O/host-san/pftrace-check
+PROTO_DIR=$(cd "$HERE/../../tools/parse-trace" && pwd)
+PROTO=perfetto_subset.proto
+
+decode() { protoc --decode=perfetto.protos.Trace -I "$PROTO_DIR" "$PROTO_DIR/$PROTO"; }
+have_protoc() { command -v protoc >/dev/null; }
+
+small=$G/small.txt
+"$PT" -q -f perfetto --uncompressed -o "$TMP/small.pf" "$small"
+expect_status "small: status 0" 0 $?
+if have_protoc; then
+	check "small: protoc --decode golden" "$(decode <"$TMP/small.pf")" "$(cat "$G/small.txtpb")"
+else
+	ok "small: protoc --decode golden # SKIP protoc not installed"
+fi
+"$CHECK" --slices "$TMP/small.pf" >"$TMP/small.slices"
+expect_status "small: checker passes" 0 $?
+check_file "small: slices golden" "$TMP/small.slices" "$G/small.slices"
+
+# zstd_compressed_packets hold exactly the plain packets
+"$PT" -q -f perfetto -o "$TMP/small.z.pf" "$small"
+if have_protoc; then
+	check "small: compressed is one field-133 packet" \
+		"$(protoc --decode_raw <"$TMP/small.z.pf" | cut -c1-7 | head -3)" "1 {
+  133: 
+}"
+fi
+"$CHECK" --dump "$TMP/small.z.pf" >"$TMP/small.dump"
+check_file "small: zstd packets = plain packets" "$TMP/small.dump" "$TMP/small.pf"
+"$PT" -q -f perfetto -o - "$small" | cmp -s - "$TMP/small.z.pf"
+expect_status "small: stdout = -o FILE" 0 $?
+
+# every hand-made and glass-printed trace gives a trace the checker accepts
+bad=""
+for t in "$HERE"/cases/*.txt "$HERE"/../golden/trace/graph-*.txt "$HERE"/../golden/trace/durations*.txt; do
+	"$PT" -q -f perfetto -o "$TMP/t.pf" "$t" 2>/dev/null
+	[ $? -le 1 ] || bad="$bad $(basename "$t")(status)"
+	[ -s "$TMP/t.pf" ] || continue
+	"$CHECK" "$TMP/t.pf" >"$TMP/t.out" || bad="$bad $(basename "$t"): $(head -1 "$TMP/t.out")"
+done
+check "checker accepts every case and glass trace" "$bad" ""
+
+# the glass printer's option combinations with abstime: the same slices, named by the same
+# functions (irq-info off leaves the interrupt's calls out of the text: its own group)
+for irq in i _; do
+	ref=""
+	same=""
+	for t in "$HERE"/../golden/trace/graph-_a?"$irq"*.txt; do
+		"$PT" -q -f perfetto -o "$TMP/t.pf" "$t"
+		got=$("$CHECK" --slices "$TMP/t.pf" | awk -F'\t' '$2 != "instant" {print $3}' |
+		      sort | md5sum)
+		[ -z "$ref" ] && ref=$got
+		[ "$got" == "$ref" ] || same="$same $(basename "$t")"
+	done
+	check "abstime option combinations (irq-info '$irq'): same slice names" "$same" ""
+done
+
+# generated traces: slices in completion order per thread = the CSV's calls. Without
+# abstime the synthetic clock gives exact durations; with abstime a call may begin up to
+# 1 us late (us timestamps) and its parent end as much later, never earlier.
+cmp_slices() {	# FILE.txt: prints "N mismatches, max extra ns"
+	"$PT" -q "$1" | awk -F, 'NR > 1 {printf "%s %s %d\n", $2, $1, $3 * 1000 + 0.5}' >"$TMP/csv"
+	"$PT" -q -f perfetto -o "$TMP/g.pf" "$1"
+	"$CHECK" --slices "$TMP/g.pf" | awk -F'\t' 'NF == 5 {n = split($1, a, "-");
+		print a[n], $3, $5}' >"$TMP/sl"
+	for tid in $(cut -d' ' -f1 "$TMP/csv" | sort -u); do
+		paste -d' ' <(grep "^$tid " "$TMP/sl") <(grep "^$tid " "$TMP/csv")
+	done | awk 'NF != 6 || $2 != $5 || $3 < $6 {bad++} $3 - $6 > m {m = $3 - $6}
+		END {printf "%d mismatches, max extra %d ns\n", bad, m}'
+}
+"$GEN" --calls 3000 --cpus 2 --threads 4 --proc >"$TMP/g1.txt" 2>/dev/null
+check "generated, synthetic clock: slices = calls" "$(cmp_slices "$TMP/g1.txt")" \
+	"0 mismatches, max extra 0 ns"
+"$GEN" --calls 3000 --cpus 2 --threads 4 --proc --abstime >"$TMP/g2.txt" 2>/dev/null
+got=$(cmp_slices "$TMP/g2.txt")
+extra=$(echo "$got" | awk '{print $5}')
+if [[ "$got" == "0 mismatches"* ]] && [ "$extra" -lt 1000 ]; then
+	ok "generated, abstime: slices = calls, durations up to 1 us longer ($extra ns)"
+else
+	not_ok "generated, abstime: slices = calls" "$got"
+fi
+"$GEN" --calls 3000 --cpus 2 --threads 4 >"$TMP/g3.txt" 2>/dev/null
+"$PT" -q -f perfetto -o "$TMP/g3.pf" "$TMP/g3.txt"
+check "generated, no proc column (context switches): checker" \
+	"$("$CHECK" "$TMP/g3.pf" | cut -d' ' -f2)" "slices=$("$PT" -q "$TMP/g3.txt" | tail -n +2 | wc -l)"
+
+# size: at most 25 bytes per call before compression (a trace with us timestamps, 500
+# functions used uniformly: most name iids take 2 bytes)
+"$GEN" --calls 100000 --cpus 2 --threads 4 --proc --abstime >"$TMP/big.txt" 2>/dev/null
+"$PT" -q -f perfetto --uncompressed -o "$TMP/big.pf" "$TMP/big.txt"
+per_call=$(awk -v b="$(stat -c %s "$TMP/big.pf")" 'BEGIN {printf "%.2f", b / 100000}')
+if awk -v x="$per_call" 'BEGIN {exit !(x <= 25)}'; then
+	ok "at most 25 bytes per call uncompressed ($per_call)"
+else
+	not_ok "at most 25 bytes per call uncompressed" "$per_call"
+fi
+"$PT" -q -f perfetto -o "$TMP/big.z.pf" "$TMP/big.txt"
+"$CHECK" "$TMP/big.z.pf" >/dev/null
+expect_status "compressed big trace: checker passes (chunks < 512 KB)" 0 $?
+
+# usage and input errors
+"$PT" -q -f perfetto --tid 1 "$small" >/dev/null 2>&1
+expect_status "filters with perfetto: usage error" 2 $?
+"$PT" -q -f perfetto "$HERE/cases/fn-trace-header.txt" >"$TMP/fn.pf" 2>"$TMP/err"
+expect_status "function tracer input: status 1" 1 $?
+check "function tracer input: message" "$(cat "$TMP/err")" \
+	"$HERE/cases/fn-trace-header.txt: function tracer hits can only be written as CSV"
+: >"$TMP/empty.txt"
+"$PT" -q -f perfetto -o "$TMP/empty.pf" "$TMP/empty.txt" 2>/dev/null
+check "empty input: empty output" "$(stat -c %s "$TMP/empty.pf")" "0"
+
+# the checker finds what it is there to find
+if have_protoc; then
+	for f in "$G"/bad-*.txtpb; do
+		name=$(basename "$f" .txtpb)
+		protoc --encode=perfetto.protos.Trace -I "$PROTO_DIR" "$PROTO_DIR/$PROTO" <"$f" \
+			>"$TMP/$name.pb"
+		if "$CHECK" "$TMP/$name.pb" >"$TMP/out"; then
+			not_ok "checker rejects $name" "accepted"
+		else
+			ok "checker rejects $name: $(head -1 "$TMP/out" | sed 's/^[^:]*: //')"
+		fi
+	done
+else
+	ok "checker negative cases # SKIP protoc not installed"
+fi
+finish
