@@ -106,6 +106,20 @@ fi
 "$CHECK" "$TMP/big.z.pf" >/dev/null
 expect_status "compressed big trace: checker passes (chunks < 512 KB)" 0 $?
 
+# deeper than Perfetto's 512 levels: the deeper calls are left out, the rest nest
+# (packets: the process and thread descriptors, the clock snapshot, 512 BEGINs, 512 ENDs)
+awk 'BEGIN { d = 1000
+	for (i = 0; i < d; i++) printf " 0)               |  %*sf%d() {\n", 2 * i, "", i
+	for (i = d - 1; i >= 0; i--) printf " 0)   1.000 us    |  %*s}\n", 2 * i, "" }' >"$TMP/deep"
+"$PT" -q -f perfetto -o "$TMP/deep.pf" "$TMP/deep"
+check "1000-deep nesting: 512 slices" "$("$CHECK" "$TMP/deep.pf")" \
+	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512"
+# broken input: no crash, and what is written is a valid trace
+{ head -c 3000 "$TMP/g2.txt"; head -c 2000 /dev/urandom; tail -c 3000 "$TMP/g2.txt"; } >"$TMP/junk"
+"$PT" -q -f perfetto -o "$TMP/junk.pf" "$TMP/junk" 2>/dev/null
+[ $? -le 1 ] && "$CHECK" "$TMP/junk.pf" >/dev/null
+expect_status "garbage in the middle: status <= 1, checker passes" 0 $?
+
 # usage and input errors
 "$PT" -q -f perfetto --tid 1 "$small" >/dev/null 2>&1
 expect_status "filters with perfetto: usage error" 2 $?
