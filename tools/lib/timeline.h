@@ -25,6 +25,7 @@ struct tl_call {
 	int depth;
 	uint32_t func;		/* symtab id */
 	int64_t ts_ns;
+	int64_t begin_ns;	/* end: when the call began (ts_ns minus its duration) */
 	bool synthetic;		/* ts_ns is the thread's synthetic clock */
 };
 

@@ -39,6 +39,12 @@ void tp_tl_end(struct tparse *tp, const struct task *t, const struct fgl *l, uin
 		c.ts_ns = l->abs_ns, c.synthetic = false;
 	else
 		c.ts_ns = vstart_ns + dur;
+	if (dur_ns >= 0)
+		c.begin_ns = c.ts_ns - dur;
+	else if (start_ns >= 0)
+		c.begin_ns = start_ns;
+	else	/* neither entry nor duration: a call of no known length */
+		c.begin_ns = c.synthetic ? vstart_ns : c.ts_ns;
 	s->end(s->ctx, &c);
 }
 

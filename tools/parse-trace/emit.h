@@ -56,5 +56,7 @@ void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) 
  * parsing starts; zstd: packets in zstd_compressed_packets (emit_perfetto.c). */
 struct tl_sink;
 const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd);
+/* trace-cmd trace.dat, fed the same way (emit_tracedat.c). */
+const struct tl_sink *emit_tracedat_init(struct emit *e);
 
 #endif

@@ -20,6 +20,7 @@ struct opts {
 	const char *time;	/* --time, folded only */
 	bool strict, quiet;
 	bool uncompressed;	/* perfetto: packets without zstd */
+	bool timeline;		/* perfetto or tracedat: fed timeline events, not rows */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -40,8 +41,9 @@ static void usage(FILE *f)
 	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
 	      "one row per completed call (function tracer: one CSV row per hit).\n"
 	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs)\n"
-	      "                       pprof (gzipped protobuf for go tool pprof), sqlite (-o)\n"
-	      "                       or perfetto (native Perfetto protobuf, see docs/perfetto.md)\n"
+	      "                       pprof (gzipped protobuf for go tool pprof), sqlite (-o),\n"
+	      "                       perfetto (native Perfetto protobuf, see docs/perfetto.md)\n"
+	      "                       or tracedat (trace-cmd's trace.dat, see docs/tracedat.md)\n"
 	      "      --uncompressed   perfetto: packets not zstd-compressed (trace_processor < v58)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
@@ -137,15 +139,18 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 	o->max_msgs = 20;
 	while ((c = getopt_long(argc, argv, "f:o:qhV", longopts, NULL)) != -1)
 		parse_opt(o, c);
+	if (strcmp(o->format, "trace-cmd") == 0)
+		o->format = "tracedat";
+	o->timeline = !strcmp(o->format, "perfetto") || !strcmp(o->format, "tracedat");
 	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded") &&
-	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite") && strcmp(o->format, "perfetto"))
-		usage_error("unknown format '%s' (csv, chrome, folded, pprof, sqlite or perfetto)",
-			    o->format);
+	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite") && !o->timeline)
+		usage_error("unknown format '%s' (csv, chrome, folded, pprof, sqlite, perfetto or "
+			    "tracedat)", o->format);
 	if (strcmp(o->format, "sqlite") == 0 && (!o->out || strcmp(o->out, "-") == 0))
 		usage_error("--format %s needs -o FILE (a database is not a stream)", o->format);
 	/* a timeline keeps every call so that its slices nest */
-	if (strcmp(o->format, "perfetto") == 0 && (o->cpus.n || o->tids.n || o->funcs.n || o->min_ns))
-		usage_error("%s: --cpu, --tid, --function and --min-us do not apply", "perfetto");
+	if (o->timeline && (o->cpus.n || o->tids.n || o->funcs.n || o->min_ns))
+		usage_error("%s: --cpu, --tid, --function and --min-us do not apply", o->format);
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
@@ -166,7 +171,7 @@ static bool start_output(struct filter_ctx *f, bool hits)
 	f->started = true;
 	if (hits)
 		emit_hits_init(e);
-	else if (strcmp(f->o->format, "perfetto") == 0)
+	else if (f->o->timeline)
 		;	/* set up before parsing (main) */
 	else if (strcmp(f->o->format, "chrome") == 0)
 		emit_chrome_init(e);
@@ -326,6 +331,8 @@ int main(int argc, char **argv)
 					   strcmp(o.format, "pprof") == 0 };
 	if (strcmp(o.format, "perfetto") == 0)
 		cfg.timeline = emit_perfetto_init(&e, !o.uncompressed);
+	else if (o.timeline)
+		cfg.timeline = emit_tracedat_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
@@ -333,7 +340,7 @@ int main(int argc, char **argv)
 		status |= run_file(&fc, "-", &o);
 	for (int i = optind; i < argc && !(status && o.strict); i++)
 		status |= run_file(&fc, argv[i], &o);
-	if (e.end)	/* set when a writer was chosen, or from the start for perfetto */
+	if (e.end)	/* set when a writer was chosen, or from the start for timelines */
 		e.end(&e);
 	if (output_close(e.out))
 		status = 1;

@@ -1,0 +1,228 @@
+/* trace-cmd's trace.dat (docs/tracedat.md): funcgraph_entry/exit records with calltime and
+ * rettime, sched_switch records where the thread running on a CPU changes, the functions as
+ * kallsyms and the thread names as saved cmdlines, so `trace-cmd report` prints the call
+ * tree and KernelShark opens the file. Fed timeline events (tools/lib/timeline.h); each
+ * CPU's pages stream to a temporary file and are copied into place at the end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/lib/timeline.h"
+#include "tools/lib/umap.h"
+#include "tools/lib/xalloc.h"
+#include "tools/parse-trace/emit.h"
+#include "tools/parse-trace/pbwrite.h"
+#include "tools/parse-trace/tdat_file.h"
+
+#define PRIO 120	/* a normal task's priority as Linux prints it */
+
+struct tracedat {
+	struct emit *e;
+	struct tl_sink sink;
+	struct tdat_cpu **cpus;	/* pages are big: allocated per CPU seen */
+	size_t ncpus, cap_cpus;	/* CPUs 0..ncpus-1 are in the file */
+	int64_t *running;	/* tid seen running on each CPU, -2 none yet */
+	struct symtab *comms;
+	struct umap comm_map;	/* tid -> comm id */
+	bool failed;
+};
+
+struct common {
+	uint16_t type;
+	uint8_t flags, preempt;
+	int32_t pid;
+};
+
+static struct tdat_cpu *cpu_of(struct tracedat *td, int cpu)
+{
+	size_t old = td->cap_cpus;
+
+	if ((size_t)cpu >= old) {
+		xgrow((void **)&td->cpus, &td->cap_cpus, (size_t)cpu + 1, sizeof(*td->cpus));
+		td->running = xrealloc(td->running, td->cap_cpus * sizeof(*td->running));
+		for (size_t i = old; i < td->cap_cpus; i++) {
+			td->cpus[i] = NULL;
+			td->running[i] = -2;
+		}
+	}
+	if ((size_t)cpu >= td->ncpus)
+		td->ncpus = (size_t)cpu + 1;
+	if (!td->cpus[cpu])
+		td->cpus[cpu] = xcalloc(1, sizeof(struct tdat_cpu));
+	return td->cpus[cpu];
+}
+
+static void record(struct tracedat *td, int cpu, int64_t ts, const void *p, size_t n)
+{
+	if (!td->failed && tdat_record(cpu_of(td, cpu), ts, p, n))
+		td->failed = true;
+}
+
+static void put_common(uint8_t *p, uint16_t type, int64_t tid)
+{
+	struct common c = { .type = type, .pid = (int32_t)tid };
+
+	memcpy(p, &c, sizeof(c));
+}
+
+static void comm16(uint8_t *dst, const struct tracedat *td, int64_t tid)
+{
+	uint32_t id = tid >= 0 ? umap_get(&td->comm_map, (uint64_t)tid) : 0;
+	const char *s = id ? symtab_name(td->comms, id) : tid == 0 ? "<idle>" : "<...>";
+
+	strncpy((char *)dst, s, 15);
+}
+
+/* The thread running on a CPU changed (see docs/tracedat.md for the state it left in). */
+static void sched_switch(struct tracedat *td, const struct tl_call *c)
+{
+	int64_t prev = td->running[c->cpu];
+	uint8_t p[64] = { 0 };
+	int32_t prio = PRIO, prev_pid = (int32_t)prev, next_pid = (int32_t)c->tid;
+	int64_t state = c->tid == 0 ? 1 : 0;	/* S when the CPU goes idle, else R */
+
+	td->running[c->cpu] = c->tid;
+	if (prev == -2 || c->synthetic)
+		return;
+	put_common(p, TDAT_ID_SCHED_SWITCH, prev);
+	comm16(p + 8, td, prev);
+	memcpy(p + 24, &prev_pid, 4);
+	memcpy(p + 28, &prio, 4);
+	memcpy(p + 32, &state, 8);
+	comm16(p + 40, td, c->tid);
+	memcpy(p + 56, &next_pid, 4);
+	memcpy(p + 60, &prio, 4);
+	record(td, c->cpu, c->ts_ns, p, sizeof(p));
+}
+
+static void note_cpu(struct tracedat *td, const struct tl_call *c)
+{
+	cpu_of(td, c->cpu);
+	if (td->running[c->cpu] != c->tid)
+		sched_switch(td, c);
+}
+
+static void on_begin(void *ctx, const struct tl_call *c)
+{
+	struct tracedat *td = ctx;
+	uint8_t p[20];
+	uint64_t func = tdat_func_addr(c->func);
+	int32_t depth = c->depth;
+
+	note_cpu(td, c);
+	put_common(p, TDAT_ID_FUNCGRAPH_ENTRY, c->tid);
+	memcpy(p + 8, &func, 8);
+	memcpy(p + 16, &depth, 4);
+	record(td, c->cpu, c->ts_ns, p, sizeof(p));
+}
+
+/* calltime and rettime carry the exact duration, whatever the record times became */
+static void on_end(void *ctx, const struct tl_call *c)
+{
+	struct tracedat *td = ctx;
+	uint8_t p[40] = { 0 };
+	uint64_t func = tdat_func_addr(c->func), call = (uint64_t)c->begin_ns,
+		 ret = (uint64_t)c->ts_ns;
+	int32_t depth = c->depth;
+
+	if (!c->func)
+		return;		/* a return with no entry and no name: nothing to print */
+	note_cpu(td, c);
+	put_common(p, TDAT_ID_FUNCGRAPH_EXIT, c->tid);
+	memcpy(p + 8, &func, 8);
+	memcpy(p + 16, &depth, 4);
+	memcpy(p + 24, &call, 8);
+	memcpy(p + 32, &ret, 8);
+	record(td, c->cpu, c->ts_ns, p, sizeof(p));
+}
+
+static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
+{
+	(void)ctx, (void)c, (void)text, (void)n;	/* no print event yet (docs/tracedat.md) */
+}
+
+static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
+{
+	struct tracedat *td = ctx;
+
+	if (tid >= 0 && n && !umap_get(&td->comm_map, (uint64_t)tid))
+		umap_put(&td->comm_map, (uint64_t)tid, symtab_intern(td->comms, comm, n));
+}
+
+static void on_lost(void *ctx, int cpu, int64_t count)
+{
+	struct tracedat *td = ctx;
+
+	if (cpu >= 0 && !td->failed && tdat_lost(cpu_of(td, cpu), count))
+		td->failed = true;
+}
+
+static void on_input_end(void *ctx)
+{
+	(void)ctx;
+}
+
+static void tracedat_row(struct emit *e, const struct tp_row *r)
+{
+	(void)e, (void)r;	/* calls arrive as timeline events */
+}
+
+/* saved cmdlines: "tid comm" for every thread that has a name */
+static void cmdlines(const struct tracedat *td, struct pbuf *b)
+{
+	char line[48];
+
+	for (size_t i = 0; i < td->comm_map.cap; i++) {
+		const struct umap_slot *s = &td->comm_map.s[i];
+		if (!s->val)
+			continue;
+		int n = snprintf(line, sizeof(line), "%llu ", (unsigned long long)s->key);
+		pb_raw(b, line, (size_t)n);
+		pb_raw(b, symtab_name(td->comms, s->val), symtab_len(td->comms, s->val));
+		pb_raw(b, "\n", 1);
+	}
+}
+
+static void tracedat_end(struct emit *e)
+{
+	struct tracedat *td = e->priv;
+	struct pbuf names = { 0 };
+
+	for (size_t i = 0; i < td->ncpus && !td->failed; i++)
+		if (td->cpus[i] && tdat_finish(td->cpus[i]))
+			td->failed = true;
+	cmdlines(td, &names);
+	if (td->ncpus && !td->failed &&
+	    tdat_write_file(e->out, e->st, (const char *)names.p, names.n, td->cpus, td->ncpus))
+		td->failed = true;
+	if (td->failed)
+		e->out->failed = true;
+	for (size_t i = 0; i < td->ncpus; i++) {
+		if (td->cpus[i] && td->cpus[i]->tmp)
+			fclose(td->cpus[i]->tmp);
+		free(td->cpus[i]);
+	}
+	pb_free(&names);
+	free(td->cpus);
+	free(td->running);
+	symtab_free(td->comms);
+	umap_free(&td->comm_map);
+	free(td);
+	e->priv = NULL;
+}
+
+const struct tl_sink *emit_tracedat_init(struct emit *e)
+{
+	struct tracedat *td = xcalloc(1, sizeof(*td));
+
+	td->e = e;
+	td->comms = symtab_new();
+	umap_init(&td->comm_map);
+	td->sink = (struct tl_sink){ .ctx = td, .thread = on_thread, .begin = on_begin,
+				     .end = on_end, .marker = on_marker, .lost = on_lost,
+				     .input_end = on_input_end };
+	e->priv = td;
+	e->row = tracedat_row;
+	e->end = tracedat_end;
+	return &td->sink;
+}
