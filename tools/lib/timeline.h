@@ -37,6 +37,8 @@ struct tl_sink {
 	void (*end)(void *ctx, const struct tl_call *c);	/* func may be 0 (unknown) */
 	/* a text marker (trace_marker, trace_printk) on a thread, at c->ts_ns */
 	void (*marker)(void *ctx, const struct tl_call *c, const char *text, size_t n);
+	/* a context switch on cpu, at the time of the CPU's next event (text prints none) */
+	void (*sched_switch)(void *ctx, int cpu, int64_t prev_tid, int64_t next_tid);
 	/* count events lost on cpu (-1: count unknown) before its next event */
 	void (*lost)(void *ctx, int cpu, int64_t count);
 	/* the end of one input: calls still open are over */

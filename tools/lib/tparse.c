@@ -115,6 +115,7 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		if (l->abs_ns >= 0)
 			tp_offcpu_event(tp, l->cpu, l->prev_tid, l->next_tid, l->abs_ns);
 		tp_switch_seen(tp, l);
+		tp_tl_switch(tp, l);
 		break;
 	case FGL_COMMENT:
 		tp_tl_marker(tp, l);

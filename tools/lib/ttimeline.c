@@ -89,6 +89,14 @@ void tp_tl_marker(struct tparse *tp, const struct fgl *l)
 	s->marker(s->ctx, &c, text, n);
 }
 
+void tp_tl_switch(struct tparse *tp, const struct fgl *l)
+{
+	const struct tl_sink *s = tp->cfg.timeline;
+
+	if (s)
+		s->sched_switch(s->ctx, l->cpu, l->prev_tid, l->next_tid);
+}
+
 void tp_tl_lost(struct tparse *tp, const struct fgl *l)
 {
 	const struct tl_sink *s = tp->cfg.timeline;

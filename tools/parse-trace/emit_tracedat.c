@@ -10,6 +10,7 @@
 #include "tools/lib/timeline.h"
 #include "tools/lib/umap.h"
 #include "tools/lib/xalloc.h"
+#include "tools/parse-trace/cpurun.h"
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/pbwrite.h"
 #include "tools/parse-trace/tdat_file.h"
@@ -21,7 +22,7 @@ struct tracedat {
 	struct tl_sink sink;
 	struct tdat_cpu **cpus;	/* pages are big: allocated per CPU seen */
 	size_t ncpus, cap_cpus;	/* CPUs 0..ncpus-1 are in the file */
-	int64_t *running;	/* tid seen running on each CPU, -2 none yet */
+	struct cpurun run;
 	struct symtab *comms;
 	struct umap comm_map;	/* tid -> comm id */
 	bool failed;
@@ -39,11 +40,8 @@ static struct tdat_cpu *cpu_of(struct tracedat *td, int cpu)
 
 	if ((size_t)cpu >= old) {
 		xgrow((void **)&td->cpus, &td->cap_cpus, (size_t)cpu + 1, sizeof(*td->cpus));
-		td->running = xrealloc(td->running, td->cap_cpus * sizeof(*td->running));
-		for (size_t i = old; i < td->cap_cpus; i++) {
+		for (size_t i = old; i < td->cap_cpus; i++)
 			td->cpus[i] = NULL;
-			td->running[i] = -2;
-		}
 	}
 	if ((size_t)cpu >= td->ncpus)
 		td->ncpus = (size_t)cpu + 1;
@@ -74,32 +72,30 @@ static void comm16(uint8_t *dst, const struct tracedat *td, int64_t tid)
 }
 
 /* The thread running on a CPU changed (see docs/tracedat.md for the state it left in). */
-static void sched_switch(struct tracedat *td, const struct tl_call *c)
+static void on_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t next)
 {
-	int64_t prev = td->running[c->cpu];
+	struct tracedat *td = ctx;
 	uint8_t p[64] = { 0 };
-	int32_t prio = PRIO, prev_pid = (int32_t)prev, next_pid = (int32_t)c->tid;
-	int64_t state = c->tid == 0 ? 1 : 0;	/* S when the CPU goes idle, else R */
+	int32_t prio = PRIO, prev_pid = (int32_t)prev, next_pid = (int32_t)next;
+	int64_t state = next == 0 ? 1 : 0;	/* S when the CPU goes idle, else R */
 
-	td->running[c->cpu] = c->tid;
-	if (prev == -2 || c->synthetic)
+	if (prev == CPURUN_NONE)
 		return;
 	put_common(p, TDAT_ID_SCHED_SWITCH, prev);
 	comm16(p + 8, td, prev);
 	memcpy(p + 24, &prev_pid, 4);
 	memcpy(p + 28, &prio, 4);
 	memcpy(p + 32, &state, 8);
-	comm16(p + 40, td, c->tid);
+	comm16(p + 40, td, next);
 	memcpy(p + 56, &next_pid, 4);
 	memcpy(p + 60, &prio, 4);
-	record(td, c->cpu, c->ts_ns, p, sizeof(p));
+	record(td, cpu, ts, p, sizeof(p));
 }
 
 static void note_cpu(struct tracedat *td, const struct tl_call *c)
 {
 	cpu_of(td, c->cpu);
-	if (td->running[c->cpu] != c->tid)
-		sched_switch(td, c);
+	cpurun_event(&td->run, c, on_switch, td);
 }
 
 static void on_begin(void *ctx, const struct tl_call *c)
@@ -147,6 +143,13 @@ static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
 
 	if (tid >= 0 && n && !umap_get(&td->comm_map, (uint64_t)tid))
 		umap_put(&td->comm_map, (uint64_t)tid, symtab_intern(td->comms, comm, n));
+}
+
+static void on_switch_block(void *ctx, int cpu, int64_t prev_tid, int64_t next_tid)
+{
+	struct tracedat *td = ctx;
+
+	cpurun_block(&td->run, cpu, prev_tid, next_tid);
 }
 
 static void on_lost(void *ctx, int cpu, int64_t count)
@@ -204,7 +207,7 @@ static void tracedat_end(struct emit *e)
 	}
 	pb_free(&names);
 	free(td->cpus);
-	free(td->running);
+	cpurun_free(&td->run);
 	symtab_free(td->comms);
 	umap_free(&td->comm_map);
 	free(td);
@@ -219,7 +222,8 @@ const struct tl_sink *emit_tracedat_init(struct emit *e)
 	td->comms = symtab_new();
 	umap_init(&td->comm_map);
 	td->sink = (struct tl_sink){ .ctx = td, .thread = on_thread, .begin = on_begin,
-				     .end = on_end, .marker = on_marker, .lost = on_lost,
+				     .end = on_end, .marker = on_marker,
+				     .sched_switch = on_switch_block, .lost = on_lost,
 				     .input_end = on_input_end };
 	e->priv = td;
 	e->row = tracedat_row;

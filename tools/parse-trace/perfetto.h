@@ -10,6 +10,7 @@
 #include "tools/lib/symtab.h"
 #include "tools/lib/timeline.h"
 #include "tools/lib/umap.h"
+#include "tools/parse-trace/cpurun.h"
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/pbwrite.h"
 #include "tools/parse-trace/pfstream.h"
@@ -75,6 +76,7 @@ struct perfetto {
 	struct pf_cpu *cpus;
 	size_t ncpus;
 	struct umap tid_cpu;		/* tid -> CPU + 1 whose slice it holds */
+	struct cpurun run;
 
 	uint64_t clamped, dropped_ends, too_deep;
 };

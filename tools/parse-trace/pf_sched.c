@@ -1,14 +1,15 @@
 /* CPU tracks of the Perfetto export, as generic kernel task state events (TracePacket
  * field 117): RUNNING opens a slice of the thread on the CPU's track, another state closes
  * it. The text path knows which thread runs on a CPU from its lines (the proc column, or
- * the thread a context-switch block switched to), so a thread's slice starts at its first
- * line on that CPU. The text does not say in which state a thread left the CPU: when the
+ * the thread a context-switch block switched to); a block takes the time of the CPU's next
+ * line (tools/parse-trace/cpurun.c). The text does not say in which state a thread left the CPU: when the
  * CPU goes idle it is recorded as sleeping (a scheduler runs idle only when nothing is
  * runnable), when another thread takes over or it shows up on another CPU as runnable.
  * The idle task and unknown threads get no slices; an idle CPU shows as a gap. */
 #include <string.h>
 
 #include "tools/lib/xalloc.h"
+#include "tools/parse-trace/cpurun.h"
 #include "tools/parse-trace/perfetto.h"
 
 struct pf_cpu *pf_cpu(struct perfetto *pf, int cpu)
@@ -50,20 +51,26 @@ static void leave_cpu(struct perfetto *pf, int64_t ts, int64_t tid, int state)
 	pf->cpus[c - 1].running = -2;
 }
 
+/* The idle task and unknown threads get no slice: the CPU shows as a gap. */
+static void on_switch(void *ctx, int cpu_nr, int64_t ts, int64_t prev, int64_t next)
+{
+	struct perfetto *pf = ctx;
+	struct pf_cpu *cpu = pf_cpu(pf, cpu_nr);
+
+	(void)prev;	/* the slice open on the CPU says who that was */
+	if (cpu->running > 0)
+		leave_cpu(pf, ts, cpu->running, next == 0 ? TASK_INTERRUPTIBLE_SLEEP : TASK_RUNNABLE);
+	cpu->running = -2;
+	if (next <= 0)
+		return;
+	leave_cpu(pf, ts, next, TASK_RUNNABLE);	/* it migrated */
+	task_state(pf, ts, cpu_nr, next, TASK_RUNNING);
+	cpu->running = next;
+	umap_put(&pf->tid_cpu, (uint64_t)next, (uint32_t)cpu_nr + 1);
+}
+
 void pf_sched_note(struct perfetto *pf, const struct tl_call *c)
 {
-	struct pf_cpu *cpu = pf_cpu(pf, c->cpu);
-	int64_t prev = cpu->running;
-
-	if (c->synthetic || prev == c->tid || (prev <= 0 && c->tid <= 0))
-		return;
-	if (prev > 0)
-		leave_cpu(pf, c->ts_ns, prev, c->tid == 0 ? TASK_INTERRUPTIBLE_SLEEP : TASK_RUNNABLE);
-	cpu->running = -2;
-	if (c->tid <= 0)
-		return;
-	leave_cpu(pf, c->ts_ns, c->tid, TASK_RUNNABLE);	/* it migrated */
-	task_state(pf, c->ts_ns, c->cpu, c->tid, TASK_RUNNING);
-	cpu->running = c->tid;
-	umap_put(&pf->tid_cpu, (uint64_t)c->tid, (uint32_t)c->cpu + 1);
+	pf_cpu(pf, c->cpu);
+	cpurun_event(&pf->run, c, on_switch, pf);
 }

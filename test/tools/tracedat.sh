@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# parse-trace --format tracedat, read back by Debian's trace-cmd: `trace-cmd report` of the
+# small hand-made trace against its golden (nesting, durations, sched_switch, lost events),
+# and round trips: parse-trace's CSV of the report equals its CSV of the original text
+# (function, tid, durations, self, cpu, depth, parent; start_us can move: a CPU's records
+# never go back in time, while us timestamps make some calls seem to).
+source "$(dirname "$0")/lib.sh"
+G=$HERE/golden
+
+if ! command -v trace-cmd >/dev/null; then
+	ok "tracedat # SKIP trace-cmd not installed"
+	finish
+	exit
+fi
+
+"$PT" -q -f tracedat -o "$TMP/small.dat" "$G/perfetto/small.txt"
+expect_status "small: status 0" 0 $?
+trace-cmd report "$TMP/small.dat" >"$TMP/small.report" 2>"$TMP/err"
+check_file "small: trace-cmd report golden" "$TMP/small.report" "$G/tracedat/small.report"
+check "small: trace-cmd says nothing on stderr" "$(cat "$TMP/err")" ""
+"$PT" -q -f trace-cmd "$G/perfetto/small.txt" | cmp -s - "$TMP/small.dat"
+expect_status "small: --format trace-cmd = tracedat, stdout = -o FILE" 0 $?
+
+same_calls() {	# NAME TRACE [trace-cmd report options]
+	local name=$1 t=$2
+	shift 2
+	"$PT" -q -f tracedat -o "$TMP/t.dat" "$t"
+	trace-cmd report "$@" "$TMP/t.dat" >"$TMP/t.report" 2>"$TMP/err"
+	check "$name: same calls through trace.dat" \
+		"$("$PT" -q "$TMP/t.report" | cut -d, -f1-6,8 | sort)" \
+		"$("$PT" -q "$t" | cut -d, -f1-6,8 | sort)"
+}
+# glass's printer with abstime, proc and durations (time extends: gaps of up to 1.5 s,
+# lost events, tail-named returns read back with fgraph:tailprint)
+for t in "$HERE"/../golden/trace/graph-_ap?*d.txt; do
+	same_calls "$(basename "$t" .txt)" "$t" -O fgraph:tailprint
+done
+same_calls "trace-cmd report input" "$HERE/cases/tcmd-graph.txt"
+same_calls "migrating thread" "$HERE/cases/proc-abstime-migrate.txt"
+"$GEN" --calls 20000 --cpus 3 --threads 6 --proc --abstime >"$TMP/g.txt" 2>/dev/null
+same_calls "generated, 3 CPUs, 6 threads" "$TMP/g.txt"
+
+"$PT" -q -f tracedat -o "$TMP/g.dat" "$TMP/g.txt"
+check "sched_switch records" "$(trace-cmd report "$TMP/g.dat" | grep -c 'sched_switch:')" \
+	"$(grep -c '=>' "$TMP/g.txt")"
+finish
