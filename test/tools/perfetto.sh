@@ -38,6 +38,22 @@ check_file "small: zstd packets = plain packets" "$TMP/small.dump" "$TMP/small.p
 "$PT" -q -f perfetto -o - "$small" | cmp -s - "$TMP/small.z.pf"
 expect_status "small: stdout = -o FILE" 0 $?
 
+# CPU tracks: sched_switch events give the switch's time and the state prev left in
+# (app S at 10.000005, work R at 10.000399); the switch to idle is a block: its time is
+# the next line's, and app is taken as sleeping
+if have_protoc; then
+	"$PT" -q -f perfetto --uncompressed -o "$TMP/sw.pf" "$HERE/cases/offcpu-schedsw.txt"
+	check "sched_switch events: CPU states" "$(decode <"$TMP/sw.pf" |
+		grep -B2 -A5 generic_kernel | grep -o 'timestamp: [0-9]*\|tid: [0-9]*\|state: [A-Z_]*' |
+		paste -d' ' - - - | sed 's/timestamp: //; s/tid: //; s/state: TASK_STATE_//')" \
+		"10000000000 7 RUNNING
+10000005000 7 INTERRUPTIBLE_SLEEP
+10000005000 9 RUNNING
+10000399000 9 RUNNABLE
+10000399000 7 RUNNING
+10000411000 7 INTERRUPTIBLE_SLEEP"
+fi
+
 # every hand-made and glass-printed trace gives a trace the checker accepts
 bad=""
 for t in "$HERE"/cases/*.txt "$HERE"/../golden/trace/graph-*.txt "$HERE"/../golden/trace/durations*.txt; do

@@ -40,6 +40,16 @@ same_calls "migrating thread" "$HERE/cases/proc-abstime-migrate.txt"
 "$GEN" --calls 20000 --cpus 3 --threads 6 --proc --abstime >"$TMP/g.txt" 2>/dev/null
 same_calls "generated, 3 CPUs, 6 threads" "$TMP/g.txt"
 
+# trace-cmd report's own sched_switch events come back with their times and states
+t=$HERE/cases/tcmd-schedsw.txt
+"$PT" -q -f tracedat -o "$TMP/sw.dat" "$t"
+check "sched_switch events: same lines through trace.dat" \
+	"$(trace-cmd report "$TMP/sw.dat" | grep sched_switch: | tr -s ' ')" \
+	"$(grep sched_switch: "$t" | tr -s ' ')"
+check "sched_switch without the plugin: prev_state by name" \
+	"$(trace-cmd report -N "$TMP/sw.dat" 2>/dev/null | grep -o 'prev_state=[A-Z]*' | tr '\n' ' ')" \
+	"prev_state=S prev_state=S "
+
 "$PT" -q -f tracedat -o "$TMP/g.dat" "$TMP/g.txt"
 check "sched_switch records" "$(trace-cmd report "$TMP/g.dat" | grep -c 'sched_switch:')" \
 	"$(grep -c '=>' "$TMP/g.txt")"

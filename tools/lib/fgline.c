@@ -389,6 +389,7 @@ static void parse_ctx_switch(const char *p, const char *e, const char *arrow, st
 		bad(l, "malformed context switch line");
 		return;
 	}
+	l->prev_state = 0;	/* a block does not say */
 	l->kind = FGL_CTX_SWITCH;
 }
 

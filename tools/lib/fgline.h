@@ -42,6 +42,7 @@ struct fgl {
 				 * comment text with its delimiters */
 	struct fgl_str prev_comm, next_comm;	/* context switch */
 	int64_t prev_tid, next_tid;
+	char prev_state;	/* sched_switch event: state letter prev left in (R, S, D...), or 0 */
 	int64_t lost;
 	const char *reason;	/* FGL_BAD: a short reason, static storage */
 };

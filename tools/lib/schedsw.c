@@ -46,13 +46,14 @@ static bool field(const char *p, const char *e, const char *key, struct fgl_str 
 static bool linux_fields(const char *p, const char *e, struct fgl *l)
 {
 	const char *arrow = find(p, e, " ==> ");
-	struct fgl_str pid;
+	struct fgl_str pid, state;
 
 	if (!arrow || !field(p, arrow, "prev_comm=", &l->prev_comm) ||
 	    !field(p, arrow, "prev_pid=", &pid) || !number(pid.p, pid.p + pid.n, &l->prev_tid) ||
 	    !field(arrow, e, "next_comm=", &l->next_comm) ||
 	    !field(arrow, e, "next_pid=", &pid) || !number(pid.p, pid.p + pid.n, &l->next_tid))
 		return false;
+	l->prev_state = field(p, arrow, "prev_state=", &state) && state.n ? state.p[0] : 0;
 	l->kind = FGL_CTX_SWITCH;
 	return true;
 }
@@ -97,6 +98,11 @@ bool schedsw_tcmd(const char *p, const char *e, struct fgl *l)
 	if (!ae || !be || !task(a, ae, &l->prev_comm, &l->prev_tid) ||
 	    !task(b, be, &l->next_comm, &l->next_tid))
 		return false;
+	/* "comm:pid [prio] S ==>": the state is the word before the arrow */
+	const char *st = arrow;
+	while (st > ae && st[-1] != ' ')
+		st--;
+	l->prev_state = st < arrow && st[-1] == ' ' && st[0] != '[' ? st[0] : 0;
 	l->kind = FGL_CTX_SWITCH;
 	return true;
 }

@@ -94,7 +94,7 @@ void tp_tl_switch(struct tparse *tp, const struct fgl *l)
 	const struct tl_sink *s = tp->cfg.timeline;
 
 	if (s)
-		s->sched_switch(s->ctx, l->cpu, l->prev_tid, l->next_tid);
+		s->sched_switch(s->ctx, l->cpu, l->abs_ns, l->prev_tid, l->next_tid, l->prev_state);
 }
 
 void tp_tl_lost(struct tparse *tp, const struct fgl *l)

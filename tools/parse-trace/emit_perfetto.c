@@ -164,11 +164,13 @@ static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
 		umap_put(&pf->comm_map, (uint64_t)tid, symtab_intern(pf->comms, comm, n));
 }
 
-static void on_switch_block(void *ctx, int cpu, int64_t prev_tid, int64_t next_tid)
+static void on_switch_event(void *ctx, int cpu, int64_t ts, int64_t prev_tid,
+			    int64_t next_tid, char prev_state)
 {
 	struct perfetto *pf = ctx;
 
-	cpurun_block(&pf->run, cpu, prev_tid, next_tid);
+	if (cpu >= 0)
+		pf_sched_switch(pf, cpu, ts, prev_tid, next_tid, prev_state);
 }
 
 static void on_lost(void *ctx, int cpu_nr, int64_t count)
@@ -238,7 +240,7 @@ const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd)
 	umap_init(&pf->tid_cpu);
 	pf->sink = (struct tl_sink){ .ctx = pf, .thread = on_thread, .begin = on_begin,
 				     .end = on_end, .marker = on_marker,
-				     .sched_switch = on_switch_block, .lost = on_lost,
+				     .sched_switch = on_switch_event, .lost = on_lost,
 				     .input_end = on_input_end };
 	e->priv = pf;
 	e->row = perfetto_row;

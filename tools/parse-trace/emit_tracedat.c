@@ -72,12 +72,21 @@ static void comm16(uint8_t *dst, const struct tracedat *td, int64_t tid)
 }
 
 /* The thread running on a CPU changed (see docs/tracedat.md for the state it left in). */
-static void on_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t next)
+/* Linux's prev_state bits (TASK_REPORT) of a state letter; R is 0 */
+static int64_t state_bits(char letter)
+{
+	static const char letters[] = "SDTtXZPI";
+	const char *c = letter ? strchr(letters, letter) : NULL;
+
+	return c ? (int64_t)1 << (c - letters) : 0;
+}
+
+static void on_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t next, char st)
 {
 	struct tracedat *td = ctx;
 	uint8_t p[64] = { 0 };
 	int32_t prio = PRIO, prev_pid = (int32_t)prev, next_pid = (int32_t)next;
-	int64_t state = next == 0 ? 1 : 0;	/* S when the CPU goes idle, else R */
+	int64_t state = state_bits(cpurun_state(st, next));
 
 	if (prev == CPURUN_NONE)
 		return;
@@ -145,11 +154,15 @@ static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
 		umap_put(&td->comm_map, (uint64_t)tid, symtab_intern(td->comms, comm, n));
 }
 
-static void on_switch_block(void *ctx, int cpu, int64_t prev_tid, int64_t next_tid)
+static void on_switch_event(void *ctx, int cpu, int64_t ts, int64_t prev_tid,
+			    int64_t next_tid, char prev_state)
 {
 	struct tracedat *td = ctx;
 
-	cpurun_block(&td->run, cpu, prev_tid, next_tid);
+	if (cpu < 0)
+		return;
+	cpu_of(td, cpu);
+	cpurun_switch(&td->run, cpu, ts, prev_tid, next_tid, prev_state, on_switch, td);
 }
 
 static void on_lost(void *ctx, int cpu, int64_t count)
@@ -223,7 +236,7 @@ const struct tl_sink *emit_tracedat_init(struct emit *e)
 	umap_init(&td->comm_map);
 	td->sink = (struct tl_sink){ .ctx = td, .thread = on_thread, .begin = on_begin,
 				     .end = on_end, .marker = on_marker,
-				     .sched_switch = on_switch_block, .lost = on_lost,
+				     .sched_switch = on_switch_event, .lost = on_lost,
 				     .input_end = on_input_end };
 	e->priv = td;
 	e->row = tracedat_row;

@@ -24,7 +24,8 @@ enum { SEQ_INCREMENTAL_STATE_CLEARED = 1, SEQ_NEEDS_INCREMENTAL_STATE = 2 };
 enum { TE_TYPE = 9, TE_NAME_IID = 10, TE_NAME = 23 };
 enum { TE_SLICE_BEGIN = 1, TE_SLICE_END = 2, TE_INSTANT = 3 };
 /* GenericKernelTaskStateEvent.state */
-enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4 };
+enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4,
+       TASK_UNINTERRUPTIBLE_SLEEP = 5, TASK_STOPPED = 6, TASK_DEAD = 7 };
 
 /* The sequence of track descriptors and CPU states (absolute BOOTTIME timestamps); each
  * thread track has its own sequence, numbered from 2. */
@@ -95,5 +96,8 @@ void pf_tracks_free(struct perfetto *pf);
 struct pf_cpu *pf_cpu(struct perfetto *pf, int cpu);
 /* The thread of event c runs on its CPU from c's time: opens and closes CPU slices. */
 void pf_sched_note(struct perfetto *pf, const struct tl_call *c);
+/* A switch the text shows (ts < 0: a context-switch block, without a time). */
+void pf_sched_switch(struct perfetto *pf, int cpu, int64_t ts, int64_t prev, int64_t next,
+		     char state);
 
 #endif

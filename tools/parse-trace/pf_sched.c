@@ -1,10 +1,10 @@
 /* CPU tracks of the Perfetto export, as generic kernel task state events (TracePacket
  * field 117): RUNNING opens a slice of the thread on the CPU's track, another state closes
  * it. The text path knows which thread runs on a CPU from its lines (the proc column, or
- * the thread a context-switch block switched to); a block takes the time of the CPU's next
- * line (tools/parse-trace/cpurun.c). The text does not say in which state a thread left the CPU: when the
- * CPU goes idle it is recorded as sleeping (a scheduler runs idle only when nothing is
- * runnable), when another thread takes over or it shows up on another CPU as runnable.
+ * the thread a context-switch block switched to) and from sched_switch events; a block
+ * takes the time of the CPU's next line (tools/parse-trace/cpurun.c). Only a sched_switch
+ * event says in which state a thread left the CPU; otherwise it is inferred (cpurun_state),
+ * and a thread that shows up on another CPU left the first one runnable.
  * The idle task and unknown threads get no slices; an idle CPU shows as a gap. */
 #include <string.h>
 
@@ -51,15 +51,28 @@ static void leave_cpu(struct perfetto *pf, int64_t ts, int64_t tid, int state)
 	pf->cpus[c - 1].running = -2;
 }
 
+/* Linux's state letters (TASK_REPORT) as TaskStateEnum */
+static int task_state_of(char letter)
+{
+	switch (letter) {
+	case 'S': return TASK_INTERRUPTIBLE_SLEEP;
+	case 'D': case 'I': return TASK_UNINTERRUPTIBLE_SLEEP;
+	case 'T': case 't': return TASK_STOPPED;
+	case 'X': case 'Z': return TASK_DEAD;
+	default: return TASK_RUNNABLE;
+	}
+}
+
 /* The idle task and unknown threads get no slice: the CPU shows as a gap. */
-static void on_switch(void *ctx, int cpu_nr, int64_t ts, int64_t prev, int64_t next)
+static void on_switch(void *ctx, int cpu_nr, int64_t ts, int64_t prev, int64_t next,
+		      char state)
 {
 	struct perfetto *pf = ctx;
 	struct pf_cpu *cpu = pf_cpu(pf, cpu_nr);
 
 	(void)prev;	/* the slice open on the CPU says who that was */
 	if (cpu->running > 0)
-		leave_cpu(pf, ts, cpu->running, next == 0 ? TASK_INTERRUPTIBLE_SLEEP : TASK_RUNNABLE);
+		leave_cpu(pf, ts, cpu->running, task_state_of(cpurun_state(state, next)));
 	cpu->running = -2;
 	if (next <= 0)
 		return;
@@ -73,4 +86,11 @@ void pf_sched_note(struct perfetto *pf, const struct tl_call *c)
 {
 	pf_cpu(pf, c->cpu);
 	cpurun_event(&pf->run, c, on_switch, pf);
+}
+
+void pf_sched_switch(struct perfetto *pf, int cpu, int64_t ts, int64_t prev, int64_t next,
+		     char state)
+{
+	pf_cpu(pf, cpu);
+	cpurun_switch(&pf->run, cpu, ts, prev, next, state, on_switch, pf);
 }

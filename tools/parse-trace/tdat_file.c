@@ -59,7 +59,9 @@ static const char sched_switch[] =
 	"\tfield:int next_prio;\toffset:60;\tsize:4;\tsigned:1;\n\n"
 	"print fmt: \"prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s ==> next_comm=%s "
 	"next_pid=%d next_prio=%d\", REC->prev_comm, REC->prev_pid, REC->prev_prio, "
-	"REC->prev_state & 1 ? \"S\" : \"R\", REC->next_comm, REC->next_pid, REC->next_prio\n";
+	"REC->prev_state ? __print_flags(REC->prev_state, \"|\", { 0x01, \"S\" }, "
+	"{ 0x02, \"D\" }, { 0x04, \"T\" }, { 0x08, \"t\" }, { 0x10, \"X\" }, { 0x20, \"Z\" }, "
+	"{ 0x40, \"P\" }, { 0x80, \"I\" }) : \"R\", REC->next_comm, REC->next_pid, REC->next_prio\n";
 
 static const char trace_clock[] = "[local] global counter\n";
 
