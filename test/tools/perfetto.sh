@@ -136,6 +136,13 @@ check "1000-deep nesting: 512 slices" "$("$CHECK" "$TMP/deep.pf")" \
 [ $? -le 1 ] && "$CHECK" "$TMP/junk.pf" >/dev/null
 expect_status "garbage in the middle: status <= 1, checker passes" 0 $?
 
+# Chrome JSON above a million events points to this format (release build: 1,000,001 calls)
+calls=$("$O/host/gen-trace" --calls 1000001 --cpus 1 --threads 1 2>&1 >"$TMP/m.txt" | cut -d= -f2)
+"$O/bin/parse-trace" -q -f chrome -o /dev/null "$TMP/m.txt" 2>"$TMP/err"
+check "chrome above a million calls: warning" "$(cat "$TMP/err")" \
+	"parse-trace: $calls calls in Chrome JSON, more than Perfetto's JSON importer handles well (about 1000000); use --format perfetto"
+rm -f "$TMP/m.txt"
+
 # usage and input errors
 "$PT" -q -f perfetto --tid 1 "$small" >/dev/null 2>&1
 expect_status "filters with perfetto: usage error" 2 $?

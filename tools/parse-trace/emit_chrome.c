@@ -19,8 +19,12 @@ struct track {
 	int64_t tid;
 };
 
+/* Perfetto's legacy JSON importer struggles above about a million events */
+#define CHROME_MAX_EVENTS 1000000
+
 struct chrome {
 	bool first;
+	uint64_t events;
 	struct umap seen;	/* (cpu, tid) -> index + 1 */
 	struct track *tracks;
 	size_t n, cap;
@@ -54,6 +58,7 @@ static void chrome_row(struct emit *e, const struct tp_row *r)
 	struct output *o = e->out;
 
 	note_track(c, r->cpu, r->tid);
+	c->events++;
 	sep(e, c);
 	output_str(o, "{\"name\":");
 	output_json_str(o, symtab_name(e->st, r->func), symtab_len(e->st, r->func));
@@ -109,6 +114,10 @@ static void chrome_end(struct emit *e)
 		thread_meta(e, t);
 	}
 	output_str(e->out, "\n],\"displayTimeUnit\":\"ns\"}\n");
+	if (c->events > CHROME_MAX_EVENTS)
+		fprintf(stderr, "parse-trace: %llu calls in Chrome JSON, more than Perfetto's JSON "
+			"importer handles well (about %d); use --format perfetto\n",
+			(unsigned long long)c->events, CHROME_MAX_EVENTS);
 	umap_free(&c->seen);
 	free(c->tracks);
 	free(c);
