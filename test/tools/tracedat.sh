@@ -50,6 +50,12 @@ check "sched_switch without the plugin: prev_state by name" \
 	"$(trace-cmd report -N "$TMP/sw.dat" 2>/dev/null | grep -o 'prev_state=[A-Z]*' | tr '\n' ' ')" \
 	"prev_state=S prev_state=S "
 
+# no thread names at all (no proc column, no context switch): empty saved cmdlines
+"$PT" -q -f tracedat -o "$TMP/n.dat" "$HERE/cases/nested-2cpu.txt"
+trace-cmd report "$TMP/n.dat" >"$TMP/n.report" 2>"$TMP/err"
+check "no thread names: 12 records, nothing on stderr" \
+	"$(grep -c funcgraph_ "$TMP/n.report") $(wc -c <"$TMP/err")" "12 0"
+
 "$PT" -q -f tracedat -o "$TMP/g.dat" "$TMP/g.txt"
 check "sched_switch records" "$(trace-cmd report "$TMP/g.dat" | grep -c 'sched_switch:')" \
 	"$(grep -c '=>' "$TMP/g.txt")"

@@ -24,6 +24,8 @@ void pb_free(struct pbuf *b)
 
 void pb_raw(struct pbuf *b, const void *p, size_t n)
 {
+	if (!n)
+		return;	/* p may be NULL then (an empty buffer) */
 	room(b, n);
 	memcpy(b->p + b->n, p, n);
 	b->n += n;
