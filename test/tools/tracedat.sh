@@ -25,7 +25,10 @@ same_calls() {	# NAME TRACE [trace-cmd report options]
 	local name=$1 t=$2
 	shift 2
 	"$PT" -q -f tracedat -o "$TMP/t.dat" "$t"
+	expect_status "$name: export status 0" 0 $?
 	trace-cmd report "$@" "$TMP/t.dat" >"$TMP/t.report" 2>"$TMP/err"
+	expect_status "$name: trace-cmd report status 0" 0 $?
+	[ -s "$TMP/err" ] && sed 's/^/#   trace-cmd: /' "$TMP/err" | head -5
 	check "$name: same calls through trace.dat" \
 		"$("$PT" -q "$TMP/t.report" | cut -d, -f1-6,8 | sort)" \
 		"$("$PT" -q "$t" | cut -d, -f1-6,8 | sort)"
