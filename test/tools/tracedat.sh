@@ -53,6 +53,15 @@ check "sched_switch without the plugin: prev_state by name" \
 	"$(trace-cmd report -N "$TMP/sw.dat" 2>/dev/null | grep -o 'prev_state=[A-Z]*' | tr '\n' ' ')" \
 	"prev_state=S prev_state=S "
 
+# a marker longer than a 28-word record: a record with a length word (type_len 0)
+long=$(printf 'x%.0s' $(seq 1 300))
+{ head -8 "$G/perfetto/small.txt"; echo "   10.000102 |   0)    app-7       |               |    /* $long */"
+  tail -n +9 "$G/perfetto/small.txt"; } >"$TMP/long.txt"
+"$PT" -q -f tracedat -o "$TMP/long.dat" "$TMP/long.txt"
+check "300-byte marker: whole" \
+	"$(trace-cmd report "$TMP/long.dat" | grep -o "tracing_mark_write: x*" | wc -c)" \
+	"$((20 + 300 + 1))"
+
 # no thread names at all (no proc column, no context switch): empty saved cmdlines
 "$PT" -q -f tracedat -o "$TMP/n.dat" "$HERE/cases/nested-2cpu.txt"
 trace-cmd report "$TMP/n.dat" >"$TMP/n.report" 2>"$TMP/err"

@@ -141,9 +141,21 @@ static void on_end(void *ctx, const struct tl_call *c)
 	record(td, c->cpu, c->ts_ns, p, sizeof(p));
 }
 
+/* A marker is an ftrace print event, as trace_marker writes it. */
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
 {
-	(void)ctx, (void)c, (void)text, (void)n;	/* no print event yet (docs/tracedat.md) */
+	struct tracedat *td = ctx;
+	uint8_t p[TDAT_MAX_PAYLOAD] = { 0 };
+	size_t max = sizeof(p) - 16 - 1;
+	uint64_t ip = TDAT_MARKER_IP;
+
+	if (n > max)
+		n = max;
+	note_cpu(td, c);
+	put_common(p, TDAT_ID_PRINT, c->tid);
+	memcpy(p + 8, &ip, 8);
+	memcpy(p + 16, text, n);
+	record(td, c->cpu, c->ts_ns, p, (16 + n + 1 + 3) & ~(size_t)3);
 }
 
 static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)

@@ -48,6 +48,12 @@ static const char funcgraph_exit[] =
 	"print fmt: \"<-- %ps (%d) (start: %llx  end: %llx) over: %d\", (void *)REC->func, "
 	"REC->depth, REC->calltime, REC->rettime, REC->depth\n";
 
+static const char print[] =
+	"name: print\nID: 5\n" COMMON_FIELDS
+	"\tfield:unsigned long ip;\toffset:8;\tsize:8;\tsigned:0;\n"
+	"\tfield:char buf[];\toffset:16;\tsize:0;\tsigned:0;\n\n"
+	"print fmt: \"%ps: %s\", (void *)REC->ip, REC->buf\n";
+
 static const char sched_switch[] =
 	"name: sched_switch\nID: 316\n" COMMON_FIELDS
 	"\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
@@ -85,8 +91,11 @@ static void text64(struct pbuf *b, const char *s, size_t n)
 static void kallsyms(struct pbuf *b, const struct symtab *st)
 {
 	struct pbuf k = { 0 };
-	char line[48];
+	char line[64];
+	int m = snprintf(line, sizeof(line), "%016" PRIx64 " T tracing_mark_write\n",
+			 (uint64_t)TDAT_MARKER_IP);
 
+	pb_raw(&k, line, (size_t)m);
 	for (uint32_t id = 1; id <= symtab_count(st); id++) {
 		int n = snprintf(line, sizeof(line), "%016" PRIx64 " T ", tdat_func_addr(id));
 		pb_raw(&k, line, (size_t)n);
@@ -110,9 +119,10 @@ static size_t headers(struct pbuf *b, const struct symtab *st, const char *cmdli
 	text64(b, header_page, strlen(header_page));
 	str0(b, "header_event");
 	text64(b, header_event, strlen(header_event));
-	u32(b, 2);
+	u32(b, 3);
 	text64(b, funcgraph_entry, strlen(funcgraph_entry));
 	text64(b, funcgraph_exit, strlen(funcgraph_exit));
+	text64(b, print, strlen(print));
 	u32(b, 1);
 	str0(b, "sched");
 	u32(b, 1);

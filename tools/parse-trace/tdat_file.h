@@ -12,6 +12,7 @@
 #include "tools/parse-trace/tdat_pages.h"
 
 /* Event ids: the kernel's enum trace_type for the ftrace events; any free id for sched. */
+#define TDAT_ID_PRINT 5
 #define TDAT_ID_FUNCGRAPH_EXIT 10
 #define TDAT_ID_FUNCGRAPH_ENTRY 11
 #define TDAT_ID_SCHED_SWITCH 316
@@ -21,6 +22,9 @@ static inline uint64_t tdat_func_addr(uint32_t func)
 {
 	return 0xffffffff81000000ULL + (uint64_t)func * 16;
 }
+
+/* The ip of markers: kallsyms names it tracing_mark_write, as Linux's print events say. */
+#define TDAT_MARKER_IP 0xffffffff81000000ULL
 
 /* Writes the whole file: st's functions as kallsyms, cmdlines ("pid comm\n" lines), then
  * the pages of cpus[0..ncpus) (tdat_finish done; NULL: a CPU without data). Returns -1 on

@@ -1,9 +1,11 @@
 #include "tools/parse-trace/tdat_pages.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #define HEADER 16
 #define TYPE_TIME_EXTEND 30
+#define MAX_TYPE_LEN 28		/* data records up to 28 words say their length in type_len */
 #define DELTA_BITS 27
 #define MISSED_EVENTS (1u << 31)
 #define MISSED_STORED (1u << 30)
@@ -51,7 +53,8 @@ static void header(uint8_t *p, unsigned type_len, uint64_t delta)
 
 int tdat_record(struct tdat_cpu *c, int64_t ts, const void *payload, size_t n)
 {
-	size_t need = 4 + n + 8;	/* the record, perhaps a time extend */
+	bool big = n > 4 * MAX_TYPE_LEN;	/* the length goes in a word of its own */
+	size_t need = 4 + (big ? 4 : 0) + n + 8;	/* the record, perhaps a time extend */
 
 	if (ts < c->last_ts)
 		ts = c->last_ts;
@@ -71,7 +74,14 @@ int tdat_record(struct tdat_cpu *c, int64_t ts, const void *payload, size_t n)
 		c->used += 8;
 		delta = 0;
 	}
-	header(p, (unsigned)(n / 4), delta);
+	if (big) {
+		header(p, 0, delta);
+		put32(p + 4, (uint32_t)n + 4);
+		p += 4;
+		c->used += 4;
+	} else {
+		header(p, (unsigned)(n / 4), delta);
+	}
 	memcpy(p + 4, payload, n);
 	c->used += 4 + n;
 	c->last_ts = ts;

@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #define TDAT_PAGE 4096
+/* what one page holds after its header, a length word, a time extend and a lost count */
+#define TDAT_MAX_PAYLOAD (TDAT_PAGE - 16 - 4 - 4 - 8 - 8)
 
 struct tdat_cpu {
 	FILE *tmp;		/* full pages; NULL until the CPU's first record */
@@ -22,8 +24,9 @@ struct tdat_cpu {
 	bool lost_pending;
 };
 
-/* Appends a data record (n = payload bytes, a multiple of 4, at most 112) at time ts,
- * moved to the CPU's last time if it is earlier. Returns -1 on a write error (printed). */
+/* Appends a data record (n = payload bytes, a multiple of 4, at most TDAT_MAX_PAYLOAD) at
+ * time ts, moved to the CPU's last time if it is earlier. Returns -1 on a write error
+ * (printed). */
 int tdat_record(struct tdat_cpu *c, int64_t ts, const void *payload, size_t n);
 /* Events were lost on this CPU (count -1: unknown) after its last record: the next page
  * says so in its commit word. */
