@@ -59,7 +59,7 @@ long=$(printf 'x%.0s' $(seq 1 300))
   tail -n +9 "$G/perfetto/small.txt"; } >"$TMP/long.txt"
 "$PT" -q -f tracedat -o "$TMP/long.dat" "$TMP/long.txt"
 check "300-byte marker: whole" \
-	"$(trace-cmd report "$TMP/long.dat" | grep -o "tracing_mark_write: x*" | wc -c)" \
+	"$(trace-cmd report "$TMP/long.dat" | grep -o "tracing_mark_write: xx*" | wc -c)" \
 	"$((20 + 300 + 1))"
 
 # no thread names at all (no proc column, no context switch): empty saved cmdlines
