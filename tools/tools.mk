@@ -158,6 +158,12 @@ $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
+# the timeline exporters behind the parser (no main.c)
+$(O)/host-san/fuzz/timeline: test/tools/fuzz_timeline.c $(TOOLS_LIB_SRCS) \
+		$(filter-out tools/parse-trace/main.c,$(PARSE_TRACE_SRCS))
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
+
 TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip test/tools/golden.sh test/tools/cases.sh \
 	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh test/tools/formats.sh \
@@ -174,6 +180,7 @@ TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace $(O)/host-san/pftrace-check \
 	$(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
+	$(O)/host-san/fuzz/timeline \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
 	$(TOOLS_CODEC_OBJS)
 BENCHES += test/tools/bench.sh test/tools/bench-exports.sh test/tools/bench-glass.sh
@@ -182,7 +189,7 @@ TEST_DEPS += $(O)/host/gen-capture
 .PHONY: fuzz-tools install
 # longer fuzzing runs than `make test` does: FUZZ_SECONDS per target
 fuzz-tools: $(O)/host-san/fuzz/tparse $(O)/host-san/fuzz/csv $(O)/host-san/fuzz/capture \
-		$(O)/host-san/gen-capture
+		$(O)/host-san/fuzz/timeline $(O)/host-san/gen-capture
 	$(Q)O=$(O) FUZZ_SECONDS=$${FUZZ_SECONDS:-300} test/tools/fuzz-run.sh
 
 # --- install -----------------------------------------------------------------------------

@@ -29,4 +29,5 @@ for s in 1 2 3; do
 done
 "$O/host-san/gen-capture" --calls 2000 --buffer-kb 16 "$TMP/seed-full.cap" /dev/null
 fuzz capture "$TMP"/seed-*.cap
+fuzz timeline "$TRACES"/*.txt "$HERE"/cases/*.txt "$HERE"/golden/perfetto/small.txt
 finish

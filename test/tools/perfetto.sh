@@ -54,6 +54,16 @@ if have_protoc; then
 10000411000 7 INTERRUPTIBLE_SLEEP"
 fi
 
+# a sched_switch event before any call: its CPU state is the file's first packet after the
+# process descriptor (found by fuzz_timeline)
+printf '%s\n' '# tracer: function_graph' '#' \
+	'   10.000005 |   0)    app-7       |               |  /* sched_switch: prev_comm=app prev_pid=7 prev_prio=120 prev_state=S ==> next_comm=work next_pid=9 next_prio=120 */' \
+	'   10.000010 |   0)    work-9      | + 100.000 us  |  crunch();' >"$TMP/sw1.txt"
+"$PT" -q -f perfetto -o "$TMP/sw1.pf" "$TMP/sw1.txt"
+expect_status "sched_switch first: status 0" 0 $?
+check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
+	"packets=6 slices=1 instants=0 tracks=2 task_states=1 max_depth=1"
+
 # every hand-made and glass-printed trace gives a trace the checker accepts
 bad=""
 for t in "$HERE"/cases/*.txt "$HERE"/../golden/trace/graph-*.txt "$HERE"/../golden/trace/durations*.txt; do

@@ -45,6 +45,8 @@ void tp_tl_end(struct tparse *tp, const struct task *t, const struct fgl *l, uin
 		c.begin_ns = start_ns;
 	else	/* neither entry nor duration: a call of no known length */
 		c.begin_ns = c.synthetic ? vstart_ns : c.ts_ns;
+	if (c.begin_ns > c.ts_ns)	/* times that go back (broken input) */
+		c.begin_ns = c.ts_ns;
 	s->end(s->ctx, &c);
 }
 

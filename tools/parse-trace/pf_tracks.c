@@ -32,10 +32,6 @@ const char *pf_comm(const struct perfetto *pf, int64_t tid)
 	return id ? symtab_name(pf->comms, id) : NULL;
 }
 
-void pf_emit_packet(struct perfetto *pf)
-{
-	pf_stream_packet(pf->stream, &pf->pkt);
-}
 
 void pf_global_packet(struct perfetto *pf, int64_t ts)
 {
@@ -50,22 +46,30 @@ void pf_global_packet(struct perfetto *pf, int64_t ts)
 }
 
 /* The process every thread belongs to: the text does not say which process a thread is
- * in (glass has one), and a common parent keeps the tracks together in the UI. */
+ * in (glass has one), and a common parent keeps the tracks together in the UI. Written
+ * before the first packet, whichever that is. */
 static void start_output(struct perfetto *pf)
 {
-	struct pbuf *b = &pf->pkt;
+	struct pbuf b = { 0 };
 
 	pf->stream = pf_stream_new(pf->e->out, pf->zstd);
-	pb_reset(b);
-	pb_uint(b, PKT_SEQUENCE_ID, PF_GLOBAL_SEQ);
-	size_t td = pb_open(b, PKT_TRACK_DESCRIPTOR);
-	pb_uint(b, 1, PROCESS_UUID);
-	size_t pd = pb_open(b, 3);
-	pb_uint(b, 1, PROCESS_PID);
-	pb_bytes(b, 6, "trace", 5);
-	pb_close(b, pd);
-	pb_close(b, td);
-	pf_emit_packet(pf);
+	pb_uint(&b, PKT_SEQUENCE_ID, PF_GLOBAL_SEQ);
+	size_t td = pb_open(&b, PKT_TRACK_DESCRIPTOR);
+	pb_uint(&b, 1, PROCESS_UUID);
+	size_t pd = pb_open(&b, 3);
+	pb_uint(&b, 1, PROCESS_PID);
+	pb_bytes(&b, 6, "trace", 5);
+	pb_close(&b, pd);
+	pb_close(&b, td);
+	pf_stream_packet(pf->stream, &b);
+	pb_free(&b);
+}
+
+void pf_emit_packet(struct perfetto *pf)
+{
+	if (!pf->stream)
+		start_output(pf);
+	pf_stream_packet(pf->stream, &pf->pkt);
 }
 
 static void track_name(const struct perfetto *pf, const struct pf_track *t, char *buf,
@@ -150,8 +154,6 @@ struct pf_track *pf_track(struct perfetto *pf, const struct tl_call *c)
 	uint32_t idx = umap_get(&pf->track_map, key);
 	struct pf_track *t;
 
-	if (!pf->stream)
-		start_output(pf);
 	if (idx)
 		return &pf->tracks[idx - 1];
 	xgrow((void **)&pf->tracks, &pf->cap_tracks, pf->ntracks + 1, sizeof(*pf->tracks));
