@@ -56,9 +56,16 @@ static void record(struct tracedat *td, int cpu, int64_t ts, const void *p, size
 		td->failed = true;
 }
 
-static void put_common(uint8_t *p, uint16_t type, int64_t tid)
+/* A thread the text does not name is one per CPU, as in the CSV: its pid is above Linux's
+ * PID_MAX_LIMIT (4194304), like the Chrome and Perfetto exports' pseudo tids. */
+static int32_t pid_of(int64_t tid, int cpu)
 {
-	struct common c = { .type = type, .pid = (int32_t)tid };
+	return tid >= 0 ? (int32_t)tid : (int32_t)(4194304 + cpu);
+}
+
+static void put_common(uint8_t *p, uint16_t type, int64_t tid, int cpu)
+{
+	struct common c = { .type = type, .pid = pid_of(tid, cpu) };
 
 	memcpy(p, &c, sizeof(c));
 }
@@ -85,12 +92,12 @@ static void on_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t next
 {
 	struct tracedat *td = ctx;
 	uint8_t p[64] = { 0 };
-	int32_t prio = PRIO, prev_pid = (int32_t)prev, next_pid = (int32_t)next;
+	int32_t prio = PRIO, prev_pid = pid_of(prev, cpu), next_pid = pid_of(next, cpu);
 	int64_t state = state_bits(cpurun_state(st, next));
 
 	if (prev == CPURUN_NONE)
 		return;
-	put_common(p, TDAT_ID_SCHED_SWITCH, prev);
+	put_common(p, TDAT_ID_SCHED_SWITCH, prev, cpu);
 	comm16(p + 8, td, prev);
 	memcpy(p + 24, &prev_pid, 4);
 	memcpy(p + 28, &prio, 4);
@@ -115,7 +122,7 @@ static void on_begin(void *ctx, const struct tl_call *c)
 	int32_t depth = c->depth;
 
 	note_cpu(td, c);
-	put_common(p, TDAT_ID_FUNCGRAPH_ENTRY, c->tid);
+	put_common(p, TDAT_ID_FUNCGRAPH_ENTRY, c->tid, c->cpu);
 	memcpy(p + 8, &func, 8);
 	memcpy(p + 16, &depth, 4);
 	record(td, c->cpu, c->ts_ns, p, sizeof(p));
@@ -133,7 +140,7 @@ static void on_end(void *ctx, const struct tl_call *c)
 	if (!c->func)
 		return;		/* a return with no entry and no name: nothing to print */
 	note_cpu(td, c);
-	put_common(p, TDAT_ID_FUNCGRAPH_EXIT, c->tid);
+	put_common(p, TDAT_ID_FUNCGRAPH_EXIT, c->tid, c->cpu);
 	memcpy(p + 8, &func, 8);
 	memcpy(p + 16, &depth, 4);
 	memcpy(p + 24, &call, 8);
@@ -152,7 +159,7 @@ static void on_marker(void *ctx, const struct tl_call *c, const char *text, size
 	if (n > max)
 		n = max;
 	note_cpu(td, c);
-	put_common(p, TDAT_ID_PRINT, c->tid);
+	put_common(p, TDAT_ID_PRINT, c->tid, c->cpu);
 	memcpy(p + 8, &ip, 8);
 	memcpy(p + 16, text, n);
 	record(td, c->cpu, c->ts_ns, p, (16 + n + 1 + 3) & ~(size_t)3);
