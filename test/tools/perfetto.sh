@@ -64,15 +64,17 @@ expect_status "sched_switch first: status 0" 0 $?
 check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
 	"packets=6 slices=1 instants=0 tracks=2 task_states=1 max_depth=1"
 
-# every hand-made and glass-printed trace gives a trace the checker accepts
+# every hand-made, glass-printed and sample Linux trace (if ../shared is there) gives a
+# trace the checker accepts
 bad=""
-for t in "$HERE"/cases/*.txt "$HERE"/../golden/trace/graph-*.txt "$HERE"/../golden/trace/durations*.txt; do
+for t in "$HERE"/cases/*.txt "$HERE"/../golden/trace/graph-*.txt \
+	"$HERE"/../golden/trace/durations*.txt $(ls "$TRACES"/fg*.txt 2>/dev/null); do
 	"$PT" -q -f perfetto -o "$TMP/t.pf" "$t" 2>/dev/null
 	[ $? -le 1 ] || bad="$bad $(basename "$t")(status)"
 	[ -s "$TMP/t.pf" ] || continue
 	"$CHECK" "$TMP/t.pf" >"$TMP/t.out" || bad="$bad $(basename "$t"): $(head -1 "$TMP/t.out")"
 done
-check "checker accepts every case and glass trace" "$bad" ""
+check "checker accepts every case, glass and sample trace" "$bad" ""
 
 # the glass printer's option combinations with abstime: the same slices, named by the same
 # functions (irq-info off leaves the interrupt's calls out of the text: its own group)
