@@ -118,6 +118,9 @@ t_off=$(now_ms)
 excludes=()
 for g in $CAPTURE_EXCLUDE; do excludes+=(--exclude "$g"); done
 "$BIN/parse-trace" -o "$OUT/trace.csv" "$raw" 2>"$OUT/parse-trace.log" || true
+# timelines: Perfetto (ui.perfetto.dev) and trace-cmd (trace-cmd report, KernelShark)
+"$BIN/parse-trace" -q -f perfetto -o "$OUT/trace.pftrace" "$raw" || true
+"$BIN/parse-trace" -q -f tracedat -o "$OUT/trace.dat" "$raw" || true
 "$BIN/runtime-breakdown" "${excludes[@]}" --top 30 --plot png -o "$OUT/plot" "$OUT/trace.csv" \
 	>"$OUT/table.txt" 2>"$OUT/runtime-breakdown.log"
 t_done=$(now_ms)
@@ -140,4 +143,4 @@ $TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of trac
 Time: boot $((t_boot - t0)) ms, run $((t_run - t_boot)) ms, fetch $((t_fetch - t_run)) ms, power-off $((t_off - t_fetch)) ms, analyse $((t_done - t_off)) ms; total $((t_done - t0)) ms.
 SUMMARY
 cat "$OUT/summary.txt"
-echo "capture: results in $OUT/ (trace, trace.csv, table.txt, plot-*.png, summary.txt)"
+echo "capture: results in $OUT/ (trace, trace.csv, trace.pftrace, trace.dat, table.txt, plot-*.png, summary.txt)"

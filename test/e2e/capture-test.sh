@@ -39,6 +39,28 @@ for kvm in $(boot_accels); do
 		fi
 	done
 
+	# the timelines: the Perfetto file passes the checker with a slice per CSV row; trace-cmd
+	# reads the trace.dat back into the same calls
+	rows=$(($(wc -l <"$out/trace.csv") - 1))
+	if [ -x "$O/host-san/pftrace-check" ] &&
+		"$O/host-san/pftrace-check" "$out/trace.pftrace" >"$O/e2e-pf-$acc.txt" &&
+		grep -q " slices=$rows " "$O/e2e-pf-$acc.txt"; then
+		ok "trace.pftrace: $rows slices, checker passes ($acc)"
+	else
+		not_ok "trace.pftrace ($acc): $(head -1 "$O/e2e-pf-$acc.txt" 2>/dev/null), $rows CSV rows"
+	fi
+	if command -v trace-cmd >/dev/null; then
+		if [ "$(trace-cmd report -O fgraph:tailprint "$out/trace.dat" 2>/dev/null |
+			"$O/bin/parse-trace" -q | cut -d, -f1-6,8 | sort)" = \
+			"$(cut -d, -f1-6,8 "$out/trace.csv" | sort)" ]; then
+			ok "trace.dat: trace-cmd report gives the CSV's calls ($acc)"
+		else
+			not_ok "trace.dat: trace-cmd report differs from the CSV ($acc)"
+		fi
+	else
+		ok "trace.dat # SKIP trace-cmd not installed"
+	fi
+
 	# fib is the workload's heaviest function (most calls, most self time when nothing
 	# preempts it); a tick that switches threads inside another workload function can add
 	# milliseconds to that one under TCG, so fib must be named, not necessarily first.
