@@ -36,6 +36,7 @@ struct emit {
 	const struct symtab *st;
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;
+	bool quiet;		/* -q: no warnings */
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
 	void (*sw)(struct emit *e, const struct tp_switch *s);	/* optional: context switches */

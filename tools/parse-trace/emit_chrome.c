@@ -114,7 +114,7 @@ static void chrome_end(struct emit *e)
 		thread_meta(e, t);
 	}
 	output_str(e->out, "\n],\"displayTimeUnit\":\"ns\"}\n");
-	if (c->events > CHROME_MAX_EVENTS)
+	if (c->events > CHROME_MAX_EVENTS && !e->quiet)
 		fprintf(stderr, "parse-trace: %llu calls in Chrome JSON, more than Perfetto's JSON "
 			"importer handles well (about %d); use --format perfetto\n",
 			(unsigned long long)c->events, CHROME_MAX_EVENTS);

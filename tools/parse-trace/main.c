@@ -318,6 +318,7 @@ int main(int argc, char **argv)
 
 	parse_opts(&o, argc, argv);
 	fc.filtered = o.min_ns || o.cpus.n || o.tids.n || o.funcs.n;
+	e.quiet = o.quiet;
 	/* sqlite writes its file itself (renamed into place when complete) */
 	e.path = o.out;
 	e.out = strcmp(o.format, "sqlite") ? output_open(o.out) : output_open_mem();
