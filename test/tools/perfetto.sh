@@ -160,6 +160,11 @@ rm -f "$TMP/m.txt"
 # usage and input errors
 "$PT" -q -f perfetto --tid 1 "$small" >/dev/null 2>&1
 expect_status "filters with perfetto: usage error" 2 $?
+"$PT" -q -f tracedat --min-us 1 "$small" >/dev/null 2>&1
+expect_status "filters with tracedat: usage error" 2 $?
+check "--uncompressed without perfetto: usage error" "$("$PT" --uncompressed "$small" 2>&1)" \
+	"parse-trace: --uncompressed applies to --format perfetto
+Try 'parse-trace --help'."
 "$PT" -q -f perfetto "$HERE/cases/fn-trace-header.txt" >"$TMP/fn.pf" 2>"$TMP/err"
 expect_status "function tracer input: status 1" 1 $?
 check "function tracer input: message" "$(cat "$TMP/err")" \

@@ -153,6 +153,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s: --cpu, --tid, --function and --min-us do not apply", o->format);
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
+	if (o->uncompressed && strcmp(o->format, "perfetto"))
+		usage_error("%s applies to --format perfetto", "--uncompressed");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
 		usage_error("bad --time '%s' (cpu, wall or off)", o->time);
 }
