@@ -40,7 +40,7 @@ static void usage(FILE *f)
 	      "Reads Linux function_graph or function tracer text, or trace-cmd report text of\n"
 	      "a function_graph recording (plain or zstd; stdin if no FILE or '-'), and writes\n"
 	      "one row per completed call (function tracer: one CSV row per hit).\n"
-	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs)\n"
+	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs),\n"
 	      "                       pprof (gzipped protobuf for go tool pprof), sqlite (-o),\n"
 	      "                       perfetto (native Perfetto protobuf, see docs/perfetto.md)\n"
 	      "                       or tracedat (trace-cmd's trace.dat, see docs/tracedat.md)\n"
