@@ -2,6 +2,7 @@
  * import): one complete ("X") event per call. pid = CPU and tid = thread, so Perfetto shows a
  * process per CPU holding a track per thread. Times are microseconds; traces without
  * funcgraph-abstime get a synthetic per-thread clock (children laid end to end). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
