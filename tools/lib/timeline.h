@@ -37,8 +37,9 @@ struct tl_sink {
 	void (*end)(void *ctx, const struct tl_call *c);	/* func may be 0 (unknown) */
 	/* a text marker (trace_marker, trace_printk) on a thread, at c->ts_ns */
 	void (*marker)(void *ctx, const struct tl_call *c, const char *text, size_t n);
-	/* a context switch on cpu at ts_ns: a sched_switch event's time, or -1 for a
-	 * context-switch block, which has none: it takes the time of the CPU's next event */
+	/* a context switch on cpu at ts_ns: a sched_switch event's time, a context-switch
+	 * block's from the CPU's next line (the block has none), or -1 when that is unknown:
+	 * then the switch happened before the CPU's next event */
 	void (*sched_switch)(void *ctx, int cpu, int64_t ts_ns, int64_t prev_tid,
 			     int64_t next_tid, char prev_state);	/* Linux's letter, 0 unknown */
 	/* count events lost on cpu (-1: count unknown) before its next event */

@@ -114,8 +114,7 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		tp_switch(tp, l->cpu, l->prev_tid, l->next_tid);
 		if (l->abs_ns >= 0)
 			tp_offcpu_event(tp, l->cpu, l->prev_tid, l->next_tid, l->abs_ns);
-		tp_switch_seen(tp, l);
-		tp_tl_switch(tp, l);
+		tp_switch_seen(tp, l);	/* and to the timeline when it has its time */
 		break;
 	case FGL_COMMENT:
 		tp_tl_marker(tp, l);

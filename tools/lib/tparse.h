@@ -57,6 +57,7 @@ struct tp_switch {
 	int64_t ts_ns;
 	uint64_t lineno;	/* line of the block or event in its file */
 	bool event;		/* a sched_switch event, not a context-switch block */
+	char prev_state;	/* an event's state letter for prev (R, S, D...), else 0 */
 };
 
 /* The text formats a file can be in, recognised from its first lines (tdetect.c). */

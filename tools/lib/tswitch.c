@@ -10,6 +10,8 @@ static void deliver(struct tparse *tp, struct tp_switch *s)
 {
 	if (s->lineno && tp->cfg.sw)
 		tp->cfg.sw(tp->cfg.ctx, s);
+	if (s->lineno)
+		tp_tl_switch(tp, s);
 	s->lineno = 0;	/* the slot is free */
 }
 
@@ -17,13 +19,14 @@ void tp_switch_seen(struct tparse *tp, const struct fgl *l)
 {
 	size_t old = tp->nsw_pending;
 
-	if (!tp->cfg.sw || l->cpu < 0)
+	if ((!tp->cfg.sw && !tp->cfg.timeline) || l->cpu < 0)
 		return;
 	if (l->abs_ns >= 0) {	/* a sched_switch event */
 		struct tp_switch ev = { .cpu = l->cpu, .prev_tid = l->prev_tid,
 					.next_tid = l->next_tid, .ts_ns = l->abs_ns,
-					.lineno = tp->lineno, .event = true };
-		tp->cfg.sw(tp->cfg.ctx, &ev);
+					.lineno = tp->lineno, .event = true,
+					.prev_state = l->prev_state };
+		deliver(tp, &ev);
 		return;
 	}
 	if ((size_t)l->cpu >= old) {

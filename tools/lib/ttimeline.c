@@ -91,12 +91,15 @@ void tp_tl_marker(struct tparse *tp, const struct fgl *l)
 	s->marker(s->ctx, &c, text, n);
 }
 
-void tp_tl_switch(struct tparse *tp, const struct fgl *l)
+/* A switch as tswitch.c times it: a sched_switch event's own time, a block's from the
+ * CPU's next line (-1 when that has none). */
+void tp_tl_switch(struct tparse *tp, const struct tp_switch *sw)
 {
 	const struct tl_sink *s = tp->cfg.timeline;
 
 	if (s)
-		s->sched_switch(s->ctx, l->cpu, l->abs_ns, l->prev_tid, l->next_tid, l->prev_state);
+		s->sched_switch(s->ctx, sw->cpu, sw->ts_ns, sw->prev_tid, sw->next_tid,
+				sw->prev_state);
 }
 
 void tp_tl_lost(struct tparse *tp, const struct fgl *l)

@@ -1,7 +1,8 @@
 /* Which thread runs on each CPU, for the timeline exporters' CPU tracks: from the thread of
- * every timeline event, from sched_switch events (exact times) and from context-switch
- * blocks, which the text prints without a time (they take the time of the CPU's next
- * event, so a thread that ran without a traced call still shows). */
+ * every timeline event and from context switches (sched_switch events at their time,
+ * blocks at their CPU's next line, as tools/lib/tswitch.c times them), so a thread that ran
+ * without a traced call still shows. A switch without a time waits for the CPU's next
+ * event. */
 #ifndef TOOLS_PARSE_TRACE_CPURUN_H
 #define TOOLS_PARSE_TRACE_CPURUN_H
 

@@ -2,7 +2,7 @@
  * field 117): RUNNING opens a slice of the thread on the CPU's track, another state closes
  * it. The text path knows which thread runs on a CPU from its lines (the proc column, or
  * the thread a context-switch block switched to) and from sched_switch events; a block
- * takes the time of the CPU's next line (tools/parse-trace/cpurun.c). Only a sched_switch
+ * takes the time of the CPU's next line (tools/lib/tswitch.c, cpurun.c). Only a sched_switch
  * event says in which state a thread left the CPU; otherwise it is inferred (cpurun_state),
  * and a thread that shows up on another CPU left the first one runnable.
  * The idle task and unknown threads get no slices; an idle CPU shows as a gap. */
