@@ -64,6 +64,18 @@ expect_status "sched_switch first: status 0" 0 $?
 check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
 	"packets=6 slices=1 instants=0 tracks=2 task_states=1 max_depth=1"
 
+# a 300-byte marker: nested lengths of two bytes, patched when the messages close
+# (decoded: name: "x...x" and a newline, 7 + 300 + 2 bytes)
+long=$(printf 'x%.0s' $(seq 1 300))
+{ head -8 "$small"; echo "   10.000102 |   0)    app-7       |               |    /* $long */"
+  tail -n +9 "$small"; } >"$TMP/long.txt"
+"$PT" -q -f perfetto --uncompressed -o "$TMP/long.pf" "$TMP/long.txt"
+check "300-byte marker: checker" "$("$CHECK" "$TMP/long.pf" | cut -d' ' -f3)" "instants=3"
+if have_protoc; then
+	check "300-byte marker: decoded whole" \
+		"$(decode <"$TMP/long.pf" | grep -o 'name: "xx*"' | wc -c)" "$((7 + 300 + 2))"
+fi
+
 # every hand-made, glass-printed and sample Linux trace (if ../shared is there) gives a
 # trace the checker accepts
 bad=""
