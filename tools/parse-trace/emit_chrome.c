@@ -11,9 +11,7 @@
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/threadname.h"
 
-/* Chrome ids must be non-negative: an unknown thread gets a pseudo id above Linux's
- * PID_MAX_LIMIT (4194304), one per CPU. */
-#define UNKNOWN_TID_BASE 4194304
+/* Chrome ids must be non-negative: an unknown thread gets UNKNOWN_TID_BASE + CPU. */
 
 struct track {
 	int cpu;

@@ -14,6 +14,7 @@
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/pbwrite.h"
 #include "tools/parse-trace/tdat_file.h"
+#include "tools/parse-trace/threadname.h"
 
 #define PRIO 120	/* a normal task's priority as Linux prints it */
 
@@ -56,11 +57,11 @@ static void record(struct tracedat *td, int cpu, int64_t ts, const void *p, size
 		td->failed = true;
 }
 
-/* A thread the text does not name is one per CPU, as in the CSV: its pid is above Linux's
- * PID_MAX_LIMIT (4194304), like the Chrome and Perfetto exports' pseudo tids. */
+/* A thread the text does not name is one per CPU, as in the CSV: its pid is the pseudo tid
+ * the other exports give it (threadname.h). */
 static int32_t pid_of(int64_t tid, int cpu)
 {
-	return tid >= 0 ? (int32_t)tid : (int32_t)(4194304 + cpu);
+	return tid >= 0 ? (int32_t)tid : (int32_t)(UNKNOWN_TID_BASE + cpu);
 }
 
 static void put_common(uint8_t *p, uint16_t type, int64_t tid, int cpu)

@@ -8,10 +8,10 @@
 
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/perfetto.h"
+#include "tools/parse-trace/threadname.h"
 
-/* Thread ids for tracks that are no real thread: above Linux's PID_MAX_LIMIT (4194304)
- * like the Chrome export, one per CPU; the one process holding every thread after them. */
-#define UNKNOWN_TID_BASE 4194304
+/* Thread ids for tracks that are no real thread: one per CPU above Linux's PID_MAX_LIMIT
+ * (threadname.h), for unknown threads and the idle task; then the process of them all. */
 #define IDLE_TID_BASE (UNKNOWN_TID_BASE + 65536)
 #define PROCESS_PID (IDLE_TID_BASE + 65536)
 #define PROCESS_UUID 1
