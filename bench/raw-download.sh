@@ -11,20 +11,11 @@ cd "$(dirname "$0")/.."
 . test/boot/lib.sh
 kernel=${1:-$(build_kernel tracefill ftrace)}
 BUF_KB=${BUF_KB:-16384}
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 tmp=$(mktemp -d)
-HEADLESS=1 SMP=${SMP:-2} HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=$BUF_KB" \
-	scripts/run-qemu.sh "$kernel" </dev/null >"$tmp/serial.log" 2>&1 &
-qemu=$!
-trap 'kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null; rm -rf "$tmp"' EXIT
-for ((i = 0; i < 900; i++)); do
-	grep -q '^tracefill: ready' "$tmp/serial.log" && break
-	kill -0 "$qemu" 2>/dev/null || break
-	sleep 1
-done
-grep -q '^tracefill: ready' "$tmp/serial.log" || { tail -20 "$tmp/serial.log"; exit 1; }
+trap 'kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; rm -rf "$tmp"' EXIT
+start_tracefill "$kernel" "$tmp/serial.log" "$port" "$BUF_KB" || { tail -20 "$tmp/serial.log"; exit 1; }
 
 median3() { sort -g | sed -n 2p; }
 events=$( (curl -s "$url/trace" || true) | head -20 |

@@ -16,16 +16,8 @@ rm -rf "$dir"; mkdir -p "$dir"
 port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 
-HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=1024" \
-	timeout 900 scripts/run-qemu.sh "$kernel" </dev/null >"$dir/serial.log" 2>&1 &
-qemu=$!
-trap 'kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null' EXIT
-for ((i = 0; i < 600; i++)); do
-	grep -q '^tracefill: ready' "$dir/serial.log" && break
-	kill -0 "$qemu" 2>/dev/null || break
-	sleep 1
-done
-if ! grep -q '^tracefill: ready' "$dir/serial.log"; then
+trap 'kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null' EXIT
+if ! start_tracefill "$kernel" "$dir/serial.log" "$port"; then
 	not_ok "glass: tracefill did not get ready"; tail -20 "$dir/serial.log" | sed 's/^/#   /'; exit 1
 fi
 if [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/raw_header")" != 200 ]; then
@@ -105,22 +97,14 @@ done
 cmp -s "$dir/trace.csv" "$dir/cap.csv" &&
 	ok "glass: parse-trace of the capture = of /ftrace/trace ($(wc -l <"$dir/cap.csv") rows)" ||
 	not_ok "glass: parse-trace of the capture differs from /ftrace/trace's"
-kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null
+kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
 
 # A live stream: hello idles with function_graph on (its ticks write all the time) while
 # `glass record --append` is killed (SIGKILL) 5 times; then tracing stops and one more run
 # drains the rest. The capture must have every frame once (the reader checks the order),
 # no gap, and the guest must have lost nothing.
 hello=${GLASS_TEST_HELLO:-$(build_kernel hello ftrace)} || { not_ok "glass: build hello"; exit 1; }
-HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 timeout 600 scripts/run-qemu.sh "$hello" \
-	</dev/null >"$dir/live.log" 2>&1 &
-qemu=$!
-for ((i = 0; i < 240; i++)); do
-	[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
-	sleep 0.5
-done
-curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null &&
-	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null || not_ok "glass: live: tracing on"
+start_graph_hello "$hello" "$dir/live.log" "$port" || not_ok "glass: live: tracing on"
 for ((k = 0; k < 5; k++)); do
 	"$GLASS" record -q --append -o "$dir/live.cap" --port "$port" 2>>"$dir/live.err" &
 	rec=$!

@@ -74,3 +74,35 @@ free_port() {
 		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo "$p"; return; }
 	done
 }
+
+# start_tracefill KERNEL LOG PORT [BUF_KB]: boots apps/tracefill in the background (SMP CPUs,
+# default 2; BUF_KB per CPU, default 1024) with /ftrace on 127.0.0.1:PORT, sets QEMU_PID and
+# waits until it is ready (its buffers full and tracing off). Returns 1 if it never is.
+start_tracefill() {
+	local kernel=$1 log=$2 port=$3 buf_kb=${4:-1024} i
+	HEADLESS=1 SMP=${SMP:-2} HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=$buf_kb" \
+		timeout 900 scripts/run-qemu.sh "$kernel" </dev/null >"$log" 2>&1 &
+	QEMU_PID=$!
+	for ((i = 0; i < 900; i++)); do
+		grep -q '^tracefill: ready' "$log" && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		sleep 1
+	done
+	return 1
+}
+
+# start_graph_hello KERNEL LOG PORT: boots apps/hello (TRACE=ftrace) in the background with
+# /ftrace on 127.0.0.1:PORT, sets QEMU_PID, and once it serves turns function_graph on (its
+# ticks then write all the time: a live stream). Returns 1 if that fails.
+start_graph_hello() {
+	local kernel=$1 log=$2 url=http://127.0.0.1:$3/ftrace i
+	HEADLESS=1 SMP=2 HTTP_PORT=$3 APP_PORT=0 timeout 600 scripts/run-qemu.sh "$kernel" \
+		</dev/null >"$log" 2>&1 &
+	QEMU_PID=$!
+	for ((i = 0; i < 240; i++)); do
+		[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
+		sleep 0.5
+	done
+	curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null &&
+		curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
+}

@@ -12,20 +12,11 @@ kernel=$(build_kernel tracefill ftrace) || { not_ok "build tracefill TRACE=ftrac
 client=test/boot/raw_client.py
 dir=$O/raw-tests
 rm -rf "$dir"; mkdir -p "$dir"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])')
+port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 
-HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 APPEND="trace_buf_size=1024" \
-	timeout 900 scripts/run-qemu.sh "$kernel" </dev/null >"$dir/serial.log" 2>&1 &
-qemu=$!
-trap 'kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null' EXIT
-for ((i = 0; i < 600; i++)); do
-	grep -q '^tracefill: ready' "$dir/serial.log" && break
-	kill -0 "$qemu" 2>/dev/null || break
-	sleep 1
-done
-if ! grep -q '^tracefill: ready' "$dir/serial.log"; then
+trap 'kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null' EXIT
+if ! start_tracefill "$kernel" "$dir/serial.log" "$port"; then
 	not_ok "raw: tracefill did not get ready"; tail -20 "$dir/serial.log" | sed 's/^/#   /'; exit 1
 fi
 
@@ -88,20 +79,12 @@ if [ "$n" -le 64 ]; then
 else
 	not_ok "raw: after the drain trace_pipe_raw still sends $n bytes"
 fi
-kill "$qemu" 2>/dev/null; wait "$qemu" 2>/dev/null
+kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
 
 # A live stream: hello idles with function_graph on (its ticks write all the time) while a
 # follow=1 reader is killed 10 times; then tracing stops and the reader drains the rest.
 hello=$(build_kernel hello ftrace) || { not_ok "build hello TRACE=ftrace"; exit 1; }
-HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 timeout 600 scripts/run-qemu.sh "$hello" \
-	</dev/null >"$dir/live.log" 2>&1 &
-qemu=$!
-for ((i = 0; i < 240; i++)); do
-	[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
-	sleep 0.5
-done
-curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null &&
-	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null || not_ok "raw: live: tracing on"
+start_graph_hello "$hello" "$dir/live.log" "$port" || not_ok "raw: live: tracing on"
 kills=0
 for ((k = 0; k < 10; k++)); do
 	timeout 60 python3 "$client" fetch "$url/trace_pipe_raw" "$dir/live.bin" --follow \
