@@ -202,13 +202,26 @@ OUT_HOT bool graph_hidden(const struct out_event *ev)
 	return !ev->lost && rec_type(&ev->rec) == REC_SWITCH;
 }
 
+/* Whether ev is a call of an interrupt that funcgraph-irqs off hides (Linux does not even
+ * record those); keeps the hidden interrupt's state as printing it would. */
+OUT_HOT bool irq_event_hidden(struct out_printer *p, unsigned o, unsigned cpu,
+			      const struct out_event *ev)
+{
+	if (ev->lost)
+		return false;
+	if (rec_type(&ev->rec) == REC_ENTRY)
+		return irq_entry_hidden(p, o, cpu, &ev->rec);
+	return rec_type(&ev->rec) == REC_RETURN &&
+	       irq_return_hidden(p, o, cpu, (int)rec_depth(&ev->rec));
+}
+
 /* The next event of this CPU, if it is the return of the entry just taken (a leaf); NULL
- * if not. Hidden events in between are consumed: Linux, which has none of them in its
- * buffer, sees the return right after the entry. The event is peeked into the other head
- * slot, so the entry (in the current one) stays valid, and so does the return until the
- * slot after it is peeked. */
-OUT_HOT const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned cpu,
-					     const struct trace_rec *e)
+ * if not. Hidden events in between (switches, hidden interrupts) are consumed: Linux, which
+ * has none of them in its buffer, sees the return right after the entry. The event is
+ * peeked into the other head slot, so the entry (in the current one) stays valid, and so
+ * does the return until the slot after it is peeked. */
+OUT_HOT const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned o,
+					     unsigned cpu, const struct trace_rec *e)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 	struct out_event *h = c->ev == c->head ? c->head + 1 : c->head;
@@ -216,7 +229,7 @@ OUT_HOT const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned
 	c->ev = h;
 	if (!p->src.peek(p->src.ctx, cpu, h))
 		return NULL;
-	while (graph_hidden(h)) {
+	while (graph_hidden(h) || irq_event_hidden(p, o, cpu, h)) {
 		p->src.consume(p->src.ctx, cpu);
 		if (!p->src.peek(p->src.ctx, cpu, h))
 			return NULL;
@@ -276,7 +289,7 @@ OUT_HOT char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned c
 	if ((rec_flags(e) & REC_F_IRQ) && has(o, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, o, s, cpu, ev);
-	ret = take_leaf_return(p, cpu, e);
+	ret = take_leaf_return(p, o, cpu, e);
 	if (ret)
 		return graph_leaf(p, o, s, cpu, ev, ret);
 	return graph_nested(p, o, s, cpu, e);

@@ -184,10 +184,20 @@ class Graph:
         if ev["irq"]:
             out += self.irq_line(ev, "==========>")
         out += self.context(ev)
-        # Context switch records are not in Linux's function_graph buffer: the event
-        # Linux would see next is the first other one.
-        while q and q[0]["kind"] == "s" and not q[0]["lost"]:
-            q.pop(0)
+        # Context switch records are not in Linux's function_graph buffer, nor are the
+        # calls of interrupts that funcgraph-irqs off hides: the event Linux would see next
+        # is the first other one. (Hidden interrupt calls go through entry/ret, which keep
+        # their state and print nothing.)
+        while q and not q[0]["lost"]:
+            n = q[0]
+            if n["kind"] == "s":
+                q.pop(0)
+            elif not self.o["funcgraph-irqs"] and (
+                    (n["kind"] == "e" and (n["irq"] or self.depth_irq.get(c, -1) >= 0)) or
+                    (n["kind"] == "r" and self.depth_irq.get(c, -1) >= 0)):
+                self.event(q.pop(0), q)
+            else:
+                break
         nxt = q[0] if q else None
         name = self.st.sym(ev["func"])
         if (nxt and nxt["kind"] == "r" and not nxt["lost"] and nxt["tid"] == ev["tid"]
