@@ -57,6 +57,7 @@ static const struct {
 	{ "tracing_thresh", "tracing_thresh" },
 	{ "trace_options", "trace_options" },
 	{ "ftrace", "current_tracer" },
+	{ "trace_event", "set_event" },
 };
 
 notrace static void apply_list(const char *file, char *value)

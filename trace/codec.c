@@ -47,6 +47,12 @@ uint64_t wire_text(uint64_t delta, size_t len)
 	return w_make(W_TEXT, delta | (uint64_t)len << W_TEXT_DELTA_BITS);
 }
 
+uint64_t wire_event(uint64_t delta, unsigned id, size_t len)
+{
+	return w_make(W_EVENT, delta | (uint64_t)len << W_TEXT_DELTA_BITS |
+				       (uint64_t)(id & 0xffff) << W_EVENT_ID_SHIFT);
+}
+
 uint64_t wire_text_slot(const char *s, size_t len, size_t i)
 {
 	uint64_t w = 0;
@@ -91,9 +97,9 @@ static void wire_decode_sync(uint64_t w, uint64_t tsc, const struct wire_env *en
 	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, CODEC_DEPTH_BITS);
 }
 
-/* A W_TEXT (header w, then its slots in s[1..]): the text into text, the event into *rec.
- * Returns the bytes of text. A torn header may give any length: it is cut to what fits
- * both text and the slots readable. */
+/* A W_TEXT or W_EVENT (header w, then its slots in s[1..]): the bytes into text, the
+ * event into *rec. Returns the bytes of text. A torn header may give any length: it is cut
+ * to what fits both text and the slots readable. */
 static unsigned wire_decode_text(uint64_t w, const volatile uint64_t *s, uint32_t avail,
 				 struct wire_state *st, struct trace_rec *rec, char *text)
 {
@@ -110,7 +116,12 @@ static unsigned wire_decode_text(uint64_t w, const volatile uint64_t *s, uint32_
 			text[i + b] = (char)(c >> (8 * b));
 	}
 	st->ts += w_bits(w, 0, W_TEXT_DELTA_BITS);
-	*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, REC_TEXT), len, 0 };
+	if (w_type(w) == W_EVENT)
+		*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, REC_EVENT),
+					  w_bits(w, W_EVENT_ID_SHIFT, W_EVENT_ID_BITS) |
+					  (uint64_t)len << 16, 0 };
+	else
+		*rec = (struct trace_rec){ rec_w0(st->ts, st->tid, REC_TEXT), len, 0 };
 	return len;
 }
 
@@ -136,6 +147,7 @@ struct wire_span wire_decode(const volatile uint64_t *s, uint32_t avail, unsigne
 		return (struct wire_span){ .kind = WIRE_LOST, .slots = 1,
 					   .lost_total = w & W_FIELDS };
 	case W_TEXT:
+	case W_EVENT:
 		sp.text_len = wire_decode_text(w, s, avail, st, rec, text);
 		sp.slots = wire_text_slots(sp.text_len);
 		*ts = st->ts;

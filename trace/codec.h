@@ -30,6 +30,9 @@
  *   REC_SWITCH  prev_tid (16) | next_tid (16) << 16 | prev_state (8) << 32  context switch
  *   REC_TEXT    length in bytes (trace_marker, tracer messages); readers return the
  *               text next to the record (struct ring_event)
+ *   REC_EVENT   event id (16) | payload length in bytes (16) << 16: a trace event
+ *               (trace/events.h); readers return the payload where they return a
+ *               REC_TEXT's text
  * Kernel text lives below 4 GiB (identity map, small code model), so 32-bit addresses
  * suffice. Type 0 (REC_NONE) is no record. */
 enum rec_type {
@@ -39,6 +42,7 @@ enum rec_type {
 	REC_FUNC = 3,
 	REC_SWITCH = 4,
 	REC_TEXT = 5,
+	REC_EVENT = 6,
 };
 
 /* REC_ENTRY flags */
@@ -69,6 +73,13 @@ static inline unsigned rec_depth(const struct trace_rec *r) { return (r->w1 >> 3
 static inline unsigned rec_flags(const struct trace_rec *r) { return (r->w1 >> 40) & 0xff; }
 static inline uint64_t rec_duration(const struct trace_rec *r) { return r->w2; }
 static inline uint32_t rec_parent(const struct trace_rec *r) { return (uint32_t)(r->w1 >> 32); }
+static inline unsigned rec_event_id(const struct trace_rec *r) { return r->w1 & 0xffff; }
+static inline unsigned rec_event_len(const struct trace_rec *r) { return (r->w1 >> 16) & 0xffff; }
+/* Whether the record carries bytes next to it (a marker's text, an event's payload). */
+static inline int rec_has_payload(const struct trace_rec *r)
+{
+	return rec_type(r) == REC_TEXT || rec_type(r) == REC_EVENT;
+}
 
 /* REC_ENTRY's and REC_RETURN's word1: the function and the call depth. */
 static inline uint64_t rec_call_w1(uint32_t func, unsigned depth)
@@ -264,8 +275,11 @@ uint32_t wire_text_slots(size_t len);
 /* A W_TEXT's header: len bytes, delta ticks after the previous record (must fit
  * W_TEXT_DELTA_BITS). */
 uint64_t wire_text(uint64_t delta, size_t len);
-/* Continuation slot i (from 0) of a W_TEXT holding s[0..len). */
+/* Continuation slot i (from 0) of a W_TEXT holding s[0..len), or of a W_EVENT's payload. */
 uint64_t wire_text_slot(const char *s, size_t len, size_t i);
+/* A W_EVENT's header: event id with a payload of len bytes (at most W_TEXT_MAX; it takes
+ * wire_text_slots(len) slots like a text), delta ticks after the previous record. */
+uint64_t wire_event(uint64_t delta, unsigned id, size_t len);
 
 /* ---- the whole decoder (trace/codec.c) ---- */
 
@@ -290,13 +304,13 @@ struct wire_span {
 	enum wire_kind kind;
 	uint32_t slots;      /* the slots the record takes */
 	unsigned events;     /* events in it: 2 for a leaf, else 1 (0 if kind is not WIRE_EVENT) */
-	unsigned text_len;   /* REC_TEXT: bytes copied to text */
+	unsigned text_len;   /* REC_TEXT, REC_EVENT: bytes copied to text */
 	uint64_t lost_total; /* WIRE_LOST */
 };
 
 /* Decodes the record whose header is s[0] (committed, as its lap bit tells: trace/ring.h;
  * not W_NONE), reading at most `avail` slots from s: event number `half` of it into *rec
- * and *ts (a leaf holds two), a REC_TEXT's bytes into text (W_TEXT_MAX bytes of room),
+ * and *ts (a leaf holds two), a REC_TEXT's or REC_EVENT's bytes into text (W_TEXT_MAX bytes of room),
  * and the state after it into *st (as wire_decode1(): not before the last event of the
  * record is taken). The slots are read once each, through volatile loads: a concurrent
  * reader checks afterwards whether a writer overtook them. */

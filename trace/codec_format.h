@@ -33,6 +33,9 @@
  *   W_FUNC    delta 15 | parent 22 | func 22              `function` tracer
  *   W_SWITCH  delta 27 | prev_state 8 | next_tid 12 | prev_tid 12; the tid is next_tid after
  *   W_TEXT    delta 28 | length 13 | flags 8; then ceil(length / 7) slots of 7 bytes
+ *   W_EVENT   delta 28 | length 13 | event id 16; then the payload as W_TEXT's bytes
+ *             (a trace event: trace/events.h lists the ids, trace/event_payloads.h the
+ *             payloads)
  *   W_LONG    delta 28 | decoded type 3 | w1's bits 59..62; then w1 without them
  *   W_LONG_RET delta 28 | depth 8 | duration bits 0..22; then func 32 | duration bits
  *             23..47 (a call's duration has the TSC's 48 bits)
@@ -45,7 +48,9 @@
 #ifndef TRACE_CODEC_FORMAT_H
 #define TRACE_CODEC_FORMAT_H
 
-#define CODEC_VERSION 1
+/* 2 added W_EVENT; a version 1 stream is a version 2 stream without events. */
+#define CODEC_VERSION 2
+#define CODEC_VERSION_OLDEST 1 /* the oldest version this codec decodes */
 
 /* What a decoded record holds. */
 #define CODEC_TSC_BITS 48   /* 30 hours at 2.6 GHz; also a call's longest duration */
@@ -67,6 +72,7 @@
 #define W_PAD 9
 #define W_LOST 10
 #define W_LONG_RET 11
+#define W_EVENT 12
 
 #define W_LAP_SHIFT 63
 #define W_TYPE_SHIFT 59
@@ -89,6 +95,8 @@
 #define W_SWITCH_PREV_SHIFT 47
 #define W_TEXT_DELTA_BITS 28
 #define W_TEXT_LEN_BITS 13
+#define W_EVENT_ID_SHIFT (W_TEXT_DELTA_BITS + W_TEXT_LEN_BITS)
+#define W_EVENT_ID_BITS 16
 #define W_LONG_DELTA_BITS 28
 #define W_LONG_HIGH_SHIFT 31
 #define W_LONG_RET_DEPTH_SHIFT 28

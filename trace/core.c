@@ -1,6 +1,7 @@
 /* The kernel-facing hooks (trace/trace.h) and the small services tracefs uses (core.h). */
 #include <errno.h>
 #include "trace/core.h"
+#include "trace/events.h"
 #include "trace/hook.h"
 #include "trace/internal.h"
 #include "trace/patch.h"
@@ -117,7 +118,11 @@ void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace
 	/* Whatever is recorded: when a thread comes back, the time it was away must be
 	 * known, even if the tracer was off when it left. */
 	trace_task_switch_time(prev, next, now);
-	if (trace_cfg.active == TRACER_NOP || !(t = trace_hook_begin()))
+	/* Events need the switches too (with the nop tracer): they tell readers whose the
+	 * records that follow are. */
+	if ((trace_cfg.active == TRACER_NOP &&
+	     (!trace_events_enabled || !trace_cfg.on || trace_cfg.stopped)) ||
+	    !(t = trace_hook_begin()))
 		return;
 	ring_write(trace_env_cpu(), rec_w0(now, prev_tid, REC_SWITCH),
 		   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |

@@ -62,6 +62,18 @@ const char *out_comm(unsigned tid)
 }
 
 
+char *out_put_payload(struct out_printer *p, char *s, const struct out_event *ev)
+{
+	const struct trace_rec *r = &ev->rec;
+
+	if (rec_type(r) == REC_EVENT)
+		return out_put_event(p, s, rec_event_id(r), ev->text,
+				     ev->text_len < rec_event_len(r) ? ev->text_len : rec_event_len(r));
+	s = out_put_str(s, "tracing_mark_write: ");
+	return out_put_text(s, ev);
+}
+
+
 char *out_put_text(char *s, const struct out_event *ev)
 {
 	size_t n = ev->text_len < OUT_TEXT_MAX ? ev->text_len : OUT_TEXT_MAX;

@@ -39,12 +39,12 @@ char *out_fn_line(struct out_printer *p, char *s, unsigned cpu, const struct out
 	return put_mem(s, "\n", 1);
 }
 
-/* trace_print_print(): a trace_marker write, from tracing_mark_write(). */
+/* trace_print_print(): a trace_marker write, from tracing_mark_write(); or a trace
+ * event, after the same context columns. */
 static char *fn_marker(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	s = fn_context(p, s, cpu, ev);
-	s = out_put_str(s, "tracing_mark_write: ");
-	s = out_put_text(s, ev);
+	s = out_put_payload(p, s, ev);
 	return put_mem(s, "\n", 1);
 }
 

@@ -332,7 +332,8 @@ OUT_HOT char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned 
 	return s;
 }
 
-/* print_graph_comment(): a marker as a comment one level below the open call. */
+/* print_graph_comment(): a marker (or an event: "name: fields") as a comment one level
+ * below the open call. */
 static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 			   const struct out_event *ev)
 {
@@ -344,7 +345,7 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 	if (depth > 0)
 		s = put_spaces(s, (depth + 1) * GRAPH_INDENT);
 	s = put_mem(s, "/* ", 3);
-	s = out_put_text(s, ev);
+	s = rec_type(&ev->rec) == REC_EVENT ? out_put_payload(p, s, ev) : out_put_text(s, ev);
 	return put_mem(s, " */\n", 4);
 }
 

@@ -89,6 +89,11 @@ OUT_HOT char *put_sym(struct out_printer *p, char *s, uint32_t addr)
 const char *out_comm(unsigned tid);
 /* Marker text without its trailing newline, cut to OUT_TEXT_MAX. (trace/out_format.c) */
 char *out_put_text(char *s, const struct out_event *ev);
+/* A trace event's "name: fields" (trace/out_event.c). */
+char *out_put_event(struct out_printer *p, char *s, unsigned id, const char *payload,
+		    unsigned len);
+/* A marker's "tracing_mark_write: text", or an event's "name: fields". */
+char *out_put_payload(struct out_printer *p, char *s, const struct out_event *ev);
 
 /* ---- the printers ---- */
 

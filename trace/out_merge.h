@@ -43,7 +43,8 @@ OUT_HOT int oldest_cpu(struct out_printer *p)
 }
 
 /* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
- * marker's text lives in the source until consumed, so it is formatted first; any other
+ * marker's text (an event's payload) lives in the source until consumed, so it is
+ * formatted first; any other
  * event is consumed first, because an entry looks at the event after it (leaf). */
 OUT_HOT char *next_event(struct out_printer *p, char *s, int cpu, out_event_fn *event,
 			  out_event_fn *marker)
@@ -56,11 +57,11 @@ OUT_HOT char *next_event(struct out_printer *p, char *s, int cpu, out_event_fn *
 	type = rec_type(&ev->rec);
 	if (ev->lost)
 		s = out_put_lost(s, (unsigned)cpu, ev->lost);
-	if (type == REC_TEXT)
+	if (type == REC_TEXT || type == REC_EVENT)
 		s = marker(p, s, (unsigned)cpu, ev);
 	p->have &= ~(1u << cpu);
 	p->src.consume(p->src.ctx, (unsigned)cpu);
-	if (type == REC_TEXT || type == REC_NONE)
+	if (type == REC_TEXT || type == REC_EVENT || type == REC_NONE)
 		return s;
 	return event(p, s, (unsigned)cpu, ev);
 }
@@ -100,7 +101,7 @@ OUT_HOT size_t out_merge_read(struct out_printer *p, char *buf, size_t len, out_
 			/* Straight into buf when the event surely fits: only the last line or
 			 * so of each read goes through the stage. */
 			if (room >= OUT_EMIT_MAX ||
-			    (room >= OUT_LINE_MAX && rec_type(&p->cpu[cpu].ev->rec) != REC_TEXT))
+			    (room >= OUT_LINE_MAX && !rec_has_payload(&p->cpu[cpu].ev->rec)))
 				dst = buf + n;
 			else
 				dst = p->stage;

@@ -164,6 +164,9 @@ bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry);
 
 /* Writes a REC_TEXT event (trace_marker) of len bytes (cut to RING_TEXT_MAX). */
 bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, size_t len);
+/* Writes a REC_EVENT: event id with len bytes of payload (at most RING_TEXT_MAX). */
+bool ring_write_event(unsigned cpu, uint64_t tsc, unsigned tid, unsigned id, const void *payload,
+		      size_t len);
 
 /* ---- reader side ---- */
 
@@ -172,7 +175,7 @@ struct ring_event {
 	struct trace_rec rec; /* REC_NONE: no event, only `lost` */
 	uint64_t ts;          /* rec's timestamp as the full TSC */
 	uint64_t lost;        /* events this CPU lost just before this one */
-	unsigned text_len;    /* REC_TEXT: bytes in text (not NUL-terminated) */
+	unsigned text_len;    /* REC_TEXT, REC_EVENT: bytes in text (not NUL-terminated) */
 	char text[RING_TEXT_MAX];
 };
 

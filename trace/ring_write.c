@@ -216,7 +216,9 @@ bool ring_write_return(unsigned cpu, const struct trace_rec *r, uint32_t entry)
 	return ok;
 }
 
-bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, size_t len)
+/* A W_TEXT (event < 0) or a W_EVENT of that id: len bytes of s after the header. */
+static bool ring_write_bytes(unsigned cpu, uint64_t tsc, unsigned tid, int event, const void *s,
+			     size_t len)
 {
 	struct ring_cpu *rc;
 	uint64_t ts = tsc & REC_TSC_MASK, delta;
@@ -240,11 +242,25 @@ bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, si
 
 				*(volatile uint64_t *)ring_slot(rc, pos + k) = w;
 			}
-			ring_commit(rc, pos, wire_text(synced ? 0 : delta, len));
+			if (synced)
+				delta = 0;
+			ring_commit(rc, pos, event < 0 ? wire_text(delta, len) :
+							 wire_event(delta, (unsigned)event, len));
 			ring_wrote(rc, ts, tid);
 			ok = true;
 		}
 	}
 	ring_writer_leave(rc);
 	return ok;
+}
+
+bool ring_write_text(unsigned cpu, uint64_t tsc, unsigned tid, const char *s, size_t len)
+{
+	return ring_write_bytes(cpu, tsc, tid, -1, s, len);
+}
+
+bool ring_write_event(unsigned cpu, uint64_t tsc, unsigned tid, unsigned id, const void *payload,
+		      size_t len)
+{
+	return ring_write_bytes(cpu, tsc, tid, (int)(id & 0xffff), payload, len);
 }

@@ -4,7 +4,7 @@
 TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/ring_consumer.c \
 	trace/codec.c
 TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
-	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c
+	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_CORE_SRCS)
 endif
@@ -27,7 +27,7 @@ TEST_DEPS += $(O)/host/test_ring
 # compiles every function with TRACE=ftrace (without -pg at link time: no gprof runtime).
 TRACE_PG_FLAGS := -fno-pie -fcf-protection=none -pg -mfentry -mrecord-mcount -mnop-mcount
 TRACE_HOST_CORE := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
-	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c $(TRACE_HOST_ENV)
+	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c $(TRACE_HOST_ENV)
 
 $(O)/host/trace/test_fgraph_funcs.o: test/unit/test_fgraph_funcs.c test/unit/test_fgraph_funcs.h
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
 #include "trace/tracefs_file.h"
 #include "trace/config.h"
 #include "trace/ring.h"
+#include "trace/event_format.h"
 #include "kernel/printf.h"
 
 #ifdef GLASS_HOST
@@ -148,14 +149,30 @@ static const struct tracefs_fops *find(const char *name, enum tf_where where)
 	return NULL;
 }
 
-/* The file at path, and its CPU in *cpu ("per_cpu/cpuN/<name>"; else -1); NULL if none. */
-static const struct tracefs_fops *lookup(const char *path, int *cpu)
+/* A file below events/: the events it covers into *events. */
+static const struct tracefs_fops *lookup_event(const char *path, uint64_t *events)
+{
+	const char *file, *slash = strchr(path, '/');
+	bool one_event = slash && strchr(slash + 1, '/'); /* GROUP/NAME/file */
+
+	*events = tf_events_of_path(path, &file);
+	if (!*events)
+		return NULL;
+	return find(file, one_event ? TF_EVENTS | TF_EVENT_ONE : TF_EVENTS);
+}
+
+/* The file at path, its CPU in *cpu ("per_cpu/cpuN/<name>"; else -1) and the events it
+ * covers (below events/); NULL if none. */
+static const struct tracefs_fops *lookup(const char *path, int *cpu, uint64_t *events)
 {
 	static const char prefix[] = "per_cpu/cpu";
 	const char *p = path + sizeof(prefix) - 1;
 	unsigned n = 0;
 
 	*cpu = -1;
+	*events = 0;
+	if (!strncmp(path, "events/", 7))
+		return lookup_event(path + 7, events);
 	if (strncmp(path, prefix, sizeof(prefix) - 1))
 		return find(path, TF_TOP);
 	if (*p < '0' || *p > '9')
@@ -175,9 +192,10 @@ int tracefs_open(const char *path, int mode, struct tracefs_file **out)
 	struct tracefs_file *f = NULL;
 	const struct tracefs_fops *ops;
 	int cpu, err = 0;
+	uint64_t events;
 
 	tf_lock();
-	ops = lookup(path, &cpu);
+	ops = lookup(path, &cpu, &events);
 	if (!ops)
 		err = -ENOENT;
 	else if ((mode & ~ops->modes) || !(mode & (TRACEFS_READ | TRACEFS_WRITE | TRACEFS_APPEND)))
@@ -191,6 +209,7 @@ int tracefs_open(const char *path, int mode, struct tracefs_file **out)
 		f->ops = ops;
 		f->mode = mode;
 		f->cpu = cpu;
+		f->events = events;
 		if (ops->open)
 			err = ops->open(f);
 	}
@@ -262,8 +281,9 @@ void tracefs_close(struct tracefs_file *f)
 
 const char *const *tracefs_files(void)
 {
-	static const char *list[TF_MAX_FILES * (TRACE_MAX_CPUS + 1) + 1];
+	static const char *list[TF_MAX_FILES * (TRACE_MAX_CPUS + 1) + TF_MAX_EVENT_FILES + 1];
 	static char names[TF_MAX_FILES * TRACE_MAX_CPUS][48];
+	static char event_names[TF_MAX_EVENT_FILES][2 * EV_NAME_MAX + 16];
 	size_t n = 0, k = 0;
 
 	tf_lock();
@@ -278,6 +298,13 @@ const char *const *tracefs_files(void)
 				  tracefs_table[i].name);
 			list[n++] = names[k++];
 		}
+	}
+	for (unsigned i = 0; i < TF_MAX_EVENT_FILES; i++) {
+		const char *name = tf_events_list(i, event_names[i], sizeof(event_names[0]));
+
+		if (!name)
+			break;
+		list[n++] = name;
 	}
 	list[n] = NULL;
 	tf_unlock();

@@ -22,8 +22,10 @@
 #define TF_RW (TF_RO | TRACEFS_WRITE | TRACEFS_APPEND)
 #define TF_WO (TRACEFS_WRITE | TRACEFS_APPEND)
 
-/* Where a file appears: at the top, under per_cpu/cpuN/ for every CPU N, or both. */
-enum tf_where { TF_TOP = 1, TF_PER_CPU = 2, TF_BOTH = 3 };
+/* Where a file appears: at the top, under per_cpu/cpuN/ for every CPU N, or both; in
+ * every directory of events/ (events/, events/GROUP/, events/GROUP/NAME/), or only in
+ * an event's own. */
+enum tf_where { TF_TOP = 1, TF_PER_CPU = 2, TF_BOTH = 3, TF_EVENTS = 4, TF_EVENT_ONE = 8 };
 
 #define TF_STAGE_SIZE 1024
 
@@ -41,6 +43,7 @@ struct tracefs_file {
 	uint64_t consumed;  /* trace_pipe: bytes returned so far */
 	struct tf_reader *rd;
 	struct raw_reader *raw; /* trace_pipe_raw, trace_raw */
+	uint64_t events;    /* files under events/: the events (bit per id) the file covers */
 	size_t stage_off, stage_len;
 	char stage[TF_STAGE_SIZE];
 	char err[FILTER_TOKEN_MAX + 64];
@@ -71,6 +74,7 @@ struct tracefs_fops {
 };
 
 #define TF_MAX_FILES 32 /* entries the table may have (tracefs_files() lists them) */
+#define TF_MAX_EVENT_FILES 128 /* names below events/ tracefs_files() lists */
 extern const struct tracefs_fops tracefs_table[];
 extern const size_t tracefs_table_len;
 
@@ -155,6 +159,19 @@ int tf_raw_snapshot_open(struct tracefs_file *f);
 long tf_raw_snapshot_read(struct tracefs_file *f, char *buf, size_t len);
 void tf_raw_release(struct tracefs_file *f);
 size_t tf_raw_header_show(struct tracefs_file *f, char *s, size_t cap);
+
+/* trace events (trace/tracefs_events.c) */
+size_t tf_available_events_show(struct tracefs_file *f, char *s, size_t cap);
+size_t tf_set_event_show(struct tracefs_file *f, char *s, size_t cap);
+int tf_set_event_write(struct tracefs_file *f, const char *buf, size_t len);
+size_t tf_event_enable_show(struct tracefs_file *f, char *s, size_t cap);
+int tf_event_enable_write(struct tracefs_file *f, const char *buf, size_t len);
+size_t tf_event_id_show(struct tracefs_file *f, char *s, size_t cap);
+/* The events a path below events/ covers ("enable", "GROUP/enable", "GROUP/NAME/id"...),
+ * 0 if it names none; *file is set to its last component. */
+uint64_t tf_events_of_path(const char *path, const char **file);
+/* Name number i of the files below events/ (into buf), NULL past the last. */
+const char *tf_events_list(unsigned i, char *buf, size_t cap);
 
 /* trace_options (trace/tracefs_options.c) */
 size_t tf_options_show(struct tracefs_file *f, char *s, size_t cap);

@@ -53,6 +53,13 @@ const struct tracefs_fops tracefs_table[] = {
 	  .read = tf_raw_snapshot_read, .release = tf_raw_release },
 	{ .name = "raw_header", .modes = TF_RO, .where = TF_TOP, .show = tf_raw_header_show,
 	  .lines = true },
+	{ .name = "available_events", .modes = TF_RO, .where = TF_TOP,
+	  .show = tf_available_events_show, .lines = true },
+	{ .name = "set_event", .modes = TF_RW, .where = TF_TOP, .show = tf_set_event_show,
+	  .lines = true, .write = tf_set_event_write, .empty_write_on_close = true },
+	{ .name = "enable", .modes = TF_RW, .where = TF_EVENTS, .show = tf_event_enable_show,
+	  .write = tf_event_enable_write },
+	{ .name = "id", .modes = TF_RO, .where = TF_EVENT_ONE, .show = tf_event_id_show },
 };
 
 const size_t tracefs_table_len = sizeof(tracefs_table) / sizeof(tracefs_table[0]);

@@ -89,10 +89,10 @@ for i in $(seq 1 60); do
 	[ $? -gt 1 ] && crashes=$((crashes + 1))
 done
 check "60 corrupted bytes: no crash" "$crashes" "0"
-perl -0777 -pe 's/codec_version 1/codec_version 2/' "$TMP/b.cap" >"$TMP/codec2.cap"
-"$GLASS" report "$TMP/codec2.cap" >/dev/null 2>"$TMP/err"
+perl -0777 -pe 's/codec_version 2/codec_version 3/' "$TMP/b.cap" >"$TMP/codec3.cap"
+"$GLASS" report "$TMP/codec3.cap" >/dev/null 2>"$TMP/err"
 check "unknown codec version" "$?:$(cat "$TMP/err")" \
-	"1:$TMP/codec2.cap: offset 16: raw header line 9: slot format (codec) version 2, this reader knows 1"
+	"1:$TMP/codec3.cap: offset 16: raw header line 9: slot format (codec) version 3, this reader knows 1 to 2"
 printf 'GLASSCAP\002\0\0\0' >"$TMP/v2.cap"
 "$GLASS" report "$TMP/v2.cap" >/dev/null 2>"$TMP/err"
 check "unknown capture version" "$?:$(cat "$TMP/err")" "1:$TMP/v2.cap: offset 8: unknown capture version"

@@ -14,107 +14,7 @@
 #include "trace/ring.h"
 #include "trace/trace.h"
 #include "trace/tracefs.h"
-
-#define HZ 2500000000ull
-
-/* ---- a fake patch layer: five sites; patch_apply() records what it was asked ---- */
-
-static const struct {
-	uint64_t ip;
-	const char *name;
-} sites[] = {
-	{ 0x1000, "sys_read" }, { 0x1100, "vfs_read" }, { 0x1200, "do_idle" },
-	{ 0x1300, "tcp_input" }, { 0x1400, "tcp_output" },
-};
-#define NSITES (sizeof(sites) / sizeof(sites[0]))
-
-static bool patched[NSITES];
-static unsigned patch_calls;
-
-size_t patch_sites(void)
-{
-	return NSITES;
-}
-
-uint64_t patch_site(size_t i)
-{
-	return sites[i].ip;
-}
-
-int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
-{
-	for (size_t i = 0; i < NSITES; i++)
-		patched[i] = wanted(sites[i].ip, arg);
-	patch_calls++;
-	return 0;
-}
-
-/* "10110": which sites patch_apply() last turned into calls. */
-static const char *patched_str(void)
-{
-	static char s[NSITES + 1];
-
-	for (size_t i = 0; i < NSITES; i++)
-		s[i] = patched[i] ? '1' : '0';
-	return s;
-}
-
-static uint64_t now_tsc = 3 * HZ;
-
-static uint64_t fake_clock(void)
-{
-	return now_tsc;
-}
-
-/* ---- helpers ---- */
-
-/* The whole text of a file, read `chunk` bytes at a time; NULL if open failed. */
-static char *cat_chunked(const char *path, size_t chunk)
-{
-	static char buf[1 << 20]; /* a full RING_MIN_BYTES buffer's text */
-	struct tracefs_file *f;
-	size_t n = 0;
-	long k;
-
-	if (tracefs_open(path, TRACEFS_READ | TRACEFS_NONBLOCK * !strcmp(path, "trace_pipe"), &f))
-		return NULL;
-	while (n + chunk < sizeof(buf) && (k = tracefs_read(f, buf + n, chunk)) > 0)
-		n += (size_t)k;
-	buf[n] = 0;
-	tracefs_close(f);
-	return buf;
-}
-
-static char *cat(const char *path)
-{
-	return cat_chunked(path, 4096);
-}
-
-/* `echo text > path` (append: >>); returns the write's result. */
-static long echo_mode(const char *path, const char *text, int mode, char *why, size_t why_len)
-{
-	struct tracefs_file *f;
-	long r;
-	int err = tracefs_open(path, mode, &f);
-
-	if (err)
-		return err;
-	r = tracefs_write(f, text, strlen(text));
-	if (why)
-		snprintf(why, why_len, "%s", tracefs_error(f));
-	tracefs_close(f);
-	return r;
-}
-
-static long echo(const char *path, const char *text)
-{
-	return echo_mode(path, text, TRACEFS_WRITE, NULL, 0);
-}
-
-static long echo_append(const char *path, const char *text)
-{
-	return echo_mode(path, text, TRACEFS_APPEND, NULL, 0);
-}
+#include "test/unit/tracefs_fixture.h"
 
 static void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth)
 {
@@ -186,7 +86,9 @@ static void test_files_list(void)
 	}
 	CHECK(trace);
 	CHECK(stats1);
-	CHECK_EQ(n, 21 + 5 * 2); /* with trace_pipe_raw, trace_raw, raw_header */
+	/* 23 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
+	 * set_event), 5 per CPU, 40 below events/ (test_events checks them) */
+	CHECK_EQ(n, 23 + 5 * 2 + 40);
 	TEST_END();
 }
 

@@ -172,8 +172,11 @@ static int event_text(const char *f, const char *e, struct fnl *l, const char **
 	fe = arrow ? arrow : e;
 	l->parent.p = arrow ? arrow + (tcmd ? 5 : 3) : e;
 	l->parent.n = (size_t)(e - l->parent.p);
-	if (f < e && (*f == '<' || memmem(f, (size_t)(e - f), ": ", 2)))
+	if (f < e && (*f == '<' || memmem(f, (size_t)(e - f), ": ", 2))) {
+		l->func.p = f;	/* the whole event text */
+		l->func.n = (size_t)(e - f);
 		return 1;	/* "<stack trace>", "tracing_mark_write: text", other events */
+	}
 	*reason = "malformed function name";
 	if (!symbol(f, fe) || (arrow && !symbol(l->parent.p, e)))
 		return -1;

@@ -34,7 +34,8 @@ struct fnl {
 /* Parses a function tracer line (no '\n'; a trailing '\r' is ignored), tracefs's
  * "f <-parent" or trace-cmd report's "function:   f <-- parent". Returns 0 for a
  * function hit; 1 for another event in the same form ("<stack trace>", "name: text" such
- * as tracing_mark_write or any enabled trace event); -1 with *reason set for anything else. */
+ * as tracing_mark_write or any enabled trace event: then func holds that whole text); -1
+ * with *reason set for anything else. */
 int fnl_parse(const char *s, size_t n, struct fnl *out, const char **reason);
 
 /* The same for a line printed with context-info off: "f <-parent" alone. The context

@@ -247,9 +247,9 @@ static int parse_line(struct hp *p, struct rawhdr *h)
 		 * with (trace/codec_format.h). */
 		if (num_field(p, &s, 10, UINT32_MAX, &v, "codec_version"))
 			return -1;
-		if (v != CODEC_VERSION)
-			return fail(p, "slot format (codec) version %llu, this reader knows %d",
-				    (unsigned long long)v, CODEC_VERSION);
+		if (v < CODEC_VERSION_OLDEST || v > CODEC_VERSION)
+			return fail(p, "slot format (codec) version %llu, this reader knows %d to %d",
+				    (unsigned long long)v, CODEC_VERSION_OLDEST, CODEC_VERSION);
 		return 0;
 	}
 	if (!strcmp(key, "cpus")) {

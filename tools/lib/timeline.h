@@ -35,7 +35,8 @@ struct tl_sink {
 	void (*thread)(void *ctx, int64_t tid, const char *comm, size_t n);
 	void (*begin)(void *ctx, const struct tl_call *c);
 	void (*end)(void *ctx, const struct tl_call *c);	/* func may be 0 (unknown) */
-	/* a text marker (trace_marker, trace_printk) on a thread, at c->ts_ns */
+	/* a text marker (trace_marker, trace_printk) on a thread, at c->ts_ns; also a trace
+	 * event, as its text "name: fields" (tools/lib/tevent.h reads those) */
 	void (*marker)(void *ctx, const struct tl_call *c, const char *text, size_t n);
 	/* a context switch on cpu at ts_ns: a sched_switch event's time, a context-switch
 	 * block's from the CPU's next line (the block has none), or -1 when that is unknown:

@@ -171,7 +171,11 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 		on_hit(tp, &f);
 		return;
 	}
-	if (kind == 1 || is_stack_line(s, n) || tcl_is_preamble(s, n))
+	if (kind == 1) {
+		tp_tl_fn_event(tp, &f);
+		return;
+	}
+	if (is_stack_line(s, n) || tcl_is_preamble(s, n))
 		return;
 	fgl_parse(s, n, &l);
 	/* nocontext-info: "f <-parent" alone, after the tracer header of a `trace` read */

@@ -143,6 +143,10 @@ void tp_tl_end(struct tparse *tp, const struct task *t, const struct fgl *l, uin
 	       int64_t start_ns, int64_t vstart_ns, int64_t dur_ns);
 void tp_tl_thread(struct tparse *tp, int64_t tid, const struct fgl_str *comm);
 void tp_tl_marker(struct tparse *tp, const struct fgl *l);
+/* A function tracer line's other event ("tracing_mark_write: text", "sched_wakeup: ..."),
+ * as a marker: a trace_marker's text alone, an event's "name: fields" whole. */
+struct fnl;
+void tp_tl_fn_event(struct tparse *tp, const struct fnl *f);
 void tp_tl_switch(struct tparse *tp, const struct tp_switch *s);	/* from tswitch.c */
 void tp_tl_lost(struct tparse *tp, const struct fgl *l);
 void tp_tl_input_end(struct tparse *tp);

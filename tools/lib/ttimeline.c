@@ -1,5 +1,7 @@
 /* The text parser's side of the timeline events (tools/lib/timeline.h): the call stacks
  * (tstack.c) and the line dispatch (tparse.c) report what they see here. */
+#include <string.h>
+#include "tools/lib/fnline.h"
 #include "tools/lib/timeline.h"
 #include "tools/lib/tparse_internal.h"
 
@@ -88,6 +90,26 @@ void tp_tl_marker(struct tparse *tp, const struct fgl *l)
 	int64_t tid = l->tid >= 0 ? l->tid : tp_cpu_tid(tp, l->cpu);
 	const struct task *t = tp_task(tp, l->cpu, tid);
 	struct tl_call c = call_at(t, l, 0, l->abs_ns, t->vclock);
+	s->marker(s->ctx, &c, text, n);
+}
+
+void tp_tl_fn_event(struct tparse *tp, const struct fnl *f)
+{
+	static const char mark[] = "tracing_mark_write: ";
+	const struct tl_sink *s = tp->cfg.timeline;
+	const char *text = f->func.p;
+	size_t n = f->func.n;
+
+	if (!s || f->ctx.cpu < 0 || (n && *text == '<')) /* "<stack trace>" */
+		return;
+	if (n >= sizeof(mark) - 1 && !memcmp(text, mark, sizeof(mark) - 1))
+		text += sizeof(mark) - 1, n -= sizeof(mark) - 1;
+	int64_t tid = f->ctx.tid >= 0 ? f->ctx.tid : tp_cpu_tid(tp, f->ctx.cpu);
+	const struct task *t = tp_task(tp, f->ctx.cpu, tid);
+	struct tl_call c = { .tid = t->tid, .cpu = f->ctx.cpu, .ts_ns = f->ctx.ts_ns };
+
+	if (c.ts_ns < 0)
+		c.ts_ns = t->vclock, c.synthetic = true;
 	s->marker(s->ctx, &c, text, n);
 }
 

@@ -1,0 +1,35 @@
+/* The tracefs tests' fixture (test/unit/tracefs_fixture.c). */
+#ifndef TEST_UNIT_TRACEFS_FIXTURE_H
+#define TEST_UNIT_TRACEFS_FIXTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HZ 2500000000ull
+
+/* The fake patch layer: five sites; patch_apply() records what it was asked. */
+struct fixture_site {
+	uint64_t ip;
+	const char *name;
+};
+#define NSITES 5
+extern const struct fixture_site sites[NSITES];
+extern bool patched[NSITES];
+extern unsigned patch_calls;
+/* "10110": which sites patch_apply() last turned into calls. */
+const char *patched_str(void);
+
+/* The clock the tracer reads (trace_host_set_clock(fake_clock, HZ)). */
+extern uint64_t now_tsc;
+uint64_t fake_clock(void);
+
+/* The whole text of a file, read `chunk` bytes at a time; NULL if open failed. */
+char *cat_chunked(const char *path, size_t chunk);
+char *cat(const char *path);
+/* `echo text > path` (append: >>); returns the write's result. */
+long echo_mode(const char *path, const char *text, int mode, char *why, size_t why_len);
+long echo(const char *path, const char *text);
+long echo_append(const char *path, const char *text);
+
+#endif
