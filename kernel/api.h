@@ -13,6 +13,7 @@
 #include <errno.h>
 #include "kernel/printf.h"
 #include "kernel/sched.h"
+#include "trace/events.h"
 
 int app_main(void);
 
@@ -39,7 +40,35 @@ static inline void sleep_ms(uint64_t ms) { sleep_ns(ms * 1000000); }
  * value is reported on the console with its reason. */
 int trace_control(const char *file, const char *value);
 
+/* App trace events (group `app`, off by default; TRACE=ftrace builds only, no-ops
+ * otherwise): a span of the current thread from trace_span_begin(name, ...) to the next
+ * trace_span_end(name) of the same name (spans nest), an instant, and a counter's value.
+ * The optional arguments are a string literal format and its values, conventionally
+ * `key=value` pairs separated by spaces: trace_span_begin("GET /", "status=%d", 200) prints
+ * as "span_begin: GET / status=200". Each costs one load and a branch while its event is
+ * off; nothing is formatted then, and the calls stay out of function traces. Names and
+ * arguments together are cut to 256 bytes. See docs/writing-apps.md. */
+#define trace_span_begin(name, ...) app_trace_text_if(EV_SPAN_BEGIN, name, " " __VA_ARGS__)
+#define trace_span_end(name) app_trace_text_if(EV_SPAN_END, name, " ")
+#define trace_instant(name, ...) app_trace_text_if(EV_INSTANT, name, " " __VA_ARGS__)
+#define trace_counter(name, value)                                                     \
+	do {                                                                           \
+		if (trace_event_on(EV_COUNTER))                                        \
+			app_trace_counter(name, value);                                \
+	} while (0)
+#define app_trace_text_if(id, name, ...)                                               \
+	do {                                                                           \
+		if (trace_event_on(id))                                                \
+			app_trace_text(id, name, __VA_ARGS__);                         \
+	} while (0)
+/* The out-of-line halves of the macros above (not instrumented); fmt starts with the
+ * space that separates the arguments from the name (" " alone: none). */
+void app_trace_text(enum trace_event_id id, const char *name, const char *fmt, ...)
+	__attribute__((format(__printf__, 3, 4)));
+void app_trace_counter(const char *name, int64_t value);
+
 /* Threads: thread_create(name, fn, arg, cpu or -1), thread_join, thread_yield,
- * thread_current, thread_tid from kernel/sched.h; mutexes from kernel/mutex.h. */
+ * thread_current, thread_tid, thread_set_name from kernel/sched.h; mutexes from
+ * kernel/mutex.h. */
 
 #endif

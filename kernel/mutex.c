@@ -4,7 +4,7 @@
 
 void mutex_init(struct mutex *m)
 {
-	waitq_init(&m->wq);
+	waitq_init_kind(&m->wq, WAITQ_MUTEX);
 	m->owner = NULL;
 }
 

@@ -11,6 +11,7 @@
 #include "kernel/sched_internal.h"
 #include "kernel/compiler.h"
 #include "trace/trace.h"
+#include "trace/events.h"
 
 #define STACK_PAGES 8
 
@@ -107,9 +108,34 @@ static void thread_free(struct thread *t)
 	kfree(t);
 }
 
+/* sched_wakeup: the current thread makes t runnable on its CPU. Called before t is
+ * queued, so the event precedes the switch to t in the merged trace. */
+notrace static void trace_wakeup(const struct thread *t)
+{
+	struct ev_sched_wakeup e = { .pid = (uint16_t)t->tid, .target_cpu = (uint8_t)t->cpu };
+
+	trace_event_write(EV_SCHED_WAKEUP, &e, sizeof(e));
+}
+
+/* The state prev leaves its CPU in (the switch record's prev_state): `runnable` says why a
+ * thread that stays runnable goes (TS_PREEMPTED or TS_RUNNING); a sleeper's reason was
+ * set by sched_block(). */
+notrace static inline unsigned leave_state(const struct thread *prev, unsigned runnable)
+{
+	switch (prev->state) {
+	case THREAD_SLEEPING:
+		return prev->sleep_state;
+	case THREAD_DEAD:
+		return TS_DEAD;
+	default:
+		return runnable;
+	}
+}
+
 /* Picks the next thread and switches to it. Interrupts off, rq_lock held by the caller;
- * returns (in the same thread, later) with rq_lock held again. */
-static void schedule_locked(struct percpu *cpu)
+ * returns (in the same thread, later) with rq_lock held again. `runnable`: the state a
+ * thread that stays runnable leaves in (leave_state()). */
+static void schedule_locked(struct percpu *cpu, unsigned runnable)
 {
 	struct thread *prev = cpu->local.current;
 	struct thread *next;
@@ -126,7 +152,8 @@ static void schedule_locked(struct percpu *cpu)
 		return;
 	if (prev->state == THREAD_DEAD)
 		cpu->reap = prev;
-	trace_sched_switch(&prev->trace, prev->tid, &next->trace, next->tid, prev->state);
+	trace_sched_switch(&prev->trace, prev->tid, &next->trace, next->tid,
+			   (int)leave_state(prev, runnable));
 	unsigned irq_depth = cpu->local.irq_depth;
 	cpu->local.current = next;
 	switch_to(&prev->rsp, next->rsp);
@@ -156,7 +183,7 @@ static void schedule(void)
 	struct percpu *cpu = this_cpu();
 
 	spin_lock_raw(&cpu->rq_lock);
-	schedule_locked(cpu);
+	schedule_locked(cpu, TS_RUNNING);
 	spin_unlock_raw(&cpu->rq_lock);
 	reap_dead(cpu);
 	plat_irq_restore(flags);
@@ -172,6 +199,15 @@ void thread_entry(struct thread *t)
 	plat_irq_enable();
 	t->fn(t->arg);
 	thread_exit();
+}
+
+/* task_newtask: the current thread created t (pid, entry function, name). */
+notrace static void trace_newtask(const struct thread *t)
+{
+	struct ev_thread_create e = { .pid = (uint16_t)t->tid,
+				      .entry = (uint32_t)(uintptr_t)t->fn };
+
+	trace_event_write_str(EV_THREAD_CREATE, &e, sizeof(e), t->name);
 }
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, int cpu_hint)
@@ -206,6 +242,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 	sp[3] = (uint64_t)(uintptr_t)t; /* r12 (pop order: r15 r14 r13 r12 rbx rbp) */
 	t->rsp = (uint64_t)(uintptr_t)sp;
 
+	if (trace_event_on(EV_THREAD_CREATE))
+		trace_newtask(t);
 	struct percpu *cpu = &percpu[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&cpu->rq_lock);
 	t->state = THREAD_RUNNABLE;
@@ -215,16 +253,31 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 	return t;
 }
 
-void thread_exit(void)
+/* Inline in both: thread_exit() keeps its place in call trees without a new callee. */
+static inline __attribute__((always_inline, noreturn)) void exit_thread(int status)
 {
 	struct thread *self = current_thread();
 
+	if (trace_event_on(EV_THREAD_EXIT)) {
+		struct ev_thread_exit e = { .pid = (uint16_t)self->tid, .status = status };
+		trace_event_write(EV_THREAD_EXIT, &e, sizeof(e));
+	}
 	tid_exited[self->tid] = plat_tsc();
 	plat_irq_disable();
 	spin_lock_raw(&this_cpu()->rq_lock);
 	self->state = THREAD_DEAD;
-	schedule_locked(this_cpu());
+	schedule_locked(this_cpu(), TS_RUNNING);
 	panic("dead thread %u scheduled", self->tid);
+}
+
+void thread_exit(void)
+{
+	exit_thread(0);
+}
+
+void thread_exit_status(int status)
+{
+	exit_thread(status);
 }
 
 void thread_join(struct thread *t)
@@ -234,6 +287,20 @@ void thread_join(struct thread *t)
 		waitq_wait(&t->exit_wq, &t->exit_wq.lock, 0);
 	spin_unlock_irqrestore(&t->exit_wq.lock, flags);
 	thread_free(t);
+}
+
+void thread_set_name(struct thread *t, const char *name)
+{
+	uint64_t flags = spin_lock_irqsave(&tid_lock);
+
+	strncpy(t->name, name, THREAD_NAME_LEN - 1);
+	t->name[THREAD_NAME_LEN - 1] = 0;
+	memcpy(tid_names[t->tid], t->name, THREAD_NAME_LEN);
+	spin_unlock_irqrestore(&tid_lock, flags);
+	if (trace_event_on(EV_THREAD_RENAME)) {
+		struct ev_thread_rename e = { .pid = (uint16_t)t->tid };
+		trace_event_write_str(EV_THREAD_RENAME, &e, sizeof(e), t->name);
+	}
 }
 
 void thread_detach(struct thread *t)
@@ -254,6 +321,8 @@ bool thread_wake(struct thread *t, int result)
 	bool woke = t->state == THREAD_SLEEPING;
 
 	if (woke) {
+		if (trace_event_on(EV_SCHED_WAKEUP))
+			trace_wakeup(t);
 		t->wait_result = result;
 		t->state = THREAD_RUNNABLE;
 		runq_push(&cpu->rq, t);
@@ -286,6 +355,21 @@ static void sleeper_remove(struct percpu *cpu, struct thread *t)
 	t->on_timer = false;
 }
 
+/* What a thread about to sleep waits for (the switch record's prev_state). */
+notrace static inline uint8_t sleep_state(const struct thread *self, uint64_t timeout_ns)
+{
+	if (!self->waiting_on)
+		return timeout_ns ? TS_SLEEP : TS_WAITQ;
+	switch (self->waiting_on->kind) {
+	case WAITQ_MUTEX:
+		return TS_MUTEX;
+	case WAITQ_NET:
+		return TS_NET;
+	default:
+		return TS_WAITQ;
+	}
+}
+
 /* Blocks the current thread (state set here) until thread_wake() or the timeout. The caller
  * has interrupts off; the locks `held` and `held2` (either may be NULL) are released only
  * once this CPU's rq_lock is taken and the state is SLEEPING, so a waker serialized by them
@@ -297,6 +381,7 @@ int sched_block(struct spinlock *held, struct spinlock *held2, uint64_t timeout_
 
 	spin_lock_raw(&cpu->rq_lock);
 	self->state = THREAD_SLEEPING;
+	self->sleep_state = sleep_state(self, timeout_ns);
 	self->wait_result = 0;
 	if (timeout_ns) {
 		self->wake_tsc = plat_tsc() + timeout_ns * (plat_tsc_hz() / 1000000) / 1000;
@@ -306,7 +391,7 @@ int sched_block(struct spinlock *held, struct spinlock *held2, uint64_t timeout_
 		spin_unlock_raw(held2);
 	if (held && held != held2)
 		spin_unlock_raw(held);
-	schedule_locked(cpu);
+	schedule_locked(cpu, TS_RUNNING);
 	if (self->on_timer)
 		sleeper_remove(cpu, self);
 	spin_unlock_raw(&cpu->rq_lock);
@@ -330,6 +415,8 @@ static void wake_expired(struct percpu *cpu)
 		cpu->sleepers = t->timer_next;
 		t->on_timer = false;
 		if (t->state == THREAD_SLEEPING) {
+			if (trace_event_on(EV_SCHED_WAKEUP))
+				trace_wakeup(t);
 			t->wait_result = -ETIMEDOUT;
 			t->state = THREAD_RUNNABLE;
 			runq_push(&cpu->rq, t);
@@ -350,7 +437,7 @@ void kernel_timer_tick(void)
 	/* A thread interrupted inside the tracer may hold a reservation in this CPU's ring
 	 * buffer: let it finish first (it runs again right after this interrupt). */
 	if (!runq_empty(&cpu->rq) && !trace_task_in_hook(&cur->trace))
-		schedule_locked(cpu);
+		schedule_locked(cpu, TS_PREEMPTED);
 	spin_unlock_raw(&cpu->rq_lock);
 	reap_dead(cpu);
 }

@@ -14,7 +14,12 @@ void thread_join(struct thread *t);
 /* t frees itself when it ends; nobody may join it. */
 void thread_detach(struct thread *t);
 __attribute__((noreturn)) void thread_exit(void);
+/* thread_exit() with an exit status for the trace (sched_process_exit). */
+__attribute__((noreturn)) void thread_exit_status(int status);
 void thread_yield(void);
+/* Renames t (at most THREAD_NAME_LEN - 1 bytes kept): trace lines show the new name from
+ * now on, also for its earlier records (as Linux's comm cache does). */
+void thread_set_name(struct thread *t, const char *name);
 void thread_sleep_ns(uint64_t ns);
 struct thread *thread_current(void);
 static inline unsigned thread_tid(const struct thread *t) { return t->tid; }

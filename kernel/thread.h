@@ -30,6 +30,7 @@ struct thread {
 	struct thread *timer_next; /* per-CPU sleep list */
 	uint64_t wake_tsc;         /* 0 = no timeout */
 	int wait_result;           /* 0 or -ETIMEDOUT */
+	uint8_t sleep_state;       /* enum trace_task_state while SLEEPING (sched_block) */
 	bool on_timer;
 	bool detached;
 	volatile bool reaped; /* switched away from for the last time */

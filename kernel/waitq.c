@@ -6,10 +6,23 @@
 #include "kernel/percpu.h"
 #include "kernel/sched_internal.h"
 
-void waitq_init(struct waitq *q)
+/* Inline in both: waitq_init() keeps its place in call trees without a new callee. */
+static inline __attribute__((always_inline)) void init_queue(struct waitq *q,
+							     enum waitq_kind kind)
 {
 	q->lock = (struct spinlock)SPINLOCK_INIT;
 	q->head = q->tail = NULL;
+	q->kind = kind;
+}
+
+void waitq_init_kind(struct waitq *q, enum waitq_kind kind)
+{
+	init_queue(q, kind);
+}
+
+void waitq_init(struct waitq *q)
+{
+	init_queue(q, WAITQ_PLAIN);
 }
 
 static void enqueue(struct waitq *q, struct thread *t)

@@ -89,7 +89,7 @@ void net_init(void)
 		kprintf("net: no network device\n");
 		return;
 	}
-	waitq_init(&wake_wq);
+	waitq_init_kind(&wake_wq, WAITQ_NET);
 	net_port_init();
 	lwip_init();
 	dev->wake = dev_wake;

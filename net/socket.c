@@ -139,7 +139,7 @@ static struct net_sock *sock_new(struct tcp_pcb *pcb)
 	if (!s)
 		return NULL;
 	s->lock = (struct spinlock)SPINLOCK_INIT;
-	waitq_init(&s->wq);
+	waitq_init_kind(&s->wq, WAITQ_NET);
 	s->pcb = pcb;
 	tcp_arg(pcb, s);
 	tcp_recv(pcb, sock_recv_cb);
@@ -209,7 +209,7 @@ int net_listen(uint16_t port, unsigned backlog, struct net_listener **out)
 	if (!l)
 		return -ENOMEM;
 	l->lock = (struct spinlock)SPINLOCK_INIT;
-	waitq_init(&l->wq);
+	waitq_init_kind(&l->wq, WAITQ_NET);
 	l->backlog = backlog < 1 ? 1 : backlog > NET_BACKLOG_MAX ? NET_BACKLOG_MAX : backlog;
 	net_core_lock();
 	pcb = tcp_new();

@@ -131,7 +131,8 @@ static inline void plat_outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0
 
 /* Device interrupts: route legacy IRQ line `irq` (from PCI config 0x3c) through the IOAPIC
  * to handler(arg), delivered on CPU 0, level-triggered active-low as PCI INTx is.
- * Returns 0 or a negative error. handler runs with interrupts off and must be short. */
-int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg);
+ * Returns 0 or a negative error. handler runs with interrupts off and must be short.
+ * name ("virtio-net") is the interrupt's name in irq_handler_entry trace events. */
+int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg, const char *name);
 
 #endif

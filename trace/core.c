@@ -124,6 +124,8 @@ void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace
 	     (!trace_events_enabled || !trace_cfg.on || trace_cfg.stopped)) ||
 	    !(t = trace_hook_begin()))
 		return;
+	if (trace_event_on(EV_SCHED_SWITCH))
+		prev_state |= TS_EVENT;
 	ring_write(trace_env_cpu(), rec_w0(now, prev_tid, REC_SWITCH),
 		   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |
 		   (uint64_t)(uint8_t)prev_state << 32);

@@ -23,6 +23,8 @@ enum trace_event_id {
 	EV_SPAN_END = 8,
 	EV_INSTANT = 9,
 	EV_COUNTER = 10,
+	EV_SCHED_SWITCH = 11,  /* sched:sched_switch: no W_EVENT of its own; while enabled the
+				* switch records (W_SWITCH) carry TS_EVENT and print as it */
 	EV_PROFILE_SAMPLE = 16, /* profile: a stack sample */
 	EV_STACK = 17,          /* profile: a stack id's definition */
 	EV_OFFCPU_STACK = 18,   /* profile: the stack of a thread leaving the CPU */
@@ -36,6 +38,27 @@ enum trace_event_id {
  * has (trace/out_event.c). */
 const char *trace_event_group(unsigned id);
 const char *trace_event_name(unsigned id);
+
+/* The state a thread leaves its CPU in: a switch record's prev_state (8 bits). Linux's
+ * letters (trace_task_state_letter()) are coarser: several glass states print alike, and
+ * the switch line carries glass's own name of the state too (docs/events.md). */
+enum trace_task_state {
+	TS_RUNNING = 0,   /* R: gave the CPU up and stays runnable (yield; an idle thread) */
+	TS_PREEMPTED = 1, /* R+: preempted by the timer tick */
+	TS_SLEEP = 2,     /* S: a timed sleep (thread_sleep_ns) */
+	TS_WAITQ = 3,     /* S: waiting on a wait queue (joins, servers' queues) */
+	TS_MUTEX = 4,     /* D: waiting for a mutex */
+	TS_NET = 5,       /* S: waiting for the network (a socket or the stack's thread) */
+	TS_DEAD = 6,      /* X: the thread ended */
+	TS_STATE_MASK = 0x7f,
+	TS_EVENT = 0x80   /* flag: sched_switch was enabled, print the record as that event */
+};
+
+/* Linux's prev_state text of a state ("R", "R+", "S", "D", "X") and glass's name of it
+ * ("yield", "preempt", "sleep", "waitq", "mutex", "net", "exit"); "?" for an unknown
+ * value. (trace/out_event.c) */
+const char *trace_task_state_letter(unsigned state);
+const char *trace_task_state_name(unsigned state);
 
 #define EV_NAME_MAX 64 /* longest thread, irq, span or counter name a payload carries */
 

@@ -174,6 +174,7 @@ static const struct trace_event_info {
 	[EV_SPAN_END] = { "app", "span_end", print_text },
 	[EV_INSTANT] = { "app", "instant", print_text },
 	[EV_COUNTER] = { "app", "counter", print_counter },
+	[EV_SCHED_SWITCH] = { "sched", "sched_switch", print_size }, /* out_put_switch() */
 	[EV_PROFILE_SAMPLE] = { "profile", "profile_sample", print_size },
 	[EV_STACK] = { "profile", "stack", print_size },
 	[EV_OFFCPU_STACK] = { "profile", "offcpu_stack", print_size },
@@ -181,6 +182,46 @@ static const struct trace_event_info {
 	[EV_FREE] = { "kmem", "free", print_size },
 	[EV_NET_IO] = { "net", "net_io", print_size },
 };
+
+static const struct {
+	const char *letter, *name;
+} task_states[] = {
+	[TS_RUNNING] = { "R", "yield" },    [TS_PREEMPTED] = { "R+", "preempt" },
+	[TS_SLEEP] = { "S", "sleep" },      [TS_WAITQ] = { "S", "waitq" },
+	[TS_MUTEX] = { "D", "mutex" },      [TS_NET] = { "S", "net" },
+	[TS_DEAD] = { "X", "exit" },
+};
+
+const char *trace_task_state_letter(unsigned state)
+{
+	state &= TS_STATE_MASK;
+	return state < sizeof(task_states) / sizeof(task_states[0]) ? task_states[state].letter :
+		"?";
+}
+
+const char *trace_task_state_name(unsigned state)
+{
+	state &= TS_STATE_MASK;
+	return state < sizeof(task_states) / sizeof(task_states[0]) ? task_states[state].name :
+		"?";
+}
+
+/* sched_switch (Linux's TP_printk): "prev_comm=%s prev_pid=%d prev_prio=%d
+ * prev_state=%s ==> next_comm=%s next_pid=%d next_prio=%d", then glass's name of the
+ * state (Linux's letters merge several). */
+char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state)
+{
+	s = out_put_str(s, "sched_switch: prev_comm=");
+	s = out_put_str(s, out_comm(prev_tid));
+	s = put_field(s, " prev_pid=", prev_tid);
+	s = out_put_str(s, " prev_prio=120 prev_state=");
+	s = out_put_str(s, trace_task_state_letter(state));
+	s = out_put_str(s, " ==> next_comm=");
+	s = out_put_str(s, out_comm(next_tid));
+	s = put_field(s, " next_pid=", next_tid);
+	s = out_put_str(s, " next_prio=120 reason=");
+	return out_put_str(s, trace_task_state_name(state));
+}
 
 const char *trace_event_group(unsigned id)
 {

@@ -53,6 +53,13 @@ OUT_HOT char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struc
 	switch (rec_type(&ev->rec)) {
 	case REC_FUNC:
 		return out_fn_line(p, s, cpu, ev);
+	case REC_SWITCH: /* printed only while sched_switch was enabled when recorded */
+		if (!(ev->rec.w1 >> 32 & TS_EVENT))
+			return s;
+		s = fn_context(p, s, cpu, ev);
+		s = out_put_switch(s, ev->rec.w1 & 0xffff, ev->rec.w1 >> 16 & 0xffff,
+				   ev->rec.w1 >> 32 & 0xff);
+		return put_mem(s, "\n", 1);
 	default: /* graph records cannot be in the buffer: changing tracer clears it */
 		return s;
 	}

@@ -199,7 +199,8 @@ OUT_HOT bool irq_return_hidden(struct out_printer *p, unsigned o, unsigned cpu, 
  * switch record, which Linux's function_graph buffer does not even hold. */
 OUT_HOT bool graph_hidden(const struct out_event *ev)
 {
-	return !ev->lost && rec_type(&ev->rec) == REC_SWITCH;
+	return !ev->lost && rec_type(&ev->rec) == REC_SWITCH &&
+	       !(ev->rec.w1 >> 32 & TS_EVENT);
 }
 
 /* Whether ev is a call of an interrupt that funcgraph-irqs off hides (Linux does not even
@@ -345,7 +346,13 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 	if (depth > 0)
 		s = put_spaces(s, (depth + 1) * GRAPH_INDENT);
 	s = put_mem(s, "/* ", 3);
-	s = rec_type(&ev->rec) == REC_EVENT ? out_put_payload(p, s, ev) : out_put_text(s, ev);
+	if (rec_type(&ev->rec) == REC_SWITCH)
+		s = out_put_switch(s, ev->rec.w1 & 0xffff, ev->rec.w1 >> 16 & 0xffff,
+				   ev->rec.w1 >> 32 & 0xff);
+	else if (rec_type(&ev->rec) == REC_EVENT)
+		s = out_put_payload(p, s, ev);
+	else
+		s = out_put_text(s, ev);
 	return put_mem(s, " */\n", 4);
 }
 
@@ -359,7 +366,10 @@ OUT_HOT char *graph_event(struct out_printer *p, unsigned o, char *s, unsigned c
 		return graph_return(p, o, s, cpu, ev);
 	case REC_FUNC: /* Linux prints function events in their own format */
 		return out_fn_line(p, s, cpu, ev);
-	default: /* REC_SWITCH: graph output shows switches from tid changes */
+	case REC_SWITCH: /* shown as a context-switch block at the next tid change; as an
+			  * event too while sched_switch was enabled (Linux: both) */
+		return ev->rec.w1 >> 32 & TS_EVENT ? graph_comment(p, s, cpu, ev) : s;
+	default:
 		return s;
 	}
 }

@@ -1,7 +1,9 @@
 /* compute: the same deterministic workload (work.h) on every CPU, one thread each, seeded
  * by the CPU index; prints each checksum and their sum. With compute_nap_ms=N on the
  * command line it then sleeps N ms inside compute_nap() and prints how long that call took
- * by the TSC: a known long call for the tracer's duration tests. */
+ * by the TSC: a known long call for the tracer's duration tests.
+ * Its phases are app spans (docs/writing-apps.md): "spawn", "join" and "nap" on the main
+ * thread, "work" on each worker; a counter "joined" counts the threads joined. */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "kernel/cmdline.h"
@@ -15,7 +17,10 @@ struct job {
 static void compute_worker(void *arg)
 {
 	struct job *j = arg;
+
+	trace_span_begin("work", "seed=%u", j->cpu + 1);
 	j->result = compute_work(j->cpu + 1);
+	trace_span_end("work");
 }
 
 /* noipa: a real, traced call of its own. */
@@ -33,9 +38,11 @@ static void nap_if_asked(void)
 	if (!cmdline_get("compute_nap_ms", arg, sizeof(arg)))
 		return;
 	ms = strtoul(arg, NULL, 10);
+	trace_span_begin("nap", "ms=%lu", ms);
 	t0 = time_ns();
 	compute_nap(ms);
 	ns = time_ns() - t0;
+	trace_span_end("nap");
 	printf("compute: compute_nap(%lu) took %lu ns\n", ms, ns);
 }
 
@@ -47,6 +54,7 @@ int app_main(void)
 	uint64_t total = 0;
 	char name[16];
 
+	trace_span_begin("spawn", "threads=%u", n);
 	for (unsigned c = 0; c < n; c++) {
 		jobs[c] = (struct job){ .cpu = c };
 		snprintf(name, sizeof(name), "compute/%u", c);
@@ -56,11 +64,15 @@ int app_main(void)
 			return 1;
 		}
 	}
+	trace_span_end("spawn");
+	trace_span_begin("join");
 	for (unsigned c = 0; c < n; c++) {
 		thread_join(threads[c]);
+		trace_counter("joined", c + 1);
 		printf("compute: cpu %u checksum %016lx\n", c, jobs[c].result);
 		total += jobs[c].result;
 	}
+	trace_span_end("join");
 	printf("compute: total checksum %016lx\n", total);
 	nap_if_asked();
 	return 0;

@@ -24,6 +24,7 @@ struct webg_conn {
 	char in[WEBG_HEAD_MAX];
 	size_t in_len;
 	char out[WEBG_CHUNK];
+	char span[128]; /* the open request span's name: "GET /path" */
 };
 
 /* Reads until a blank line ends the head; returns its length, 0 to close. */
@@ -127,6 +128,18 @@ static uint64_t bytes_size(const char *path, const char *sp)
 	return end == sp && n <= WEBG_MAX_SIZE ? n : 0;
 }
 
+/* The request's app span (docs/writing-apps.md): named by its request line's method and
+ * path ("GET /bytes/10"), with the status the answer will have: decided here from the path
+ * as respond() decides it, before anything is sent, so that the span covers the sending. */
+static void request_span(struct webg_conn *c, const char *head, const char *sp,
+			 const char *path)
+{
+	int status = strncmp(path, "/ ", 2) == 0 || bytes_size(path, sp) ? 200 : 404;
+
+	snprintf(c->span, sizeof(c->span), "%.*s", (int)(sp - head), head);
+	trace_span_begin(c->span, "status=%d", status);
+}
+
 /* Answers one request; returns 0 to keep the connection, -1 to close it. */
 static int respond(struct webg_conn *c, const char *head, size_t len)
 {
@@ -141,6 +154,9 @@ static int respond(struct webg_conn *c, const char *head, size_t len)
 		return -1;
 	}
 	close = wants_close(head, len, strncmp(sp, " HTTP/1.0", 9) == 0);
+	c->span[0] = '\0'; /* ends only a span that began */
+	if (trace_event_on(EV_SPAN_BEGIN))
+		request_span(c, head, sp, path);
 	if (strncmp(path, "/ ", 2) == 0) {
 		err = send_head(c, 200, sizeof(greeting) - 1, close);
 		if (!err && get && net_send(c->sock, greeting, sizeof(greeting) - 1, WEBG_SEND_NS) < 0)
@@ -152,6 +168,8 @@ static int respond(struct webg_conn *c, const char *head, size_t len)
 	} else {
 		err = send_head(c, 404, 0, close);
 	}
+	if (c->span[0])
+		trace_span_end(c->span);
 	return err || close ? -1 : 0;
 }
 

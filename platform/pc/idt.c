@@ -4,8 +4,10 @@
 #include "platform/pc/pc.h"
 #include "platform/pc/layout.h"
 #include "platform/pc/cpu.h"
+#include "kernel/compiler.h"
 #include "kernel/panic.h"
 #include "kernel/printf.h"
+#include "trace/events.h"
 
 struct idt_entry {
 	uint16_t off_lo, sel;
@@ -20,6 +22,7 @@ extern const uint64_t isr_table[256];
 struct trap_handler {
 	void (*fn)(struct trap_frame *f, void *arg);
 	void *arg;
+	const char *name;
 };
 static struct trap_handler handlers[256];
 
@@ -52,9 +55,11 @@ void idt_load(void)
 	__asm__ volatile("lidt %0" ::"m"(idtr));
 }
 
-void trap_set_handler(unsigned vector, void (*fn)(struct trap_frame *f, void *arg), void *arg)
+void trap_set_handler(unsigned vector, void (*fn)(struct trap_frame *f, void *arg), void *arg,
+		      const char *name)
 {
 	handlers[vector].arg = arg;
+	handlers[vector].name = name;
 	__atomic_store_n(&handlers[vector].fn, fn, __ATOMIC_RELEASE);
 }
 
@@ -75,13 +80,35 @@ static void exception(struct trap_frame *f)
 	panic_at(f->rip, f->rbp, f->rsp, "%s", name);
 }
 
+/* irq_handler_entry and irq_handler_exit (off the common path: callers check first). */
+notrace __attribute__((noinline)) static void irq_event_entry(uint8_t vector, const char *name)
+{
+	struct ev_irq_entry e = { .vector = vector };
+
+	trace_event_write_str(EV_IRQ_ENTRY, &e, sizeof(e), name ? name : "irq");
+}
+
+notrace __attribute__((noinline)) static void irq_event_exit(uint8_t vector)
+{
+	struct ev_irq_exit e = { .vector = vector, .handled = 1 };
+
+	trace_event_write(EV_IRQ_EXIT, &e, sizeof(e));
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	struct trap_handler *h = &handlers[f->vector];
 	void (*fn)(struct trap_frame *, void *) = __atomic_load_n(&h->fn, __ATOMIC_ACQUIRE);
 
 	if (fn) {
+		/* The record's tid is the interrupted thread's: its interrupt time. A timer
+		 * tick may switch threads inside fn: the exit is then recorded when the
+		 * interrupted thread runs again (docs/events.md). */
+		if (trace_event_on(EV_IRQ_ENTRY))
+			irq_event_entry((uint8_t)f->vector, h->name);
 		fn(f, h->arg);
+		if (trace_event_on(EV_IRQ_EXIT))
+			irq_event_exit((uint8_t)f->vector);
 		return;
 	}
 	if (f->vector < 32) {

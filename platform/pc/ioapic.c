@@ -71,7 +71,7 @@ static uint32_t line_flags(unsigned irq, unsigned *gsi)
 	return flags;
 }
 
-int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg)
+int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg, const char *name)
 {
 	unsigned gsi;
 	uint32_t flags = line_flags(irq, &gsi);
@@ -80,7 +80,7 @@ int plat_irq_attach(unsigned irq, void (*handler)(void *arg), void *arg)
 	if (!ioapic_base || gsi < gsi_base || pin >= MAX_PINS || !handler)
 		return -EINVAL;
 	slots[pin] = (struct irq_slot){ handler, arg };
-	trap_set_handler(VEC_IRQ_BASE + pin, irq_trampoline, &slots[pin]);
+	trap_set_handler(VEC_IRQ_BASE + pin, irq_trampoline, &slots[pin], name);
 	/* Delivered to the boot CPU's APIC. */
 	ioapic_write(REDTBL(pin) + 1, smp_apic_id_of(0) << 24);
 	ioapic_write(REDTBL(pin), flags | (VEC_IRQ_BASE + pin));

@@ -77,7 +77,7 @@ static void timer_interrupt(struct trap_frame *f, void *arg)
 
 void lapic_timer_start(void)
 {
-	trap_set_handler(VEC_TIMER, timer_interrupt, NULL);
+	trap_set_handler(VEC_TIMER, timer_interrupt, NULL, "timer");
 	lapic_write(LAPIC_TIMER_DIV, 0x3);
 	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
 	lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_ms * (1000 / PLAT_TICK_HZ));

@@ -23,7 +23,10 @@ uint64_t pvh_rsdp(void);
 /* idt.c */
 void idt_init(void);
 void idt_load(void);
-void trap_set_handler(unsigned vector, void (*fn)(struct trap_frame *f, void *arg), void *arg);
+/* Routes vector to fn(frame, arg); name is the vector's name in irq_handler_entry trace
+ * events ("timer", "virtio-net", "ipi-resched"). */
+void trap_set_handler(unsigned vector, void (*fn)(struct trap_frame *f, void *arg), void *arg,
+		      const char *name);
 
 /* tsc.c */
 void tsc_calibrate(void);

@@ -106,9 +106,9 @@ void plat_panic_stop_others(void)
 
 void smp_init_stop_vector(void)
 {
-	trap_set_handler(VEC_HALT, halt_handler, NULL);
-	trap_set_handler(VEC_STOP, stop_handler, NULL);
-	trap_set_handler(VEC_RESCHED, resched_handler, NULL);
+	trap_set_handler(VEC_HALT, halt_handler, NULL, "ipi-halt");
+	trap_set_handler(VEC_STOP, stop_handler, NULL, "ipi-stop");
+	trap_set_handler(VEC_RESCHED, resched_handler, NULL, "ipi-resched");
 }
 
 void smp_start_aps(const struct acpi_info *acpi)

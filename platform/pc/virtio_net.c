@@ -160,7 +160,7 @@ static int vnet_start(struct netdev *nd)
 	for (id = 0; id < v->rxq.size; id++)
 		virtq_add(&v->rxq, id, buf_of(v->rxbuf, id), VNET_BUF, VRING_DESC_F_WRITE);
 	virtq_irq_off(&v->txq);
-	err = plat_irq_attach(v->vd.pci.irq, vnet_irq, v);
+	err = plat_irq_attach(v->vd.pci.irq, vnet_irq, v, "virtio-net");
 	if (err)
 		return err;
 	virtio_driver_ok(&v->vd);
