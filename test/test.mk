@@ -8,3 +8,4 @@ TESTS += test/e2e/capture-test.sh
 TESTS += test/e2e/readme-test.sh
 TESTS += test/boot/glass-tests.sh
 TESTS += test/boot/raw-tests.sh
+TESTS += test/boot/events-tests.sh

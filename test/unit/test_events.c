@@ -12,6 +12,8 @@
 #include "trace/events.h"
 #include "trace/ring.h"
 #include "trace/tracefs.h"
+#include "trace/trace.h"
+#include "trace/env.h"
 
 /* The panic dump (linked with tracefs) is not exercised here. */
 void plat_console_write(const char *s, size_t n)
@@ -96,7 +98,7 @@ static void test_files_listed(void)
 		id |= !strcmp(list[n], "events/net/net_io/id");
 	}
 	CHECK(all && group && one && id);
-	CHECK_EQ(events, 1 + 7 + 16 * 2); /* 7 groups, 16 events */
+	CHECK_EQ(events, 1 + 7 + 17 * 2); /* 7 groups, 17 events */
 	TEST_END();
 }
 
@@ -178,6 +180,46 @@ static void test_printers(void)
 	TEST_END();
 }
 
+/* Switch records: printed as sched_switch only while that event is enabled (with the
+ * nop tracer, any event records them), with Linux's letter and glass's state name; the
+ * same record without the event prints nothing in either tracer. */
+static void test_switch(void)
+{
+	TEST_CASE("events: sched_switch prints switch records with prev_state letters");
+	CHECK_EQ(echo("current_tracer", "nop"), 3);
+	ring_clear();
+	trace_host_set_comm(3, "worker");
+	trace_host_set_comm(7, "webg-conn");
+	trace_host_set_tid(3);
+	now_tsc = 5 * HZ;
+	trace_sched_switch(trace_env_task(), 3, trace_env_task(), 7, TS_MUTEX);
+	CHECK(strstr(cat("trace"), "entries-in-buffer/entries-written: 0/0") != NULL);
+	CHECK_EQ(echo("set_event", "sched_switch"), 12);
+	trace_host_set_tid(3);
+	trace_sched_switch(trace_env_task(), 3, trace_env_task(), 7, TS_MUTEX);
+	trace_host_set_tid(7);
+	now_tsc = 5 * HZ + HZ / 1000;
+	trace_sched_switch(trace_env_task(), 7, trace_env_task(), 3, TS_PREEMPTED);
+	CHECK(strstr(cat("trace"),
+		     "          worker-3       [000] .....     5.000000: sched_switch: "
+		     "prev_comm=worker prev_pid=3 prev_prio=120 prev_state=D ==> "
+		     "next_comm=webg-conn next_pid=7 next_prio=120 reason=mutex\n"
+		     "       webg-conn-7       [000] .....     5.001000: sched_switch: "
+		     "prev_comm=webg-conn prev_pid=7 prev_prio=120 prev_state=R+ ==> "
+		     "next_comm=worker next_pid=3 next_prio=120 reason=preempt\n") != NULL);
+	CHECK_STR(trace_task_state_letter(TS_NET), "S");
+	CHECK_STR(trace_task_state_name(TS_NET | TS_EVENT), "net");
+	CHECK_STR(trace_task_state_letter(TS_DEAD), "X");
+	CHECK_STR(trace_task_state_letter(0x55), "?");
+	CHECK_EQ(echo("set_event", ""), 0);
+	CHECK_EQ(echo("current_tracer", "function"), 8);
+	trace_host_set_tid(3);
+	trace_sched_switch(trace_env_task(), 3, trace_env_task(), 7, TS_SLEEP);
+	CHECK(strstr(cat("trace"), "sched_switch") == NULL);
+	CHECK_EQ(echo("current_tracer", "nop"), 3);
+	TEST_END();
+}
+
 /* The slot form: the header's fields and the payload's bytes round-trip through the
  * decoder, whatever the length (0 bytes, a partial slot, whole slots). */
 static uint64_t decode_now(void)
@@ -235,6 +277,7 @@ int main(void)
 	test_files_listed();
 	test_recording();
 	test_printers();
+	test_switch();
 	test_codec();
 	return test_exit_status();
 }

@@ -87,8 +87,8 @@ static void test_files_list(void)
 	CHECK(trace);
 	CHECK(stats1);
 	/* 23 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
-	 * set_event), 5 per CPU, 40 below events/ (test_events checks them) */
-	CHECK_EQ(n, 23 + 5 * 2 + 40);
+	 * set_event), 5 per CPU, 42 below events/ (test_events checks them) */
+	CHECK_EQ(n, 23 + 5 * 2 + 42);
 	TEST_END();
 }
 

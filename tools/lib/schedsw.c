@@ -58,13 +58,16 @@ static bool linux_fields(const char *p, const char *e, struct fgl *l)
 	return true;
 }
 
+bool schedsw_event(const char *p, const char *e, struct fgl *l)
+{
+	if ((size_t)(e - p) < 13 || memcmp(p, "sched_switch:", 13))
+		return false;
+	return linux_fields(p + 13, e, l);
+}
+
 bool schedsw_comment(const char *p, const char *e, struct fgl *l)
 {
-	const char *s = skip_spaces(p + 2, e);
-
-	if ((size_t)(e - s) < 13 || memcmp(s, "sched_switch:", 13))
-		return false;
-	return linux_fields(s + 13, e, l);
+	return schedsw_event(skip_spaces(p + 2, e), e, l);
 }
 
 /* "comm:pid" ending at e (the comm may hold colons: the pid is after the last one). */

@@ -20,6 +20,10 @@
  * FGL_CTX_SWITCH with prev/next comm and tid when it is a sched_switch event. */
 bool schedsw_comment(const char *p, const char *e, struct fgl *l);
 
+/* The event's text from its name on ("sched_switch: prev_comm=..."), as the function
+ * (or nop) tracer prints it after the context columns. */
+bool schedsw_event(const char *p, const char *e, struct fgl *l);
+
 /* trace-cmd report's event text after "sched_switch:" (spaces allowed before). */
 bool schedsw_tcmd(const char *p, const char *e, struct fgl *l);
 

@@ -5,6 +5,7 @@
 
 #include "tools/lib/fnline.h"
 #include "tools/lib/input.h"
+#include "tools/lib/schedsw.h"
 #include "tools/lib/tcmdline.h"
 #include "tools/lib/tparse_internal.h"
 #include "tools/lib/xalloc.h"
@@ -172,6 +173,14 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 		return;
 	}
 	if (kind == 1) {
+		/* a sched_switch event: a switch at its own time, not a marker */
+		l = (struct fgl){ 0 };
+		if (schedsw_event(f.func.p, f.func.p + f.func.n, &l) && f.ctx.ts_ns >= 0) {
+			l.cpu = f.ctx.cpu;
+			l.abs_ns = f.ctx.ts_ns;
+			tp_switch_seen(tp, &l);
+			return;
+		}
 		tp_tl_fn_event(tp, &f);
 		return;
 	}
