@@ -3,11 +3,13 @@
  * command line it then sleeps N ms inside compute_nap() and prints how long that call took
  * by the TSC: a known long call for the tracer's duration tests.
  * Its phases are app spans (docs/writing-apps.md): "spawn", "join" and "nap" on the main
- * thread, "work" on each worker; a counter "joined" counts the threads joined. */
+ * thread, "work" on each worker; a counter "joined" counts the threads joined.
+ * compute_event_cost=N then measures trace events' cost (apps/compute/event_cost.c). */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "kernel/cmdline.h"
 #include "apps/compute/work.h"
+#include "apps/compute/event_cost.h"
 
 struct job {
 	unsigned cpu;
@@ -75,5 +77,7 @@ int app_main(void)
 	trace_span_end("join");
 	printf("compute: total checksum %016lx\n", total);
 	nap_if_asked();
+	if (cmdline_get("compute_event_cost", name, sizeof(name)))
+		compute_event_cost((unsigned)strtoul(name, NULL, 10));
 	return 0;
 }
