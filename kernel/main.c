@@ -35,6 +35,7 @@ static void app_thread(void *arg)
 		trace_console_dump();
 	if (exit_requested)
 		plat_exit(rc == 0 ? GLASS_EXIT_OK : GLASS_EXIT_FAIL);
+	thread_exit_status(rc); /* the status of its sched_process_exit event */
 }
 
 void kernel_main(void)
