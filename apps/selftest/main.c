@@ -163,9 +163,26 @@ static int check_heap(void)
 	return 0;
 }
 
+/* thread_set_name: the thread table (trace lines' comm) has the new name, cut to fit. */
+static int check_rename(void)
+{
+	struct thread *self = thread_current();
+
+	thread_set_name(self, "selftest");
+	CHECK(!strcmp(thread_name_of(thread_tid(self)), "selftest"), "renamed to %s",
+	      thread_name_of(thread_tid(self)));
+	thread_set_name(self, "a-name-longer-than-fifteen");
+	CHECK(!strcmp(thread_name_of(thread_tid(self)), "a-name-longer-t"), "renamed to %s",
+	      thread_name_of(thread_tid(self)));
+	thread_set_name(self, "main");
+	printf("selftest: rename ok\n");
+	return 0;
+}
+
 int app_main(void)
 {
-	if (check_preemption() || check_sleep() || check_mutex() || check_waitq() || check_heap())
+	if (check_preemption() || check_sleep() || check_mutex() || check_waitq() || check_heap() ||
+	    check_rename())
 		return 1;
 	printf("selftest: SUCCESS\n");
 	return 0;

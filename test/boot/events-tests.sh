@@ -5,7 +5,8 @@
 #      sched_wakeup before the switch to the thread it woke, task_newtask with names and
 #      entry functions, sched_process_exit, prev_state letters and reasons, timer
 #      irq_handler_entry/exit pairs, compute's phase spans in order, no function lines.
-#   2. compute without events under nop: nothing recorded.
+#   2. compute without events under nop: nothing recorded; selftest's renames
+#      (task_rename) and mutex waits (prev_state=D).
 #   3. webg over HTTP: events/sched/enable and set_event switch events on; each request's
 #      span with its exact path and status; /ftrace/events/... paths (nested, 404 for
 #      unknown ones); events/enable 0 stops them.
@@ -140,6 +141,27 @@ if expect_status "events: compute boots with nop and no events" 0 "$log"; then
 		ok "events: events off under nop: nothing recorded"
 	else
 		not_ok "events: events off recorded something"; dump_of "$log" | grep -v '^#' | head -3 | sed 's/^/#   /'
+	fi
+fi
+
+# ---- 2b. selftest: renames and mutex waits ----
+selftest=$(build_kernel selftest ftrace) || { not_ok "build selftest TRACE=ftrace"; exit 1; }
+log=$dir/selftest-events.log
+boot "$selftest" 2 0 "$log" "ftrace=nop trace_event=sched:sched_switch,task:task_rename trace_dump=1"
+if expect_status "events: selftest boots with sched_switch and task_rename" 0 "$log"; then
+	dump_of "$log" >"$dir/selftest-events.txt"
+	t=$dir/selftest-events.txt
+	got=$(sed -n 's/^ *main-[0-9]* .*: task_rename: pid=[0-9]* newcomm=//p' "$t" | tr '\n' ' ')
+	if [ "$got" = "selftest a-name-longer-t main " ]; then
+		ok "events: thread_set_name writes task_rename with the new name, cut to 15 bytes"
+	else
+		not_ok "events: task_rename lines: '$got'"
+	fi
+	# the adders yield while holding the mutex: the others block on it (D)
+	if grep -qE '^ +adder-[0-9]+ .*: sched_switch: prev_comm=adder prev_pid=[0-9]+ prev_prio=120 prev_state=D ==> .* reason=mutex$' "$t"; then
+		ok "events: a thread waiting for a mutex leaves in D (reason=mutex)"
+	else
+		not_ok "events: no D (mutex) switch of the adders"
 	fi
 fi
 
