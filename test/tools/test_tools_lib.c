@@ -8,6 +8,7 @@
 #include "tools/lib/numlist.h"
 #include "tools/lib/output.h"
 #include "tools/lib/symtab.h"
+#include "tools/lib/tparse.h"
 #include "tools/lib/umap.h"
 #include "tools/runtime-breakdown/hist.h"
 
@@ -226,8 +227,56 @@ static void test_tables(void)
 	TEST_END();
 }
 
+static struct tp_switch got_sw[4];
+static int n_sw;
+
+static void on_switch(void *ctx, const struct tp_switch *s)
+{
+	(void)ctx;
+	if (n_sw < 4)
+		got_sw[n_sw] = *s;
+	n_sw++;
+}
+
+/* glass's sched_switch event in function tracer text (docs/events.md): a switch at its
+ * own time with Linux's state letter, not a marker; glass's reason= field is ignored. */
+static void test_fn_sched_switch(void)
+{
+	static const char *const lines[] = {
+		"# tracer: function",
+		"#",
+		"          worker-3       [001] .....     5.000000: sched_switch: prev_comm=worker "
+		"prev_pid=3 prev_prio=120 prev_state=D ==> next_comm=webg next_pid=7 "
+		"next_prio=120 reason=mutex",
+		"            webg-7       [001] .....     5.001000: sched_switch: prev_comm=webg "
+		"prev_pid=7 prev_prio=120 prev_state=R+ ==> next_comm=<idle> next_pid=0 "
+		"next_prio=120 reason=preempt",
+		"            webg-7       [001] .....     5.002000: span_begin: GET / status=200",
+	};
+	struct symtab *st = symtab_new();
+	struct tparse_cfg cfg = { .sw = on_switch, .quiet = true };
+	struct tparse *tp = tparse_new(st, &cfg);
+
+	TEST_CASE("tparse: function-format sched_switch events are switches with their state");
+	tparse_begin(tp, "sw");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		tparse_line(tp, lines[i], strlen(lines[i]));
+	tparse_end(tp);
+	CHECK_EQ(n_sw, 2);
+	CHECK(got_sw[0].event && got_sw[0].cpu == 1 && got_sw[0].prev_tid == 3 &&
+	      got_sw[0].next_tid == 7 && got_sw[0].ts_ns == 5000000000 &&
+	      got_sw[0].prev_state == 'D');
+	CHECK(got_sw[1].prev_tid == 7 && got_sw[1].next_tid == 0 &&
+	      got_sw[1].ts_ns == 5001000000 && got_sw[1].prev_state == 'R');
+	CHECK_EQ(tparse_stats(tp)->bad_lines, 0);
+	tparse_free(tp);
+	symtab_free(st);
+	TEST_END();
+}
+
 int main(void)
 {
+	test_fn_sched_switch();
 	test_fgline();
 	test_fgline_kinds();
 	test_csv();
