@@ -221,6 +221,20 @@ else
 	not_ok "events: events paths: '$got', codes '$codes'"
 fi
 
+# Under function_graph the same events print as comments among the calls.
+put current_tracer function_graph && put tracing_on 1
+curl -s -o /dev/null --max-time 20 "$A/bytes/100"
+put tracing_on 0
+get trace >"$dir/webg-graph.txt"
+if grep -qE '^ *[0-9]+\) +\| +/\* span_begin: GET /bytes/100 status=200 \*/$' "$dir/webg-graph.txt" &&
+	grep -qE '^ *[0-9]+\) +\| +/\* sched_switch: prev_comm=.* reason=[a-z]+ \*/$' "$dir/webg-graph.txt" &&
+	grep -qE '^ *[0-9]+\) .*\| +net_send\(\) \{$' "$dir/webg-graph.txt"; then
+	ok "events: under function_graph, spans and switches print as comments among the calls"
+else
+	not_ok "events: function_graph comments"; grep -m3 -E 'span_|sched_switch' "$dir/webg-graph.txt" | sed 's/^/#   /'
+fi
+put current_tracer nop
+
 # Off again: no events recorded.
 put events/enable 0 && put trace '' && put tracing_on 1
 curl -s -o /dev/null --max-time 20 "$A/bytes/100"
