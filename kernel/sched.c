@@ -244,6 +244,9 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 
 	if (trace_event_on(EV_THREAD_CREATE))
 		trace_newtask(t);
+	if (trace_event_on(EV_SCHED_WAKEUP)) /* runnable for the first time (Linux:
+					       * sched_wakeup_new) */
+		trace_wakeup(t);
 	struct percpu *cpu = &percpu[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&cpu->rq_lock);
 	t->state = THREAD_RUNNABLE;

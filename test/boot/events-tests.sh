@@ -53,8 +53,15 @@ if expect_status "events: compute boots with trace_event=" 0 "$log"; then
 			delete want[cpu]
 		}
 		END { if (!matched) print "no wakeup followed by its switch (" woken " wakeups)" }' "$t")
+	# a new thread's wakeup (by its creator, main) comes before the first switch to it
+	w1=$(sed -n 's/.*task_newtask: pid=\([0-9]*\) comm=compute\/1 .*/\1/p' "$t")
+	first=$(grep -nE "^ +main-[0-9]+ .*: sched_wakeup: comm=compute/1 pid=$w1 prio=120 target_cpu=001\$|: sched_switch: .* next_pid=$w1 " "$t" | head -1)
+	case $first in
+	*sched_wakeup*) ;;
+	*) why="${why:+$why; }compute/1 ($w1): first line is not main's wakeup: ${first:-none}" ;;
+	esac
 	if [ -z "$why" ]; then
-		ok "events: a sched_wakeup's pid is the next_pid of the next switch on its target CPU"
+		ok "events: a sched_wakeup's pid is the next_pid of the next switch on its target CPU; a new thread's wakeup precedes its first switch"
 	else
 		not_ok "events: $why"
 	fi
