@@ -5,7 +5,8 @@
 #      sched_wakeup before the switch to the thread it woke, task_newtask with names and
 #      entry functions, sched_process_exit, prev_state letters and reasons, timer
 #      irq_handler_entry/exit pairs, compute's phase spans in order, no function lines.
-#   2. compute without events under nop: nothing recorded; selftest's renames
+#   2. compute without events under nop: nothing recorded; with app spans on under
+#      function_graph, compute_worker's exact call tree is unchanged; selftest's renames
 #      (task_rename) and mutex waits (prev_state=D).
 #   3. webg over HTTP: events/sched/enable and set_event switch events on; each request's
 #      span with its exact path and status; /ftrace/events/... paths (nested, 404 for
@@ -132,7 +133,7 @@ if expect_status "events: compute boots with trace_event=" 0 "$log"; then
 	want=$(printf '%s\n' 'span_begin spawn threads=2' 'span_end spawn' 'span_begin join' \
 		'counter joined=1' 'counter joined=2' 'span_end join' 'span_begin nap ms=200' 'span_end nap')
 	if [ "$got" = "$want" ] &&
-		[ "$(grep -cE "^ +compute/0-$w0 +\[000\] .*: span_(begin: work seed=1|end: work)\$" "$t")" = 2 ]; then
+		[ "$(grep -cE "^ +compute/0-$w0 +\[000\] .*: span_(begin|end): work\$" "$t")" = 2 ]; then
 		ok "events: compute's phase spans and counter in order; each worker's work span"
 	else
 		not_ok "events: compute spans: got '$(echo $got)'"
@@ -148,6 +149,28 @@ if expect_status "events: compute boots with nop and no events" 0 "$log"; then
 		ok "events: events off under nop: nothing recorded"
 	else
 		not_ok "events: events off recorded something"; dump_of "$log" | grep -v '^#' | head -3 | sed 's/^/#   /'
+	fi
+fi
+
+# ---- 2a. spans on, function_graph: compute_worker's call tree is the same exact tree ----
+make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2 || { not_ok "build parse-trace"; exit 1; }
+log=$dir/compute-graph.log
+boot "$compute" 2 0 "$log" "trace_event=app:* ftrace_graph_filter=compute_worker trace_dump=1"
+if expect_status "events: compute boots with app events under function_graph" 0 "$log"; then
+	dump_of "$log" >"$dir/compute-graph.txt"
+	"$O/bin/parse-trace" -q "$dir/compute-graph.txt" >"$dir/compute-graph.csv"
+	got=$(awk -F, 'NR > 1 {n[$5 " " $1]++} END {for (f in n) print f, n[f]}' "$dir/compute-graph.csv" | sort)
+	want=
+	for cpu in 0 1; do
+		want="$want"$'\n'"$cpu compute_work 1"$'\n'"$cpu compute_worker 1"$'\n'"$cpu fib 1973"$'\n'"$cpu merge_halves 255"$'\n'"$cpu mix 400"$'\n'"$cpu sort_range 511"$'\n'"$cpu table_insert 200"$'\n'"$cpu table_lookup 200"
+	done
+	want=$(echo "$want" | sed '/^$/d' | sort)
+	spans=$(grep -cE '^ *[01]\) +\| +/\* span_(begin|end): work \*/$' "$dir/compute-graph.txt")
+	if [ "$got" = "$want" ] && [ "$spans" = 4 ]; then
+		ok "events: with app spans on, compute_worker's exact call tree is unchanged (the span calls add no functions)"
+	else
+		not_ok "events: compute_worker tree with spans on ($spans span lines)"
+		diff <(echo "$want") <(echo "$got") | head -6 | sed 's/^/#   /'
 	fi
 fi
 
