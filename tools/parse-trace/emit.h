@@ -59,5 +59,10 @@ struct tl_sink;
 const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd);
 /* trace-cmd trace.dat, fed the same way (emit_tracedat.c). */
 const struct tl_sink *emit_tracedat_init(struct emit *e);
+/* The threads' lifecycle and scheduling events as JSON lines, one object per event or
+ * with by_thread one per thread (emit_lifecycle.c); a Mermaid Gantt chart of the threads,
+ * with top_calls their longest top-level calls (emit_mermaid.c). */
+const struct tl_sink *emit_lifecycle_init(struct emit *e, bool by_thread);
+const struct tl_sink *emit_mermaid_init(struct emit *e, bool top_calls);
 
 #endif

@@ -20,7 +20,9 @@ struct opts {
 	const char *time;	/* --time, folded only */
 	bool strict, quiet;
 	bool uncompressed;	/* perfetto: packets without zstd */
-	bool timeline;		/* perfetto or tracedat: fed timeline events, not rows */
+	bool timeline;		/* perfetto, tracedat, lifecycle, mermaid: timeline events */
+	bool by_thread;		/* lifecycle: one object per thread */
+	bool top_calls;		/* mermaid: the longest top-level calls too */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -43,7 +45,11 @@ static void usage(FILE *f)
 	      "  -f, --format FMT     csv (default), chrome (Perfetto JSON), folded (flame graphs),\n"
 	      "                       pprof (gzipped protobuf for go tool pprof), sqlite (-o),\n"
 	      "                       perfetto (native Perfetto protobuf, see docs/perfetto.md)\n"
-	      "                       or tracedat (trace-cmd's trace.dat, see docs/tracedat.md)\n"
+	      "                       tracedat (trace-cmd's trace.dat, see docs/tracedat.md),\n"
+	      "                       lifecycle (threads' events as JSON lines) or mermaid\n"
+	      "                       (a Gantt chart of the threads; see docs/lifecycle.md)\n"
+	      "      --by-thread      lifecycle: one object per thread with its events\n"
+	      "      --top-calls      mermaid: each thread's longest top-level calls too\n"
 	      "      --uncompressed   perfetto: packets not zstd-compressed (trace_processor < v58)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
@@ -80,7 +86,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 }
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
-       OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED };
+       OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -94,6 +100,8 @@ static const struct option longopts[] = {
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
 	{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED },
+	{ "by-thread", no_argument, NULL, OPT_BY_THREAD },
+	{ "top-calls", no_argument, NULL, OPT_TOP_CALLS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -123,6 +131,8 @@ static void parse_opt(struct opts *o, int c)
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
 	case OPT_UNCOMPRESSED: o->uncompressed = true; break;
+	case OPT_BY_THREAD: o->by_thread = true; break;
+	case OPT_TOP_CALLS: o->top_calls = true; break;
 	case 'q': o->quiet = true; break;
 	case 'h': usage(stdout); exit(0);
 	case 'V': printf("parse-trace (glass) %s\n", GLASS_TOOLS_VERSION); exit(0);
@@ -141,11 +151,12 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		parse_opt(o, c);
 	if (strcmp(o->format, "trace-cmd") == 0)
 		o->format = "tracedat";
-	o->timeline = !strcmp(o->format, "perfetto") || !strcmp(o->format, "tracedat");
+	o->timeline = !strcmp(o->format, "perfetto") || !strcmp(o->format, "tracedat") ||
+		      !strcmp(o->format, "lifecycle") || !strcmp(o->format, "mermaid");
 	if (strcmp(o->format, "csv") && strcmp(o->format, "chrome") && strcmp(o->format, "folded") &&
 	    strcmp(o->format, "pprof") && strcmp(o->format, "sqlite") && !o->timeline)
-		usage_error("unknown format '%s' (csv, chrome, folded, pprof, sqlite, perfetto or "
-			    "tracedat)", o->format);
+		usage_error("unknown format '%s' (csv, chrome, folded, pprof, sqlite, perfetto, "
+			    "tracedat, lifecycle or mermaid)", o->format);
 	if (strcmp(o->format, "sqlite") == 0 && (!o->out || strcmp(o->out, "-") == 0))
 		usage_error("--format %s needs -o FILE (a database is not a stream)", o->format);
 	/* a timeline keeps every call so that its slices nest */
@@ -155,6 +166,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s applies to --format folded", "--time");
 	if (o->uncompressed && strcmp(o->format, "perfetto"))
 		usage_error("%s applies to --format perfetto", "--uncompressed");
+	if (o->by_thread && strcmp(o->format, "lifecycle"))
+		usage_error("%s applies to --format lifecycle", "--by-thread");
+	if (o->top_calls && strcmp(o->format, "mermaid"))
+		usage_error("%s applies to --format mermaid", "--top-calls");
 	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
 		usage_error("bad --time '%s' (cpu, wall or off)", o->time);
 }
@@ -334,6 +349,10 @@ int main(int argc, char **argv)
 					   strcmp(o.format, "pprof") == 0 };
 	if (strcmp(o.format, "perfetto") == 0)
 		cfg.timeline = emit_perfetto_init(&e, !o.uncompressed);
+	else if (strcmp(o.format, "lifecycle") == 0)
+		cfg.timeline = emit_lifecycle_init(&e, o.by_thread);
+	else if (strcmp(o.format, "mermaid") == 0)
+		cfg.timeline = emit_mermaid_init(&e, o.top_calls);
 	else if (o.timeline)
 		cfg.timeline = emit_tracedat_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
