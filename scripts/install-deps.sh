@@ -14,7 +14,7 @@ packages=(
 	clang libclang-rt-14-dev           # fuzz targets (libFuzzer)
 	xz-utils dpkg-dev debian-archive-keyring  # fetching and unpacking lwIP's source package
 	pkg-config
-	python3 iproute2 file             # test helpers (ss, file, the HTTP abuse client)
+	python3 iproute2 file jq          # test helpers (ss, file, the HTTP abuse client, JSON lines)
 	wrk                               # make bench: webg requests per second
 	libprotobuf-c-dev protobuf-c-compiler zlib1g-dev libsqlite3-dev  # exports (perfetto, pprof, sqlite)
 	protobuf-compiler sqlite3 golang-go trace-cmd  # tests check the exports with their real consumers

@@ -176,7 +176,7 @@ TESTS += test/tools/pprof.sh test/tools/sqlite.sh
 TESTS += test/tools/glass.sh
 TEST_DEPS += $(O)/host-san/bin/glass $(O)/host-san/gen-capture
 # timeline exports (issue 14)
-TESTS += test/tools/perfetto.sh test/tools/tracedat.sh
+TESTS += test/tools/perfetto.sh test/tools/tracedat.sh test/tools/lifecycle.sh
 TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	$(O)/host-san/test_tools_roundtrip $(O)/host-san/gen-trace $(O)/host-san/pftrace-check \

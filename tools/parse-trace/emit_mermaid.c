@@ -33,11 +33,11 @@ static void thread_label(struct output *o, const struct lifecycle *lc, uint32_t 
 	output_i64(o, tid);
 }
 
-/* " :TAG, START, END": microseconds since the origin, at least one long. */
+/* " :TAG, START, END": microseconds since the origin (rounded), at least one long. */
 static void span(struct output *o, const struct mm_emit *m, const char *tag, int64_t begin,
 		 int64_t end)
 {
-	int64_t b = (begin - m->origin) / 1000, e = (end - m->origin + 999) / 1000;
+	int64_t b = (begin - m->origin + 500) / 1000, e = (end - m->origin + 500) / 1000;
 
 	output_str(o, " :");
 	if (tag) {

@@ -76,6 +76,14 @@ static void on_run_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t 
 {
 	struct lifecycle *lc = ctx;
 
+	for (int i = 0; i < 2; i++) {	/* both threads existed then */
+		struct lc_thread *t = i ? (next > 0 ? lifecycle_thread(lc, next) : NULL) :
+				      prev > 0 ? lifecycle_thread(lc, prev) : NULL;
+		if (t && (t->first < 0 || ts < t->first))
+			t->first = ts;
+		if (t && ts > t->last)
+			t->last = ts;
+	}
 	if (prev > 0) {
 		lifecycle_add(lc, LC_SWITCH_OUT, ts, prev, -1, cpu, NULL, 0);
 		lc->ev[lc->nev - 1].state = state;
