@@ -54,6 +54,42 @@ if have_protoc; then
 10000411000 7 INTERRUPTIBLE_SLEEP"
 fi
 
+# CPU utilisation counters (util.txt: app-7 runs 10.000000-10.001500 and from 10.002250 to
+# the trace's end at 10.0023005, work-9 in between): per 1 ms period, percent of one CPU
+"$PT" -q -f perfetto --cpu-util-hz 1000 -o "$TMP/u.pf" "$G/util.txt"
+check "cpu_util at 1000 Hz: the samples" "$("$CHECK" --slices "$TMP/u.pf" | grep "	counter	")" \
+	"app-7 cpu_util	counter	100	10000000000
+app-7 cpu_util	counter	50	10001000000
+app-7 cpu_util	counter	5.05	10002000000
+work-9 cpu_util	counter	50	10001000000
+work-9 cpu_util	counter	25	10002000000"
+"$PT" -q -f perfetto -o "$TMP/u10.pf" "$G/util.txt"
+check "cpu_util at the default 10 Hz: one period" "$("$CHECK" --slices "$TMP/u10.pf" |
+	grep "	counter	")" "app-7 cpu_util	counter	1.5505	10000000000
+work-9 cpu_util	counter	0.75	10000000000"
+"$PT" -q -f perfetto --cpu-util-hz 0 -o "$TMP/u0.pf" "$G/util.txt"
+check "--cpu-util-hz 0: no counter tracks" "$("$CHECK" "$TMP/u0.pf")" \
+	"packets=16 slices=3 instants=0 tracks=3 task_states=5 max_depth=1 counters=0"
+if have_protoc; then
+	check "cpu_util: counter track descriptor" "$("$PT" -q -f perfetto --uncompressed \
+		"$G/util.txt" | decode | grep -A8 'name: "work-9 cpu_util"' | tr -d ' ' | tr '\n' ' ')" \
+		'name:"work-9cpu_util" parent_uuid:1 counter{ unit_name:"%" } } } packet{ timestamp:10000000000 '
+fi
+# generated traces with switches: every thread's utilisation within 0..100 % (the checker),
+# and the sum of all threads' over a period at most 100 % per CPU
+"$GEN" --calls 20000 --cpus 2 --threads 6 --proc --abstime --seed 9 >"$TMP/gu.txt" 2>/dev/null
+"$PT" -q -f perfetto --cpu-util-hz 1000 -o "$TMP/gu.pf" "$TMP/gu.txt"
+"$CHECK" --slices "$TMP/gu.pf" >"$TMP/gu.sl"
+expect_status "generated, 1000 Hz: checker passes" 0 $?
+check "generated, 1000 Hz: per period at most 2 CPUs' worth, some periods busy" \
+	"$(awk -F'\t' '$2 == "counter" {s[$4] += $3} END {m = 0; for (k in s) if (s[k] > m) m = s[k]
+		print (m > 50 && m <= 200.000001) ? "ok" : "max " m}' "$TMP/gu.sl")" "ok"
+check "--cpu-util-hz without perfetto: usage error" "$("$PT" --cpu-util-hz 5 "$small" 2>&1)" \
+	"parse-trace: --cpu-util-hz applies to --format perfetto
+Try 'parse-trace --help'."
+"$PT" -q -f perfetto --cpu-util-hz x "$small" >/dev/null 2>&1
+expect_status "--cpu-util-hz x: usage error" 2 $?
+
 # a sched_switch event before any call: its CPU state is the file's first packet after the
 # process descriptor (found by fuzz_timeline)
 printf '%s\n' '# tracer: function_graph' '#' \
@@ -62,7 +98,7 @@ printf '%s\n' '# tracer: function_graph' '#' \
 "$PT" -q -f perfetto -o "$TMP/sw1.pf" "$TMP/sw1.txt"
 expect_status "sched_switch first: status 0" 0 $?
 check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
-	"packets=6 slices=1 instants=0 tracks=2 task_states=1 max_depth=1"
+	"packets=8 slices=1 instants=0 tracks=3 task_states=1 max_depth=1 counters=1"
 
 # a 300-byte marker: nested lengths of two bytes, patched when the messages close
 # (decoded: name: "x...x" and a newline, 7 + 300 + 2 bytes)
@@ -95,7 +131,8 @@ for irq in i _; do
 	same=""
 	for t in "$HERE"/../golden/trace/graph-_a?"$irq"*.txt; do
 		"$PT" -q -f perfetto -o "$TMP/t.pf" "$t"
-		got=$("$CHECK" --slices "$TMP/t.pf" | awk -F'\t' '$2 != "instant" {print $3}' |
+		got=$("$CHECK" --slices "$TMP/t.pf" |
+		      awk -F'\t' '$2 != "instant" && $2 != "counter" {print $3}' |
 		      sort | md5sum)
 		[ -z "$ref" ] && ref=$got
 		[ "$got" == "$ref" ] || same="$same $(basename "$t")"
@@ -153,7 +190,7 @@ awk 'BEGIN { d = 1000
 	for (i = d - 1; i >= 0; i--) printf " 0)   1.000 us    |  %*s}\n", 2 * i, "" }' >"$TMP/deep"
 "$PT" -q -f perfetto -o "$TMP/deep.pf" "$TMP/deep"
 check "1000-deep nesting: 512 slices" "$("$CHECK" "$TMP/deep.pf")" \
-	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512"
+	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512 counters=0"
 # broken input: no crash, and what is written is a valid trace
 { head -c 3000 "$TMP/g2.txt"; head -c 2000 /dev/urandom; tail -c 3000 "$TMP/g2.txt"; } >"$TMP/junk"
 "$PT" -q -f perfetto -o "$TMP/junk.pf" "$TMP/junk" 2>/dev/null

@@ -6,14 +6,19 @@
  *   - timestamps never go back within a sequence (incremental clocks are summed);
  *   - every track event is on a described track; slices nest strictly: every BEGIN has its
  *     END on the same track, children end before parents, depth <= 512, and a track's
- *     events are in time order.
+ *     events are in time order;
+ *   - counter tracks (TrackDescriptor.counter) get only TYPE_COUNTER events, each with a
+ *     value, and other tracks none; a counter in percent (unit_name "%", the CPU
+ *     utilisation) stays within 0..100.
  *
  *   pftrace-check [--slices] [--dump] FILE
  *
- * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N" and exits 0,
+ * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N counters=N" and
+ * exits 0,
  * or prints "FILE: packet N: reason" for each problem (the first 20) and exits 1.
  * --slices prints every slice, "track<TAB>depth<TAB>name<TAB>begin_ns<TAB>dur_ns", in the
- * order slices end; instants as "track<TAB>instant<TAB>name<TAB>ts_ns".
+ * order slices end; instants as "track<TAB>instant<TAB>name<TAB>ts_ns", counter samples as
+ * "track<TAB>counter<TAB>value<TAB>ts_ns" (value with %g).
  * --dump writes the packets, decompressed, as an uncompressed trace to stdout instead. */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -45,6 +50,7 @@ struct track {
 	int depth;
 	uint64_t last_ts;
 	uint32_t seq;		/* sequence of its events, 0 until the first */
+	bool counter, percent;	/* a counter track; its unit_name is "%" */
 };
 
 struct seq {
@@ -60,7 +66,7 @@ static struct seq seqs[MAX_SEQ];
 static struct track tracks[MAX_TRACKS];
 static size_t ntracks;
 static const char *file;
-static uint64_t npackets, nslices, ninstants, nstates;
+static uint64_t npackets, nslices, ninstants, nstates, ncounters;
 static int max_depth, errors;
 static bool opt_slices, opt_dump;
 
@@ -159,12 +165,21 @@ static void track_descriptor(struct span s)
 {
 	uint64_t v, uuid = 0;
 	struct span body, name = { 0 };
+	bool counter = false, percent = false;
 
 	FOR_FIELDS(s, num, wt, v, body) {
 		if (num == 1 && wt == 0)
 			uuid = v;
 		else if (num == 2 && wt == 2)
 			name = body;
+		else if (num == 8 && wt == 2) {
+			uint64_t v2;
+			struct span b2;
+			counter = true;
+			FOR_FIELDS(body, n2, w2, v2, b2)
+				if (n2 == 6 && w2 == 2 && b2.e - b2.p == 1 && *b2.p == '%')
+					percent = true;
+		}
 	}
 	if (!uuid) {
 		fail("track descriptor without uuid");
@@ -177,6 +192,8 @@ static void track_descriptor(struct span s)
 		return;
 	}
 	tracks[ntracks].uuid = uuid;
+	tracks[ntracks].counter = counter;
+	tracks[ntracks].percent = percent;
 	tracks[ntracks].stack = calloc(MAX_DEPTH, sizeof(struct open_slice));
 	copy_str(tracks[ntracks].name, sizeof(tracks[ntracks].name), name);
 	ntracks++;
@@ -265,7 +282,8 @@ static void clock_snapshot(struct seq *q, struct span s, uint64_t *base)
 struct event {
 	uint64_t type, name_iid, track_uuid;
 	struct span name;
-	bool has_track;
+	bool has_track, has_value;
+	double value;
 };
 
 static void parse_event(struct span s, struct event *ev)
@@ -282,6 +300,10 @@ static void parse_event(struct span s, struct event *ev)
 			ev->name = body;
 		else if (num == 11 && wt == 0)
 			ev->track_uuid = v, ev->has_track = true;
+		else if (num == 30 && wt == 0)
+			ev->value = (double)(int64_t)v, ev->has_value = true;
+		else if (num == 44 && wt == 1)
+			memcpy(&ev->value, &v, 8), ev->has_value = true;
 	}
 }
 
@@ -316,7 +338,20 @@ static void track_event(struct seq *q, uint32_t seq, struct span s, uint64_t ts)
 	if (ts < t->last_ts)
 		fail("time goes back on track %s", t->name);
 	t->last_ts = ts;
-	if (ev.type == 1) {
+	if (t->counter != (ev.type == 4)) {
+		fail("track event of type %" PRIu64 " on %s track %s", ev.type,
+		     t->counter ? "counter" : "slice", t->name);
+		return;
+	}
+	if (ev.type == 4) {
+		if (!ev.has_value)
+			fail("counter event without a value on track %s", t->name);
+		else if (t->percent && !(ev.value >= 0 && ev.value <= 100))
+			fail("%g%% on track %s", ev.value, t->name);
+		ncounters++;
+		if (opt_slices)
+			printf("%s\tcounter\t%g\t%" PRIu64 "\n", t->name, ev.value, ts);
+	} else if (ev.type == 1) {
 		if (t->depth == MAX_DEPTH) {
 			fail("nesting deeper than %d on track %s", MAX_DEPTH, t->name);
 			return;
@@ -535,8 +570,9 @@ int main(int argc, char **argv)
 			}
 		if (!errors)
 			printf("packets=%" PRIu64 " slices=%" PRIu64 " instants=%" PRIu64
-			       " tracks=%zu task_states=%" PRIu64 " max_depth=%d\n",
-			       npackets, nslices, ninstants, ntracks, nstates, max_depth);
+			       " tracks=%zu task_states=%" PRIu64 " max_depth=%d counters=%" PRIu64
+			       "\n", npackets, nslices, ninstants, ntracks, nstates, max_depth,
+			       ncounters);
 	}
 	for (size_t s = 0; s < MAX_SEQ; s++)
 		clear_sequence(&seqs[s]);

@@ -37,6 +37,7 @@ struct emit {
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;
 	bool quiet;		/* -q: no warnings */
+	unsigned cpu_util_hz;	/* perfetto: utilisation counters per 1/hz s, 0 none */
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
 	void (*sw)(struct emit *e, const struct tp_switch *s);	/* optional: context switches */

@@ -1,6 +1,7 @@
 /* Perfetto's native protobuf trace (docs/perfetto.md): a track per thread with its calls
  * as nested TrackEvent slices, markers and lost events as instant events on the thread's
- * track, CPU tracks from the threads seen running on each CPU. It is fed timeline events
+ * track, CPU tracks from the threads seen running on each CPU, a CPU utilisation counter
+ * per thread (pf_util.c). It is fed timeline events
  * (tools/lib/timeline.h), not rows, and streams: memory holds one packet chunk, the open
  * calls and the names defined on each thread's sequence, never the trace. */
 #include <stdio.h>
@@ -215,8 +216,17 @@ static void perfetto_end(struct emit *e)
 {
 	struct perfetto *pf = e->priv;
 
+	if (pf->util_period) {	/* the threads still running ran until the trace's end */
+		int64_t end = pf->global_last_ts;
+		for (size_t i = 0; i < pf->ntracks; i++)
+			if (pf->tracks[i].last_ts > end)
+				end = pf->tracks[i].last_ts;
+		pf_sched_end(pf, end);
+		pf_util_write(pf);
+	}
 	if (pf->stream)
 		pf_stream_close(pf->stream);
+	pf_util_free(pf);
 	pf_tracks_free(pf);
 	symtab_free(pf->comms);
 	umap_free(&pf->comm_map);
@@ -238,6 +248,8 @@ const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd)
 	umap_init(&pf->track_map);
 	umap_init(&pf->comm_map);
 	umap_init(&pf->tid_cpu);
+	umap_init(&pf->util_map);
+	pf->util_period = e->cpu_util_hz ? 1000000000 / (int64_t)e->cpu_util_hz : 0;
 	pf->sink = (struct tl_sink){ .ctx = pf, .thread = on_thread, .begin = on_begin,
 				     .end = on_end, .marker = on_marker,
 				     .sched_switch = on_switch_event, .lost = on_lost,

@@ -23,6 +23,7 @@ struct opts {
 	bool timeline;		/* perfetto, tracedat, lifecycle, mermaid: timeline events */
 	bool by_thread;		/* lifecycle: one object per thread */
 	bool top_calls;		/* mermaid: the longest top-level calls too */
+	const char *cpu_util_hz;	/* perfetto: counters' frequency */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -51,6 +52,8 @@ static void usage(FILE *f)
 	      "      --by-thread      lifecycle: one object per thread with its events\n"
 	      "      --top-calls      mermaid: each thread's longest top-level calls too\n"
 	      "      --uncompressed   perfetto: packets not zstd-compressed (trace_processor < v58)\n"
+	      "      --cpu-util-hz N  perfetto: threads' CPU utilisation counters, N samples per\n"
+	      "                       second (default 10; 0: none)\n"
 	      "  -o, --output FILE    write to FILE instead of stdout; a .zst name compresses\n"
 	      "      --cpu LIST       keep calls on these CPUs (comma-separated, repeatable)\n"
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
@@ -86,7 +89,8 @@ static unsigned long parse_count(const char *s, const char *opt)
 }
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
-       OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS };
+       OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS,
+       OPT_CPU_UTIL_HZ };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -102,6 +106,7 @@ static const struct option longopts[] = {
 	{ "uncompressed", no_argument, NULL, OPT_UNCOMPRESSED },
 	{ "by-thread", no_argument, NULL, OPT_BY_THREAD },
 	{ "top-calls", no_argument, NULL, OPT_TOP_CALLS },
+	{ "cpu-util-hz", required_argument, NULL, OPT_CPU_UTIL_HZ },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -133,6 +138,7 @@ static void parse_opt(struct opts *o, int c)
 	case OPT_UNCOMPRESSED: o->uncompressed = true; break;
 	case OPT_BY_THREAD: o->by_thread = true; break;
 	case OPT_TOP_CALLS: o->top_calls = true; break;
+	case OPT_CPU_UTIL_HZ: o->cpu_util_hz = optarg; break;
 	case 'q': o->quiet = true; break;
 	case 'h': usage(stdout); exit(0);
 	case 'V': printf("parse-trace (glass) %s\n", GLASS_TOOLS_VERSION); exit(0);
@@ -166,6 +172,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s applies to --format folded", "--time");
 	if (o->uncompressed && strcmp(o->format, "perfetto"))
 		usage_error("%s applies to --format perfetto", "--uncompressed");
+	if (o->cpu_util_hz && strcmp(o->format, "perfetto"))
+		usage_error("%s applies to --format perfetto", "--cpu-util-hz");
+	if (o->cpu_util_hz && parse_count(o->cpu_util_hz, "--cpu-util-hz") > 1000000000)
+		usage_error("bad --cpu-util-hz '%s' (at most 1000000000)", o->cpu_util_hz);
 	if (o->by_thread && strcmp(o->format, "lifecycle"))
 		usage_error("%s applies to --format lifecycle", "--by-thread");
 	if (o->top_calls && strcmp(o->format, "mermaid"))
@@ -336,6 +346,7 @@ int main(int argc, char **argv)
 	parse_opts(&o, argc, argv);
 	fc.filtered = o.min_ns || o.cpus.n || o.tids.n || o.funcs.n;
 	e.quiet = o.quiet;
+	e.cpu_util_hz = o.cpu_util_hz ? (unsigned)parse_count(o.cpu_util_hz, "--cpu-util-hz") : 10;
 	/* sqlite writes its file itself (renamed into place when complete) */
 	e.path = o.out;
 	e.out = strcmp(o.format, "sqlite") ? output_open(o.out) : output_open_mem();

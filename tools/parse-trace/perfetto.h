@@ -21,8 +21,11 @@ enum { PKT_CLOCK_SNAPSHOT = 6, PKT_TIMESTAMP = 8, PKT_SEQUENCE_ID = 10, PKT_TRAC
        PKT_TRACK_DESCRIPTOR = 60, PKT_TASK_STATE = 117 };
 enum { SEQ_INCREMENTAL_STATE_CLEARED = 1, SEQ_NEEDS_INCREMENTAL_STATE = 2 };
 /* TrackEvent */
-enum { TE_TYPE = 9, TE_NAME_IID = 10, TE_NAME = 23 };
-enum { TE_SLICE_BEGIN = 1, TE_SLICE_END = 2, TE_INSTANT = 3 };
+enum { TE_TYPE = 9, TE_NAME_IID = 10, TE_TRACK_UUID = 11, TE_NAME = 23,
+       TE_DOUBLE_COUNTER_VALUE = 44 };
+enum { TE_SLICE_BEGIN = 1, TE_SLICE_END = 2, TE_INSTANT = 3, TE_COUNTER = 4 };
+/* TrackDescriptor.counter, CounterDescriptor.unit_name */
+enum { TD_COUNTER = 8, CD_UNIT_NAME = 6 };
 /* GenericKernelTaskStateEvent.state */
 enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4,
        TASK_UNINTERRUPTIBLE_SLEEP = 5, TASK_STOPPED = 6, TASK_DEAD = 7 };
@@ -30,6 +33,8 @@ enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4,
 /* The sequence of track descriptors and CPU states (absolute BOOTTIME timestamps); each
  * thread track has its own sequence, numbered from 2. */
 #define PF_GLOBAL_SEQ 1
+/* The track of the process all threads belong to */
+#define PF_PROCESS_UUID 1
 /* trace_processor drops BEGINs deeper than this on one track (kMaxDepth) */
 #define PF_MAX_DEPTH 512
 
@@ -58,7 +63,10 @@ struct pf_cpu {
 	int64_t lost;		/* events lost before the next event, -1 count unknown */
 	bool lost_pending;
 	uint32_t last_track;	/* index + 1 of the track of the CPU's last event */
+	int64_t since;		/* when the running thread's CPU slice opened */
 };
+
+struct pf_util_thread;
 
 struct perfetto {
 	struct emit *e;
@@ -80,6 +88,11 @@ struct perfetto {
 	struct cpurun run;
 
 	uint64_t clamped, dropped_ends, too_deep;
+
+	int64_t util_period;		/* ns; 0: no CPU utilisation counters */
+	struct pf_util_thread *util;
+	size_t nutil, cap_util;
+	struct umap util_map;		/* tid -> index + 1 */
 };
 
 /* pf_tracks.c */
@@ -99,5 +112,14 @@ void pf_sched_note(struct perfetto *pf, const struct tl_call *c);
 /* A switch the text shows (ts < 0: a context-switch block, without a time). */
 void pf_sched_switch(struct perfetto *pf, int cpu, int64_t ts, int64_t prev, int64_t next,
 		     char state);
+
+/* pf_util.c */
+/* Thread tid ran on a CPU from `from` to `to`. */
+void pf_util_run(struct perfetto *pf, int64_t tid, int64_t from, int64_t to);
+/* The counter tracks, at the end of the trace. */
+void pf_util_write(struct perfetto *pf);
+void pf_util_free(struct perfetto *pf);
+/* pf_sched.c: the threads still on a CPU at end ran until then */
+void pf_sched_end(struct perfetto *pf, int64_t end);
 
 #endif

@@ -47,6 +47,7 @@ static void leave_cpu(struct perfetto *pf, int64_t ts, int64_t tid, int state)
 
 	if (!c || pf->cpus[c - 1].running != tid)
 		return;
+	pf_util_run(pf, tid, pf->cpus[c - 1].since, ts);
 	task_state(pf, ts, (int)c - 1, tid, state);
 	pf->cpus[c - 1].running = -2;
 }
@@ -79,6 +80,7 @@ static void on_switch(void *ctx, int cpu_nr, int64_t ts, int64_t prev, int64_t n
 	leave_cpu(pf, ts, next, TASK_RUNNABLE);	/* it migrated */
 	task_state(pf, ts, cpu_nr, next, TASK_RUNNING);
 	cpu->running = next;
+	cpu->since = ts;
 	umap_put(&pf->tid_cpu, (uint64_t)next, (uint32_t)cpu_nr + 1);
 }
 
@@ -93,4 +95,11 @@ void pf_sched_switch(struct perfetto *pf, int cpu, int64_t ts, int64_t prev, int
 {
 	pf_cpu(pf, cpu);
 	cpurun_switch(&pf->run, cpu, ts, prev, next, state, on_switch, pf);
+}
+
+void pf_sched_end(struct perfetto *pf, int64_t end)
+{
+	for (size_t i = 0; i < pf->ncpus; i++)
+		if (pf->cpus[i].running > 0)
+			pf_util_run(pf, pf->cpus[i].running, pf->cpus[i].since, end);
 }

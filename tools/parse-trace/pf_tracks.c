@@ -14,7 +14,6 @@
  * (threadname.h), for unknown threads and the idle task; then the process of them all. */
 #define IDLE_TID_BASE (UNKNOWN_TID_BASE + 65536)
 #define PROCESS_PID (IDLE_TID_BASE + 65536)
-#define PROCESS_UUID 1
 #define CLOCK_BOOTTIME 6
 #define CLOCK_INCREMENTAL 64	/* sequence-scoped, as the Perfetto SDK numbers it */
 
@@ -55,7 +54,7 @@ static void start_output(struct perfetto *pf)
 	pf->stream = pf_stream_new(pf->e->out, pf->zstd);
 	pb_uint(&b, PKT_SEQUENCE_ID, PF_GLOBAL_SEQ);
 	size_t td = pb_open(&b, PKT_TRACK_DESCRIPTOR);
-	pb_uint(&b, 1, PROCESS_UUID);
+	pb_uint(&b, 1, PF_PROCESS_UUID);
 	size_t pd = pb_open(&b, 3);
 	pb_uint(&b, 1, PROCESS_PID);
 	pb_bytes(&b, 6, "trace", 5);
@@ -158,7 +157,7 @@ struct pf_track *pf_track(struct perfetto *pf, const struct tl_call *c)
 		return &pf->tracks[idx - 1];
 	xgrow((void **)&pf->tracks, &pf->cap_tracks, pf->ntracks + 1, sizeof(*pf->tracks));
 	t = &pf->tracks[pf->ntracks++];
-	*t = (struct pf_track){ .tid = c->tid, .cpu = c->cpu, .uuid = PROCESS_UUID + pf->ntracks,
+	*t = (struct pf_track){ .tid = c->tid, .cpu = c->cpu, .uuid = PF_PROCESS_UUID + pf->ntracks,
 				.seq = PF_GLOBAL_SEQ + (uint32_t)pf->ntracks };
 	umap_put(&pf->track_map, key, (uint32_t)pf->ntracks);
 	write_descriptor(pf, t);
