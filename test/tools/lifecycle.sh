@@ -76,6 +76,15 @@ else
 	ok "capture # SKIP gen-capture not built"
 fi
 
+# a top-level call that never returns (a thread's main loop) lasts until the thread's last
+# event: the first 9 lines end with pick_next() returning at 10.0000035 (4 us, rounded)
+head -9 "$sw" >"$TMP/open.txt"
+"$PT" -q -f mermaid --top-calls "$TMP/open.txt" >"$TMP/open.mmd"
+check "a top-level call still open: a bar to the thread's last event" \
+	"$(grep -A1 'section app-7' "$TMP/open.mmd" ; grep active "$TMP/open.mmd")" "    section app-7
+    app-7 :0, 4
+    handle :active, 0, 4"
+
 check "--by-thread without lifecycle: usage error" "$("$PT" --by-thread "$sw" 2>&1)" \
 	"parse-trace: --by-thread applies to --format lifecycle
 Try 'parse-trace --help'."

@@ -52,9 +52,8 @@ void lifecycle_add(struct lifecycle *lc, enum lc_kind kind, int64_t ts, int64_t 
 }
 
 /* Keeps c among the thread's LC_TOP_CALLS longest top-level calls. */
-static void keep_call(struct lc_thread *t, const struct tl_call *c)
+static void keep_call(struct lc_thread *t, struct lc_call call)
 {
-	struct lc_call call = { c->begin_ns, c->ts_ns, c->func };
 	unsigned shortest = 0;
 
 	t->calls++;
@@ -116,7 +115,11 @@ static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
 
 static void on_begin(void *ctx, const struct tl_call *c)
 {
-	seen(ctx, c, c->ts_ns);
+	struct lifecycle *lc = ctx;
+
+	seen(lc, c, c->ts_ns);
+	if (lc->top_calls && c->depth == 0 && c->tid > 0)
+		lifecycle_thread(lc, c->tid)->open = (struct lc_call){ c->ts_ns, -1, c->func };
 }
 
 static void on_end(void *ctx, const struct tl_call *c)
@@ -124,8 +127,12 @@ static void on_end(void *ctx, const struct tl_call *c)
 	struct lifecycle *lc = ctx;
 
 	seen(lc, c, c->begin_ns);
-	if (lc->top_calls && c->depth == 0 && c->tid > 0 && c->func)
-		keep_call(lifecycle_thread(lc, c->tid), c);
+	if (!lc->top_calls || c->depth != 0 || c->tid <= 0)
+		return;
+	struct lc_thread *t = lifecycle_thread(lc, c->tid);
+	t->open.func = 0;
+	if (c->func)
+		keep_call(t, (struct lc_call){ c->begin_ns, c->ts_ns, c->func });
 }
 
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
@@ -149,9 +156,19 @@ static void on_lost(void *ctx, int cpu, int64_t count)
 	(void)count;
 }
 
+/* Top-level calls that never returned (a thread's main loop) last until its last event. */
 static void on_input_end(void *ctx)
 {
-	(void)ctx;
+	struct lifecycle *lc = ctx;
+
+	for (size_t i = 0; i < lc->nthreads; i++) {
+		struct lc_thread *t = &lc->threads[i];
+		if (t->open.func) {
+			t->open.end = t->last > t->open.begin ? t->last : t->open.begin;
+			keep_call(t, t->open);
+			t->open.func = 0;
+		}
+	}
 }
 
 void lifecycle_init(struct lifecycle *lc)

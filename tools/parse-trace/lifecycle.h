@@ -50,6 +50,7 @@ struct lc_thread {
 	struct lc_call top[LC_TOP_CALLS];
 	unsigned ntop;
 	uint64_t calls;		/* top-level calls seen */
+	struct lc_call open;	/* the top-level call not yet returned, func 0 none */
 };
 
 struct lifecycle {
