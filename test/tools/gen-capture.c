@@ -7,14 +7,20 @@
  * `glass report CAPTURE` must print EXPECTED byte for byte.
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
- *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] CAPTURE EXPECTED
- * --notes: the header says calls were left untraced and the tracer stopped itself. */
+ *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]
+ *                    CAPTURE EXPECTED
+ * --notes: the header says calls were left untraced and the tracer stopped itself.
+ * --events: trace events too (trace/event_format.h), for the exporters' tests before the
+ * kernel emits them: thread create, rename and exit, a wakeup before each switch, irq
+ * entry and exit around interrupt calls, app spans with arguments around some calls,
+ * instants and counters. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test/unit/trace_host_env.h"
 #include "tools/lib/capture.h"
+#include "trace/event_format.h"
 #include "trace/output.h"
 #include "trace/ring.h"
 
@@ -24,6 +30,7 @@
 static uint64_t rng_state = 88172645463325252ull;
 static uint64_t clock_now; /* the fake TSC: the newest time written on any CPU */
 static bool notes;         /* --notes */
+static bool events;        /* --events */
 #define NOTE_UNTRACED "# untraced calls: 141 recursion, 0 overflow, 2 abandoned\n#\n"
 #define NOTE_STOPPED "shadow stack corrupted on cpu 1"
 
@@ -74,6 +81,26 @@ static void advance(struct cpu_gen *g)
 		clock_now = g->t;
 }
 
+/* A trace event of the current thread: a struct then, if s, a name (no NUL). */
+static void event(unsigned cpu, struct cpu_gen *g, unsigned id, const void *fixed, size_t n,
+		  const char *s)
+{
+	char payload[RING_TEXT_MAX];
+	size_t len = n;
+
+	memcpy(payload, fixed, n);
+	if (s) {
+		size_t k = strlen(s);
+		memcpy(payload + n, s, k);
+		len += k;
+	}
+	ring_write_event(cpu, g->t, g->tid, id, payload, len);
+	advance(g);
+}
+
+static const char *const paths[] = { "GET /index.html", "GET /ftrace/trace", "POST /api" };
+static const char *const irq_names[] = { "timer", "virtio-net", "ipi-call" };
+
 /* A call tree at depth d of at most `left` more levels. */
 static void call_tree(unsigned cpu, struct cpu_gen *g, unsigned d, unsigned left)
 {
@@ -81,9 +108,20 @@ static void call_tree(unsigned cpu, struct cpu_gen *g, unsigned d, unsigned left
 	bool irq = rnd() % 50 == 0;
 	struct trace_rec e = { rec_w0(g->t, g->tid, REC_ENTRY),
 			       rec_call_w1(func_addr(f), d) | (uint64_t)(irq ? REC_F_IRQ : 0) << 40, 0 };
-	uint64_t t0 = g->t;
+	uint64_t t0;
 	uint32_t at;
+	unsigned span = events && d == 0 && rnd() % 3 == 0 ? 1 + (unsigned)(rnd() % 3) : 0;
+	struct ev_irq_entry ie = { (uint8_t)(events && irq ? 32 + rnd() % 3 : 32) };
 
+	if (events && irq)
+		event(cpu, g, EV_IRQ_ENTRY, &ie, sizeof(ie), irq_names[ie.vector - 32]);
+	if (span) {
+		char text[96];
+		snprintf(text, sizeof(text), "%s status=%u bytes=%u", paths[span - 1],
+			 rnd() % 5 ? 200u : 404u, (unsigned)(rnd() % 5000));
+		event(cpu, g, EV_SPAN_BEGIN, "", 0, text);
+	}
+	t0 = g->t;
 	ring_write_rec(cpu, &e, &at);
 	advance(g);
 	for (unsigned n = left ? (unsigned)(rnd() % 4) : 0; n > 0; n--) {
@@ -101,10 +139,26 @@ static void call_tree(unsigned cpu, struct cpu_gen *g, unsigned d, unsigned left
 			       g->t - t0 };
 	ring_write_return(cpu, &r, at);
 	advance(g);
+	if (span)
+		event(cpu, g, EV_SPAN_END, "", 0, paths[span - 1]);
+	if (events && irq) {
+		struct ev_irq_exit ix = { ie.vector, 1 };
+		event(cpu, g, EV_IRQ_EXIT, &ix, sizeof(ix), NULL);
+	}
+	if (events && d == 1 && rnd() % 10 == 0)
+		event(cpu, g, EV_INSTANT, "", 0, rnd() % 2 ? "cache_miss key=7" : "phase name=warmup");
+	if (events && d == 0 && rnd() % 4 == 0) {
+		struct ev_counter c = { (int64_t)(rnd() % 100) - 10 };
+		event(cpu, g, EV_COUNTER, &c, sizeof(c), rnd() % 2 ? "queue_depth" : "free_pages");
+	}
 }
 
 static void switch_to(unsigned cpu, struct cpu_gen *g, unsigned tid)
 {
+	if (events && tid && tid != g->tid) {	/* something woke it */
+		struct ev_sched_wakeup w = { (uint16_t)tid, (uint8_t)cpu, 0 };
+		event(cpu, g, EV_SCHED_WAKEUP, &w, sizeof(w), NULL);
+	}
 	ring_write(cpu, rec_w0(g->t, g->tid, REC_SWITCH),
 		   g->tid | (uint64_t)tid << 16 | (uint64_t)(rnd() % 3) << 32);
 	g->tid = tid;
@@ -117,6 +171,14 @@ static void workload(unsigned ncpus, unsigned calls, bool function)
 
 	for (unsigned c = 0; c < ncpus; c++)
 		g[c] = (struct cpu_gen){ .t = 1000000 + c * 7, .tid = c };
+	if (events) {	/* the idle task of CPU 0 creates the threads; kworker is renamed */
+		for (unsigned t = 1; t <= 3; t++) {
+			struct ev_thread_create c = { (uint16_t)t, 0, func_addr(t) };
+			event(0, &g[0], EV_THREAD_CREATE, &c, sizeof(c), t == 3 ? "kworker" : comms[t]);
+		}
+		struct ev_thread_rename r = { 3 };
+		event(0, &g[0], EV_THREAD_RENAME, &r, sizeof(r), comms[3]);
+	}
 	for (unsigned i = 0; i < calls; i++) {
 		unsigned cpu = (unsigned)(rnd() % ncpus);
 
@@ -131,6 +193,10 @@ static void workload(unsigned ncpus, unsigned calls, bool function)
 		} else {
 			call_tree(cpu, &g[cpu], 0, (unsigned)(rnd() % 6));
 		}
+	}
+	if (events) {	/* httpd-worker ends (as the kernel writes it, after its last switch) */
+		struct ev_thread_exit x = { 2, 0, -3 };
+		event(0, &g[0], EV_THREAD_EXIT, &x, sizeof(x), NULL);
 	}
 }
 
@@ -294,6 +360,8 @@ int main(int argc, char **argv)
 			rng_state += strtoull(argv[++i], NULL, 0) * 0x9e3779b97f4a7c15ull;
 		else if (!strcmp(argv[i], "--notes"))
 			notes = true;
+		else if (!strcmp(argv[i], "--events"))
+			events = true;
 		else if (!strcmp(argv[i], "--cpus"))
 			ncpus = (unsigned)strtoul(argv[++i], NULL, 0);
 		else
@@ -301,8 +369,8 @@ int main(int argc, char **argv)
 	}
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
-		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] CAPTURE\n"
-		      "                   EXPECTED\n",
+		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
+		      "                   CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;
 	}

@@ -72,6 +72,25 @@ if [ -x "$CAPGEN" ]; then
 	check "400 calls: at most 20 calls per thread" "$n" "20"
 	check "400 calls: the comment" "$(grep -c '^    %% the 20 longest of [0-9]* top-level calls$' \
 		"$TMP/b.mmd")" "$(grep -c '^    section' "$TMP/b.mmd")"
+	# with trace events (gen-capture --events): create with its parent (the idle task of
+	# CPU 0), rename, wakeup with its waker and target CPU, exit with its status
+	"$CAPGEN" --calls 40 --seed 3 --opts 0x3fe --events "$TMP/e.cap" "$TMP/e.txt" >/dev/null
+	"$PT" -q -f lifecycle "$TMP/e.cap" >"$TMP/e.jsonl"
+	check_file "events: lifecycle golden" "$TMP/e.jsonl" "$G/capture-events.jsonl"
+	check "events: the lifecycle events" "$(jq -c 'select(.cpu != null and (.kind == "create"
+		or .kind == "rename" or .kind == "exit" or .kind == "wakeup")) |
+		[.kind, .tid, .parent, .name, .status, .cpu, .waker]' "$TMP/e.jsonl")" \
+		'["create",1,0,"app_main",null,0,null]
+["create",2,0,"httpd-worker",null,0,null]
+["create",3,0,"kworker",null,0,null]
+["rename",3,null,"kworker/0:1",null,0,null]
+["wakeup",2,null,"httpd-worker",null,1,1]
+["wakeup",1,null,"app_main",null,1,2]
+["exit",2,null,"httpd-worker",-3,0,null]'
+	check "events: same from the capture's text" "$("$PT" -q -f lifecycle "$TMP/e.txt" |
+		grep -v first_seen | grep -v '"cpu":null')" "$(grep -v '"cpu":null' "$TMP/e.jsonl")"
+	check "events: mermaid shows the exit status" \
+		"$("$PT" -q -f mermaid "$TMP/e.cap" | grep exit)" "    httpd-worker-2 (exit -3) :0, 5002755"
 else
 	ok "capture # SKIP gen-capture not built"
 fi

@@ -108,6 +108,7 @@ static size_t record_slots(uint64_t w)
 		len = (size_t)w_bits(w, 0, 32);
 		return len >= 1 && len <= CODEC_BLOCK_SLOTS ? len : 1;
 	case W_TEXT:
+	case W_EVENT:	/* the same length field */
 		len = (size_t)w_bits(w, W_TEXT_DELTA_BITS, W_TEXT_LEN_BITS);
 		return wire_text_slots(len < W_TEXT_MAX ? len : W_TEXT_MAX);
 	default:
@@ -157,7 +158,7 @@ static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct ou
 		return 1;
 	default:
 		*n = sp.slots;
-		if (rec_type(&ev->rec) == REC_TEXT) {
+		if (rec_has_payload(&ev->rec)) {	/* a marker's text, an event's payload */
 			ev->text = c->text;
 			ev->text_len = sp.text_len;
 		}

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "tools/lib/capture.h"
+#include "tools/lib/tevent.h"
 #include "tools/lib/xalloc.h"
+#include "trace/event_format.h"
 #include "tools/parse-trace/lifecycle.h"
 
 static const char *const kind_names[] = {
@@ -135,11 +137,49 @@ static void on_end(void *ctx, const struct tl_call *c)
 		keep_call(t, (struct lc_call){ c->begin_ns, c->ts_ns, c->func });
 }
 
+/* The lifecycle trace events (trace/event_format.h, as tools/lib/tevent.h reads their
+ * text): the thread that writes one is the parent, the waker, the exiting thread. */
+static void lifecycle_event(struct lifecycle *lc, const struct tl_call *c, const struct tevent *ev)
+{
+	int64_t pid, v;
+	const char *name = NULL;
+	size_t n = 0;
+
+	if (!tevent_int(ev, "pid", &pid) || pid <= 0)
+		return;
+	switch (ev->id) {
+	case EV_SCHED_WAKEUP:
+		lifecycle_add(lc, LC_WAKEUP, c->ts_ns, pid, c->tid,
+			      tevent_int(ev, "target_cpu", &v) ? (int)v : -1, NULL, 0);
+		break;
+	case EV_THREAD_CREATE:
+		tevent_field(ev, "comm", &name, &n);
+		lifecycle_add(lc, LC_CREATE, c->ts_ns, pid, c->tid >= 0 ? c->tid : -1, c->cpu,
+			      name, n);
+		break;
+	case EV_THREAD_RENAME:	/* the new name runs to the end */
+		if (tevent_field(ev, "newcomm", &name, &n))
+			n = (size_t)(ev->fields + ev->n - name);
+		lifecycle_add(lc, LC_RENAME, c->ts_ns, pid, -1, c->cpu, name, n);
+		break;
+	case EV_THREAD_EXIT:
+		lifecycle_add(lc, LC_EXIT, c->ts_ns, pid, -1, c->cpu, NULL, 0);
+		if (tevent_int(ev, "status", &v)) {
+			lc->ev[lc->nev - 1].code = v;
+			lc->ev[lc->nev - 1].state = 1;
+		}
+		break;
+	}
+}
+
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
 {
-	(void)text;
-	(void)n;
-	seen(ctx, c, c->ts_ns);
+	struct lifecycle *lc = ctx;
+	struct tevent ev;
+
+	seen(lc, c, c->ts_ns);
+	if (!c->synthetic && tevent_parse(text, n, &ev))
+		lifecycle_event(lc, c, &ev);
 }
 
 static void on_switch(void *ctx, int cpu, int64_t ts, int64_t prev, int64_t next, char state)
@@ -277,9 +317,10 @@ void lifecycle_finish(struct lifecycle *lc, bool by_thread)
 		if (t->exited < t->last)
 			lifecycle_add(lc, LC_LAST_SEEN, t->last, t->tid, -1, t->cpu, NULL, 0);
 	}
+	if (!lc->nev)
+		return;
 	qsort(lc->ev, lc->nev, sizeof(*lc->ev), by_thread_time);
 	name_events(lc);
 	if (!by_thread)
 		qsort(lc->ev, lc->nev, sizeof(*lc->ev), by_time);
-	lc->finished = true;
 }

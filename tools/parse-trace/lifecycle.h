@@ -63,7 +63,6 @@ struct lifecycle {
 	struct umap thread_map;	/* tid -> index + 1 */
 	struct cpurun run;	/* who runs on each CPU: the switches */
 	bool top_calls;		/* keep the longest top-level calls (mermaid) */
-	bool finished;
 };
 
 void lifecycle_init(struct lifecycle *lc);
