@@ -69,7 +69,7 @@ check "cpu_util at the default 10 Hz: one period" "$("$CHECK" --slices "$TMP/u10
 work-9 cpu_util	counter	0.75	10000000000"
 "$PT" -q -f perfetto --cpu-util-hz 0 -o "$TMP/u0.pf" "$G/util.txt"
 check "--cpu-util-hz 0: no counter tracks" "$("$CHECK" "$TMP/u0.pf")" \
-	"packets=16 slices=3 instants=0 tracks=3 task_states=5 max_depth=1 counters=0"
+	"packets=16 slices=3 instants=0 tracks=3 task_states=5 max_depth=1 counters=0 flows=0"
 if have_protoc; then
 	check "cpu_util: counter track descriptor" "$("$PT" -q -f perfetto --uncompressed \
 		"$G/util.txt" | decode | grep -A8 'name: "work-9 cpu_util"' | tr -d ' ' | tr '\n' ' ')" \
@@ -98,7 +98,7 @@ printf '%s\n' '# tracer: function_graph' '#' \
 "$PT" -q -f perfetto -o "$TMP/sw1.pf" "$TMP/sw1.txt"
 expect_status "sched_switch first: status 0" 0 $?
 check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
-	"packets=8 slices=1 instants=0 tracks=3 task_states=1 max_depth=1 counters=1"
+	"packets=8 slices=1 instants=0 tracks=3 task_states=1 max_depth=1 counters=1 flows=0"
 
 # a 300-byte marker: nested lengths of two bytes, patched when the messages close
 # (decoded: name: "x...x" and a newline, 7 + 300 + 2 bytes)
@@ -190,7 +190,7 @@ awk 'BEGIN { d = 1000
 	for (i = d - 1; i >= 0; i--) printf " 0)   1.000 us    |  %*s}\n", 2 * i, "" }' >"$TMP/deep"
 "$PT" -q -f perfetto -o "$TMP/deep.pf" "$TMP/deep"
 check "1000-deep nesting: 512 slices" "$("$CHECK" "$TMP/deep.pf")" \
-	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512 counters=0"
+	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512 counters=0 flows=0"
 # broken input: no crash, and what is written is a valid trace
 { head -c 3000 "$TMP/g2.txt"; head -c 2000 /dev/urandom; tail -c 3000 "$TMP/g2.txt"; } >"$TMP/junk"
 "$PT" -q -f perfetto -o "$TMP/junk.pf" "$TMP/junk" 2>/dev/null
@@ -221,6 +221,43 @@ if [ -x "$O/host-san/gen-capture" ]; then
 	done
 else
 	ok "capture file # SKIP gen-capture not built"
+fi
+
+# trace events (gen-capture --events: every kind, 40 calls): app spans and instants on a
+# track per thread ("comm-tid app"), interrupts on a track per CPU, app counters on a counter
+# track per name, each event once; wakeups as flows from the waker's instant to the wakee's
+# next slice; the other events stay instants on their thread
+if [ -x "$O/host-san/gen-capture" ]; then
+	"$O/host-san/gen-capture" --calls 40 --seed 3 --opts 0x3fe --events "$TMP/e.cap" \
+		"$TMP/e.txt" >/dev/null
+	"$PT" -q -f perfetto -o "$TMP/e.pf" "$TMP/e.cap"
+	"$CHECK" --slices "$TMP/e.pf" >"$TMP/e.sl"
+	expect_status "events: checker passes" 0 $?
+	awk -F'\t' '$1 ~ / app$| irqs$/ || ($2 == "counter" && $1 !~ /cpu_util$/)' "$TMP/e.sl" \
+		>"$TMP/e.events"
+	check_file "events: app, irq and counter tracks golden" "$TMP/e.events" "$G/events.slices"
+	check "events: one slice, instant or sample per begin, instant, counter, irq entry" \
+		"$(wc -l <"$TMP/e.events")" \
+		"$(grep -c 'span_begin:\|instant:\|counter:\|irq_handler_entry:' "$TMP/e.txt")"
+	check "events: the same from the capture's text" \
+		"$("$PT" -q -f perfetto -o - "$TMP/e.txt" | "$CHECK" --slices /dev/stdin |
+		   awk -F'\t' '$1 ~ / app$| irqs$/ || ($2 == "counter" && $1 !~ /cpu_util$/)')" \
+		"$(cat "$G/events.slices")"
+	check "events: wakeups end as flows" "$(tail -1 "$TMP/e.sl" | grep -o 'flows=[0-9]*')" \
+		"flows=$(grep -c 'sched_wakeup:' "$TMP/e.txt")"
+	check "events: lifecycle events stay instants" "$(grep -c 'instant	task_\|instant	sched_' \
+		"$TMP/e.sl")" "$(grep -c 'task_newtask:\|task_rename:\|sched_wakeup:\|sched_process_exit:' \
+		"$TMP/e.txt")"
+	if have_protoc; then
+		"$PT" -q -f perfetto --uncompressed "$TMP/e.cap" | decode >"$TMP/e.txtpb"
+		check "events: a span's arguments as debug annotations" "$(grep -B12 \
+			'name: "GET /ftrace/trace"' "$TMP/e.txtpb" | head -13 | tr -d ' \n')" \
+			'trusted_packet_sequence_id:49155track_event{debug_annotations{int_value:404name:"status"}debug_annotations{int_value:4363name:"bytes"}type:TYPE_SLICE_BEGINtrack_uuid:2199023255555name:"GET/ftrace/trace"'
+		check "events: flow ids begin on the waker, end on the wakee" \
+			"$(grep -o 'terminating_flow_ids: [0-9]*\|^    flow_ids: [0-9]*' "$TMP/e.txtpb" |
+			   sort | uniq -c | awk '{print $1, $2, $3}' | tr '\n' ' ')" \
+			"1 flow_ids: 1 1 flow_ids: 2 1 terminating_flow_ids: 1 1 terminating_flow_ids: 2 "
+	fi
 fi
 
 # usage and input errors

@@ -9,12 +9,13 @@
  *     events are in time order;
  *   - counter tracks (TrackDescriptor.counter) get only TYPE_COUNTER events, each with a
  *     value, and other tracks none; a counter in percent (unit_name "%", the CPU
- *     utilisation) stays within 0..100.
+ *     utilisation) stays within 0..100;
+ *   - every flow that ends (terminating_flow_ids) began before (flow_ids).
  *
  *   pftrace-check [--slices] [--dump] FILE
  *
- * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N counters=N" and
- * exits 0,
+ * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N counters=N
+ * flows=N" (flows: those that ended) and exits 0,
  * or prints "FILE: packet N: reason" for each problem (the first 20) and exits 1.
  * --slices prints every slice, "track<TAB>depth<TAB>name<TAB>begin_ns<TAB>dur_ns", in the
  * order slices end; instants as "track<TAB>instant<TAB>name<TAB>ts_ns", counter samples as
@@ -32,6 +33,7 @@
 #define MAX_TRACKS 16384
 #define MAX_IID 1000000
 #define MAX_DEPTH 512
+#define MAX_FLOW (1u << 20)
 
 struct span {
 	const uint8_t *p, *e;
@@ -66,7 +68,8 @@ static struct seq seqs[MAX_SEQ];
 static struct track tracks[MAX_TRACKS];
 static size_t ntracks;
 static const char *file;
-static uint64_t npackets, nslices, ninstants, nstates, ncounters;
+static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows;
+static bool flow_begun[MAX_FLOW];
 static int max_depth, errors;
 static bool opt_slices, opt_dump;
 
@@ -304,6 +307,14 @@ static void parse_event(struct span s, struct event *ev)
 			ev->value = (double)(int64_t)v, ev->has_value = true;
 		else if (num == 44 && wt == 1)
 			memcpy(&ev->value, &v, 8), ev->has_value = true;
+		else if ((num == 47 || num == 48) && wt == 1 && v >= MAX_FLOW)
+			fail("flow id %" PRIu64 " too large for this checker", v);
+		else if (num == 47 && wt == 1)
+			flow_begun[v] = true;
+		else if (num == 48 && wt == 1 && !flow_begun[v])
+			fail("flow %" PRIu64 " ends before it begins", v);
+		else if (num == 48 && wt == 1)
+			nflows++;
 	}
 }
 
@@ -571,8 +582,8 @@ int main(int argc, char **argv)
 		if (!errors)
 			printf("packets=%" PRIu64 " slices=%" PRIu64 " instants=%" PRIu64
 			       " tracks=%zu task_states=%" PRIu64 " max_depth=%d counters=%" PRIu64
-			       "\n", npackets, nslices, ninstants, ntracks, nstates, max_depth,
-			       ncounters);
+			       " flows=%" PRIu64 "\n", npackets, nslices, ninstants, ntracks, nstates,
+			       max_depth, ncounters, nflows);
 	}
 	for (size_t s = 0; s < MAX_SEQ; s++)
 		clear_sequence(&seqs[s]);

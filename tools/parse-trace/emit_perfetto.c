@@ -1,15 +1,18 @@
 /* Perfetto's native protobuf trace (docs/perfetto.md): a track per thread with its calls
  * as nested TrackEvent slices, markers and lost events as instant events on the thread's
  * track, CPU tracks from the threads seen running on each CPU, a CPU utilisation counter
- * per thread (pf_util.c). It is fed timeline events
+ * per thread (pf_util.c), app spans, interrupts and counters on tracks of their own
+ * (pf_events.c), wakeups as flows from the waker's instant to the wakee's next slice. It is fed timeline events
  * (tools/lib/timeline.h), not rows, and streams: memory holds one packet chunk, the open
  * calls and the names defined on each thread's sequence, never the trace. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/tevent.h"
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/perfetto.h"
+#include "trace/event_format.h"
 
 /* The iid of function func on t's sequence; *fresh when it must be defined now. */
 static uint32_t name_iid(struct pf_track *t, uint32_t func, bool *fresh)
@@ -55,6 +58,11 @@ static void slice_begin(struct perfetto *pf, struct pf_track *t, int64_t ts, uin
 	size_t m = pb_open(b, PKT_TRACK_EVENT);
 	pb_uint(b, TE_TYPE, TE_SLICE_BEGIN);
 	pb_uint(b, TE_NAME_IID, iid);
+	uint32_t flow = t->tid > 0 ? umap_get(&pf->wake_map, (uint64_t)t->tid) : 0;
+	if (flow > t->flow_done) {	/* the thread's first slice since its wakeup */
+		pb_fixed64(b, TE_TERMINATING_FLOW_IDS, flow);
+		t->flow_done = flow;
+	}
 	pb_close(b, m);
 	if (fresh) {
 		size_t id = pb_open(b, PKT_INTERNED_DATA);
@@ -69,13 +77,16 @@ static void slice_begin(struct perfetto *pf, struct pf_track *t, int64_t ts, uin
 	xgrow((void **)&t->open, &t->cap_open, t->nopen + 1, sizeof(*t->open));
 }
 
+/* flow: a wakeup's flow id (its arrow ends at the wakee's next slice), 0 none */
 static void instant(struct perfetto *pf, struct pf_track *t, int64_t ts, const char *name,
-		    size_t n)
+		    size_t n, uint32_t flow)
 {
 	event_packet(pf, t, ts);
 	size_t m = pb_open(&pf->pkt, PKT_TRACK_EVENT);
 	pb_uint(&pf->pkt, TE_TYPE, TE_INSTANT);
 	pb_bytes(&pf->pkt, TE_NAME, n ? name : "(empty marker)", n ? n : 14);
+	if (flow)
+		pb_fixed64(&pf->pkt, TE_FLOW_IDS, flow);
 	pb_close(&pf->pkt, m);
 	pf_emit_packet(pf);
 }
@@ -96,7 +107,7 @@ static void lost_marker(struct perfetto *pf, struct pf_track *t, struct pf_cpu *
 		snprintf(text, sizeof(text), "CPU %d lost %lld events", n, (long long)cpu->lost);
 	else
 		snprintf(text, sizeof(text), "CPU %d lost events", n);
-	instant(pf, t, ts, text, strlen(text));
+	instant(pf, t, ts, text, strlen(text), 0);
 	cpu->lost_pending = false;
 	cpu->lost = 0;
 }
@@ -150,11 +161,25 @@ static void on_end(void *ctx, const struct tl_call *c)
 	pf->dropped_ends++;	/* its entry precedes the trace */
 }
 
+/* A marker, or a trace event: those with tracks of their own go there (pf_events.c); a
+ * wakeup is an instant on the waker's track with a flow to the wakee. */
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
 {
 	struct perfetto *pf = ctx;
+	struct pf_track *t = track_at(pf, c);
+	struct tevent ev;
+	uint32_t flow = 0;
+	int64_t pid;
 
-	instant(pf, track_at(pf, c), c->ts_ns, text, n);
+	if (!c->synthetic && tevent_parse(text, n, &ev)) {
+		if (pf_event(pf, c, &ev))
+			return;
+		if (ev.id == EV_SCHED_WAKEUP && tevent_int(&ev, "pid", &pid) && pid > 0) {
+			flow = ++pf->next_flow;
+			umap_put(&pf->wake_map, (uint64_t)pid, flow);
+		}
+	}
+	instant(pf, t, c->ts_ns, text, n, flow);
 }
 
 static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
@@ -204,6 +229,7 @@ static void on_input_end(void *ctx)
 	}
 	for (size_t i = 0; i < pf->ntracks; i++)
 		close_from(pf, &pf->tracks[i], 0, pf->tracks[i].last_ts);
+	pf_events_end(pf);
 }
 
 static void perfetto_row(struct emit *e, const struct tp_row *r)
@@ -227,6 +253,8 @@ static void perfetto_end(struct emit *e)
 	if (pf->stream)
 		pf_stream_close(pf->stream);
 	pf_util_free(pf);
+	pf_events_free(pf);
+	umap_free(&pf->wake_map);
 	pf_tracks_free(pf);
 	symtab_free(pf->comms);
 	umap_free(&pf->comm_map);
@@ -249,6 +277,9 @@ const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd)
 	umap_init(&pf->comm_map);
 	umap_init(&pf->tid_cpu);
 	umap_init(&pf->util_map);
+	umap_init(&pf->xtrack_map);
+	umap_init(&pf->wake_map);
+	pf->xnames = symtab_new();
 	pf->util_period = e->cpu_util_hz ? 1000000000 / (int64_t)e->cpu_util_hz : 0;
 	pf->sink = (struct tl_sink){ .ctx = pf, .thread = on_thread, .begin = on_begin,
 				     .end = on_end, .marker = on_marker,

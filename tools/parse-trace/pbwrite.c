@@ -95,11 +95,17 @@ void pb_close(struct pbuf *b, size_t mark)
 void pb_double(struct pbuf *b, unsigned field, double v)
 {
 	uint64_t bits;
-	uint8_t le[8];
 
 	memcpy(&bits, &v, 8);
+	pb_fixed64(b, field, bits);
+}
+
+void pb_fixed64(struct pbuf *b, unsigned field, uint64_t v)
+{
+	uint8_t le[8];
+
 	for (int i = 0; i < 8; i++)
-		le[i] = (uint8_t)(bits >> (8 * i));
+		le[i] = (uint8_t)(v >> (8 * i));
 	pb_varint(b, (uint64_t)field << 3 | 1);
 	pb_raw(b, le, 8);
 }

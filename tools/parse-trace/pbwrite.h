@@ -22,7 +22,8 @@ void pb_varint(struct pbuf *b, uint64_t v);
 void pb_uint(struct pbuf *b, unsigned field, uint64_t v);
 /* field = n bytes (string, bytes) */
 void pb_bytes(struct pbuf *b, unsigned field, const void *p, size_t n);
-/* field = v as a little-endian double (wire type 1) */
+/* field = v as a little-endian fixed64 or double (wire type 1) */
+void pb_fixed64(struct pbuf *b, unsigned field, uint64_t v);
 void pb_double(struct pbuf *b, unsigned field, double v);
 /* Opens a nested message in field; returns the mark pb_close needs. */
 size_t pb_open(struct pbuf *b, unsigned field);

@@ -22,7 +22,7 @@ enum { PKT_CLOCK_SNAPSHOT = 6, PKT_TIMESTAMP = 8, PKT_SEQUENCE_ID = 10, PKT_TRAC
 enum { SEQ_INCREMENTAL_STATE_CLEARED = 1, SEQ_NEEDS_INCREMENTAL_STATE = 2 };
 /* TrackEvent */
 enum { TE_TYPE = 9, TE_NAME_IID = 10, TE_TRACK_UUID = 11, TE_NAME = 23,
-       TE_DOUBLE_COUNTER_VALUE = 44 };
+       TE_DOUBLE_COUNTER_VALUE = 44, TE_FLOW_IDS = 47, TE_TERMINATING_FLOW_IDS = 48 };
 enum { TE_SLICE_BEGIN = 1, TE_SLICE_END = 2, TE_INSTANT = 3, TE_COUNTER = 4 };
 /* TrackDescriptor.counter, CounterDescriptor.unit_name */
 enum { TD_COUNTER = 8, CD_UNIT_NAME = 6 };
@@ -56,6 +56,7 @@ struct pf_track {
 	uint32_t *iid;		/* symtab id -> name iid on this sequence, 0 = not yet */
 	size_t cap_iid;
 	uint32_t next_iid;	/* dense in first-use order: hot names get 1-byte iids */
+	uint32_t flow_done;	/* the last wakeup flow that ended on this track */
 };
 
 struct pf_cpu {
@@ -67,6 +68,7 @@ struct pf_cpu {
 };
 
 struct pf_util_thread;
+struct pf_xtrack;
 
 struct perfetto {
 	struct emit *e;
@@ -93,6 +95,13 @@ struct perfetto {
 	struct pf_util_thread *util;
 	size_t nutil, cap_util;
 	struct umap util_map;		/* tid -> index + 1 */
+
+	struct pf_xtrack *xtracks;	/* app, irq and counter tracks (pf_events.c) */
+	size_t nxtracks, cap_xtracks;
+	struct umap xtrack_map;		/* kind << 56 | id -> index + 1 */
+	struct symtab *xnames;		/* span names */
+	struct umap wake_map;		/* wakee tid -> its last wakeup's flow id */
+	uint32_t next_flow;
 };
 
 /* pf_tracks.c */
@@ -119,6 +128,13 @@ void pf_util_run(struct perfetto *pf, int64_t tid, int64_t from, int64_t to);
 /* The counter tracks, at the end of the trace. */
 void pf_util_write(struct perfetto *pf);
 void pf_util_free(struct perfetto *pf);
+/* pf_events.c: a trace event that goes to a track of its own (true), else it is an
+ * instant on its thread's track */
+struct tevent;
+bool pf_event(struct perfetto *pf, const struct tl_call *c, const struct tevent *ev);
+/* Ends the slices still open on those tracks; frees them. */
+void pf_events_end(struct perfetto *pf);
+void pf_events_free(struct perfetto *pf);
 /* pf_sched.c: the threads still on a CPU at end ran until then */
 void pf_sched_end(struct perfetto *pf, int64_t end);
 
