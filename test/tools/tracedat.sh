@@ -86,4 +86,15 @@ check "no thread names: the 6 calls back, nothing on stderr" \
 "$PT" -q -f tracedat -o "$TMP/g.dat" "$TMP/g.txt"
 check "sched_switch records" "$(trace-cmd report "$TMP/g.dat" | grep -c 'sched_switch:')" \
 	"$(grep -c '=>' "$TMP/g.txt")"
+# wakeup events (gen-capture --events) become sched_wakeup records: trace-cmd prints them
+# as Linux's, on the waker's line (times: the CPU's records never go back, so the first is
+# 1 us after the text's)
+if [ -x "$O/host-san/gen-capture" ]; then
+	"$O/host-san/gen-capture" --calls 40 --seed 3 --opts 0x3fe --events "$TMP/e.cap" \
+		"$TMP/e.txt" >/dev/null
+	"$PT" -q -f tracedat -o "$TMP/e.dat" "$TMP/e.cap"
+	check "events: sched_wakeup records" "$(trace-cmd report "$TMP/e.dat" 2>&1 | grep wakeup)" \
+		"         app_mai-1     [001]     0.100278: sched_wakeup:         httpd-worker:2 [120] CPU:001
+         httpd-w-2     [001]     0.340866: sched_wakeup:         app_main:1 [120] CPU:001"
+fi
 finish

@@ -1,12 +1,13 @@
 /* trace-cmd's trace.dat (docs/tracedat.md): funcgraph_entry/exit records with calltime and
- * rettime, sched_switch records where the thread running on a CPU changes, the functions as
- * kallsyms and the thread names as saved cmdlines, so `trace-cmd report` prints the call
- * tree and KernelShark opens the file. Fed timeline events (tools/lib/timeline.h); each
+ * rettime, sched_switch records where the thread running on a CPU changes, sched_wakeup
+ * records of wakeup events, the functions as kallsyms and the thread names as saved
+ * cmdlines, so `trace-cmd report` prints the call tree and KernelShark opens the file. Fed timeline events (tools/lib/timeline.h); each
  * CPU's pages stream to a temporary file and are copied into place at the end. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/lib/tevent.h"
 #include "tools/lib/timeline.h"
 #include "tools/lib/umap.h"
 #include "tools/lib/xalloc.h"
@@ -15,6 +16,7 @@
 #include "tools/parse-trace/pbwrite.h"
 #include "tools/parse-trace/tdat_file.h"
 #include "tools/parse-trace/threadname.h"
+#include "trace/event_format.h"
 
 #define PRIO 120	/* a normal task's priority as Linux prints it */
 
@@ -149,7 +151,34 @@ static void on_end(void *ctx, const struct tl_call *c)
 	record(td, c->cpu, c->ts_ns, p, sizeof(p));
 }
 
-/* A marker is an ftrace print event, as trace_marker writes it. */
+/* A sched_wakeup event as Linux records it (the waker is the record's pid). */
+static bool wakeup(struct tracedat *td, const struct tl_call *c, const char *text, size_t n)
+{
+	struct tevent ev;
+	int64_t pid, cpu;
+	uint8_t p[36] = { 0 };
+
+	if (c->synthetic || !tevent_parse(text, n, &ev) || ev.id != EV_SCHED_WAKEUP ||
+	    !tevent_int(&ev, "pid", &pid) || pid <= 0 || pid > INT32_MAX)
+		return false;
+	int32_t pid32 = (int32_t)pid, prio = PRIO, target = tevent_int(&ev, "target_cpu", &cpu) &&
+			cpu >= 0 && cpu <= INT32_MAX ? (int32_t)cpu : c->cpu;
+	const char *comm;
+	size_t cn;
+	put_common(p, TDAT_ID_SCHED_WAKEUP, c->tid, c->cpu);
+	if (tevent_field(&ev, "comm", &comm, &cn))	/* the wakee may have no line yet */
+		memcpy(p + 8, comm, cn < 15 ? cn : 15);
+	else
+		comm16(p + 8, td, pid);
+	memcpy(p + 24, &pid32, 4);
+	memcpy(p + 28, &prio, 4);
+	memcpy(p + 32, &target, 4);
+	record(td, c->cpu, c->ts_ns, p, sizeof(p));
+	return true;
+}
+
+/* A marker is an ftrace print event, as trace_marker writes it; a wakeup event is a
+ * sched_wakeup record. */
 static void on_marker(void *ctx, const struct tl_call *c, const char *text, size_t n)
 {
 	struct tracedat *td = ctx;
@@ -160,6 +189,8 @@ static void on_marker(void *ctx, const struct tl_call *c, const char *text, size
 	if (n > max)
 		n = max;
 	note_cpu(td, c);
+	if (wakeup(td, c, text, n))
+		return;
 	put_common(p, TDAT_ID_PRINT, c->tid, c->cpu);
 	memcpy(p + 8, &ip, 8);
 	memcpy(p + 16, text, n);

@@ -69,6 +69,15 @@ static const char sched_switch[] =
 	"{ 0x02, \"D\" }, { 0x04, \"T\" }, { 0x08, \"t\" }, { 0x10, \"X\" }, { 0x20, \"Z\" }, "
 	"{ 0x40, \"P\" }, { 0x80, \"I\" }) : \"R\", REC->next_comm, REC->next_pid, REC->next_prio\n";
 
+static const char sched_wakeup[] =
+	"name: sched_wakeup\nID: 317\n" COMMON_FIELDS
+	"\tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+	"\tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n"
+	"\tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n"
+	"\tfield:int target_cpu;\toffset:32;\tsize:4;\tsigned:1;\n\n"
+	"print fmt: \"comm=%s pid=%d prio=%d target_cpu=%03d\", REC->comm, REC->pid, REC->prio, "
+	"REC->target_cpu\n";
+
 static const char trace_clock[] = "[local] global counter\n";
 
 #define OPT_TRACECLOCK 4
@@ -125,8 +134,9 @@ static size_t headers(struct pbuf *b, const struct symtab *st, const char *cmdli
 	text64(b, print, strlen(print));
 	u32(b, 1);
 	str0(b, "sched");
-	u32(b, 1);
+	u32(b, 2);
 	text64(b, sched_switch, strlen(sched_switch));
+	text64(b, sched_wakeup, strlen(sched_wakeup));
 	kallsyms(b, st);
 	u32(b, 0);	/* printk formats */
 	text64(b, cmdlines, cmdlines_len);

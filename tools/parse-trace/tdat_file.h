@@ -16,6 +16,7 @@
 #define TDAT_ID_FUNCGRAPH_EXIT 10
 #define TDAT_ID_FUNCGRAPH_ENTRY 11
 #define TDAT_ID_SCHED_SWITCH 316
+#define TDAT_ID_SCHED_WAKEUP 317
 
 /* The address trace.dat gives function id: kallsyms lists one symbol every 16 bytes. */
 static inline uint64_t tdat_func_addr(uint32_t func)
