@@ -63,6 +63,18 @@ app-7 cpu_util	counter	50	10001000000
 app-7 cpu_util	counter	5.05	10002000000
 work-9 cpu_util	counter	50	10001000000
 work-9 cpu_util	counter	25	10002000000"
+# at 2000 Hz app-7 is off the CPU for the whole period from 10.0015: a 0 there; none after
+# the trace's end
+"$PT" -q -f perfetto --cpu-util-hz 2000 -o "$TMP/u2.pf" "$G/util.txt"
+check "cpu_util at 2000 Hz: a 0 where a period is idle" \
+	"$("$CHECK" --slices "$TMP/u2.pf" | grep "	counter	")" \
+	"app-7 cpu_util	counter	100	10000000000
+app-7 cpu_util	counter	100	10000500000
+app-7 cpu_util	counter	100	10001000000
+app-7 cpu_util	counter	0	10001500000
+app-7 cpu_util	counter	10.1	10002000000
+work-9 cpu_util	counter	100	10001500000
+work-9 cpu_util	counter	50	10002000000"
 "$PT" -q -f perfetto -o "$TMP/u10.pf" "$G/util.txt"
 check "cpu_util at the default 10 Hz: one period" "$("$CHECK" --slices "$TMP/u10.pf" |
 	grep "	counter	")" "app-7 cpu_util	counter	1.5505	10000000000

@@ -248,7 +248,7 @@ static void perfetto_end(struct emit *e)
 			if (pf->tracks[i].last_ts > end)
 				end = pf->tracks[i].last_ts;
 		pf_sched_end(pf, end);
-		pf_util_write(pf);
+		pf_util_write(pf, end);
 	}
 	if (pf->stream)
 		pf_stream_close(pf->stream);

@@ -125,8 +125,8 @@ void pf_sched_switch(struct perfetto *pf, int cpu, int64_t ts, int64_t prev, int
 /* pf_util.c */
 /* Thread tid ran on a CPU from `from` to `to`. */
 void pf_util_run(struct perfetto *pf, int64_t tid, int64_t from, int64_t to);
-/* The counter tracks, at the end of the trace. */
-void pf_util_write(struct perfetto *pf);
+/* The counter tracks, at the end of the trace (end: its last time). */
+void pf_util_write(struct perfetto *pf, int64_t end);
 void pf_util_free(struct perfetto *pf);
 /* pf_events.c: a trace event that goes to a track of its own (true), else it is an
  * instant on its thread's track */
