@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages glass needs, or says exactly how to.
-# Usage: scripts/install-deps.sh [--with-browser]
+# Usage: scripts/install-deps.sh [--with-browser | --with-viewers]
 # Idempotent: checks each package with dpkg first, so a ready machine pays ~50 ms.
 set -euo pipefail
 
@@ -21,6 +21,9 @@ packages=(
 )
 if [ "${1:-}" = "--with-browser" ]; then
 	packages+=(chromium)
+fi
+if [ "${1:-}" = "--with-viewers" ]; then	# the KernelShark screenshot in docs/tracedat.md
+	packages+=(kernelshark xvfb xdotool imagemagick)
 fi
 
 missing=()

@@ -184,7 +184,8 @@ TEST_DEPS += $(O)/host-san/bin/parse-trace $(O)/host-san/bin/runtime-breakdown \
 	$(O)/host-san/fuzz/timeline \
 	$(O)/bin/parse-trace $(O)/bin/runtime-breakdown $(O)/host/gen-trace \
 	$(TOOLS_CODEC_OBJS)
-BENCHES += test/tools/bench.sh test/tools/bench-exports.sh test/tools/bench-glass.sh
+BENCHES += test/tools/bench.sh test/tools/bench-exports.sh test/tools/bench-glass.sh \
+	test/tools/bench-timeline.sh
 TEST_DEPS += $(O)/host/gen-capture
 
 .PHONY: fuzz-tools install

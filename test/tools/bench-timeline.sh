@@ -15,8 +15,9 @@ cap=$D/timeline-64M.cap
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 calls=$("$PT" -o /dev/null "$cap" 2>&1 | sed -nE 's/.* ([0-9]+) calls.*/\1/p')
 echo "== $cap: $(stat -c %s "$cap") bytes, $calls calls"
-printf '%-22s %8s %8s %12s %8s %12s %8s\n' format wall_s cpu_s calls/s rss_MB bytes B/call
-for f in "perfetto" "perfetto --uncompressed" tracedat chrome csv lifecycle mermaid; do
+printf '%-40s %8s %8s %12s %8s %12s %8s\n' format wall_s cpu_s calls/s rss_MB bytes B/call
+for f in "perfetto" "perfetto --uncompressed" "perfetto --cpu-util-hz 0" \
+	 "perfetto --uncompressed --cpu-util-hz 0" tracedat chrome csv lifecycle mermaid; do
 	out=$D/timeline.out
 	for _ in $(seq "$RUNS"); do
 		rm -f "$out"
@@ -25,7 +26,7 @@ for f in "perfetto" "perfetto --uncompressed" tracedat chrome csv lifecycle merm
 		cat "$D/time"
 	done >"$D/times"
 	wall=$(awk '{ print $1 }' "$D/times" | median)
-	printf '%-22s %8s %8s %12.0f %8.1f %12s %8.2f\n' "$f" "$wall" \
+	printf '%-40s %8s %8s %12.0f %8.1f %12s %8.2f\n' "$f" "$wall" \
 		"$(awk '{ print $3 + $4 }' "$D/times" | median)" "$(echo "$calls / $wall" | bc -l)" \
 		"$(echo "$(awk '{ print $2 }' "$D/times" | median) / 1024" | bc -l)" \
 		"$(stat -c %s "$out")" "$(echo "$(stat -c %s "$out") / $calls" | bc -l)"
