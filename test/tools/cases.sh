@@ -47,7 +47,7 @@ check "two files, all rows" "$("$PT" -q "$n2" "$C/quoting.txt" | wc -l)" "9"
 "$PT" --format xml "$n2" >/dev/null 2>"$TMP/err"
 expect_status "unknown format is a usage error" 2 $?
 check "unknown format message" "$(head -1 "$TMP/err")" \
-	"parse-trace: unknown format 'xml' (csv, chrome, folded, pprof, sqlite, perfetto or tracedat)"
+	"parse-trace: unknown format 'xml' (csv, chrome, folded, pprof, sqlite, perfetto, tracedat, lifecycle or mermaid)"
 "$PT" --cpu x "$n2" >/dev/null 2>&1
 expect_status "bad --cpu is a usage error" 2 $?
 "$PT" --min-us -1 "$n2" >/dev/null 2>&1

@@ -70,13 +70,17 @@ static void input_end(void *ctx)
 static const struct tl_sink checker = { NULL, thread, begin, end, marker, sched_switch, lost,
 					input_end };
 
-static void run(const uint8_t *data, size_t size, int tracedat)
+/* kind: 0 perfetto, 1 tracedat, 2 lifecycle, 3 mermaid */
+static void run(const uint8_t *data, size_t size, int kind)
 {
 	struct symtab *st = symtab_new();
-	struct emit e = { .out = output_open_mem(), .st = st };
+	struct emit e = { .out = output_open_mem(), .st = st, .quiet = true,
+			  .cpu_util_hz = size & 2 ? 1000 : 10 };
 	size_t len;
 
-	inner = tracedat ? emit_tracedat_init(&e) : emit_perfetto_init(&e, size & 1);
+	inner = kind == 1 ? emit_tracedat_init(&e) :
+		kind == 2 ? emit_lifecycle_init(&e, size & 1) :
+		kind == 3 ? emit_mermaid_init(&e, size & 1) : emit_perfetto_init(&e, size & 1);
 	struct tparse_cfg cfg = { .quiet = true, .timeline = &checker };
 	struct tparse *tp = tparse_new(st, &cfg);
 	const char *p = (const char *)data, *end_p = p + size;
@@ -99,7 +103,7 @@ static void run(const uint8_t *data, size_t size, int tracedat)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	run(data, size, 0);
-	run(data, size, 1);
+	for (int kind = 0; kind < 4; kind++)
+		run(data, size, kind);
 	return 0;
 }

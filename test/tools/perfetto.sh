@@ -63,18 +63,24 @@ app-7 cpu_util	counter	50	10001000000
 app-7 cpu_util	counter	5.05	10002000000
 work-9 cpu_util	counter	50	10001000000
 work-9 cpu_util	counter	25	10002000000"
-# at 2000 Hz app-7 is off the CPU for the whole period from 10.0015: a 0 there; none after
-# the trace's end
+# at 2000 Hz app-7 runs through three periods (one sample: a counter holds its value), is
+# off the CPU for the whole period from 10.0015 (a 0 there); none after the trace's end
 "$PT" -q -f perfetto --cpu-util-hz 2000 -o "$TMP/u2.pf" "$G/util.txt"
 check "cpu_util at 2000 Hz: a 0 where a period is idle" \
 	"$("$CHECK" --slices "$TMP/u2.pf" | grep "	counter	")" \
 	"app-7 cpu_util	counter	100	10000000000
-app-7 cpu_util	counter	100	10000500000
-app-7 cpu_util	counter	100	10001000000
 app-7 cpu_util	counter	0	10001500000
 app-7 cpu_util	counter	10.1	10002000000
 work-9 cpu_util	counter	100	10001500000
 work-9 cpu_util	counter	50	10002000000"
+# a thread on the CPU for 1000 s, at 1000 Hz: one sample for the million full periods
+printf '%s\n' '# tracer: function_graph' '#' \
+	'   10.000000 |   0)    app-7       |   1.000 us    |  a();' \
+	' 1010.000000 |   0)    app-7       |   1.000 us    |  b();' >"$TMP/long-run.txt"
+"$PT" -q -f perfetto --cpu-util-hz 1000 -o "$TMP/lr.pf" "$TMP/long-run.txt"
+check "cpu_util: a run of full periods is one sample" \
+	"$("$CHECK" --slices "$TMP/lr.pf" | grep "	counter	")" "app-7 cpu_util	counter	100	10000000000
+app-7 cpu_util	counter	0.1	1010000000000"
 "$PT" -q -f perfetto -o "$TMP/u10.pf" "$G/util.txt"
 check "cpu_util at the default 10 Hz: one period" "$("$CHECK" --slices "$TMP/u10.pf" |
 	grep "	counter	")" "app-7 cpu_util	counter	1.5505	10000000000

@@ -95,6 +95,8 @@ struct perfetto {
 	struct pf_util_thread *util;
 	size_t nutil, cap_util;
 	struct umap util_map;		/* tid -> index + 1 */
+	uint32_t util_entries;		/* kept in all */
+	bool util_cut;			/* the budget ran out */
 
 	struct pf_xtrack *xtracks;	/* app, irq and counter tracks (pf_events.c) */
 	size_t nxtracks, cap_xtracks;
