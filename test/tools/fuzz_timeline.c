@@ -1,5 +1,6 @@
 /* libFuzzer target: arbitrary bytes as trace text through the parser's timeline events
- * (tools/lib/timeline.h) into the Perfetto and trace.dat exporters, writing to memory.
+ * (tools/lib/timeline.h) into the Perfetto (utilisation counters at 10 or 1000 Hz), trace.dat,
+ * lifecycle and mermaid exporters, writing to memory.
  * The wrapper checks the events' contract on the way: calls have a CPU, a depth and (for
  * begins) a function; times are never negative. */
 #include <stddef.h>
