@@ -306,6 +306,40 @@ static void name_events(struct lifecycle *lc)
 	}
 }
 
+/* A capture's thread table and the thread_create / thread_exit events can both tell of one
+ * creation or exit: a thread cannot be created twice without exiting between, nor exit
+ * twice. The two become one event at the earlier time (the table's TSC is exact), with the
+ * event's parent, name (the one at creation; the table has the last) and status. Needs the
+ * events sorted by thread and time. */
+static void merge_twins(struct lifecycle *lc)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < lc->nev; i++) {
+		struct lc_event *e = &lc->ev[i], *prev = NULL;
+		for (size_t j = out; j-- > 0 && lc->ev[j].tid == e->tid;) {
+			if (lc->ev[j].kind == LC_CREATE || lc->ev[j].kind == LC_EXIT) {
+				prev = &lc->ev[j];
+				break;
+			}
+		}
+		if (prev && prev->kind == e->kind && (e->kind == LC_CREATE || e->kind == LC_EXIT)) {
+			bool from_event = e->cpu >= 0;	/* table entries have no CPU */
+			if (prev->other < 0)
+				prev->other = e->other;
+			if (from_event && e->name)
+				prev->name = e->name;
+			if (from_event)
+				prev->cpu = e->cpu;
+			if (!prev->state && e->state)
+				prev->code = e->code, prev->state = e->state;
+			continue;
+		}
+		lc->ev[out++] = *e;
+	}
+	lc->nev = out;
+}
+
 void lifecycle_finish(struct lifecycle *lc, bool by_thread)
 {
 	for (size_t i = 0; i < lc->nthreads; i++) {
@@ -320,6 +354,7 @@ void lifecycle_finish(struct lifecycle *lc, bool by_thread)
 	if (!lc->nev)
 		return;
 	qsort(lc->ev, lc->nev, sizeof(*lc->ev), by_thread_time);
+	merge_twins(lc);
 	name_events(lc);
 	if (!by_thread)
 		qsort(lc->ev, lc->nev, sizeof(*lc->ev), by_time);
