@@ -75,6 +75,9 @@ if [ -x "$CAPGEN" ]; then
 	# with trace events (gen-capture --events): create with its parent (the idle task of
 	# CPU 0), rename, wakeup with its waker and target CPU, exit with its status
 	"$CAPGEN" --calls 40 --seed 3 --opts 0x3fe --events "$TMP/e.cap" "$TMP/e.txt" >/dev/null
+	"$BIN/glass" report "$TMP/e.cap" >"$TMP/e.report" 2>/dev/null
+	check_file "events: glass report prints every event's payload as the kernel's printer" \
+		"$TMP/e.report" "$TMP/e.txt"
 	"$PT" -q -f lifecycle "$TMP/e.cap" >"$TMP/e.jsonl"
 	check_file "events: lifecycle golden" "$TMP/e.jsonl" "$G/capture-events.jsonl"
 	check "events: the lifecycle events" "$(jq -c 'select(.cpu != null and (.kind == "create"
