@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tools/lib/capture.h"
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/lifecycle.h"
