@@ -224,19 +224,39 @@ check "chrome above a million calls: -q says nothing" \
 	"$("$O/bin/parse-trace" -q -f chrome -o /dev/null "$TMP/m.txt" 2>&1)" ""
 rm -f "$TMP/m.txt"
 
-# a capture file of glass record (issue 13) is read as the text its printer gives: the same
-# Perfetto and trace.dat bytes as from that text
+# a capture file of glass record (issue 13) is read as the text its printer gives, with the
+# thread table's whole names where the proc column cuts them (app_mai-1 is app_main-1):
+# the same slices and CPU states as from that text, and trace.dat the same calls
+full_names() { sed -e 's/^app_mai-1/app_main-1/' -e 's/^httpd-w-2/httpd-worker-2/' \
+	-e 's/^kworker-3/kworker\/0:1-3/'; }
 if [ -x "$O/host-san/gen-capture" ]; then
 	"$O/host-san/gen-capture" --calls 300 --seed 4 "$TMP/g.cap" "$TMP/g.cap.txt" >/dev/null 2>&1
-	for f in perfetto tracedat; do
-		"$PT" -q -f $f -o "$TMP/cap.$f" "$TMP/g.cap"
-		"$PT" -q -f $f -o "$TMP/txt.$f" "$TMP/g.cap.txt"
-		if [ -s "$TMP/cap.$f" ] && cmp -s "$TMP/cap.$f" "$TMP/txt.$f"; then
-			ok "capture file: same $f bytes as its text"
-		else
-			not_ok "capture file: same $f bytes as its text" "differ or empty"
-		fi
-	done
+	"$PT" -q -f perfetto -o "$TMP/cap.pf" "$TMP/g.cap"
+	"$PT" -q -f perfetto -o "$TMP/txt.pf" "$TMP/g.cap.txt"
+	"$CHECK" --slices "$TMP/cap.pf" >"$TMP/cap.sl"
+	check "capture file: the slices of its text, under the table's whole names" \
+		"$(cat "$TMP/cap.sl")" "$("$CHECK" --slices "$TMP/txt.pf" | full_names)"
+	check "capture file: the table's names" "$(cut -f1 "$TMP/cap.sl" | grep -- '-[0-9]$' | sort -u)" \
+		"app_main-1
+httpd-worker-2
+kworker/0:1-3"
+	if have_protoc; then
+		check "capture file: the same CPU states as its text" \
+			"$("$PT" -q -f perfetto --uncompressed "$TMP/g.cap" | decode | grep -A5 generic_kernel |
+			   grep -v comm)" \
+			"$("$PT" -q -f perfetto --uncompressed "$TMP/g.cap.txt" | decode |
+			   grep -A5 generic_kernel | grep -v comm)"
+	fi
+	if command -v trace-cmd >/dev/null; then
+		"$PT" -q -f tracedat -o "$TMP/cap.dat" "$TMP/g.cap"
+		"$PT" -q -f tracedat -o "$TMP/txt.dat" "$TMP/g.cap.txt"
+		check "capture file: trace.dat holds the calls of its text (all but comm)" \
+			"$(trace-cmd report "$TMP/cap.dat" 2>/dev/null | "$PT" -q | sed 's/,[^,]*$//' | sort)" \
+			"$(trace-cmd report "$TMP/txt.dat" 2>/dev/null | "$PT" -q | sed 's/,[^,]*$//' | sort)"
+		check "capture file: trace.dat's saved cmdlines are the table's" \
+			"$(trace-cmd report "$TMP/cap.dat" 2>/dev/null | grep -o 'kworker/0:1-3' | head -1)" \
+			"kworker/0:1-3"
+	fi
 else
 	ok "capture file # SKIP gen-capture not built"
 fi
@@ -257,10 +277,10 @@ if [ -x "$O/host-san/gen-capture" ]; then
 	check "events: one slice, instant or sample per begin, instant, counter, irq entry" \
 		"$(wc -l <"$TMP/e.events")" \
 		"$(grep -c 'span_begin:\|instant:\|counter:\|irq_handler_entry:' "$TMP/e.txt")"
-	check "events: the same from the capture's text" \
+	check "events: the same from the capture's text (but its cut names)" \
 		"$("$PT" -q -f perfetto -o - "$TMP/e.txt" | "$CHECK" --slices /dev/stdin |
-		   awk -F'\t' '$1 ~ / app$| irqs$/ || ($2 == "counter" && $1 !~ /cpu_util$/)')" \
-		"$(cat "$G/events.slices")"
+		   awk -F'\t' '$1 ~ / app$| irqs$/ || ($2 == "counter" && $1 !~ /cpu_util$/)' |
+		   full_names)" "$(cat "$G/events.slices")"
 	check "events: wakeups end as flows" "$(tail -1 "$TMP/e.sl" | grep -o 'flows=[0-9]*')" \
 		"flows=$(grep -c 'sched_wakeup:' "$TMP/e.txt")"
 	check "events: lifecycle events stay instants" "$(grep -c 'instant	task_\|instant	sched_' \

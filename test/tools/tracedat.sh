@@ -94,7 +94,7 @@ if [ -x "$O/host-san/gen-capture" ]; then
 		"$TMP/e.txt" >/dev/null
 	"$PT" -q -f tracedat -o "$TMP/e.dat" "$TMP/e.cap"
 	check "events: sched_wakeup records" "$(trace-cmd report "$TMP/e.dat" 2>&1 | grep wakeup)" \
-		"         app_mai-1     [001]     0.100278: sched_wakeup:         httpd-worker:2 [120] CPU:001
-         httpd-w-2     [001]     0.340866: sched_wakeup:         app_main:1 [120] CPU:001"
+		"        app_main-1     [001]     0.100278: sched_wakeup:         httpd-worker:2 [120] CPU:001
+    httpd-worker-2     [001]     0.340866: sched_wakeup:         app_main:1 [120] CPU:001"
 fi
 finish

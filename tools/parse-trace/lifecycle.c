@@ -107,11 +107,13 @@ static void seen(struct lifecycle *lc, const struct tl_call *c, int64_t begin)
 	t->cpu = c->cpu;
 }
 
+/* The first name a thread is given stays: a capture's table (whole) comes before the
+ * text's proc column (cut to fit). */
 static void on_thread(void *ctx, int64_t tid, const char *comm, size_t n)
 {
 	struct lifecycle *lc = ctx;
 
-	if (tid > 0 && n)
+	if (tid > 0 && n && !lifecycle_thread(lc, tid)->name)
 		lifecycle_thread(lc, tid)->name = symtab_intern(lc->comms, comm, n);
 }
 

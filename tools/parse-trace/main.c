@@ -9,6 +9,7 @@
 #include "tools/lib/globset.h"
 #include "tools/lib/numlist.h"
 #include "tools/lib/version.h"
+#include "tools/parse-trace/capnames.h"
 #include "tools/parse-trace/emit.h"
 
 struct opts {
@@ -369,6 +370,8 @@ int main(int argc, char **argv)
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
+	for (int i = optind; i < argc; i++)	/* whole thread names for the timelines */
+		capture_thread_names(argv[i], cfg.timeline);
 	if (optind == argc)
 		status |= run_file(&fc, "-", &o);
 	for (int i = optind; i < argc && !(status && o.strict); i++)
