@@ -21,6 +21,7 @@
 int bench_fn_plain(int x);
 int bench_fn_pg(int x);
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
+extern const uint64_t __start___return_loc[], __stop___return_loc[];
 
 enum mode { PLAIN, NOP, FUNCTION, GRAPH, MODES };
 static const char *const mode_names[MODES] = { "no -pg", "-pg, NOP-patched", "function",
@@ -105,6 +106,7 @@ static int (*setup(enum mode m))(int)
 
 	ring_clear();
 	trace_set_tracer(tracer[m]);
+	patch_set_return_hooks(tracer[m] == TRACE_GRAPH);
 	patch_apply(site_on, tracer[m] == TRACE_NOP ? NULL : (void *)1);
 	return m == PLAIN ? bench_fn_plain : bench_fn_pg;
 }
@@ -127,6 +129,9 @@ int main(void)
 	double base[THREADS + 1];
 
 	patch_set_sites(__start___mcount_loc, __stop___mcount_loc);
+#if CONFIG_FGRAPH_RETHOOK
+	patch_set_return_sites(__start___return_loc, __stop___return_loc);
+#endif
 	trace_host_set_ncpus(THREADS);
 	ring_set_overwrite(true);
 	if (ring_init(THREADS, 64ul << 20)) {

@@ -18,7 +18,9 @@ static void print_frame(uint64_t pc, uint64_t slot, void *arg)
 	const char *name;
 
 	(void)arg;
-	pc = trace_graph_ret_addr(pc, slot); /* function_graph hooked returns: the real one */
+	/* FGRAPH=hijack: a return function_graph hooked holds return_to_handler, the real
+	 * one is on the shadow stack. With rethook this is pc itself: nothing to translate. */
+	pc = trace_graph_ret_addr(pc, slot);
 	name = ksym_lookup(pc, &off, &size);
 	if (name)
 		kprintf("  [<%016lx>] %s+0x%lx/0x%lx\n", pc, name, off, size);

@@ -60,6 +60,7 @@ void trace_init(unsigned ncpus)
 		return;
 	trace_set_tracer(TRACE_GRAPH);
 	trace_set_on(true);
+	patch_set_return_hooks(true);
 	patch_apply(trace_every_site, NULL);
 }
 

@@ -1,4 +1,6 @@
-/* The -pg entry trampoline and the function_graph return trampoline.
+/* The -pg entry trampoline and the function_graph return hook: __fexit__, called from
+ * the NOP the compiler placed before each `ret` (FGRAPH=rethook), or return_to_handler,
+ * which a hooked call returns into instead of its caller (FGRAPH=hijack).
  *
  * Fast paths. While no filter needs looking at (trace_cfg.hook is TRACE_HOOK_FUNCTION or
  * TRACE_HOOK_GRAPH), the common case of a traced call runs here without calling C: under
@@ -287,6 +289,19 @@ __fentry__:
 	movl	TASK_DEPTH(%rsi), %edi	/* d */
 	cmpl	$TRACE_STACK_DEPTH, %edi
 	jae	.Lgraph_bail		/* shadow stack full: the C hook counts it */
+#if CONFIG_FGRAPH_RETHOOK
+	/* A top frame whose return address slot is at or below this call's belongs to a call
+	 * that is gone without its return hook running (tracing was off, or its return site
+	 * was not patched yet): the C hook drops it. */
+	testl	%edi, %edi
+	jz	1f
+	movl	%edi, %eax
+	shll	$FRAME_SIZE_SHIFT, %eax
+	leaq	64(%rsp), %rdx
+	cmpq	%rdx, TASK_STACK - FRAME_SIZE + FRAME_SLOT(%rsi, %rax)
+	jbe	.Lgraph_bail
+1:
+#endif
 	ENV_IRQ	%rdx, %edx, %rsi, %r9
 	testl	%edx, %edx
 	jnz	.Lgraph_bail		/* an interrupt: the C hook marks its first call */
@@ -315,16 +330,20 @@ __fentry__:
 	movl	%edx, TASK_DEPTH(%rsi)
 	shll	$FRAME_SIZE_SHIFT, %edi
 	leaq	TASK_STACK(%rsi, %rdi), %rdi
+#if !CONFIG_FGRAPH_RETHOOK
 	movq	64(%rsp), %rdx
 	movq	%rdx, FRAME_RET(%rdi)
+#endif
 	leaq	64(%rsp), %rdx
 	movq	%rdx, FRAME_SLOT(%rdi)
 	movq	%r9, FRAME_TSC(%rdi)	/* the entry TSC; irq and flags 0 */
 	shlq	$32, %rax
 	orq	%r11, %rax
 	movq	%rax, FRAME_FUNC(%rdi)	/* func | the entry's slot << 32 */
+#if !CONFIG_FGRAPH_RETHOOK
 	leaq	return_to_handler(%rip), %rax
 	movq	%rax, 64(%rsp)
+#endif
 	movb	$0, TASK_BUSY(%rsi)
 	RESTORE_REGS GRAPH_FAST_REGS
 	ret
@@ -337,6 +356,43 @@ __fentry__:
 	jmp	.Lfentry_c
 	.size	__fentry__, . - __fentry__
 
+#if CONFIG_FGRAPH_RETHOOK
+/* `call __fexit__` is the last instruction before each `ret` of a traced function (patch.c
+ * patches it in with the function's entry, and checks the `ret`). On entry 0(%rsp) is the
+ * `ret`'s address and 8(%rsp) the function's return address, in the slot __fentry__ saw:
+ * the epilogue has restored every callee-saved register and the stack pointer. rax and rdx
+ * (return values) are preserved; the other caller-saved registers are dead before a `ret`
+ * (-pg: no interprocedural register allocation; no sibling calls: their `jmp` would need
+ * the arguments), and so are the flags.
+ *
+ * Fast path: fgraph_exit() for the top frame of a task not inside the tracer, without a
+ * set_graph_function region or tracing_thresh: the call's W_ENTRY rewritten into a W_LEAF
+ * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record (whose depth
+ * is implied: see trace/codec_format.h); then the frame is released. A return whose call
+ * has no frame (its entry was not recorded: filtered, nested, or before the patch) leaves
+ * at once. */
+#define RET_SLOT 24			/* the slot, from %rsp after the two pushes */
+	.globl	__fexit__
+	.type	__fexit__, @function
+__fexit__:
+	cmpl	$TRACE_HOOK_GRAPH, trace_cfg + TRACE_CFG_HOOK_OFFSET(%rip)
+	jne	.Lexit_slow
+	pushq	%rax
+	pushq	%rdx
+	ENV_TASK %rsi, %r9
+	cmpb	$0, TASK_BUSY(%rsi)
+	jne	.Lexit_none		/* a return inside the tracer: its entry was refused */
+	movl	TASK_DEPTH(%rsi), %edi
+	subl	$1, %edi		/* i: the top frame */
+	jb	.Lexit_none		/* no open call: this one was not traced */
+	movl	%edi, %r8d
+	shll	$FRAME_SIZE_SHIFT, %r8d
+	leaq	TASK_STACK(%rsi, %r8), %r8
+	leaq	RET_SLOT(%rsp), %rax
+	cmpq	%rax, FRAME_SLOT(%r8)
+	ja	.Lexit_none		/* the top call is further out: this one was not traced */
+	jne	.Lret_c			/* frames of calls gone above this one: drop them in C */
+#else
 /* A function whose return fgraph_enter hooked returns here, with %rsp just above the
  * slot its return address was in. rax and rdx (return values) are preserved; the other
  * caller-saved registers are dead at a return (-pg: no interprocedural register
@@ -346,12 +402,13 @@ __fentry__:
  * set_graph_function region or tracing_thresh: the call's W_ENTRY rewritten into a W_LEAF
  * if it is still the CPU's last record (wire_leaf()), else a W_RETURN record (whose depth
  * is implied: see trace/codec_format.h); then the frame is released. */
+#define RET_SLOT 8			/* the slot, from %rsp after the two pushes */
 	.globl	return_to_handler
 	.type	return_to_handler, @function
 	.p2align 4	/* reached by a mispredicted ret every time: fetch from a 16-byte line */
 return_to_handler:
 	pushq	%rax
-	pushq	%rdx			/* 8(%rsp): the slot */
+	pushq	%rdx
 	ENV_TASK %rsi, %r9
 	cmpb	$0, TASK_BUSY(%rsi)
 	jne	.Lret_c			/* a return inside the tracer */
@@ -363,9 +420,10 @@ return_to_handler:
 	movl	%edi, %r8d
 	shll	$FRAME_SIZE_SHIFT, %r8d
 	leaq	TASK_STACK(%rsi, %r8), %r8
-	leaq	8(%rsp), %rax
+	leaq	RET_SLOT(%rsp), %rax
 	cmpq	%rax, FRAME_SLOT(%r8)
 	jne	.Lret_c			/* frames abandoned above this one: resync in C */
+#endif
 	cmpb	$0, FRAME_FLAGS(%r8)
 	jne	.Lret_c			/* closes a set_graph_function region */
 	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
@@ -440,23 +498,49 @@ return_to_handler:
 .Lret_done:
 	WRITING_OFF %rcx
 	/* The frame was read above: now it may be released (an interrupt may reuse it). */
+#if CONFIG_FGRAPH_RETHOOK
+	movl	%edi, TASK_DEPTH(%rsi)
+	movb	$0, TASK_BUSY(%rsi)
+.Lexit_none:
+	popq	%rdx
+	popq	%rax
+	ret
+#else
 	movq	FRAME_RET(%r8), %r11
 	movl	%edi, TASK_DEPTH(%rsi)
 	movb	$0, TASK_BUSY(%rsi)
 	popq	%rdx
 	popq	%rax
 	jmp	*%r11
+#endif
 .Lret_unwrite:
 	WRITING_OFF %rcx
 .Lret_unbusy:
 	movb	$0, TASK_BUSY(%rsi)
 .Lret_c:
-	leaq	8(%rsp), %rdi		/* the slot: entry %rsp - 8 */
+	leaq	RET_SLOT(%rsp), %rdi
 	call	fgraph_exit
+#if CONFIG_FGRAPH_RETHOOK
+	popq	%rdx
+	popq	%rax
+	ret
+/* Not the fast path's setting: nothing to do while no tracer runs (frames left open are
+ * dropped later, see fgraph.c), else the C hook. The stack was 16-byte aligned at the call
+ * here (8 below a function's entry alignment); the two pushes keep it so for the C call. */
+.Lexit_slow:
+	cmpl	$TRACE_HOOK_NOP, trace_cfg + TRACE_CFG_HOOK_OFFSET(%rip)
+	je	1f
+	pushq	%rax
+	pushq	%rdx
+	jmp	.Lret_c
+1:	ret
+	.size	__fexit__, . - __fexit__
+#else
 	movq	%rax, %r11
 	popq	%rdx
 	popq	%rax
 	jmp	*%r11
 	.size	return_to_handler, . - return_to_handler
+#endif
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,9 +1,12 @@
-/* The function_graph tracer: on entry it records the call and pushes it on the current
- * task's shadow return stack, replacing the caller's return address by return_to_handler;
- * on return it pops the frame, records the return with its duration and hands the real
- * return address back. The shadow stack belongs to the thread, so it follows context
- * switches and sleeps, and interrupts (which run on the interrupted thread's stack) nest
- * on it as they nest on the real stack. */
+/* The function_graph tracer: on entry it records the call and pushes a frame (entry time,
+ * entry record, return address slot) on the current task's stack of open calls; on return
+ * it pops the frame and records the return with its duration. FGRAPH=rethook: the return
+ * is seen by the hook the compiler placed before the function's `ret` (__fexit__), which
+ * finds its frame by the slot. FGRAPH=hijack: the entry replaces the caller's return
+ * address by return_to_handler and keeps the real one in the frame, handed back on return.
+ * The frames belong to the thread, so they follow context switches and sleeps, and
+ * interrupts (which run on the interrupted thread's stack) nest on them as they nest on the
+ * real stack. */
 #include "trace/hook.h"
 #include "trace/internal.h"
 #include "trace/codec.h"
@@ -47,7 +50,7 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 
 	t->depth = d + 1;
 	__asm__ volatile("" ::: "memory"); /* depth is raised before the frame is written */
-	f->ret = *parent_slot;
+	f->ret = CONFIG_FGRAPH_RETHOOK ? 0 : *parent_slot;
 	f->slot = (uint64_t)parent_slot;
 	__builtin_memcpy(f->tsc, &tsc, sizeof(f->tsc)); /* x86: the low bytes */
 	f->irq = (uint8_t)(irq > 255 ? 255 : irq);
@@ -60,9 +63,46 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 	}
 	if (flags & TRACE_FRAME_NOTRACE)
 		t->graph_notrace_open = true;
+#if !CONFIG_FGRAPH_RETHOOK
 	__asm__ volatile("" ::: "memory"); /* the frame is complete before the return is hooked */
 	*parent_slot = (uint64_t)return_to_handler;
+#endif
 }
+
+/* Releases the frames from i up, as calls that will not return through their hook (their
+ * regions of set_graph_function and set_graph_notrace close with them); counted as
+ * abandoned. */
+static void fgraph_drop(struct trace_task *t, uint32_t i)
+{
+	if (i >= t->depth)
+		return;
+	trace_count_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
+	for (uint32_t j = i; j < t->depth; j++) {
+		if (t->stack[j].flags & TRACE_FRAME_NOTRACE)
+			t->graph_notrace_open = false;
+		if (t->stack[j].flags & TRACE_FRAME_ROOT) {
+			t->graph_open = false;
+			t->graph_base = 0;
+		}
+	}
+	t->depth = i;
+}
+
+#if CONFIG_FGRAPH_RETHOOK
+/* The open calls whose return address slot is at or below `slot` (that of a call starting
+ * or returning now, on the same stack) are gone: a live caller's slot is above its
+ * callees'. They left while their return hook did nothing (no tracer, or the site not yet
+ * patched) or without returning (a thread's end). */
+static void fgraph_drop_gone(struct trace_task *t, const uint64_t *slot, bool at_slot)
+{
+	uint32_t i = t->depth;
+
+	while (i > 0 && (t->stack[i - 1].slot < (uint64_t)slot ||
+			 (at_slot && t->stack[i - 1].slot == (uint64_t)slot)))
+		i--;
+	fgraph_drop(t, i);
+}
+#endif
 
 void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 {
@@ -74,6 +114,9 @@ void fgraph_enter(uint64_t *parent_slot, uint64_t ip)
 
 	if (!t)
 		return;
+#if CONFIG_FGRAPH_RETHOOK
+	fgraph_drop_gone(t, parent_slot, true);
+#endif
 	d = t->depth;
 	cpu = trace_env_cpu();
 	/* Inside a set_graph_notrace call nothing is recorded or hooked until it returns. */
@@ -104,6 +147,7 @@ out:
 	trace_hook_end(t);
 }
 
+#if !CONFIG_FGRAPH_RETHOOK
 /* The top frame is not the one whose return is running: frames above it belong to calls
  * that left without returning through the hook. Drop them, or if the frame is not on the
  * stack at all, stop tracing and fall back to the top frame. Returns the frame to pop. */
@@ -117,12 +161,11 @@ static uint32_t fgraph_resync(struct trace_task *t, uint64_t *slot)
 		trace_stop("function_graph: return address not on the shadow stack");
 		return t->depth - 1;
 	}
-	trace_count_add(&trace_counts[trace_env_cpu()].abandoned, t->depth - i);
-	for (uint32_t j = i; j < t->depth; j++)
-		if (t->stack[j].flags & TRACE_FRAME_NOTRACE)
-			t->graph_notrace_open = false;
+	fgraph_drop(t, i);
 	return i - 1;
 }
+
+#endif
 
 /* Records the return of the call in frame f, at depth `depth` as its entry was. */
 static void fgraph_record_return(const struct trace_ret_frame *f, unsigned depth)
@@ -137,23 +180,12 @@ static void fgraph_record_return(const struct trace_ret_frame *f, unsigned depth
 	ring_write_return(trace_env_cpu(), &r, f->pos);
 }
 
-uint64_t fgraph_exit(uint64_t *slot)
+/* Pops frame i (the top one) and records its return unless nested or set_graph_notrace. */
+static void fgraph_pop(struct trace_task *t, uint32_t i, bool nested)
 {
-	struct trace_task *t = trace_env_task();
-	bool nested = t->busy; /* a return inside the tracer: pop, record nothing */
-	struct trace_ret_frame *f, frame;
-	uint32_t i, depth;
+	struct trace_ret_frame *f = &t->stack[i], frame = *f;
+	uint32_t depth = i - t->graph_base; /* as fgraph_enter() recorded it (0 for a root) */
 
-	t->busy = true;
-	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
-	if (t->depth == 0)
-		trace_fatal("function_graph: return with an empty shadow stack");
-	i = t->depth - 1;
-	if (t->stack[i].slot != (uint64_t)slot)
-		i = fgraph_resync(t, slot);
-	f = &t->stack[i];
-	frame = *f;
-	depth = i - t->graph_base; /* as fgraph_enter() recorded it (0 for a region's root) */
 	if (f->flags & TRACE_FRAME_ROOT) {
 		t->graph_open = false;
 		t->graph_base = 0;
@@ -165,7 +197,45 @@ uint64_t fgraph_exit(uint64_t *slot)
 	t->depth = i;
 	if (!nested && !(frame.flags & TRACE_FRAME_NOTRACE))
 		fgraph_record_return(&frame, depth);
+}
+
+#if CONFIG_FGRAPH_RETHOOK
+void fgraph_exit(uint64_t *slot)
+{
+	struct trace_task *t = trace_env_task();
+
+	/* A return inside the tracer (an interrupt's call while the task is busy): its entry
+	 * was refused and counted, and the top frame may be half written. Nothing to do. */
+	if (t->busy)
+		return;
+	t->busy = true;
+	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
+	fgraph_drop_gone(t, slot, false);
+	/* The top frame is this call's, or the call was not traced (its entry was filtered,
+	 * or ran before the patch): then its frame is not there. */
+	if (t->depth && t->stack[t->depth - 1].slot == (uint64_t)slot)
+		fgraph_pop(t, t->depth - 1, false);
+	trace_hook_end(t);
+}
+#else
+uint64_t fgraph_exit(uint64_t *slot)
+{
+	struct trace_task *t = trace_env_task();
+	bool nested = t->busy; /* a return inside the tracer: pop, record nothing */
+	uint64_t ret;
+	uint32_t i;
+
+	t->busy = true;
+	__asm__ volatile("" ::: "memory"); /* busy is set before the stack is looked at */
+	if (t->depth == 0)
+		trace_fatal("function_graph: return with an empty shadow stack");
+	i = t->depth - 1;
+	if (t->stack[i].slot != (uint64_t)slot)
+		i = fgraph_resync(t, slot);
+	ret = t->stack[i].ret;
+	fgraph_pop(t, i, nested);
 	__asm__ volatile("" ::: "memory");
 	t->busy = nested;
-	return frame.ret;
+	return ret;
 }
+#endif

@@ -75,14 +75,21 @@ TRACE_CHECK_OFFSET(struct ring_cpu, last_depth, RC_LAST_DEPTH);
 
 /* fentry.S */
 void __fentry__(void);
-void return_to_handler(void);
 /* Called by __fentry__ with the address of the traced function's return address and the
  * traced function (its call site). */
 void fgraph_enter(uint64_t *parent_slot, uint64_t ip);
 void function_trace_call(uint64_t *parent_slot, uint64_t ip);
+#if CONFIG_FGRAPH_RETHOOK
+/* The return hook: `call __fexit__` right before a traced function's `ret`. */
+void __fexit__(void);
+/* Called by __fexit__ with the stack slot of the returning function's return address. */
+void fgraph_exit(uint64_t *slot);
+#else
+void return_to_handler(void);
 /* Called by return_to_handler with the stack slot the hooked return address was in;
  * returns the original return address. */
 uint64_t fgraph_exit(uint64_t *slot);
+#endif
 
 /* Each counter is written only by its own CPU. */
 extern struct trace_cpu_counts trace_counts[TRACE_MAX_CPUS];

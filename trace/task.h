@@ -1,10 +1,17 @@
-/* Per-thread tracer state, embedded in struct thread: the function_graph shadow return
- * stack and the flags the hooks keep per task. Interrupts run on the interrupted thread's
- * stack, so their calls push and pop on the same shadow stack, nested like the real one.
+/* Per-thread tracer state, embedded in struct thread: the function_graph stack of open
+ * calls and the flags the hooks keep per task. With FGRAPH=rethook it is an entry-time
+ * stack: each frame holds when a traced call started, where its entry record is and the
+ * stack slot of its return address, by which its return hook (and a later entry at or
+ * above that slot, which proves it gone) finds it; nothing on the real stack changes.
+ * With FGRAPH=hijack it is also the shadow return stack: the caller's real return address,
+ * replaced on the stack by return_to_handler. Interrupts run on the interrupted thread's
+ * stack, so their calls push and pop on the same stack of frames, nested like the real one.
  * Only the owning thread (and interrupts nesting on it) touches it; a new thread's state
  * is set up by trace_task_init(). Without CONFIG_TRACE it is empty. */
 #ifndef TRACE_TASK_H
 #define TRACE_TASK_H
+
+#include "trace/fgraph_mode.h"
 
 #define TRACE_STACK_DEPTH 64 /* calls deeper than this are skipped and counted */
 
@@ -37,8 +44,8 @@
 
 /* One hooked call: where it returns and when it started. */
 struct trace_ret_frame {
-	uint64_t ret;  /* the caller's return address, replaced by return_to_handler */
-	uint64_t slot; /* where that address lives on the stack, to check returns */
+	uint64_t ret;  /* hijack: the caller's return address, replaced by return_to_handler */
+	uint64_t slot; /* where the return address lives on the stack: whose return this is */
 	uint8_t tsc[6]; /* entry time: the TSC's low 48 bits */
 	uint8_t irq;    /* interrupt nesting at entry */
 	uint8_t flags;  /* TRACE_FRAME_* */

@@ -21,10 +21,6 @@ void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace
  * not the panic's own printing; later print the last lines of every CPU's buffer. */
 void trace_stop_on_panic(void);
 void trace_dump_on_panic(void);
-/* For unwinders (Linux: ftrace_graph_ret_addr()): the return address `pc` read from the
- * current thread's stack slot `slot` (its address), or, when function_graph replaced it
- * with return_to_handler, the real one from the thread's shadow return stack. */
-uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot);
 /* The current thread starts (ends) the trace server's own work: serving /ftrace requests,
  * or the network thread processing a segment of such a connection. Unless the trace-server
  * option is on, that work is not recorded, so streaming a trace does not trace its own
@@ -41,9 +37,18 @@ static inline void trace_sched_switch(struct trace_task *p, unsigned pt, struct 
 }
 static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
-static inline uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot) { (void)slot; return pc; }
 static inline void trace_server_work_begin(void) {}
 static inline void trace_server_work_end(void) {}
+#endif
+
+#if defined(CONFIG_TRACE) && !CONFIG_FGRAPH_RETHOOK
+/* For unwinders (Linux: ftrace_graph_ret_addr()): the return address `pc` read from the
+ * current thread's stack slot `slot` (its address), or, when function_graph replaced it
+ * with return_to_handler, the real one from the thread's shadow return stack. */
+uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot);
+#else
+/* No return address on the stack is ever rewritten (FGRAPH=rethook, or no tracer). */
+static inline uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot) { (void)slot; return pc; }
 #endif
 
 #endif

@@ -50,6 +50,7 @@ int tf_tracer_write(struct tracefs_file *f, const char *buf, size_t len)
 		return 0;
 	trace_set_tracer(TRACE_NOP);
 	ring_clear();
+	patch_set_return_hooks(t == TRACE_GRAPH); /* function_graph's return sites */
 	if (t != TRACE_NOP && patch_apply(filter_wanted, NULL))
 		return tf_fail(f, -EINVAL, "patching call sites failed");
 	if (t == TRACE_NOP)

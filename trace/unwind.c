@@ -1,9 +1,12 @@
-/* Unwinding through calls function_graph hooked: their return address on the stack is
+/* FGRAPH=hijack only (with rethook no return address is rewritten: trace/trace.h).
+ * Unwinding through calls function_graph hooked: their return address on the stack is
  * return_to_handler, and the real one waits on the thread's shadow stack (trace/task.h)
  * with the address of the slot it was taken from. An unwinder that names the slot gets
  * the real address back, as from Linux's ftrace_graph_ret_addr(). */
 #include "trace/hook.h"
 #include "trace/trace.h"
+
+#if !CONFIG_FGRAPH_RETHOOK
 
 uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot)
 {
@@ -21,3 +24,4 @@ uint64_t trace_graph_ret_addr(uint64_t pc, uint64_t slot)
 			return t->stack[i].ret;
 	return pc;
 }
+#endif

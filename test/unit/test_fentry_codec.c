@@ -18,6 +18,7 @@
 #include "trace/trace.h"
 
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
+extern const uint64_t __start___return_loc[], __stop___return_loc[];
 
 #define MAX_RECS 64
 
@@ -53,6 +54,7 @@ static void setup(enum trace_tracer t, bool c_hooks)
 	trace_set_notrace_pids(NULL, 0);
 	trace_set_tracer(t);
 	trace_set_on(true);
+	patch_set_return_hooks(t == TRACE_GRAPH);
 	patch_apply(all_sites, NULL);
 	if (c_hooks)
 		trace_cfg.hook = TRACE_HOOK_C;
@@ -201,6 +203,9 @@ static void test_function(void)
 int main(void)
 {
 	patch_set_sites(__start___mcount_loc, __stop___mcount_loc);
+#if CONFIG_FGRAPH_RETHOOK
+	patch_set_return_sites(__start___return_loc, __stop___return_loc);
+#endif
 	trace_host_set_ncpus(1);
 	test_graph();
 	test_long();

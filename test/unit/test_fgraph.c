@@ -19,6 +19,7 @@
 #include "trace/trace.h"
 
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
+extern const uint64_t __start___return_loc[], __stop___return_loc[];
 
 #define SLOTS_MIN (RING_MIN_BYTES / RING_SLOT_BYTES)
 
@@ -121,8 +122,65 @@ static void setup(enum trace_tracer t)
 	trace_set_notrace_pids(NULL, 0);
 	trace_set_tracer(t);
 	trace_set_on(true);
+	patch_set_return_hooks(t == TRACE_GRAPH);
 	patch_apply(t == TRACE_NOP ? no_site : all_sites, NULL);
 }
+
+#if CONFIG_FGRAPH_RETHOOK
+/* The return sites of the function at entry site fn that are calls of __fexit__. */
+static int returns_on(void *fn)
+{
+	int n = 0;
+
+	for (const uint64_t *p = __start___return_loc; p < __stop___return_loc; p++) {
+		uint64_t site = *p;
+		int32_t rel;
+
+		if (patch_return_owner(site) != (uint64_t)(uintptr_t)fn)
+			continue;
+		memcpy(&rel, (uint8_t *)site + 1, sizeof(rel));
+		n += *(uint8_t *)site == 0xe8 && site + 5 + rel == (uint64_t)(uintptr_t)__fexit__;
+	}
+	return n;
+}
+
+static void test_return_sites(void)
+{
+	const uint8_t nop[5] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	int every = 0;
+
+	TEST_CASE("rethook: every return site is a NOP before a ret, in the function it belongs to");
+	setup(TRACE_NOP);
+	CHECK_EQ(patch_return_sites(), (size_t)(__stop___return_loc - __start___return_loc));
+	CHECK(patch_return_sites() >= patch_sites()); /* each function here returns */
+	CHECK_EQ(patch_return_sites_on(), 0);
+	for (const uint64_t *p = __start___return_loc; p < __stop___return_loc; p++) {
+		uint64_t site = *p, owner = patch_return_owner(site);
+
+		CHECK(memcmp((void *)site, nop, 5) == 0);
+		CHECK_EQ(*(uint8_t *)(site + 5), 0xc3);
+		/* The owner is the traced function whose code holds the site. */
+		CHECK_STR(name_of((uint32_t)owner, false), name_of((uint32_t)site, true));
+		every += strcmp(name_of((uint32_t)owner, false), "?") != 0;
+	}
+	CHECK_EQ(every, (int)patch_return_sites());
+	TEST_END();
+
+	TEST_CASE("rethook: return sites are patched with their function's entry, for function_graph only");
+	setup(TRACE_GRAPH);
+	CHECK_EQ(patch_return_sites_on(), patch_return_sites());
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		CHECK(returns_on(names[i].fn) >= 1);
+	patch_apply(only_site, (void *)fg_mid);
+	CHECK_EQ(patch_return_sites_on(), (size_t)returns_on((void *)fg_mid));
+	CHECK(returns_on((void *)fg_mid) >= 1);
+	CHECK_EQ(returns_on((void *)fg_leaf), 0);
+	setup(TRACE_FUNCTION);
+	CHECK_EQ(patch_sites_on(), patch_sites());
+	CHECK_EQ(patch_return_sites_on(), 0);
+	TEST_END();
+}
+#endif
 
 static void test_sites(void)
 {
@@ -143,6 +201,9 @@ static void test_sites(void)
 	CHECK_EQ(patch_sites_on(), 1);
 	CHECK(patch_site_on(0) == (patch_site(0) == (uint64_t)fg_mid));
 	TEST_END();
+#if CONFIG_FGRAPH_RETHOOK
+	test_return_sites();
+#endif
 }
 
 static void test_graph_tree(void)
@@ -246,7 +307,12 @@ static void test_registers(void)
 
 static void test_tail_call(void)
 {
+#if CONFIG_FGRAPH_RETHOOK
+	/* Built without sibling calls, as the kernel: a call in tail position is a call. */
+	TEST_CASE("function_graph: a call in tail position nests inside its caller");
+#else
 	TEST_CASE("function_graph: a sibling call nests inside the caller it replaced");
+#endif
 	setup(TRACE_GRAPH);
 	CHECK_EQ(fg_tail(4), 16);
 	CHECK_STR(records(), "Etail@0 Eleaf@1 Rleaf@1 Rtail@0");
@@ -278,6 +344,30 @@ static void test_off(void)
 	trace_set_on(true);
 	fg_leaf(1);
 	CHECK_STR(records(), "Eleaf@0 Rleaf@0");
+	TEST_END();
+}
+
+static void tracing_off(void)
+{
+	trace_set_on(false);
+}
+
+static void test_return_while_off(void)
+{
+	struct trace_cpu_counts c0, c1;
+
+	TEST_CASE("function_graph: a call that returns while tracing is off leaves no open frame");
+	setup(TRACE_GRAPH);
+	trace_get_counts(0, &c0);
+	fg_callback(tracing_off, 1); /* entered on, returns off */
+	trace_set_on(true);
+	fg_top(1); /* at depth 0 again: the callback's frame is gone */
+	CHECK_STR(records(), "Ecallback@0 Etop@0 Emid@1 Eleaf@2 Rleaf@2 Rmid@1 Eleaf@1 Rleaf@1 "
+			     "Rtop@0");
+	CHECK_EQ(trace_env_task()->depth, 0);
+	trace_get_counts(0, &c1);
+	/* rethook: dropped by the next entry at its slot; hijack: popped by its return. */
+	CHECK_EQ(c1.abandoned - c0.abandoned, CONFIG_FGRAPH_RETHOOK ? 1 : 0);
 	TEST_END();
 }
 
@@ -697,12 +787,21 @@ static void test_unwind(void)
 	CHECK_EQ(slot_unwound, real);
 	setup(TRACE_GRAPH);
 	show_slot();
+#if CONFIG_FGRAPH_RETHOOK
+	/* Nothing to translate: the return address on the stack is never rewritten. */
+	CHECK_EQ(slot_held, real);
+	CHECK_EQ(slot_unwound, real);
+	CHECK_STR(records(), "Eshow_slot@0 Rshow_slot@0");
+	TEST_END();
+}
+#else
 	CHECK_EQ(slot_held, (uint64_t)(uintptr_t)return_to_handler);
 	CHECK_EQ(slot_unwound, real);
 	CHECK_EQ(trace_graph_ret_addr((uint64_t)(uintptr_t)return_to_handler, 8), /* no frame */
 		 (uint64_t)(uintptr_t)return_to_handler);
 	TEST_END();
 }
+#endif
 
 static void test_full_buffer(void)
 {
@@ -779,6 +878,9 @@ static void test_marker(void)
 int main(void)
 {
 	patch_set_sites(__start___mcount_loc, __stop___mcount_loc);
+#if CONFIG_FGRAPH_RETHOOK
+	patch_set_return_sites(__start___return_loc, __stop___return_loc);
+#endif
 	trace_host_set_ncpus(1);
 	test_sites();
 	test_graph_tree();
@@ -789,6 +891,7 @@ int main(void)
 	test_tail_call();
 	test_function();
 	test_off();
+	test_return_while_off();
 	test_deep_recursion();
 	test_max_depth();
 	test_graph_function();
