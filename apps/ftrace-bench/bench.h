@@ -4,5 +4,6 @@
 /* The same tiny function, without instrumentation and with its fentry site. */
 int bench_plain(int x);
 int bench_traced(int x);
+int bench_plain_tsc(int x); /* bench_plain and one TSC read */
 
 #endif

@@ -2,7 +2,9 @@
  * to a tiny function compiled without -pg, the same function with its call site NOP-patched,
  * under the `function` tracer and under `function_graph` (only that function selected with
  * set_ftrace_filter, so the loop itself is not traced). Also the ring-buffer bytes one
- * traced call takes (from per_cpu/cpu0/stats) and how many calls fit in 64 MiB. */
+ * traced call takes (from per_cpu/cpu0/stats) and how many calls fit in 64 MiB. And two
+ * pieces of the function_graph cost: its sites patched with tracing_on 0 (the hooks are
+ * called and return at once), and the uninstrumented function with one TSC read. */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "apps/ftrace-bench/bench.h"
@@ -58,7 +60,7 @@ static void report(const char *name, uint64_t mticks, uint64_t base)
 
 int app_main(void)
 {
-	uint64_t plain, nop, fn, graph, b0, b1;
+	uint64_t plain, nop, fn, graph, graph_off, tsc, b0, b1;
 
 	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
 	    trace_control("set_ftrace_filter", "bench_traced") || trace_control("trace", ""))
@@ -77,11 +79,15 @@ int app_main(void)
 	graph = ticks_per_call(bench_traced);
 	trace_control("tracing_on", "0");
 	b1 = cpu0_bytes();
+	graph_off = ticks_per_call(bench_traced); /* still patched for function_graph */
+	tsc = ticks_per_call(bench_plain_tsc);
 
 	report("uninstrumented", plain, plain);
 	report("nop-patched", nop, plain);
 	report("function", fn, plain);
 	report("function_graph", graph, plain);
+	report("graph-off", graph_off, plain);
+	report("plain+rdtsc", tsc, plain);
 	uint64_t calls = (uint64_t)CALLS * ROUNDS;
 	printf("ftrace-bench: function_graph buffer bytes per call: %lu.%02lu\n", (b1 - b0) / calls,
 	       (b1 - b0) * 100 / calls % 100);

@@ -18,8 +18,10 @@ boot_accels() {
 # build_kernel APP [TRACE]: builds into $O/<app>[-trace]/glass.elf, prints its path.
 build_kernel() {
 	local app=$1 trace=${2:-}
+	local dir=$O/$app${trace:+-$trace}
 	make -s --no-print-directory O="$O" TARGET="$app" TRACE="$trace" kernel >&2 || return 1
-	echo "$O/$app${trace:+-$trace}/glass.elf"
+	[ -n "$trace" ] && [ "${FGRAPH:-}" = hijack ] && dir+=-hijack # mk/flags.mk's KDIR
+	echo "$dir/glass.elf"
 }
 
 # boot KERNEL SMP KVM LOGFILE [APPEND]: boots headless with exit=1; sets BOOT_STATUS.
