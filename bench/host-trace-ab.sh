@@ -13,14 +13,17 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for _ in $(seq "$n"); do
 	for bin in "$@"; do
-		# "no -pg    3.02 (  2.60) ns    5.50 (  4.85) ns ...": name, 1-thread, 2-thread median
-		"$bin" | awk -v b="$bin" -F'  +' 'NR > 2 { split($2, a, " "); split($3, c, " ");
-			print b "\t" $1 "\t" a[1] "\t" c[1] }' >>"$out"
+		# "no -pg   3.02 (  2.60) ns    5.50 (  4.85) ns ...": the name in 18 columns, then
+		# 1-thread median (min), 2-thread median (min): name, 1-thread, 2-thread median
+		"$bin" | awk -v b="$bin" 'NR > 2 { name = substr($0, 1, 18); sub(/ +$/, "", name);
+			rest = substr($0, 19); gsub(/[()]/, " ", rest); split(rest, f, " ");
+			print b "\t" name "\t" f[1] "\t" f[4] }' >>"$out"
 	done
 done
 for bin in "$@"; do
 	echo "$bin ($n runs, median of the runs' medians, ns per call):"
-	for conf in "no -pg" "-pg, NOP-patched" "function" "function_graph"; do
+	for conf in "no -pg" "-pg, NOP-patched" "function" "function_graph" \
+		"graph, tracing off" "no -pg, + rdtsc"; do
 		for col in 3 4; do
 			awk -F'\t' -v b="$bin" -v c="$conf" -v k="$col" '$1 == b && $2 == c { print $k }' \
 				"$out" | sort -n | awk '{ a[NR] = $1 } END { printf "%s ", a[int((NR + 1) / 2)] }'

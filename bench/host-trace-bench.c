@@ -14,18 +14,26 @@
 #include "trace/patch.h"
 #include "trace/ring.h"
 
+#ifndef CALLS /* smaller for callgrind: -DCALLS=200000 -DRUNS=1 */
 #define CALLS 20000000
+#endif
+#ifndef RUNS
 #define RUNS 7
+#endif
 #define THREADS 2
 
 int bench_fn_plain(int x);
+int bench_fn_plain_tsc(int x);
 int bench_fn_pg(int x);
 extern const uint64_t __start___mcount_loc[], __stop___mcount_loc[];
 extern const uint64_t __start___return_loc[], __stop___return_loc[];
 
-enum mode { PLAIN, NOP, FUNCTION, GRAPH, MODES };
+/* The last two are pieces of function_graph's cost: its sites patched with tracing off
+ * (the hooks are called and return at once), and the plain function with one TSC read. */
+enum mode { PLAIN, NOP, FUNCTION, GRAPH, GRAPH_OFF, PLAIN_TSC, MODES };
 static const char *const mode_names[MODES] = { "no -pg", "-pg, NOP-patched", "function",
-					       "function_graph" };
+					       "function_graph", "graph, tracing off",
+					       "no -pg, + rdtsc" };
 
 static uint64_t now_ns(void)
 {
@@ -102,13 +110,14 @@ static bool site_on(uint64_t ip, void *arg)
 static int (*setup(enum mode m))(int)
 {
 	static const enum trace_tracer tracer[MODES] = { TRACE_NOP, TRACE_NOP, TRACE_FUNCTION,
-							 TRACE_GRAPH };
+							 TRACE_GRAPH, TRACE_GRAPH, TRACE_NOP };
 
 	ring_clear();
 	trace_set_tracer(tracer[m]);
+	trace_set_on(m != GRAPH_OFF);
 	patch_set_return_hooks(tracer[m] == TRACE_GRAPH);
 	patch_apply(site_on, tracer[m] == TRACE_NOP ? NULL : (void *)1);
-	return m == PLAIN ? bench_fn_plain : bench_fn_pg;
+	return m == PLAIN ? bench_fn_plain : m == PLAIN_TSC ? bench_fn_plain_tsc : bench_fn_pg;
 }
 
 /* Median and minimum of RUNS runs (the minimum shows what other load on the machine

@@ -67,6 +67,7 @@ TEST_DEPS += $(O)/host/test_fentry_codec$(2)
 $(O)/host/trace$(2)/bench_fn_plain.o: bench/trace_bench_fn.c
 	@mkdir -p $$(dir $$@)
 	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -fcf-protection=none -DBENCH_FN=bench_fn_plain \
+		-DBENCH_FN_TSC=bench_fn_plain_tsc \
 		-c -o $$@ $$<
 $(O)/host/trace$(2)/bench_fn_pg.o: bench/trace_bench_fn.c
 	@mkdir -p $$(dir $$@)
