@@ -44,8 +44,10 @@ $(O)/host/trace$(2)/test_fgraph_funcs.o: test/unit/test_fgraph_funcs.c test/unit
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(TRACE_FGRAPH_DEFS_$(1)) $(HOST_SAN) $(TRACE_PG_FLAGS) \
 		$(TRACE_HOST_PG_$(1)) -c -o $$@ $$<
 
-$(O)/host/test_fgraph$(2): test/unit/test_fgraph.c $(O)/host/trace$(2)/test_fgraph_funcs.o \
-		$(TRACE_HOST_CORE) $(TRACE_HOST_HDRS) test/unit/test_fgraph_funcs.h
+$(O)/host/test_fgraph$(2): test/unit/test_fgraph.c test/unit/test_fgraph_tasks.c \
+		test/unit/fgraph_harness.c $(O)/host/trace$(2)/test_fgraph_funcs.o \
+		$(TRACE_HOST_CORE) $(TRACE_HOST_HDRS) test/unit/test_fgraph_funcs.h \
+		test/unit/fgraph_harness.h
 	@mkdir -p $$(dir $$@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(TRACE_FGRAPH_DEFS_$(1)) $(HOST_SAN) -fno-pie -no-pie \
 		-o $$@ $$(filter %.c %.S %.o,$$^)
