@@ -17,6 +17,12 @@ toggle=$(build_kernel tracetoggle ftrace) || { not_ok "build tracetoggle TRACE=f
 selftest=$(build_kernel selftest ftrace) || { not_ok "build selftest TRACE=ftrace"; exit 1; }
 fault=$(build_kernel fault ftrace) || { not_ok "build fault TRACE=ftrace"; exit 1; }
 
+# FGRAPH=rethook patches a function's return sites with its entry: each must be the NOP
+# before a `ret`, owned by the nearest entry below it (mk/flags.mk's build rules).
+if [ "${FGRAPH:-rethook}" = rethook ]; then
+	python3 test/boot/return_sites.py "$compute" || FAILED=1
+fi
+
 # traced_boot NAME KERNEL APPEND: boots on 2 CPUs with trace_dump=1, leaves the trace text in
 # $logs/NAME.trace and its CSV in $logs/NAME.csv; returns non-zero (after reporting) on failure.
 traced_boot() {
@@ -108,7 +114,7 @@ for kvm in $(boot_accels); do
 			neg=$(awk -F, 'NR > 1 && $4 < 0' "$csv" | head -3)
 			if [ -z "$bad" ] && [ -z "$neg" ]; then ok "$n"; else not_ok "$n: nesting: $bad $neg"; fi
 		fi
-		tracer_fns=$(grep -oE '\b(fgraph_[a-z_]+|ring_[a-z_]+|__fentry__|return_to_handler|ftrace_[a-z_]+)\(\)' \
+		tracer_fns=$(grep -oE '\b(fgraph_[a-z_]+|ring_[a-z_]+|__fentry__|__fexit__|return_to_handler|ftrace_[a-z_]+)\(\)' \
 			"$logs/compute-$acc.trace" | sort -u | head -5)
 		if [ -z "$tracer_fns" ]; then ok "no tracer function in the trace ($acc)"; else
 			not_ok "tracer functions traced ($acc): $tracer_fns"; fi
