@@ -11,8 +11,8 @@
  * (see RESERVE), the one-slot record stored last with its lap bit. Anything unusual (the
  * task already inside the tracer, pid filters changed since the task last looked or
  * excluding it, an interrupt, a full or disabled buffer, the end of a block, a
- * record that needs a W_SYNC or W_LOST before it or does not fit one slot, the shadow
- * stack full or out of step, a set_graph_function frame) undoes what the fast path did,
+ * record that needs a W_SYNC or W_LOST before it or does not fit one slot, the stack of
+ * open calls full or out of step, a set_graph_function frame) undoes what the fast path did,
  * which never includes a reservation, and runs the C hook, which decides everything again.
  *
  * Ordering: the hooks' data is per CPU and per task, written by this CPU only (threads
