@@ -79,13 +79,16 @@ static uint32_t ring_slots_for(size_t bytes)
 	return n;
 }
 
-/* Zeroed slots (type 0: never committed) followed by the per-block event numbers. */
+/* Slots followed by the per-block event numbers. Only the numbers and the last slot are
+ * zeroed here: a writer zeroes each block when it first starts it (ring_reserve()), so
+ * the memory of a 64 MiB buffer is not all written at boot, and a fresh buffer's last
+ * slot (read as head - 1 before anything is written) is no W_ENTRY. */
 static uint64_t *ring_alloc(uint32_t nslots)
 {
 	size_t words = ring_pages(nslots) * RING_PAGE / sizeof(uint64_t);
 	uint64_t *p = page_alloc(ring_pages(nslots));
 
-	for (size_t i = 0; p && i < words; i++)
+	for (size_t i = nslots - 1; p && i < words; i++)
 		p[i] = 0;
 	return p;
 }

@@ -113,12 +113,17 @@ static bool ring_reserve(struct ring_cpu *rc, uint64_t ts, uint32_t tid, uint32_
 		rc->cur_tid = W_TID_NONE;
 		return false;
 	}
+	pos = idx + pad;
+	/* A block started in the first lap was never written (ring_alloc()): zeroed before
+	 * head passes it, so no reader ever sees what the memory held. */
+	if (!(pos & (RING_BLOCK_SLOTS - 1)) && pos <= rc->mask && !rc->wrapped)
+		for (uint32_t i = 0; i < RING_BLOCK_SLOTS; i++)
+			*(volatile uint64_t *)ring_slot(rc, pos + i) = 0;
 	/* Slot index and event number wrap separately: no carry between them. */
 	rc->head = ((h >> 32) + events) << 32 |
 		   (uint32_t)(idx + pad + sync * RING_SYNC_SLOTS + lost + n);
 	if (pad)
 		ring_pad_out(rc, idx, pad);
-	pos = idx + pad;
 	if (!(pos & (RING_BLOCK_SLOTS - 1)))
 		ring_start_block(rc, pos, (uint32_t)(h >> 32));
 	if (sync) {

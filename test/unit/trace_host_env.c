@@ -149,9 +149,16 @@ const char *trace_env_comm(unsigned tid)
 	return "<...>";
 }
 
+/* Pages full of set bits, as memory may hold anything: a reader that trusted slots no
+ * writer zeroed or wrote (ring_alloc() leaves most of them) would find committed-looking
+ * records of type 15. */
 void *page_alloc(size_t npages)
 {
-	return aligned_alloc(4096, npages * 4096);
+	void *p = aligned_alloc(4096, npages * 4096);
+
+	if (p)
+		memset(p, 0xff, npages * 4096);
+	return p;
 }
 
 void page_free(void *p, size_t npages)

@@ -27,6 +27,13 @@ uint64_t patch_site(size_t i)
 	return sites[i].ip;
 }
 
+bool return_hooks; /* what tracefs last asked of patch_set_return_hooks() */
+
+void patch_set_return_hooks(bool on)
+{
+	return_hooks = on;
+}
+
 int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
 {
 	for (size_t i = 0; i < NSITES; i++)

@@ -17,6 +17,8 @@ struct fixture_site {
 extern const struct fixture_site sites[NSITES];
 extern bool patched[NSITES];
 extern unsigned patch_calls;
+/* Whether patch_apply() would hook return sites too (function_graph only). */
+extern bool return_hooks;
 /* "10110": which sites patch_apply() last turned into calls. */
 const char *patched_str(void);
 
