@@ -67,14 +67,26 @@ static size_t notes(char *s, size_t cap)
 	return n;
 }
 
+/* Per CPU: lost and overrun since the buffers were allocated (boot, or the last
+ * buffer_size_kb change), the definition of the W_LOST markers' totals, so a reader can
+ * take the drops after the stream's last marker as lost minus that marker's total; then
+ * the seq; then the two counts as they were at the last clear (a clear keeps the totals
+ * and only moves these), so lost - lost_at_clear is per_cpu/cpuN/stats' `dropped`. */
 static size_t cpu_line(char *s, size_t cap, unsigned cpu)
 {
+	const struct ring_cpu *rc = &ring.cpu[cpu];
 	struct ring_stats st;
+	uint64_t lost_base, overrun_base;
 
 	ring_get_stats(cpu, &st);
-	return (size_t)ksnprintf(s, cap, "cpu %u lost %llu overrun %llu seq %llu\n", cpu,
-				 (unsigned long long)st.dropped, (unsigned long long)st.overrun,
-				 (unsigned long long)raw_reader_seq(cpu));
+	lost_base = rc->slots ? rc->base_dropped : 0;
+	overrun_base = rc->slots ? rc->base_overrun : 0;
+	return (size_t)ksnprintf(s, cap, "cpu %u lost %llu overrun %llu seq %llu "
+				 "lost_at_clear %llu overrun_at_clear %llu\n", cpu,
+				 (unsigned long long)(st.dropped + lost_base),
+				 (unsigned long long)(st.overrun + overrun_base),
+				 (unsigned long long)raw_reader_seq(cpu),
+				 (unsigned long long)lost_base, (unsigned long long)overrun_base);
 }
 
 static size_t count_symbols(void)

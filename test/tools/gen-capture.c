@@ -8,12 +8,14 @@
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
  *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]
- *                    CAPTURE EXPECTED
+ *                    [--clear-after N] CAPTURE EXPECTED
  * --notes: the header says calls were left untraced and the tracer stopped itself.
  * --events: trace events too (trace/event_format.h), for the exporters' tests before the
  * kernel emits them: thread create, rename and exit, a wakeup before each switch, irq
  * entry and exit around interrupt calls, app spans with arguments around some calls,
- * instants and counters. */
+ * instants and counters.
+ * --clear-after N: N calls first, then a clear (trace's truncation), then the workload:
+ * the stream's W_LOST totals and the header's lost count from before the clear on. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,8 +229,14 @@ static void write_header(FILE *f, unsigned ncpus, bool function, unsigned opts)
 		struct ring_stats st;
 
 		ring_get_stats(c, &st);
-		fprintf(f, "cpu %u lost %llu overrun %llu seq 1\n", c,
-			(unsigned long long)st.dropped, (unsigned long long)st.overrun);
+		/* as trace/raw_header.c: totals since the buffers were allocated, then the
+		 * totals at the last clear */
+		fprintf(f, "cpu %u lost %llu overrun %llu seq 1 lost_at_clear %llu "
+			"overrun_at_clear %llu\n", c,
+			(unsigned long long)(st.dropped + ring.cpu[c].base_dropped),
+			(unsigned long long)(st.overrun + ring.cpu[c].base_overrun),
+			(unsigned long long)ring.cpu[c].base_dropped,
+			(unsigned long long)ring.cpu[c].base_overrun);
 	}
 	if (notes)
 		fprintf(f, "untraced 141 0 2\nstopped %s\n", NOTE_STOPPED);
@@ -341,7 +349,7 @@ static void write_expected(const char *path, unsigned ncpus, bool function, unsi
 int main(int argc, char **argv)
 {
 	bool function = false;
-	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096;
+	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096, clear_after = 0;
 	uint32_t k = RING_BLOCK_SLOTS;
 	int i;
 
@@ -362,6 +370,8 @@ int main(int argc, char **argv)
 			notes = true;
 		else if (!strcmp(argv[i], "--events"))
 			events = true;
+		else if (!strcmp(argv[i], "--clear-after"))
+			clear_after = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--cpus"))
 			ncpus = (unsigned)strtoul(argv[++i], NULL, 0);
 		else
@@ -370,7 +380,7 @@ int main(int argc, char **argv)
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
 		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
-		      "                   CAPTURE EXPECTED\n",
+		      "                   [--clear-after N] CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;
 	}
@@ -387,6 +397,10 @@ int main(int argc, char **argv)
 	trace_host_set_comm(1, comms[1]);
 	trace_host_set_comm(2, comms[2]);
 	trace_host_set_comm(3, comms[3]);
+	if (clear_after) {
+		workload(ncpus, clear_after, function);
+		ring_clear();
+	}
 	workload(ncpus, calls, function);
 	write_capture(argv[argc - 2], ncpus, function, opts, k);
 	write_expected(argv[argc - 1], ncpus, function, opts);

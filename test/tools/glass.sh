@@ -34,6 +34,10 @@ report "graph no context-info" --opts 0x37f --seed 7
 report "graph frames of 37 slots (records cut)" --frame-slots 37 --seed 8
 report "graph frames of 1 slot" --frame-slots 1 --calls 300 --seed 9
 report "graph full buffer: drops" --buffer-kb 16 --calls 5000 --seed 10
+report "graph full buffer, drops before and after a clear (lost counts since allocation)" \
+	--buffer-kb 16 --clear-after 5000 --calls 5000 --seed 19
+report "function full buffer, drops before and after a clear" --function --buffer-kb 16 \
+	--clear-after 9000 --calls 9000 --seed 22
 report "graph 4 CPUs" --cpus 4 --opts 0x2e6 --seed 11
 report "graph 12 CPUs (2-digit CPU column)" --cpus 12 --seed 12
 report "graph header notes: untraced calls, tracer stopped" --notes --seed 17

@@ -22,8 +22,12 @@ void capdec_init(struct capdec *d, struct capture *c)
 	memset(d, 0, sizeof(*d));
 	d->cap = c;
 	d->text_base = capture_header(c)->text_base;
-	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++)
+	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++) {
 		d->cpu[i].st.ts = capture_header(c)->tsc_boot;
+		/* W_LOST markers carry totals since the buffers were allocated; drops before
+		 * the last clear are not reported (as the guest's readers do). */
+		d->cpu[i].drops = capture_header(c)->cpu[i].lost_at_clear;
+	}
 }
 
 void capdec_free(struct capdec *d)

@@ -95,7 +95,8 @@ struct captext *captext_open(const char *path)
 	}
 	h = capture_header(t->cap);
 	for (unsigned cpu = 0; cpu < h->cpus; cpu++)
-		lost += h->cpu[cpu].lost + h->cpu[cpu].overrun;
+		lost += h->cpu[cpu].lost - h->cpu[cpu].lost_at_clear + h->cpu[cpu].overrun -
+			h->cpu[cpu].overrun_at_clear; /* since the clear, as the guest's header */
 	/* Only the function tracer's header, or function_graph's after losses, shows the
 	 * count: the first pass costs about as much as the printing. stdin cannot be read
 	 * twice: its header says 0 entries. */

@@ -117,12 +117,14 @@ static void parse_options(struct rawhdr *h, char *s)
 	}
 }
 
-/* "cpu N lost L overrun O seq S" */
+/* "cpu N lost L overrun O seq S [lost_at_clear A overrun_at_clear B]" (the last two
+ * pairs are optional: older guests did not send them, and counted lost and overrun since
+ * the clear) */
 static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
 {
 	uint64_t n;
-	struct rawhdr_cpu c;
-	const char *k1, *k2, *k3;
+	struct rawhdr_cpu c = { 0 };
+	const char *k1, *k2, *k3, *k4;
 
 	if (num_field(p, &s, 10, RAWHDR_MAX_CPUS - 1, &n, "cpu number"))
 		return -1;
@@ -135,6 +137,19 @@ static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
 	k3 = word(&s);
 	if (!k3 || strcmp(k3, "seq") || num_field(p, &s, 10, UINT64_MAX, &c.seq, "seq"))
 		return k3 && !strcmp(k3, "seq") ? -1 : fail(p, "expected 'seq'");
+	if ((k4 = word(&s))) {
+		const char *k5;
+
+		if (strcmp(k4, "lost_at_clear"))
+			return fail(p, "expected 'lost_at_clear'");
+		if (num_field(p, &s, 10, c.lost, &c.lost_at_clear, "lost_at_clear"))
+			return -1;
+		k5 = word(&s);
+		if (!k5 || strcmp(k5, "overrun_at_clear"))
+			return fail(p, "expected 'overrun_at_clear'");
+		if (num_field(p, &s, 10, c.overrun, &c.overrun_at_clear, "overrun_at_clear"))
+			return -1;
+	}
 	h->cpu[n] = c;
 	return 0;
 }

@@ -23,8 +23,11 @@ struct rawhdr_thread {
 	const char *name;
 };
 
+/* lost and overrun: since the guest's buffers were allocated (as W_LOST totals count);
+ * *_at_clear: their values at the last clear (0 if the header does not say), so that
+ * lost - lost_at_clear is the count since the clear, as the text header counts. */
 struct rawhdr_cpu {
-	uint64_t lost, overrun, seq;
+	uint64_t lost, overrun, seq, lost_at_clear, overrun_at_clear;
 };
 
 struct rawhdr {
