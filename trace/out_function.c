@@ -7,7 +7,7 @@
 static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	const struct trace_rec *r = &ev->rec;
-	const char *comm = out_comm(rec_tid(r));
+	const char *comm = out_comm(rec_tid(r), ev->ts);
 	size_t n = strnlen(comm, 15);
 
 	if (!opt(p, OUT_OPT_CONTEXT))

@@ -87,7 +87,7 @@ OUT_HOT char *put_sym(struct out_printer *p, char *s, uint32_t addr)
 
 
 /* Linux's trace_find_cmdline(): pid 0 is always <idle>. (trace/out_format.c) */
-const char *out_comm(unsigned tid);
+const char *out_comm(unsigned tid, uint64_t ts); /* the name of tid's thread at ts */
 /* Marker text without its trailing newline, cut to OUT_TEXT_MAX. (trace/out_format.c) */
 char *out_put_text(char *s, const struct out_event *ev);
 /* A trace event's "name: fields" (trace/out_event.c). */

@@ -38,6 +38,10 @@ report "graph full buffer, drops before and after a clear (lost counts since all
 	--buffer-kb 16 --clear-after 5000 --calls 5000 --seed 19
 report "function full buffer, drops before and after a clear" --function --buffer-kb 16 \
 	--clear-after 9000 --calls 9000 --seed 22
+report "graph, a tid reused halfway: each event names the thread alive then" --reuse-tid \
+	--opts 0x2e6 --seed 23
+report "function, a tid reused halfway: each event names the thread alive then" --function \
+	--reuse-tid --seed 24
 report "graph 4 CPUs" --cpus 4 --opts 0x2e6 --seed 11
 report "graph 12 CPUs (2-digit CPU column)" --cpus 12 --seed 12
 report "graph header notes: untraced calls, tracer stopped" --notes --seed 17

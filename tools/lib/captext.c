@@ -37,6 +37,19 @@ __attribute__((weak)) const char *trace_env_comm(unsigned tid)
 	return name ? name : "<...>";
 }
 
+/* The printer asks with the event's time: the thread that had tid then (overrides the
+ * printer's weak default, which names tid's newest thread). Without a capture's header,
+ * whatever trace_env_comm() says. */
+const char *trace_env_comm_at(unsigned tid, uint64_t ts)
+{
+	const char *name;
+
+	if (!names)
+		return trace_env_comm(tid);
+	name = rawhdr_comm_at(names, tid, ts);
+	return name ? name : "<...>";
+}
+
 static enum out_tracer tracer_of(const char *name)
 {
 	if (!strcmp(name, "function_graph"))
