@@ -34,5 +34,10 @@ const char *trace_env_comm_at(unsigned tid, uint64_t ts);
 uint64_t trace_env_boot_tsc(void);
 bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **name);
 bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name);
+/* The threads whose tid was reused since (each tid's earlier threads), oldest first: their
+ * count, and a copy of the i-th (name: at least 16 bytes; false past the end). */
+size_t trace_env_past_threads(void);
+bool trace_env_past_thread(size_t i, unsigned *tid, uint64_t *created, uint64_t *exited,
+			   char *name, size_t cap);
 
 #endif
