@@ -205,6 +205,20 @@ if command -v python3 >/dev/null; then
 		grep -Eq "^cpu 0: 0 frames" "$TMP/c1.out" &&
 		ok "record --cpu 0 and --cpu 1 at once: each recorder its CPU alone" ||
 		not_ok "record --cpu 0 and --cpu 1 at once" "$(cat "$TMP/c0.out" "$TMP/c1.out")"
+	# --until-off: tracing is off, so the recorder ends by itself once an answer brings
+	# nothing new (well before the 60 s --duration), with everything
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" --off --break 0.2 &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	t0=$(date +%s)
+	"$GLASS" record -q -o "$TMP/r9.cap" --port "$(cat "$TMP/port")" --until-off --duration 60
+	check "record --until-off: ends by itself, status 0, within 30 s" \
+		"$?,$(( $(date +%s) - t0 < 30 ))" "0,1"
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	"$GLASS" report "$TMP/r9.cap" >"$TMP/rec.txt"
+	check_file "record --until-off: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
 	# killed (SIGKILL) at 6 random points, each run resuming the file with --append
 	sizes=
 	rm -f "$TMP/port"

@@ -35,6 +35,7 @@ struct rec_opts {
 	uint32_t cpus;		/* --cpu mask, 0: all */
 	bool quiet;
 	bool append;		/* --append: resume the capture file */
+	bool until_off;		/* --until-off: end once tracing is off and all is drained */
 };
 
 struct recorder {
@@ -66,6 +67,8 @@ struct stream {
 	char errtext[512];
 	size_t errlen;
 	int status;		/* drain()'s */
+	uint64_t took;		/* frames taken from the current answer */
+	bool saw_off;		/* --until-off: tracing was off before the current request */
 	pthread_t thread;
 };
 
@@ -88,6 +91,7 @@ static double now(void)
 static void usage(FILE *f)
 {
 	fputs("usage: glass record [-o FILE] [--host H] [--port P] [--duration S] [--cpu N]...\n"
+	      "                    [--until-off] [-a] [-q]\n"
 	      "Drains a running guest's trace buffers (/ftrace/trace_pipe_raw) into a capture\n"
 	      "file, acknowledging what it has, until Ctrl-C, SIGTERM, --duration or the guest\n"
 	      "goes away; then prints frames, bytes, events, lost and overrun per CPU.\n"
@@ -97,6 +101,7 @@ static void usage(FILE *f)
 	      "      --duration S   stop after S seconds (decimals allowed)\n"
 	      "      --cpu N        record CPU N only (repeatable: one stream per CPU); the\n"
 	      "                     others are not read or acknowledged: they stay in the guest\n"
+	      "      --until-off    end once tracing is off and everything is in the file\n"
 	      "  -a, --append       resume FILE (plain) where a killed recording left it: from\n"
 	      "                     the seq after its last whole frame of each CPU\n"
 	      "  -q, --quiet        no progress line, no summary\n"
@@ -180,6 +185,7 @@ static int take_frame(struct stream *s)
 	if (err)
 		return -1;
 	r->next[cpu] = s->f.seq + 1;
+	s->took++;
 	r->frames[cpu]++;
 	r->bytes[cpu] += s->f.len;
 	return 0;
@@ -263,6 +269,29 @@ static void progress(struct recorder *r, bool force)
 	pthread_mutex_unlock(&r->lock);
 }
 
+static int tracing_on_body(void *ctx, const unsigned char *p, size_t n)
+{
+	if (n)
+		*(int *)ctx = p[0];
+	return 0;
+}
+
+/* --until-off, after an answer that brought nothing: true once that answer was asked for
+ * after tracing was seen off (with tracing off the guest holds nothing back, so an empty
+ * answer then means every event is in the file); else looks whether tracing is off now. */
+static bool drained(struct stream *s)
+{
+	char err[256];
+	int first = 0;
+
+	if (s->saw_off)
+		return true;
+	if (http_get(&s->conn, "/ftrace/tracing_on", tracing_on_body, &first, err,
+		     sizeof(err)) == 200 && first == '0')
+		s->saw_off = true;
+	return false;
+}
+
 /* Requests frames until stopped; 0, or 1 when the guest refused or sent a bad frame. */
 static int drain(struct stream *r)
 {
@@ -284,6 +313,7 @@ static int drain(struct stream *r)
 		request_path(r, path, sizeof(path));
 		r->have = 0;
 		r->errlen = 0;
+		r->took = 0;
 		status = http_get(&r->conn, path, frames_body, r, err, sizeof(err));
 		progress(r->r, false);
 		if (r->bad) {
@@ -294,6 +324,8 @@ static int drain(struct stream *r)
 			unreachable_since = 0;
 			if (r->have && !stop_flag)
 				http_close(&r->conn);	/* the answer ended inside a frame */
+			if (status == 200 && r->r->o.until_off && !r->took && drained(r))
+				return 0;
 			continue;
 		}
 		if (status > 0) {
@@ -393,7 +425,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'P' }, { "duration", required_argument, NULL, 'd' },
 		{ "cpu", required_argument, NULL, 'c' }, { "quiet", no_argument, NULL, 'q' },
-		{ "append", no_argument, NULL, 'a' },
+		{ "append", no_argument, NULL, 'a' }, { "until-off", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char *e;
@@ -404,6 +436,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:qah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->append = true; break;
+		case 'u': o->until_off = true; break;
 		case 'o': o->out = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'P': o->port = optarg; break;
