@@ -59,7 +59,7 @@ static char *print_sched_wakeup(struct out_printer *p, char *s, const char *pl, 
 	if (!fixed(&e, sizeof(e), pl, len))
 		return NULL;
 	s = out_put_str(s, "comm=");
-	s = out_put_str(s, out_comm(e.pid));
+	s = out_put_str(s, out_comm(e.pid, UINT64_MAX)); /* tid's newest thread */
 	s = put_field(s, " pid=", e.pid);
 	s = out_put_str(s, " prio=120 target_cpu=");
 	return put_u64_zero(s, e.target_cpu, 3);
@@ -101,7 +101,7 @@ static char *print_thread_exit(struct out_printer *p, char *s, const char *pl, u
 	if (!fixed(&e, sizeof(e), pl, len))
 		return NULL;
 	s = out_put_str(s, "comm=");
-	s = out_put_str(s, out_comm(e.pid));
+	s = out_put_str(s, out_comm(e.pid, UINT64_MAX)); /* tid's newest thread */
 	s = put_field(s, " pid=", e.pid);
 	s = out_put_str(s, " prio=120 status=");
 	return put_signed(s, e.status);
