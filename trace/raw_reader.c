@@ -59,6 +59,7 @@ static uint32_t record_slots(uint64_t w, uint32_t pos)
 		n = (uint32_t)w_bits(w, 0, 32);
 		break;
 	case W_TEXT:
+	case W_EVENT: /* its payload takes slots as a text does */
 		text = (uint32_t)w_bits(w, W_TEXT_DELTA_BITS, W_TEXT_LEN_BITS);
 		n = wire_text_slots(text);
 		break;

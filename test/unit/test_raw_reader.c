@@ -389,6 +389,29 @@ static void test_entry_final_when_off(void)
 	TEST_END();
 }
 
+static void test_event_records(void)
+{
+	static const char payload[40] = "an event's payload, five slots long....";
+	struct frame fr[8];
+	size_t count;
+
+	TEST_CASE("raw: a W_EVENT (several slots) ships whole, and what follows it too");
+	setup();
+	for (uint64_t k = 0; k < 50; k++)
+		write_k(0, k);
+	CHECK(ring_write_event(0, 60, 1, 3, payload, sizeof(payload)));
+	for (uint64_t k = 70; k < 120; k++)
+		write_k(0, k);
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 8);
+	raw_reader_close(&rr);
+	take(fr, count);
+	/* W_SYNC (2), 50 events, the event (1 + 40 bytes in 7-byte slots), 50 events */
+	CHECK_EQ(streams[0].n, 2 + 50 + wire_text_slots(sizeof(payload)) + 50);
+	CHECK_EQ(w_type(streams[0].slots[52]), W_EVENT);
+	TEST_END();
+}
+
 static void test_clear(void)
 {
 	struct frame fr[8];
@@ -561,6 +584,7 @@ int main(void)
 	test_window();
 	test_held_entry();
 	test_entry_final_when_off();
+	test_event_records();
 	test_clear();
 	test_overwrite();
 	test_bad_from();
