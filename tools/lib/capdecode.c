@@ -185,8 +185,22 @@ static inline bool peek_fast(struct capdec *d, struct capdec_cpu *c, struct out_
 	if (c->start == c->end || !c->synced)
 		return false;
 	w = c->slots[c->start];
-	if (w_type(w) < W_ENTRY || w_type(w) > W_SWITCH) /* the gap marker is type 15 */
-		return false;
+	if (w_type(w) < W_ENTRY || w_type(w) > W_SWITCH) { /* the gap marker is type 15 */
+		/* two-slot records (a delta or duration too long for one slot) are common
+		 * enough to be decoded here too when both slots are read */
+		if ((w_type(w) != W_LONG && w_type(w) != W_LONG_RET) || c->end - c->start < 2)
+			return false;
+		c->next_st = c->st;
+		wire_decode_long(w, c->slots[c->start + 1], &c->next_st, &ev->rec, &ev->ts);
+		c->next_start = c->start + 2;
+		c->next_half = 0;
+		ev->lost = c->lost;
+		ev->text = NULL;
+		ev->text_len = 0;
+		c->numbered = rec_type(&ev->rec) != REC_SWITCH;
+		c->peeked = true;
+		return true;
+	}
 	c->next_st = c->st;
 	events = wire_decode1(w, c->half, &c->next_st, &ev->rec, &ev->ts, d->text_base);
 	if (c->half + 1 < events) {
@@ -205,13 +219,11 @@ static inline bool peek_fast(struct capdec *d, struct capdec_cpu *c, struct out_
 	return true;
 }
 
-bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+/* Everything but the common case: out of line, so that the common case pays no
+ * prologue for the registers this needs. */
+static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_cpu *c,
+						 unsigned cpu, struct out_event *ev)
 {
-	struct capdec *d = ctx;
-	struct capdec_cpu *c = &d->cpu[cpu];
-
-	if (peek_fast(d, c, ev))
-		return true;
 	for (;;) {
 		size_t n, skip;
 
@@ -254,6 +266,14 @@ bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
 	c->next_st = c->st;
 	c->peeked = true;
 	return true;
+}
+
+bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+{
+	struct capdec *d = ctx;
+	struct capdec_cpu *c = &d->cpu[cpu];
+
+	return peek_fast(d, c, ev) || peek_slow(d, c, cpu, ev);
 }
 
 void capdec_consume(void *ctx, unsigned cpu)
