@@ -3,8 +3,9 @@
 # apps/tracefill (2 CPUs, 1 MiB buffers filled with function_graph, then tracing off, so the
 # buffers stay the same bytes). For several trace_options, /ftrace/trace and raw_header are
 # fetched; then `glass record` drains the buffers once, and `glass report` of the capture,
-# with each option set's raw_header, must be /ftrace/trace byte for byte. Skipped when the
-# guest has no raw transport (/ftrace/raw_header).
+# with each option set's raw_header, must be /ftrace/trace byte for byte. Then a live stream
+# of apps/hello: record killed and resumed, and two recorders at once with --cpu 0 and
+# --cpu 1. Skipped when the guest has no raw transport (/ftrace/raw_header).
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
@@ -104,5 +105,30 @@ if [ $rc = 0 ] && [ $rrc = 0 ] && [ "$gaps" = 0 ] && [ "$lost" = 0 ]; then
 else
 	not_ok "glass: live stream: record $rc, report $rrc, $gaps gaps, $lost lost"
 	sed 's/^/#   /' "$dir/live.err" | tail -5
+fi
+
+# --cpu against the live guest: one recorder per CPU at the same time (each claims and
+# acknowledges only its CPU's per_cpu/cpuN/trace_pipe_raw, so neither gets 409), tracing on
+# for 3 s, then off: each capture holds its CPU alone, with no gap, and nothing was lost.
+"$GLASS" record --cpu 0 --until-off -o "$dir/c0.cap" --port "$port" >"$dir/c0.out" 2>&1 &
+r0=$!
+"$GLASS" record --cpu 1 --until-off -o "$dir/c1.cap" --port "$port" >"$dir/c1.out" 2>&1 &
+r1=$!
+curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
+sleep 3
+curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
+wait $r0; s0=$?
+wait $r1; s1=$?
+if [ $s0 = 0 ] && [ $s1 = 0 ] &&
+	grep -Eq '^cpu 0: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0, overrun 0$' "$dir/c0.out" &&
+	grep -Eq '^cpu 1: 0 frames' "$dir/c0.out" &&
+	grep -Eq '^cpu 1: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0, overrun 0$' "$dir/c1.out" &&
+	grep -Eq '^cpu 0: 0 frames' "$dir/c1.out" &&
+	! "$GLASS" report "$dir/c0.cap" | grep -q 'LOST EVENTS' &&
+	! "$GLASS" report "$dir/c1.cap" | grep -q 'LOST EVENTS'; then
+	ok "glass: record --cpu 0 and --cpu 1 at once against the guest: each its CPU alone, no gap, 0 lost"
+else
+	not_ok "glass: record --cpu 0 and --cpu 1 at once: status $s0 $s1"
+	cat "$dir/c0.out" "$dir/c1.out" | sed 's/^/#   /'
 fi
 exit $FAILED

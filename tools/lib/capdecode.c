@@ -36,8 +36,8 @@ void capdec_free(struct capdec *d)
 		free(d->cpu[i].slots);
 }
 
-/* Appends n slots to the CPU's stream. */
-static void push_slots(struct capdec_cpu *c, const uint64_t *w, size_t n)
+/* Appends n slots (at w, not necessarily aligned) to the CPU's stream. */
+static void push_slots(struct capdec_cpu *c, const void *w, size_t n)
 {
 	if (c->end + n > c->cap && c->start > c->cap / 2) {
 		/* Compact instead of growing: the decoded part is no longer needed. */
@@ -76,7 +76,7 @@ static bool pull_frame(struct capdec *d)
 		push_slots(c, &gap, 1);
 	}
 	c->last_seq = f.seq;
-	push_slots(c, f.slots, f.len / 8);
+	push_slots(c, f.payload, f.len / 8);
 	return true;
 }
 
