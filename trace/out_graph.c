@@ -349,7 +349,7 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 	s = put_mem(s, "/* ", 3);
 	if (rec_type(&ev->rec) == REC_SWITCH)
 		s = out_put_switch(s, ev->rec.w1 & 0xffff, ev->rec.w1 >> 16 & 0xffff,
-				   ev->rec.w1 >> 32 & 0xff);
+				   ev->rec.w1 >> 32 & 0xff, ev->ts);
 	else if (rec_type(&ev->rec) == REC_EVENT)
 		s = out_put_payload(p, s, ev);
 	else

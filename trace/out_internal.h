@@ -94,7 +94,8 @@ char *out_put_text(char *s, const struct out_event *ev);
 char *out_put_event(struct out_printer *p, char *s, unsigned id, const char *payload,
 		    unsigned len);
 /* A switch record's "sched_switch: prev_comm=... ==> next_comm=..." (trace/out_event.c). */
-char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state);
+char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state,
+		     uint64_t ts); /* ts: the switch's time, for the threads' names */
 /* A marker's "tracing_mark_write: text", or an event's "name: fields". */
 char *out_put_payload(struct out_printer *p, char *s, const struct out_event *ev);
 
