@@ -74,9 +74,12 @@ static uint32_t record_slots(uint64_t w, uint32_t pos)
 /* Whether a W_ENTRY that is cpu's last record may still become a leaf: only while
  * function_graph records returns (fgraph_record_return() and the fast path in fentry.S
  * check that first) or a writer is inside cpu's ring. Once tracing is off and no writer is
- * in, no return is recorded any more: the entry is final. (A return hook runs with its
- * task marked busy, which the scheduler does not preempt: one that passed its check just
- * before tracing went off is inside the ring, or done, by the time a request comes.) */
+ * in, no return is recorded any more: the entry is final. A return hook that passed its
+ * check just before tracing went off runs on with its task marked busy, which the
+ * scheduler does not preempt, so it is inside the ring or done by the time a request
+ * comes; the one window left is the few instructions of fentry.S's fast path between its
+ * check of the hook and its marking the task busy: a tick that preempts exactly there, and
+ * a drain before that task runs again, would ship the entry and lose its return. */
 static bool entry_may_become_leaf(const struct ring_cpu *rc)
 {
 	return __atomic_load_n(&trace_cfg.active, __ATOMIC_ACQUIRE) == TRACER_GRAPH ||
