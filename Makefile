@@ -11,7 +11,7 @@ KVM ?= auto
 HTTP_PORT ?= 9090
 APP_PORT ?= 8080
 EXIT ?= 0
-MODE ?= trace
+MODE ?= raw
 DURATION ?=
 V ?= 0
 
@@ -60,7 +60,7 @@ test-deps-install:
 run: deps kernel tools
 	$(Q)scripts/run-qemu.sh $(KERNEL_ELF)
 
-# [WORKLOAD=command] make TRACE=ftrace TARGET=app capture [MODE=trace|pipe] [DURATION=10s]
+# [WORKLOAD=command] make TRACE=ftrace TARGET=app capture [MODE=raw|trace|pipe] [DURATION=10s]
 # (WORKLOAD in the environment: on the command line make would expand its $)
 capture: deps kernel tools
 	$(Q)TARGET=$(TARGET) MODE=$(MODE) DURATION=$(DURATION) BIN=$(O)/bin scripts/capture.sh $(KERNEL_ELF)

@@ -17,3 +17,4 @@ $(O)/host/host-event-bench: $(O)/host/trace/host-event-bench.o $(TRACE_HOST_CORE
 	$(Q)$(HOSTCC) $(TRACE_BENCH_FLAGS) -flto -no-pie -o $@ $(filter %.c %.S %.o,$^)
 BENCHES += $(O)/host/host-event-bench
 TEST_DEPS += $(O)/host/host-event-bench
+BENCHES += bench/glass-stream.sh

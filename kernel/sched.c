@@ -9,6 +9,7 @@
 #include "kernel/page.h"
 #include "kernel/panic.h"
 #include "kernel/sched_internal.h"
+#include "kernel/thread_past.h"
 #include "kernel/compiler.h"
 #include "trace/trace.h"
 #include "trace/events.h"
@@ -72,9 +73,11 @@ bool thread_record(unsigned tid, uint64_t *created, uint64_t *exited, const char
 
 static unsigned tid_alloc(const char *name)
 {
-	uint64_t flags = spin_lock_irqsave(&tid_lock);
+	uint64_t flags;
 	unsigned tid = 0;
 
+	thread_past_reserve(); /* room to keep the thread whose tid this may reuse */
+	flags = spin_lock_irqsave(&tid_lock);
 	for (unsigned n = 0; n < THREAD_MAX_TID; n++) {
 		unsigned t = tid_next;
 		tid_next = tid_next % THREAD_MAX_TID + 1;
@@ -83,6 +86,12 @@ static unsigned tid_alloc(const char *name)
 			tid = t;
 			break;
 		}
+	}
+	if (tid && tid_names[tid][0]) { /* the tid's previous thread: keep it for readers */
+		struct thread_past old = { tid_created[tid], tid_exited[tid], tid, { 0 } };
+
+		memcpy(old.name, tid_names[tid], THREAD_NAME_LEN);
+		thread_past_add(&old);
 	}
 	if (tid) {
 		tid_created[tid] = plat_tsc();

@@ -1,7 +1,9 @@
 /* Names for trace readers (never called on the hook path). */
+#include <string.h>
 #include "trace/env.h"
 #include "kernel/ksyms.h"
 #include "kernel/sched.h"
+#include "kernel/thread_past.h"
 #include "platform/platform.h"
 
 const char *trace_env_symbol(uint64_t addr, uint64_t *offset)
@@ -33,4 +35,24 @@ bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **
 bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name)
 {
 	return thread_record(tid, created, exited, name);
+}
+
+size_t trace_env_past_threads(void)
+{
+	return thread_past_count();
+}
+
+bool trace_env_past_thread(size_t i, unsigned *tid, uint64_t *created, uint64_t *exited,
+			   char *name, size_t cap)
+{
+	struct thread_past t;
+
+	if (!cap || !thread_past_get(i, &t))
+		return false;
+	*tid = t.tid;
+	*created = t.created;
+	*exited = t.exited;
+	strncpy(name, t.name, cap - 1);
+	name[cap - 1] = 0;
+	return true;
 }

@@ -3,9 +3,11 @@
 # HTTP server, runs the app's workload, fetches the trace, powers the guest off and analyses
 # the trace with parse-trace and runtime-breakdown.
 # Usage: scripts/capture.sh KERNEL.elf   (the Makefile's `capture` target passes its variables)
-# Environment: TARGET (app name), MODE=trace|pipe (pipe: stream trace_pipe from the end of
-# boot until the workload ends, or for DURATION, e.g. 10s, when it is given; then tracing
-# is switched off and the buffers are drained into the stream), SMP, MEM, KVM, HTTP_PORT,
+# Environment: TARGET (app name), MODE=raw|trace|pipe (raw, the default: `glass record`
+# streams the ring buffers' raw blocks into trace.cap.zst from the end of boot until the
+# workload ends, or for DURATION, then tracing is switched off and it drains the buffers
+# (--until-off); the guest formats nothing. trace: /ftrace/trace's text at the end. pipe:
+# stream trace_pipe's text likewise), SMP, MEM, KVM, HTTP_PORT,
 # APP_PORT, OUT (default out/<app>-<timestamp>), BIN (host tools directory), WORKLOAD (a
 # shell command that replaces the app's CAPTURE_WORKLOAD).
 # An app may define apps/<app>/capture.env setting CAPTURE_APPEND (kernel command line, e.g.
@@ -14,7 +16,7 @@
 set -euo pipefail
 kernel=${1:?usage: capture.sh KERNEL.elf}
 TARGET=${TARGET:?TARGET is not set}
-MODE=${MODE:-trace}
+MODE=${MODE:-raw}
 DURATION=${DURATION:-}
 HTTP_PORT=${HTTP_PORT:-9090}
 APP_PORT=${APP_PORT:-8080}
@@ -23,7 +25,7 @@ OUT=${OUT:-out/$TARGET-$(date +%Y%m%d-%H%M%S)}
 CAPTURE_APPEND= CAPTURE_WORKLOAD= CAPTURE_EXCLUDE=
 [ -f "apps/$TARGET/capture.env" ] && . "apps/$TARGET/capture.env"
 [ -n "${WORKLOAD:-}" ] && CAPTURE_WORKLOAD=$WORKLOAD
-case $MODE in trace|pipe) ;; *) echo "capture: MODE must be trace or pipe" >&2; exit 2 ;; esac
+case $MODE in raw|trace|pipe) ;; *) echo "capture: MODE must be raw, trace or pipe" >&2; exit 2 ;; esac
 case $DURATION in '' | [0-9]*s) ;; *) echo "capture: DURATION must be like 10s" >&2; exit 2 ;; esac
 
 mkdir -p "$OUT"
@@ -64,6 +66,11 @@ if [ "$MODE" = pipe ]; then
 	raw=$OUT/trace.zst
 	{ curl -s -N "$url/trace_pipe?follow=1&until_off=1" || true; } | zstd -q -f -o "$raw" &
 	pipe_pid=$!
+elif [ "$MODE" = raw ]; then
+	raw=$OUT/trace.cap.zst
+	"$BIN/glass" record -o "$raw" --port "$HTTP_PORT" --until-off >"$OUT/record.txt" \
+		2>"$OUT/record.log" &
+	pipe_pid=$!
 fi
 run_workload() {
 	if [ -n "$CAPTURE_WORKLOAD" ]; then
@@ -75,7 +82,7 @@ run_workload() {
 		done
 	fi
 }
-if [ "$MODE" = pipe ] && [ -n "$DURATION" ]; then
+if [ "$MODE" != trace ] && [ -n "$DURATION" ]; then
 	# The capture lasts DURATION whatever the workload does; one still running is cut short.
 	run_workload &
 	work_pid=$!
@@ -89,7 +96,7 @@ t_run=$(now_ms)
 
 # 3. Fetch: stop recording and let the stream drain the buffers (it ends by itself once
 #    they are empty), or read the whole buffer.
-if [ "$MODE" = pipe ]; then
+if [ "$MODE" != trace ]; then
 	curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
 	for ((i = 0; i < 3000; i++)); do kill -0 "$pipe_pid" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$pipe_pid" 2>/dev/null; then
@@ -139,7 +146,7 @@ top=$(awk 'NR > 1 && NR <= 6 {printf "%s%s (%s us self, %s calls)", (NR > 2 ? ",
 	"$OUT/table.txt")
 calls=$(($(wc -l <"$OUT/trace.csv") - 1))
 cat >"$OUT/summary.txt" <<SUMMARY
-$TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of trace text. The top functions by self time are $top. Lost events per CPU (overrun + dropped):$lost.$unread
+$TARGET: $calls calls captured ($MODE mode) in $(du -h "$raw" | cut -f1) of $([ "$MODE" = raw ] && echo "capture (zstd)" || echo "trace text"). The top functions by self time are $top. Lost events per CPU (overrun + dropped):$lost.$unread
 Time: boot $((t_boot - t0)) ms, run $((t_run - t_boot)) ms, fetch $((t_fetch - t_run)) ms, power-off $((t_off - t_fetch)) ms, analyse $((t_done - t_off)) ms; total $((t_done - t0)) ms.
 SUMMARY
 cat "$OUT/summary.txt"

@@ -25,11 +25,19 @@ unsigned trace_env_tid(void);            /* current thread id, 0 = idle */
 /* Symbol and thread names, used only by readers (never on the hook path). */
 const char *trace_env_symbol(uint64_t addr, uint64_t *offset); /* NULL if unknown */
 const char *trace_env_comm(unsigned tid);                      /* "<...>" if unknown */
+/* The name of the thread that had tid at TSC ts (weak default in trace/out_format.c:
+ * trace_env_comm(), tid's latest thread). */
+const char *trace_env_comm_at(unsigned tid, uint64_t ts);
 /* For raw_header: the TSC at boot; the i-th function of the symbol table in address order
  * (false past its end); what the thread table holds of tid's latest thread (exited 0: still
  * running; false if no thread ever had tid). */
 uint64_t trace_env_boot_tsc(void);
 bool trace_env_symbol_at(size_t i, uint64_t *addr, uint64_t *size, const char **name);
 bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const char **name);
+/* The threads whose tid was reused since (each tid's earlier threads), oldest first: their
+ * count, and a copy of the i-th (name: at least 16 bytes; false past the end). */
+size_t trace_env_past_threads(void);
+bool trace_env_past_thread(size_t i, unsigned *tid, uint64_t *created, uint64_t *exited,
+			   char *name, size_t cap);
 
 #endif

@@ -59,7 +59,7 @@ static char *print_sched_wakeup(struct out_printer *p, char *s, const char *pl, 
 	if (!fixed(&e, sizeof(e), pl, len))
 		return NULL;
 	s = out_put_str(s, "comm=");
-	s = out_put_str(s, out_comm(e.pid));
+	s = out_put_str(s, out_comm(e.pid, UINT64_MAX)); /* tid's newest thread */
 	s = put_field(s, " pid=", e.pid);
 	s = out_put_str(s, " prio=120 target_cpu=");
 	return put_u64_zero(s, e.target_cpu, 3);
@@ -101,7 +101,7 @@ static char *print_thread_exit(struct out_printer *p, char *s, const char *pl, u
 	if (!fixed(&e, sizeof(e), pl, len))
 		return NULL;
 	s = out_put_str(s, "comm=");
-	s = out_put_str(s, out_comm(e.pid));
+	s = out_put_str(s, out_comm(e.pid, UINT64_MAX)); /* tid's newest thread */
 	s = put_field(s, " pid=", e.pid);
 	s = out_put_str(s, " prio=120 status=");
 	return put_signed(s, e.status);
@@ -209,15 +209,16 @@ const char *trace_task_state_name(unsigned state)
 /* sched_switch (Linux's TP_printk): "prev_comm=%s prev_pid=%d prev_prio=%d
  * prev_state=%s ==> next_comm=%s next_pid=%d next_prio=%d", then glass's name of the
  * state (Linux's letters merge several). */
-char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state)
+char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state,
+		     uint64_t ts)
 {
 	s = out_put_str(s, "sched_switch: prev_comm=");
-	s = out_put_str(s, out_comm(prev_tid));
+	s = out_put_str(s, out_comm(prev_tid, ts));
 	s = put_field(s, " prev_pid=", prev_tid);
 	s = out_put_str(s, " prev_prio=120 prev_state=");
 	s = out_put_str(s, trace_task_state_letter(state));
 	s = out_put_str(s, " ==> next_comm=");
-	s = out_put_str(s, out_comm(next_tid));
+	s = out_put_str(s, out_comm(next_tid, ts));
 	s = put_field(s, " next_pid=", next_tid);
 	s = out_put_str(s, " next_prio=120 reason=");
 	return out_put_str(s, trace_task_state_name(state));

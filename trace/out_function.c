@@ -7,7 +7,7 @@
 static char *fn_context(struct out_printer *p, char *s, unsigned cpu, const struct out_event *ev)
 {
 	const struct trace_rec *r = &ev->rec;
-	const char *comm = out_comm(rec_tid(r));
+	const char *comm = out_comm(rec_tid(r), ev->ts);
 	size_t n = strnlen(comm, 15);
 
 	if (!opt(p, OUT_OPT_CONTEXT))
@@ -58,7 +58,7 @@ OUT_HOT char *fn_event(struct out_printer *p, char *s, unsigned cpu, const struc
 			return s;
 		s = fn_context(p, s, cpu, ev);
 		s = out_put_switch(s, ev->rec.w1 & 0xffff, ev->rec.w1 >> 16 & 0xffff,
-				   ev->rec.w1 >> 32 & 0xff);
+				   ev->rec.w1 >> 32 & 0xff, ev->ts);
 		return put_mem(s, "\n", 1);
 	default: /* graph records cannot be in the buffer: changing tracer clears it */
 		return s;

@@ -14,9 +14,9 @@
 static const char dashes[] = " ------------------------------------------\n";
 
 /* print_graph_proc(): comm cut to 7 characters, "-tid", centred in 14 columns. */
-static char *format_proc(char *s, unsigned tid)
+static char *format_proc(char *s, unsigned tid, uint64_t ts)
 {
-	const char *comm = out_comm(tid);
+	const char *comm = out_comm(tid, ts);
 	char tmp[24];
 	char *e = put_mem(tmp, comm, strnlen(comm, 7));
 	int len, spaces;
@@ -30,12 +30,13 @@ static char *format_proc(char *s, unsigned tid)
 	return put_spaces(s, spaces - spaces / 2);
 }
 
-OUT_HOT char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+/* The cache is per tid: a reused tid's new thread comes after a switch to another tid. */
+OUT_HOT char *put_proc(struct out_printer *p, char *s, unsigned cpu, unsigned tid, uint64_t ts)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 
 	if (c->proc_tid != (int)tid) {
-		c->proc_len = (uint8_t)(format_proc(c->proc, tid) - c->proc);
+		c->proc_len = (uint8_t)(format_proc(c->proc, tid, ts) - c->proc);
 		c->proc_tid = (int)tid;
 	}
 	return put_mem(s, c->proc, c->proc_len);
@@ -105,7 +106,7 @@ OUT_HOT char *put_no_duration(unsigned o, char *s)
 /* verif_pid(): a context-switch block when this CPU's tid changed since its last line.
  * Out of line: it is rare, and the check for it (put_switch) is inlined per event. */
 static __attribute__((noinline)) char *put_switch_block(struct out_printer *p, char *s,
-							unsigned cpu, unsigned tid)
+							unsigned cpu, unsigned tid, uint64_t ts)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
 	int prev = c->last_tid;
@@ -115,19 +116,19 @@ static __attribute__((noinline)) char *put_switch_block(struct out_printer *p, c
 		return s;
 	s = put_mem(s, dashes, sizeof(dashes) - 1);
 	s = put_cpu(p, s, cpu);
-	s = format_proc(s, (unsigned)prev);
+	s = format_proc(s, (unsigned)prev, ts);
 	s = put_mem(s, " => ", 4);
-	s = put_proc(p, s, cpu, tid);
+	s = put_proc(p, s, cpu, tid, ts);
 	s = put_mem(s, "\n", 1);
 	s = put_mem(s, dashes, sizeof(dashes) - 1);
 	return put_mem(s, "\n", 1);
 }
 
-OUT_HOT char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid)
+OUT_HOT char *put_switch(struct out_printer *p, char *s, unsigned cpu, unsigned tid, uint64_t ts)
 {
 	if (p->cpu[cpu].last_tid == (int)tid)
 		return s;
-	return put_switch_block(p, s, cpu, tid);
+	return put_switch_block(p, s, cpu, tid, ts);
 }
 
 /* The context part of print_graph_prologue(): abstime, CPU, proc. */
@@ -143,7 +144,7 @@ OUT_HOT char *put_context(struct out_printer *p, unsigned o, char *s, unsigned c
 	if (has(o, OUT_OPT_CPU))
 		s = put_cpu(p, s, cpu);
 	if (has(o, OUT_OPT_PROC)) {
-		s = put_proc(p, s, cpu, rec_tid(&ev->rec));
+		s = put_proc(p, s, cpu, rec_tid(&ev->rec), ev->ts);
 		s = put_mem(s, " | ", 3);
 	}
 	return s;
@@ -286,7 +287,7 @@ OUT_HOT char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned c
 
 	if (irq_entry_hidden(p, o, cpu, e))
 		return s;
-	s = put_switch(p, s, cpu, tid);
+	s = put_switch(p, s, cpu, tid, ev->ts);
 	if ((rec_flags(e) & REC_F_IRQ) && has(o, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, o, s, cpu, ev);
@@ -315,7 +316,7 @@ OUT_HOT char *graph_return(struct out_printer *p, unsigned o, char *s, unsigned 
 	c->enter_funcs[depth] = 0;
 	c->enter_irq[depth] = 0;
 
-	s = put_switch(p, s, cpu, rec_tid(r));
+	s = put_switch(p, s, cpu, rec_tid(r), ev->ts);
 	s = put_context(p, o, s, cpu, ev);
 	if (has(o, OUT_OPT_DURATION) && has(o, OUT_OPT_CONTEXT))
 		s = put_duration(o, s, ticks_ns(p, rec_duration(r)));
@@ -340,7 +341,7 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 {
 	int depth = p->cpu[cpu].depth;
 
-	s = put_switch(p, s, cpu, rec_tid(&ev->rec));
+	s = put_switch(p, s, cpu, rec_tid(&ev->rec), ev->ts);
 	s = put_context(p, p->cfg.opts, s, cpu, ev);
 	s = put_no_duration(p->cfg.opts, s);
 	if (depth > 0)
@@ -348,7 +349,7 @@ static char *graph_comment(struct out_printer *p, char *s, unsigned cpu,
 	s = put_mem(s, "/* ", 3);
 	if (rec_type(&ev->rec) == REC_SWITCH)
 		s = out_put_switch(s, ev->rec.w1 & 0xffff, ev->rec.w1 >> 16 & 0xffff,
-				   ev->rec.w1 >> 32 & 0xff);
+				   ev->rec.w1 >> 32 & 0xff, ev->ts);
 	else if (rec_type(&ev->rec) == REC_EVENT)
 		s = out_put_payload(p, s, ev);
 	else

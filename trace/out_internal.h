@@ -87,14 +87,15 @@ OUT_HOT char *put_sym(struct out_printer *p, char *s, uint32_t addr)
 
 
 /* Linux's trace_find_cmdline(): pid 0 is always <idle>. (trace/out_format.c) */
-const char *out_comm(unsigned tid);
+const char *out_comm(unsigned tid, uint64_t ts); /* the name of tid's thread at ts */
 /* Marker text without its trailing newline, cut to OUT_TEXT_MAX. (trace/out_format.c) */
 char *out_put_text(char *s, const struct out_event *ev);
 /* A trace event's "name: fields" (trace/out_event.c). */
 char *out_put_event(struct out_printer *p, char *s, unsigned id, const char *payload,
 		    unsigned len);
 /* A switch record's "sched_switch: prev_comm=... ==> next_comm=..." (trace/out_event.c). */
-char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state);
+char *out_put_switch(char *s, unsigned prev_tid, unsigned next_tid, unsigned state,
+		     uint64_t ts); /* ts: the switch's time, for the threads' names */
 /* A marker's "tracing_mark_write: text", or an event's "name: fields". */
 char *out_put_payload(struct out_printer *p, char *s, const struct out_event *ev);
 

@@ -1,7 +1,8 @@
 /* /ftrace/raw_header (trace/raw_header.h; format in docs/raw-transport.md). The cursor
  * walks the parts in order: the settings, the options, the notes, one line per CPU, the
  * symbol table (one step per line), then the thread table, where it holds THREADS_PHASE,
- * the lines still to list and the next tid: the table may grow while it is read, and
+ * the lines still to list and the next position (thread_line()): the table may grow
+ * while it is read (it never shrinks), and
  * exactly the count announced is listed. */
 #include <stdint.h>
 #include "trace/raw_header.h"
@@ -67,14 +68,26 @@ static size_t notes(char *s, size_t cap)
 	return n;
 }
 
+/* Per CPU: lost and overrun since the buffers were allocated (boot, or the last
+ * buffer_size_kb change), the definition of the W_LOST markers' totals, so a reader can
+ * take the drops after the stream's last marker as lost minus that marker's total; then
+ * the seq; then the two counts as they were at the last clear (a clear keeps the totals
+ * and only moves these), so lost - lost_at_clear is per_cpu/cpuN/stats' `dropped`. */
 static size_t cpu_line(char *s, size_t cap, unsigned cpu)
 {
+	const struct ring_cpu *rc = &ring.cpu[cpu];
 	struct ring_stats st;
+	uint64_t lost_base, overrun_base;
 
 	ring_get_stats(cpu, &st);
-	return (size_t)ksnprintf(s, cap, "cpu %u lost %llu overrun %llu seq %llu\n", cpu,
-				 (unsigned long long)st.dropped, (unsigned long long)st.overrun,
-				 (unsigned long long)raw_reader_seq(cpu));
+	lost_base = rc->slots ? rc->base_dropped : 0;
+	overrun_base = rc->slots ? rc->base_overrun : 0;
+	return (size_t)ksnprintf(s, cap, "cpu %u lost %llu overrun %llu seq %llu "
+				 "lost_at_clear %llu overrun_at_clear %llu\n", cpu,
+				 (unsigned long long)(st.dropped + lost_base),
+				 (unsigned long long)(st.overrun + overrun_base),
+				 (unsigned long long)raw_reader_seq(cpu),
+				 (unsigned long long)lost_base, (unsigned long long)overrun_base);
 }
 
 static size_t count_symbols(void)
@@ -107,31 +120,43 @@ static unsigned count_threads(void)
 
 	for (unsigned tid = 0; tid <= MAX_TID; tid++)
 		n += trace_env_thread(tid, &created, &exited, &name);
-	return n;
+	return n + (unsigned)trace_env_past_threads();
 }
 
-/* The thread line of the first known tid at or after *tid, which moves past it. */
-static size_t thread_line(char *s, size_t cap, unsigned *tid)
+static size_t put_thread(char *s, size_t cap, unsigned tid, uint64_t created,
+			 uint64_t exited, const char *name)
 {
-	uint64_t created, exited;
-	const char *name;
 	char word[32];
 	size_t k = 0;
 
-	for (; *tid <= MAX_TID; ++*tid)
-		if (trace_env_thread(*tid, &created, &exited, &name))
-			break;
-	if (*tid > MAX_TID)
-		return 0;
 	for (; name[k] && k < sizeof(word) - 1; k++) /* one word: spaces become '_' */
 		word[k] = name[k] == ' ' || name[k] == '\t' ? '_' : name[k];
 	word[k] = 0;
 	if (!exited)
-		return (size_t)ksnprintf(s, cap, "%u %llu - %s\n", (*tid)++,
+		return (size_t)ksnprintf(s, cap, "%u %llu - %s\n", tid,
 					 (unsigned long long)created, k ? word : "-");
-	return (size_t)ksnprintf(s, cap, "%u %llu %llu %s\n", (*tid)++,
-				 (unsigned long long)created, (unsigned long long)exited,
-				 k ? word : "-");
+	return (size_t)ksnprintf(s, cap, "%u %llu %llu %s\n", tid, (unsigned long long)created,
+				 (unsigned long long)exited, k ? word : "-");
+}
+
+/* The line at position *at, which moves past it: positions 0..MAX_TID are tids (each
+ * tid's latest thread; the first known tid at or after *at), then the earlier threads of
+ * reused tids, oldest first. 0 past the end. */
+static size_t thread_line(char *s, size_t cap, unsigned *at)
+{
+	uint64_t created, exited;
+	const char *name;
+	char past_name[32];
+	unsigned tid;
+
+	for (; *at <= MAX_TID; ++*at)
+		if (trace_env_thread(*at, &created, &exited, &name))
+			return put_thread(s, cap, (*at)++, created, exited, name);
+	if (!trace_env_past_thread(*at - MAX_TID - 1, &tid, &created, &exited, past_name,
+				   sizeof(past_name)))
+		return 0;
+	++*at;
+	return put_thread(s, cap, tid, created, exited, past_name);
 }
 
 /* The next thread line; the cursor holds the lines still to list and the next tid. */

@@ -4,7 +4,10 @@
  * by the TSC: a known long call for the tracer's duration tests.
  * Its phases are app spans (docs/writing-apps.md): "spawn", "join" and "nap" on the main
  * thread, "work" on each worker; a counter "joined" counts the threads joined.
- * compute_event_cost=N then measures trace events' cost (apps/compute/event_cost.c). */
+ * compute_event_cost=N then measures trace events' cost (apps/compute/event_cost.c).
+ * With compute_loop=1 each worker repeats the workload forever (a continuous CPU-bound
+ * load for the streaming benchmark, bench/glass-stream.sh), sleeping compute_pause_us=N
+ * microseconds between rounds if given (a lower event rate). */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "kernel/cmdline.h"
@@ -16,15 +19,30 @@ struct job {
 	uint64_t result;
 };
 
+static bool loop_forever;
+static uint64_t pause_ns;
+
+/* A number from the command line, 0 if not given. */
+static uint64_t cmdline_u64(const char *name)
+{
+	char arg[24];
+
+	return cmdline_get(name, arg, sizeof(arg)) ? strtoul(arg, NULL, 10) : 0;
+}
+
 static void compute_worker(void *arg)
 {
 	struct job *j = arg;
 
-	/* No arguments: formatting them would add kvsnprintf to compute_worker's call tree
-	 * while the event is on (the thread's name says which worker it is). */
-	trace_span_begin("work");
-	j->result = compute_work(j->cpu + 1);
-	trace_span_end("work");
+	do {
+		/* No arguments: formatting them would add kvsnprintf to compute_worker's call
+		 * tree while the event is on (the thread's name says which worker it is). */
+		trace_span_begin("work");
+		j->result = compute_work(j->cpu + 1);
+		trace_span_end("work");
+		if (pause_ns)
+			sleep_ns(pause_ns);
+	} while (loop_forever);
 }
 
 /* noipa: a real, traced call of its own. */
@@ -58,6 +76,8 @@ int app_main(void)
 	uint64_t total = 0;
 	char name[16];
 
+	loop_forever = cmdline_u64("compute_loop") != 0;
+	pause_ns = cmdline_u64("compute_pause_us") * 1000;
 	trace_span_begin("spawn", "threads=%u", n);
 	for (unsigned c = 0; c < n; c++) {
 		jobs[c] = (struct job){ .cpu = c };

@@ -5,6 +5,7 @@
 #include "kernel/api.h"
 #include "kernel/mutex.h"
 #include "kernel/waitq.h"
+#include "kernel/thread_past.h"
 
 #define CHECK(cond, ...) do { \
 		if (!(cond)) { \
@@ -179,10 +180,46 @@ static int check_rename(void)
 	return 0;
 }
 
+static void nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* Tids are 12 bits: after THREAD_MAX_TID threads the first tid is handed out again, and
+ * the thread that had it before must be kept (trace readers name a reused tid by time). */
+static int check_tid_reuse(void)
+{
+	size_t before = thread_past_count();
+	unsigned first = 0;
+	struct thread_past old;
+
+	for (unsigned i = 0; i <= THREAD_MAX_TID; i++) {
+		struct thread *t = thread_create(i ? "reuse" : "reuse-first", nothing, NULL, -1);
+
+		CHECK(t, "thread_create failed at %u", i);
+		if (!i)
+			first = thread_tid(t);
+		thread_join(t);
+	}
+	CHECK(thread_past_count() > before, "no earlier thread kept after %u threads",
+	      THREAD_MAX_TID + 1);
+	/* earlier checks' threads may have had their tids reused first: find ours */
+	for (size_t i = before; thread_past_get(i, &old) && old.tid != first; i++)
+		;
+	CHECK(old.tid == first && old.created && old.exited >= old.created,
+	      "kept tid %u (want %u), created %lu, exited %lu", old.tid, first, old.created,
+	      old.exited);
+	CHECK(!strcmp(old.name, "reuse-first"), "kept name '%s'", old.name);
+	printf("selftest: tid reuse keeps the earlier thread ok\n");
+	return 0;
+}
+
 int app_main(void)
 {
-	if (check_preemption() || check_sleep() || check_mutex() || check_waitq() || check_heap() ||
-	    check_rename())
+	/* The tid reuse check first: its 4096 threads' events must not push the other
+	 * checks' out of a trace_dump (events-tests reads the adders' and renames' lines). */
+	if (check_tid_reuse() || check_preemption() || check_sleep() || check_mutex() ||
+	    check_waitq() || check_heap() || check_rename())
 		return 1;
 	printf("selftest: SUCCESS\n");
 	return 0;

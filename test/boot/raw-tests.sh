@@ -32,7 +32,7 @@ why=$(awk 'NR == 1 && $0 != "glass-raw 1" { print "first line: " $0; exit }
 		if (thr != sym + ns + 1) { print "symbols " ns " but " thr - sym - 1 " lines"; exit }
 		if (NR != thr + nt) { print "threads " nt " but " NR - thr " lines"; exit }
 	}' "$dir/header.txt")
-if [ -z "$why" ] && grep -qx 'cpu 1 lost [0-9]* overrun [0-9]* seq 1' "$dir/header.txt" &&
+if [ -z "$why" ] && grep -qx 'cpu 1 lost [0-9]* overrun [0-9]* seq 1 lost_at_clear [0-9]* overrun_at_clear [0-9]*' "$dir/header.txt" &&
 	grep -q '^trace_options print-parent .*funcgraph-duration' "$dir/header.txt"; then
 	ok "raw: raw_header has the version, keys, a line per CPU, symbols and threads as announced"
 else

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # End to end: `make TRACE=ftrace TARGET=compute capture` under TCG (and KVM where hardware
-# KVM exists): the CSV's call counts match the known workload, both plots are valid PNG
-# images, the summary names the heaviest function (fib) and reports lost-event counts.
+# KVM exists), the raw path (glass record into trace.cap.zst): the capture is a zstd glass
+# capture whose `glass report` parses to the same CSV, glass record lost nothing; the CSV's
+# call counts match the known workload, both plots are valid PNG images, the Perfetto file
+# and trace.dat hold the CSV's calls, the summary names the heaviest function (fib) and
+# reports lost-event counts. MODE=trace (the text of /ftrace/trace) gives the same calls.
 # Then MODE=pipe on webg with a workload that outlasts the old 10 s stream: every request
 # is in the trace and nothing is left unread.
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
 
+# Two workers, each: compute_work 1, fib 2*F(16)-1, sort_range 2*256-1, merge_halves 255,
+# table_insert 200, table_lookup 200, mix 400 (apps/compute/work.h).
+want=$'compute_work 2\ncompute_worker 2\nfib 3946\nmerge_halves 510\nmix 800\nsort_range 1022\ntable_insert 400\ntable_lookup 400'
 
 for kvm in $(boot_accels); do
 	acc=$([ "$kvm" = 1 ] && echo kvm || echo tcg)
@@ -21,12 +27,35 @@ for kvm in $(boot_accels); do
 	fi
 	ok "$name"
 
+	# the raw path: a zstd-compressed glass capture, recorded with nothing lost, which
+	# glass report prints as function_graph text that parses to the same CSV
+	cap=$out/trace.cap.zst
+	if [ -s "$cap" ] && [ "$(zstd -dc "$cap" 2>/dev/null | head -c 8)" = GLASSCAP ] &&
+		zstd -dc "$cap" | head -c 200 | grep -aq '^tracer function_graph$'; then
+		ok "trace.cap.zst is a zstd glass capture of function_graph ($acc)"
+	else
+		not_ok "trace.cap.zst is missing or no glass capture ($acc)"
+	fi
+	if [ "$(grep -Ec '^cpu [01]: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0, overrun 0$' \
+		"$out/record.txt")" = 2 ]; then
+		ok "glass record: both CPUs recorded, 0 lost ($acc)"
+	else
+		not_ok "glass record: lost or missing CPUs ($acc)"; sed 's/^/#   /' "$out/record.txt"
+	fi
+	"$O/bin/glass" report "$cap" >"$out/report.txt" 2>/dev/null
+	"$O/bin/parse-trace" -q "$out/report.txt" >"$out/report.csv" 2>/dev/null
+	if grep -q '^# tracer: function_graph' "$out/report.txt" &&
+		cmp -s "$out/report.csv" "$out/trace.csv"; then
+		ok "glass report of the capture parses to trace.csv ($(wc -l <"$out/report.txt") lines, $acc)"
+	else
+		not_ok "glass report of the capture does not parse to trace.csv ($acc)"
+	fi
+
 	# Two workers, each: compute_work 1, fib 2*F(16)-1, sort_range 2*256-1, merge_halves 255,
 	# table_insert 200, table_lookup 200, mix 400 (apps/compute/work.h).
 	# (Interrupts that arrive during the workload are traced too; they are not counted.)
 	got=$(awk -F, 'NR > 1 && $1 ~ /^(compute_work|compute_worker|fib|sort_range|merge_halves|table_insert|table_lookup|mix)$/ {n[$1]++}
 		END {for (f in n) print f, n[f]}' "$out/trace.csv" | sort)
-	want=$'compute_work 2\ncompute_worker 2\nfib 3946\nmerge_halves 510\nmix 800\nsort_range 1022\ntable_insert 400\ntable_lookup 400'
 	if [ "$got" = "$want" ]; then ok "capture CSV call counts ($acc)"; else
 		not_ok "capture CSV call counts ($acc): got $(echo $got)"; fi
 
@@ -75,6 +104,20 @@ for kvm in $(boot_accels); do
 		not_ok "summary lacks lost-event counts ($acc)"
 	fi
 done
+
+# MODE=trace (the text of /ftrace/trace at the end) still works and has the same calls
+out=$O/e2e/capture-compute-trace
+rm -rf "$out"
+if make -s --no-print-directory O="$O" TRACE=ftrace TARGET=compute KVM=0 MODE=trace \
+	HTTP_PORT="$(free_port)" APP_PORT="$(free_port)" OUT="$out" capture >"$O/e2e-trace.log" 2>&1 &&
+	[ -s "$out/trace.txt" ] && grep -q '(trace mode)' "$out/summary.txt"; then
+	got=$(awk -F, 'NR > 1 && $1 ~ /^(compute_work|compute_worker|fib|sort_range|merge_halves|table_insert|table_lookup|mix)$/ {n[$1]++}
+		END {for (f in n) print f, n[f]}' "$out/trace.csv" | sort)
+	[ "$got" = "$want" ] && ok "capture MODE=trace: the text path's call counts" ||
+		not_ok "capture MODE=trace: got $(echo $got)"
+else
+	not_ok "capture MODE=trace failed"; tail -20 "$O/e2e-trace.log" | sed 's/^/#   /'
+fi
 
 # MODE=pipe streams for as long as the workload runs, then drains the buffers: 20 requests
 # made after 11 s are all in the trace (each is one net_close by a webg thread; the trace

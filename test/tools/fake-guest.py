@@ -7,7 +7,8 @@ random points when asked (--break P: probability per answer), and frames the cli
 already acknowledged sent again (--resend N per answer: a reader must drop them).
 
 usage: fake-guest.py CAPTURE PORTFILE [--break P] [--seed S] [--per-answer N] [--resend N]
-                     [--delay SECONDS]
+                     [--delay SECONDS] [--log FILE] [--off]
+--log FILE: appends each request's path to FILE. --off: /ftrace/tracing_on says 0.
 Writes the port it listens on to PORTFILE, serves until killed."""
 import random
 import socket
@@ -42,14 +43,23 @@ def main():
     per_answer = int(args[args.index('--per-answer') + 1]) if '--per-answer' in args else 7
     resend = int(args[args.index('--resend') + 1]) if '--resend' in args else 0
     delay = float(args[args.index('--delay') + 1]) if '--delay' in args else 0.0
+    log = args[args.index('--log') + 1] if '--log' in args else None
+    off = '--off' in args
     rnd = random.Random(seed)
     header, frames = read_capture(cap)
     acked = {cpu: 0 for cpu in frames}  # index of the oldest unacknowledged frame
     lock = threading.Lock()
 
     def answer(conn, path):
+        if log:
+            with lock, open(log, 'a') as f:
+                f.write(path + '\n')
         if path == '/ftrace/raw_header':
             conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % len(header) + header)
+            return True
+        if path == '/ftrace/tracing_on':
+            on = b'0\n' if off else b'1\n'
+            conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n' + on)
             return True
         file, _, query = path.partition('?')
         only = None  # per_cpu/cpuN/trace_pipe_raw: CPU N alone, from=S

@@ -8,18 +8,23 @@
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
  *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]
- *                    CAPTURE EXPECTED
+ *                    [--clear-after N] [--reuse-tid] CAPTURE EXPECTED
  * --notes: the header says calls were left untraced and the tracer stopped itself.
  * --events: trace events too (trace/event_format.h), for the exporters' tests before the
  * kernel emits them: thread create, rename and exit, a wakeup before each switch, irq
  * entry and exit around interrupt calls, app spans with arguments around some calls,
- * instants and counters. */
+ * instants and counters.
+ * --reuse-tid: tid 3's first thread (init) ends halfway, then kworker/0:1 has tid 3; the
+ * header lists both and names must follow the event's time.
+ * --clear-after N: N calls first, then a clear (trace's truncation), then the workload:
+ * the stream's W_LOST totals and the header's lost count from before the clear on. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "test/unit/trace_host_env.h"
 #include "tools/lib/capture.h"
+#include "trace/env.h"
 #include "trace/event_format.h"
 #include "trace/output.h"
 #include "trace/ring.h"
@@ -31,6 +36,7 @@ static uint64_t rng_state = 88172645463325252ull;
 static uint64_t clock_now; /* the fake TSC: the newest time written on any CPU */
 static bool notes;         /* --notes */
 static bool events;        /* --events */
+static uint64_t reuse_at;  /* --reuse-tid: tid 3 is init's until then, kworker's after */
 #define NOTE_UNTRACED "# untraced calls: 141 recursion, 0 overflow, 2 abandoned\n#\n"
 #define NOTE_STOPPED "shadow stack corrupted on cpu 1"
 
@@ -44,6 +50,14 @@ static uint64_t rnd(void)
 }
 
 static uint64_t fake_clock(void) { return clock_now; }
+
+/* The printer's names at an event's time, as glass report takes them from the header. */
+const char *trace_env_comm_at(unsigned tid, uint64_t ts)
+{
+	if (tid == 3 && reuse_at && ts <= reuse_at)
+		return "init";
+	return trace_env_comm(tid);
+}
 
 static char func_name[NFUNCS][32];
 static const char *const comms[] = { "init", "app_main", "httpd-worker", "kworker/0:1" };
@@ -227,16 +241,24 @@ static void write_header(FILE *f, unsigned ncpus, bool function, unsigned opts)
 		struct ring_stats st;
 
 		ring_get_stats(c, &st);
-		fprintf(f, "cpu %u lost %llu overrun %llu seq 1\n", c,
-			(unsigned long long)st.dropped, (unsigned long long)st.overrun);
+		/* as trace/raw_header.c: totals since the buffers were allocated, then the
+		 * totals at the last clear */
+		fprintf(f, "cpu %u lost %llu overrun %llu seq 1 lost_at_clear %llu "
+			"overrun_at_clear %llu\n", c,
+			(unsigned long long)(st.dropped + ring.cpu[c].base_dropped),
+			(unsigned long long)(st.overrun + ring.cpu[c].base_overrun),
+			(unsigned long long)ring.cpu[c].base_dropped,
+			(unsigned long long)ring.cpu[c].base_overrun);
 	}
 	if (notes)
 		fprintf(f, "untraced 141 0 2\nstopped %s\n", NOTE_STOPPED);
 	fprintf(f, "symbols %u\n", NFUNCS);
 	for (unsigned i = 0; i < NFUNCS; i++)
 		fprintf(f, "%x 64 %s\n", func_addr(i), func_name[i]);
-	fprintf(f, "threads 4\n1 100 - %s\n2 200 - %s\n3 300 9000 %s\n3 9100 - %s\n",
-		comms[1], comms[2], comms[0], comms[3]);
+	/* tid 3 had two threads: init until reuse_at (or 9000), then kworker */
+	fprintf(f, "threads 4\n1 100 - %s\n2 200 - %s\n3 300 %llu %s\n3 %llu - %s\n",
+		comms[1], comms[2], (unsigned long long)(reuse_at ? reuse_at : 9000), comms[0],
+		(unsigned long long)(reuse_at ? reuse_at + 1 : 9100), comms[3]);
 }
 
 /* The capture: magic, version, header, then each CPU's slots from the oldest to head in
@@ -341,7 +363,8 @@ static void write_expected(const char *path, unsigned ncpus, bool function, unsi
 int main(int argc, char **argv)
 {
 	bool function = false;
-	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096;
+	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096, clear_after = 0;
+	bool reuse_tid = false;
 	uint32_t k = RING_BLOCK_SLOTS;
 	int i;
 
@@ -362,6 +385,10 @@ int main(int argc, char **argv)
 			notes = true;
 		else if (!strcmp(argv[i], "--events"))
 			events = true;
+		else if (!strcmp(argv[i], "--reuse-tid"))
+			reuse_tid = true;
+		else if (!strcmp(argv[i], "--clear-after"))
+			clear_after = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--cpus"))
 			ncpus = (unsigned)strtoul(argv[++i], NULL, 0);
 		else
@@ -370,7 +397,7 @@ int main(int argc, char **argv)
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
 		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
-		      "                   CAPTURE EXPECTED\n",
+		      "                   [--clear-after N] [--reuse-tid] CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;
 	}
@@ -387,7 +414,13 @@ int main(int argc, char **argv)
 	trace_host_set_comm(1, comms[1]);
 	trace_host_set_comm(2, comms[2]);
 	trace_host_set_comm(3, comms[3]);
+	if (clear_after) {
+		workload(ncpus, clear_after, function);
+		ring_clear();
+	}
 	workload(ncpus, calls, function);
+	if (reuse_tid) /* tid 3's first thread ends halfway through the trace's time */
+		reuse_at = 1000000 + (clock_now - 1000000) / 2;
 	write_capture(argv[argc - 2], ncpus, function, opts, k);
 	write_expected(argv[argc - 1], ncpus, function, opts);
 	return 0;

@@ -34,6 +34,14 @@ report "graph no context-info" --opts 0x37f --seed 7
 report "graph frames of 37 slots (records cut)" --frame-slots 37 --seed 8
 report "graph frames of 1 slot" --frame-slots 1 --calls 300 --seed 9
 report "graph full buffer: drops" --buffer-kb 16 --calls 5000 --seed 10
+report "graph full buffer, drops before and after a clear (lost counts since allocation)" \
+	--buffer-kb 16 --clear-after 5000 --calls 5000 --seed 19
+report "function full buffer, drops before and after a clear" --function --buffer-kb 16 \
+	--clear-after 9000 --calls 9000 --seed 22
+report "graph, a tid reused halfway: each event names the thread alive then" --reuse-tid \
+	--opts 0x2e6 --seed 23
+report "function, a tid reused halfway: each event names the thread alive then" --function \
+	--reuse-tid --seed 24
 report "graph 4 CPUs" --cpus 4 --opts 0x2e6 --seed 11
 report "graph 12 CPUs (2-digit CPU column)" --cpus 12 --seed 12
 report "graph header notes: untraced calls, tracer stopped" --notes --seed 17
@@ -163,6 +171,54 @@ if command -v python3 >/dev/null; then
 		grep -Eq "^cpu 1: [1-9][0-9]* frames, [1-9][0-9]* events, lost 0" "$TMP/rec.out" &&
 		ok "record --cpu 1: that CPU alone (per_cpu/cpu1/trace_pipe_raw)" ||
 		not_ok "record --cpu 1: that CPU alone" "$(cat "$TMP/rec.out")"
+	# --cpu 0 --cpu 1: a stream per CPU, each on its per-CPU file, concurrently; the
+	# capture holds both CPUs, and no request reads (or acknowledges) the all-CPU file
+	rm -f "$TMP/port" "$TMP/paths"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" --break 0.2 --log "$TMP/paths" &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	"$GLASS" record -o "$TMP/r8.cap" --port "$(cat "$TMP/port")" --cpu 0 --cpu 1 --duration 2 \
+		>"$TMP/rec.out" 2>&1
+	expect_status "record --cpu 0 --cpu 1: status" 0 $?
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	"$GLASS" report "$TMP/r8.cap" >"$TMP/rec.txt"
+	check_file "record --cpu 0 --cpu 1: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
+	check "record --cpu 0 --cpu 1: requests per file (all-CPU, cpu0, cpu1)" \
+		"$(grep -c '^/ftrace/trace_pipe_raw' "$TMP/paths"),$(grep -c '^/ftrace/per_cpu/cpu0/trace_pipe_raw?follow=1' "$TMP/paths" | sed 's/^[1-9][0-9]*$/some/'),$(grep -c '^/ftrace/per_cpu/cpu1/trace_pipe_raw?follow=1' "$TMP/paths" | sed 's/^[1-9][0-9]*$/some/')" \
+		"0,some,some"
+	# two recorders at once, one per CPU: each gets its CPU alone, together everything
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	"$GLASS" record -o "$TMP/c0.cap" --port "$(cat "$TMP/port")" --cpu 0 --duration 2 \
+		>"$TMP/c0.out" 2>&1 &
+	rec=$!
+	"$GLASS" record -o "$TMP/c1.cap" --port "$(cat "$TMP/port")" --cpu 1 --duration 2 \
+		>"$TMP/c1.out" 2>&1
+	wait $rec
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	grep -Eq "^cpu 0: [1-9][0-9]* frames" "$TMP/c0.out" && grep -Eq "^cpu 1: 0 frames" "$TMP/c0.out" &&
+		grep -Eq "^cpu 1: [1-9][0-9]* frames" "$TMP/c1.out" &&
+		grep -Eq "^cpu 0: 0 frames" "$TMP/c1.out" &&
+		ok "record --cpu 0 and --cpu 1 at once: each recorder its CPU alone" ||
+		not_ok "record --cpu 0 and --cpu 1 at once" "$(cat "$TMP/c0.out" "$TMP/c1.out")"
+	# --until-off: tracing is off, so the recorder ends by itself once an answer brings
+	# nothing new (well before the 60 s --duration), with everything
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/f.cap" "$TMP/port" --off --break 0.2 &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	t0=$(date +%s)
+	"$GLASS" record -q -o "$TMP/r9.cap" --port "$(cat "$TMP/port")" --until-off --duration 60
+	check "record --until-off: ends by itself, status 0, within 30 s" \
+		"$?,$(( $(date +%s) - t0 < 30 ))" "0,1"
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
+	"$GLASS" report "$TMP/r9.cap" >"$TMP/rec.txt"
+	check_file "record --until-off: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
 	# killed (SIGKILL) at 6 random points, each run resuming the file with --append
 	sizes=
 	rm -f "$TMP/port"

@@ -331,6 +331,8 @@ static void test_held_entry(void)
 
 	TEST_CASE("raw: a last W_ENTRY waits until it is final (here: a leaf)");
 	setup();
+	trace_set_tracer(TRACE_GRAPH);
+	trace_set_on(true); /* function_graph records returns: the entry may become a leaf */
 	for (uint64_t k = 0; k < 100; k++)
 		write_k(0, k);
 	CHECK(ring_write_rec(0, &entry, &at));
@@ -347,6 +349,66 @@ static void test_held_entry(void)
 	take(fr, count);
 	CHECK_EQ(streams[0].n, 103);
 	CHECK_EQ(w_type(streams[0].slots[102]), W_LEAF);
+	trace_set_on(false);
+	TEST_END();
+}
+
+static void test_entry_final_when_off(void)
+{
+	const struct trace_rec entry = { rec_w0(100, 1, REC_ENTRY),
+					 rec_call_w1((uint32_t)ring.text_base + 0x40, 0), 0 };
+	struct frame fr[8];
+	uint32_t at;
+	size_t count;
+
+	TEST_CASE("raw: with tracing off a last W_ENTRY is final: shipped, not held back");
+	setup();
+	trace_set_tracer(TRACE_GRAPH);
+	trace_set_on(true);
+	for (uint64_t k = 0; k < 100; k++)
+		write_k(0, k);
+	CHECK(ring_write_rec(0, &entry, &at));
+	trace_set_on(false);
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 8);
+	raw_reader_close(&rr);
+	take(fr, count);
+	CHECK_EQ(streams[0].n, 103); /* W_SYNC, 100 events and the entry */
+	CHECK_EQ(w_type(streams[0].slots[102]), W_ENTRY);
+	/* a writer inside the ring could still merge it: held while one is */
+	setup();
+	trace_set_on(false);
+	CHECK(ring_write_rec(0, &entry, &at));
+	ring.cpu[0].writing = 1;
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 8);
+	raw_reader_close(&rr);
+	ring.cpu[0].writing = 0;
+	take(fr, count);
+	CHECK_EQ(streams[0].n, 2); /* only the W_SYNC */
+	TEST_END();
+}
+
+static void test_event_records(void)
+{
+	static const char payload[40] = "an event's payload, five slots long....";
+	struct frame fr[8];
+	size_t count;
+
+	TEST_CASE("raw: a W_EVENT (several slots) ships whole, and what follows it too");
+	setup();
+	for (uint64_t k = 0; k < 50; k++)
+		write_k(0, k);
+	CHECK(ring_write_event(0, 60, 1, 3, payload, sizeof(payload)));
+	for (uint64_t k = 70; k < 120; k++)
+		write_k(0, k);
+	CHECK_EQ(open_from(NULL, true), 0);
+	count = parse(read_body(MAX_BODY), fr, 8);
+	raw_reader_close(&rr);
+	take(fr, count);
+	/* W_SYNC (2), 50 events, the event (1 + 40 bytes in 7-byte slots), 50 events */
+	CHECK_EQ(streams[0].n, 2 + 50 + wire_text_slots(sizeof(payload)) + 50);
+	CHECK_EQ(w_type(streams[0].slots[52]), W_EVENT);
 	TEST_END();
 }
 
@@ -521,6 +583,8 @@ int main(void)
 	test_cut();
 	test_window();
 	test_held_entry();
+	test_entry_final_when_off();
+	test_event_records();
 	test_clear();
 	test_overwrite();
 	test_bad_from();

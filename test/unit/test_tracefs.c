@@ -822,14 +822,19 @@ static void test_raw_header(void)
 	const char *text, *p;
 	unsigned long nsyms = 0, nthreads = 0, lines = 0;
 
-	TEST_CASE("raw_header: version first, keys, options on one line, symbols and threads");
+	TEST_CASE("raw_header: version first, keys, options on one line, symbols and threads "
+		  "(every thread of a reused tid)");
 	trace_host_set_comm(3, "worker two");
+	trace_host_add_past_thread(3, 100, 200, "worker one"); /* tid 3's earlier thread */
 	text = cat("raw_header");
 	CHECK(text && !strncmp(text, "glass-raw 1\ntsc_hz ", 19));
 	CHECK(strstr(text, "\ncpus 2\n") && strstr(text, "\nblock_bytes 8192\n"));
 	CHECK(strstr(text, "\ntrace_options print-parent "));
 	CHECK(strstr(text, "\ncpu 0 lost ") && strstr(text, "\ncpu 1 lost "));
 	CHECK(strstr(text, " 3 0 - worker_two\n") || strstr(text, "\n3 0 - worker_two\n"));
+	/* every thread: the reused tid's earlier one too, after the latest ones */
+	CHECK(strstr(text, "\n3 0 - worker_two\n") &&
+	      strstr(text, "\n3 100 200 worker_one\n") > strstr(text, "\n3 0 - worker_two\n"));
 	p = text ? strstr(text, "\nsymbols ") : NULL;
 	CHECK(p && sscanf(p, "\nsymbols %lu", &nsyms) == 1 && nsyms == NSITES);
 	for (p = p ? strchr(p + 1, '\n') : NULL; p && p[1] && strncmp(p + 1, "threads ", 8);

@@ -141,6 +141,39 @@ bool trace_env_thread(unsigned tid, uint64_t *created, uint64_t *exited, const c
 	return strcmp(*name, "<...>") != 0;
 }
 
+/* Earlier threads of reused tids, as a test sets them. */
+static struct { unsigned tid; uint64_t created, exited; const char *name; } host_past[8];
+static size_t host_npast;
+
+int trace_host_add_past_thread(unsigned tid, uint64_t created, uint64_t exited,
+			       const char *name)
+{
+	if (host_npast == 8)
+		return -1;
+	host_past[host_npast].tid = tid;
+	host_past[host_npast].created = created;
+	host_past[host_npast].exited = exited;
+	host_past[host_npast++].name = name;
+	return 0;
+}
+
+size_t trace_env_past_threads(void)
+{
+	return host_npast;
+}
+
+bool trace_env_past_thread(size_t i, unsigned *tid, uint64_t *created, uint64_t *exited,
+			   char *name, size_t cap)
+{
+	if (i >= host_npast || !cap)
+		return false;
+	*tid = host_past[i].tid;
+	*created = host_past[i].created;
+	*exited = host_past[i].exited;
+	snprintf(name, cap, "%s", host_past[i].name);
+	return true;
+}
+
 const char *trace_env_comm(unsigned tid)
 {
 	for (unsigned i = host_ncomms; i > 0; i--)

@@ -21,6 +21,9 @@ void trace_host_set_clock(uint64_t (*fn)(void), uint64_t hz);
  * trace_env_comm(). Return 0, or -1 when the table is full. */
 int trace_host_add_symbol(uint64_t addr, const char *name);
 int trace_host_set_comm(unsigned tid, const char *name);
+/* An earlier thread of a reused tid, as trace_env_past_thread() lists them (at most 8). */
+int trace_host_add_past_thread(unsigned tid, uint64_t created, uint64_t exited,
+			       const char *name);
 /* How often the tracer stopped the (absent) other CPUs. */
 extern unsigned trace_host_stop_calls;
 

@@ -42,6 +42,14 @@ int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
 	return 0;
 }
 
+#if CONFIG_FGRAPH_RETHOOK
+/* function_graph's return sites: the fake sites have none (tracefs_ctl.c asks). */
+void patch_set_return_hooks(bool on)
+{
+	(void)on;
+}
+#endif
+
 /* "10110": which sites patch_apply() last turned into calls. */
 const char *patched_str(void)
 {

@@ -3,8 +3,15 @@
  * from=, the next frame it wants of each CPU: that acknowledges every frame before it, so
  * the guest frees a block only once it is in the file. A broken connection is retried
  * with the same from=: resent frames (seq below what we have) are dropped, so the capture
- * has each frame once and no gap the guest did not report. */
+ * has each frame once and no gap the guest did not report.
+ *
+ * --cpu: one stream per chosen CPU, concurrently, each over that CPU's own
+ * per_cpu/cpuN/trace_pipe_raw (as trace-cmd record -M records only the CPUs of its mask,
+ * one reader per CPU). The other CPUs are neither read, nor claimed, nor acknowledged: what
+ * they hold stays in the guest for another reader (another glass record --cpu, at the same
+ * time if wanted). */
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +35,28 @@ struct rec_opts {
 	uint32_t cpus;		/* --cpu mask, 0: all */
 	bool quiet;
 	bool append;		/* --append: resume the capture file */
+	bool until_off;		/* --until-off: end once tracing is off and all is drained */
 };
 
 struct recorder {
 	struct rec_opts o;
-	struct http_conn conn;
+	struct http_conn conn;	/* for the raw header */
+	pthread_mutex_t lock;	/* the file, and the counts every stream adds to */
 	struct capwrite *w;
 	struct rawhdr hdr;
-	uint64_t next[RAWHDR_MAX_CPUS];	/* seq wanted next; 0: none received yet */
+	/* seq wanted next; 0: none received yet. Each CPU's belongs to one stream. */
+	uint64_t next[RAWHDR_MAX_CPUS];
+	/* counts (frames and bytes: each CPU's by its stream) */
+	uint64_t frames[RAWHDR_MAX_CPUS], bytes[RAWHDR_MAX_CPUS];
+	uint64_t dups, retries, total_bytes, file_bytes;
+	double start, last_progress;
+};
+
+/* One connection draining all CPUs (cpu -1: /ftrace/trace_pipe_raw) or one. */
+struct stream {
+	struct recorder *r;
+	int cpu;
+	struct http_conn conn;
 	/* the frame being assembled from the body */
 	unsigned char fh[CAP_FRAME_HDR];
 	size_t have;
@@ -45,10 +66,10 @@ struct recorder {
 	/* what an error answer says */
 	char errtext[512];
 	size_t errlen;
-	/* counts */
-	uint64_t frames[RAWHDR_MAX_CPUS], bytes[RAWHDR_MAX_CPUS];
-	uint64_t dups, retries, total_bytes, file_bytes;
-	double start, last_progress;
+	int status;		/* drain()'s */
+	uint64_t took;		/* frames taken from the current answer */
+	bool saw_off;		/* --until-off: tracing was off before the current request */
+	pthread_t thread;
 };
 
 static volatile int stop_flag;	/* SIGINT, SIGTERM or the end of --duration */
@@ -70,6 +91,7 @@ static double now(void)
 static void usage(FILE *f)
 {
 	fputs("usage: glass record [-o FILE] [--host H] [--port P] [--duration S] [--cpu N]...\n"
+	      "                    [--until-off] [-a] [-q]\n"
 	      "Drains a running guest's trace buffers (/ftrace/trace_pipe_raw) into a capture\n"
 	      "file, acknowledging what it has, until Ctrl-C, SIGTERM, --duration or the guest\n"
 	      "goes away; then prints frames, bytes, events, lost and overrun per CPU.\n"
@@ -77,7 +99,9 @@ static void usage(FILE *f)
 	      "      --host H       the guest's trace server (default 127.0.0.1)\n"
 	      "      --port P       its port (default 9090)\n"
 	      "      --duration S   stop after S seconds (decimals allowed)\n"
-	      "      --cpu N        record CPU N only (repeatable); the others stay in the guest\n"
+	      "      --cpu N        record CPU N only (repeatable: one stream per CPU); the\n"
+	      "                     others are not read or acknowledged: they stay in the guest\n"
+	      "      --until-off    end once tracing is off and everything is in the file\n"
 	      "  -a, --append       resume FILE (plain) where a killed recording left it: from\n"
 	      "                     the seq after its last whole frame of each CPU\n"
 	      "  -q, --quiet        no progress line, no summary\n"
@@ -87,7 +111,7 @@ static void usage(FILE *f)
 /* Collects an answer's body as text (the header, an error's reason). */
 static int collect(void *ctx, const unsigned char *p, size_t n)
 {
-	struct recorder *r = ctx;
+	struct stream *r = ctx;
 	size_t k = sizeof(r->errtext) - 1 - r->errlen;
 
 	k = n < k ? n : k;
@@ -141,29 +165,36 @@ static int fetch_header(struct recorder *r, struct grow *g, struct rawhdr *h, bo
 }
 
 /* A complete frame: into the file unless we have it already (a resend). */
-static int take_frame(struct recorder *r)
+static int take_frame(struct stream *s)
 {
-	unsigned cpu = r->f.cpu;
+	struct recorder *r = s->r;
+	unsigned cpu = s->f.cpu;
+	int err;
 
-	if (r->o.cpus && !(r->o.cpus >> cpu & 1))
-		return 0;
-	if (r->f.seq < r->next[cpu]) {
+	if (s->f.seq < r->next[cpu]) {
+		pthread_mutex_lock(&r->lock);
 		r->dups++;
+		pthread_mutex_unlock(&r->lock);
 		return 0;
 	}
-	if (capwrite_frame(r->w, r->fh, r->payload, r->f.len))
+	pthread_mutex_lock(&r->lock);
+	err = capwrite_frame(r->w, s->fh, s->payload, s->f.len);
+	if (!err)
+		r->total_bytes += s->f.len + CAP_FRAME_HDR;
+	pthread_mutex_unlock(&r->lock);
+	if (err)
 		return -1;
-	r->next[cpu] = r->f.seq + 1;
+	r->next[cpu] = s->f.seq + 1;
+	s->took++;
 	r->frames[cpu]++;
-	r->bytes[cpu] += r->f.len;
-	r->total_bytes += r->f.len + CAP_FRAME_HDR;
+	r->bytes[cpu] += s->f.len;
 	return 0;
 }
 
 /* The body of trace_pipe_raw: frames, cut anywhere by the network. */
 static int frames_body(void *ctx, const unsigned char *p, size_t n)
 {
-	struct recorder *r = ctx;
+	struct stream *r = ctx;
 
 	if (r->conn.status != 200)
 		return collect(r, p, n);
@@ -181,7 +212,10 @@ static int frames_body(void *ctx, const unsigned char *p, size_t n)
 		n -= k;
 		if (r->have == CAP_FRAME_HDR) {
 			if ((r->bad = cap_frame_get(r->fh, &r->f)) ||
-			    (r->f.cpu >= r->hdr.cpus && (r->bad = "frame of a CPU the header does not have")))
+			    (r->f.cpu >= r->r->hdr.cpus &&
+			     (r->bad = "frame of a CPU the header does not have")) ||
+			    (r->cpu >= 0 && r->f.cpu != (unsigned)r->cpu &&
+			     (r->bad = "frame of another CPU on a per-CPU file")))
 				return 1;
 		}
 		if (r->have >= CAP_FRAME_HDR && r->have == CAP_FRAME_HDR + r->f.len) {
@@ -194,9 +228,10 @@ static int frames_body(void *ctx, const unsigned char *p, size_t n)
 }
 
 /* The request: follow, and from= with the next seq of every CPU we have frames of. */
-static void request_path(const struct recorder *r, char *path, size_t cap)
+static void request_path(const struct stream *s, char *path, size_t cap)
 {
-	int single = r->o.cpus && !(r->o.cpus & (r->o.cpus - 1)) ? __builtin_ctz(r->o.cpus) : -1;
+	const struct recorder *r = s->r;
+	int single = s->cpu;
 	size_t n;
 	char sep = '=';
 
@@ -223,6 +258,7 @@ static void progress(struct recorder *r, bool force)
 
 	if (r->o.quiet || !isatty(2) || (!force && t - r->last_progress < 1))
 		return;
+	pthread_mutex_lock(&r->lock);
 	for (unsigned c = 0; c < RAWHDR_MAX_CPUS; c++)
 		frames += r->frames[c];
 	fprintf(stderr, "\rrecording: %llu frames, %.1f MB, %.1f MB/s, %llu retries   ",
@@ -230,29 +266,56 @@ static void progress(struct recorder *r, bool force)
 		r->total_bytes / 1e6 / (t - r->start > 0 ? t - r->start : 1),
 		(unsigned long long)r->retries);
 	r->last_progress = t;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int tracing_on_body(void *ctx, const unsigned char *p, size_t n)
+{
+	if (n)
+		*(int *)ctx = p[0];
+	return 0;
+}
+
+/* --until-off, after an answer that brought nothing: true once that answer was asked for
+ * after tracing was seen off (with tracing off the guest holds nothing back, so an empty
+ * answer then means every event is in the file); else looks whether tracing is off now. */
+static bool drained(struct stream *s)
+{
+	char err[256];
+	int first = 0;
+
+	if (s->saw_off)
+		return true;
+	if (http_get(&s->conn, "/ftrace/tracing_on", tracing_on_body, &first, err,
+		     sizeof(err)) == 200 && first == '0')
+		s->saw_off = true;
+	return false;
 }
 
 /* Requests frames until stopped; 0, or 1 when the guest refused or sent a bad frame. */
-static int drain(struct recorder *r)
+static int drain(struct stream *r)
 {
 	double unreachable_since = 0;
 	char path[512], err[256];
 
-	r->payload = xmalloc(CAP_FRAME_MAX);
 	while (!stop_flag) {
-		int status;
+		int status, werr;
 
 		/* The request acknowledges every frame taken: they must be in the file first
 		 * (a recorder killed after the request must not lose what the guest freed). */
-		if (capwrite_flush(r->w)) {
-			fprintf(stderr, "glass record: %s: write error\n", r->o.out);
+		pthread_mutex_lock(&r->r->lock);
+		werr = capwrite_flush(r->r->w);
+		pthread_mutex_unlock(&r->r->lock);
+		if (werr) {
+			fprintf(stderr, "glass record: %s: write error\n", r->r->o.out);
 			return 1;
 		}
 		request_path(r, path, sizeof(path));
 		r->have = 0;
 		r->errlen = 0;
+		r->took = 0;
 		status = http_get(&r->conn, path, frames_body, r, err, sizeof(err));
-		progress(r, false);
+		progress(r->r, false);
 		if (r->bad) {
 			fprintf(stderr, "glass record: %s: %s\n", path, r->bad);
 			return 1;
@@ -261,6 +324,8 @@ static int drain(struct recorder *r)
 			unreachable_since = 0;
 			if (r->have && !stop_flag)
 				http_close(&r->conn);	/* the answer ended inside a frame */
+			if (status == 200 && r->r->o.until_off && !r->took && drained(r))
+				return 0;
 			continue;
 		}
 		if (status > 0) {
@@ -274,10 +339,60 @@ static int drain(struct recorder *r)
 			fprintf(stderr, "glass record: %s (the guest went away?)\n", err);
 			return 0;
 		}
-		r->retries++;
+		pthread_mutex_lock(&r->r->lock);
+		r->r->retries++;
+		pthread_mutex_unlock(&r->r->lock);
 		usleep(100000);
 	}
 	return 0;
+}
+
+static void *stream_main(void *arg)
+{
+	struct stream *s = arg;
+
+	s->status = drain(s);
+	if (s->status)
+		stop_flag = 1; /* one stream failed: the recording ends */
+	return NULL;
+}
+
+/* All CPUs on one connection, or with --cpu one stream per chosen CPU, concurrently.
+ * Returns the worst status. */
+static int drain_all(struct recorder *r)
+{
+	struct stream *s = xcalloc(RAWHDR_MAX_CPUS, sizeof(*s));
+	unsigned n = 0;
+	int status = 0;
+
+	for (unsigned c = 0; c < RAWHDR_MAX_CPUS && (r->o.cpus || !n); c++) {
+		if (r->o.cpus && !(r->o.cpus >> c & 1))
+			continue;
+		s[n].r = r;
+		s[n].cpu = r->o.cpus ? (int)c : -1;
+		s[n].payload = xmalloc(CAP_FRAME_MAX);
+		http_init(&s[n].conn, r->o.host, r->o.port);
+		s[n].conn.cancel = &stop_flag;
+		n++;
+	}
+	if (n == 1) {
+		stream_main(&s[0]);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			if (pthread_create(&s[i].thread, NULL, stream_main, &s[i])) {
+				fprintf(stderr, "glass record: cannot start a thread\n");
+				exit(1);
+			}
+		for (unsigned i = 0; i < n; i++)
+			pthread_join(s[i].thread, NULL);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		status = s[i].status > status ? s[i].status : status;
+		http_close(&s[i].conn);
+		free(s[i].payload);
+	}
+	free(s);
+	return status;
 }
 
 static void summary(struct recorder *r, const struct rawhdr *end)
@@ -310,7 +425,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' }, { "host", required_argument, NULL, 'H' },
 		{ "port", required_argument, NULL, 'P' }, { "duration", required_argument, NULL, 'd' },
 		{ "cpu", required_argument, NULL, 'c' }, { "quiet", no_argument, NULL, 'q' },
-		{ "append", no_argument, NULL, 'a' },
+		{ "append", no_argument, NULL, 'a' }, { "until-off", no_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char *e;
@@ -321,6 +436,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:qah", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': o->append = true; break;
+		case 'u': o->until_off = true; break;
 		case 'o': o->out = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'P': o->port = optarg; break;
@@ -417,6 +533,7 @@ int glass_record(int argc, char **argv)
 		return free(r), status < 0 ? 0 : status;
 	http_init(&r->conn, r->o.host, r->o.port);
 	r->conn.cancel = &stop_flag;
+	pthread_mutex_init(&r->lock, NULL);
 	catch_signals(r->o.duration);
 	r->start = now();
 	if (fetch_header(r, &g, &r->hdr, false))
@@ -432,7 +549,8 @@ int glass_record(int argc, char **argv)
 	if (!r->w)
 		return give_up(r, g.p, 1);
 	free(g.p);
-	status = drain(r);
+	http_close(&r->conn);
+	status = drain_all(r);
 	progress(r, true);
 	if (!r->o.quiet && isatty(2))
 		fputc('\n', stderr);
@@ -450,7 +568,7 @@ int glass_record(int argc, char **argv)
 		rawhdr_free(&end);
 	free(g_end.p);
 	rawhdr_free(&r->hdr);
-	free(r->payload);
+	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return status;
 }

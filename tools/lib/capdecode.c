@@ -22,8 +22,12 @@ void capdec_init(struct capdec *d, struct capture *c)
 	memset(d, 0, sizeof(*d));
 	d->cap = c;
 	d->text_base = capture_header(c)->text_base;
-	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++)
+	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++) {
 		d->cpu[i].st.ts = capture_header(c)->tsc_boot;
+		/* W_LOST markers carry totals since the buffers were allocated; drops before
+		 * the last clear are not reported (as the guest's readers do). */
+		d->cpu[i].drops = capture_header(c)->cpu[i].lost_at_clear;
+	}
 }
 
 void capdec_free(struct capdec *d)
@@ -32,8 +36,8 @@ void capdec_free(struct capdec *d)
 		free(d->cpu[i].slots);
 }
 
-/* Appends n slots to the CPU's stream. */
-static void push_slots(struct capdec_cpu *c, const uint64_t *w, size_t n)
+/* Appends n slots (at w, not necessarily aligned) to the CPU's stream. */
+static void push_slots(struct capdec_cpu *c, const void *w, size_t n)
 {
 	if (c->end + n > c->cap && c->start > c->cap / 2) {
 		/* Compact instead of growing: the decoded part is no longer needed. */
@@ -72,7 +76,7 @@ static bool pull_frame(struct capdec *d)
 		push_slots(c, &gap, 1);
 	}
 	c->last_seq = f.seq;
-	push_slots(c, f.slots, f.len / 8);
+	push_slots(c, f.payload, f.len / 8);
 	return true;
 }
 
@@ -181,8 +185,22 @@ static inline bool peek_fast(struct capdec *d, struct capdec_cpu *c, struct out_
 	if (c->start == c->end || !c->synced)
 		return false;
 	w = c->slots[c->start];
-	if (w_type(w) < W_ENTRY || w_type(w) > W_SWITCH) /* the gap marker is type 15 */
-		return false;
+	if (w_type(w) < W_ENTRY || w_type(w) > W_SWITCH) { /* the gap marker is type 15 */
+		/* two-slot records (a delta or duration too long for one slot) are common
+		 * enough to be decoded here too when both slots are read */
+		if ((w_type(w) != W_LONG && w_type(w) != W_LONG_RET) || c->end - c->start < 2)
+			return false;
+		c->next_st = c->st;
+		wire_decode_long(w, c->slots[c->start + 1], &c->next_st, &ev->rec, &ev->ts);
+		c->next_start = c->start + 2;
+		c->next_half = 0;
+		ev->lost = c->lost;
+		ev->text = NULL;
+		ev->text_len = 0;
+		c->numbered = rec_type(&ev->rec) != REC_SWITCH;
+		c->peeked = true;
+		return true;
+	}
 	c->next_st = c->st;
 	events = wire_decode1(w, c->half, &c->next_st, &ev->rec, &ev->ts, d->text_base);
 	if (c->half + 1 < events) {
@@ -201,13 +219,11 @@ static inline bool peek_fast(struct capdec *d, struct capdec_cpu *c, struct out_
 	return true;
 }
 
-bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+/* Everything but the common case: out of line, so that the common case pays no
+ * prologue for the registers this needs. */
+static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_cpu *c,
+						 unsigned cpu, struct out_event *ev)
 {
-	struct capdec *d = ctx;
-	struct capdec_cpu *c = &d->cpu[cpu];
-
-	if (peek_fast(d, c, ev))
-		return true;
 	for (;;) {
 		size_t n, skip;
 
@@ -252,6 +268,14 @@ bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
 	return true;
 }
 
+bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+{
+	struct capdec *d = ctx;
+	struct capdec_cpu *c = &d->cpu[cpu];
+
+	return peek_fast(d, c, ev) || peek_slow(d, c, cpu, ev);
+}
+
 void capdec_consume(void *ctx, unsigned cpu)
 {
 	struct capdec *d = ctx;
@@ -267,22 +291,90 @@ void capdec_consume(void *ctx, unsigned cpu)
 	c->st = c->next_st;
 }
 
+/* Counts the numbered events of c's slots from start on, as peek() and consume() would
+ * hand them out, without making them: one-slot records by their type, others through the
+ * codec. Stops before a record that is not whole yet. */
+static void count_slots(struct capdec *d, struct capdec_cpu *c)
+{
+	const struct wire_env env = { d->text_base, widen_now };
+	const uint64_t *w = c->slots;
+	size_t pos = c->start, end = c->end;
+	uint64_t events = 0;
+
+	while (pos < end) {
+		uint64_t x = w[pos];
+		struct trace_rec rec;
+		struct wire_span sp;
+		uint64_t ts;
+		size_t n;
+
+		if (x == CAPDEC_GAP) {
+			c->synced = false;
+			pos++;
+			continue;
+		}
+		switch (c->synced ? w_type(x) : W_SYNC) {
+		case W_ENTRY:
+		case W_RETURN:
+		case W_FUNC:
+			events++;
+			pos++;
+			continue;
+		case W_LEAF:
+			events += 2;
+			pos++;
+			continue;
+		case W_SWITCH:
+			pos++;
+			continue;
+		default:
+			break;
+		}
+		if (!c->synced && w_type(x) != W_SYNC) {
+			pos++;
+			continue;
+		}
+		n = record_slots(x);
+		if (end - pos < n)
+			break;
+		/* the other known records by their type: their times do not matter here */
+		if (c->synced && w_type(x) != W_SYNC) {
+			unsigned known = 1;
+
+			switch (w_type(x)) {
+			case W_LONG: /* one event, of the type in bits 28..30 */
+				events += w_bits(x, W_LONG_DELTA_BITS, 3) != REC_SWITCH;
+				break;
+			case W_LONG_RET:
+			case W_TEXT:
+				events++;
+				break;
+			case W_PAD:
+			case W_LOST:
+				break;
+			default:
+				known = 0;
+			}
+			if (known) {
+				pos += n;
+				continue;
+			}
+		}
+		widen_ref = c->st.ts;
+		sp = wire_decode(w + pos, (uint32_t)n, 0, &env, &c->st, &rec, &ts, c->text);
+		if (w_type(x) == W_SYNC)
+			c->synced = true;
+		if (sp.kind == WIRE_EVENT && rec_type(&rec) != REC_SWITCH)
+			events += sp.events;
+		pos += sp.slots ? sp.slots : 1;
+	}
+	c->start = pos;
+	c->events += events;
+}
+
 bool capdec_count(struct capdec *d)
 {
-	struct out_event ev;
-
-	while (pull_frame(d)) {
-		unsigned cpu = (unsigned)d->last_cpu;
-
-		/* the records complete so far; a loss count waits for the next event */
-		d->no_pull = true;
-		while (capdec_peek(d, cpu, &ev) && ev.rec.w0)
-			capdec_consume(d, cpu);
-		d->cpu[cpu].peeked = false;
-		d->no_pull = false;
-	}
-	for (unsigned cpu = 0; cpu < capture_header(d->cap)->cpus; cpu++)
-		while (capdec_peek(d, cpu, &ev))
-			capdec_consume(d, cpu);
+	while (pull_frame(d))
+		count_slots(d, &d->cpu[d->last_cpu]);
 	return !d->failed;
 }

@@ -37,6 +37,19 @@ __attribute__((weak)) const char *trace_env_comm(unsigned tid)
 	return name ? name : "<...>";
 }
 
+/* The printer asks with the event's time: the thread that had tid then (overrides the
+ * printer's weak default, which names tid's newest thread). Without a capture's header,
+ * whatever trace_env_comm() says. */
+const char *trace_env_comm_at(unsigned tid, uint64_t ts)
+{
+	const char *name;
+
+	if (!names)
+		return trace_env_comm(tid);
+	name = rawhdr_comm_at(names, tid, ts);
+	return name ? name : "<...>";
+}
+
 static enum out_tracer tracer_of(const char *name)
 {
 	if (!strcmp(name, "function_graph"))
@@ -95,7 +108,8 @@ struct captext *captext_open(const char *path)
 	}
 	h = capture_header(t->cap);
 	for (unsigned cpu = 0; cpu < h->cpus; cpu++)
-		lost += h->cpu[cpu].lost + h->cpu[cpu].overrun;
+		lost += h->cpu[cpu].lost - h->cpu[cpu].lost_at_clear + h->cpu[cpu].overrun -
+			h->cpu[cpu].overrun_at_clear; /* since the clear, as the guest's header */
 	/* Only the function tracer's header, or function_graph's after losses, shows the
 	 * count: the first pass costs about as much as the printing. stdin cannot be read
 	 * twice: its header says 0 entries. */

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -21,6 +23,7 @@ struct capture {
 	ZSTD_inBuffer zin;
 	bool in_eof;
 	unsigned char *buf;	/* decoded bytes [pos, len) */
+	bool mapped;		/* buf is the whole (plain) file, mapped: no read, no copy */
 	size_t pos, len;
 	uint64_t offset;	/* of buf[pos] in the (decompressed) file */
 	bool failed;
@@ -104,6 +107,8 @@ static bool refill(struct capture *c)
 {
 	ssize_t r;
 
+	if (c->mapped)
+		return false; /* all of it is there */
 	memmove(c->buf, c->buf + c->pos, c->len - c->pos);
 	c->len -= c->pos;
 	c->pos = 0;
@@ -208,10 +213,29 @@ static int open_fd(struct capture *c, const char *path)
 {
 	static const unsigned char zmagic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
+	struct stat st;
+
 	c->fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
 	if (c->fd < 0) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return -1;
+	}
+	/* A plain regular file is mapped whole: frames are handed out in place, without the
+	 * copies of read() (a tenth of glass report's time). zstd files are read. */
+	if (c->fd > 0 && !fstat(c->fd, &st) && S_ISREG(st.st_mode) && st.st_size >= 4 &&
+	    (uint64_t)st.st_size == (size_t)st.st_size) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, c->fd, 0);
+
+		if (m != MAP_FAILED) {
+			if (memcmp(m, zmagic, 4)) {
+				madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+				c->buf = m;
+				c->len = (size_t)st.st_size;
+				c->mapped = true;
+				return 0;
+			}
+			munmap(m, (size_t)st.st_size);
+		}
 	}
 	c->buf = xmalloc(CAP_BUF);
 	while (c->len < 4 && refill(c))
@@ -320,12 +344,19 @@ int capture_next(struct capture *c, struct cap_frame *f)
 	if (f->seq <= c->last_seq[f->cpu])
 		return bad(c, "frame sequence number not increasing");
 	take(c, CAP_FRAME_HDR);
-	xgrow((void **)&c->payload, &c->payload_cap, f->len / 8 + 1, sizeof(uint64_t));
-	if (!read_into(c, c->payload, f->len))
-		return c->failed ? -1 : cut(c, "truncated frame");
+	if (c->mapped) {
+		if (c->len - c->pos < f->len)
+			return cut(c, "truncated frame");
+		f->payload = c->buf + c->pos;
+		take(c, f->len);
+	} else {
+		xgrow((void **)&c->payload, &c->payload_cap, f->len / 8 + 1, sizeof(uint64_t));
+		if (!read_into(c, c->payload, f->len))
+			return c->failed ? -1 : cut(c, "truncated frame");
+		f->payload = (const unsigned char *)c->payload;
+	}
 	c->last_seq[f->cpu] = f->seq;
 	c->good_end = c->offset;
-	f->slots = c->payload;
 	return 1;
 }
 
@@ -339,7 +370,10 @@ void capture_close(struct capture *c)
 	rawhdr_free(&c->hdr);
 	rawhdr_free(&c->end);
 	free(c->in);
-	free(c->buf);
+	if (c->mapped)
+		munmap(c->buf, c->len);
+	else
+		free(c->buf);
 	free(c->payload);
 	free(c);
 }
@@ -360,6 +394,9 @@ bool capture_sniff(const char *path)
 	close(c.fd);
 	ZSTD_freeDCtx(c.z);
 	free(c.in);
-	free(c.buf);
+	if (c.mapped)
+		munmap(c.buf, c.len);
+	else
+		free(c.buf);
 	return yes;
 }

@@ -33,7 +33,9 @@ struct cap_frame {
 	uint64_t seq;
 	uint32_t len;		/* payload bytes, a multiple of 8 */
 	uint32_t flags;
-	uint64_t *slots;	/* len / 8 slots, valid until the next capture_next() */
+	/* len bytes: len / 8 little-endian slots, valid until the next capture_next(); not
+	 * aligned (it may point into the mapped file): copy them out */
+	const unsigned char *payload;
 };
 
 struct capture;

@@ -117,12 +117,14 @@ static void parse_options(struct rawhdr *h, char *s)
 	}
 }
 
-/* "cpu N lost L overrun O seq S" */
+/* "cpu N lost L overrun O seq S [lost_at_clear A overrun_at_clear B]" (the last two
+ * pairs are optional: older guests did not send them, and counted lost and overrun since
+ * the clear) */
 static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
 {
 	uint64_t n;
-	struct rawhdr_cpu c;
-	const char *k1, *k2, *k3;
+	struct rawhdr_cpu c = { 0 };
+	const char *k1, *k2, *k3, *k4;
 
 	if (num_field(p, &s, 10, RAWHDR_MAX_CPUS - 1, &n, "cpu number"))
 		return -1;
@@ -135,6 +137,19 @@ static int parse_cpu(struct hp *p, struct rawhdr *h, char *s)
 	k3 = word(&s);
 	if (!k3 || strcmp(k3, "seq") || num_field(p, &s, 10, UINT64_MAX, &c.seq, "seq"))
 		return k3 && !strcmp(k3, "seq") ? -1 : fail(p, "expected 'seq'");
+	if ((k4 = word(&s))) {
+		const char *k5;
+
+		if (strcmp(k4, "lost_at_clear"))
+			return fail(p, "expected 'lost_at_clear'");
+		if (num_field(p, &s, 10, c.lost, &c.lost_at_clear, "lost_at_clear"))
+			return -1;
+		k5 = word(&s);
+		if (!k5 || strcmp(k5, "overrun_at_clear"))
+			return fail(p, "expected 'overrun_at_clear'");
+		if (num_field(p, &s, 10, c.overrun, &c.overrun_at_clear, "overrun_at_clear"))
+			return -1;
+	}
 	h->cpu[n] = c;
 	return 0;
 }
@@ -164,6 +179,44 @@ static int parse_syms(struct hp *p, struct rawhdr *h, uint64_t n)
 	return 0;
 }
 
+static int cmp_thread_ptr(const void *a, const void *b)
+{
+	const struct rawhdr_thread *x = *(const struct rawhdr_thread *const *)a;
+	const struct rawhdr_thread *y = *(const struct rawhdr_thread *const *)b;
+
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	if (x->created != y->created)
+		return x->created < y->created ? -1 : 1;
+	/* the same creation time: the one listed later (the guest's newest) last */
+	return x < y ? -1 : x > y;
+}
+
+/* by_tid and tid_start: every thread of a tid together, oldest first. */
+static void index_threads(struct rawhdr *h)
+{
+	size_t n = h->nthreads;
+	uint32_t count[RAWHDR_MAX_THREADS] = { 0 };
+
+	h->by_tid = xcalloc(n ? n : 1, sizeof(*h->by_tid));
+	h->tid_start = xcalloc(RAWHDR_MAX_THREADS + 1, sizeof(*h->tid_start));
+	for (size_t i = 0; i < n; i++)
+		count[h->threads[i].tid]++;
+	for (unsigned t = 0; t < RAWHDR_MAX_THREADS; t++)
+		h->tid_start[t + 1] = h->tid_start[t] + count[t];
+	/* sorting pointers into threads[] keeps the listing order as the tie-break */
+	{
+		const struct rawhdr_thread **ptr = xcalloc(n ? n : 1, sizeof(*ptr));
+
+		for (size_t i = 0; i < n; i++)
+			ptr[i] = &h->threads[i];
+		qsort(ptr, n, sizeof(*ptr), cmp_thread_ptr);
+		for (size_t i = 0; i < n; i++)
+			h->by_tid[i] = *ptr[i];
+		free(ptr);
+	}
+}
+
 /* "<tid> <created_tsc> <exited_tsc or -> <name>" lines; the name may hold spaces. */
 static int parse_threads(struct hp *p, struct rawhdr *h, uint64_t n)
 {
@@ -191,6 +244,7 @@ static int parse_threads(struct hp *p, struct rawhdr *h, uint64_t n)
 		s += strspn(s, " \t");
 		t->name = s;
 	}
+	index_threads(h);
 	return 0;
 }
 
@@ -230,7 +284,7 @@ static int parse_line(struct hp *p, struct rawhdr *h)
 		return num_field(p, &s, 10, RAWHDR_MAX_SYMS, &v, "symbol count") ||
 		       parse_syms(p, h, v);
 	if (!strcmp(key, "threads"))
-		return num_field(p, &s, 10, RAWHDR_MAX_THREADS, &v, "thread count") ||
+		return num_field(p, &s, 10, RAWHDR_MAX_THREAD_LINES, &v, "thread count") ||
 		       parse_threads(p, h, v);
 	if (!strcmp(key, "tsc_hz"))
 		return num_field(p, &s, 10, UINT64_MAX, &h->tsc_hz, "tsc_hz");
@@ -298,6 +352,8 @@ void rawhdr_free(struct rawhdr *h)
 {
 	free(h->syms);
 	free(h->threads);
+	free(h->by_tid);
+	free(h->tid_start);
 	free(h->text);
 	memset(h, 0, sizeof(*h));
 }
@@ -320,11 +376,29 @@ const char *rawhdr_symbol(const struct rawhdr *h, uint64_t addr, uint64_t *off)
 	return h->syms[lo - 1].name;
 }
 
+const char *rawhdr_comm_at(const struct rawhdr *h, unsigned tid, uint64_t ts)
+{
+	uint32_t lo, hi;
+
+	if (tid >= RAWHDR_MAX_THREADS || !h->tid_start)
+		return NULL;
+	lo = h->tid_start[tid];
+	hi = h->tid_start[tid + 1];
+	if (lo == hi)
+		return NULL;
+	/* the newest thread created at or before ts: binary search in [lo, hi) */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (h->by_tid[mid].created <= ts)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return h->by_tid[lo].name;
+}
+
 const char *rawhdr_comm(const struct rawhdr *h, unsigned tid)
 {
-	/* The last entry wins: a tid reused by a later thread names that thread. */
-	for (size_t i = h->nthreads; i > 0; i--)
-		if (h->threads[i - 1].tid == tid)
-			return h->threads[i - 1].name;
-	return NULL;
+	return rawhdr_comm_at(h, tid, UINT64_MAX);
 }

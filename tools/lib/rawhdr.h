@@ -11,6 +11,7 @@
 #define RAWHDR_MAX_CPUS 16	/* trace/output.h's OUT_MAX_CPUS */
 #define RAWHDR_MAX_SYMS (1u << 22)	/* codec function offsets have 22 bits */
 #define RAWHDR_MAX_THREADS 4096	/* codec tids have 12 bits */
+#define RAWHDR_MAX_THREAD_LINES (1u << 22)	/* every thread: reused tids repeat */
 
 struct rawhdr_sym {
 	uint64_t addr, size;
@@ -23,8 +24,11 @@ struct rawhdr_thread {
 	const char *name;
 };
 
+/* lost and overrun: since the guest's buffers were allocated (as W_LOST totals count);
+ * *_at_clear: their values at the last clear (0 if the header does not say), so that
+ * lost - lost_at_clear is the count since the clear, as the text header counts. */
 struct rawhdr_cpu {
-	uint64_t lost, overrun, seq;
+	uint64_t lost, overrun, seq, lost_at_clear, overrun_at_clear;
 };
 
 struct rawhdr {
@@ -41,7 +45,9 @@ struct rawhdr {
 	struct rawhdr_cpu cpu[RAWHDR_MAX_CPUS];
 	size_t nsyms, nthreads;
 	struct rawhdr_sym *syms;	/* sorted by addr */
-	struct rawhdr_thread *threads;
+	struct rawhdr_thread *threads;	/* as listed */
+	struct rawhdr_thread *by_tid;	/* sorted by tid, then creation time */
+	uint32_t *tid_start;		/* by_tid[tid_start[t] .. tid_start[t + 1]): tid t */
 	char *text;		/* a copy of the text: names point into it */
 };
 
@@ -52,7 +58,10 @@ void rawhdr_free(struct rawhdr *h);
 
 /* The name of the symbol containing addr, NULL if none; *off its offset. */
 const char *rawhdr_symbol(const struct rawhdr *h, uint64_t addr, uint64_t *off);
-/* The name of thread tid, NULL if not in the table. */
+/* The name of thread tid, NULL if not in the table: of the thread that had tid at TSC ts
+ * (the newest created at or before ts; before any, the first), so a reused tid is named
+ * right at any time. rawhdr_comm(): tid's newest thread. */
+const char *rawhdr_comm_at(const struct rawhdr *h, unsigned tid, uint64_t ts);
 const char *rawhdr_comm(const struct rawhdr *h, unsigned tid);
 
 #endif
