@@ -29,10 +29,12 @@ uint64_t patch_site(size_t i)
 
 bool return_hooks; /* what tracefs last asked of patch_set_return_hooks() */
 
+#if CONFIG_FGRAPH_RETHOOK /* else patch.h's inline stub */
 void patch_set_return_hooks(bool on)
 {
 	return_hooks = on;
 }
+#endif
 
 int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
 {
@@ -42,13 +44,6 @@ int patch_apply(bool (*wanted)(uint64_t ip, void *arg), void *arg)
 	return 0;
 }
 
-#if CONFIG_FGRAPH_RETHOOK
-/* function_graph's return sites: the fake sites have none (tracefs_ctl.c asks). */
-void patch_set_return_hooks(bool on)
-{
-	(void)on;
-}
-#endif
 
 /* "10110": which sites patch_apply() last turned into calls. */
 const char *patched_str(void)
