@@ -16,6 +16,8 @@ struct percpu {
 	struct thread idle;
 	struct thread *reap;         /* a thread that just ended here, to free after switching */
 	uint64_t ticks;
+	uint64_t ran_since;          /* TSC when the current thread got the CPU */
+	volatile bool woken;         /* a thread was made runnable here since the last switch */
 } __attribute__((aligned(64)));
 
 extern struct percpu percpu[PLAT_MAX_CPUS];

@@ -157,8 +157,10 @@ static void schedule_locked(struct percpu *cpu, unsigned runnable)
 	if (!next)
 		next = &cpu->idle;
 	next->state = THREAD_RUNNING;
+	cpu->woken = false;
 	if (next == prev)
 		return;
+	cpu->ran_since = plat_tsc();
 	if (prev->state == THREAD_DEAD)
 		cpu->reap = prev;
 	trace_sched_switch(&prev->trace, prev->tid, &next->trace, next->tid,
@@ -338,6 +340,7 @@ bool thread_wake(struct thread *t, int result)
 		t->wait_result = result;
 		t->state = THREAD_RUNNABLE;
 		runq_push(&cpu->rq, t);
+		cpu->woken = true;
 	}
 	spin_unlock_irqrestore(&cpu->rq_lock, flags);
 	if (woke)
@@ -444,6 +447,28 @@ static void wake_expired(struct percpu *cpu)
 }
 
 /* Timer interrupt on every CPU: expire sleeps, then preempt (round-robin per tick). */
+/* Wakeup preemption: a thread woken by an interrupt (a network frame, another CPU's
+ * wake-up) runs when that interrupt returns if the current thread has had the CPU for
+ * WAKEUP_GRANULARITY_US, instead of waiting up to a whole tick (10 ms) behind a thread that
+ * never blocks. A thread woken right after a switch waits its turn: a flood of wake-ups
+ * cannot take the CPU from the others more often than that. */
+#define WAKEUP_GRANULARITY_US 100
+
+void kernel_irq_exit(void)
+{
+	struct percpu *cpu = this_cpu();
+	struct thread *cur = cpu->local.current;
+
+	if (!cpu->woken || cur == &cpu->idle || trace_task_in_hook(&cur->trace) ||
+	    plat_tsc() - cpu->ran_since < WAKEUP_GRANULARITY_US * (plat_tsc_hz() / 1000000))
+		return;
+	spin_lock_raw(&cpu->rq_lock);
+	if (!runq_empty(&cpu->rq))
+		schedule_locked(cpu, TS_PREEMPTED);
+	spin_unlock_raw(&cpu->rq_lock);
+	reap_dead(cpu);
+}
+
 void kernel_timer_tick(void)
 {
 	struct percpu *cpu = this_cpu();

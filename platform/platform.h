@@ -94,6 +94,10 @@ void plat_smp_start(void);
  * on every CPU at PLAT_TICK_HZ, with interrupts disabled. */
 #define PLAT_TICK_HZ 100
 void kernel_timer_tick(void);
+/* The platform calls kernel_irq_exit() at the end of every hardware interrupt's handler
+ * (interrupts disabled): a thread woken meanwhile may take the CPU now rather than at the
+ * next tick (kernel/sched.c). */
+void kernel_irq_exit(void);
 
 /* Run fn(arg) on every other online CPU with interrupts off while this CPU waits for all
  * of them to enter; they spin until this CPU calls plat_release_others(). Used to patch

@@ -44,7 +44,7 @@ const char *trace_event_name(unsigned id);
  * the switch line carries glass's own name of the state too (docs/events.md). */
 enum trace_task_state {
 	TS_RUNNING = 0,   /* R: gave the CPU up and stays runnable (yield; an idle thread) */
-	TS_PREEMPTED = 1, /* R+: preempted by the timer tick */
+	TS_PREEMPTED = 1, /* R+: preempted (the timer tick, or a thread an interrupt woke) */
 	TS_SLEEP = 2,     /* S: a timed sleep (thread_sleep_ns) */
 	TS_WAITQ = 3,     /* S: waiting on a wait queue (joins, servers' queues) */
 	TS_MUTEX = 4,     /* D: waiting for a mutex */

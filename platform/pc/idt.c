@@ -109,6 +109,8 @@ void trap_dispatch(struct trap_frame *f)
 		fn(f, h->arg);
 		if (trace_event_on(EV_IRQ_EXIT))
 			irq_event_exit((uint8_t)f->vector);
+		if (f->vector >= 32)
+			kernel_irq_exit();
 		return;
 	}
 	if (f->vector < 32) {
