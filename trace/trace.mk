@@ -95,3 +95,11 @@ TRACE_BENCH_FLAGS := $(filter-out -MMD -MP,$(TRACE_HOST_FLAGS)) -fno-pie
 $(eval $(call trace_host_variant,rethook,$(FGRAPH_SUFFIX_rethook)))
 $(eval $(call trace_host_variant,hijack,$(FGRAPH_SUFFIX_hijack)))
 BENCHES += $(O)/host/host-trace-bench
+# The profiler's stack walk and stack table: pure C, tested on fabricated stacks.
+$(O)/host/test_stackwalk: test/unit/test_stackwalk.c trace/stackwalk.c trace/stackid.c \
+		trace/stackwalk.h trace/stackid.h test/unit/check.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -DGLASS_HOST -fno-pie -no-pie -o $@ \
+		$(filter %.c,$^)
+TESTS += $(O)/host/test_stackwalk
+TEST_DEPS += $(O)/host/test_stackwalk
