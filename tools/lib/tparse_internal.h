@@ -84,6 +84,11 @@ struct tparse {
 
 void tp_warn(struct tparse *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* tpsample.c: an event's text [s, e) that is a profile event goes to cfg.sample (true);
+ * false if it is no profile event. */
+bool tp_sample_text(struct tparse *tp, const char *s, const char *e, int cpu, int64_t tid,
+		    int64_t ts_ns);
+
 /* tstack.c */
 struct task *tp_task(struct tparse *tp, int cpu, int64_t tid);
 void tp_entry(struct tparse *tp, struct task *t, const struct fgl *l);

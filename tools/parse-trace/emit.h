@@ -41,6 +41,7 @@ struct emit {
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
 	void (*sw)(struct emit *e, const struct tp_switch *s);	/* optional: context switches */
+	void (*sample)(struct emit *e, const struct tp_sample *s);	/* optional: profile events */
 	/* optional: after each file that was a trace, with its counters */
 	void (*file)(struct emit *e, const char *name, const struct tp_stats *s,
 		     enum tp_format fmt);
@@ -54,6 +55,9 @@ void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
 void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
 void emit_sqlite_init(struct emit *e);	/* writes e->path itself */
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
+struct samples;
+/* The pprof profile of profile events (emit_pprof_samples.c); 0 or -1. */
+int emit_pprof_samples(struct emit *e, const struct samples *s);
 /* Perfetto protobuf, fed by the returned timeline sink rather than rows; set up before
  * parsing starts; zstd: packets in zstd_compressed_packets (emit_perfetto.c). */
 struct tl_sink;

@@ -254,6 +254,20 @@ static void on_row(void *ctx, const struct tp_row *r)
 	f->e->row(f->e, r);
 }
 
+static void on_sample(void *ctx, const struct tp_sample *s)
+{
+	struct filter_ctx *f = ctx;
+	struct opts *o = f->o;
+
+	if (!f->started && !f->mismatch && !start_output(f, false))
+		f->mismatch = true;
+	if (!f->started || !f->e->sample || f->e->hit)
+		return;
+	if (f->filtered && (!numlist_allows(&o->cpus, s->cpu) || !numlist_allows(&o->tids, s->tid)))
+		return;
+	f->e->sample(f->e, s);
+}
+
 static void on_switch(void *ctx, const struct tp_switch *s)
 {
 	struct filter_ctx *f = ctx;
@@ -266,6 +280,15 @@ static void on_switch(void *ctx, const struct tp_switch *s)
 
 static void summary(const char *name, const struct tp_stats *s, enum tp_format fmt)
 {
+	if (fmt == TPF_EVENTS) {
+		fprintf(stderr, "%s: %llu lines, %llu profile events, %llu unparsed lines", name,
+			(unsigned long long)s->lines, (unsigned long long)s->samples,
+			(unsigned long long)s->bad_lines);
+		if (s->lost_events)
+			fprintf(stderr, ", %llu lost events", (unsigned long long)s->lost_events);
+		fputc('\n', stderr);
+		return;
+	}
 	if (fmt == TPF_FUNCTION) {
 		fprintf(stderr, "%s: %llu lines, %llu hits, %llu unparsed lines", name,
 			(unsigned long long)s->lines, (unsigned long long)s->hits,
@@ -355,7 +378,8 @@ int main(int argc, char **argv)
 		return 1;
 	fc.st = symtab_new();
 	e.st = fc.st;
-	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch, .ctx = &fc, .strict = o.strict,
+	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch,
+				  .sample = on_sample, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 ||
 					   strcmp(o.format, "pprof") == 0 };
