@@ -12,7 +12,9 @@
 /* What weighs a path in folded stacks (--time): a call's self time on the CPU (less the
  * time its thread was switched out while it was the innermost call), all of it, or only
  * that waiting (an off-CPU flame graph). Without switch information the first two agree. */
-enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF };
+enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF,
+	/* profile events only: bytes allocated, still live at the end, sent and received */
+	WEIGHT_ALLOC, WEIGHT_LIVE, WEIGHT_NET };
 
 /* A call's self time in ns by that split (the folded and pprof weights): waiting is
  * off_self_ns, what the trace cannot tell counts as none; 0 without durations. */
@@ -26,6 +28,8 @@ static inline int64_t row_self_ns(enum emit_weight w, const struct tp_row *r)
 		return r->self_ns;
 	if (w == WEIGHT_OFF)
 		return off;
+	if (w > WEIGHT_OFF)
+		return 0;
 	return r->self_ns > off ? r->self_ns - off : 0;
 }
 

@@ -60,8 +60,10 @@ static void usage(FILE *f)
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
 	      "      --function GLOB  keep functions matching GLOB (repeatable)\n"
 	      "      --min-us N       keep calls lasting at least N microseconds\n"
-	      "      --time WHICH     folded weights: cpu (default; self time less the waiting),\n"
-	      "                       wall (self time as printed) or off (the waiting only)\n"
+	      "      --time WHICH     folded weights: cpu (default; self time less the waiting,\n"
+	      "                       or CPU samples), wall (self time as printed), off (the\n"
+	      "                       waiting only, or off-CPU events); of profile events also\n"
+	      "                       alloc (bytes allocated), live (not freed) or net (bytes)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"
@@ -181,8 +183,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s applies to --format lifecycle", "--by-thread");
 	if (o->top_calls && strcmp(o->format, "mermaid"))
 		usage_error("%s applies to --format mermaid", "--top-calls");
-	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
-		usage_error("bad --time '%s' (cpu, wall or off)", o->time);
+	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off") &&
+	    strcmp(o->time, "alloc") && strcmp(o->time, "live") && strcmp(o->time, "net"))
+		usage_error("bad --time '%s' (cpu, wall, off, alloc, live or net)", o->time);
 }
 
 /* The writer is chosen by the first file that turns out to be a trace, so that nothing,
@@ -393,7 +396,9 @@ int main(int argc, char **argv)
 		cfg.timeline = emit_tracedat_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
-		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
+		   !strcmp(o.time, "wall") ? WEIGHT_WALL : !strcmp(o.time, "off") ? WEIGHT_OFF :
+		   !strcmp(o.time, "alloc") ? WEIGHT_ALLOC : !strcmp(o.time, "live") ? WEIGHT_LIVE :
+		   WEIGHT_NET;
 	for (int i = optind; i < argc; i++)	/* whole thread names for the timelines */
 		capture_thread_names(argv[i], cfg.timeline);
 	if (optind == argc)

@@ -58,14 +58,21 @@ static uint32_t where_of(struct samples *s, int64_t tid, int cpu)
 	return idx - 1;
 }
 
+uint32_t samples_node(struct samples *s, const uint32_t *leaf_first, size_t n)
+{
+	uint32_t node = 0;
+
+	for (size_t i = n; i-- > 0;) /* root first */
+		node = child(s, node, leaf_first[i]);
+	return node;
+}
+
 /* The aggregate of t's path on its thread and CPU: index + 1. */
 static uint32_t agg_of(struct samples *s, const struct tp_sample *t)
 {
-	uint32_t node = 0, w = where_of(s, t->tid, t->cpu), idx;
+	uint32_t node = samples_node(s, t->stack, t->n), w = where_of(s, t->tid, t->cpu), idx;
 	uint64_t key;
 
-	for (size_t i = t->n; i-- > 0;) /* root first */
-		node = child(s, node, t->stack[i]);
 	key = (uint64_t)w << 32 | node;
 	idx = umap_get(&s->agg_map, key);
 	if (!idx) {

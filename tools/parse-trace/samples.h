@@ -60,6 +60,8 @@ struct samples {
 void samples_init(struct samples *s);
 void samples_free(struct samples *s);
 void samples_add(struct samples *s, const struct tp_sample *t);
+/* The node of a path given leaf first (added if new). */
+uint32_t samples_node(struct samples *s, const uint32_t *leaf_first, size_t n);
 /* The path of node, leaf first, into *stack (grown as needed); returns its length. */
 size_t samples_path(const struct samples *s, uint32_t node, uint32_t **stack, size_t *cap);
 /* Whether any event of these kinds came. */
