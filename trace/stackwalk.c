@@ -53,7 +53,7 @@ unsigned stack_walk(const struct stack_walk_in *in, uint32_t *pcs, unsigned *fla
 	if (!in_text(in, in->pc) || in->text_hi - in->pc < 5)
 		return 0;
 	pcs[n++] = (uint32_t)in->pc;
-	off = frameless_slot(in);
+	off = in->pc_returns ? -1 : frameless_slot(in);
 	if (off >= 0) {
 		uint64_t slot = in->rsp + (uint64_t)off, ret;
 

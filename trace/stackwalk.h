@@ -22,6 +22,8 @@ struct stack_walk_in {
 	uint64_t lo, hi;   /* the stack the frames must lie in: [lo, hi) */
 	uint64_t text_lo, text_hi; /* kernel text: [text_lo, text_hi) */
 	uint64_t fentry;   /* __fentry__, to recognise a patched call at a function's start */
+	bool pc_returns;   /* pc is a return address (a walk from inside the kernel), not an
+			    * interrupted instruction: its frame is complete */
 	/* The real return address of a return address read from slot (function_graph puts
 	 * return_to_handler there; trace_graph_ret_addr()); NULL: taken as it is. */
 	uint64_t (*fix_ret)(uint64_t ret, uint64_t slot);

@@ -27,6 +27,11 @@ void trace_dump_on_panic(void);
  * sending. Calls nest; interrupts nesting on the thread count as its work. */
 void trace_server_work_begin(void);
 void trace_server_work_end(void);
+/* The sampling interrupt (interrupts off) interrupted the current thread at pc with
+ * frame pointer rbp and stack pointer rsp: records a profile sample (trace/profile.c). */
+void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp);
+/* Every tick: the sampling timer follows the profile_sample event's enable state. */
+void trace_profile_tick(void);
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
@@ -39,6 +44,11 @@ static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
 static inline void trace_server_work_begin(void) {}
 static inline void trace_server_work_end(void) {}
+static inline void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp)
+{
+	(void)pc; (void)rbp; (void)rsp;
+}
+static inline void trace_profile_tick(void) {}
 #endif
 
 #if defined(CONFIG_TRACE) && !CONFIG_FGRAPH_RETHOOK

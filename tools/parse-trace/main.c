@@ -8,6 +8,7 @@
 
 #include "tools/lib/globset.h"
 #include "tools/lib/numlist.h"
+#include "tools/lib/tsample.h"
 #include "tools/lib/version.h"
 #include "tools/parse-trace/capnames.h"
 #include "tools/parse-trace/emit.h"
@@ -25,6 +26,7 @@ struct opts {
 	bool by_thread;		/* lifecycle: one object per thread */
 	bool top_calls;		/* mermaid: the longest top-level calls too */
 	const char *cpu_util_hz;	/* perfetto: counters' frequency */
+	bool idle;		/* --idle: keep the idle threads' CPU samples */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 	      "                       or CPU samples), wall (self time as printed), off (the\n"
 	      "                       waiting only, or off-CPU events); of profile events also\n"
 	      "                       alloc (bytes allocated), live (not freed) or net (bytes)\n"
+	      "      --idle           pprof, folded: keep the idle threads' CPU samples (profile\n"
+	      "                       events; left out by default: no call path worked there)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"
@@ -93,7 +97,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
        OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS,
-       OPT_CPU_UTIL_HZ };
+       OPT_CPU_UTIL_HZ, OPT_IDLE };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -103,6 +107,7 @@ static const struct option longopts[] = {
 	{ "function", required_argument, NULL, OPT_FUNCTION },
 	{ "min-us", required_argument, NULL, OPT_MIN_US },
 	{ "time", required_argument, NULL, OPT_TIME },
+	{ "idle", no_argument, NULL, OPT_IDLE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
@@ -135,6 +140,7 @@ static void parse_opt(struct opts *o, int c)
 			usage_error("bad --min-us value '%s'", optarg);
 		break;
 	case OPT_TIME: o->time = optarg; break;
+	case OPT_IDLE: o->idle = true; break;
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
@@ -265,6 +271,10 @@ static void on_sample(void *ctx, const struct tp_sample *s)
 	if (!f->started && !f->mismatch && !start_output(f, false))
 		f->mismatch = true;
 	if (!f->started || !f->e->sample || f->e->hit)
+		return;
+	/* An idle CPU's samples are no work of any call path: left out of the profiles unless
+	 * asked for (the database keeps them all). */
+	if (s->kind == TSK_CPU && s->tid == 0 && !o->idle && strcmp(o->format, "sqlite"))
 		return;
 	if (f->filtered && (!numlist_allows(&o->cpus, s->cpu) || !numlist_allows(&o->tids, s->tid)))
 		return;

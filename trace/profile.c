@@ -1,0 +1,195 @@
+/* The sampling profiler (event profile_sample) and the stack ids the profile events
+ * share (trace/profile.h, trace/stackid.h). A sample walks the interrupted thread's stack
+ * (trace/stackwalk.h, checked against the thread's stack and kernel text), names it by
+ * its stack id, and writes a 7-byte payload: with its W_EVENT header, 16 bytes of ring
+ * for a known stack. A stack seen for the first time is also written as a `stack` event
+ * just before, so a reader of the stream alone can resolve it. */
+#include <errno.h>
+#include "trace/profile.h"
+#include "trace/env.h"
+#include "trace/config.h"
+#include "trace/events.h"
+#include "trace/profile_format.h"
+#include "trace/hook.h"
+#include "trace/internal.h"
+#include "trace/ring.h"
+#include "trace/stackid.h"
+#include "trace/trace.h"
+
+static unsigned hz_setting = PROFILE_DEFAULT_HZ;
+static unsigned hz_running; /* what the timer was last set to (0: stopped) */
+
+static struct profile_cpu {
+	struct profile_counts n;
+} __attribute__((aligned(64))) cpus[TRACE_MAX_CPUS];
+
+unsigned profile_hz(void)
+{
+	return hz_setting;
+}
+
+int profile_set_hz(unsigned hz)
+{
+	if (!hz || hz > PROFILE_MAX_HZ)
+		return -EINVAL;
+	__atomic_store_n(&hz_setting, hz, __ATOMIC_RELAXED);
+	profile_sync();
+	return 0;
+}
+
+void profile_sync(void)
+{
+	unsigned want = trace_event_on(EV_PROFILE_SAMPLE) ? hz_setting : 0;
+
+	if (want == __atomic_load_n(&hz_running, __ATOMIC_RELAXED))
+		return;
+	/* Two CPUs' ticks may race here: both then set the same value. */
+	__atomic_store_n(&hz_running, want, __ATOMIC_RELAXED);
+	trace_env_profile_timer(want);
+}
+
+void trace_profile_tick(void)
+{
+	profile_sync();
+}
+
+void profile_get_counts(unsigned cpu, struct profile_counts *out)
+{
+	*out = cpu < TRACE_MAX_CPUS ? cpus[cpu].n : (struct profile_counts){ 0, 0 };
+}
+
+void profile_clear_counts(void)
+{
+	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++)
+		cpus[c].n = (struct profile_counts){ 0, 0 };
+}
+
+/* Writes the `stack` event defining id as pcs[0..n). */
+static void define_stack(uint32_t id, const uint32_t *pcs, unsigned n, unsigned flags)
+{
+	struct ev_stack def;
+
+	if (n > EV_STACK_MAX_DEPTH)
+		n = EV_STACK_MAX_DEPTH;
+	def.id = id;
+	def.depth = (uint8_t)n;
+	def.flags = (uint8_t)flags;
+	for (unsigned i = 0; i < n; i++)
+		def.pcs[i] = pcs[i];
+	trace_event_write(EV_STACK, &def, EV_STACK_SIZE(n));
+}
+
+uint32_t profile_stack_id(const struct stack_walk_in *in, unsigned *flags)
+{
+	uint32_t pcs[STACK_MAX_DEPTH], id;
+	unsigned n = stack_walk(in, pcs, flags);
+	bool is_new;
+
+	if (!n)
+		return 0;
+	id = stackid_get(pcs, n, &is_new);
+	if (is_new)
+		define_stack(id, pcs, n, *flags);
+	return id;
+}
+
+/* What every walk of this kernel shares: text bounds, __fentry__, the shadow stack's
+ * return addresses, the current thread's stack. */
+static void walk_env(struct stack_walk_in *in)
+{
+#ifdef GLASS_HOST
+	extern char etext[];
+
+	in->text_lo = ring.text_base;
+	in->text_hi = (uint64_t)(uintptr_t)etext;
+	in->fentry = 0;
+	in->fix_ret = NULL;
+#else
+	extern char __text_end[];
+
+	in->text_lo = ring.text_base;
+	in->text_hi = (uint64_t)(uintptr_t)__text_end;
+	in->fentry = (uint64_t)(uintptr_t)__fentry__;
+	in->fix_ret = trace_graph_ret_addr;
+#endif
+	trace_env_stack(&in->lo, &in->hi);
+}
+
+void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp)
+{
+	struct profile_cpu *c = &cpus[trace_env_cpu()];
+	struct stack_walk_in in = { .pc = pc, .rbp = rbp, .rsp = rsp };
+	struct ev_profile_sample s;
+	unsigned flags;
+
+	if (!trace_event_on(EV_PROFILE_SAMPLE) || !trace_cfg.on || trace_cfg.stopped)
+		return;
+	c->n.taken++;
+	walk_env(&in);
+	s.stack_id = profile_stack_id(&in, &flags);
+	s.hz = (uint16_t)hz_running;
+	s.flags = (uint8_t)flags;
+	if (!trace_event_write(EV_PROFILE_SAMPLE, &s, sizeof(s)))
+		c->n.lost++;
+}
+
+__attribute__((noinline)) uint32_t profile_current_stack(unsigned skip)
+{
+	struct stack_walk_in in = { 0 };
+	uint64_t fp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
+	unsigned flags;
+
+	walk_env(&in);
+	/* Start at our caller's frame: pc is where it returns to in its own caller. */
+	for (unsigned i = 0; i <= skip; i++) {
+		if (fp < in.lo || fp > in.hi - 16 || (fp & 7))
+			return 0;
+		in.pc = ((const uint64_t *)(uintptr_t)fp)[1];
+		if (in.fix_ret)
+			in.pc = in.fix_ret(in.pc, fp + 8);
+		in.rsp = fp + 16;
+		fp = *(const uint64_t *)(uintptr_t)fp;
+	}
+	in.rbp = fp;
+	in.pc_returns = true;
+	return profile_stack_id(&in, &flags);
+}
+
+/* A scheduler state (kernel/thread.h's order: running, runnable, sleeping, dead) as
+ * Linux's letter. */
+static uint8_t state_letter(int state)
+{
+	static const char letters[] = "RRSX";
+
+	return state >= 0 && state < 4 ? (uint8_t)letters[state] : '?';
+}
+
+void profile_switch_out(struct trace_task *prev, int prev_state)
+{
+	prev->offcpu_stack = 0;
+	if (!trace_event_on(EV_OFFCPU_STACK) || !trace_cfg.on)
+		return;
+	/* From the scheduler's frame (our caller's caller) up: where the thread blocked. */
+	prev->offcpu_stack = profile_current_stack(1);
+	prev->offcpu_state = state_letter(prev_state);
+}
+
+void profile_switch_in(struct trace_task *next, unsigned next_tid, uint64_t left, uint64_t now)
+{
+	struct ev_offcpu_stack e;
+	struct trace_task *t;
+
+	if (!next->offcpu_stack || !left || !trace_event_on(EV_OFFCPU_STACK) || !trace_cfg.on ||
+	    trace_cfg.stopped)
+		return;
+	e.stack_id = next->offcpu_stack;
+	e.state = next->offcpu_state;
+	e.away_ns = (now - left) * 1000000000ull / trace_env_clock_hz();
+	next->offcpu_stack = 0;
+	/* Written for the thread coming back (trace_event_write() would name the one leaving,
+	 * still current here), after the switch record. */
+	if (!(t = trace_hook_begin()))
+		return;
+	ring_write_event(trace_env_cpu(), now, next_tid, EV_OFFCPU_STACK, &e, sizeof(e));
+	trace_hook_end(t);
+}
