@@ -117,7 +117,7 @@ void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace
 	struct trace_task *t;
 	uint64_t now = trace_env_clock(), left = next->switched_out;
 
-	profile_switch_out(prev, prev_state);
+	profile_switch_out(prev, prev_tid, prev_state);
 	/* Whatever is recorded: when a thread comes back, the time it was away must be
 	 * known, even if the tracer was off when it left. */
 	trace_task_switch_time(prev, next, now);

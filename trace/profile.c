@@ -164,13 +164,16 @@ static uint8_t state_letter(int state)
 	return state >= 0 && state < 4 ? (uint8_t)letters[state] : '?';
 }
 
-void profile_switch_out(struct trace_task *prev, int prev_state)
+__attribute__((noinline)) void profile_switch_out(struct trace_task *prev, unsigned prev_tid,
+						      int prev_state)
 {
 	prev->offcpu_stack = 0;
-	if (!trace_event_on(EV_OFFCPU_STACK) || !trace_cfg.on)
+	/* An idle thread waits for work, not for something: its time away is no one's. */
+	if (!prev_tid || !trace_event_on(EV_OFFCPU_STACK) || !trace_cfg.on)
 		return;
-	/* From the scheduler's frame (our caller's caller) up: where the thread blocked. */
-	prev->offcpu_stack = profile_current_stack(1);
+	/* From the scheduler's frame (trace_sched_switch()'s caller) up: where the thread
+	 * blocked. */
+	prev->offcpu_stack = profile_current_stack(2);
 	prev->offcpu_state = state_letter(prev_state);
 }
 

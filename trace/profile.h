@@ -30,15 +30,15 @@ void profile_clear_counts(void);
 /* The stack id of the walk in (writing the `stack` event if the stack is new); 0 when
  * there is no stack or the table is full. *flags gets the walk's STACK_* flags. */
 uint32_t profile_stack_id(const struct stack_walk_in *in, unsigned *flags);
-/* The stack id of the caller's caller of this function (the current stack less the
- * recording function and its caller, as `skip` says: 0 keeps the caller). */
+/* The stack id of the current stack, from the caller of this function (skip 0), or from
+ * skip frames further out (the recording code's own frames left out). */
 uint32_t profile_current_stack(unsigned skip);
 
 /* The scheduler switches prev out (in prev_state, kernel/thread.h's) and next in, which
  * was switched out at TSC left (0: never) and comes back at now: the offcpu_stack event
  * (called from trace_sched_switch()). */
 struct trace_task;
-void profile_switch_out(struct trace_task *prev, int prev_state);
+void profile_switch_out(struct trace_task *prev, unsigned prev_tid, int prev_state);
 void profile_switch_in(struct trace_task *next, unsigned next_tid, uint64_t left, uint64_t now);
 
 #endif
