@@ -59,6 +59,7 @@ static const struct {
 	{ "ftrace", "current_tracer" },
 	{ "trace_event", "set_event" },
 	{ "profile_frequency", "profile_frequency" },
+	{ "alloc_every", "alloc_every" },
 };
 
 notrace static void apply_list(const char *file, char *value)

@@ -3,7 +3,9 @@
  * (trace/stackwalk.h, checked against the thread's stack and kernel text), names it by
  * its stack id, and writes a 7-byte payload: with its W_EVENT header, 16 bytes of ring
  * for a known stack. A stack seen for the first time is also written as a `stack` event
- * just before, so a reader of the stream alone can resolve it. */
+ * just before, so a reader of the stream alone can resolve it. A sample that interrupted
+ * the tracer itself (function_graph's hooks: their ring writes do not nest) waits in a
+ * small per-CPU queue for the next sample that can write. */
 #include <errno.h>
 #include "trace/profile.h"
 #include "trace/env.h"
@@ -19,8 +21,22 @@
 static unsigned hz_setting = PROFILE_DEFAULT_HZ;
 static unsigned hz_running; /* what the timer was last set to (0: stopped) */
 
+#define PENDING_MAX 16
+#define PENDING_DEFINE 0x80 /* the sample's stack is new: its `stack` event is due too */
+
+/* Samples taken while the interrupted thread was inside the tracer (its ring writes
+ * cannot nest), written by the next sample that finds it outside: they keep their stack
+ * and are marked STACK_DEFERRED (written up to PENDING_MAX periods late). */
+struct pending {
+	uint32_t stack_id;
+	uint16_t tid;
+	uint8_t flags;
+};
+
 static struct profile_cpu {
 	struct profile_counts n;
+	unsigned npending;
+	struct pending pending[PENDING_MAX];
 } __attribute__((aligned(64))) cpus[TRACE_MAX_CPUS];
 
 unsigned profile_hz(void)
@@ -60,8 +76,10 @@ void profile_get_counts(unsigned cpu, struct profile_counts *out)
 
 void profile_clear_counts(void)
 {
-	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++)
+	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++) {
 		cpus[c].n = (struct profile_counts){ 0, 0 };
+		cpus[c].npending = 0;
+	}
 }
 
 /* Writes the `stack` event defining id as pcs[0..n). */
@@ -79,17 +97,33 @@ static void define_stack(uint32_t id, const uint32_t *pcs, unsigned n, unsigned 
 	trace_event_write(EV_STACK, &def, EV_STACK_SIZE(n));
 }
 
+/* The stack id of the walk in, and in *is_new whether it was first seen now. */
+static uint32_t walk_id(const struct stack_walk_in *in, unsigned *flags, bool *is_new)
+{
+	uint32_t pcs[STACK_MAX_DEPTH];
+	unsigned n = stack_walk(in, pcs, flags);
+
+	*is_new = false;
+	return n ? stackid_get(pcs, n, is_new) : 0;
+}
+
+/* The `stack` event of an id already in the table. */
+static void define_known(uint32_t id, unsigned flags)
+{
+	unsigned n;
+	const uint32_t *pcs = stackid_frames(id, &n);
+
+	if (pcs)
+		define_stack(id, pcs, n, flags);
+}
+
 uint32_t profile_stack_id(const struct stack_walk_in *in, unsigned *flags)
 {
-	uint32_t pcs[STACK_MAX_DEPTH], id;
-	unsigned n = stack_walk(in, pcs, flags);
 	bool is_new;
+	uint32_t id = walk_id(in, flags, &is_new);
 
-	if (!n)
-		return 0;
-	id = stackid_get(pcs, n, &is_new);
 	if (is_new)
-		define_stack(id, pcs, n, *flags);
+		define_known(id, *flags);
 	return id;
 }
 
@@ -115,22 +149,58 @@ static void walk_env(struct stack_walk_in *in)
 	trace_env_stack(&in->lo, &in->hi);
 }
 
+/* A sample of thread tid (the current one, or one a deferred sample caught). */
+static bool write_sample(struct profile_cpu *c, uint32_t id, unsigned flags, unsigned tid)
+{
+	struct ev_profile_sample s = { .stack_id = id, .hz = (uint16_t)hz_running };
+	struct trace_task *t;
+	bool ok;
+
+	if (flags & PENDING_DEFINE)
+		define_known(id, flags & ~PENDING_DEFINE);
+	s.flags = (uint8_t)(flags & ~PENDING_DEFINE);
+	if (tid == trace_env_tid()) {
+		ok = trace_event_write(EV_PROFILE_SAMPLE, &s, sizeof(s));
+	} else if ((t = trace_hook_begin())) {
+		ok = ring_write_event(trace_env_cpu(), trace_env_clock(), tid, EV_PROFILE_SAMPLE, &s,
+				      sizeof(s));
+		trace_hook_end(t);
+	} else {
+		ok = false;
+	}
+	if (!ok)
+		c->n.lost++;
+	return ok;
+}
+
 void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp)
 {
 	struct profile_cpu *c = &cpus[trace_env_cpu()];
 	struct stack_walk_in in = { .pc = pc, .rbp = rbp, .rsp = rsp };
-	struct ev_profile_sample s;
 	unsigned flags;
+	uint32_t id;
+	bool is_new;
 
 	if (!trace_event_on(EV_PROFILE_SAMPLE) || !trace_cfg.on || trace_cfg.stopped)
 		return;
 	c->n.taken++;
 	walk_env(&in);
-	s.stack_id = profile_stack_id(&in, &flags);
-	s.hz = (uint16_t)hz_running;
-	s.flags = (uint8_t)flags;
-	if (!trace_event_write(EV_PROFILE_SAMPLE, &s, sizeof(s)))
-		c->n.lost++;
+	id = walk_id(&in, &flags, &is_new);
+	if (is_new)
+		flags |= PENDING_DEFINE;
+	if (trace_task_in_hook(trace_env_task())) { /* no ring writes now: later */
+		if (c->npending == PENDING_MAX) {
+			c->n.lost++;
+			return;
+		}
+		c->pending[c->npending++] = (struct pending){ id, (uint16_t)trace_env_tid(),
+							      (uint8_t)(flags | STACK_DEFERRED) };
+		return;
+	}
+	for (unsigned i = 0; i < c->npending; i++)
+		write_sample(c, c->pending[i].stack_id, c->pending[i].flags, c->pending[i].tid);
+	c->npending = 0;
+	write_sample(c, id, flags, trace_env_tid());
 }
 
 __attribute__((noinline)) uint32_t profile_current_stack(unsigned skip)

@@ -27,6 +27,10 @@ void profile_get_counts(unsigned cpu, struct profile_counts *out);
 /* Clears the counts (the trace was cleared). */
 void profile_clear_counts(void);
 
+/* Allocation events: one allocation of every alloc_every is recorded (1 .. 65535). */
+unsigned profile_alloc_every(void);
+int profile_set_alloc_every(unsigned n);
+
 /* The stack id of the walk in (writing the `stack` event if the stack is new); 0 when
  * there is no stack or the table is full. *flags gets the walk's STACK_* flags. */
 uint32_t profile_stack_id(const struct stack_walk_in *in, unsigned *flags);

@@ -1,6 +1,7 @@
 /* The stack table (trace/stackid.h): frames in one pool, each stack's start and depth by
  * id, and an open-addressing hash from stack contents to id. */
 #include <stddef.h>
+#include "trace/internal.h"
 #include "trace/stackid.h"
 #include "trace/stackwalk.h"
 
@@ -61,6 +62,7 @@ static uint32_t probe(const uint32_t *pcs, unsigned n, uint32_t h, uint32_t *id)
 uint32_t stackid_get(const uint32_t *pcs, unsigned n, bool *is_new)
 {
 	uint32_t h = stack_hash(pcs, n), id, slot;
+	uint64_t irq;
 
 	*is_new = false;
 	if (!n || n > STACK_MAX_DEPTH)
@@ -68,6 +70,8 @@ uint32_t stackid_get(const uint32_t *pcs, unsigned n, bool *is_new)
 	probe(pcs, n, h, &id);
 	if (id)
 		return id;
+	/* Interrupts off: a sample taken on this CPU while it holds the lock would spin. */
+	irq = trace_irq_save();
 	while (__atomic_test_and_set(&tab.lock, __ATOMIC_ACQUIRE))
 		__asm__ volatile("pause");
 	slot = probe(pcs, n, h, &id); /* another CPU may have added it meanwhile */
@@ -90,6 +94,7 @@ uint32_t stackid_get(const uint32_t *pcs, unsigned n, bool *is_new)
 		}
 	}
 	__atomic_clear(&tab.lock, __ATOMIC_RELEASE);
+	trace_irq_restore(irq);
 	return id;
 }
 

@@ -12,9 +12,8 @@
  * new stacks get no id (0) and are counted (stackid_full).
  *
  * Concurrency: lookups take no lock (entries are published with release stores after
- * they are complete); insertions serialize on a spinlock. Callers may be in any context
- * except one that interrupted an insertion on the same CPU: they must run with interrupts
- * off (the profile interrupt, the scheduler) or disable them (stackid_get does not). */
+ * they are complete); insertions serialize on a spinlock taken with interrupts off, so
+ * any context may call, the sampling interrupt included. */
 #ifndef TRACE_STACKID_H
 #define TRACE_STACKID_H
 

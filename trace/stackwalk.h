@@ -15,6 +15,7 @@
 /* stack_walk()'s result flags */
 #define STACK_TRUNCATED 0x1 /* more frames than STACK_MAX_DEPTH */
 #define STACK_BAD_FRAME 0x2 /* the walk ended at a frame pointer or address that failed a check */
+#define STACK_DEFERRED 0x4  /* profile_sample: taken inside the tracer, written a little later */
 
 struct stack_walk_in {
 	uint64_t pc;       /* the interrupted (or current) instruction: the first frame */

@@ -4,7 +4,10 @@
 #ifndef TRACE_TRACE_H
 #define TRACE_TRACE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include "trace/events.h"
+#include "trace/profile_format.h"
 #include "trace/task.h"
 
 #ifdef CONFIG_TRACE
@@ -32,6 +35,20 @@ void trace_server_work_end(void);
 void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp);
 /* Every tick: the sampling timer follows the profile_sample event's enable state. */
 void trace_profile_tick(void);
+/* Allocators: p (bytes long, EV_ALLOC_HEAP or EV_ALLOC_PAGE) was allocated / is freed
+ * (trace/profile_alloc.c). One load each while kmem:alloc and kmem:free are off. */
+void trace_alloc_record(void *p, size_t bytes, unsigned kind);
+void trace_free_record(void *p, size_t bytes, unsigned kind);
+static inline void trace_alloc(void *p, size_t bytes, unsigned kind)
+{
+	if (trace_event_on(EV_ALLOC) && p)
+		trace_alloc_record(p, bytes, kind);
+}
+static inline void trace_free(void *p, size_t bytes, unsigned kind)
+{
+	if (trace_event_on(EV_FREE) && p)
+		trace_free_record(p, bytes, kind);
+}
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
@@ -49,6 +66,14 @@ static inline void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp)
 	(void)pc; (void)rbp; (void)rsp;
 }
 static inline void trace_profile_tick(void) {}
+static inline void trace_alloc(void *p, size_t bytes, unsigned kind)
+{
+	(void)p; (void)bytes; (void)kind;
+}
+static inline void trace_free(void *p, size_t bytes, unsigned kind)
+{
+	(void)p; (void)bytes; (void)kind;
+}
 #endif
 
 #if defined(CONFIG_TRACE) && !CONFIG_FGRAPH_RETHOOK

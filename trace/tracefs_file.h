@@ -154,6 +154,8 @@ size_t tf_stats_show(struct tracefs_file *f, char *s, size_t cap);
 size_t tf_profile_freq_show(struct tracefs_file *f, char *s, size_t cap);
 int tf_profile_freq_write(struct tracefs_file *f, const char *buf, size_t len);
 size_t tf_profile_stats_show(struct tracefs_file *f, char *s, size_t cap);
+size_t tf_alloc_every_show(struct tracefs_file *f, char *s, size_t cap);
+int tf_alloc_every_write(struct tracefs_file *f, const char *buf, size_t len);
 size_t tf_stack_table_show(struct tracefs_file *f, char *s, size_t cap);
 /* "ID DEPTH PC..." of stack id, as stack_table and raw_header list it; 0 if undefined. */
 size_t profile_stack_line(char *s, size_t cap, uint32_t id);

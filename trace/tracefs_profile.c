@@ -1,5 +1,6 @@
 /* The profiler's tracefs files: profile_frequency (the sampling rate while
- * events/profile/profile_sample is enabled), profile_stats (samples taken and lost per
+ * events/profile/profile_sample is enabled), alloc_every (kmem:alloc records one
+ * allocation of every N), profile_stats (samples taken and lost per
  * CPU, the stack table's fill) and stack_table (every stack id's frames: what a reader
  * that missed a `stack` event resolves ids with; raw_header carries the same lines). */
 #include <errno.h>
@@ -23,6 +24,23 @@ int tf_profile_freq_write(struct tracefs_file *f, const char *buf, size_t len)
 		return -EINVAL;
 	if (!v || v > PROFILE_MAX_HZ || profile_set_hz((unsigned)v))
 		return tf_fail(f, -EINVAL, "profile_frequency: 1 to 20000 (Hz)");
+	return 0;
+}
+
+size_t tf_alloc_every_show(struct tracefs_file *f, char *s, size_t cap)
+{
+	(void)f;
+	return (size_t)ksnprintf(s, cap, "%u\n", profile_alloc_every());
+}
+
+int tf_alloc_every_write(struct tracefs_file *f, const char *buf, size_t len)
+{
+	uint64_t v;
+
+	if (tf_number(f, buf, len, &v))
+		return -EINVAL;
+	if (!v || v > 65535 || profile_set_alloc_every((unsigned)v))
+		return tf_fail(f, -EINVAL, "alloc_every: 1 to 65535");
 	return 0;
 }
 

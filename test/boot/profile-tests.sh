@@ -5,11 +5,13 @@
 #     thread_entry <- thread_start, fib only under fib or compute_work), one stack per id;
 #     go tool pprof -top puts fib first and -traces shows its stacks; folded and sqlite
 #     agree with the text.
-#  2. the same workload once under function_graph with sampling at 10 kHz: the call tree's
-#     exact counts are unchanged and the samples come as comments with real stacks (the
-#     return addresses function_graph replaced are resolved through its shadow stack).
+#  2. under function_graph (compute_worker and compute_work traced) with sampling at 10 kHz:
+#     the calls are exact and the samples come as comments with real stacks (the return
+#     addresses function_graph replaced are resolved through its shadow stack).
 #  3. off-CPU: compute_nap_ms=40 charges at least 40 ms to compute_nap's stack.
-#  4. over HTTP (hello): profile_frequency checks its range, profile_stats and raw_header
+#  4. allocations: compute's thread_create allocations (stack pages, thread structs) come
+#     with their stacks and sizes, each matched by its free.
+#  5. over HTTP (hello): profile_frequency checks its range, profile_stats and raw_header
 #     count the samples, stack_table and raw_header list the same stacks.
 set -u
 cd "$(dirname "$0")/../.."
@@ -89,26 +91,24 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 fi
 
 # --- 2. alongside function_graph ---
+# compute_worker and compute_work traced (their return addresses replaced by
+# return_to_handler), 20 rounds: the samples under them must still show the real callers.
 n=graph
-full=$'compute_work 1\nfib 1973\nmerge_halves 255\nmix 400\nsort_range 511\ntable_insert 200\ntable_lookup 200'
-if dump_boot $n "$compute" "ftrace_graph_filter=compute_worker trace_event=profile_sample profile_frequency=10000"; then
+if dump_boot $n "$compute" "ftrace_graph_filter=compute_worker ftrace_graph_max_depth=2 trace_event=profile_sample profile_frequency=10000 compute_rounds=20"; then
 	t=$dir/$n.trace
 	if "$parse" --strict -o "$dir/$n.csv" "$t" 2>"$dir/$n.err"; then
-		same=1
-		for cpu in 0 1; do
-			got=$(awk -F, -v cpu=$cpu 'NR > 1 && $5 == cpu && $1 ~ /^(compute_work|fib|sort_range|merge_halves|table_insert|table_lookup|mix)$/ {n[$1]++} END {for (f in n) print f, n[f]}' "$dir/$n.csv" | sort)
-			[ "$got" = "$full" ] || same=0
-		done
-		[ $same = 1 ] && ok "profile: function_graph: the exact call counts with sampling at 10 kHz" ||
-			not_ok "profile: function_graph: call counts changed by sampling"
+		got=$(awk -F, 'NR > 1 && $1 ~ /^compute_work/ {n[$1 " " $5]++} END {for (k in n) print k, n[k]}' "$dir/$n.csv" | sort)
+		want=$'compute_work 0 20\ncompute_work 1 20\ncompute_worker 0 1\ncompute_worker 1 1'
+		[ "$got" = "$want" ] && ok "profile: function_graph: the exact calls with sampling at 10 kHz" ||
+			{ not_ok "profile: function_graph: calls changed by sampling"; echo "$got" | sed 's/^/#   /'; }
 	else
 		not_ok "profile: function_graph: parse-trace --strict: $(head -2 "$dir/$n.err")"
 	fi
-	cs=$(grep -E '/\* profile_sample: hz=10000 stack=[0-9]+: .* \*/$' "$t" | grep -c 'compute_work <- compute_worker <- thread_entry <- thread_start \*/$')
+	cs=$(grep -E '/\* profile_sample: hz=10000 (flags=[0-9]+ )?stack=[0-9]+: .* \*/$' "$t" | grep -c ' <- compute_work <- compute_worker <- thread_entry <- thread_start \*/$')
 	# return_to_handler may be where a sample hit (its own code), never a caller
 	rth=$(grep -c 'profile_sample: .* <- return_to_handler' "$t" || true)
-	[ "$cs" -ge 5 ] && [ "$rth" -eq 0 ] && ok "profile: function_graph: $cs samples in the workload as comments, no return_to_handler as a caller" ||
-		not_ok "profile: function_graph: $cs workload samples (want >= 5), $rth with return_to_handler as a caller"
+	[ "$cs" -ge 10 ] && [ "$rth" -eq 0 ] && ok "profile: function_graph: $cs samples under compute_work as comments, no return_to_handler as a caller" ||
+		not_ok "profile: function_graph: $cs samples under compute_work (want >= 10), $rth with return_to_handler as a caller"
 fi
 
 # --- 3. off-CPU ---
@@ -126,7 +126,27 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=offcpu_stack compute_nap_ms=4
 		not_ok "profile: offcpu: folded --time off gives compute_nap $off ns"
 fi
 
-# --- 4. tracefs over HTTP ---
+# --- 4. allocations ---
+n=alloc
+if dump_boot $n "$compute" "ftrace=nop trace_event=alloc,free alloc_every=1"; then
+	t=$dir/$n.trace
+	if "$parse" -q -f sqlite -o "$dir/$n.db" "$t" 2>"$dir/$n.err"; then
+		got=$(sqlite3 "$dir/$n.db" "SELECT a.kind, a.bytes, a.freed_ns IS NOT NULL, k.folded FROM allocations a JOIN stacks k ON k.id = a.stack_id WHERE k.folded LIKE '%;app_main;thread_create;%' ORDER BY a.id")
+		want=$'heap|2232|1|thread_start;thread_entry;app_thread;app_main;thread_create;kzalloc;kmalloc\npage|32768|1|thread_start;thread_entry;app_thread;app_main;thread_create;page_alloc'
+		want=$want$'\n'$want
+		rows=$(sqlite3 "$dir/$n.db" "SELECT count(*) FROM allocations")
+		[ "$got" = "$want" ] && [ "$rows" = "$(grep -c ' alloc: ' "$t")" ] &&
+			ok "profile: alloc: the workload threads' stack pages and structs, with their stacks, freed by thread_join" ||
+			{ not_ok "profile: alloc: compute's thread_create allocations"; echo "$got" | sed 's/^/#   /'; }
+		live=$("$parse" -q -f folded --time live "$t" | grep -c ';app_main;thread_create;' || true)
+		[ "$live" -eq 0 ] && ok "profile: alloc: folded --time live has none of them left" ||
+			not_ok "profile: alloc: folded --time live still has $live thread_create paths"
+	else
+		not_ok "profile: alloc: parse-trace -f sqlite: $(head -2 "$dir/$n.err")"
+	fi
+fi
+
+# --- 5. tracefs over HTTP ---
 port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 trap 'kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null' EXIT

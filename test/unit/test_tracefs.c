@@ -86,10 +86,10 @@ static void test_files_list(void)
 	}
 	CHECK(trace);
 	CHECK(stats1);
-	/* 26 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
-	 * set_event, profile_frequency, profile_stats, stack_table), 5 per CPU, 42 below
-	 * events/ (test_events checks them) */
-	CHECK_EQ(n, 26 + 5 * 2 + 42);
+	/* 27 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
+	 * set_event, profile_frequency, alloc_every, profile_stats, stack_table), 5 per CPU,
+	 * 42 below events/ (test_events checks them) */
+	CHECK_EQ(n, 27 + 5 * 2 + 42);
 	TEST_END();
 }
 

@@ -59,7 +59,7 @@ static struct {
 } defined;
 #define STACK_SLOTS 64
 
-__attribute__((weak)) const uint32_t *trace_env_stack_frames(uint32_t id, unsigned *n)
+const uint32_t *trace_env_stack_frames(uint32_t id, unsigned *n)
 {
 	const uint32_t *pcs = names ? rawhdr_stack(names, id, n) : NULL;
 
@@ -71,7 +71,7 @@ __attribute__((weak)) const uint32_t *trace_env_stack_frames(uint32_t id, unsign
 	return &defined.pcs[(size_t)id * STACK_SLOTS];
 }
 
-__attribute__((weak)) void trace_env_stack_define(uint32_t id, const uint32_t *pcs, unsigned n)
+void trace_env_stack_define(uint32_t id, const uint32_t *pcs, unsigned n)
 {
 	if (!n || n > STACK_SLOTS || id > (1u << 24))
 		return;

@@ -91,6 +91,7 @@ static void on_tracer(struct tparse *tp, const struct fgl *l)
 
 	if (l->func.n == strlen(want) && memcmp(l->func.p, want, l->func.n) == 0) {
 		tp->fn_header = tp->format == TPF_FUNCTION;
+		tp->nop_header = tp->format == TPF_EVENTS;
 		return;
 	}
 	fprintf(stderr, "%s:%llu: not a function_graph, function or nop trace (tracer: %.*s)\n",
@@ -173,7 +174,14 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 	int kind = fnl_parse(s, n, &f, &reason);
 
 	if (kind == 0) {
-		if (tp->format == TPF_EVENTS) /* nop text has no hits: this is the function tracer's */
+		if (tp->nop_header) { /* the nop tracer records no calls */
+			fprintf(stderr, "%s:%llu: a function tracer line in a nop trace\n", tp->name,
+				(unsigned long long)tp->lineno);
+			tp->stats.bad_lines++;
+			tp->stop = true;
+			return;
+		}
+		if (tp->format == TPF_EVENTS) /* no header: events came first in function text */
 			tp->format = TPF_FUNCTION;
 		on_hit(tp, &f);
 		return;
@@ -254,6 +262,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 	tp->stop = false;
 	tp->format = TPF_UNKNOWN;
 	tp->fn_header = false;
+	tp->nop_header = false;
 	tp->header_len = 0;
 	memset(&tp->stats, 0, sizeof(tp->stats));
 }

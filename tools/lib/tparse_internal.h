@@ -55,6 +55,7 @@ struct tparse {
 	struct tp_stats stats;
 	enum tp_format format;
 	bool fn_header;		/* "# tracer: function" seen: lines without context are hits */
+	bool nop_header;	/* "# tracer: nop" seen: events only, a function hit is wrong */
 	bool stop;
 
 	struct task *tasks;

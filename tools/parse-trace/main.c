@@ -263,11 +263,20 @@ static void on_row(void *ctx, const struct tp_row *r)
 	f->e->row(f->e, r);
 }
 
+/* Whether the format writes profile events (tp_sample). */
+static bool takes_samples(const struct opts *o)
+{
+	return !strcmp(o->format, "pprof") || !strcmp(o->format, "folded") ||
+	       !strcmp(o->format, "sqlite");
+}
+
 static void on_sample(void *ctx, const struct tp_sample *s)
 {
 	struct filter_ctx *f = ctx;
 	struct opts *o = f->o;
 
+	if (!takes_samples(o))
+		return;	/* run_file says so */
 	if (!f->started && !f->mismatch && !start_output(f, false))
 		f->mismatch = true;
 	if (!f->started || !f->e->sample || f->e->hit)
@@ -342,8 +351,10 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 	enum tp_format fmt = tparse_format(tp);
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 
-	/* a trace without calls still gets the CSV header */
-	if (!fatal && fmt != TPF_UNKNOWN && !f->mismatch && !start_output(f, fmt == TPF_FUNCTION))
+	/* a trace without calls still gets the CSV header; profile events need their formats */
+	if (!fatal && fmt != TPF_UNKNOWN && !f->mismatch &&
+	    !(fmt == TPF_EVENTS && (!s->samples || !takes_samples(o))) &&
+	    !start_output(f, fmt == TPF_FUNCTION))
 		f->mismatch = true;
 	if (!o->quiet && fatal == 0)
 		summary(name, s, fmt);
@@ -358,6 +369,16 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		return 1;
 	if (!s->events && !s->bad_lines && fmt == TPF_UNKNOWN) {
 		fprintf(stderr, "%s: no trace lines\n", name);
+		return 1;
+	}
+	if (fmt == TPF_EVENTS && !s->samples) {
+		fprintf(stderr, "%s: no profile events (profile_sample, offcpu_stack, alloc, free, "
+			"net_io) in a nop trace\n", name);
+		return 1;
+	}
+	if (s->samples && !takes_samples(o)) {
+		fprintf(stderr, "%s: profile events are written by --format pprof, folded or "
+			"sqlite, not %s\n", name, o->format);
 		return 1;
 	}
 	if (s->bad_lines && !s->events) {
