@@ -24,6 +24,8 @@ unsigned trace_env_tid(void);            /* current thread id, 0 = idle */
 
 /* The current thread's stack, [*lo, *hi): what stack walks check frames against. */
 void trace_env_stack(uint64_t *lo, uint64_t *hi);
+/* The start of the function containing pc (pc itself if none): a sample's leaf. */
+uint64_t trace_env_func_start(uint64_t pc);
 /* Runs the sampling timer at hz on every CPU (0: stops it); trace_profile_sample() is
  * then called from it. */
 void trace_env_profile_timer(unsigned hz);

@@ -244,6 +244,11 @@ void trace_env_stack(uint64_t *lo, uint64_t *hi)
 
 unsigned trace_host_profile_hz; /* what the sampling timer was last set to */
 
+uint64_t trace_env_func_start(uint64_t pc)
+{
+	return pc;
+}
+
 void trace_env_profile_timer(unsigned hz)
 {
 	trace_host_profile_hz = hz;
