@@ -376,7 +376,7 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 			"net_io) in a nop trace\n", name);
 		return 1;
 	}
-	if (s->samples && !takes_samples(o)) {
+	if (fmt == TPF_EVENTS && !takes_samples(o)) {
 		fprintf(stderr, "%s: profile events are written by --format pprof, folded or "
 			"sqlite, not %s\n", name, o->format);
 		return 1;
