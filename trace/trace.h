@@ -4,6 +4,7 @@
 #ifndef TRACE_TRACE_H
 #define TRACE_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "trace/events.h"
@@ -49,6 +50,14 @@ static inline void trace_free(void *p, size_t bytes, unsigned kind)
 	if (trace_event_on(EV_FREE) && p)
 		trace_free_record(p, bytes, kind);
 }
+/* Sockets: bytes sent (tx) or received on the connection laddr:lport - raddr:rport
+ * (IPv4 addresses in network order, ports in host order; proto 6 TCP, 17 UDP). */
+void trace_net_io_record(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+			 size_t bytes, bool tx, uint8_t proto);
+static inline bool trace_net_io_on(void)
+{
+	return trace_event_on(EV_NET_IO);
+}
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
@@ -74,6 +83,12 @@ static inline void trace_free(void *p, size_t bytes, unsigned kind)
 {
 	(void)p; (void)bytes; (void)kind;
 }
+static inline void trace_net_io_record(uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp,
+				       size_t bytes, bool tx, uint8_t proto)
+{
+	(void)la; (void)lp; (void)ra; (void)rp; (void)bytes; (void)tx; (void)proto;
+}
+static inline bool trace_net_io_on(void) { return false; }
 #endif
 
 #if defined(CONFIG_TRACE) && !CONFIG_FGRAPH_RETHOOK

@@ -4,7 +4,7 @@
 TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/ring_consumer.c \
 	trace/codec.c
 # The sampling profiler: its events, the checked stack walk, the stack id table.
-TRACE_PROFILE_SRCS := trace/profile.c trace/profile_alloc.c trace/stackwalk.c trace/stackid.c
+TRACE_PROFILE_SRCS := trace/profile.c trace/profile_alloc.c trace/profile_net.c trace/stackwalk.c trace/stackid.c
 TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
 	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c \
 	$(TRACE_PROFILE_SRCS)

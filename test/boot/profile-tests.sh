@@ -12,7 +12,8 @@
 #  4. allocations: compute's thread_create allocations (stack pages, thread structs) come
 #     with their stacks and sizes, each matched by its free.
 #  5. over HTTP (hello): profile_frequency checks its range, profile_stats and raw_header
-#     count the samples, stack_table and raw_header list the same stacks.
+#     count the samples, stack_table and raw_header list the same stacks; net_io records
+#     the HTTP server's bytes per connection with the stacks that moved them.
 set -u
 cd "$(dirname "$0")/../.."
 . test/boot/lib.sh
@@ -44,7 +45,9 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 	c0=$(grep -c '\[000\]' <<<"$work"); c1=$(grep -c '\[001\]' <<<"$work")
 	[ "$c0" -ge 200 ] && [ "$c1" -ge 200 ] && ok "profile: nop: workload samples on both CPUs ($c0, $c1)" ||
 		not_ok "profile: nop: workload samples on both CPUs ($c0, $c1; want >= 200 each)"
-	bad=$(grep -v 'compute_worker <- thread_entry <- thread_start$' <<<"$work" | grep -cv 'thread_exit' || true)
+	# (or the thread's own start and end: thread_entry before and after compute_worker)
+	bad=$(grep -v 'compute_worker <- thread_entry <- thread_start$' <<<"$work" |
+		grep -vE 'stack=[0-9]+: thread_entry <- thread_start$' | grep -cv 'thread_exit' || true)
 	[ "$bad" -eq 0 ] && ok "profile: nop: every workload stack ends in compute_worker <- thread_entry <- thread_start" ||
 		{ not_ok "profile: nop: $bad workload stacks do not end in compute_worker"; grep -v 'compute_worker <- thread_entry <- thread_start$' <<<"$work" | head -3 | sed 's/^/#   /'; }
 	badfib=$(grep -E 'stack=[0-9]+: fib ' <<<"$work" |
@@ -150,7 +153,7 @@ fi
 port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 trap 'kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null' EXIT
-HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 timeout 600 scripts/run-qemu.sh "$hello" </dev/null >"$dir/http.log" 2>&1 &
+HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 APPEND="ftrace=nop" timeout 600 scripts/run-qemu.sh "$hello" </dev/null >"$dir/http.log" 2>&1 &
 QEMU_PID=$!
 for ((i = 0; i < 240; i++)); do
 	[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
@@ -182,6 +185,20 @@ if [ "$ntab" -ge 1 ] && [ "$nhdr" = "$ntab" ] && [ "$(tail -n "$ntab" <<<"$hdr")
 	ok "profile: http: stack_table and raw_header list the same $ntab stacks"
 else
 	not_ok "profile: http: stack_table has $ntab lines, raw_header announces '$nhdr'"
+fi
+curl -s -f -X PUT -d 1 "$url/events/net/net_io/enable" >/dev/null
+curl -s "$url/available_tracers" >/dev/null
+curl -s -f -X PUT -d 0 "$url/events/net/net_io/enable" >/dev/null
+curl -s "$url/trace" >"$dir/net.trace"
+rx=$(grep -cE 'net_io: conn=tcp:10\.0\.2\.15:9090-10\.0\.2\.2:[0-9]+ dir=rx bytes=[0-9]+ stack=[0-9]+: net_recv <- conn_serve <- worker <- thread_entry <- thread_start$' "$dir/net.trace")
+tx=$(grep -cE 'net_io: conn=tcp:10\.0\.2\.15:9090-10\.0\.2\.2:[0-9]+ dir=tx bytes=[0-9]+ stack=[0-9]+: net_send <- .* <- conn_serve <- worker <- thread_entry <- thread_start$' "$dir/net.trace")
+[ "$rx" -ge 1 ] && [ "$tx" -ge 1 ] && ok "profile: http: net_io gives the server's bytes per connection and direction with their stacks" ||
+	{ not_ok "profile: http: net_io lines (rx $rx, tx $tx)"; grep net_io "$dir/net.trace" | head -3 | sed 's/^/#   /'; }
+if "$parse" -q -f sqlite -o "$dir/net.db" "$dir/net.trace" 2>"$dir/net.err"; then
+	got=$(sqlite3 "$dir/net.db" "SELECT count(*) = (SELECT count(*) FROM net_io WHERE dir = 'rx'), sum(bytes) > 0 FROM net_io WHERE dir = 'rx' AND conn LIKE 'tcp:10.0.2.15:9090-%'")
+	[ "$got" = "1|1" ] && ok "profile: http: sqlite net_io rows" || not_ok "profile: http: sqlite net_io rows ($got)"
+else
+	not_ok "profile: http: parse-trace -f sqlite of net_io: $(head -2 "$dir/net.err")"
 fi
 kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null
 exit $FAILED
