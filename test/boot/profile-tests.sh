@@ -27,6 +27,9 @@ compute=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace";
 hello=$(build_kernel hello ftrace) || { not_ok "build hello TRACE=ftrace"; exit 1; }
 have_go=1
 command -v go >/dev/null || have_go=0
+# go writes its build cache under HOME; CI's HOME may not be writable
+export HOME=$dir/home GOCACHE=$dir/gocache
+mkdir -p "$HOME"
 
 # dump_boot NAME KERNEL APPEND: boots with trace_dump=1, leaves the trace in $dir/NAME.trace.
 dump_boot() {
