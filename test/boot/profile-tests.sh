@@ -12,7 +12,8 @@
 #  4. allocations: compute's thread_create allocations (stack pages, thread structs) come
 #     with their stacks and sizes, each matched by its free.
 #  5. over HTTP (hello): profile_frequency checks its range, profile_stats and raw_header
-#     count the samples, stack_table and raw_header list the same stacks; net_io records
+#     count the samples, stack_table and raw_header list the same stacks, a capture made
+#     after the buffers (and the stacks' definitions) were cleared resolves them; net_io records
 #     the HTTP server's bytes per connection with the stacks that moved them.
 set -u
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,8 @@ BOOT_TIMEOUT=240
 dir=$O/profile-tests
 rm -rf "$dir"; mkdir -p "$dir"
 
-make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2 || { not_ok "build parse-trace"; exit 1; }
+make -s --no-print-directory O="$O" "$O/bin/parse-trace" "$O/bin/glass" >&2 ||
+	{ not_ok "build parse-trace and glass"; exit 1; }
 parse=$O/bin/parse-trace
 compute=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace"; exit 1; }
 hello=$(build_kernel hello ftrace) || { not_ok "build hello TRACE=ftrace"; exit 1; }
@@ -189,6 +191,23 @@ if [ "$ntab" -ge 1 ] && [ "$nhdr" = "$ntab" ] && [ "$(tail -n "$ntab" <<<"$hdr")
 else
 	not_ok "profile: http: stack_table has $ntab lines, raw_header announces '$nhdr'"
 fi
+# a late reader: a capture started after the buffers were cleared (the definitions of the
+# stacks seen before went with them) resolves those ids from the raw header's stack table
+curl -s -f -X PUT -d 1 "$url/events/profile/profile_sample/enable" >/dev/null
+sleep 1
+curl -s -f -X DELETE "$url/trace" >/dev/null
+sleep 0.5
+"$O/bin/glass" record -q --port "$port" --duration 1 -o "$dir/late.cap"
+curl -s -f -X PUT -d 0 "$url/events/profile/profile_sample/enable" >/dev/null
+"$O/bin/glass" report "$dir/late.cap" >"$dir/late.txt" 2>"$dir/late.err"
+defined=$(grep -oE ' stack: id=[0-9]+ ' "$dir/late.txt" | grep -oE '[0-9]+' | sort -u)
+ns=$(grep -oE 'profile_sample: hz=1000 (flags=[0-9]+ )?stack=[0-9]+:' "$dir/late.txt" | grep -oE 'stack=[0-9]+' |
+	grep -oE '[0-9]+' | grep -cvxF -e 0 ${defined:+$(printf -- '-e %s ' $defined)} || true)
+nu=$(grep -c '\[unknown\]' "$dir/late.txt")
+[ "$ns" -ge 100 ] && [ "$nu" -eq 0 ] &&
+	ok "profile: http: a late capture resolves $ns samples whose stacks it never saw defined (raw header)" ||
+	not_ok "profile: http: late capture: $ns samples of stacks defined before it, $nu unresolved"
+
 curl -s -f -X PUT -d 1 "$url/events/net/net_io/enable" >/dev/null
 curl -s "$url/available_tracers" >/dev/null
 curl -s -f -X PUT -d 0 "$url/events/net/net_io/enable" >/dev/null
