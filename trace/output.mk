@@ -51,8 +51,13 @@ TEST_EVENTS_SRCS := test/unit/test_events.c $(filter-out test/unit/test_tracefs.
 $(O)/host/test_events: $(call trace_out_san,$(TEST_EVENTS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 
-TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events
-TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events
+# The profile events: printers, control files, raw_header's stack table.
+TEST_PROFILE_SRCS := test/unit/test_profile.c $(filter-out test/unit/test_tracefs.c,$(TEST_TRACEFS_SRCS))
+$(O)/host/test_profile: $(call trace_out_san,$(TEST_PROFILE_SRCS))
+	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
+
+TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
+TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
 
 # Printer speed, alone and through tracefs, optimised without sanitizers: `make bench`.
 trace_out_fast = $(patsubst %.c,$(TRACE_OUT_FAST)/%.o,$(1))
