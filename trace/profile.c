@@ -74,14 +74,6 @@ void profile_get_counts(unsigned cpu, struct profile_counts *out)
 	*out = cpu < TRACE_MAX_CPUS ? cpus[cpu].n : (struct profile_counts){ 0, 0 };
 }
 
-void profile_clear_counts(void)
-{
-	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++) {
-		cpus[c].n = (struct profile_counts){ 0, 0 };
-		cpus[c].npending = 0;
-	}
-}
-
 /* Writes the `stack` event defining id as pcs[0..n). It goes with the events that use
  * stack ids, whatever its own enable state: without it a stream reader could not resolve
  * them. */

@@ -23,9 +23,8 @@ int profile_set_hz(unsigned hz);
 /* Starts or stops the sampling timer as the profile_sample event says: called when
  * events are switched and on every tick (cheap: one compare). */
 void profile_sync(void);
+/* CPU cpu's counts since boot. */
 void profile_get_counts(unsigned cpu, struct profile_counts *out);
-/* Clears the counts (the trace was cleared). */
-void profile_clear_counts(void);
 
 /* Allocation events: one allocation of every alloc_every is recorded (1 .. 65535). */
 unsigned profile_alloc_every(void);
