@@ -249,15 +249,6 @@ __attribute__((noinline)) uint32_t profile_current_stack(unsigned skip)
 	return profile_stack_id(&in, &flags);
 }
 
-/* A scheduler state (kernel/thread.h's order: running, runnable, sleeping, dead) as
- * Linux's letter. */
-static uint8_t state_letter(int state)
-{
-	static const char letters[] = "RRSX";
-
-	return state >= 0 && state < 4 ? (uint8_t)letters[state] : '?';
-}
-
 __attribute__((noinline)) void profile_switch_out(struct trace_task *prev, unsigned prev_tid,
 						      int prev_state)
 {
@@ -268,7 +259,7 @@ __attribute__((noinline)) void profile_switch_out(struct trace_task *prev, unsig
 	/* From the scheduler's frame (trace_sched_switch()'s caller) up: where the thread
 	 * blocked. */
 	prev->offcpu_stack = profile_current_stack(2);
-	prev->offcpu_state = state_letter(prev_state);
+	prev->offcpu_state = (uint8_t)(prev_state & TS_STATE_MASK);
 }
 
 void profile_switch_in(struct trace_task *next, unsigned next_tid, uint64_t left, uint64_t now)

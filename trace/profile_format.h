@@ -29,7 +29,8 @@ struct ev_stack {
 #define EV_STACK_SIZE(depth) (6 + 4 * (depth))
 
 /* offcpu_stack: the record's thread is back on its CPU after away_ns off it; it had left
- * (in state, a Linux letter: R preempted, S sleeping, D ...) on stack stack_id. */
+ * in state (enum trace_task_state, trace/event_format.h: preempted, sleep, waitq, mutex,
+ * net ...) on stack stack_id. */
 struct ev_offcpu_stack {
 	uint32_t stack_id;
 	uint8_t state;

@@ -4,6 +4,7 @@
  * "stack=ID: [unknown]". */
 #include <string.h>
 #include "trace/env.h"
+#include "trace/event_format.h"
 #include "trace/out_internal.h"
 #include "trace/profile_format.h"
 #include "trace/profile_print.h"
@@ -116,7 +117,8 @@ char *profile_print_stack(struct out_printer *p, char *s, const char *pl, unsign
 	return put_frames(p, s, pcs, depth);
 }
 
-/* offcpu_stack: "ns=81234 state=S stack=7: schedule <- ..." */
+/* offcpu_stack: "ns=81234 state=S wait=waitq stack=7: schedule_locked <- ..." (Linux's
+ * letter of the state, glass's name of it, as sched_switch prints them) */
 char *profile_print_offcpu(struct out_printer *p, char *s, const char *pl, unsigned len)
 {
 	struct ev_offcpu_stack e;
@@ -125,7 +127,9 @@ char *profile_print_offcpu(struct out_printer *p, char *s, const char *pl, unsig
 		return NULL;
 	s = put_field(s, "ns=", e.away_ns);
 	s = out_put_str(s, " state=");
-	*s++ = e.state >= '!' && e.state <= '~' ? (char)e.state : '?';
+	s = out_put_str(s, trace_task_state_letter(e.state));
+	s = out_put_str(s, " wait=");
+	s = out_put_str(s, trace_task_state_name(e.state));
 	return put_stack(p, s, e.stack_id);
 }
 

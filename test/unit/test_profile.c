@@ -48,7 +48,7 @@ static void test_printers(void)
 {
 	const uint32_t fib[] = { 0x1100, 0x1100, 0x1000 }, blk[] = { 0x1300, 0x1000 };
 	struct ev_profile_sample s = { .stack_id = 1, .hz = 99 };
-	struct ev_offcpu_stack o = { .stack_id = 2, .state = 'S', .away_ns = 5000000 };
+	struct ev_offcpu_stack o = { .stack_id = 2, .state = TS_WAITQ, .away_ns = 5000000 };
 	struct ev_alloc a = { .ptr = 0x88d3000, .bytes = 4096, .stack_id = 2, .every = 4, .kind = EV_ALLOC_PAGE };
 	struct ev_free f = { .ptr = 0x88d3000, .bytes = 4096, .kind = EV_ALLOC_PAGE };
 	struct ev_net_io n = { .stack_id = 1, .bytes = 1448, .laddr = { 10, 0, 2, 15 },
@@ -79,7 +79,7 @@ static void test_printers(void)
 		"          worker-3       [001] .....     2.000000: stack: id=2 depth=2: tcp_input <- sys_read\n"
 		"          worker-3       [001] .....     2.000000: profile_sample: hz=99 stack=1: vfs_read <- vfs_read <- sys_read\n"
 		"          worker-3       [001] .....     2.000000: profile_sample: hz=99 flags=1 stack=9: [unknown]\n"
-		"          worker-3       [001] .....     2.000000: offcpu_stack: ns=5000000 state=S stack=2: tcp_input <- sys_read\n"
+		"          worker-3       [001] .....     2.000000: offcpu_stack: ns=5000000 state=S wait=waitq stack=2: tcp_input <- sys_read\n"
 		"          worker-3       [001] .....     2.000000: alloc: kind=page bytes=4096 ptr=0x88d3000 every=4 stack=2: tcp_input <- sys_read\n"
 		"          worker-3       [001] .....     2.000000: free: kind=page bytes=4096 ptr=0x88d3000\n"
 		"          worker-3       [001] .....     2.000000: net_io: conn=tcp:10.0.2.15:9090-10.0.2.2:51234 dir=tx bytes=1448 stack=1: vfs_read <- vfs_read <- sys_read\n"
