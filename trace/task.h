@@ -77,7 +77,7 @@ struct trace_task {
 	uint64_t switched_out; /* TSC when the thread last left its CPU, 0 while on it or
 				* before it first ran (the sleep-time option) */
 	uint32_t offcpu_stack; /* stack id where it last left its CPU (offcpu_stack event), 0 */
-	uint8_t offcpu_state;  /* how it left: a Linux state letter */
+	uint8_t offcpu_state;  /* how it left: enum trace_task_state */
 };
 
 /* True while the thread is inside the tracer. The scheduler must not preempt such a
