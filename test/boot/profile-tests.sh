@@ -6,8 +6,8 @@
 #     go tool pprof -top puts fib first and -traces shows its stacks; folded and sqlite
 #     agree with the text.
 #  2. under function_graph (compute_worker and compute_work traced) with sampling at 10 kHz:
-#     the calls are exact and the samples come as comments with real stacks (the return
-#     addresses function_graph replaced are resolved through its shadow stack).
+#     the calls are exact and the samples come as comments with real stacks (with
+#     FGRAPH=hijack, the return addresses it replaced resolved through its shadow stack).
 #  3. off-CPU: compute_nap_ms=40 charges at least 40 ms to compute_nap's stack.
 #  4. allocations: compute's thread_create allocations (stack pages, thread structs) come
 #     with their stacks and sizes, each matched by its free.
@@ -99,8 +99,8 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 fi
 
 # --- 2. alongside function_graph ---
-# compute_worker and compute_work traced (their return addresses replaced by
-# return_to_handler), 20 rounds: the samples under them must still show the real callers.
+# compute_worker and compute_work traced (with FGRAPH=hijack their return addresses are
+# return_to_handler), 20 rounds: the samples under them must show the real callers.
 n=graph
 if dump_boot $n "$compute" "ftrace_graph_filter=compute_worker ftrace_graph_max_depth=2 trace_event=profile_sample profile_frequency=10000 compute_rounds=20"; then
 	t=$dir/$n.trace
