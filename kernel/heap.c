@@ -12,6 +12,7 @@
 #include "kernel/lock.h"
 #include "kernel/page.h"
 #include "kernel/panic.h"
+#include "trace/trace.h"
 
 #define SLAB_SIZE	(16 * 1024UL)
 #define SLAB_PAGES	(SLAB_SIZE / PAGE_SIZE)
@@ -177,9 +178,10 @@ static void *large_alloc(size_t size)
 
 void *kmalloc(size_t size)
 {
-	if (size > HEAP_MAX_SMALL)
-		return large_alloc(size);
-	return small_alloc(size_class(size));
+	void *p = size > HEAP_MAX_SMALL ? large_alloc(size) : small_alloc(size_class(size));
+
+	trace_alloc(p, size, EV_ALLOC_HEAP);
+	return p;
 }
 
 void *kzalloc(size_t size)
@@ -252,6 +254,7 @@ void kfree(void *p)
 		return;
 	flags = spin_lock_irqsave(&heap_lock);
 	find_block(p, "kfree", flags, &s, &l);
+	trace_free(p, s ? s->size : l->npages * PAGE_SIZE - sizeof(*l), EV_ALLOC_HEAP);
 	if (s)
 		small_free(s, p);
 	else

@@ -1,7 +1,8 @@
 # The kernel core (kernel/lib.mk adds the library pieces: printf, libc, pages, heap, ksyms).
 KERNEL_SRCS += kernel/main.c kernel/sched.c kernel/runq.c kernel/waitq.c kernel/mutex.c \
 	kernel/panic.c kernel/api.c kernel/cmdline.c kernel/init_weak.c kernel/trace_env.c \
-	kernel/thread_past.c
+	kernel/thread_past.c \
+	kernel/profile.c
 ifeq ($(TRACE),ftrace)
 KERNEL_SRCS += kernel/trace_console.c
 endif

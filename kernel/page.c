@@ -7,6 +7,7 @@
 #include "kernel/lock.h"
 #include "kernel/page.h"
 #include "kernel/panic.h"
+#include "trace/trace.h"
 
 struct page_range {
 	uint64_t base;		/* address of page 0 of the range */
@@ -145,7 +146,10 @@ void *page_alloc_aligned(size_t npages, size_t align_pages)
 
 void *page_alloc(size_t npages)
 {
-	return page_alloc_aligned(npages, 1);
+	void *p = page_alloc_aligned(npages, 1);
+
+	trace_alloc(p, npages * PAGE_SIZE, EV_ALLOC_PAGE);
+	return p;
 }
 
 static struct page_range *range_of(uint64_t addr)
@@ -172,6 +176,7 @@ void page_free(void *p, size_t npages)
 		goto bad;
 	bits_assign(r->bitmap, i, npages, false);
 	r->nfree += npages;
+	trace_free(p, npages * PAGE_SIZE, EV_ALLOC_PAGE);
 	if (i < r->hint)
 		r->hint = i;
 	spin_unlock_irqrestore(&page_lock, flags);

@@ -14,7 +14,7 @@
 #include "trace/trace.h"
 #include "trace/events.h"
 
-#define STACK_PAGES 8
+#define STACK_PAGES THREAD_STACK_PAGES
 
 struct percpu percpu[PLAT_MAX_CPUS];
 
@@ -475,6 +475,7 @@ void kernel_timer_tick(void)
 
 	struct thread *cur = cpu->local.current;
 
+	trace_profile_tick();
 	spin_lock_raw(&cpu->rq_lock);
 	cpu->ticks++;
 	wake_expired(cpu);

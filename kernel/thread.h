@@ -8,6 +8,7 @@
 #include "kernel/waitq.h"
 
 #define THREAD_NAME_LEN 16
+#define THREAD_STACK_PAGES 8 /* each thread's stack: 32 KiB */
 #define THREAD_MAX_TID 4095 /* tids fit the trace record's 12 bits; 0 is the idle threads */
 
 enum thread_state {

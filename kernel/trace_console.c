@@ -58,6 +58,8 @@ static const struct {
 	{ "trace_options", "trace_options" },
 	{ "ftrace", "current_tracer" },
 	{ "trace_event", "set_event" },
+	{ "profile_frequency", "profile_frequency" },
+	{ "alloc_every", "alloc_every" },
 };
 
 notrace static void apply_list(const char *file, char *value)

@@ -56,3 +56,16 @@ bool trace_env_past_thread(size_t i, unsigned *tid, uint64_t *created, uint64_t 
 	name[cap - 1] = 0;
 	return true;
 }
+#ifdef CONFIG_TRACE
+#include "trace/stackid.h"
+
+const uint32_t *trace_env_stack_frames(uint32_t id, unsigned *n)
+{
+	return stackid_frames(id, n);
+}
+
+void trace_env_stack_define(uint32_t id, const uint32_t *pcs, unsigned n)
+{
+	(void)id, (void)pcs, (void)n; /* the table is the kernel's own */
+}
+#endif

@@ -15,6 +15,7 @@
 #include "lwip/tcp.h"
 #include "net/internal.h"
 #include "net/socket.h"
+#include "trace/trace.h"
 #include "platform/platform.h"
 
 #define NET_BACKLOG_MAX 64
@@ -42,6 +43,15 @@ struct net_listener {
 };
 
 static uint64_t stat_accepted, stat_refused;
+
+/* net:net_io for n bytes moved on s (core lock held). */
+static void net_io_event(const struct net_sock *s, size_t n, bool tx)
+{
+	if (!trace_net_io_on() || !s->pcb)
+		return;
+	trace_net_io_record(ip_2_ip4(&s->pcb->local_ip)->addr, s->pcb->local_port,
+			    ip_2_ip4(&s->pcb->remote_ip)->addr, s->pcb->remote_port, n, tx, 6);
+}
 static int64_t stat_alive;
 
 /* Deadline arithmetic: 0 = forever. */
@@ -324,6 +334,7 @@ static void rx_release(struct net_sock *s, struct pbuf *done, size_t n)
 		pbuf_free(done);
 	if (s->pcb)
 		window_open(s->pcb, n);
+	net_io_event(s, n, false);
 	net_core_unlock();
 }
 
@@ -399,6 +410,8 @@ long net_send(struct net_sock *s, const void *buf, size_t len, uint64_t timeout_
 	while (done < len) {
 		net_core_lock();
 		n = send_some(s, (const uint8_t *)buf + done, len - done);
+		if (n > 0)
+			net_io_event(s, (size_t)n, true);
 		if (s->pcb)
 			tcp_output(s->pcb);
 		gen = s->sent_gen;

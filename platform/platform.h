@@ -99,6 +99,18 @@ void kernel_timer_tick(void);
  * next tick (kernel/sched.c). */
 void kernel_irq_exit(void);
 
+/* Sampling timer: while hz is not 0, the platform also calls kernel_profile_sample() from
+ * a timer interrupt on every CPU hz times a second, with interrupts disabled and the
+ * interrupted context (in the interrupted thread's stack). Each CPU follows a new setting
+ * at its next timer interrupt (within a tick); the tick stays at PLAT_TICK_HZ. */
+struct plat_irq_context {
+	uint64_t pc, rbp, rsp;
+};
+void plat_profile_set_hz(unsigned hz);
+void kernel_profile_sample(const struct plat_irq_context *c);
+/* The stack the CPU's boot context (its idle thread) runs on: [*lo, *hi). */
+void plat_cpu_stack(unsigned cpu, uint64_t *lo, uint64_t *hi);
+
 /* Run fn(arg) on every other online CPU with interrupts off while this CPU waits for all
  * of them to enter; they spin until this CPU calls plat_release_others(). Used to patch
  * kernel text safely. Callers must not hold spinlocks the others may need. */

@@ -9,3 +9,4 @@ TESTS += test/e2e/readme-test.sh
 TESTS += test/boot/glass-tests.sh
 TESTS += test/boot/raw-tests.sh
 TESTS += test/boot/events-tests.sh
+TESTS += test/boot/profile-tests.sh

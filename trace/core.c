@@ -3,6 +3,7 @@
 #include "trace/core.h"
 #include "trace/events.h"
 #include "trace/hook.h"
+#include "trace/profile.h"
 #include "trace/internal.h"
 #include "trace/patch.h"
 #include "trace/codec.h"
@@ -114,23 +115,25 @@ void trace_sched_switch(struct trace_task *prev, unsigned prev_tid, struct trace
 			unsigned next_tid, int prev_state)
 {
 	struct trace_task *t;
-	uint64_t now = trace_env_clock();
+	uint64_t now = trace_env_clock(), left = next->switched_out;
 
+	profile_switch_out(prev, prev_tid, prev_state);
 	/* Whatever is recorded: when a thread comes back, the time it was away must be
 	 * known, even if the tracer was off when it left. */
 	trace_task_switch_time(prev, next, now);
 	/* Events need the switches too (with the nop tracer): they tell readers whose the
 	 * records that follow are. */
-	if ((trace_cfg.active == TRACER_NOP &&
-	     (!trace_events_enabled || !trace_cfg.on || trace_cfg.stopped)) ||
-	    !(t = trace_hook_begin()))
-		return;
-	if (trace_event_on(EV_SCHED_SWITCH))
-		prev_state |= TS_EVENT;
-	ring_write(trace_env_cpu(), rec_w0(now, prev_tid, REC_SWITCH),
-		   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |
-		   (uint64_t)(uint8_t)prev_state << 32);
-	trace_hook_end(t);
+	if (!(trace_cfg.active == TRACER_NOP &&
+	      (!trace_events_enabled || !trace_cfg.on || trace_cfg.stopped)) &&
+	    (t = trace_hook_begin())) {
+		if (trace_event_on(EV_SCHED_SWITCH))
+			prev_state |= TS_EVENT;
+		ring_write(trace_env_cpu(), rec_w0(now, prev_tid, REC_SWITCH),
+			   (prev_tid & 0xffff) | (uint64_t)(next_tid & 0xffff) << 16 |
+			   (uint64_t)(uint8_t)prev_state << 32);
+		trace_hook_end(t);
+	}
+	profile_switch_in(next, next_tid, left, now);
 }
 
 int trace_marker_write(const char *s, size_t len)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "trace/event_format.h"
 #include "trace/out_internal.h"
+#include "trace/profile_print.h"
 
 /* At most this many bytes of a string field are printed: a line stays below
  * OUT_LINE_MAX whatever a payload holds. */
@@ -175,12 +176,12 @@ static const struct trace_event_info {
 	[EV_INSTANT] = { "app", "instant", print_text },
 	[EV_COUNTER] = { "app", "counter", print_counter },
 	[EV_SCHED_SWITCH] = { "sched", "sched_switch", print_size }, /* out_put_switch() */
-	[EV_PROFILE_SAMPLE] = { "profile", "profile_sample", print_size },
-	[EV_STACK] = { "profile", "stack", print_size },
-	[EV_OFFCPU_STACK] = { "profile", "offcpu_stack", print_size },
-	[EV_ALLOC] = { "kmem", "alloc", print_size },
-	[EV_FREE] = { "kmem", "free", print_size },
-	[EV_NET_IO] = { "net", "net_io", print_size },
+	[EV_PROFILE_SAMPLE] = { "profile", "profile_sample", profile_print_sample },
+	[EV_STACK] = { "profile", "stack", profile_print_stack },
+	[EV_OFFCPU_STACK] = { "profile", "offcpu_stack", profile_print_offcpu },
+	[EV_ALLOC] = { "kmem", "alloc", profile_print_alloc },
+	[EV_FREE] = { "kmem", "free", profile_print_free },
+	[EV_NET_IO] = { "net", "net_io", profile_print_net },
 };
 
 static const struct {

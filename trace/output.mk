@@ -2,11 +2,11 @@
 # code is never instrumented. Host tests build the same sources with -DGLASS_HOST.
 TRACEFS_SRCS := trace/tracefs.c trace/tracefs_files.c trace/tracefs_trace.c \
 	trace/tracefs_ctl.c trace/tracefs_lists.c trace/tracefs_options.c trace/tracefs_raw.c \
-	trace/tracefs_events.c
+	trace/tracefs_events.c trace/tracefs_profile.c
 # The printer: the merge of CPUs, value formatting, headers, the function and the
 # function_graph printers. Host tools link the same sources (tools/tools.mk).
 TRACE_PRINTER_SRCS := trace/output.c trace/out_format.c trace/out_header.c \
-	trace/out_function.c trace/out_graph.c trace/out_event.c
+	trace/out_function.c trace/out_graph.c trace/out_event.c trace/profile_print.c
 TRACE_OUT_SRCS := $(TRACE_PRINTER_SRCS) trace/filter.c trace/dump.c $(TRACEFS_SRCS) \
 	trace/raw_reader.c trace/raw_header.c
 ifeq ($(TRACE),ftrace)
@@ -41,8 +41,8 @@ $(O)/host/test_filter: $(call trace_out_san,$(TEST_FILTER_SRCS))
 
 # tracefs over the real ring, config and printer, with a fake patch layer.
 TEST_TRACEFS_SRCS := test/unit/test_tracefs.c test/unit/tracefs_fixture.c $(TRACE_OUT_SRCS) $(TRACE_RING_SRCS) \
-	trace/config.c trace/core.c trace/sleep_time.c trace/events.c kernel/printf.c \
-	test/unit/trace_host_env.c
+	trace/config.c trace/core.c trace/sleep_time.c trace/events.c $(TRACE_PROFILE_SRCS) \
+	kernel/printf.c test/unit/trace_host_env.c
 $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 
@@ -51,8 +51,13 @@ TEST_EVENTS_SRCS := test/unit/test_events.c $(filter-out test/unit/test_tracefs.
 $(O)/host/test_events: $(call trace_out_san,$(TEST_EVENTS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 
-TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events
-TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events
+# The profile events: printers, control files, raw_header's stack table.
+TEST_PROFILE_SRCS := test/unit/test_profile.c $(filter-out test/unit/test_tracefs.c,$(TEST_TRACEFS_SRCS))
+$(O)/host/test_profile: $(call trace_out_san,$(TEST_PROFILE_SRCS))
+	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
+
+TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
+TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
 
 # Printer speed, alone and through tracefs, optimised without sanitizers: `make bench`.
 trace_out_fast = $(patsubst %.c,$(TRACE_OUT_FAST)/%.o,$(1))

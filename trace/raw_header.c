@@ -3,12 +3,16 @@
  * symbol table (one step per line), then the thread table, where it holds THREADS_PHASE,
  * the lines still to list and the next position (thread_line()): the table may grow
  * while it is read (it never shrinks), and
- * exactly the count announced is listed. */
+ * exactly the count announced is listed. Then the profiler's counts (PROFILE_PHASE and a
+ * step) and the stack table (STACKS_PHASE, the lines left and the next id), the same way. */
 #include <stdint.h>
 #include "trace/raw_header.h"
 #include "trace/config.h"
 #include "trace/core.h"
 #include "trace/env.h"
+#include "trace/profile.h"
+#include "trace/stackid.h"
+#include "trace/tracefs_file.h"
 #include "trace/raw_frame.h"
 #include "trace/raw_reader.h"
 #include "trace/ring.h"
@@ -16,6 +20,8 @@
 
 #define MAX_TID REC_TID_MASK /* tids fit the record's 12 bits (trace/codec.h) */
 #define THREADS_PHASE (1ull << 63)
+#define PROFILE_PHASE (1ull << 62)
+#define STACKS_PHASE (1ull << 61)
 
 static size_t settings(char *s, size_t cap, const struct raw_header_src *src)
 {
@@ -159,6 +165,41 @@ static size_t thread_line(char *s, size_t cap, unsigned *at)
 	return put_thread(s, cap, tid, created, exited, past_name);
 }
 
+/* "profile_hz H", "profile_cpu C samples N lost M" per CPU, "stacks N" (which starts the
+ * stack table's lines). */
+static size_t next_profile(size_t *cursor, char *s, size_t cap)
+{
+	unsigned step = (uint32_t)*cursor, ncpus = ring_ncpus();
+	struct profile_counts c;
+	uint32_t count;
+
+	if (step == 0) {
+		*cursor = PROFILE_PHASE | 1;
+		return (size_t)ksnprintf(s, cap, "profile_hz %u\n", profile_hz());
+	}
+	if (step <= ncpus) {
+		profile_get_counts(step - 1, &c);
+		*cursor = PROFILE_PHASE | (step + 1);
+		return (size_t)ksnprintf(s, cap, "profile_cpu %u samples %llu lost %llu\n", step - 1,
+					 (unsigned long long)c.taken, (unsigned long long)c.lost);
+	}
+	count = stackid_count();
+	*cursor = STACKS_PHASE | (uint64_t)count << 32 | 1;
+	return (size_t)ksnprintf(s, cap, "stacks %u\n", count);
+}
+
+/* The next stack line: exactly the count announced, though the table may grow. */
+static size_t next_stack(size_t *cursor, char *s, size_t cap)
+{
+	uint32_t left = (uint32_t)(*cursor >> 32) & 0x1fffffff, id = (uint32_t)*cursor;
+	size_t n;
+
+	if (!left || !(n = profile_stack_line(s, cap, id)))
+		return 0;
+	*cursor = STACKS_PHASE | (uint64_t)(left - 1) << 32 | (id + 1);
+	return n;
+}
+
 /* The next thread line; the cursor holds the lines still to list and the next tid. */
 static size_t next_thread(size_t *cursor, char *s, size_t cap)
 {
@@ -166,8 +207,10 @@ static size_t next_thread(size_t *cursor, char *s, size_t cap)
 	unsigned tid = (uint32_t)*cursor;
 	size_t n;
 
-	if (!left || !(n = thread_line(s, cap, &tid)))
-		return 0;
+	if (!left || !(n = thread_line(s, cap, &tid))) {
+		*cursor = PROFILE_PHASE;
+		return next_profile(cursor, s, cap);
+	}
 	*cursor = THREADS_PHASE | (uint64_t)(left - 1) << 32 | tid;
 	return n;
 }
@@ -179,6 +222,10 @@ size_t raw_header_next(size_t *cursor, char *s, size_t cap, const struct raw_hea
 
 	if (c & THREADS_PHASE)
 		return next_thread(cursor, s, cap);
+	if (c & PROFILE_PHASE)
+		return next_profile(cursor, s, cap);
+	if (c & STACKS_PHASE)
+		return next_stack(cursor, s, cap);
 	if (c == 0)
 		n = settings(s, cap, src);
 	else if (c == 1)

@@ -25,7 +25,7 @@
 #define TASK_BUSY 9
 #define TASK_PID_OK_GEN 16
 #define TASK_STACK 32
-#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE + 8) /* + switched_out */
+#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE + 16) /* + switched_out, offcpu */
 #define FRAME_SIZE 32
 #define FRAME_SIZE_SHIFT 5
 #define FRAME_RET 0
@@ -76,6 +76,8 @@ struct trace_task {
 	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
 	uint64_t switched_out; /* TSC when the thread last left its CPU, 0 while on it or
 				* before it first ran (the sleep-time option) */
+	uint32_t offcpu_stack; /* stack id where it last left its CPU (offcpu_stack event), 0 */
+	uint8_t offcpu_state;  /* how it left: enum trace_task_state */
 };
 
 /* True while the thread is inside the tracer. The scheduler must not preempt such a

@@ -4,7 +4,11 @@
 #ifndef TRACE_TRACE_H
 #define TRACE_TRACE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "trace/events.h"
+#include "trace/profile_format.h"
 #include "trace/task.h"
 
 #ifdef CONFIG_TRACE
@@ -27,6 +31,33 @@ void trace_dump_on_panic(void);
  * sending. Calls nest; interrupts nesting on the thread count as its work. */
 void trace_server_work_begin(void);
 void trace_server_work_end(void);
+/* The sampling interrupt (interrupts off) interrupted the current thread at pc with
+ * frame pointer rbp and stack pointer rsp: records a profile sample (trace/profile.c). */
+void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp);
+/* Every tick: the sampling timer follows the profile_sample event's enable state. */
+void trace_profile_tick(void);
+/* Allocators: p (bytes long, EV_ALLOC_HEAP or EV_ALLOC_PAGE) was allocated / is freed
+ * (trace/profile_alloc.c). One load each while kmem:alloc and kmem:free are off. */
+void trace_alloc_record(void *p, size_t bytes, unsigned kind);
+void trace_free_record(void *p, size_t bytes, unsigned kind);
+static inline void trace_alloc(void *p, size_t bytes, unsigned kind)
+{
+	if (trace_event_on(EV_ALLOC) && p)
+		trace_alloc_record(p, bytes, kind);
+}
+static inline void trace_free(void *p, size_t bytes, unsigned kind)
+{
+	if (trace_event_on(EV_FREE) && p)
+		trace_free_record(p, bytes, kind);
+}
+/* Sockets: bytes sent (tx) or received on the connection laddr:lport - raddr:rport
+ * (IPv4 addresses in network order, ports in host order; proto 6 TCP, 17 UDP). */
+void trace_net_io_record(uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport,
+			 size_t bytes, bool tx, uint8_t proto);
+static inline bool trace_net_io_on(void)
+{
+	return trace_event_on(EV_NET_IO);
+}
 #else
 static inline void trace_init(unsigned ncpus) { (void)ncpus; }
 static inline void trace_task_init(struct trace_task *t, unsigned tid) { (void)t; (void)tid; }
@@ -39,6 +70,25 @@ static inline void trace_stop_on_panic(void) {}
 static inline void trace_dump_on_panic(void) {}
 static inline void trace_server_work_begin(void) {}
 static inline void trace_server_work_end(void) {}
+static inline void trace_profile_sample(uint64_t pc, uint64_t rbp, uint64_t rsp)
+{
+	(void)pc; (void)rbp; (void)rsp;
+}
+static inline void trace_profile_tick(void) {}
+static inline void trace_alloc(void *p, size_t bytes, unsigned kind)
+{
+	(void)p; (void)bytes; (void)kind;
+}
+static inline void trace_free(void *p, size_t bytes, unsigned kind)
+{
+	(void)p; (void)bytes; (void)kind;
+}
+static inline void trace_net_io_record(uint32_t la, uint16_t lp, uint32_t ra, uint16_t rp,
+				       size_t bytes, bool tx, uint8_t proto)
+{
+	(void)la; (void)lp; (void)ra; (void)rp; (void)bytes; (void)tx; (void)proto;
+}
+static inline bool trace_net_io_on(void) { return false; }
 #endif
 
 #if defined(CONFIG_TRACE) && !CONFIG_FGRAPH_RETHOOK

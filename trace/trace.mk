@@ -3,8 +3,11 @@
 # The ring buffer and the record codec it stores records with.
 TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/ring_consumer.c \
 	trace/codec.c
+# The sampling profiler: its events, the checked stack walk, the stack id table.
+TRACE_PROFILE_SRCS := trace/profile.c trace/profile_alloc.c trace/profile_net.c trace/stackwalk.c trace/stackid.c
 TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
-	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c
+	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c \
+	$(TRACE_PROFILE_SRCS)
 ifeq ($(TRACE),ftrace)
 KERNEL_NOTRACE_SRCS += $(TRACE_CORE_SRCS)
 endif
@@ -30,7 +33,7 @@ TEST_DEPS += $(O)/host/test_ring
 TRACE_PG_FLAGS := -fno-pie -fcf-protection=none -pg -mfentry -mrecord-mcount -mnop-mcount
 TRACE_HOST_CORE := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \
 	trace/patch.c trace/core.c trace/fentry.S trace/unwind.c trace/sleep_time.c trace/events.c \
-	$(TRACE_HOST_ENV)
+	$(TRACE_PROFILE_SRCS) $(TRACE_HOST_ENV)
 # As the kernel: no sibling calls (KERNEL_CFLAGS) with rethook.
 TRACE_HOST_PG_rethook := -fno-optimize-sibling-calls $(TRACE_FGRAPH_CFLAGS_rethook)
 TRACE_HOST_PG_hijack :=
@@ -95,3 +98,11 @@ TRACE_BENCH_FLAGS := $(filter-out -MMD -MP,$(TRACE_HOST_FLAGS)) -fno-pie
 $(eval $(call trace_host_variant,rethook,$(FGRAPH_SUFFIX_rethook)))
 $(eval $(call trace_host_variant,hijack,$(FGRAPH_SUFFIX_hijack)))
 BENCHES += $(O)/host/host-trace-bench
+# The profiler's stack walk and stack table: pure C, tested on fabricated stacks.
+$(O)/host/test_stackwalk: test/unit/test_stackwalk.c trace/stackwalk.c trace/stackid.c \
+		trace/stackwalk.h trace/stackid.h test/unit/check.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_SAN) -DGLASS_HOST -fno-pie -no-pie -o $@ \
+		$(filter %.c,$^)
+TESTS += $(O)/host/test_stackwalk
+TEST_DEPS += $(O)/host/test_stackwalk

@@ -150,6 +150,15 @@ size_t tf_thresh_show(struct tracefs_file *f, char *s, size_t cap);
 int tf_thresh_write(struct tracefs_file *f, const char *buf, size_t len);
 int tf_marker_write(struct tracefs_file *f, const char *buf, size_t len);
 size_t tf_stats_show(struct tracefs_file *f, char *s, size_t cap);
+/* trace/tracefs_profile.c */
+size_t tf_profile_freq_show(struct tracefs_file *f, char *s, size_t cap);
+int tf_profile_freq_write(struct tracefs_file *f, const char *buf, size_t len);
+size_t tf_profile_stats_show(struct tracefs_file *f, char *s, size_t cap);
+size_t tf_alloc_every_show(struct tracefs_file *f, char *s, size_t cap);
+int tf_alloc_every_write(struct tracefs_file *f, const char *buf, size_t len);
+size_t tf_stack_table_show(struct tracefs_file *f, char *s, size_t cap);
+/* "ID DEPTH PC..." of stack id, as stack_table and raw_header list it; 0 if undefined. */
+size_t profile_stack_line(char *s, size_t cap, uint32_t id);
 
 /* the raw transport: trace_pipe_raw, trace_raw, raw_header (trace/tracefs_raw.c) */
 int tf_raw_pipe_open(struct tracefs_file *f);

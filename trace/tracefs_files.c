@@ -60,6 +60,13 @@ const struct tracefs_fops tracefs_table[] = {
 	{ .name = "enable", .modes = TF_RW, .where = TF_EVENTS, .show = tf_event_enable_show,
 	  .write = tf_event_enable_write },
 	{ .name = "id", .modes = TF_RO, .where = TF_EVENT_ONE, .show = tf_event_id_show },
+	{ .name = "profile_frequency", .modes = TF_RW, .where = TF_TOP,
+	  .show = tf_profile_freq_show, .write = tf_profile_freq_write },
+	{ .name = "alloc_every", .modes = TF_RW, .where = TF_TOP, .show = tf_alloc_every_show,
+	  .write = tf_alloc_every_write },
+	{ .name = "profile_stats", .modes = TF_RO, .where = TF_TOP, .show = tf_profile_stats_show },
+	{ .name = "stack_table", .modes = TF_RO, .where = TF_TOP, .show = tf_stack_table_show,
+	  .lines = true },
 };
 
 const size_t tracefs_table_len = sizeof(tracefs_table) / sizeof(tracefs_table[0]);

@@ -7,7 +7,9 @@
  * compute_event_cost=N then measures trace events' cost (apps/compute/event_cost.c).
  * With compute_loop=1 each worker repeats the workload forever (a continuous CPU-bound
  * load for the streaming benchmark, bench/glass-stream.sh), sleeping compute_pause_us=N
- * microseconds between rounds if given (a lower event rate). */
+ * microseconds between rounds if given (a lower event rate). With compute_rounds=N each
+ * thread runs the workload N times (same checksum): a longer run for the sampling
+ * profiler's tests and benchmarks. */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "kernel/cmdline.h"
@@ -21,6 +23,7 @@ struct job {
 
 static bool loop_forever;
 static uint64_t pause_ns;
+static uint64_t rounds = 1;
 
 /* A number from the command line, 0 if not given. */
 static uint64_t cmdline_u64(const char *name)
@@ -38,7 +41,8 @@ static void compute_worker(void *arg)
 		/* No arguments: formatting them would add kvsnprintf to compute_worker's call
 		 * tree while the event is on (the thread's name says which worker it is). */
 		trace_span_begin("work");
-		j->result = compute_work(j->cpu + 1);
+		for (uint64_t r = 0; r < rounds; r++)
+			j->result = compute_work(j->cpu + 1);
 		trace_span_end("work");
 		if (pause_ns)
 			sleep_ns(pause_ns);
@@ -78,6 +82,8 @@ int app_main(void)
 
 	loop_forever = cmdline_u64("compute_loop") != 0;
 	pause_ns = cmdline_u64("compute_pause_us") * 1000;
+	if (cmdline_u64("compute_rounds"))
+		rounds = cmdline_u64("compute_rounds");
 	trace_span_begin("spawn", "threads=%u", n);
 	for (unsigned c = 0; c < n; c++) {
 		jobs[c] = (struct job){ .cpu = c };

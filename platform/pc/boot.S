@@ -153,6 +153,7 @@ boot_pdpt:	.skip 4096
 boot_pd:	.skip 4 * 4096
 	.align 16
 	.skip BOOT_STACK_SIZE
+	.global boot_stack_top /* the boot CPU's idle stack: plat_cpu_stack() */
 boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

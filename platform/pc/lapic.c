@@ -1,4 +1,8 @@
-/* Local APIC: identification, end of interrupt, IPIs and the periodic tick. */
+/* Local APIC: identification, end of interrupt, IPIs, the tick and the sampling timer.
+ * The LAPIC has one timer per CPU. Without sampling it runs periodic at PLAT_TICK_HZ, as
+ * it always did. With sampling on (plat_profile_set_hz) it runs one-shot, armed for the
+ * earlier of two TSC deadlines, the next tick and the next sample, each advanced by its
+ * own period so neither drifts. Each CPU switches mode at its next timer interrupt. */
 #include "platform/platform.h"
 #include "platform/pc/pc.h"
 #include "platform/pc/cpu.h"
@@ -67,18 +71,97 @@ uint32_t lapic_timer_count(void)
 	return lapic_read(LAPIC_TIMER_CUR);
 }
 
+/* The sampling setting: TSC ticks between samples (0: off), and its generation, which
+ * each CPU compares with the one its timer is set up for. */
+static uint64_t sample_period;
+static unsigned sample_gen;
+
+/* One CPU's timer: the generation its mode follows, and the one-shot deadlines. */
+static struct cpu_timer {
+	unsigned gen;
+	bool oneshot;
+	uint64_t next_tick, next_sample, period;
+} timers[PLAT_MAX_CPUS];
+
+static void timer_periodic(void)
+{
+	lapic_write(LAPIC_TIMER_DIV, 0x3);
+	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_ms * (1000 / PLAT_TICK_HZ));
+}
+
+/* Arms the one-shot timer to fire `ticks` TSC ticks from now. */
+static void timer_arm(uint64_t ticks)
+{
+	uint64_t per_ms = plat_tsc_hz() / 1000, count = ticks * lapic_ticks_per_ms / per_ms;
+
+	lapic_write(LAPIC_TIMER_INIT, count ? (uint32_t)count : 1);
+}
+
+/* This CPU's timer follows the sampling setting of generation gen. */
+static void timer_follow(struct cpu_timer *t, unsigned gen, uint64_t now)
+{
+	t->gen = gen;
+	t->period = __atomic_load_n(&sample_period, __ATOMIC_ACQUIRE);
+	t->oneshot = t->period != 0;
+	if (!t->oneshot) {
+		timer_periodic();
+		return;
+	}
+	t->next_tick = now + plat_tsc_hz() / PLAT_TICK_HZ;
+	t->next_sample = now + t->period;
+	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
+}
+
+/* Moves a deadline past now by whole periods: a late interrupt skips what it missed. */
+static uint64_t next_deadline(uint64_t deadline, uint64_t period, uint64_t now)
+{
+	deadline += period;
+	if (deadline <= now)
+		deadline = now + period;
+	return deadline;
+}
+
 static void timer_interrupt(struct trap_frame *f, void *arg)
 {
-	(void)f;
+	struct cpu_timer *t = &timers[plat_cpu_id()];
+	unsigned gen = __atomic_load_n(&sample_gen, __ATOMIC_ACQUIRE);
+	uint64_t now = plat_tsc();
+	bool tick = true, sample = false;
+
 	(void)arg;
 	lapic_eoi();
-	kernel_timer_tick();
+	if (gen != t->gen)
+		timer_follow(t, gen, now);
+	if (t->oneshot) {
+		tick = now >= t->next_tick;
+		sample = now >= t->next_sample;
+		if (tick)
+			t->next_tick = next_deadline(t->next_tick, plat_tsc_hz() / PLAT_TICK_HZ, now);
+		if (sample)
+			t->next_sample = next_deadline(t->next_sample, t->period, now);
+		/* Armed before the tick, which may switch to another thread. */
+		timer_arm((t->next_tick < t->next_sample ? t->next_tick : t->next_sample) - now);
+	}
+	if (sample) {
+		struct plat_irq_context c = { .pc = f->rip, .rbp = f->rbp, .rsp = f->rsp };
+
+		kernel_profile_sample(&c);
+	}
+	if (tick)
+		kernel_timer_tick();
 }
 
 void lapic_timer_start(void)
 {
 	trap_set_handler(VEC_TIMER, timer_interrupt, NULL, "timer");
-	lapic_write(LAPIC_TIMER_DIV, 0x3);
-	lapic_write(LAPIC_LVT_TIMER, LVT_PERIODIC | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INIT, lapic_ticks_per_ms * (1000 / PLAT_TICK_HZ));
+	timer_periodic();
+}
+
+void plat_profile_set_hz(unsigned hz)
+{
+	uint64_t period = hz ? plat_tsc_hz() / hz : 0;
+
+	__atomic_store_n(&sample_period, period, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&sample_gen, 1, __ATOMIC_ACQ_REL);
 }

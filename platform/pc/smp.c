@@ -19,6 +19,7 @@ extern const char ap_trampoline[], ap_trampoline_end[];
 extern uint64_t ap_boot_stack;
 
 static uint32_t cpu_apic_ids[PLAT_MAX_CPUS];
+static uint64_t cpu_stack_lo[PLAT_MAX_CPUS]; /* each AP's boot (idle) stack */
 static volatile unsigned cpus_online = 1;
 static volatile unsigned ap_booting_cpu;
 
@@ -28,6 +29,19 @@ static volatile bool stop_release;
 unsigned plat_cpu_count(void)
 {
 	return cpus_online;
+}
+
+void plat_cpu_stack(unsigned cpu, uint64_t *lo, uint64_t *hi)
+{
+	extern char boot_stack_top[];
+
+	if (cpu == 0 || cpu >= PLAT_MAX_CPUS || !cpu_stack_lo[cpu]) {
+		*hi = (uint64_t)(uintptr_t)boot_stack_top;
+		*lo = *hi - BOOT_STACK_SIZE;
+		return;
+	}
+	*lo = cpu_stack_lo[cpu];
+	*hi = *lo + AP_STACK_PAGES * 4096;
 }
 
 uint32_t smp_apic_id_of(unsigned cpu)
@@ -55,6 +69,7 @@ static bool start_ap(unsigned cpu, uint32_t apic_id)
 	if (!stack)
 		panic("SMP: no memory for CPU %u's stack", cpu);
 	ap_boot_stack = (uint64_t)(uintptr_t)stack + AP_STACK_PAGES * 4096;
+	cpu_stack_lo[cpu] = (uint64_t)(uintptr_t)stack;
 	ap_booting_cpu = cpu;
 	cpu_apic_ids[cpu] = apic_id;
 	lapic_send_ipi(apic_id, ICR_INIT);

@@ -20,17 +20,23 @@ if ! start_tracefill "$kernel" "$dir/serial.log" "$port"; then
 	not_ok "raw: tracefill did not get ready"; tail -20 "$dir/serial.log" | sed 's/^/#   /'; exit 1
 fi
 
-# raw_header: the version first, the keys, and as many symbol and thread lines as announced.
+# raw_header: the version first, the keys, and as many symbol and thread lines as announced,
+# then the profiler's lines (profile_hz, a profile_cpu line per CPU) and its stack table.
 curl -s -f "$url/raw_header" >"$dir/header.txt"
 why=$(awk 'NR == 1 && $0 != "glass-raw 1" { print "first line: " $0; exit }
 	{ key[$1] = 1 }
+	$1 == "cpus" { nc = $2 }
 	$1 == "symbols" { ns = $2; sym = NR }
 	$1 == "threads" { nt = $2; thr = NR }
+	$1 == "profile_hz" { ph = NR }
+	$1 == "stacks" { nk = $2; stk = NR }
 	END {
 		split("tsc_hz tsc_boot text_base cpus buffer_bytes block_bytes tracer trace_options cpu", k, " ")
 		for (i in k) if (!(k[i] in key)) { print "no " k[i]; exit }
 		if (thr != sym + ns + 1) { print "symbols " ns " but " thr - sym - 1 " lines"; exit }
-		if (NR != thr + nt) { print "threads " nt " but " NR - thr " lines"; exit }
+		if (ph != thr + nt + 1) { print "threads " nt " but " ph - thr - 1 " lines"; exit }
+		if (stk != ph + nc + 1) { print "profile_cpu lines: " stk - ph - 1 ", cpus " nc; exit }
+		if (NR != stk + nk) { print "stacks " nk " but " NR - stk " lines"; exit }
 	}' "$dir/header.txt")
 if [ -z "$why" ] && grep -qx 'cpu 1 lost [0-9]* overrun [0-9]* seq 1 lost_at_clear [0-9]* overrun_at_clear [0-9]*' "$dir/header.txt" &&
 	grep -q '^trace_options print-parent .*funcgraph-duration' "$dir/header.txt"; then

@@ -34,12 +34,25 @@ expect_status "10000-deep nesting: status 0" 0 $?
 check "10000-deep nesting: all rows" "$(($(wc -l <"$TMP/deep.csv") - 1))" "10000"
 check "10000-deep nesting: innermost first" "$(sed -n 2p "$TMP/deep.csv")" "f9999,-1,1.000,1.000,0,9999,,f9998,,,"
 
-printf '# tracer: nop\n#\n' >"$TMP/nop"
-"$PT" "$TMP/nop" >"$TMP/out" 2>"$TMP/err"
+printf '# tracer: wakeup\n#\n' >"$TMP/wakeup"
+"$PT" "$TMP/wakeup" >"$TMP/out" 2>"$TMP/err"
 expect_status "another tracer's trace: status 1" 1 $?
 check "another tracer's trace: message" "$(cat "$TMP/err")" \
-	"$TMP/nop:1: not a function_graph or function trace (tracer: nop)"
+	"$TMP/wakeup:1: not a function_graph, function or nop trace (tracer: wakeup)"
 check "another tracer's trace: no output" "$(cat "$TMP/out")" ""
+# a nop trace is read for its profile events: without any, there is nothing to write
+printf '# tracer: nop\n#\n' >"$TMP/nop"
+"$PT" -q "$TMP/nop" >"$TMP/out" 2>"$TMP/err"
+expect_status "nop trace without profile events: status 1" 1 $?
+check "nop trace without profile events: message" "$(cat "$TMP/err")" \
+	"$TMP/nop: no profile events (profile_sample, offcpu_stack, alloc, free, net_io) in a nop trace"
+check "nop trace without profile events: no output" "$(cat "$TMP/out")" ""
+printf '# tracer: nop\n#\n  compute/0-28  [000] .....  0.304776: profile_sample: hz=99 stack=2: fib <- compute_work\n' >"$TMP/nopcsv"
+"$PT" -q "$TMP/nopcsv" >"$TMP/out" 2>"$TMP/err"
+expect_status "profile events as CSV: status 1" 1 $?
+check "profile events as CSV: message" "$(cat "$TMP/err")" \
+	"$TMP/nopcsv: profile events are written by --format pprof, folded or sqlite, not csv"
+check "profile events as CSV: no output" "$(cat "$TMP/out")" ""
 "$PT" "$C/nested-2cpu.csv" >/dev/null 2>"$TMP/err"
 expect_status "CSV given to parse-trace: status 1" 1 $?
 check "CSV given to parse-trace: message" "$(tail -1 "$TMP/err")" "$C/nested-2cpu.csv: no function_graph, function or trace-cmd report lines found"

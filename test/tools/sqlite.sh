@@ -39,11 +39,12 @@ csv_from_db() {
 
 (cd "$C" && "$pt" -q -f sqlite -o "$TMP/c.db" compute-2cpu.txt)
 expect_status "sqlite: written" 0 $?
-check "sqlite: tables and view" "$(q "$TMP/c.db" .tables)" \
-	"call_names  calls       capture     functions   switches    threads   "
+check "sqlite: tables and view" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master
+	WHERE type IN ('table', 'view') ORDER BY name" | tr '\n' ' ')" \
+	"allocations call_names calls capture functions net_io samples stack_frames stacks switches threads "
 check "sqlite: indexes" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master WHERE type = 'index'
 	AND name NOT LIKE 'sqlite_%' ORDER BY name" | tr '\n' ' ')" \
-	"calls_function calls_parent calls_start switches_cpu "
+	"allocations_stack calls_function calls_parent calls_start samples_stack samples_thread stack_frames_function switches_cpu "
 check "sqlite: no .part file left" "$(ls "$TMP" | grep -c part)" "0"
 
 for n in 1 3 4 5 10; do

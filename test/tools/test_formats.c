@@ -160,7 +160,9 @@ static void test_detect(void)
 	TEST_CASE("tdetect: headers and line shapes");
 	CHECK_EQ(detect("# tracer: function"), TPF_FUNCTION);
 	CHECK_EQ(detect("# tracer: function_graph"), TPF_GRAPH);
-	CHECK_EQ(detect("# tracer: nop"), TPF_GRAPH);
+	CHECK_EQ(detect("# tracer: nop"), TPF_EVENTS);	/* profile events, no calls */
+	CHECK_EQ(detect("# tracer: wakeup"), TPF_GRAPH);	/* then refused by its name */
+	CHECK_EQ(detect("  a-1 [000] .... 1.000001: profile_sample: hz=99 stack=1: f"), TPF_EVENTS);
 	CHECK_EQ(detect("#"), TPF_UNKNOWN);
 	CHECK_EQ(detect(""), TPF_UNKNOWN);
 	CHECK_EQ(detect("CPU:0 [LOST 2 EVENTS]"), TPF_UNKNOWN);

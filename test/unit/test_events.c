@@ -163,7 +163,7 @@ static void test_printers(void)
 		{ EV_SPAN_BEGIN, "GET /x status=200", 17, "span_begin: GET /x status=200" },
 		{ EV_COUNTER, "\x05\0\0\0\0\0\0\0conns", 13, "counter: conns=5" },
 		{ EV_SCHED_WAKEUP, "\x07", 1, "sched_wakeup: malformed len=1" },
-		{ EV_PROFILE_SAMPLE, "abc", 3, "profile_sample: len=3" },
+		{ EV_PROFILE_SAMPLE, "abc", 3, "profile_sample: malformed len=3" },
 	};
 
 	TEST_CASE("events: each event's fields as text, a short payload as malformed");

@@ -86,9 +86,10 @@ static void test_files_list(void)
 	}
 	CHECK(trace);
 	CHECK(stats1);
-	/* 23 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
-	 * set_event), 5 per CPU, 42 below events/ (test_events checks them) */
-	CHECK_EQ(n, 23 + 5 * 2 + 42);
+	/* 27 top files (with trace_pipe_raw, trace_raw, raw_header, available_events,
+	 * set_event, profile_frequency, alloc_every, profile_stats, stack_table), 5 per CPU,
+	 * 42 below events/ (test_events checks them) */
+	CHECK_EQ(n, 27 + 5 * 2 + 42);
 	TEST_END();
 }
 
@@ -842,9 +843,15 @@ static void test_raw_header(void)
 		lines++;
 	CHECK_EQ(lines, nsyms);
 	CHECK(p && sscanf(p + 1, "threads %lu", &nthreads) == 1 && nthreads >= 1);
-	for (lines = 0, p = p ? strchr(p + 1, '\n') : NULL; p && p[1]; p = strchr(p + 1, '\n'))
+	for (lines = 0, p = p ? strchr(p + 1, '\n') : NULL; p && p[1] &&
+	     strncmp(p + 1, "profile_hz ", 11); p = strchr(p + 1, '\n'))
 		lines++;
 	CHECK_EQ(lines, nthreads);
+	/* then the profiler's counts and the stack table, as announced */
+	CHECK(p && !strncmp(p + 1, "profile_hz 99\n", 14));
+	CHECK(text && strstr(text, "\nprofile_cpu 0 samples 0 lost 0\nprofile_cpu 1 samples 0 "
+			     "lost 0\nstacks 0\n"));
+	CHECK(text && !strcmp(text + strlen(text) - 9, "stacks 0\n"));
 	TEST_END();
 }
 

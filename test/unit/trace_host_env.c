@@ -221,3 +221,54 @@ void trace_fatal(const char *why)
 	fprintf(stderr, "trace: fatal: %s\n", why);
 	abort();
 }
+
+/* The profiler's environment. Stacks: the host's own pthread stack; stack ids: a small
+ * table filled by the `stack` events the printer sees (the kernel's is trace/stackid.c). */
+#include <pthread.h>
+
+void trace_env_stack(uint64_t *lo, uint64_t *hi)
+{
+	pthread_attr_t a;
+	void *addr = NULL;
+	size_t size = 0;
+
+	*lo = *hi = 0;
+	if (pthread_getattr_np(pthread_self(), &a))
+		return;
+	if (!pthread_attr_getstack(&a, &addr, &size)) {
+		*lo = (uint64_t)(uintptr_t)addr;
+		*hi = *lo + size;
+	}
+	pthread_attr_destroy(&a);
+}
+
+unsigned trace_host_profile_hz; /* what the sampling timer was last set to */
+
+uint64_t trace_env_func_start(uint64_t pc)
+{
+	return pc;
+}
+
+void trace_env_profile_timer(unsigned hz)
+{
+	trace_host_profile_hz = hz;
+}
+
+#define HOST_STACKS 256
+static struct { unsigned n; uint32_t pcs[64]; } host_stacks[HOST_STACKS];
+
+const uint32_t *trace_env_stack_frames(uint32_t id, unsigned *n)
+{
+	if (!id || id >= HOST_STACKS || !host_stacks[id].n)
+		return NULL;
+	*n = host_stacks[id].n;
+	return host_stacks[id].pcs;
+}
+
+void trace_env_stack_define(uint32_t id, const uint32_t *pcs, unsigned n)
+{
+	if (!id || id >= HOST_STACKS || !n || n > 64)
+		return;
+	memcpy(host_stacks[id].pcs, pcs, n * sizeof(*pcs));
+	host_stacks[id].n = n;
+}

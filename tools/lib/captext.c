@@ -50,6 +50,45 @@ const char *trace_env_comm_at(unsigned tid, uint64_t ts)
 	return name ? name : "<...>";
 }
 
+/* Stack ids: the capture's table (raw header `stacks`), else the `stack` events the
+ * printer met in the stream (a capture whose header predates the stack). */
+static struct {
+	uint32_t *pcs;	/* STACK_SLOTS frames per id */
+	uint8_t *n;
+	size_t cap;	/* ids */
+} defined;
+#define STACK_SLOTS 64
+
+const uint32_t *trace_env_stack_frames(uint32_t id, unsigned *n)
+{
+	const uint32_t *pcs = names ? rawhdr_stack(names, id, n) : NULL;
+
+	if (pcs)
+		return pcs;
+	if (id >= defined.cap || !defined.n[id])
+		return NULL;
+	*n = defined.n[id];
+	return &defined.pcs[(size_t)id * STACK_SLOTS];
+}
+
+void trace_env_stack_define(uint32_t id, const uint32_t *pcs, unsigned n)
+{
+	if (!n || n > STACK_SLOTS || id > (1u << 24))
+		return;
+	if (id >= defined.cap) {
+		size_t cap = defined.cap ? defined.cap : 256;
+
+		while (cap <= id)
+			cap *= 2;
+		defined.pcs = xrealloc(defined.pcs, cap * STACK_SLOTS * sizeof(*defined.pcs));
+		defined.n = xrealloc(defined.n, cap);
+		memset(defined.n + defined.cap, 0, cap - defined.cap);
+		defined.cap = cap;
+	}
+	memcpy(&defined.pcs[(size_t)id * STACK_SLOTS], pcs, n * sizeof(*pcs));
+	defined.n[id] = (uint8_t)n;
+}
+
 static enum out_tracer tracer_of(const char *name)
 {
 	if (!strcmp(name, "function_graph"))
@@ -160,6 +199,9 @@ void captext_close(struct captext *t)
 		return;
 	if (names == capture_header(t->cap))
 		names = NULL;
+	free(defined.pcs);
+	free(defined.n);
+	memset(&defined, 0, sizeof(defined));
 	capdec_free(&t->dec);
 	capture_close(t->cap);
 	free(t);

@@ -248,6 +248,60 @@ static int parse_threads(struct hp *p, struct rawhdr *h, uint64_t n)
 	return 0;
 }
 
+/* "ID DEPTH PC..." lines, ids increasing. */
+static int parse_stacks(struct hp *p, struct rawhdr *h, uint64_t n)
+{
+	if (h->stacks)
+		return fail(p, "a second stack table");
+	h->stacks = xcalloc(n ? n : 1, sizeof(*h->stacks));
+	for (h->nstacks = 0; h->nstacks < n; h->nstacks++) {
+		struct rawhdr_stack *k = &h->stacks[h->nstacks];
+		uint64_t id, depth, pc;
+		char *s;
+
+		if (!next_line(p))
+			return fail(p, "%llu stacks announced, %zu present", (unsigned long long)n,
+				    h->nstacks);
+		s = p->line;
+		if (num_field(p, &s, 10, UINT32_MAX, &id, "stack id") ||
+		    num_field(p, &s, 10, RAWHDR_MAX_FRAMES, &depth, "stack depth"))
+			return -1;
+		if (!depth || (h->nstacks && id <= h->stacks[h->nstacks - 1].id))
+			return fail(p, "stack ids not increasing, or an empty stack");
+		k->id = (uint32_t)id;
+		k->n = (uint32_t)depth;
+		k->pcs = xcalloc(depth, sizeof(*k->pcs));
+		for (uint64_t i = 0; i < depth; i++) {
+			if (num_field(p, &s, 16, UINT32_MAX, &pc, "stack frame")) {
+				free(k->pcs);
+				k->pcs = NULL;
+				return -1;
+			}
+			k->pcs[i] = (uint32_t)pc;
+		}
+	}
+	return 0;
+}
+
+/* "profile_cpu C samples N lost M" */
+static int parse_profile_cpu(struct hp *p, struct rawhdr *h, char *s)
+{
+	uint64_t cpu;
+	char *k;
+
+	if (num_field(p, &s, 10, RAWHDR_MAX_CPUS - 1, &cpu, "profile cpu"))
+		return -1;
+	k = word(&s);
+	if (!k || strcmp(k, "samples") ||
+	    num_field(p, &s, 10, UINT64_MAX, &h->samples[cpu], "samples"))
+		return fail(p, "expected 'samples N'");
+	k = word(&s);
+	if (!k || strcmp(k, "lost") ||
+	    num_field(p, &s, 10, UINT64_MAX, &h->samples_lost[cpu], "lost samples"))
+		return fail(p, "expected 'lost N'");
+	return 0;
+}
+
 /* One `key value` line. */
 static int parse_line(struct hp *p, struct rawhdr *h)
 {
@@ -286,6 +340,13 @@ static int parse_line(struct hp *p, struct rawhdr *h)
 	if (!strcmp(key, "threads"))
 		return num_field(p, &s, 10, RAWHDR_MAX_THREAD_LINES, &v, "thread count") ||
 		       parse_threads(p, h, v);
+	if (!strcmp(key, "stacks"))
+		return num_field(p, &s, 10, RAWHDR_MAX_STACKS, &v, "stack count") ||
+		       parse_stacks(p, h, v);
+	if (!strcmp(key, "profile_hz"))
+		return num_field(p, &s, 10, UINT32_MAX, &h->profile_hz, "profile_hz");
+	if (!strcmp(key, "profile_cpu"))
+		return parse_profile_cpu(p, h, s);
 	if (!strcmp(key, "tsc_hz"))
 		return num_field(p, &s, 10, UINT64_MAX, &h->tsc_hz, "tsc_hz");
 	if (!strcmp(key, "tsc_boot"))
@@ -354,6 +415,9 @@ void rawhdr_free(struct rawhdr *h)
 	free(h->threads);
 	free(h->by_tid);
 	free(h->tid_start);
+	for (size_t i = 0; i < h->nstacks; i++)
+		free(h->stacks[i].pcs);
+	free(h->stacks);
 	free(h->text);
 	memset(h, 0, sizeof(*h));
 }
@@ -401,4 +465,22 @@ const char *rawhdr_comm_at(const struct rawhdr *h, unsigned tid, uint64_t ts)
 const char *rawhdr_comm(const struct rawhdr *h, unsigned tid)
 {
 	return rawhdr_comm_at(h, tid, UINT64_MAX);
+}
+
+const uint32_t *rawhdr_stack(const struct rawhdr *h, uint32_t id, unsigned *n)
+{
+	size_t lo = 0, hi = h->nstacks;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->stacks[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == h->nstacks || h->stacks[lo].id != id)
+		return NULL;
+	*n = h->stacks[lo].n;
+	return h->stacks[lo].pcs;
 }

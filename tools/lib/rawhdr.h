@@ -24,6 +24,16 @@ struct rawhdr_thread {
 	const char *name;
 };
 
+/* A stack id's frames (the `stacks` section: "ID DEPTH PC..." lines, hex, innermost
+ * first), the guest's stack table (trace/stackid.h). */
+struct rawhdr_stack {
+	uint32_t id, n;
+	uint32_t *pcs;
+};
+
+#define RAWHDR_MAX_STACKS (1u << 20)
+#define RAWHDR_MAX_FRAMES 64
+
 /* lost and overrun: since the guest's buffers were allocated (as W_LOST totals count);
  * *_at_clear: their values at the last clear (0 if the header does not say), so that
  * lost - lost_at_clear is the count since the clear, as the text header counts. */
@@ -45,6 +55,12 @@ struct rawhdr {
 	struct rawhdr_cpu cpu[RAWHDR_MAX_CPUS];
 	size_t nsyms, nthreads;
 	struct rawhdr_sym *syms;	/* sorted by addr */
+	/* The profiler: its frequency, samples taken and lost per CPU, the stack table
+	 * (sorted by id). Absent from older guests: all 0. */
+	uint64_t profile_hz;
+	uint64_t samples[RAWHDR_MAX_CPUS], samples_lost[RAWHDR_MAX_CPUS];
+	size_t nstacks;
+	struct rawhdr_stack *stacks;
 	struct rawhdr_thread *threads;	/* as listed */
 	struct rawhdr_thread *by_tid;	/* sorted by tid, then creation time */
 	uint32_t *tid_start;		/* by_tid[tid_start[t] .. tid_start[t + 1]): tid t */
@@ -62,6 +78,9 @@ const char *rawhdr_symbol(const struct rawhdr *h, uint64_t addr, uint64_t *off);
  * (the newest created at or before ts; before any, the first), so a reused tid is named
  * right at any time. rawhdr_comm(): tid's newest thread. */
 const char *rawhdr_comm_at(const struct rawhdr *h, unsigned tid, uint64_t ts);
+/* The frames of stack id, NULL if the table does not have it. */
+const uint32_t *rawhdr_stack(const struct rawhdr *h, uint32_t id, unsigned *n);
+/* The name of thread tid, NULL if not in the table. */
 const char *rawhdr_comm(const struct rawhdr *h, unsigned tid);
 
 #endif

@@ -13,6 +13,8 @@ static enum tp_format from_tracer(const struct fgl_str *name)
 {
 	if (name->n == 8 && memcmp(name->p, "function", 8) == 0)
 		return TPF_FUNCTION;
+	if (name->n == 3 && memcmp(name->p, "nop", 3) == 0)
+		return TPF_EVENTS;
 	return TPF_GRAPH;	/* function_graph, or a tracer tparse_line() reports */
 }
 
@@ -31,8 +33,12 @@ enum tp_format tp_detect(const char *s, size_t n)
 		return TPF_UNKNOWN;	/* trace-cmd records function_graph or function */
 	if (tcl_is_tcmd(s, n))
 		return TPF_TCMD;
-	if (fnl_parse(s, n, &f, &reason) >= 0)
+	switch (fnl_parse(s, n, &f, &reason)) {
+	case 0:
 		return TPF_FUNCTION;
+	case 1:	/* an event line: a function hit later makes it function tracer text */
+		return TPF_EVENTS;
+	}
 	return l.kind == FGL_BAD ? TPF_UNKNOWN : TPF_GRAPH;
 }
 
@@ -41,6 +47,7 @@ const char *tparse_format_name(enum tp_format f)
 	static const char *const names[] = {
 		[TPF_UNKNOWN] = "unknown", [TPF_GRAPH] = "function_graph",
 		[TPF_FUNCTION] = "function", [TPF_TCMD] = "trace-cmd report",
+		[TPF_EVENTS] = "events (nop tracer)",
 	};
 
 	return names[f];

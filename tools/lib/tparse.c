@@ -86,13 +86,15 @@ static void on_event(struct tparse *tp, const struct fgl *l)
 /* A "# tracer:" line must name the tracer whose text the file was recognised as. */
 static void on_tracer(struct tparse *tp, const struct fgl *l)
 {
-	const char *want = tp->format == TPF_FUNCTION ? "function" : "function_graph";
+	const char *want = tp->format == TPF_FUNCTION ? "function" :
+			   tp->format == TPF_EVENTS ? "nop" : "function_graph";
 
 	if (l->func.n == strlen(want) && memcmp(l->func.p, want, l->func.n) == 0) {
 		tp->fn_header = tp->format == TPF_FUNCTION;
+		tp->nop_header = tp->format == TPF_EVENTS;
 		return;
 	}
-	fprintf(stderr, "%s:%llu: not a function_graph or function trace (tracer: %.*s)\n",
+	fprintf(stderr, "%s:%llu: not a function_graph, function or nop trace (tracer: %.*s)\n",
 		tp->name, (unsigned long long)tp->lineno, (int)(l->func.n > 64 ? 64 : l->func.n),
 		l->func.p);
 	tp->stats.bad_lines++;
@@ -118,6 +120,9 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		tp_switch_seen(tp, l);	/* and to the timeline when it has its time */
 		break;
 	case FGL_COMMENT:
+		if (l->func.n >= 4 && tp_sample_text(tp, l->func.p + 3, l->func.p + l->func.n - 3,
+						     l->cpu, l->tid, l->abs_ns))
+			break;
 		tp_tl_marker(tp, l);
 		break;
 	case FGL_LOST:
@@ -169,6 +174,15 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 	int kind = fnl_parse(s, n, &f, &reason);
 
 	if (kind == 0) {
+		if (tp->nop_header) { /* the nop tracer records no calls */
+			fprintf(stderr, "%s:%llu: a function tracer line in a nop trace\n", tp->name,
+				(unsigned long long)tp->lineno);
+			tp->stats.bad_lines++;
+			tp->stop = true;
+			return;
+		}
+		if (tp->format == TPF_EVENTS) /* no header: events came first in function text */
+			tp->format = TPF_FUNCTION;
 		on_hit(tp, &f);
 		return;
 	}
@@ -181,7 +195,9 @@ static void function_line(struct tparse *tp, const char *s, size_t n)
 			tp_switch_seen(tp, &l);
 			return;
 		}
-		tp_tl_fn_event(tp, &f);
+		remember_comm(tp, f.ctx.tid, &f.ctx.comm);
+		if (!tp_sample_text(tp, f.ctx.rest, s + n, f.ctx.cpu, f.ctx.tid, f.ctx.ts_ns))
+			tp_tl_fn_event(tp, &f);
 		return;
 	}
 	if (is_stack_line(s, n) || tcl_is_preamble(s, n))
@@ -225,7 +241,7 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 			return 0;	/* trace-cmd's "cpus=N" before its first event */
 		}
 	}
-	if (tp->format == TPF_FUNCTION) {
+	if (tp->format == TPF_FUNCTION || tp->format == TPF_EVENTS) {
 		function_line(tp, s, n);
 	} else {
 		if (tp->format == TPF_TCMD)
@@ -246,6 +262,7 @@ void tparse_begin(struct tparse *tp, const char *name)
 	tp->stop = false;
 	tp->format = TPF_UNKNOWN;
 	tp->fn_header = false;
+	tp->nop_header = false;
 	tp->header_len = 0;
 	memset(&tp->stats, 0, sizeof(tp->stats));
 }

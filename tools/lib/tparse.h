@@ -60,12 +60,33 @@ struct tp_switch {
 	char prev_state;	/* an event's state letter for prev (R, S, D...), else 0 */
 };
 
+/* A profile event (tools/lib/tsample.h): a CPU sample, an off-CPU stretch, an allocation
+ * or free, network bytes; with its stack resolved to symtab ids, leaf first. */
+struct tp_sample {
+	int kind;		/* enum tsample_kind */
+	int cpu;
+	int64_t tid;		/* -1 when the trace does not say */
+	int64_t ts_ns;		/* -1 without a timestamp */
+	int64_t hz;		/* CPU sample: the sampling frequency then */
+	int64_t ns;		/* off-CPU: time away */
+	int64_t bytes;		/* alloc, free, net */
+	int64_t every;		/* alloc: one of every `every` was recorded */
+	uint64_t ptr;		/* alloc, free */
+	int64_t stack_id;	/* the guest's stack id, -1 if none */
+	char state;		/* off-CPU: the state it left in */
+	bool tx;		/* net: sent */
+	uint32_t what;		/* alloc, free: symtab id of "heap" / "page"; net: the connection */
+	const uint32_t *stack;	/* symtab ids, leaf first */
+	size_t n;
+};
+
 /* The text formats a file can be in, recognised from its first lines (tdetect.c). */
 enum tp_format {
 	TPF_UNKNOWN,	/* nothing seen yet that tells */
 	TPF_GRAPH,	/* tracefs function_graph text */
 	TPF_FUNCTION,	/* tracefs function tracer text: hits, no rows */
 	TPF_TCMD,	/* trace-cmd report of a function_graph recording */
+	TPF_EVENTS,	/* event lines only (tracer nop): profile events, no calls */
 };
 
 struct tp_stats {
@@ -79,6 +100,7 @@ struct tp_stats {
 	uint64_t unclosed;	/* calls that never returned */
 	uint64_t lost_events;
 	uint64_t warnings;
+	uint64_t samples;	/* profile events (tp_sample) */
 };
 
 struct tl_sink;
@@ -88,6 +110,7 @@ struct tparse_cfg {
 	void *ctx;
 	void (*hit)(void *ctx, const struct tp_hit *h);	/* function tracer input */
 	void (*sw)(void *ctx, const struct tp_switch *s);	/* optional */
+	void (*sample)(void *ctx, const struct tp_sample *s);	/* optional: profile events */
 	bool paths;		/* maintain calling-context nodes (folded stacks) */
 	bool strict;		/* stop at the first warning */
 	unsigned max_msgs;	/* warnings printed per file before going quiet */

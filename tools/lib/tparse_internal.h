@@ -55,6 +55,7 @@ struct tparse {
 	struct tp_stats stats;
 	enum tp_format format;
 	bool fn_header;		/* "# tracer: function" seen: lines without context are hits */
+	bool nop_header;	/* "# tracer: nop" seen: events only, a function hit is wrong */
 	bool stop;
 
 	struct task *tasks;
@@ -83,6 +84,11 @@ struct tparse {
 };
 
 void tp_warn(struct tparse *tp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tpsample.c: an event's text [s, e) that is a profile event goes to cfg.sample (true);
+ * false if it is no profile event. */
+bool tp_sample_text(struct tparse *tp, const char *s, const char *e, int cpu, int64_t tid,
+		    int64_t ts_ns);
 
 /* tstack.c */
 struct task *tp_task(struct tparse *tp, int cpu, int64_t tid);

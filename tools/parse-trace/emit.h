@@ -12,7 +12,9 @@
 /* What weighs a path in folded stacks (--time): a call's self time on the CPU (less the
  * time its thread was switched out while it was the innermost call), all of it, or only
  * that waiting (an off-CPU flame graph). Without switch information the first two agree. */
-enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF };
+enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF,
+	/* profile events only: bytes allocated, still live at the end, sent and received */
+	WEIGHT_ALLOC, WEIGHT_LIVE, WEIGHT_NET };
 
 /* A call's self time in ns by that split (the folded and pprof weights): waiting is
  * off_self_ns, what the trace cannot tell counts as none; 0 without durations. */
@@ -26,6 +28,8 @@ static inline int64_t row_self_ns(enum emit_weight w, const struct tp_row *r)
 		return r->self_ns;
 	if (w == WEIGHT_OFF)
 		return off;
+	if (w > WEIGHT_OFF)
+		return 0;
 	return r->self_ns > off ? r->self_ns - off : 0;
 }
 
@@ -41,6 +45,7 @@ struct emit {
 	void (*row)(struct emit *e, const struct tp_row *r);
 	void (*hit)(struct emit *e, const struct tp_hit *h);	/* emit_hits_init only */
 	void (*sw)(struct emit *e, const struct tp_switch *s);	/* optional: context switches */
+	void (*sample)(struct emit *e, const struct tp_sample *s);	/* optional: profile events */
 	/* optional: after each file that was a trace, with its counters */
 	void (*file)(struct emit *e, const char *name, const struct tp_stats *s,
 		     enum tp_format fmt);
@@ -54,6 +59,9 @@ void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
 void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
 void emit_sqlite_init(struct emit *e);	/* writes e->path itself */
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
+struct samples;
+/* The pprof profile of profile events (emit_pprof_samples.c); 0 or -1. */
+int emit_pprof_samples(struct emit *e, const struct samples *s);
 /* Perfetto protobuf, fed by the returned timeline sink rather than rows; set up before
  * parsing starts; zstd: packets in zstd_compressed_packets (emit_perfetto.c). */
 struct tl_sink;

@@ -11,6 +11,7 @@
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/emit.h"
 #include "tools/parse-trace/pprof.h"
+#include "tools/parse-trace/samples.h"
 #include "tools/parse-trace/threadname.h"
 
 enum { V_CALLS, V_WALL, V_OFF, V_CPU, NVALUES };
@@ -44,6 +45,7 @@ struct pprof_emit {
 	int64_t first_ns, last_ns;	/* span of the calls with start times */
 	const char *first_file;
 	unsigned files;
+	struct samples samples;		/* profile events: when there are any, they make the profile */
 };
 
 static uint32_t where_of(struct pprof_emit *pe, int64_t tid, int cpu)
@@ -143,14 +145,38 @@ static void describe(struct pprof_emit *pe, struct pprof *p)
 		pprof_duration(p, pe->last_ns - pe->first_ns);
 }
 
+static void pprof_sample_ev(struct emit *e, const struct tp_sample *t)
+{
+	struct pprof_emit *pe = e->priv;
+
+	samples_add(&pe->samples, t);
+}
+
+static void pprof_free_emit(struct pprof_emit *pe)
+{
+	samples_free(&pe->samples);
+	umap_free(&pe->where_map);
+	umap_free(&pe->agg_map);
+	free(pe->wheres);
+	free(pe->aggs);
+	free(pe);
+}
+
 static void pprof_end(struct emit *e)
 {
 	struct pprof_emit *pe = e->priv;
-	struct pprof *p = pprof_new(e->st, types, NVALUES, e->out);
+	struct pprof *p;
 	uint32_t *stack = NULL;
 	size_t cap = 0;
 	char thread[THREAD_NAME_MAX];
 
+	if (pe->samples.naggs) { /* sampled: the calls (if any) would count twice */
+		if (emit_pprof_samples(e, &pe->samples))
+			e->out->failed = true;
+		pprof_free_emit(pe);
+		return;
+	}
+	p = pprof_new(e->st, types, NVALUES, e->out);
 	describe(pe, p);
 	for (size_t i = 0; i < pe->naggs; i++) {
 		const struct agg *a = &pe->aggs[i];
@@ -163,11 +189,7 @@ static void pprof_end(struct emit *e)
 		e->out->failed = true;	/* exit status 1 */
 	pprof_free(p);
 	free(stack);
-	umap_free(&pe->where_map);
-	umap_free(&pe->agg_map);
-	free(pe->wheres);
-	free(pe->aggs);
-	free(pe);
+	pprof_free_emit(pe);
 }
 
 void emit_pprof_init(struct emit *e)
@@ -176,8 +198,10 @@ void emit_pprof_init(struct emit *e)
 
 	umap_init(&pe->where_map);
 	umap_init(&pe->agg_map);
+	samples_init(&pe->samples);
 	e->priv = pe;
 	e->row = pprof_row;
+	e->sample = pprof_sample_ev;
 	e->file = pprof_file;
 	e->end = pprof_end;
 }

@@ -11,6 +11,7 @@
 #include "tools/lib/version.h"
 #include "tools/lib/xalloc.h"
 #include "tools/parse-trace/emit.h"
+#include "tools/parse-trace/emit_sqlite.h"
 #include "tools/parse-trace/threadname.h"
 
 extern const char sqlite_schema_sql[], sqlite_indexes_sql[];
@@ -36,6 +37,7 @@ struct sq {
 	uint64_t nswitches;
 	bool spanned;
 	int64_t first_ns, last_ns;
+	struct sq_samples *samples;	/* the profile events' tables */
 };
 
 static void fail(struct sq *q, const char *what)
@@ -52,7 +54,7 @@ static void exec(struct sq *q, const char *sql)
 		fail(q, "cannot run the schema or a pragma");
 }
 
-static sqlite3_stmt *prepare(struct sq *q, const char *sql)
+sqlite3_stmt *sq_prepare(struct sq *q, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 
@@ -61,15 +63,14 @@ static sqlite3_stmt *prepare(struct sq *q, const char *sql)
 	return st;
 }
 
-/* Runs a statement whose parameters are bound, and readies it for the next row. */
-static void step(struct sq *q, sqlite3_stmt *st)
+void sq_step(struct sq *q, sqlite3_stmt *st)
 {
 	if (!q->failed && sqlite3_step(st) != SQLITE_DONE)
 		fail(q, "insert failed");
 	sqlite3_reset(st);
 }
 
-static void bind_opt(sqlite3_stmt *st, int col, int64_t v)
+void sq_bind_opt(sqlite3_stmt *st, int col, int64_t v)
 {
 	if (v < 0)
 		sqlite3_bind_null(st, col);
@@ -119,12 +120,12 @@ static void sqlite_row(struct emit *e, const struct tp_row *r)
 	sqlite3_bind_int(st, 4, r->cpu);
 	sqlite3_bind_int64(st, 5, r->func);
 	sqlite3_bind_int(st, 6, r->depth);
-	bind_opt(st, 7, r->start_ns);
-	bind_opt(st, 8, r->dur_ns);
-	bind_opt(st, 9, r->self_ns);
-	bind_opt(st, 10, r->off_ns);
-	bind_opt(st, 11, r->off_self_ns);
-	step(q, st);
+	sq_bind_opt(st, 7, r->start_ns);
+	sq_bind_opt(st, 8, r->dur_ns);
+	sq_bind_opt(st, 9, r->self_ns);
+	sq_bind_opt(st, 10, r->off_ns);
+	sq_bind_opt(st, 11, r->off_self_ns);
+	sq_step(q, st);
 	note_cpu(q, r->cpu);
 	if (r->start_ns >= 0 && r->dur_ns >= 0) {
 		if (!q->spanned || r->start_ns < q->first_ns)
@@ -133,6 +134,16 @@ static void sqlite_row(struct emit *e, const struct tp_row *r)
 			q->last_ns = r->start_ns + r->dur_ns;
 		q->spanned = true;
 	}
+}
+
+static void sqlite_sample(struct emit *e, const struct tp_sample *t)
+{
+	struct sq *q = e->priv;
+
+	if (q->failed)
+		return;
+	sqs_add(q, q->samples, e->st, t, q->capture, thread_id(q, t->tid));
+	note_cpu(q, t->cpu);
 }
 
 static void sqlite_switch(struct emit *e, const struct tp_switch *s)
@@ -148,8 +159,8 @@ static void sqlite_switch(struct emit *e, const struct tp_switch *s)
 	sqlite3_bind_int(st, 4, s->cpu);
 	sqlite3_bind_int64(st, 5, thread_id(q, s->prev_tid));
 	sqlite3_bind_int64(st, 6, thread_id(q, s->next_tid));
-	bind_opt(st, 7, s->ts_ns);
-	step(q, st);
+	sq_bind_opt(st, 7, s->ts_ns);
+	sq_step(q, st);
 	note_cpu(q, s->cpu);
 	q->nswitches++;
 }
@@ -157,7 +168,7 @@ static void sqlite_switch(struct emit *e, const struct tp_switch *s)
 /* Threads are written once the file is read: a name may come after a thread's first row. */
 static void insert_threads(struct emit *e, struct sq *q)
 {
-	sqlite3_stmt *st = prepare(q, "INSERT INTO threads VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = sq_prepare(q, "INSERT INTO threads VALUES (?, ?, ?, ?, ?)");
 	char name[THREAD_NAME_MAX];
 
 	for (size_t i = 0; i < q->nthreads && !q->failed; i++) {
@@ -171,7 +182,7 @@ static void insert_threads(struct emit *e, struct sq *q)
 		else
 			sqlite3_bind_null(st, 4);
 		sqlite3_bind_text(st, 5, name, -1, SQLITE_TRANSIENT);
-		step(q, st);
+		sq_step(q, st);
 	}
 	sqlite3_finalize(st);
 }
@@ -179,7 +190,7 @@ static void insert_threads(struct emit *e, struct sq *q)
 static void insert_capture(struct emit *e, struct sq *q, const char *name,
 			   const struct tp_stats *s, enum tp_format fmt)
 {
-	sqlite3_stmt *st = prepare(q, "INSERT INTO capture VALUES "
+	sqlite3_stmt *st = sq_prepare(q, "INSERT INTO capture VALUES "
 				   "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	int64_t v[] = { (int64_t)s->lines, (int64_t)s->events, (int64_t)s->calls,
 			(int64_t)s->bad_lines, (int64_t)(s->tail_returns + s->unnamed_returns),
@@ -197,10 +208,10 @@ static void insert_capture(struct emit *e, struct sq *q, const char *name,
 	sqlite3_bind_text(st, col++, "parse-trace " GLASS_TOOLS_VERSION, -1, SQLITE_STATIC);
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		sqlite3_bind_int64(st, col++, v[i]);
-	bind_opt(st, col++, q->spanned ? q->first_ns : -1);
-	bind_opt(st, col++, q->spanned ? q->last_ns : -1);
+	sq_bind_opt(st, col++, q->spanned ? q->first_ns : -1);
+	sq_bind_opt(st, col++, q->spanned ? q->last_ns : -1);
 	sqlite3_bind_text(st, col++, tparse_header(e->tp), -1, SQLITE_TRANSIENT);
-	step(q, st);
+	sq_step(q, st);
 	sqlite3_finalize(st);
 }
 
@@ -221,14 +232,14 @@ static void sqlite_file(struct emit *e, const char *name, const struct tp_stats 
 
 static void insert_functions(struct emit *e, struct sq *q)
 {
-	sqlite3_stmt *st = prepare(q, "INSERT INTO functions VALUES (?, ?)");
+	sqlite3_stmt *st = sq_prepare(q, "INSERT INTO functions VALUES (?, ?)");
 	uint32_t n = symtab_count(e->st);
 
 	for (uint32_t id = 1; id <= n && !q->failed; id++) {
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_text(st, 2, symtab_name(e->st, id), (int)symtab_len(e->st, id),
 				  SQLITE_STATIC);
-		step(q, st);
+		sq_step(q, st);
 	}
 	sqlite3_finalize(st);
 }
@@ -237,6 +248,7 @@ static void sqlite_end(struct emit *e)
 {
 	struct sq *q = e->priv;
 
+	sqs_end(q, q->samples, e->st);
 	insert_functions(e, q);
 	exec(q, sqlite_indexes_sql);
 	exec(q, "COMMIT");
@@ -272,6 +284,7 @@ void emit_sqlite_init(struct emit *e)
 	e->priv = q;
 	e->row = sqlite_row;
 	e->sw = sqlite_switch;
+	e->sample = sqlite_sample;
 	e->file = sqlite_file;
 	e->end = sqlite_end;
 	remove(q->tmp);
@@ -282,7 +295,8 @@ void emit_sqlite_init(struct emit *e)
 		"PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -65536");
 	exec(q, sqlite_schema_sql);
 	exec(q, "BEGIN");
-	q->call = prepare(q, "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	q->sw = prepare(q, "INSERT INTO switches (capture_id, kind, line, cpu, prev_thread_id, "
+	q->call = sq_prepare(q, "INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	q->samples = sqs_new(q);
+	q->sw = sq_prepare(q, "INSERT INTO switches (capture_id, kind, line, cpu, prev_thread_id, "
 			"next_thread_id, ts_ns) VALUES (?, ?, ?, ?, ?, ?, ?)");
 }

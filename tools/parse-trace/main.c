@@ -8,6 +8,7 @@
 
 #include "tools/lib/globset.h"
 #include "tools/lib/numlist.h"
+#include "tools/lib/tsample.h"
 #include "tools/lib/version.h"
 #include "tools/parse-trace/capnames.h"
 #include "tools/parse-trace/emit.h"
@@ -25,6 +26,7 @@ struct opts {
 	bool by_thread;		/* lifecycle: one object per thread */
 	bool top_calls;		/* mermaid: the longest top-level calls too */
 	const char *cpu_util_hz;	/* perfetto: counters' frequency */
+	bool idle;		/* --idle: keep the idle threads' CPU samples */
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -60,8 +62,12 @@ static void usage(FILE *f)
 	      "      --tid LIST       keep calls of these thread ids (-1 = unknown thread)\n"
 	      "      --function GLOB  keep functions matching GLOB (repeatable)\n"
 	      "      --min-us N       keep calls lasting at least N microseconds\n"
-	      "      --time WHICH     folded weights: cpu (default; self time less the waiting),\n"
-	      "                       wall (self time as printed) or off (the waiting only)\n"
+	      "      --time WHICH     folded weights: cpu (default; self time less the waiting,\n"
+	      "                       or CPU samples), wall (self time as printed), off (the\n"
+	      "                       waiting only, or off-CPU events); of profile events also\n"
+	      "                       alloc (bytes allocated), live (not freed) or net (bytes)\n"
+	      "      --idle           pprof, folded: keep the idle threads' CPU samples (profile\n"
+	      "                       events; left out by default: no call path worked there)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"
@@ -91,7 +97,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
        OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS,
-       OPT_CPU_UTIL_HZ };
+       OPT_CPU_UTIL_HZ, OPT_IDLE };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -101,6 +107,7 @@ static const struct option longopts[] = {
 	{ "function", required_argument, NULL, OPT_FUNCTION },
 	{ "min-us", required_argument, NULL, OPT_MIN_US },
 	{ "time", required_argument, NULL, OPT_TIME },
+	{ "idle", no_argument, NULL, OPT_IDLE },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
@@ -133,6 +140,7 @@ static void parse_opt(struct opts *o, int c)
 			usage_error("bad --min-us value '%s'", optarg);
 		break;
 	case OPT_TIME: o->time = optarg; break;
+	case OPT_IDLE: o->idle = true; break;
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
@@ -181,8 +189,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s applies to --format lifecycle", "--by-thread");
 	if (o->top_calls && strcmp(o->format, "mermaid"))
 		usage_error("%s applies to --format mermaid", "--top-calls");
-	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off"))
-		usage_error("bad --time '%s' (cpu, wall or off)", o->time);
+	if (o->time && strcmp(o->time, "cpu") && strcmp(o->time, "wall") && strcmp(o->time, "off") &&
+	    strcmp(o->time, "alloc") && strcmp(o->time, "live") && strcmp(o->time, "net"))
+		usage_error("bad --time '%s' (cpu, wall, off, alloc, live or net)", o->time);
 }
 
 /* The writer is chosen by the first file that turns out to be a trace, so that nothing,
@@ -254,6 +263,33 @@ static void on_row(void *ctx, const struct tp_row *r)
 	f->e->row(f->e, r);
 }
 
+/* Whether the format writes profile events (tp_sample). */
+static bool takes_samples(const struct opts *o)
+{
+	return !strcmp(o->format, "pprof") || !strcmp(o->format, "folded") ||
+	       !strcmp(o->format, "sqlite");
+}
+
+static void on_sample(void *ctx, const struct tp_sample *s)
+{
+	struct filter_ctx *f = ctx;
+	struct opts *o = f->o;
+
+	if (!takes_samples(o))
+		return;	/* run_file says so */
+	if (!f->started && !f->mismatch && !start_output(f, false))
+		f->mismatch = true;
+	if (!f->started || !f->e->sample || f->e->hit)
+		return;
+	/* An idle CPU's samples are no work of any call path: left out of the profiles unless
+	 * asked for (the database keeps them all). */
+	if (s->kind == TSK_CPU && s->tid == 0 && !o->idle && strcmp(o->format, "sqlite"))
+		return;
+	if (f->filtered && (!numlist_allows(&o->cpus, s->cpu) || !numlist_allows(&o->tids, s->tid)))
+		return;
+	f->e->sample(f->e, s);
+}
+
 static void on_switch(void *ctx, const struct tp_switch *s)
 {
 	struct filter_ctx *f = ctx;
@@ -266,6 +302,15 @@ static void on_switch(void *ctx, const struct tp_switch *s)
 
 static void summary(const char *name, const struct tp_stats *s, enum tp_format fmt)
 {
+	if (fmt == TPF_EVENTS) {
+		fprintf(stderr, "%s: %llu lines, %llu profile events, %llu unparsed lines", name,
+			(unsigned long long)s->lines, (unsigned long long)s->samples,
+			(unsigned long long)s->bad_lines);
+		if (s->lost_events)
+			fprintf(stderr, ", %llu lost events", (unsigned long long)s->lost_events);
+		fputc('\n', stderr);
+		return;
+	}
 	if (fmt == TPF_FUNCTION) {
 		fprintf(stderr, "%s: %llu lines, %llu hits, %llu unparsed lines", name,
 			(unsigned long long)s->lines, (unsigned long long)s->hits,
@@ -306,8 +351,10 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 	enum tp_format fmt = tparse_format(tp);
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
 
-	/* a trace without calls still gets the CSV header */
-	if (!fatal && fmt != TPF_UNKNOWN && !f->mismatch && !start_output(f, fmt == TPF_FUNCTION))
+	/* a trace without calls still gets the CSV header; profile events need their formats */
+	if (!fatal && fmt != TPF_UNKNOWN && !f->mismatch &&
+	    !(fmt == TPF_EVENTS && (!s->samples || !takes_samples(o))) &&
+	    !start_output(f, fmt == TPF_FUNCTION))
 		f->mismatch = true;
 	if (!o->quiet && fatal == 0)
 		summary(name, s, fmt);
@@ -322,6 +369,16 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		return 1;
 	if (!s->events && !s->bad_lines && fmt == TPF_UNKNOWN) {
 		fprintf(stderr, "%s: no trace lines\n", name);
+		return 1;
+	}
+	if (fmt == TPF_EVENTS && !s->samples) {
+		fprintf(stderr, "%s: no profile events (profile_sample, offcpu_stack, alloc, free, "
+			"net_io) in a nop trace\n", name);
+		return 1;
+	}
+	if (fmt == TPF_EVENTS && !takes_samples(o)) {
+		fprintf(stderr, "%s: profile events are written by --format pprof, folded or "
+			"sqlite, not %s\n", name, o->format);
 		return 1;
 	}
 	if (s->bad_lines && !s->events) {
@@ -355,7 +412,8 @@ int main(int argc, char **argv)
 		return 1;
 	fc.st = symtab_new();
 	e.st = fc.st;
-	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch, .ctx = &fc, .strict = o.strict,
+	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch,
+				  .sample = on_sample, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
 				  .paths = strcmp(o.format, "folded") == 0 ||
 					   strcmp(o.format, "pprof") == 0 };
@@ -369,7 +427,9 @@ int main(int argc, char **argv)
 		cfg.timeline = emit_tracedat_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
-		   !strcmp(o.time, "wall") ? WEIGHT_WALL : WEIGHT_OFF;
+		   !strcmp(o.time, "wall") ? WEIGHT_WALL : !strcmp(o.time, "off") ? WEIGHT_OFF :
+		   !strcmp(o.time, "alloc") ? WEIGHT_ALLOC : !strcmp(o.time, "live") ? WEIGHT_LIVE :
+		   WEIGHT_NET;
 	for (int i = optind; i < argc; i++)	/* whole thread names for the timelines */
 		capture_thread_names(argv[i], cfg.timeline);
 	if (optind == argc)

@@ -16,7 +16,7 @@
 #include "tools/lib/output.h"
 #include "tools/lib/symtab.h"
 
-#define PPROF_MAX_TYPES 4
+#define PPROF_MAX_TYPES 8
 
 struct pprof_type {
 	const char *type, *unit;	/* e.g. "time", "nanoseconds" */

@@ -1,7 +1,7 @@
 -- parse-trace --format sqlite: the tables (docs/sqlite.md). Times are integer nanoseconds;
 -- NULL where the trace does not say (no funcgraph-abstime, no duration column).
--- Tables a later capture-file reader will add (samples, stacks, spans, allocations) are not
--- created: function_graph text holds none of that.
+-- samples, stacks and allocations hold glass's profile events (profile_sample,
+-- offcpu_stack, alloc, free, net_io), which the trace prints with their stacks resolved.
 
 -- One row per input file that was a trace, in command-line order.
 CREATE TABLE capture (
@@ -66,6 +66,67 @@ CREATE TABLE switches (
 	prev_thread_id INTEGER NOT NULL REFERENCES threads(id),
 	next_thread_id INTEGER NOT NULL REFERENCES threads(id),
 	ts_ns INTEGER                      -- event: its time; block: next_thread's next line's
+);
+
+-- Distinct stacks of the profile events, shared by all captures of the database.
+CREATE TABLE stacks (
+	id INTEGER PRIMARY KEY,
+	depth INTEGER NOT NULL,            -- frames
+	function_id INTEGER NOT NULL REFERENCES functions(id),  -- the innermost frame
+	folded TEXT NOT NULL               -- 'root;...;leaf', as --format folded prints paths
+);
+
+-- The frames of each stack: position 0 is the innermost (where the sample hit).
+CREATE TABLE stack_frames (
+	stack_id INTEGER NOT NULL REFERENCES stacks(id),
+	position INTEGER NOT NULL,
+	function_id INTEGER NOT NULL REFERENCES functions(id),
+	PRIMARY KEY (stack_id, position)
+) WITHOUT ROWID;
+
+-- Time on a stack: a CPU sample (kind 'cpu': one sampling period, ns = 1e9 / hz) or the
+-- time a thread was away from its CPU after it blocked there (kind 'offcpu', at its
+-- switch-in).
+CREATE TABLE samples (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	kind TEXT NOT NULL,                -- 'cpu' or 'offcpu'
+	thread_id INTEGER NOT NULL REFERENCES threads(id),
+	cpu INTEGER NOT NULL,
+	ts_ns INTEGER,                     -- the event's timestamp
+	stack_id INTEGER NOT NULL REFERENCES stacks(id),
+	ns INTEGER NOT NULL,               -- the time it stands for
+	hz INTEGER,                        -- cpu: the sampling frequency
+	state TEXT,                        -- offcpu: how it left (R, S, D...)
+	guest_stack_id INTEGER             -- the guest's stack id, as printed
+);
+
+-- Heap and page allocations recorded (one in `every`), and when they were freed.
+CREATE TABLE allocations (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	kind TEXT NOT NULL,                -- 'heap' or 'page'
+	thread_id INTEGER NOT NULL REFERENCES threads(id),
+	cpu INTEGER NOT NULL,
+	ts_ns INTEGER,
+	ptr INTEGER NOT NULL,
+	bytes INTEGER NOT NULL,
+	every INTEGER NOT NULL,            -- it stands for `every` allocations like it
+	stack_id INTEGER NOT NULL REFERENCES stacks(id),
+	freed_ns INTEGER                   -- NULL: still live at the end of the capture
+);
+
+-- Network bytes per connection and stack.
+CREATE TABLE net_io (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	thread_id INTEGER NOT NULL REFERENCES threads(id),
+	cpu INTEGER NOT NULL,
+	ts_ns INTEGER,
+	conn TEXT NOT NULL,
+	dir TEXT NOT NULL,                 -- 'tx' or 'rx'
+	bytes INTEGER NOT NULL,
+	stack_id INTEGER NOT NULL REFERENCES stacks(id)
 );
 
 -- calls with their names, for queries that read better than joins.
