@@ -6,7 +6,7 @@
 LWIP_SRC ?=
 LWIP_DIR := $(O)/lwip/src
 LWIP_STAMP := $(O)/lwip/.fetched$(if $(LWIP_SRC),-local)
-LWIP_ODIR := $(O)/lwip/obj$(if $(TRACE),-$(TRACE))
+LWIP_ODIR := $(O)/lwip/obj$(if $(TRACE),-$(TRACE)$(if $(filter hijack,$(FGRAPH)),-hijack))
 LWIP_CORE := core/init.c core/def.c core/inet_chksum.c core/ip.c core/mem.c core/memp.c \
 	core/netif.c core/pbuf.c core/tcp.c core/tcp_in.c core/tcp_out.c core/timeouts.c \
 	core/stats.c core/ipv4/etharp.c core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c \
