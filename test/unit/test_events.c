@@ -264,15 +264,8 @@ static void test_codec(void)
 
 int main(void)
 {
-	trace_host_set_clock(fake_clock, HZ);
-	trace_host_set_ncpus(2);
-	for (size_t i = 0; i < NSITES; i++)
-		trace_host_add_symbol(sites[i].ip, sites[i].name);
-	if (ring_init(2, RING_MIN_BYTES)) {
-		printf("not ok - ring_init failed\n");
+	if (fixture_init())
 		return 1;
-	}
-	trace_set_on(true);
 	test_control_files();
 	test_files_listed();
 	test_recording();

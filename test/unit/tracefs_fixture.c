@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 #include "test/unit/tracefs_fixture.h"
+#include "test/unit/trace_host_env.h"
+#include "trace/config.h"
 #include "trace/patch.h"
+#include "trace/ring.h"
 #include "trace/tracefs.h"
 
 /* ---- a fake patch layer: five sites; patch_apply() records what it was asked ---- */
@@ -110,4 +113,18 @@ long echo(const char *path, const char *text)
 long echo_append(const char *path, const char *text)
 {
 	return echo_mode(path, text, TRACEFS_APPEND, NULL, 0);
+}
+
+int fixture_init(void)
+{
+	trace_host_set_clock(fake_clock, HZ);
+	trace_host_set_ncpus(2);
+	for (size_t i = 0; i < NSITES; i++)
+		trace_host_add_symbol(sites[i].ip, sites[i].name);
+	if (ring_init(2, RING_MIN_BYTES)) {
+		printf("not ok - ring_init failed\n");
+		return 1;
+	}
+	trace_set_on(true);
+	return 0;
 }

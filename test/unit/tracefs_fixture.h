@@ -34,4 +34,8 @@ long echo_mode(const char *path, const char *text, int mode, char *why, size_t w
 long echo(const char *path, const char *text);
 long echo_append(const char *path, const char *text);
 
+/* Two CPUs with the smallest buffers, the five sites as symbols, the fake clock, tracing
+ * on: what every tracefs test starts from. 1 (and a "not ok" line) if the ring failed. */
+int fixture_init(void);
+
 #endif
