@@ -19,7 +19,8 @@ TRACE_HOST_FLAGS := $(HOST_CFLAGS) -DGLASS_HOST -DCONFIG_TRACE=1 -mgeneral-regs-
 TRACE_HOST_ENV := test/unit/trace_host_env.c
 TRACE_HOST_HDRS := $(wildcard trace/*.h) test/unit/trace_host_env.h test/unit/check.h
 
-$(O)/host/test_ring: test/unit/test_ring.c $(TRACE_RING_SRCS) trace/config.c \
+$(O)/host/test_ring: test/unit/test_ring.c test/unit/test_ring_format.c test/unit/test_ring_conc.c \
+		test/unit/ring_fixture.c test/unit/ring_fixture.h $(TRACE_RING_SRCS) trace/config.c \
 		$(TRACE_HOST_ENV) $(TRACE_HOST_HDRS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(HOST_SAN) -o $@ $(filter %.c,$^)

@@ -8,9 +8,12 @@
 #include <string.h>
 #include <inttypes.h>
 
-static int check_case_failed;
-static int check_any_failed;
-static const char *check_case_name;
+/* One state for the whole test program, whichever of its files a CHECK is in: weak
+ * definitions, merged by the linker (a test may be split into several files that share a
+ * fixture). */
+__attribute__((weak)) int check_case_failed;
+__attribute__((weak)) int check_any_failed;
+__attribute__((weak)) const char *check_case_name;
 
 #define TEST_CASE(name) do { check_case_name = (name); check_case_failed = 0; } while (0)
 #define TEST_END() do { \
