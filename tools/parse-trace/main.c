@@ -425,6 +425,8 @@ int main(int argc, char **argv)
 		cfg.timeline = emit_mermaid_init(&e, o.top_calls);
 	else if (o.timeline)
 		cfg.timeline = emit_tracedat_init(&e);
+	else if (strcmp(o.format, "sqlite") == 0)	/* app spans, from the markers */
+		cfg.timeline = emit_sqlite_spans_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : !strcmp(o.time, "off") ? WEIGHT_OFF :
