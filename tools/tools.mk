@@ -159,7 +159,7 @@ $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
 # the timeline exporters behind the parser
-TIMELINE_SRCS := $(addprefix tools/parse-trace/,emit_perfetto.c pf_tracks.c pf_sched.c pf_util.c pf_events.c \
+TIMELINE_SRCS := $(addprefix tools/parse-trace/,emit_perfetto.c pf_tracks.c pf_sched.c pf_util.c pf_events.c pf_samples.c \
 	pfstream.c pbwrite.c cpurun.c emit_tracedat.c tdat_file.c tdat_pages.c lifecycle.c \
 	emit_lifecycle.c emit_mermaid.c)
 $(O)/host-san/fuzz/timeline: test/tools/fuzz_timeline.c $(TOOLS_LIB_SRCS) $(TIMELINE_SRCS)

@@ -10,16 +10,20 @@
  *   - counter tracks (TrackDescriptor.counter) get only TYPE_COUNTER events, each with a
  *     value, and other tracks none; a counter in percent (unit_name "%", the CPU
  *     utilisation) stays within 0..100;
- *   - every flow that ends (terminating_flow_ids) began before (flow_ids).
+ *   - every flow that ends (terminating_flow_ids) began before (flow_ids);
+ *   - profiling tables: every frame's function name, every callstack's frames and every
+ *     PerfSample's callstack defined on its sequence (since its last CLEARED) before or in
+ *     the packet that uses it; a sample's pid and tid are those of a described thread.
  *
- *   pftrace-check [--slices] [--dump] FILE
+ *   pftrace-check [--slices] [--samples] [--dump] FILE
  *
  * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N counters=N
- * flows=N" (flows: those that ended) and exits 0,
+ * flows=N samples=N" (flows: those that ended) and exits 0,
  * or prints "FILE: packet N: reason" for each problem (the first 20) and exits 1.
  * --slices prints every slice, "track<TAB>depth<TAB>name<TAB>begin_ns<TAB>dur_ns", in the
  * order slices end; instants as "track<TAB>instant<TAB>name<TAB>ts_ns", counter samples as
  * "track<TAB>counter<TAB>value<TAB>ts_ns" (value with %g).
+ * --samples prints every PerfSample, "thread track<TAB>cpu<TAB>root;...;leaf<TAB>ts_ns".
  * --dump writes the packets, decompressed, as an uncompressed trace to stdout instead. */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -53,6 +57,13 @@ struct track {
 	uint64_t last_ts;
 	uint32_t seq;		/* sequence of its events, 0 until the first */
 	bool counter, percent;	/* a counter track; its unit_name is "%" */
+	bool thread;		/* a thread's track, with pid and tid */
+	uint64_t pid, tid;
+};
+
+struct callstack {
+	uint64_t *frames;	/* frame iids, bottom first; NULL: not defined */
+	size_t n;
 };
 
 struct seq {
@@ -62,16 +73,22 @@ struct seq {
 	uint32_t default_clock;
 	char **names;		/* iid -> name, defined since the last CLEARED */
 	size_t nnames;
+	char **fnames;		/* InternedData.function_names: iid -> name */
+	size_t nfnames;
+	uint64_t *frames;	/* InternedData.frames: iid -> function name iid, 0 undefined */
+	size_t nframes;
+	struct callstack *stacks;	/* InternedData.callstacks by iid */
+	size_t nstacks;
 };
 
 static struct seq seqs[MAX_SEQ];
 static struct track tracks[MAX_TRACKS];
 static size_t ntracks;
 static const char *file;
-static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows;
+static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows, nsamples;
 static bool flow_begun[MAX_FLOW];
 static int max_depth, errors;
-static bool opt_slices, opt_dump;
+static bool opt_slices, opt_dump, opt_samples;
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void fail(const char *fmt, ...)
@@ -168,11 +185,23 @@ static void track_descriptor(struct span s)
 {
 	uint64_t v, uuid = 0;
 	struct span body, name = { 0 };
-	bool counter = false, percent = false;
+	bool counter = false, percent = false, thread = false;
+	uint64_t pid = 0, tid = 0;
 
 	FOR_FIELDS(s, num, wt, v, body) {
 		if (num == 1 && wt == 0)
 			uuid = v;
+		else if (num == 4 && wt == 2) {
+			uint64_t v2;
+			struct span b2;
+			thread = true;
+			FOR_FIELDS(body, n2, w2, v2, b2) {
+				if (n2 == 1 && w2 == 0)
+					pid = v2;
+				else if (n2 == 2 && w2 == 0)
+					tid = v2;
+			}
+		}
 		else if (num == 2 && wt == 2)
 			name = body;
 		else if (num == 8 && wt == 2) {
@@ -197,46 +226,180 @@ static void track_descriptor(struct span s)
 	tracks[ntracks].uuid = uuid;
 	tracks[ntracks].counter = counter;
 	tracks[ntracks].percent = percent;
+	tracks[ntracks].thread = thread;
+	tracks[ntracks].pid = pid;
+	tracks[ntracks].tid = tid;
 	tracks[ntracks].stack = calloc(MAX_DEPTH, sizeof(struct open_slice));
 	copy_str(tracks[ntracks].name, sizeof(tracks[ntracks].name), name);
 	ntracks++;
 }
 
-static void define_name(struct seq *q, uint64_t iid, struct span name)
+static bool iid_ok(uint64_t iid)
 {
 	if (!iid || iid > MAX_IID) {
 		fail("interned iid %" PRIu64 " out of range", iid);
-		return;
+		return false;
 	}
-	if (iid >= q->nnames) {
-		size_t n = q->nnames;
-		q->nnames = iid * 2 + 16;
-		q->names = realloc(q->names, q->nnames * sizeof(*q->names));
-		memset(q->names + n, 0, (q->nnames - n) * sizeof(*q->names));
-	}
-	free(q->names[iid]);
-	q->names[iid] = malloc((size_t)(name.e - name.p) + 1);
-	copy_str(q->names[iid], (size_t)(name.e - name.p) + 1, name);
+	return true;
 }
 
-static void interned_data(struct seq *q, struct span s)
+/* Makes table[iid] exist (zeroed when new) in a table of *n entries of size sz. */
+static void *grow(void *table, size_t *n, uint64_t iid, size_t sz)
 {
-	uint64_t v;
+	if (iid < *n)
+		return table;
+	size_t old = *n;
+	*n = iid * 2 + 16;
+	table = realloc(table, *n * sz);
+	memset((char *)table + old * sz, 0, (*n - old) * sz);
+	return table;
+}
+
+static void define_string(char ***table, size_t *n, uint64_t iid, struct span name)
+{
+	if (!iid_ok(iid))
+		return;
+	*table = grow(*table, n, iid, sizeof(**table));
+	free((*table)[iid]);
+	(*table)[iid] = malloc((size_t)(name.e - name.p) + 1);
+	copy_str((*table)[iid], (size_t)(name.e - name.p) + 1, name);
+}
+
+static void define_name(struct seq *q, uint64_t iid, struct span name)
+{
+	define_string(&q->names, &q->nnames, iid, name);
+}
+
+/* Frame {iid = 1, function_name_id = 2}: its name must be defined. */
+static void define_frame(struct seq *q, struct span s)
+{
+	uint64_t v, iid = 0, fn = 0;
 	struct span body;
 
 	FOR_FIELDS(s, num, wt, v, body) {
-		if (num != 2 || wt != 2)
-			continue;	/* only event names are written */
-		uint64_t iid = 0, v2;
-		struct span name = { 0 }, b2;
-		FOR_FIELDS(body, n2, w2, v2, b2) {
-			if (n2 == 1 && w2 == 0)
-				iid = v2;
-			else if (n2 == 2 && w2 == 2)
-				name = b2;
-		}
-		define_name(q, iid, name);
+		if (num == 1 && wt == 0)
+			iid = v;
+		else if (num == 2 && wt == 0)
+			fn = v;
 	}
+	if (!iid_ok(iid))
+		return;
+	if (!fn || fn >= q->nfnames || !q->fnames[fn]) {
+		fail("frame %" PRIu64 " names function name %" PRIu64 ", not defined", iid, fn);
+		return;
+	}
+	q->frames = grow(q->frames, &q->nframes, iid, sizeof(*q->frames));
+	q->frames[iid] = fn;
+}
+
+/* Callstack {iid = 1, repeated frame_ids = 2}: its frames must be defined. */
+static void define_callstack(struct seq *q, struct span s)
+{
+	uint64_t v, iid = 0;
+	struct span body;
+	struct callstack c = { 0 };
+	size_t cap = 0;
+
+	FOR_FIELDS(s, num, wt, v, body) {
+		if (num == 1 && wt == 0)
+			iid = v;
+		else if (num == 2 && wt == 0) {
+			if (v >= q->nframes || !q->frames[v])
+				fail("callstack uses frame %" PRIu64 ", not defined", v);
+			if (c.n == cap)
+				c.frames = realloc(c.frames, (cap = cap * 2 + 16) * sizeof(*c.frames));
+			c.frames[c.n++] = v;
+		} else if (num == 2)
+			fail("packed frame_ids (proto2 wants one tag per frame)");
+	}
+	if (!c.n)
+		fail("callstack %" PRIu64 " without frames", iid);
+	if (!iid_ok(iid) || !c.n) {
+		free(c.frames);
+		return;
+	}
+	q->stacks = grow(q->stacks, &q->nstacks, iid, sizeof(*q->stacks));
+	free(q->stacks[iid].frames);
+	q->stacks[iid] = c;
+}
+
+/* Event names (2) and function names (5) are {iid = 1, name or str = 2}. A packet's
+ * entries are all defined before any is used, so they go in table order: names, then the
+ * frames that name them, then the callstacks of those frames. */
+static void interned_data(struct seq *q, struct span s)
+{
+	static const unsigned order[] = { 2, 5, 6, 7 };
+
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		struct span rest = s, body;
+		uint64_t v;
+		FOR_FIELDS(rest, num, wt, v, body) {
+			if (num != order[k] || wt != 2)
+				continue;
+			if (num == 6) {
+				define_frame(q, body);
+				continue;
+			}
+			if (num == 7) {
+				define_callstack(q, body);
+				continue;
+			}
+			uint64_t iid = 0, v2;
+			struct span name = { 0 }, b2;
+			FOR_FIELDS(body, n2, w2, v2, b2) {
+				if (n2 == 1 && w2 == 0)
+					iid = v2;
+				else if (n2 == 2 && w2 == 2)
+					name = b2;
+			}
+			if (num == 2)
+				define_name(q, iid, name);
+			else
+				define_string(&q->fnames, &q->nfnames, iid, name);
+		}
+	}
+}
+
+/* PerfSample {cpu = 1, pid = 2, tid = 3, callstack_iid = 4}: on a described thread, with a
+ * callstack defined on its sequence. */
+static void perf_sample(struct seq *q, struct span s, uint64_t ts)
+{
+	uint64_t v, cpu = 0, pid = 0, tid = 0, iid = 0;
+	struct span body;
+	bool has_pid = false, has_tid = false;
+	const struct track *t = NULL;
+
+	FOR_FIELDS(s, num, wt, v, body) {
+		if (num == 1 && wt == 0)
+			cpu = v;
+		else if (num == 2 && wt == 0)
+			pid = v, has_pid = true;
+		else if (num == 3 && wt == 0)
+			tid = v, has_tid = true;
+		else if (num == 4 && wt == 0)
+			iid = v;
+	}
+	nsamples++;
+	if (!has_pid || !has_tid)
+		fail("perf sample without pid and tid");
+	for (size_t i = 0; i < ntracks && !t; i++)
+		if (tracks[i].thread && tracks[i].pid == pid && tracks[i].tid == tid)
+			t = &tracks[i];
+	if (!t)
+		fail("perf sample of pid %" PRIu64 " tid %" PRIu64 ", no thread track", pid, tid);
+	if (!iid || iid >= q->nstacks || !q->stacks[iid].frames) {
+		fail("perf sample uses callstack %" PRIu64 ", not defined", iid);
+		return;
+	}
+	if (!opt_samples)
+		return;
+	const struct callstack *c = &q->stacks[iid];
+	printf("%s\t%" PRIu64 "\t", t ? t->name : "?", cpu);
+	for (size_t i = 0; i < c->n; i++) {
+		uint64_t fn = c->frames[i] < q->nframes ? q->frames[c->frames[i]] : 0;
+		printf("%s%s", i ? ";" : "", fn ? q->fnames[fn] : "?");
+	}
+	printf("\t%" PRIu64 "\n", ts);
 }
 
 static void defaults(struct seq *q, struct span s)
@@ -397,7 +560,7 @@ struct packet {
 	uint64_t ts, flags;
 	uint32_t seq;
 	bool has_ts, has_seq;
-	struct span interned, defaults, snapshot, event, descriptor, zstd;
+	struct span interned, defaults, snapshot, event, descriptor, zstd, sample;
 	bool has_state;
 };
 
@@ -418,6 +581,7 @@ static void parse_packet(struct span s, struct packet *pk)
 		case 60: pk->descriptor = body; break;
 		case 117: pk->has_state = true; break;
 		case 133: pk->zstd = body; break;
+		case 66: pk->sample = body; break;
 		case 58: fail("explicit timestamp_clock_id is not expected"); break;
 		}
 	}
@@ -449,6 +613,13 @@ static void clear_sequence(struct seq *q)
 	for (size_t i = 0; i < q->nnames; i++)
 		free(q->names[i]);
 	free(q->names);
+	for (size_t i = 0; i < q->nfnames; i++)
+		free(q->fnames[i]);
+	free(q->fnames);
+	free(q->frames);
+	for (size_t i = 0; i < q->nstacks; i++)
+		free(q->stacks[i].frames);
+	free(q->stacks);
 	*q = (struct seq){ .cleared = true };
 }
 
@@ -475,8 +646,8 @@ static void packet(struct span s)
 		return;
 	}
 	if (!pk.has_seq || pk.seq == 0) {
-		if (pk.interned.p || pk.flags || pk.event.p)
-			fail("interned data, flags or a track event without a sequence id");
+		if (pk.interned.p || pk.flags || pk.event.p || pk.sample.p)
+			fail("interned data, flags, a track event or a sample without a sequence id");
 		return;
 	}
 	if (pk.seq >= MAX_SEQ) {
@@ -513,6 +684,8 @@ static void packet(struct span s)
 		nstates++;
 	if (pk.event.p)
 		track_event(q, pk.seq, pk.event, ts);
+	if (pk.sample.p)
+		perf_sample(q, pk.sample, ts);
 }
 
 static void packets(struct span s)
@@ -563,11 +736,13 @@ int main(int argc, char **argv)
 			opt_slices = true;
 		else if (!strcmp(argv[i], "--dump"))
 			opt_dump = true;
+		else if (!strcmp(argv[i], "--samples"))
+			opt_samples = true;
 		else
 			break;
 	}
 	if (i != argc - 1) {
-		fputs("usage: pftrace-check [--slices] [--dump] FILE\n", stderr);
+		fputs("usage: pftrace-check [--slices] [--samples] [--dump] FILE\n", stderr);
 		return 2;
 	}
 	file = argv[i];
@@ -582,8 +757,8 @@ int main(int argc, char **argv)
 		if (!errors)
 			printf("packets=%" PRIu64 " slices=%" PRIu64 " instants=%" PRIu64
 			       " tracks=%zu task_states=%" PRIu64 " max_depth=%d counters=%" PRIu64
-			       " flows=%" PRIu64 "\n", npackets, nslices, ninstants, ntracks, nstates,
-			       max_depth, ncounters, nflows);
+			       " flows=%" PRIu64 " samples=%" PRIu64 "\n", npackets, nslices,
+			       ninstants, ntracks, nstates, max_depth, ncounters, nflows, nsamples);
 	}
 	for (size_t s = 0; s < MAX_SEQ; s++)
 		clear_sequence(&seqs[s]);

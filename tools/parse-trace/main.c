@@ -267,7 +267,7 @@ static void on_row(void *ctx, const struct tp_row *r)
 static bool takes_samples(const struct opts *o)
 {
 	return !strcmp(o->format, "pprof") || !strcmp(o->format, "folded") ||
-	       !strcmp(o->format, "sqlite");
+	       !strcmp(o->format, "sqlite") || !strcmp(o->format, "perfetto");
 }
 
 static void on_sample(void *ctx, const struct tp_sample *s)
@@ -377,8 +377,8 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		return 1;
 	}
 	if (fmt == TPF_EVENTS && !takes_samples(o)) {
-		fprintf(stderr, "%s: profile events are written by --format pprof, folded or "
-			"sqlite, not %s\n", name, o->format);
+		fprintf(stderr, "%s: profile events are written by --format pprof, folded, "
+			"sqlite or perfetto, not %s\n", name, o->format);
 		return 1;
 	}
 	if (s->bad_lines && !s->events) {
