@@ -138,7 +138,8 @@ $(O)/host/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(filter %.c,$^) -o $@ -lzstd
 
 # the checker of Perfetto exports (test/tools/perfetto.sh)
-$(O)/host-san/pftrace-check: $(TOOLS_SAN_OBJ)/test/tools/pftrace-check.o
+$(O)/host-san/pftrace-check: $(TOOLS_SAN_OBJ)/test/tools/pftrace-check.o \
+		$(TOOLS_SAN_OBJ)/test/tools/pftrace-profile.o
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ -lzstd
 
 # libFuzzer targets (clang), with the same sources as the tools

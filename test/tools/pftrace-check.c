@@ -33,15 +33,12 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "test/tools/pftrace-check.h"
+
 #define MAX_SEQ 65536
 #define MAX_TRACKS 16384
-#define MAX_IID 1000000
 #define MAX_DEPTH 512
 #define MAX_FLOW (1u << 20)
-
-struct span {
-	const uint8_t *p, *e;
-};
 
 struct open_slice {
 	uint64_t iid;		/* name on the track's sequence, 0 = literal or none */
@@ -49,22 +46,6 @@ struct open_slice {
 	uint64_t ts;
 };
 
-struct track {
-	uint64_t uuid;
-	char name[128];
-	struct open_slice *stack;	/* MAX_DEPTH entries */
-	int depth;
-	uint64_t last_ts;
-	uint32_t seq;		/* sequence of its events, 0 until the first */
-	bool counter, percent;	/* a counter track; its unit_name is "%" */
-	bool thread;		/* a thread's track, with pid and tid */
-	uint64_t pid, tid;
-};
-
-struct callstack {
-	uint64_t *frames;	/* frame iids, bottom first; NULL: not defined */
-	size_t n;
-};
 
 struct seq {
 	bool cleared, incremental, seen;
@@ -73,25 +54,21 @@ struct seq {
 	uint32_t default_clock;
 	char **names;		/* iid -> name, defined since the last CLEARED */
 	size_t nnames;
-	char **fnames;		/* InternedData.function_names: iid -> name */
-	size_t nfnames;
-	uint64_t *frames;	/* InternedData.frames: iid -> function name iid, 0 undefined */
-	size_t nframes;
-	struct callstack *stacks;	/* InternedData.callstacks by iid */
-	size_t nstacks;
+	struct prof_tables prof;
 };
 
 static struct seq seqs[MAX_SEQ];
-static struct track tracks[MAX_TRACKS];
-static size_t ntracks;
+struct track tracks[MAX_TRACKS];
+size_t ntracks;
 static const char *file;
-static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows, nsamples;
+static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows;
+uint64_t nsamples;
 static bool flow_begun[MAX_FLOW];
 static int max_depth, errors;
-static bool opt_slices, opt_dump, opt_samples;
+static bool opt_slices, opt_dump;
+bool opt_samples;
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
+void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -120,7 +97,7 @@ static bool varint(struct span *s, uint64_t *v)
 }
 
 /* The next field: number, wire type, varint value or length-delimited body. */
-static bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, struct span *body)
+bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, struct span *body)
 {
 	uint64_t tag, len;
 
@@ -153,10 +130,6 @@ static bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, stru
 	return false;
 }
 
-#define FOR_FIELDS(sp, num, wt, v, body) \
-	for (unsigned num, wt; (sp).p < (sp).e && \
-	     (field(&(sp), &num, &wt, &v, &body) || (fail("malformed field"), (sp).p = (sp).e, 0));)
-
 static struct track *find_track(uint64_t uuid)
 {
 	static size_t last;
@@ -169,7 +142,7 @@ static struct track *find_track(uint64_t uuid)
 	return NULL;
 }
 
-static void copy_str(char *dst, size_t n, struct span s)
+void copy_str(char *dst, size_t n, struct span s)
 {
 	if (!s.p) {
 		*dst = 0;
@@ -234,94 +207,12 @@ static void track_descriptor(struct span s)
 	ntracks++;
 }
 
-static bool iid_ok(uint64_t iid)
-{
-	if (!iid || iid > MAX_IID) {
-		fail("interned iid %" PRIu64 " out of range", iid);
-		return false;
-	}
-	return true;
-}
-
-/* Makes table[iid] exist (zeroed when new) in a table of *n entries of size sz. */
-static void *grow(void *table, size_t *n, uint64_t iid, size_t sz)
-{
-	if (iid < *n)
-		return table;
-	size_t old = *n;
-	*n = iid * 2 + 16;
-	table = realloc(table, *n * sz);
-	memset((char *)table + old * sz, 0, (*n - old) * sz);
-	return table;
-}
-
-static void define_string(char ***table, size_t *n, uint64_t iid, struct span name)
-{
-	if (!iid_ok(iid))
-		return;
-	*table = grow(*table, n, iid, sizeof(**table));
-	free((*table)[iid]);
-	(*table)[iid] = malloc((size_t)(name.e - name.p) + 1);
-	copy_str((*table)[iid], (size_t)(name.e - name.p) + 1, name);
-}
 
 static void define_name(struct seq *q, uint64_t iid, struct span name)
 {
 	define_string(&q->names, &q->nnames, iid, name);
 }
 
-/* Frame {iid = 1, function_name_id = 2}: its name must be defined. */
-static void define_frame(struct seq *q, struct span s)
-{
-	uint64_t v, iid = 0, fn = 0;
-	struct span body;
-
-	FOR_FIELDS(s, num, wt, v, body) {
-		if (num == 1 && wt == 0)
-			iid = v;
-		else if (num == 2 && wt == 0)
-			fn = v;
-	}
-	if (!iid_ok(iid))
-		return;
-	if (!fn || fn >= q->nfnames || !q->fnames[fn]) {
-		fail("frame %" PRIu64 " names function name %" PRIu64 ", not defined", iid, fn);
-		return;
-	}
-	q->frames = grow(q->frames, &q->nframes, iid, sizeof(*q->frames));
-	q->frames[iid] = fn;
-}
-
-/* Callstack {iid = 1, repeated frame_ids = 2}: its frames must be defined. */
-static void define_callstack(struct seq *q, struct span s)
-{
-	uint64_t v, iid = 0;
-	struct span body;
-	struct callstack c = { 0 };
-	size_t cap = 0;
-
-	FOR_FIELDS(s, num, wt, v, body) {
-		if (num == 1 && wt == 0)
-			iid = v;
-		else if (num == 2 && wt == 0) {
-			if (v >= q->nframes || !q->frames[v])
-				fail("callstack uses frame %" PRIu64 ", not defined", v);
-			if (c.n == cap)
-				c.frames = realloc(c.frames, (cap = cap * 2 + 16) * sizeof(*c.frames));
-			c.frames[c.n++] = v;
-		} else if (num == 2)
-			fail("packed frame_ids (proto2 wants one tag per frame)");
-	}
-	if (!c.n)
-		fail("callstack %" PRIu64 " without frames", iid);
-	if (!iid_ok(iid) || !c.n) {
-		free(c.frames);
-		return;
-	}
-	q->stacks = grow(q->stacks, &q->nstacks, iid, sizeof(*q->stacks));
-	free(q->stacks[iid].frames);
-	q->stacks[iid] = c;
-}
 
 /* Event names (2) and function names (5) are {iid = 1, name or str = 2}. A packet's
  * entries are all defined before any is used, so they go in table order: names, then the
@@ -337,11 +228,11 @@ static void interned_data(struct seq *q, struct span s)
 			if (num != order[k] || wt != 2)
 				continue;
 			if (num == 6) {
-				define_frame(q, body);
+				prof_frame(&q->prof, body);
 				continue;
 			}
 			if (num == 7) {
-				define_callstack(q, body);
+				prof_callstack(&q->prof, body);
 				continue;
 			}
 			uint64_t iid = 0, v2;
@@ -355,52 +246,11 @@ static void interned_data(struct seq *q, struct span s)
 			if (num == 2)
 				define_name(q, iid, name);
 			else
-				define_string(&q->fnames, &q->nfnames, iid, name);
+				define_string(&q->prof.fnames, &q->prof.nfnames, iid, name);
 		}
 	}
 }
 
-/* PerfSample {cpu = 1, pid = 2, tid = 3, callstack_iid = 4}: on a described thread, with a
- * callstack defined on its sequence. */
-static void perf_sample(struct seq *q, struct span s, uint64_t ts)
-{
-	uint64_t v, cpu = 0, pid = 0, tid = 0, iid = 0;
-	struct span body;
-	bool has_pid = false, has_tid = false;
-	const struct track *t = NULL;
-
-	FOR_FIELDS(s, num, wt, v, body) {
-		if (num == 1 && wt == 0)
-			cpu = v;
-		else if (num == 2 && wt == 0)
-			pid = v, has_pid = true;
-		else if (num == 3 && wt == 0)
-			tid = v, has_tid = true;
-		else if (num == 4 && wt == 0)
-			iid = v;
-	}
-	nsamples++;
-	if (!has_pid || !has_tid)
-		fail("perf sample without pid and tid");
-	for (size_t i = 0; i < ntracks && !t; i++)
-		if (tracks[i].thread && tracks[i].pid == pid && tracks[i].tid == tid)
-			t = &tracks[i];
-	if (!t)
-		fail("perf sample of pid %" PRIu64 " tid %" PRIu64 ", no thread track", pid, tid);
-	if (!iid || iid >= q->nstacks || !q->stacks[iid].frames) {
-		fail("perf sample uses callstack %" PRIu64 ", not defined", iid);
-		return;
-	}
-	if (!opt_samples)
-		return;
-	const struct callstack *c = &q->stacks[iid];
-	printf("%s\t%" PRIu64 "\t", t ? t->name : "?", cpu);
-	for (size_t i = 0; i < c->n; i++) {
-		uint64_t fn = c->frames[i] < q->nframes ? q->frames[c->frames[i]] : 0;
-		printf("%s%s", i ? ";" : "", fn ? q->fnames[fn] : "?");
-	}
-	printf("\t%" PRIu64 "\n", ts);
-}
 
 static void defaults(struct seq *q, struct span s)
 {
@@ -613,13 +463,7 @@ static void clear_sequence(struct seq *q)
 	for (size_t i = 0; i < q->nnames; i++)
 		free(q->names[i]);
 	free(q->names);
-	for (size_t i = 0; i < q->nfnames; i++)
-		free(q->fnames[i]);
-	free(q->fnames);
-	free(q->frames);
-	for (size_t i = 0; i < q->nstacks; i++)
-		free(q->stacks[i].frames);
-	free(q->stacks);
+	prof_clear(&q->prof);
 	*q = (struct seq){ .cleared = true };
 }
 
@@ -685,7 +529,7 @@ static void packet(struct span s)
 	if (pk.event.p)
 		track_event(q, pk.seq, pk.event, ts);
 	if (pk.sample.p)
-		perf_sample(q, pk.sample, ts);
+		prof_sample(&q->prof, pk.sample, ts);
 }
 
 static void packets(struct span s)
