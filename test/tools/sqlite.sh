@@ -108,6 +108,13 @@ webg-6|1|GET /slow|status=500|200000012000|200000050000|38000|0
 webg-5|0|GET /y||200000060000|-|-|0"
 check "sqlite: spans: docs/sqlite.md query 14 (slowest requests, what they called)" \
 	"$(doc_query 14 | sqlite3 "$TMP/sp.db")" "$(doc_answer 14)"
+# the same without funcgraph-abstime: the spans and their nesting, no times
+sed -E 's/^ +[0-9]+\.[0-9]+ \| / /' "$C/spans-2cpu.txt" >"$TMP/spans-noabs.txt"
+"$PT" -q -f sqlite -o "$TMP/spn.db" "$TMP/spans-noabs.txt"
+check "sqlite: spans: without timestamps, NULL times" \
+	"$(q "$TMP/spn.db" "SELECT group_concat(name || ':' || depth || ':' || ifnull(begin_ns, '-') ||
+	ifnull(end_ns, '-') || ifnull(dur_ns, '-'), ' ') FROM (SELECT * FROM spans ORDER BY id)")" \
+	"GET /x:0:--- GET /z:0:--- db_query:1:--- GET /slow:0:--- GET /y:0:---"
 check "sqlite: spans: a trace without span events has none" \
 	"$(q "$TMP/c.db" 'SELECT count(*) FROM spans')" "0"
 (cd "$C" && "$pt" -q -f sqlite -o "$TMP/sp2.db" spans-2cpu.txt compute-2cpu.txt spans-2cpu.txt)
