@@ -326,6 +326,9 @@ if have_protoc; then
 	check "samples: fib interned once as a function name, with one frame" \
 		"$(grep -c 'str: "fib"' "$TMP/cs.txtpb") $(awk '/str: "fib"/ { print id } /iid:/ { id = $2 }' \
 		   "$TMP/cs.txtpb" | while read -r i; do grep -c "function_name_id: $i\$" "$TMP/cs.txtpb"; done)" "1 1"
+	check "samples: every frame in the one mapping, glass, at rel_pc 0" \
+		"$(grep -c '^    frames {' "$TMP/cs.txtpb") $(grep -c '^      mapping_id: 1$' "$TMP/cs.txtpb") $(grep -c '^      rel_pc: 0$' "$TMP/cs.txtpb") $(grep -A1 '^    mapping_paths {' "$TMP/cs.txtpb" | grep -c 'iid: 1')" \
+		"$(grep -c '^    function_names {' "$TMP/cs.txtpb") $(grep -c '^    function_names {' "$TMP/cs.txtpb") $(grep -c '^    function_names {' "$TMP/cs.txtpb") 1"
 	check "samples: PerfSample packets in kernel mode, on one sequence" \
 		"$(grep -c 'cpu_mode: MODE_KERNEL' "$TMP/cs.txtpb") $(awk '/^  trusted_packet_sequence_id:/ { seq = $2 }
 		   /^  perf_sample {/ { print seq }' "$TMP/cs.txtpb" | sort | uniq -c | awk '{ print $1 }')" \

@@ -11,9 +11,10 @@
  *     value, and other tracks none; a counter in percent (unit_name "%", the CPU
  *     utilisation) stays within 0..100;
  *   - every flow that ends (terminating_flow_ids) began before (flow_ids);
- *   - profiling tables: every frame's function name, every callstack's frames and every
- *     PerfSample's callstack defined on its sequence (since its last CLEARED) before or in
- *     the packet that uses it; a sample's pid and tid are those of a described thread.
+ *   - profiling tables: every mapping's path strings, every frame's function name and
+ *     mapping (with a rel_pc), every callstack's frames and every PerfSample's callstack
+ *     defined on its sequence (since its last CLEARED) before or in the packet that uses
+ *     it; a sample's pid and tid are those of a described thread.
  *
  *   pftrace-check [--slices] [--samples] [--dump] FILE
  *
@@ -214,12 +215,13 @@ static void define_name(struct seq *q, uint64_t iid, struct span name)
 }
 
 
-/* Event names (2) and function names (5) are {iid = 1, name or str = 2}. A packet's
- * entries are all defined before any is used, so they go in table order: names, then the
- * frames that name them, then the callstacks of those frames. */
+/* Event names (2), function names (5) and mapping paths (17) are {iid = 1, name or
+ * str = 2}. A packet's entries are all defined before any is used, so they go in table
+ * order: names, then the mappings (19) and frames (6) that use them, then the callstacks
+ * (7) of those frames. */
 static void interned_data(struct seq *q, struct span s)
 {
-	static const unsigned order[] = { 2, 5, 6, 7 };
+	static const unsigned order[] = { 2, 5, 17, 19, 6, 7 };
 
 	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
 		struct span rest = s, body;
@@ -227,6 +229,10 @@ static void interned_data(struct seq *q, struct span s)
 		FOR_FIELDS(rest, num, wt, v, body) {
 			if (num != order[k] || wt != 2)
 				continue;
+			if (num == 19) {
+				prof_mapping(&q->prof, body);
+				continue;
+			}
 			if (num == 6) {
 				prof_frame(&q->prof, body);
 				continue;
@@ -245,8 +251,10 @@ static void interned_data(struct seq *q, struct span s)
 			}
 			if (num == 2)
 				define_name(q, iid, name);
-			else
+			else if (num == 5)
 				define_string(&q->prof.fnames, &q->prof.nfnames, iid, name);
+			else
+				define_string(&q->prof.mpaths, &q->prof.nmpaths, iid, name);
 		}
 	}
 }

@@ -40,6 +40,10 @@ struct prof_tables {
 	size_t nframes;
 	struct callstack *stacks;	/* callstacks by iid */
 	size_t nstacks;
+	char **mpaths;		/* mapping_paths: iid -> path */
+	size_t nmpaths;
+	bool *mappings;		/* mappings: iid -> defined */
+	size_t nmappings;
 };
 
 extern struct track tracks[];
@@ -58,7 +62,9 @@ void copy_str(char *dst, size_t n, struct span s);
 /* (*table)[iid] = name, the table grown as needed. */
 void define_string(char ***table, size_t *n, uint64_t iid, struct span name);
 
-/* pftrace-profile.c: Frame and Callstack entries, a PerfSample, a cleared sequence */
+/* pftrace-profile.c: Mapping, Frame and Callstack entries, a PerfSample, a cleared
+ * sequence */
+void prof_mapping(struct prof_tables *q, struct span s);
 void prof_frame(struct prof_tables *q, struct span s);
 void prof_callstack(struct prof_tables *q, struct span s);
 void prof_sample(const struct prof_tables *q, struct span s, uint64_t ts);

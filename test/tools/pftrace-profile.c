@@ -38,20 +38,48 @@ void define_string(char ***table, size_t *n, uint64_t iid, struct span name)
 	copy_str((*table)[iid], (size_t)(name.e - name.p) + 1, name);
 }
 
-/* Frame {iid = 1, function_name_id = 2}: its name must be defined. */
+/* Mapping {iid = 1, path_string_ids = 7}: its path components must be defined. */
+void prof_mapping(struct prof_tables *q, struct span s)
+{
+	uint64_t v, iid = 0;
+	struct span body;
+
+	FOR_FIELDS(s, num, wt, v, body) {
+		if (num == 1 && wt == 0)
+			iid = v;
+		else if (num == 7 && wt == 0 && (v >= q->nmpaths || !q->mpaths[v]))
+			fail("mapping uses path string %" PRIu64 ", not defined", v);
+	}
+	if (!iid_ok(iid))
+		return;
+	q->mappings = grow(q->mappings, &q->nmappings, iid, sizeof(*q->mappings));
+	q->mappings[iid] = true;
+}
+
+/* Frame {iid = 1, function_name_id = 2, mapping_id = 3, rel_pc = 4}: its name and mapping
+ * must be defined, and a frame in a mapping must have its rel_pc. */
 void prof_frame(struct prof_tables *q, struct span s)
 {
-	uint64_t v, iid = 0, fn = 0;
+	uint64_t v, iid = 0, fn = 0, mapping = 0;
 	struct span body;
+	bool has_pc = false;
 
 	FOR_FIELDS(s, num, wt, v, body) {
 		if (num == 1 && wt == 0)
 			iid = v;
 		else if (num == 2 && wt == 0)
 			fn = v;
+		else if (num == 3 && wt == 0)
+			mapping = v;
+		else if (num == 4 && wt == 0)
+			has_pc = true;
 	}
 	if (!iid_ok(iid))
 		return;
+	if (mapping && (mapping >= q->nmappings || !q->mappings[mapping]))
+		fail("frame %" PRIu64 " is in mapping %" PRIu64 ", not defined", iid, mapping);
+	if (mapping && !has_pc)
+		fail("frame %" PRIu64 " has a mapping and no rel_pc", iid);
 	if (!fn || fn >= q->nfnames || !q->fnames[fn]) {
 		fail("frame %" PRIu64 " names function name %" PRIu64 ", not defined", iid, fn);
 		return;
@@ -142,5 +170,9 @@ void prof_clear(struct prof_tables *q)
 	for (size_t i = 0; i < q->nstacks; i++)
 		free(q->stacks[i].frames);
 	free(q->stacks);
+	for (size_t i = 0; i < q->nmpaths; i++)
+		free(q->mpaths[i]);
+	free(q->mpaths);
+	free(q->mappings);
 	*q = (struct prof_tables){ 0 };
 }

@@ -4,8 +4,10 @@
  * descriptor (pf_tracks.c), so trace_processor puts it on that thread; its stack is an
  * interned Callstack of interned Frames, each naming an interned function name. Each
  * entry is defined in the packet of its first use: a function name's and a frame's iid is
- * the function's symtab id, a callstack's is dense in first-use order. Field numbers:
- * perfetto_subset.proto. */
+ * the function's symtab id, a callstack's is dense in first-use order. Every frame is in
+ * one Mapping, "glass", at rel_pc 0: the text has names, not addresses, and
+ * trace_processor releases that predate frames without a mapping drop such frames (it
+ * tells frames apart by rel_pc and name). Field numbers: perfetto_subset.proto. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,10 @@
 #include "tools/parse-trace/perfetto.h"
 
 /* TracePacket.perf_sample; InternedData's profiling tables */
-enum { PKT_PERF_SAMPLE = 66, ID_FUNCTION_NAMES = 5, ID_FRAMES = 6, ID_CALLSTACKS = 7 };
+enum { PKT_PERF_SAMPLE = 66, ID_FUNCTION_NAMES = 5, ID_FRAMES = 6, ID_CALLSTACKS = 7,
+       ID_MAPPING_PATHS = 17, ID_MAPPINGS = 19 };
+/* Frame.mapping_id, rel_pc; Mapping.path_string_ids; the one mapping's iid */
+enum { FRAME_MAPPING_ID = 3, FRAME_REL_PC = 4, MAPPING_PATH_IDS = 7, GLASS_MAPPING = 1 };
 /* PerfSample, Profiling.CpuMode */
 enum { PS_CPU = 1, PS_PID = 2, PS_TID = 3, PS_CALLSTACK_IID = 4, PS_CPU_MODE = 5,
        MODE_KERNEL = 1 };
@@ -70,6 +75,16 @@ static void intern_stack(struct perfetto *pf, struct pf_samples *s, const struct
 	const struct symtab *st = pf->e->st;
 	size_t id = pb_open(b, PKT_INTERNED_DATA);
 
+	if (!s->started) {	/* the sequence's first packet: the mapping of every frame */
+		size_t m = pb_open(b, ID_MAPPING_PATHS);
+		pb_uint(b, 1, 1);
+		pb_bytes(b, 2, "glass", 5);
+		pb_close(b, m);
+		m = pb_open(b, ID_MAPPINGS);
+		pb_uint(b, 1, GLASS_MAPPING);
+		pb_uint(b, MAPPING_PATH_IDS, 1);
+		pb_close(b, m);
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		uint32_t f = t->stack[i];
 		if (is_defined(s, f))
@@ -80,7 +95,9 @@ static void intern_stack(struct perfetto *pf, struct pf_samples *s, const struct
 		pb_close(b, m);
 		m = pb_open(b, ID_FRAMES);
 		pb_uint(b, 1, f);
-		pb_uint(b, 2, f);	/* function_name_id; no mapping: the text has no addresses */
+		pb_uint(b, 2, f);	/* function_name_id */
+		pb_uint(b, FRAME_MAPPING_ID, GLASS_MAPPING);
+		pb_uint(b, FRAME_REL_PC, 0);
 		pb_close(b, m);
 		set_defined(s, f);
 	}
@@ -129,9 +146,9 @@ void pf_sample(struct perfetto *pf, const struct tp_sample *t)
 	pb_uint(b, PKT_SEQUENCE_ID, PF_SAMPLES_SEQ);
 	pb_uint(b, PKT_SEQUENCE_FLAGS, s->started ? SEQ_NEEDS_INCREMENTAL_STATE :
 		SEQ_INCREMENTAL_STATE_CLEARED | SEQ_NEEDS_INCREMENTAL_STATE);
-	s->started = true;
-	if (fresh)
+	if (fresh)	/* always on the first packet */
 		intern_stack(pf, s, t, iid);
+	s->started = true;
 	size_t m = pb_open(b, PKT_PERF_SAMPLE);
 	pb_uint(b, PS_CPU, (uint64_t)t->cpu);
 	pb_uint(b, PS_PID, pid);
