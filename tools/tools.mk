@@ -138,7 +138,8 @@ $(O)/host/gen-capture: $(GEN_CAPTURE_SRCS) $(wildcard trace/*.h tools/lib/*.h)
 	$(Q)$(HOSTCC) $(TRACE_HOST_FLAGS) $(filter %.c,$^) -o $@ -lzstd
 
 # the checker of Perfetto exports (test/tools/perfetto.sh)
-$(O)/host-san/pftrace-check: $(TOOLS_SAN_OBJ)/test/tools/pftrace-check.o
+$(O)/host-san/pftrace-check: $(TOOLS_SAN_OBJ)/test/tools/pftrace-check.o \
+		$(TOOLS_SAN_OBJ)/test/tools/pftrace-profile.o
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@ -lzstd
 
 # libFuzzer targets (clang), with the same sources as the tools
@@ -159,7 +160,7 @@ $(O)/host-san/fuzz/csv: test/tools/fuzz_csv.c $(TOOLS_LIB_SRCS) \
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) $^ -o $@ -lzstd -lpthread
 
 # the timeline exporters behind the parser
-TIMELINE_SRCS := $(addprefix tools/parse-trace/,emit_perfetto.c pf_tracks.c pf_sched.c pf_util.c pf_events.c \
+TIMELINE_SRCS := $(addprefix tools/parse-trace/,emit_perfetto.c pf_tracks.c pf_sched.c pf_util.c pf_events.c pf_samples.c \
 	pfstream.c pbwrite.c cpurun.c emit_tracedat.c tdat_file.c tdat_pages.c lifecycle.c \
 	emit_lifecycle.c emit_mermaid.c)
 $(O)/host-san/fuzz/timeline: test/tools/fuzz_timeline.c $(TOOLS_LIB_SRCS) $(TIMELINE_SRCS)

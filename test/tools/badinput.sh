@@ -51,7 +51,7 @@ printf '# tracer: nop\n#\n  compute/0-28  [000] .....  0.304776: profile_sample:
 "$PT" -q "$TMP/nopcsv" >"$TMP/out" 2>"$TMP/err"
 expect_status "profile events as CSV: status 1" 1 $?
 check "profile events as CSV: message" "$(cat "$TMP/err")" \
-	"$TMP/nopcsv: profile events are written by --format pprof, folded or sqlite, not csv"
+	"$TMP/nopcsv: profile events are written by --format pprof, folded, sqlite or perfetto, not csv"
 check "profile events as CSV: no output" "$(cat "$TMP/out")" ""
 "$PT" "$C/nested-2cpu.csv" >/dev/null 2>"$TMP/err"
 expect_status "CSV given to parse-trace: status 1" 1 $?

@@ -71,6 +71,15 @@ static void input_end(void *ctx)
 static const struct tl_sink checker = { NULL, thread, begin, end, marker, sched_switch, lost,
 					input_end };
 
+/* profile events go to the exporter that takes them (perfetto's CPU samples) */
+static void on_sample(void *ctx, const struct tp_sample *t)
+{
+	struct emit *e = ctx;
+
+	if (e->sample)
+		e->sample(e, t);
+}
+
 /* kind: 0 perfetto, 1 tracedat, 2 lifecycle, 3 mermaid */
 static void run(const uint8_t *data, size_t size, int kind)
 {
@@ -82,7 +91,8 @@ static void run(const uint8_t *data, size_t size, int kind)
 	inner = kind == 1 ? emit_tracedat_init(&e) :
 		kind == 2 ? emit_lifecycle_init(&e, size & 1) :
 		kind == 3 ? emit_mermaid_init(&e, size & 1) : emit_perfetto_init(&e, size & 1);
-	struct tparse_cfg cfg = { .quiet = true, .timeline = &checker };
+	struct tparse_cfg cfg = { .quiet = true, .timeline = &checker, .sample = on_sample,
+				  .ctx = &e };
 	struct tparse *tp = tparse_new(st, &cfg);
 	const char *p = (const char *)data, *end_p = p + size;
 

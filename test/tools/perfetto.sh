@@ -87,7 +87,7 @@ check "cpu_util at the default 10 Hz: one period" "$("$CHECK" --slices "$TMP/u10
 work-9 cpu_util	counter	0.75	10000000000"
 "$PT" -q -f perfetto --cpu-util-hz 0 -o "$TMP/u0.pf" "$G/util.txt"
 check "--cpu-util-hz 0: no counter tracks" "$("$CHECK" "$TMP/u0.pf")" \
-	"packets=16 slices=3 instants=0 tracks=3 task_states=5 max_depth=1 counters=0 flows=0"
+	"packets=16 slices=3 instants=0 tracks=3 task_states=5 max_depth=1 counters=0 flows=0 samples=0"
 if have_protoc; then
 	check "cpu_util: counter track descriptor" "$("$PT" -q -f perfetto --uncompressed \
 		"$G/util.txt" | decode | grep -A8 'name: "work-9 cpu_util"' | tr -d ' ' | tr '\n' ' ')" \
@@ -116,7 +116,7 @@ printf '%s\n' '# tracer: function_graph' '#' \
 "$PT" -q -f perfetto -o "$TMP/sw1.pf" "$TMP/sw1.txt"
 expect_status "sched_switch first: status 0" 0 $?
 check "sched_switch first: checker" "$("$CHECK" "$TMP/sw1.pf")" \
-	"packets=8 slices=1 instants=0 tracks=3 task_states=1 max_depth=1 counters=1 flows=0"
+	"packets=8 slices=1 instants=0 tracks=3 task_states=1 max_depth=1 counters=1 flows=0 samples=0"
 
 # a 300-byte marker: nested lengths of two bytes, patched when the messages close
 # (decoded: name: "x...x" and a newline, 7 + 300 + 2 bytes)
@@ -208,7 +208,7 @@ awk 'BEGIN { d = 1000
 	for (i = d - 1; i >= 0; i--) printf " 0)   1.000 us    |  %*s}\n", 2 * i, "" }' >"$TMP/deep"
 "$PT" -q -f perfetto -o "$TMP/deep.pf" "$TMP/deep"
 check "1000-deep nesting: 512 slices" "$("$CHECK" "$TMP/deep.pf")" \
-	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512 counters=0 flows=0"
+	"packets=1027 slices=512 instants=0 tracks=2 task_states=0 max_depth=512 counters=0 flows=0 samples=0"
 # broken input: no crash, and what is written is a valid trace
 { head -c 3000 "$TMP/g2.txt"; head -c 2000 /dev/urandom; tail -c 3000 "$TMP/g2.txt"; } >"$TMP/junk"
 "$PT" -q -f perfetto -o "$TMP/junk.pf" "$TMP/junk" 2>/dev/null
@@ -296,6 +296,49 @@ if [ -x "$O/host-san/gen-capture" ]; then
 			   sort | uniq -c | awk '{print $1, $2, $3}' | tr '\n' ' ')" \
 			"1 flow_ids: 1 1 flow_ids: 2 1 terminating_flow_ids: 1 1 terminating_flow_ids: 2 "
 	fi
+fi
+
+# CPU samples (captures/compute-samples.txt.zst: compute sampled at 10 kHz, a nop trace):
+# one PerfSample per non-idle sample, on its thread, with interned stacks
+CS=$HERE/captures/compute-samples.txt.zst
+"$PT" -q -f perfetto --uncompressed -o "$TMP/cs.pf" "$CS"
+expect_status "samples: written" 0 $?
+text_samples() { zstdcat "$CS" | awk '/ profile_sample: / && $1 != "<idle>-0"' ; }
+check "samples: checker passes, one sample per non-idle profile_sample" \
+	"$("$CHECK" "$TMP/cs.pf" | grep -o 'samples=[0-9]*')" "samples=$(text_samples | wc -l)"
+"$CHECK" --samples "$TMP/cs.pf" | grep -v '^packets=' >"$TMP/cs.samples"
+check "samples: each on its thread's track" "$(cut -f1 "$TMP/cs.samples" | sort | uniq -c)" \
+	"$(text_samples | awk '{ print $1 }' | sort | uniq -c)"
+check "samples: the times and CPUs of the text" "$(cut -f2,4 "$TMP/cs.samples")" \
+	"$(text_samples | awk '{ gsub(/[\[\]:]/, "", $2); gsub(/[:.]/, "", $4); print $2 + 0 "\t" $4 * 1000 }')"
+# the stacks as the folded export reads them (weights: 100000 ns a sample at 10 kHz)
+check "samples: the stacks of the folded export" \
+	"$(cut -f3 "$TMP/cs.samples" | sort | uniq -c | awk '{ print $2, $1 * 100000 }')" \
+	"$("$PT" -q -f folded "$CS" | sort)"
+check "samples: fib is the leaf of 195, merge_halves of 146" \
+	"$(awk -F'\t' '{ n = split($3, f, ";"); c[f[n]]++ } END { print c["fib"], c["merge_halves"] }' \
+	   "$TMP/cs.samples")" "195 146"
+"$PT" -q -f perfetto -o "$TMP/cs.z.pf" "$CS"
+check "samples: the same in zstd packets" "$("$CHECK" --samples "$TMP/cs.z.pf" | grep -v '^packets=')" \
+	"$(cat "$TMP/cs.samples")"
+if have_protoc; then
+	decode <"$TMP/cs.pf" >"$TMP/cs.txtpb"
+	check "samples: fib interned once as a function name, with one frame" \
+		"$(grep -c 'str: "fib"' "$TMP/cs.txtpb") $(awk '/str: "fib"/ { print id } /iid:/ { id = $2 }' \
+		   "$TMP/cs.txtpb" | while read -r i; do grep -c "function_name_id: $i\$" "$TMP/cs.txtpb"; done)" "1 1"
+	check "samples: every frame in the one mapping, glass, at rel_pc 0" \
+		"$(grep -c '^    frames {' "$TMP/cs.txtpb") $(grep -c '^      mapping_id: 1$' "$TMP/cs.txtpb") $(grep -c '^      rel_pc: 0$' "$TMP/cs.txtpb") $(grep -A1 '^    mapping_paths {' "$TMP/cs.txtpb" | grep -c 'iid: 1')" \
+		"$(grep -c '^    function_names {' "$TMP/cs.txtpb") $(grep -c '^    function_names {' "$TMP/cs.txtpb") $(grep -c '^    function_names {' "$TMP/cs.txtpb") 1"
+	check "samples: PerfSample packets in kernel mode, on one sequence" \
+		"$(grep -c 'cpu_mode: MODE_KERNEL' "$TMP/cs.txtpb") $(awk '/^  trusted_packet_sequence_id:/ { seq = $2 }
+		   /^  perf_sample {/ { print seq }' "$TMP/cs.txtpb" | sort | uniq -c | awk '{ print $1 }')" \
+		"$(text_samples | wc -l) $(text_samples | wc -l)"
+	protoc --encode=perfetto.protos.Trace -I "$PROTO_DIR" "$PROTO_DIR/$PROTO" \
+		<"$G/good-samples.txtpb" >"$TMP/good-samples.pb"
+	check "samples: checker accepts entries defined in the packet that uses them" \
+		"$("$CHECK" --samples "$TMP/good-samples.pb")" "t-7	0	f	100
+t-7	1	f;g	200
+packets=3 slices=0 instants=0 tracks=1 task_states=0 max_depth=0 counters=0 flows=0 samples=2"
 fi
 
 # usage and input errors

@@ -10,16 +10,21 @@
  *   - counter tracks (TrackDescriptor.counter) get only TYPE_COUNTER events, each with a
  *     value, and other tracks none; a counter in percent (unit_name "%", the CPU
  *     utilisation) stays within 0..100;
- *   - every flow that ends (terminating_flow_ids) began before (flow_ids).
+ *   - every flow that ends (terminating_flow_ids) began before (flow_ids);
+ *   - profiling tables: every mapping's path strings, every frame's function name and
+ *     mapping (with a rel_pc), every callstack's frames and every PerfSample's callstack
+ *     defined on its sequence (since its last CLEARED) before or in the packet that uses
+ *     it; a sample's pid and tid are those of a described thread.
  *
- *   pftrace-check [--slices] [--dump] FILE
+ *   pftrace-check [--slices] [--samples] [--dump] FILE
  *
  * Prints "packets=N slices=N instants=N tracks=N task_states=N max_depth=N counters=N
- * flows=N" (flows: those that ended) and exits 0,
+ * flows=N samples=N" (flows: those that ended) and exits 0,
  * or prints "FILE: packet N: reason" for each problem (the first 20) and exits 1.
  * --slices prints every slice, "track<TAB>depth<TAB>name<TAB>begin_ns<TAB>dur_ns", in the
  * order slices end; instants as "track<TAB>instant<TAB>name<TAB>ts_ns", counter samples as
  * "track<TAB>counter<TAB>value<TAB>ts_ns" (value with %g).
+ * --samples prints every PerfSample, "thread track<TAB>cpu<TAB>root;...;leaf<TAB>ts_ns".
  * --dump writes the packets, decompressed, as an uncompressed trace to stdout instead. */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -29,15 +34,12 @@
 #include <string.h>
 #include <zstd.h>
 
+#include "test/tools/pftrace-check.h"
+
 #define MAX_SEQ 65536
 #define MAX_TRACKS 16384
-#define MAX_IID 1000000
 #define MAX_DEPTH 512
 #define MAX_FLOW (1u << 20)
-
-struct span {
-	const uint8_t *p, *e;
-};
 
 struct open_slice {
 	uint64_t iid;		/* name on the track's sequence, 0 = literal or none */
@@ -45,15 +47,6 @@ struct open_slice {
 	uint64_t ts;
 };
 
-struct track {
-	uint64_t uuid;
-	char name[128];
-	struct open_slice *stack;	/* MAX_DEPTH entries */
-	int depth;
-	uint64_t last_ts;
-	uint32_t seq;		/* sequence of its events, 0 until the first */
-	bool counter, percent;	/* a counter track; its unit_name is "%" */
-};
 
 struct seq {
 	bool cleared, incremental, seen;
@@ -62,19 +55,21 @@ struct seq {
 	uint32_t default_clock;
 	char **names;		/* iid -> name, defined since the last CLEARED */
 	size_t nnames;
+	struct prof_tables prof;
 };
 
 static struct seq seqs[MAX_SEQ];
-static struct track tracks[MAX_TRACKS];
-static size_t ntracks;
+struct track tracks[MAX_TRACKS];
+size_t ntracks;
 static const char *file;
 static uint64_t npackets, nslices, ninstants, nstates, ncounters, nflows;
+uint64_t nsamples;
 static bool flow_begun[MAX_FLOW];
 static int max_depth, errors;
 static bool opt_slices, opt_dump;
+bool opt_samples;
 
-static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void fail(const char *fmt, ...)
+void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -103,7 +98,7 @@ static bool varint(struct span *s, uint64_t *v)
 }
 
 /* The next field: number, wire type, varint value or length-delimited body. */
-static bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, struct span *body)
+bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, struct span *body)
 {
 	uint64_t tag, len;
 
@@ -136,10 +131,6 @@ static bool field(struct span *s, unsigned *num, unsigned *wt, uint64_t *v, stru
 	return false;
 }
 
-#define FOR_FIELDS(sp, num, wt, v, body) \
-	for (unsigned num, wt; (sp).p < (sp).e && \
-	     (field(&(sp), &num, &wt, &v, &body) || (fail("malformed field"), (sp).p = (sp).e, 0));)
-
 static struct track *find_track(uint64_t uuid)
 {
 	static size_t last;
@@ -152,7 +143,7 @@ static struct track *find_track(uint64_t uuid)
 	return NULL;
 }
 
-static void copy_str(char *dst, size_t n, struct span s)
+void copy_str(char *dst, size_t n, struct span s)
 {
 	if (!s.p) {
 		*dst = 0;
@@ -168,11 +159,23 @@ static void track_descriptor(struct span s)
 {
 	uint64_t v, uuid = 0;
 	struct span body, name = { 0 };
-	bool counter = false, percent = false;
+	bool counter = false, percent = false, thread = false;
+	uint64_t pid = 0, tid = 0;
 
 	FOR_FIELDS(s, num, wt, v, body) {
 		if (num == 1 && wt == 0)
 			uuid = v;
+		else if (num == 4 && wt == 2) {
+			uint64_t v2;
+			struct span b2;
+			thread = true;
+			FOR_FIELDS(body, n2, w2, v2, b2) {
+				if (n2 == 1 && w2 == 0)
+					pid = v2;
+				else if (n2 == 2 && w2 == 0)
+					tid = v2;
+			}
+		}
 		else if (num == 2 && wt == 2)
 			name = body;
 		else if (num == 8 && wt == 2) {
@@ -197,47 +200,65 @@ static void track_descriptor(struct span s)
 	tracks[ntracks].uuid = uuid;
 	tracks[ntracks].counter = counter;
 	tracks[ntracks].percent = percent;
+	tracks[ntracks].thread = thread;
+	tracks[ntracks].pid = pid;
+	tracks[ntracks].tid = tid;
 	tracks[ntracks].stack = calloc(MAX_DEPTH, sizeof(struct open_slice));
 	copy_str(tracks[ntracks].name, sizeof(tracks[ntracks].name), name);
 	ntracks++;
 }
 
+
 static void define_name(struct seq *q, uint64_t iid, struct span name)
 {
-	if (!iid || iid > MAX_IID) {
-		fail("interned iid %" PRIu64 " out of range", iid);
-		return;
-	}
-	if (iid >= q->nnames) {
-		size_t n = q->nnames;
-		q->nnames = iid * 2 + 16;
-		q->names = realloc(q->names, q->nnames * sizeof(*q->names));
-		memset(q->names + n, 0, (q->nnames - n) * sizeof(*q->names));
-	}
-	free(q->names[iid]);
-	q->names[iid] = malloc((size_t)(name.e - name.p) + 1);
-	copy_str(q->names[iid], (size_t)(name.e - name.p) + 1, name);
+	define_string(&q->names, &q->nnames, iid, name);
 }
 
+
+/* Event names (2), function names (5) and mapping paths (17) are {iid = 1, name or
+ * str = 2}. A packet's entries are all defined before any is used, so they go in table
+ * order: names, then the mappings (19) and frames (6) that use them, then the callstacks
+ * (7) of those frames. */
 static void interned_data(struct seq *q, struct span s)
 {
-	uint64_t v;
-	struct span body;
+	static const unsigned order[] = { 2, 5, 17, 19, 6, 7 };
 
-	FOR_FIELDS(s, num, wt, v, body) {
-		if (num != 2 || wt != 2)
-			continue;	/* only event names are written */
-		uint64_t iid = 0, v2;
-		struct span name = { 0 }, b2;
-		FOR_FIELDS(body, n2, w2, v2, b2) {
-			if (n2 == 1 && w2 == 0)
-				iid = v2;
-			else if (n2 == 2 && w2 == 2)
-				name = b2;
+	for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+		struct span rest = s, body;
+		uint64_t v;
+		FOR_FIELDS(rest, num, wt, v, body) {
+			if (num != order[k] || wt != 2)
+				continue;
+			if (num == 19) {
+				prof_mapping(&q->prof, body);
+				continue;
+			}
+			if (num == 6) {
+				prof_frame(&q->prof, body);
+				continue;
+			}
+			if (num == 7) {
+				prof_callstack(&q->prof, body);
+				continue;
+			}
+			uint64_t iid = 0, v2;
+			struct span name = { 0 }, b2;
+			FOR_FIELDS(body, n2, w2, v2, b2) {
+				if (n2 == 1 && w2 == 0)
+					iid = v2;
+				else if (n2 == 2 && w2 == 2)
+					name = b2;
+			}
+			if (num == 2)
+				define_name(q, iid, name);
+			else if (num == 5)
+				define_string(&q->prof.fnames, &q->prof.nfnames, iid, name);
+			else
+				define_string(&q->prof.mpaths, &q->prof.nmpaths, iid, name);
 		}
-		define_name(q, iid, name);
 	}
 }
+
 
 static void defaults(struct seq *q, struct span s)
 {
@@ -397,7 +418,7 @@ struct packet {
 	uint64_t ts, flags;
 	uint32_t seq;
 	bool has_ts, has_seq;
-	struct span interned, defaults, snapshot, event, descriptor, zstd;
+	struct span interned, defaults, snapshot, event, descriptor, zstd, sample;
 	bool has_state;
 };
 
@@ -418,6 +439,7 @@ static void parse_packet(struct span s, struct packet *pk)
 		case 60: pk->descriptor = body; break;
 		case 117: pk->has_state = true; break;
 		case 133: pk->zstd = body; break;
+		case 66: pk->sample = body; break;
 		case 58: fail("explicit timestamp_clock_id is not expected"); break;
 		}
 	}
@@ -449,6 +471,7 @@ static void clear_sequence(struct seq *q)
 	for (size_t i = 0; i < q->nnames; i++)
 		free(q->names[i]);
 	free(q->names);
+	prof_clear(&q->prof);
 	*q = (struct seq){ .cleared = true };
 }
 
@@ -475,8 +498,8 @@ static void packet(struct span s)
 		return;
 	}
 	if (!pk.has_seq || pk.seq == 0) {
-		if (pk.interned.p || pk.flags || pk.event.p)
-			fail("interned data, flags or a track event without a sequence id");
+		if (pk.interned.p || pk.flags || pk.event.p || pk.sample.p)
+			fail("interned data, flags, a track event or a sample without a sequence id");
 		return;
 	}
 	if (pk.seq >= MAX_SEQ) {
@@ -513,6 +536,8 @@ static void packet(struct span s)
 		nstates++;
 	if (pk.event.p)
 		track_event(q, pk.seq, pk.event, ts);
+	if (pk.sample.p)
+		prof_sample(&q->prof, pk.sample, ts);
 }
 
 static void packets(struct span s)
@@ -563,11 +588,13 @@ int main(int argc, char **argv)
 			opt_slices = true;
 		else if (!strcmp(argv[i], "--dump"))
 			opt_dump = true;
+		else if (!strcmp(argv[i], "--samples"))
+			opt_samples = true;
 		else
 			break;
 	}
 	if (i != argc - 1) {
-		fputs("usage: pftrace-check [--slices] [--dump] FILE\n", stderr);
+		fputs("usage: pftrace-check [--slices] [--samples] [--dump] FILE\n", stderr);
 		return 2;
 	}
 	file = argv[i];
@@ -582,8 +609,8 @@ int main(int argc, char **argv)
 		if (!errors)
 			printf("packets=%" PRIu64 " slices=%" PRIu64 " instants=%" PRIu64
 			       " tracks=%zu task_states=%" PRIu64 " max_depth=%d counters=%" PRIu64
-			       " flows=%" PRIu64 "\n", npackets, nslices, ninstants, ntracks, nstates,
-			       max_depth, ncounters, nflows);
+			       " flows=%" PRIu64 " samples=%" PRIu64 "\n", npackets, nslices,
+			       ninstants, ntracks, nstates, max_depth, ncounters, nflows, nsamples);
 	}
 	for (size_t s = 0; s < MAX_SEQ; s++)
 		clear_sequence(&seqs[s]);

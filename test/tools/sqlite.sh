@@ -41,10 +41,10 @@ csv_from_db() {
 expect_status "sqlite: written" 0 $?
 check "sqlite: tables and view" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master
 	WHERE type IN ('table', 'view') ORDER BY name" | tr '\n' ' ')" \
-	"allocations call_names calls capture functions net_io samples stack_frames stacks switches threads "
+	"allocations call_names calls capture functions net_io samples spans stack_frames stacks switches threads "
 check "sqlite: indexes" "$(q "$TMP/c.db" "SELECT name FROM sqlite_master WHERE type = 'index'
 	AND name NOT LIKE 'sqlite_%' ORDER BY name" | tr '\n' ' ')" \
-	"allocations_stack calls_function calls_parent calls_start samples_stack samples_thread stack_frames_function switches_cpu "
+	"allocations_stack calls_function calls_parent calls_start samples_stack samples_thread spans_name spans_thread stack_frames_function switches_cpu "
 check "sqlite: no .part file left" "$(ls "$TMP" | grep -c part)" "0"
 
 for n in 1 3 4 5 10; do
@@ -89,6 +89,39 @@ check "sqlite: ids in entry order, parents resolved" \
 	FROM (SELECT * FROM calls WHERE thread_id = 3 ORDER BY id) c
 	JOIN functions f ON f.id = c.function_id")" \
 	"compute_worker:- compute_work:7 fib:8 fib:9 fib:10 fib:10 fib:9 table_insert:8 mix:19"
+
+# app spans (cases/spans-2cpu.txt, worked out by hand): webg-5 ends GET /x and GET /z and
+# leaves GET /y open; webg-6's GET /slow holds a db_query span, ended before it
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/sp.db" spans-2cpu.txt)
+expect_status "sqlite: spans: written" 0 $?
+check "sqlite: spans: row counts (calls = CSV rows)" \
+	"$(q "$TMP/sp.db" 'SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM spans),
+	(SELECT count(*) FROM threads)')" "$(($(wc -l <"$C/spans-2cpu.csv") - 1))|5|2"
+check "sqlite: spans: every span, hand-computed" \
+	"$(q "$TMP/sp.db" "SELECT t.name, s.cpu, s.name, s.args, ifnull(s.begin_ns, '-'),
+	ifnull(s.end_ns, '-'), ifnull(s.dur_ns, '-'), s.depth FROM spans s
+	JOIN threads t ON t.id = s.thread_id ORDER BY s.id")" \
+	"webg-5|0|GET /x|status=200|200000010000|200000030000|20000|0
+webg-5|0|GET /z|status=404|200000032000|200000035000|3000|0
+webg-6|1|db_query|table=users|200000017000|200000039000|22000|1
+webg-6|1|GET /slow|status=500|200000012000|200000050000|38000|0
+webg-5|0|GET /y||200000060000|-|-|0"
+check "sqlite: spans: docs/sqlite.md query 14 (slowest requests, what they called)" \
+	"$(doc_query 14 | sqlite3 "$TMP/sp.db")" "$(doc_answer 14)"
+# the same without funcgraph-abstime: the spans and their nesting, no times
+sed -E 's/^ +[0-9]+\.[0-9]+ \| / /' "$C/spans-2cpu.txt" >"$TMP/spans-noabs.txt"
+"$PT" -q -f sqlite -o "$TMP/spn.db" "$TMP/spans-noabs.txt"
+check "sqlite: spans: without timestamps, NULL times" \
+	"$(q "$TMP/spn.db" "SELECT group_concat(name || ':' || depth || ':' || ifnull(begin_ns, '-') ||
+	ifnull(end_ns, '-') || ifnull(dur_ns, '-'), ' ') FROM (SELECT * FROM spans ORDER BY id)")" \
+	"GET /x:0:--- GET /z:0:--- db_query:1:--- GET /slow:0:--- GET /y:0:---"
+check "sqlite: spans: a trace without span events has none" \
+	"$(q "$TMP/c.db" 'SELECT count(*) FROM spans')" "0"
+(cd "$C" && "$pt" -q -f sqlite -o "$TMP/sp2.db" spans-2cpu.txt compute-2cpu.txt spans-2cpu.txt)
+check "sqlite: spans: per capture, on that capture's threads" \
+	"$(q "$TMP/sp2.db" 'SELECT s.capture_id, count(*), sum(t.capture_id = s.capture_id)
+	FROM spans s JOIN threads t ON t.id = s.thread_id GROUP BY s.capture_id')" "1|5|5
+3|5|5"
 
 "$GEN" --calls 20000 --cpus 2 --threads 5 --proc --abstime --seed 11 >"$TMP/g.txt" 2>/dev/null
 "$PT" -q "$TMP/g.txt" >"$TMP/g.csv"

@@ -66,3 +66,30 @@ bool tevent_int(const struct tevent *ev, const char *key, int64_t *v)
 	*v = neg ? -(int64_t)x : (int64_t)x;
 	return true;
 }
+
+static bool is_key(const char *s, size_t n)
+{
+	if (!n || !(s[0] == '_' || ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z')))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(s[i] == '_' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9') ||
+		      ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')))
+			return false;
+	return true;
+}
+
+size_t tevent_args_start(const char *s, size_t n)
+{
+	size_t start = n;
+
+	while (start > 0) {
+		size_t w = start;
+		while (w > 0 && s[w - 1] != ' ')
+			w--;
+		const char *eq = memchr(s + w, '=', start - w);
+		if (!w || !eq || !is_key(s + w, (size_t)(eq - (s + w))))
+			break;
+		start = w - 1;	/* the space before the word */
+	}
+	return start;
+}

@@ -21,5 +21,8 @@ bool tevent_parse(const char *text, size_t n, struct tevent *ev);
 bool tevent_field(const struct tevent *ev, const char *key, const char **v, size_t *vn);
 /* The same as a decimal number (a leading '-' allowed); false if absent or not a number. */
 bool tevent_int(const struct tevent *ev, const char *key, int64_t *v);
+/* Where the `key=value` arguments of an app event's "name k=v k=v" start: the longest run
+ * of such words at the end (a name may hold spaces: "GET /index.html"); n if none. */
+size_t tevent_args_start(const char *s, size_t n);
 
 #endif

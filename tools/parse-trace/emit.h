@@ -40,6 +40,7 @@ struct emit {
 	const struct symtab *st;
 	struct tparse *tp;	/* for thread names and calling-context nodes */
 	void *priv;
+	struct sq_spans *spans;	/* sqlite: app spans read before the database starts */
 	bool quiet;		/* -q: no warnings */
 	unsigned cpu_util_hz;	/* perfetto: utilisation counters per 1/hz s, 0 none */
 	void (*row)(struct emit *e, const struct tp_row *r);
@@ -58,6 +59,10 @@ void emit_chrome_init(struct emit *e);
 void emit_folded_init(struct emit *e);	/* needs tparse_cfg.paths */
 void emit_pprof_init(struct emit *e);	/* needs tparse_cfg.paths; binary (gzip) */
 void emit_sqlite_init(struct emit *e);	/* writes e->path itself */
+/* The sqlite export's app spans, fed by the returned sink: set up before parsing starts
+ * (emit_sqlite_spans.c). */
+struct tl_sink;
+const struct tl_sink *emit_sqlite_spans_init(struct emit *e);
 void emit_hits_init(struct emit *e);	/* function tracer hits, CSV (emit_hits.c) */
 struct samples;
 /* The pprof profile of profile events (emit_pprof_samples.c); 0 or -1. */

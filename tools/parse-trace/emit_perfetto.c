@@ -2,9 +2,10 @@
  * as nested TrackEvent slices, markers and lost events as instant events on the thread's
  * track, CPU tracks from the threads seen running on each CPU, a CPU utilisation counter
  * per thread (pf_util.c), app spans, interrupts and counters on tracks of their own
- * (pf_events.c), wakeups as flows from the waker's instant to the wakee's next slice. It is fed timeline events
- * (tools/lib/timeline.h), not rows, and streams: memory holds one packet chunk, the open
- * calls and the names defined on each thread's sequence, never the trace. */
+ * (pf_events.c), wakeups as flows from the waker's instant to the wakee's next slice, CPU
+ * samples with their interned call stacks on their threads (pf_samples.c). It is fed
+ * timeline events (tools/lib/timeline.h), not rows, and streams: memory holds one packet
+ * chunk, the open calls and the names defined on each sequence, never the trace. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,11 @@ static void perfetto_row(struct emit *e, const struct tp_row *r)
 	(void)r;	/* calls arrive as timeline events */
 }
 
+static void perfetto_sample(struct emit *e, const struct tp_sample *t)
+{
+	pf_sample(e->priv, t);
+}
+
 static void perfetto_end(struct emit *e)
 {
 	struct perfetto *pf = e->priv;
@@ -254,6 +260,7 @@ static void perfetto_end(struct emit *e)
 		pf_stream_close(pf->stream);
 	pf_util_free(pf);
 	pf_events_free(pf);
+	pf_samples_free(pf);
 	umap_free(&pf->wake_map);
 	pf_tracks_free(pf);
 	symtab_free(pf->comms);
@@ -287,6 +294,7 @@ const struct tl_sink *emit_perfetto_init(struct emit *e, bool zstd)
 				     .input_end = on_input_end };
 	e->priv = pf;
 	e->row = perfetto_row;
+	e->sample = perfetto_sample;
 	e->end = perfetto_end;
 	return &pf->sink;
 }

@@ -90,7 +90,7 @@ static void note_cpu(struct sq *q, int cpu)
 	q->cpus[cpu] = 1;
 }
 
-static uint32_t thread_id(struct sq *q, int64_t tid)
+uint32_t sq_thread_id(struct sq *q, int64_t tid)
 {
 	uint64_t key = (uint64_t)q->capture << 48 | (uint64_t)(tid + 1);
 	uint32_t id = umap_get(&q->thread_map, key);
@@ -116,7 +116,7 @@ static void sqlite_row(struct emit *e, const struct tp_row *r)
 		sqlite3_bind_int64(st, 2, (int64_t)r->parent_id);
 	else
 		sqlite3_bind_null(st, 2);
-	sqlite3_bind_int64(st, 3, thread_id(q, r->tid));
+	sqlite3_bind_int64(st, 3, sq_thread_id(q, r->tid));
 	sqlite3_bind_int(st, 4, r->cpu);
 	sqlite3_bind_int64(st, 5, r->func);
 	sqlite3_bind_int(st, 6, r->depth);
@@ -142,7 +142,7 @@ static void sqlite_sample(struct emit *e, const struct tp_sample *t)
 
 	if (q->failed)
 		return;
-	sqs_add(q, q->samples, e->st, t, q->capture, thread_id(q, t->tid));
+	sqs_add(q, q->samples, e->st, t, q->capture, sq_thread_id(q, t->tid));
 	note_cpu(q, t->cpu);
 }
 
@@ -157,8 +157,8 @@ static void sqlite_switch(struct emit *e, const struct tp_switch *s)
 	sqlite3_bind_text(st, 2, s->event ? "sched_switch" : "block", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)s->lineno);
 	sqlite3_bind_int(st, 4, s->cpu);
-	sqlite3_bind_int64(st, 5, thread_id(q, s->prev_tid));
-	sqlite3_bind_int64(st, 6, thread_id(q, s->next_tid));
+	sqlite3_bind_int64(st, 5, sq_thread_id(q, s->prev_tid));
+	sqlite3_bind_int64(st, 6, sq_thread_id(q, s->next_tid));
 	sq_bind_opt(st, 7, s->ts_ns);
 	sq_step(q, st);
 	note_cpu(q, s->cpu);
@@ -220,6 +220,7 @@ static void sqlite_file(struct emit *e, const char *name, const struct tp_stats 
 {
 	struct sq *q = e->priv;
 
+	sq_spans_write(q, e->spans, q->capture);	/* before the threads: it names some */
 	insert_threads(e, q);
 	insert_capture(e, q, name, s, fmt);
 	q->capture++;
@@ -249,6 +250,8 @@ static void sqlite_end(struct emit *e)
 	struct sq *q = e->priv;
 
 	sqs_end(q, q->samples, e->st);
+	sq_spans_free(e->spans);
+	e->spans = NULL;
 	insert_functions(e, q);
 	exec(q, sqlite_indexes_sql);
 	exec(q, "COMMIT");

@@ -15,6 +15,13 @@ sqlite3_stmt *sq_prepare(struct sq *q, const char *sql);
 void sq_step(struct sq *q, sqlite3_stmt *st);
 /* Binds v, or NULL when v < 0. */
 void sq_bind_opt(sqlite3_stmt *st, int col, int64_t v);
+/* threads.id of tid in the current capture (its row is written with the capture's). */
+uint32_t sq_thread_id(struct sq *q, int64_t tid);
+
+struct sq_spans;
+/* Writes the spans of the input just parsed as capture `capture` (emit_sqlite_spans.c). */
+void sq_spans_write(struct sq *q, struct sq_spans *s, uint32_t capture);
+void sq_spans_free(struct sq_spans *s);
 
 struct sq_samples;
 struct sq_samples *sqs_new(struct sq *q);

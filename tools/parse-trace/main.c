@@ -267,7 +267,7 @@ static void on_row(void *ctx, const struct tp_row *r)
 static bool takes_samples(const struct opts *o)
 {
 	return !strcmp(o->format, "pprof") || !strcmp(o->format, "folded") ||
-	       !strcmp(o->format, "sqlite");
+	       !strcmp(o->format, "sqlite") || !strcmp(o->format, "perfetto");
 }
 
 static void on_sample(void *ctx, const struct tp_sample *s)
@@ -377,8 +377,8 @@ static int run_file(struct filter_ctx *f, const char *path, const struct opts *o
 		return 1;
 	}
 	if (fmt == TPF_EVENTS && !takes_samples(o)) {
-		fprintf(stderr, "%s: profile events are written by --format pprof, folded or "
-			"sqlite, not %s\n", name, o->format);
+		fprintf(stderr, "%s: profile events are written by --format pprof, folded, "
+			"sqlite or perfetto, not %s\n", name, o->format);
 		return 1;
 	}
 	if (s->bad_lines && !s->events) {
@@ -425,6 +425,8 @@ int main(int argc, char **argv)
 		cfg.timeline = emit_mermaid_init(&e, o.top_calls);
 	else if (o.timeline)
 		cfg.timeline = emit_tracedat_init(&e);
+	else if (strcmp(o.format, "sqlite") == 0)	/* app spans, from the markers */
+		cfg.timeline = emit_sqlite_spans_init(&e);
 	e.tp = tparse_new(fc.st, &cfg);
 	e.weight = !o.time || !strcmp(o.time, "cpu") ? WEIGHT_CPU :
 		   !strcmp(o.time, "wall") ? WEIGHT_WALL : !strcmp(o.time, "off") ? WEIGHT_OFF :

@@ -33,6 +33,9 @@ enum { TASK_RUNNABLE = 2, TASK_RUNNING = 3, TASK_INTERRUPTIBLE_SLEEP = 4,
 /* The sequence of track descriptors and CPU states (absolute BOOTTIME timestamps); each
  * thread track has its own sequence, numbered from 2. */
 #define PF_GLOBAL_SEQ 1
+/* The sequence of the CPU samples (pf_samples.c): above the thread tracks' (49151 at most)
+ * and below pf_events.c's */
+#define PF_SAMPLES_SEQ 49152u
 /* The track of the process all threads belong to */
 #define PF_PROCESS_UUID 1
 /* trace_processor drops BEGINs deeper than this on one track (kMaxDepth) */
@@ -69,6 +72,7 @@ struct pf_cpu {
 
 struct pf_util_thread;
 struct pf_xtrack;
+struct pf_samples;
 
 struct perfetto {
 	struct emit *e;
@@ -104,6 +108,7 @@ struct perfetto {
 	struct symtab *xnames;		/* span names */
 	struct umap wake_map;		/* wakee tid -> its last wakeup's flow id */
 	uint32_t next_flow;
+	struct pf_samples *samples;	/* NULL until the first CPU sample */
 };
 
 /* pf_tracks.c */
@@ -114,6 +119,9 @@ uint64_t pf_stamp(struct perfetto *pf, struct pf_track *t, int64_t ts);
 void pf_global_packet(struct perfetto *pf, int64_t ts);
 void pf_emit_packet(struct perfetto *pf);
 const char *pf_comm(const struct perfetto *pf, int64_t tid);
+/* The pid and tid t's descriptor gives its thread (made-up ones for idle and unknown). */
+void pf_thread_ids(const struct perfetto *pf, const struct pf_track *t, uint32_t *pid,
+		   int64_t *tid);
 void pf_tracks_free(struct perfetto *pf);
 
 /* pf_sched.c */
@@ -137,6 +145,9 @@ bool pf_event(struct perfetto *pf, const struct tl_call *c, const struct tevent 
 /* Ends the slices still open on those tracks; frees them. */
 void pf_events_end(struct perfetto *pf);
 void pf_events_free(struct perfetto *pf);
+/* pf_samples.c: a profile event (CPU samples are written, with their stacks) */
+void pf_sample(struct perfetto *pf, const struct tp_sample *t);
+void pf_samples_free(struct perfetto *pf);
 /* pf_sched.c: the threads still on a CPU at end ran until then */
 void pf_sched_end(struct perfetto *pf, int64_t end);
 

@@ -94,35 +94,6 @@ static void x_end(struct perfetto *pf, struct pf_xtrack *x, int64_t ts)
 	x->nopen--;
 }
 
-static bool is_key(const char *s, size_t n)
-{
-	if (!n || !(s[0] == '_' || ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z')))
-		return false;
-	for (size_t i = 1; i < n; i++)
-		if (!(s[i] == '_' || s[i] == '.' || (s[i] >= '0' && s[i] <= '9') ||
-		      ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')))
-			return false;
-	return true;
-}
-
-/* Where the `key=value` arguments of "name k=v k=v" start: the longest run of such words
- * at the end (a name may hold spaces: "GET /index.html"). */
-static size_t args_start(const char *s, size_t n)
-{
-	size_t start = n;
-
-	while (start > 0) {
-		size_t w = start;
-		while (w > 0 && s[w - 1] != ' ')
-			w--;
-		const char *eq = memchr(s + w, '=', start - w);
-		if (!w || !eq || !is_key(s + w, (size_t)(eq - (s + w))))
-			break;
-		start = w - 1;	/* the space before the word */
-	}
-	return start;
-}
-
 static void annotations(struct pbuf *b, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
@@ -168,7 +139,7 @@ static struct pf_xtrack *app_track(struct perfetto *pf, int64_t tid, int cpu)
 static void begin_named(struct perfetto *pf, struct pf_xtrack *x, int64_t ts, int type,
 			const char *s, size_t n)
 {
-	size_t a = args_start(s, n);
+	size_t a = tevent_args_start(s, n);
 	size_t m = x_event(pf, x, ts, type);
 
 	pb_bytes(&pf->pkt, TE_NAME, s, a);

@@ -88,6 +88,15 @@ static void track_name(const struct perfetto *pf, const struct pf_track *t, char
 	}
 }
 
+void pf_thread_ids(const struct perfetto *pf, const struct pf_track *t, uint32_t *pid,
+		   int64_t *tid)
+{
+	char name[160];
+
+	track_name(pf, t, name, sizeof(name), tid);
+	*pid = PROCESS_PID;
+}
+
 static void write_descriptor(struct perfetto *pf, const struct pf_track *t)
 {
 	struct pbuf *b = &pf->pkt;

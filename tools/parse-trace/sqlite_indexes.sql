@@ -7,3 +7,5 @@ CREATE INDEX samples_stack ON samples(stack_id);
 CREATE INDEX samples_thread ON samples(thread_id, ts_ns);
 CREATE INDEX allocations_stack ON allocations(stack_id);
 CREATE INDEX stack_frames_function ON stack_frames(function_id);
+CREATE INDEX spans_thread ON spans(thread_id, begin_ns);
+CREATE INDEX spans_name ON spans(name);

@@ -129,6 +129,21 @@ CREATE TABLE net_io (
 	stack_id INTEGER NOT NULL REFERENCES stacks(id)
 );
 
+-- App spans (span_begin ... span_end events, docs/events.md): a webg request, compute's
+-- `work`. Numbered in the order they ended; spans still open at the end of the input last.
+CREATE TABLE spans (
+	id INTEGER PRIMARY KEY,
+	capture_id INTEGER NOT NULL REFERENCES capture(id),
+	thread_id INTEGER NOT NULL REFERENCES threads(id),
+	cpu INTEGER NOT NULL,              -- CPU of its span_begin
+	name TEXT NOT NULL,                -- the text before its key=value words: 'GET /x'
+	args TEXT NOT NULL,                -- those words: 'status=200' ('' if none)
+	begin_ns INTEGER,                  -- NULL without timestamps
+	end_ns INTEGER,                    -- NULL: never ended in the trace (or no timestamps)
+	dur_ns INTEGER,
+	depth INTEGER NOT NULL             -- spans of its thread open when it began; 0 outermost
+);
+
 -- calls with their names, for queries that read better than joins.
 CREATE VIEW call_names AS
 	SELECT c.id, c.parent_id, c.cpu, c.depth, c.start_ns, c.dur_ns, c.self_ns, c.offcpu_ns,
