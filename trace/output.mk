@@ -46,6 +46,11 @@ TEST_TRACEFS_SRCS := test/unit/test_tracefs.c test/unit/tracefs_fixture.c $(TRAC
 $(O)/host/test_tracefs: $(call trace_out_san,$(TEST_TRACEFS_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 
+# The rest of the control files (filters, pids, numbers, stats, header counts, panic dump).
+TEST_TRACEFS_CTL_SRCS := test/unit/test_tracefs_ctl.c $(filter-out test/unit/test_tracefs.c,$(TEST_TRACEFS_SRCS))
+$(O)/host/test_tracefs_ctl: $(call trace_out_san,$(TEST_TRACEFS_CTL_SRCS))
+	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
+
 # Trace events: control files, recording, printing, the slot form.
 TEST_EVENTS_SRCS := test/unit/test_events.c $(filter-out test/unit/test_tracefs.c,$(TEST_TRACEFS_SRCS))
 $(O)/host/test_events: $(call trace_out_san,$(TEST_EVENTS_SRCS))
@@ -56,8 +61,8 @@ TEST_PROFILE_SRCS := test/unit/test_profile.c $(filter-out test/unit/test_tracef
 $(O)/host/test_profile: $(call trace_out_san,$(TEST_PROFILE_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) -pthread $^ -o $@
 
-TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
-TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_events $(O)/host/test_profile
+TESTS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_tracefs_ctl $(O)/host/test_events $(O)/host/test_profile
+TEST_DEPS += $(O)/host/test_filter $(O)/host/test_tracefs $(O)/host/test_tracefs_ctl $(O)/host/test_events $(O)/host/test_profile
 
 # Printer speed, alone and through tracefs, optimised without sanitizers: `make bench`.
 trace_out_fast = $(patsubst %.c,$(TRACE_OUT_FAST)/%.o,$(1))

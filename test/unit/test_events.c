@@ -15,13 +15,6 @@
 #include "trace/trace.h"
 #include "trace/env.h"
 
-/* The panic dump (linked with tracefs) is not exercised here. */
-void plat_console_write(const char *s, size_t n)
-{
-	(void)s;
-	(void)n;
-}
-
 static const char graph_header[] =
 	"# tracer: function_graph\n"
 	"#\n"

@@ -19,12 +19,6 @@
 
 extern unsigned trace_host_profile_hz;
 
-void plat_console_write(const char *s, size_t n)
-{
-	(void)s;
-	(void)n;
-}
-
 static const char nop_columns[] = "#              | |         |   |||||     |         |\n";
 
 /* The trace's lines after the nop header. */

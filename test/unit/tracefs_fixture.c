@@ -128,3 +128,36 @@ int fixture_init(void)
 	trace_set_on(true);
 	return 0;
 }
+
+/* ---- records and the console ---- */
+
+void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth)
+{
+	ring_write(cpu, rec_w0(tsc, tid, REC_ENTRY), func | (uint64_t)depth << 32);
+}
+
+bool ret_at(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth,
+		   uint64_t ticks)
+{
+	const struct trace_rec r = { rec_w0(tsc, tid, REC_RETURN), rec_call_w1(func, depth), ticks };
+
+	return ring_write_rec(cpu, &r, NULL);
+}
+
+void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint64_t ticks)
+{
+	ret_at(cpu, tsc, tid, func, 0, ticks);
+}
+
+char console[1 << 16];
+size_t console_len;
+
+/* The panic dump's console (trace/dump.c writes through the platform API). */
+void plat_console_write(const char *s, size_t n)
+{
+	if (n > sizeof(console) - 1 - console_len)
+		n = sizeof(console) - 1 - console_len;
+	memcpy(console + console_len, s, n);
+	console_len += n;
+	console[console_len] = 0;
+}

@@ -34,6 +34,16 @@ long echo_mode(const char *path, const char *text, int mode, char *why, size_t w
 long echo(const char *path, const char *text);
 long echo_append(const char *path, const char *text);
 
+/* A call's entry and return records (ret: at depth 0) written straight into the ring. */
+void entry(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth);
+bool ret_at(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, unsigned depth,
+	    uint64_t ticks);
+void ret(unsigned cpu, uint64_t tsc, unsigned tid, uint32_t func, uint64_t ticks);
+
+/* What the panic dump (trace/dump.c) printed through plat_console_write(). */
+extern char console[1 << 16];
+extern size_t console_len;
+
 /* Two CPUs with the smallest buffers, the five sites as symbols, the fake clock, tracing
  * on: what every tracefs test starts from. 1 (and a "not ok" line) if the ring failed. */
 int fixture_init(void);
