@@ -65,13 +65,17 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 	flagged=$(grep -c 'flags=' <<<"$work" || true)
 	[ "$flagged" -eq 0 ] && ok "profile: nop: no workload walk ended at a bad frame" || not_ok "profile: nop: $flagged workload walks flagged"
 
-	# fib and merge_halves take about 30 % each; which leads varies with where TCG lets
-	# the timer interrupt in (tools/profile.sh checks fib first on a recorded capture)
+	# fib, merge_halves and sort_range take some 20-35 % each; their order varies with
+	# where TCG lets the timer interrupt in (tools/profile.sh checks exact ranks on a
+	# recorded capture). Here: fib leads or is second with 20 % or more, and the three
+	# exports of the same samples agree on the two leading leaves.
 	"$parse" -q -f folded "$t" >"$dir/$n.folded" 2>"$dir/$n.err" &&
-		top=$(awk '{n = split($1, f, ";"); w[f[n]] += $2; s += $2} END {for (k in w) print int(100 * w[k] / s), k}' "$dir/$n.folded" | sort -nr | head -2 | tr '\n' ' ')
+		top=$(awk '{n = split($1, f, ";"); w[f[n]] += $2; s += $2} END {for (k in w) print w[k], k, int(100 * w[k] / s)}' "$dir/$n.folded" |
+			sort -k1,1nr -k2,2 | head -2 | awk '{printf "%d %s ", $3, $2}')
+	lead2=$(echo "$top" | awk '{print $2; print $4}' | sort | tr '\n' ' ')
 	case "$top" in
-	[2-9][0-9]\ fib\ [2-9][0-9]\ merge_halves\ |[2-9][0-9]\ merge_halves\ [2-9][0-9]\ fib\ )
-		ok "profile: nop: folded's leading leaves are fib and merge_halves, 20 % or more each ($top)" ;;
+	[2-9][0-9]\ fib\ [1-9][0-9]\ *|[2-9][0-9]\ *\ [2-9][0-9]\ fib\ )
+		ok "profile: nop: fib is one of folded's two leading leaves, 20 % or more ($top)" ;;
 	*) not_ok "profile: nop: folded's leading leaves are '$top'" ;;
 	esac
 	samples=$(grep -c 'profile_sample: ' "$t")
@@ -79,8 +83,8 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 		rows=$(sqlite3 "$dir/$n.db" "SELECT count(*) FROM samples WHERE kind = 'cpu'")
 		leaf=$(sqlite3 "$dir/$n.db" "SELECT f.name FROM samples s JOIN stacks k ON k.id = s.stack_id JOIN functions f ON f.id = k.function_id JOIN threads t ON t.id = s.thread_id WHERE t.tid != 0 GROUP BY f.name ORDER BY count(*) DESC, f.name LIMIT 2" | sort | tr '\n' ' ')
 		frames=$(sqlite3 "$dir/$n.db" "SELECT count(*) FROM stacks k WHERE k.depth != (SELECT count(*) FROM stack_frames f WHERE f.stack_id = k.id)")
-		[ "$rows" = "$samples" ] && [ "$leaf" = "fib merge_halves " ] && [ "$frames" = 0 ] &&
-			ok "profile: nop: sqlite has the $samples samples, fib and merge_halves the commonest leaves, every stack's frames" ||
+		[ "$rows" = "$samples" ] && [ "$leaf" = "$lead2" ] && [ "$frames" = 0 ] &&
+			ok "profile: nop: sqlite has the $samples samples, folded's two leading leaves ($lead2), every stack's frames" ||
 			not_ok "profile: nop: sqlite samples $rows (want $samples), top leaf '$leaf', $frames stacks with wrong frames"
 	else
 		not_ok "profile: nop: parse-trace -f sqlite: $(head -2 "$dir/$n.err")"
@@ -88,7 +92,7 @@ if dump_boot $n "$compute" "ftrace=nop trace_event=profile_sample profile_freque
 	if [ $have_go = 1 ] && "$parse" -q -f pprof -o "$dir/$n.pb.gz" "$t" 2>"$dir/$n.err"; then
 		go tool pprof -top "$dir/$n.pb.gz" >"$dir/$n.top" 2>&1
 		first=$(awk '/flat%/ {getline; a = $6; getline; print a, $6; exit}' "$dir/$n.top" | tr ' ' '\n' | sort | tr '\n' ' ')
-		[ "$first" = "fib merge_halves " ] && ok "profile: nop: go tool pprof -top puts fib and merge_halves first" ||
+		[ "$first" = "$lead2" ] && ok "profile: nop: go tool pprof -top puts folded's two leading leaves first ($lead2)" ||
 			{ not_ok "profile: nop: go tool pprof -top's first are '$first'"; head -12 "$dir/$n.top" | sed 's/^/#   /'; }
 		go tool pprof -traces "$dir/$n.pb.gz" >"$dir/$n.traces" 2>&1
 		if awk '/^-+\+/ {blk = ""; next} {blk = blk " " $NF} /thread_start/ && blk ~ / fib fib( fib)* compute_work compute_worker thread_entry thread_start/ {found = 1} END {exit !found}' "$dir/$n.traces" &&
