@@ -27,11 +27,12 @@ bool trace_event_write(enum trace_event_id id, const void *payload, size_t len)
 bool trace_event_write_str(enum trace_event_id id, const void *fixed, size_t fixed_len,
 			   const char *str)
 {
-	char buf[64 + EV_NAME_MAX * 4];
-	size_t n = strnlen(str, sizeof(buf) - fixed_len);
+	char buf[64 + EV_NAME_MAX];
+	size_t n;
 
 	if (!trace_event_on(id) || fixed_len > 64)
 		return false;
+	n = strnlen(str, EV_NAME_MAX); /* longer names are cut (trace/event_format.h) */
 	memcpy(buf, fixed, fixed_len);
 	memcpy(buf + fixed_len, str, n);
 	return trace_event_write(id, buf, fixed_len + n);
