@@ -241,6 +241,10 @@ int tparse_line(struct tparse *tp, const char *s, size_t n)
 			return 0;	/* trace-cmd's "cpus=N" before its first event */
 		}
 	}
+	/* trace-cmd report starts with whatever event came first: after a sched_switch, a
+	 * funcgraph line says it is trace-cmd's function_graph text, not events alone. */
+	if (tp->format == TPF_EVENTS && !tp->nop_header && tcl_is_tcmd(s, n))
+		tp->format = TPF_TCMD;
 	if (tp->format == TPF_FUNCTION || tp->format == TPF_EVENTS) {
 		function_line(tp, s, n);
 	} else {
