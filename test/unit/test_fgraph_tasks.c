@@ -122,12 +122,12 @@ static void run_b(void)
 	fg_callback(yield_b, 20); /* B sleeps inside fg_callback, A finishes */
 }
 
-void test_context_switch(void)
+/* Threads 1 (run_a) and 2 (b), each on its own stack, from task A's start until both
+ * are done and control is back here. */
+static void run_two_tasks(void (*b)(void))
 {
 	static char stack_a[64 << 10], stack_b[64 << 10];
 
-	TEST_CASE("function_graph: the shadow stack follows its thread across switches");
-	setup(TRACE_GRAPH);
 	trace_task_init(&task_a, 1);
 	trace_task_init(&task_b, 2);
 	getcontext(&ctx_a);
@@ -139,12 +139,20 @@ void test_context_switch(void)
 	ctx_b.uc_stack.ss_sp = stack_b;
 	ctx_b.uc_stack.ss_size = sizeof(stack_b);
 	ctx_b.uc_link = &ctx_main;
-	makecontext(&ctx_b, run_b, 0);
+	makecontext(&ctx_b, b, 0);
 	trace_host_set_task(&task_a);
 	trace_host_set_tid(1);
 	swapcontext(&ctx_main, &ctx_a);
 	trace_host_set_task(NULL);
 	trace_host_set_tid(0);
+}
+
+void test_context_switch(void)
+{
+
+	TEST_CASE("function_graph: the shadow stack follows its thread across switches");
+	setup(TRACE_GRAPH);
+	run_two_tasks(run_b);
 	/* A: callback { switch } ... B: mid { leaf } callback { switch } ... A: leaf } */
 	CHECK_STR(records(), "Ecallback@0 ?4 Emid@0 Eleaf@1 Rleaf@1 Rmid@0 Ecallback@0 ?4 "
 			     "Eleaf@1 Rleaf@1 Rcallback@0");
@@ -183,29 +191,12 @@ struct away_times {
 
 static struct away_times run_away(bool sleep_time)
 {
-	static char stack_a[64 << 10], stack_b[64 << 10];
 	struct away_times at = { 0 };
 	struct ring_reader r;
 
 	setup(TRACE_GRAPH);
 	trace_set_sleep_time(sleep_time);
-	trace_task_init(&task_a, 1);
-	trace_task_init(&task_b, 2);
-	getcontext(&ctx_a);
-	ctx_a.uc_stack.ss_sp = stack_a;
-	ctx_a.uc_stack.ss_size = sizeof(stack_a);
-	ctx_a.uc_link = &ctx_main;
-	makecontext(&ctx_a, run_a, 0);
-	getcontext(&ctx_b);
-	ctx_b.uc_stack.ss_sp = stack_b;
-	ctx_b.uc_stack.ss_size = sizeof(stack_b);
-	ctx_b.uc_link = &ctx_main;
-	makecontext(&ctx_b, run_away_b, 0);
-	trace_host_set_task(&task_a);
-	trace_host_set_tid(1);
-	swapcontext(&ctx_main, &ctx_a);
-	trace_host_set_task(NULL);
-	trace_host_set_tid(0);
+	run_two_tasks(run_away_b);
 	trace_set_sleep_time(true);
 	ring_reader_open(&r, 0, true);
 	while (ring_reader_peek(&r, &ev)) {
