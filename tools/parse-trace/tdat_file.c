@@ -142,8 +142,12 @@ static size_t headers(struct pbuf *b, const struct symtab *st, const char *cmdli
 	text64(b, cmdlines, cmdlines_len);
 	u32(b, (uint32_t)ncpus);
 	pb_raw(b, "options  ", 10);
+	/* The option carries the clock text too, NUL included: trace-cmd 3.1 parses the option's
+	 * payload as a string, and with an empty payload it read whatever malloc(0) held, so
+	 * one report in a few hundred printed raw timestamps (a CI failure). */
 	u16(b, OPT_TRACECLOCK);
-	u32(b, 0);
+	u32(b, (uint32_t)sizeof(trace_clock));
+	pb_raw(b, trace_clock, sizeof(trace_clock));
 	u16(b, 0);
 	pb_raw(b, "flyrecord", 10);
 	size_t index = b->n;
