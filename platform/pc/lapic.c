@@ -2,7 +2,15 @@
  * The LAPIC has one timer per CPU. Without sampling it runs periodic at PLAT_TICK_HZ, as
  * it always did. With sampling on (plat_profile_set_hz) it runs one-shot, armed for the
  * earlier of two TSC deadlines, the next tick and the next sample, each advanced by its
- * own period so neither drifts. Each CPU switches mode at its next timer interrupt. */
+ * own period so neither drifts. Each CPU switches mode at its next timer interrupt.
+ *
+ * Each sample's deadline is dithered: a nominal deadline advances by whole periods, and the
+ * sample is taken a pseudo-random offset in [-period/2, period/2) away from it, so the
+ * frequency is the one asked for on average but the samples never run in lockstep with a
+ * periodic workload. Without that, a deterministic guest (QEMU -icount, where guest time
+ * is instructions) whose loop lasts close to a simple multiple of the period is sampled at
+ * the same few points of its loop over and over: compute's shares then moved by 12
+ * points between 10000 and 9973 Hz (docs/benchmarks.md, "Accuracy"). */
 #include "platform/platform.h"
 #include "platform/pc/pc.h"
 #include "platform/pc/cpu.h"
@@ -81,7 +89,18 @@ static struct cpu_timer {
 	unsigned gen;
 	bool oneshot;
 	uint64_t next_tick, next_sample, period;
+	uint64_t nominal;	/* the undithered deadline of the next sample */
+	uint64_t rng;		/* xorshift64 state of the dither, never 0 */
 } timers[PLAT_MAX_CPUS];
+
+/* An offset in [-period/2, period/2) from the CPU's xorshift64 generator. */
+static int64_t sample_dither(struct cpu_timer *t)
+{
+	t->rng ^= t->rng << 13;
+	t->rng ^= t->rng >> 7;
+	t->rng ^= t->rng << 17;
+	return t->period ? (int64_t)(t->rng % t->period) - (int64_t)(t->period / 2) : 0;
+}
 
 static void timer_periodic(void)
 {
@@ -109,7 +128,10 @@ static void timer_follow(struct cpu_timer *t, unsigned gen, uint64_t now)
 		return;
 	}
 	t->next_tick = now + plat_tsc_hz() / PLAT_TICK_HZ;
-	t->next_sample = now + t->period;
+	if (!t->rng) /* seeded per CPU, the same every boot: runs stay reproducible */
+		t->rng = 0x9E3779B97F4A7C15ull * (uint64_t)(plat_cpu_id() + 1);
+	t->nominal = now + t->period;
+	t->next_sample = t->nominal + (uint64_t)sample_dither(t);
 	lapic_write(LAPIC_LVT_TIMER, VEC_TIMER); /* one-shot */
 }
 
@@ -138,8 +160,12 @@ static void timer_interrupt(struct trap_frame *f, void *arg)
 		sample = now >= t->next_sample;
 		if (tick)
 			t->next_tick = next_deadline(t->next_tick, plat_tsc_hz() / PLAT_TICK_HZ, now);
-		if (sample)
-			t->next_sample = next_deadline(t->next_sample, t->period, now);
+		if (sample) {
+			t->nominal = next_deadline(t->nominal, t->period, now);
+			t->next_sample = t->nominal + (uint64_t)sample_dither(t);
+			if ((int64_t)(t->next_sample - now) <= 0) /* a late one: soon */
+				t->next_sample = now + 1;
+		}
 		/* Armed before the tick, which may switch to another thread. */
 		timer_arm((t->next_tick < t->next_sample ? t->next_tick : t->next_sample) - now);
 	}
