@@ -101,9 +101,11 @@ struct tp_stats {
 	uint64_t lost_events;
 	uint64_t warnings;
 	uint64_t samples;	/* profile events (tp_sample) */
+	uint64_t clamped;	/* compensated times (tparse_cfg.overhead) clamped at 0 */
 };
 
 struct tl_sink;
+struct overhead;
 
 struct tparse_cfg {
 	void (*row)(void *ctx, const struct tp_row *r);
@@ -116,6 +118,9 @@ struct tparse_cfg {
 	unsigned max_msgs;	/* warnings printed per file before going quiet */
 	bool quiet;		/* print no warnings at all */
 	const struct tl_sink *timeline;	/* also report timeline events (tools/lib/timeline.h) */
+	/* Hook-overhead compensation of the rows' dur_ns and self_ns (tools/lib/overhead.h);
+	 * NULL: the times as traced. Timeline events keep the traced times. */
+	const struct overhead *overhead;
 };
 
 struct tparse;

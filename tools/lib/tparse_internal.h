@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "tools/lib/fgline.h"
+#include "tools/lib/overhead.h"
 #include "tools/lib/tparse.h"
 #include "tools/lib/umap.h"
 
@@ -19,6 +20,7 @@ struct frame {
 	int64_t off_base_ns;	/* the task's off_ns when the frame was pushed */
 	int64_t off_self_ns;	/* off the CPU while this was the innermost open call */
 	uint64_t id;		/* tp_row.id */
+	struct overhead_acc below;	/* what returned children add (tparse_cfg.overhead) */
 	bool switched;		/* its thread left the CPU while it was innermost (untimed) */
 };
 

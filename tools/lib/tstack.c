@@ -117,9 +117,14 @@ static struct frame *parent_of(struct tparse *tp, struct task *t, int depth)
 	return f;
 }
 
-static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct tp_row *r)
+/* Writes the row of a call that returned; f = its frame, NULL for a leaf line (whose
+ * overhead compensation differs: the hooks merged its entry and return). */
+static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct tp_row *r,
+		 const struct frame *f)
 {
+	static const struct overhead_acc none;
 	struct frame *p = parent_of(tp, t, l->depth);
+	const struct overhead_acc *below = f ? &f->below : &none;
 
 	r->cpu = l->cpu;
 	r->depth = l->depth;
@@ -130,10 +135,17 @@ static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct 
 		r->off_ns = r->off_self_ns = -1;
 	if (p && r->dur_ns > 0)
 		p->child_ns += r->dur_ns;
+	if (p && tp->cfg.overhead)
+		overhead_below(tp->cfg.overhead, !f, below, &p->below);
 	if (r->dur_ns > 0 && r->vstart_ns + r->dur_ns > t->vclock)
 		t->vclock = r->vstart_ns + r->dur_ns;
 	if (!r->func)
 		return;
+	/* after the caller's child_ns took the traced duration: its self time is compensated
+	 * from the traced one by its own count of children */
+	if (tp->cfg.overhead)
+		tp->stats.clamped += (uint64_t)overhead_apply(tp->cfg.overhead, !f, below,
+							      &r->dur_ns, &r->self_ns);
 	tp->stats.calls++;
 	if (tp->cfg.row)
 		tp->cfg.row(tp->cfg.ctx, r);
@@ -166,7 +178,7 @@ void tp_leaf(struct tparse *tp, struct task *t, const struct fgl *l)
 	r.node = cct_child(tp, p ? p->node : 0, r.func);
 	tp_tl_begin(tp, t, l, r.func, r.start_ns, r.vstart_ns);
 	tp_tl_end(tp, t, l, r.func, r.start_ns, r.vstart_ns, r.dur_ns);
-	emit(tp, t, l, &r);
+	emit(tp, t, l, &r, NULL);
 }
 
 /* Makes sure the top frame is the call this return closes, and names it from the tail. */
@@ -221,7 +233,7 @@ void tp_return(struct tparse *tp, struct task *t, const struct fgl *l)
 		tp_warn(tp, "return at depth %d has no entry and no function name", l->depth);
 	}
 	tp_tl_end(tp, t, l, f.func, f.start_ns, f.vstart_ns, l->dur_ns);
-	emit(tp, t, l, &r);
+	emit(tp, t, l, &r, &f);
 }
 
 static int64_t *cpu_tid_slot(struct tparse *tp, int cpu)

@@ -8,6 +8,7 @@
 
 #include "tools/lib/globset.h"
 #include "tools/lib/numlist.h"
+#include "tools/lib/overhead.h"
 #include "tools/lib/tsample.h"
 #include "tools/lib/version.h"
 #include "tools/parse-trace/capnames.h"
@@ -27,6 +28,8 @@ struct opts {
 	bool top_calls;		/* mermaid: the longest top-level calls too */
 	const char *cpu_util_hz;	/* perfetto: counters' frequency */
 	bool idle;		/* --idle: keep the idle threads' CPU samples */
+	const char *overhead_arg;	/* --overhead */
+	struct overhead overhead;
 	unsigned long max_errors;
 	unsigned long max_msgs;
 };
@@ -68,6 +71,12 @@ static void usage(FILE *f)
 	      "                       alloc (bytes allocated), live (not freed) or net (bytes)\n"
 	      "      --idle           pprof, folded: keep the idle threads' CPU samples (profile\n"
 	      "                       events; left out by default: no call path worked there)\n"
+	      "      --overhead IN,OUT[,LEAF_IN,LEAF_OUT]\n"
+	      "                       csv, folded, pprof: take the tracer's hook time out of the\n"
+	      "                       calls' times: IN ns per call inside its own times, OUT ns\n"
+	      "                       outside them (in its caller's self time); leaf calls' own\n"
+	      "                       if given (decimals allowed; bench/profile-accuracy.sh\n"
+	      "                       calibrates them, see docs/tools.md)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"
@@ -97,7 +106,7 @@ static unsigned long parse_count(const char *s, const char *opt)
 
 enum { OPT_CPU = 256, OPT_TID, OPT_FUNCTION, OPT_MIN_US, OPT_STRICT, OPT_MAX_ERRORS,
        OPT_MAX_WARNINGS, OPT_TIME, OPT_UNCOMPRESSED, OPT_BY_THREAD, OPT_TOP_CALLS,
-       OPT_CPU_UTIL_HZ, OPT_IDLE };
+       OPT_CPU_UTIL_HZ, OPT_IDLE, OPT_OVERHEAD };
 
 static const struct option longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -108,6 +117,7 @@ static const struct option longopts[] = {
 	{ "min-us", required_argument, NULL, OPT_MIN_US },
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "idle", no_argument, NULL, OPT_IDLE },
+	{ "overhead", required_argument, NULL, OPT_OVERHEAD },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 	{ "max-warnings", required_argument, NULL, OPT_MAX_WARNINGS },
@@ -141,6 +151,12 @@ static void parse_opt(struct opts *o, int c)
 		break;
 	case OPT_TIME: o->time = optarg; break;
 	case OPT_IDLE: o->idle = true; break;
+	case OPT_OVERHEAD:
+		o->overhead_arg = optarg;
+		if (overhead_parse(optarg, &o->overhead))
+			usage_error("bad --overhead '%s' (IN,OUT[,LEAF_IN,LEAF_OUT]: ns per "
+				    "traced call inside and outside its times, such as 152,96.5)", optarg);
+		break;
 	case OPT_STRICT: o->strict = true; break;
 	case OPT_MAX_ERRORS: o->max_errors = parse_count(optarg, "--max-errors"); break;
 	case OPT_MAX_WARNINGS: o->max_msgs = parse_count(optarg, "--max-warnings"); break;
@@ -179,6 +195,10 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		usage_error("%s: --cpu, --tid, --function and --min-us do not apply", o->format);
 	if (o->time && strcmp(o->format, "folded"))
 		usage_error("%s applies to --format folded", "--time");
+	/* the other formats lay calls out on timestamps, which compensation does not move */
+	if (o->overhead_arg && strcmp(o->format, "csv") && strcmp(o->format, "folded") &&
+	    strcmp(o->format, "pprof"))
+		usage_error("%s applies to --format csv, folded and pprof", "--overhead");
 	if (o->uncompressed && strcmp(o->format, "perfetto"))
 		usage_error("%s applies to --format perfetto", "--uncompressed");
 	if (o->cpu_util_hz && strcmp(o->format, "perfetto"))
@@ -328,6 +348,9 @@ static void summary(const char *name, const struct tp_stats *s, enum tp_format f
 		(unsigned long long)s->tail_returns, (unsigned long long)s->unclosed);
 	if (s->lost_events)
 		fprintf(stderr, ", %llu lost events", (unsigned long long)s->lost_events);
+	if (s->clamped)
+		fprintf(stderr, ", %llu compensated times clamped at 0 (--overhead too large "
+			"for them)", (unsigned long long)s->clamped);
 	fputc('\n', stderr);
 }
 
@@ -415,6 +438,7 @@ int main(int argc, char **argv)
 	struct tparse_cfg cfg = { .row = on_row, .hit = on_hit, .sw = on_switch,
 				  .sample = on_sample, .ctx = &fc, .strict = o.strict,
 				  .quiet = o.quiet, .max_msgs = (unsigned)o.max_msgs,
+				  .overhead = o.overhead_arg ? &o.overhead : NULL,
 				  .paths = strcmp(o.format, "folded") == 0 ||
 					   strcmp(o.format, "pprof") == 0 };
 	if (strcmp(o.format, "perfetto") == 0)

@@ -307,7 +307,8 @@ static int load_trace(struct input *in, const char *first, size_t n, struct symt
 {
 	struct trace_ctx c = { cfg, stats, NULL, -2 };
 	struct tparse_cfg tc = { .row = trace_row, .hit = trace_hit, .ctx = &c,
-				 .max_msgs = cfg->max_msgs, .quiet = cfg->quiet };
+				 .max_msgs = cfg->max_msgs, .quiet = cfg->quiet,
+				 .overhead = cfg->overhead };
 	int ret;
 
 	c.tp = tparse_new(st, &tc);
@@ -321,6 +322,7 @@ static int load_trace(struct input *in, const char *first, size_t n, struct symt
 	tparse_end(c.tp);
 	const struct tp_stats *ts = tparse_stats(c.tp);
 	stats->bad = ts->bad_lines;
+	stats->clamped = ts->clamped;
 	if (ret == 0 && ts->bad_lines && !ts->events) {
 		fprintf(stderr, "%s: neither parse-trace CSV nor function_graph, function or "
 			"trace-cmd report text\n", input_name(in));
@@ -347,6 +349,9 @@ static int after_file(const char *name, const struct load_cfg *cfg,
 	if (s->untimed)
 		fprintf(stderr, "%s: %llu rows without latency_us: counted as calls, not in the "
 			"times\n", name, (unsigned long long)s->untimed);
+	if (s->clamped)
+		fprintf(stderr, "%s: %llu compensated times clamped at 0 (--overhead too large "
+			"for them)\n", name, (unsigned long long)s->clamped);
 	if (s->negative_self)
 		fprintf(stderr, "%s: %llu rows with a negative self time (their writer matched "
 			"calls wrongly): counted as 0\n", name,
@@ -371,7 +376,11 @@ int load_file(const char *path, struct symtab *st, const struct load_cfg *cfg,
 	}
 	memset(stats, 0, sizeof(*stats));
 	s = input_line(in, &n, &too_long);
-	if (s && !too_long && is_csv_header(s, n))
+	if (s && !too_long && is_csv_header(s, n) && cfg->overhead)
+		ret = -1, fprintf(stderr, "%s:1: --overhead needs function_graph text: CSV rows "
+				  "have no call tree (compensate with parse-trace --overhead)\n",
+				  input_name(in));
+	else if (s && !too_long && is_csv_header(s, n))
 		ret = load_csv(in, s, n, st, cfg, stats);
 	else if (s)
 		ret = load_trace(in, too_long ? NULL : s, n, st, cfg, stats);

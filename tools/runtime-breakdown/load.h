@@ -38,6 +38,9 @@ struct load_cfg {
 	bool quiet;
 	void (*hit)(void *ctx, const struct rb_hit *h);	/* NULL: hits are not read */
 	bool need_start;	/* a time window is set: a file without start times fails */
+	/* hook-overhead compensation (tools/lib/overhead.h), NULL for none: trace text only,
+	 * a CSV file then fails (its rows have no call tree to compensate by) */
+	const struct overhead *overhead;
 };
 
 struct load_stats {
@@ -47,6 +50,7 @@ struct load_stats {
 	uint64_t untimed;	/* rows without a latency_us value */
 	uint64_t negative_self;	/* rows with a negative self time, counted as 0 */
 	uint64_t started;	/* rows with a start time */
+	uint64_t clamped;	/* compensated times clamped at 0 */
 	bool was_trace;		/* the file was raw trace text, not CSV */
 };
 

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	run.time.idle_is_work = o.sel.tids.n && numlist_allows(&o.sel.tids, 0);
 	waits_init(&run.waits);
 	struct load_cfg lc = { on_row, &run, o.max_msgs, o.max_errors, o.quiet, on_hit,
-			       o.sel.from_ns >= 0 || o.sel.to_ns >= 0 };
+			       o.sel.from_ns >= 0 || o.sel.to_ns >= 0, o.overhead };
 	for (size_t i = 0; i < o.nfiles; i++) {
 		struct load_stats ls;
 		if (load_file(o.files[i], run.st, &lc, &ls))

@@ -30,6 +30,11 @@ static void usage(FILE *f)
 	      "      --no-plot        no charts (same as --plot none)\n"
 	      "  -o, --output PREFIX  chart file prefix (default runtime-breakdown)\n"
 	      "      --serve[=PORT]   interactive report on http://127.0.0.1:PORT/ (default 8642)\n"
+	      "      --overhead IN,OUT[,LEAF_IN,LEAF_OUT]\n"
+	      "                       take the tracer's hook time out of the calls' times: IN ns\n"
+	      "                       per call inside its own times, OUT ns outside them (in its\n"
+	      "                       caller's self time); leaf calls' own if given (trace text\n"
+	      "                       only; see docs/tools.md)\n"
 	      "      --max-errors N   bad lines tolerated per file before status 1 (default 100)\n"
 	      "  -q, --quiet          no warnings\n"
 	      "  -h, --help           this text\n"
@@ -56,7 +61,7 @@ static unsigned long number(const char *s, const char *opt, unsigned long max)
 }
 
 enum { O_SORT = 256, O_TOP, O_BY, O_TIME, O_EXCLUDE, O_INCLUDE, O_TID, O_CPU, O_FROM, O_TO,
-       O_FUNCTION, O_CSV, O_PLOT, O_NO_PLOT, O_SERVE, O_MAX_ERRORS };
+       O_FUNCTION, O_CSV, O_PLOT, O_NO_PLOT, O_SERVE, O_MAX_ERRORS, O_OVERHEAD };
 
 static const struct option longopts[] = {
 	{ "sort", required_argument, NULL, O_SORT },
@@ -76,6 +81,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "serve", optional_argument, NULL, O_SERVE },
 	{ "max-errors", required_argument, NULL, O_MAX_ERRORS },
+	{ "overhead", required_argument, NULL, O_OVERHEAD },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -145,6 +151,12 @@ static void parse_opt(struct rb_opts *o, int c, int argc, char **argv)
 	case 'o': o->prefix = optarg; break;
 	case O_SERVE: serve_opt(o, argc, argv); break;
 	case O_MAX_ERRORS: o->max_errors = number(optarg, "--max-errors", (unsigned long)-1); break;
+	case O_OVERHEAD:
+		if (overhead_parse(optarg, &o->overhead_ns))
+			usage_error("bad --overhead '%s' (IN,OUT[,LEAF_IN,LEAF_OUT]: ns per "
+				    "traced call inside and outside its times, such as 152,96.5)", optarg);
+		o->overhead = &o->overhead_ns;
+		break;
 	case 'q': o->quiet = true; break;
 	case 'h': usage(stdout); exit(0);
 	case 'V': printf("runtime-breakdown (glass) %s\n", GLASS_TOOLS_VERSION); exit(0);

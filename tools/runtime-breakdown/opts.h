@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tools/lib/overhead.h"
 #include "tools/runtime-breakdown/agg.h"
 #include "tools/runtime-breakdown/cputime.h"
 
@@ -23,6 +24,8 @@ struct rb_opts {
 	unsigned port;		/* 0: any free port */
 	unsigned max_msgs;
 	unsigned long max_errors;
+	const struct overhead *overhead;	/* --overhead; NULL: times as traced */
+	struct overhead overhead_ns;
 	const char **files;	/* "-" when none given */
 	size_t nfiles;
 };

@@ -48,7 +48,8 @@ static void on_row(void *ctx, const struct rb_row *in)
 /* Loads every file once; returns -1 if one could not be read. */
 static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool hist)
 {
-	struct load_cfg lc = { on_row, p, o->max_msgs, o->max_errors, true, NULL, false };
+	struct load_cfg lc = { on_row, p, o->max_msgs, o->max_errors, true, NULL, false,
+			       o->overhead };
 	int ret = 0;
 
 	memset(p, 0, sizeof(*p));
