@@ -7,6 +7,7 @@ BENCHES += bench/webg-rps.sh
 BENCHES += bench/raw-download.sh
 BENCHES += bench/guest-events.sh
 BENCHES += bench/profile-bench.sh
+BENCHES += bench/profile-accuracy.sh
 
 # ns per trace event on the real CPU (docs/benchmarks.md, "Trace events"); the same
 # trace/ sources as the kernel, optimized and unsanitized like host-trace-bench.

@@ -4,10 +4,13 @@
  * set_ftrace_filter, so the loop itself is not traced). Also the ring-buffer bytes one
  * traced call takes (from per_cpu/cpu0/stats) and how many calls fit in 64 MiB. And two
  * pieces of the function_graph cost: its sites patched with tracing_on 0 (the hooks are
- * called and return at once), and the uninstrumented function with one TSC read. */
+ * called and return at once), and the uninstrumented function with one TSC read.
+ * With ftrace_bench_calib=1 on the command line it runs the overhead calibration of
+ * calib.c instead. */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "apps/ftrace-bench/bench.h"
+#include "kernel/cmdline.h"
 #include "trace/tracefs.h"
 
 #define CALLS 100000
@@ -61,6 +64,10 @@ static void report(const char *name, uint64_t mticks, uint64_t base)
 int app_main(void)
 {
 	uint64_t plain, nop, fn, graph, graph_off, tsc, b0, b1;
+	char arg[8];
+
+	if (cmdline_get("ftrace_bench_calib", arg, sizeof(arg)) && arg[0] == '1')
+		return ftrace_bench_calib();
 
 	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
 	    trace_control("set_ftrace_filter", "bench_traced") || trace_control("trace", ""))

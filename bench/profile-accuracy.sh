@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Accuracy of the sampling profiler against function_graph (issue 15, docs/benchmarks.md
+# "Accuracy"): apps/compute on one CPU, booted three times under the same QEMU settings:
+#  1. apps/ftrace-bench's calibration (ftrace_bench_calib=1): the hooks' cost inside and
+#     outside a call's timestamps, for leaves and for calls with children (the
+#     --overhead values of parse-trace and runtime-breakdown, docs/tools.md);
+#  2. compute, tracer nop, profile_sample at HZ (default 10000), ROUNDS rounds (default
+#     6000: some 7,000 samples, a standard error under 0.6 points per share);
+#  3. compute, function_graph on the workload's functions (set_ftrace_filter: the hooks'
+#     fast path), 3 rounds.
+# Then each workload function's share of the leaf samples against its share of the
+# function_graph self time, as traced and compensated (parse-trace --overhead).
+#   bench/profile-accuracy.sh            # under -icount shift=0: guest time = instructions
+#   ICOUNT=0 bench/profile-accuracy.sh   # plain TCG
+# One CPU: under -icount the vCPUs share one instruction clock, so with two a call's
+# timestamps would also count the other CPU's instructions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. test/boot/lib.sh
+HZ=${HZ:-10000}
+ROUNDS=${ROUNDS:-6000}
+ICOUNT=${ICOUNT:-1}
+LOOP_INSN=${LOOP_INSN:-16}
+qemu_extra=
+[ "$ICOUNT" = 1 ] && qemu_extra="-icount shift=0"
+funcs=compute_work,fib,sort_range,merge_halves,mix,table_insert,table_lookup
+make -s --no-print-directory O="$O" "$O/bin/parse-trace" >&2
+parse=$O/bin/parse-trace
+compute=$(build_kernel compute ftrace)
+calib=$(build_kernel ftrace-bench ftrace)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+# trace_boot NAME KERNEL APPEND: the serial log in $dir/NAME.log, the dumped trace in .trace
+trace_boot() {
+	HEADLESS=1 EXIT=1 SMP=1 KVM=0 HTTP_PORT=0 APP_PORT=0 QEMU_EXTRA="$qemu_extra" \
+		APPEND="trace_dump=1 $3" timeout 900 scripts/run-qemu.sh "$2" </dev/null 2>&1 |
+		tr -d '\r' >"$dir/$1.log"
+	sed -n '/^=== glass trace begin ===$/,/^=== glass trace end ===$/p' "$dir/$1.log" |
+		sed '1d;$d' >"$dir/$1.trace"
+}
+
+trace_boot calib "$calib" "ftrace_bench_calib=1"
+trace_boot nop "$compute" "ftrace=nop trace_event=profile_sample profile_frequency=$HZ compute_rounds=$ROUNDS"
+trace_boot graph "$compute" "ftrace_filter=$funcs compute_rounds=3"
+
+# Calibration: G - N (graph minus nop, per loop iteration) is all the hooks add to a call;
+# a leaf's traced duration is its own code (I instructions of bench_traced, counted in the
+# ELF) plus `in`; a parent's is its own code (parent nop - leaf nop), plus its child's
+# whole cost, plus its `in`. Under TCG an instruction's time is taken as the nop loop's
+# time per instruction: LOOP_INSN instructions per iteration of the leaf nop loop (16, its
+# ns per call under -icount, where an instruction is 1 ns).
+ninsn=$(objdump -d --no-show-raw-insn "$calib" | awk '/<bench_traced>:/ {on = 1; next}
+	on && /\tret/ {n++; print n; on = 0} on && /^ +[0-9a-f]+:/ {n++}')
+calib_val() { awk -v w="$1" '$0 ~ "ftrace-bench-calib: " w " [0-9]" { print $(NF - 1) }' "$dir/calib.log"; }
+median_dur() { # median duration of NAME's lines of the kind given by RE, ns
+	grep -E "$1" "$dir/calib.trace" | sed -n 's/^ *[0-9]*) *\([0-9.]*\) us .*/\1/p' | sort -n |
+		awk '{ v[NR] = $1 } END { printf "%.3f", v[int((NR + 1) / 2)] * 1000 }'
+}
+read -r in_n out_n in_l out_l < <(awk -v ln="$(calib_val 'leaf nop')" \
+	-v lg="$(calib_val 'leaf function_graph')" -v pn="$(calib_val 'parent nop')" \
+	-v pg="$(calib_val 'parent function_graph')" -v rl="$(median_dur '\| +bench_traced\(\);$')" \
+	-v rp="$(median_dur '\| +\}( /\* bench_parent \*/)?$')" -v insn="$ninsn" \
+	-v icount="$ICOUNT" -v loop_insn="$LOOP_INSN" 'BEGIN {
+	leaf_code = icount ? insn : insn * ln / loop_insn
+	hooks_l = lg - ln; in_l = rl - leaf_code; out_l = hooks_l - in_l
+	own_p = pn - ln; in_n = rp - own_p - leaf_code - hooks_l; out_n = pg - pn - hooks_l - in_n
+	printf "%.1f %.1f %.1f %.1f\n", in_n, out_n, in_l, out_l }')
+overhead="$in_n,$out_n,$in_l,$out_l"
+echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds"
+grep 'ftrace-bench-calib:' "$dir/calib.log" | sed 's/^/  /'
+echo "calibration: --overhead $overhead (IN,OUT,LEAF_IN,LEAF_OUT ns; bench_traced: $ninsn instructions)"
+
+# shares of the workload functions: leaf samples, traced self time, compensated self time
+"$parse" -q -f folded "$dir/nop.trace" | awk '{ n = split($1, f, ";"); print f[n], $2 }' >"$dir/samples"
+"$parse" -q "$dir/graph.trace" -o "$dir/traced.csv"
+"$parse" -q --overhead "$overhead" "$dir/graph.trace" -o "$dir/comp.csv"
+"$parse" --overhead "$overhead" "$dir/graph.trace" -o /dev/null 2>&1 | grep -o '[0-9]* compensated times clamped at 0' | sed 's/^/  /' || true
+awk -F, -v funcs="$funcs" '
+	BEGIN { n = split(funcs, f, ","); for (i = 1; i <= n; i++) want[f[i]] = 1 }
+	FILENAME ~ /samples$/ { split($0, a, " "); if (a[1] in want) { s[a[1]] += a[2]; st += a[2] } next }
+	FNR == 1 { next }
+	FILENAME ~ /traced.csv$/ && ($1 in want) { t[$1] += $4; tt += $4 }
+	FILENAME ~ /comp.csv$/ && ($1 in want) { c[$1] += $4; ct += $4 }
+	END {
+		for (k in want) printf "%-14s %10.1f %10.1f %10.1f %+10.1f\n", k, 100 * s[k] / st,
+			100 * t[k] / tt, 100 * c[k] / ct, 100 * c[k] / ct - 100 * s[k] / st
+	}' "$dir/samples" "$dir/traced.csv" "$dir/comp.csv" >"$dir/table"
+echo "workload samples: $(awk -v f="$funcs" 'index("," f ",", "," $1 ",") { n += $2 } END { print n * '"$HZ"' / 1e9 }' "$dir/samples")"
+printf "%-14s %10s %10s %10s %10s\n" function "samples %" "traced %" "compens. %" "diff pp"
+sort -k2,2nr "$dir/table"
