@@ -172,7 +172,7 @@ TESTS += $(O)/host-san/test_tools_lib $(O)/host-san/test_tools_formats \
 	test/tools/props.sh test/tools/badinput.sh test/tools/rb.sh test/tools/formats.sh \
 	test/tools/serve-browser.sh test/tools/fuzz-run.sh
 # on-CPU versus waiting time, and durations of hours (issue 12)
-TESTS += test/tools/offcpu.sh test/tools/hours.sh
+TESTS += test/tools/offcpu.sh test/tools/hours.sh test/tools/overhead.sh
 TESTS += test/tools/pprof.sh test/tools/sqlite.sh test/tools/profile.sh
 # glass record/report and capture files (issue 13)
 TESTS += test/tools/glass.sh
