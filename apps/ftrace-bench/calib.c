@@ -3,14 +3,22 @@
  * boot. It prints the TSC time per loop iteration of a call to bench_traced (a leaf) and
  * to bench_parent (which calls bench_traced: a call with a child), with their sites
  * NOP-patched (tracer nop) and under function_graph, then leaves a short function_graph
- * trace of both (CALIB_TRACED calls each) for trace_dump=1: the durations the trace shows
- * for them are the rest of the calibration. set_ftrace_filter keeps the hooks on their
- * fast path, as a capture with set_ftrace_filter (and without set_graph_function) has. */
+ * trace of both (CALIB_SEGMENTS x CALIB_TRACED calls each) for trace_dump=1: the mean
+ * durations the trace shows for them are the rest of the calibration. set_ftrace_filter keeps the hooks on their
+ * fast path, as a capture with set_ftrace_filter (and without set_graph_function) has.
+ * The loops run inside a traced call (bench_calls), so that the calls measured are
+ * children as the calls of a traced workload are: a call at depth 0 was measured to take
+ * other paths through the hooks. */
 #include "kernel/api.h"
 #include "apps/ftrace-bench/bench.h"
 
 #define CALLS 20000
-#define CALIB_TRACED 1000
+/* Calls per traced segment: a whole number of the ring's 8 KiB blocks for leaves (8 bytes
+ * each) and parents (24), so that every segment starts as many blocks (each zeroed by the
+ * hooks when first written: part of their cost); three segments each, the host takes the
+ * one with the lowest mean (the timer tick lands in the others). */
+#define CALIB_TRACED 4096
+#define CALIB_SEGMENTS 3
 
 /* Picoseconds per call of fn over CALLS calls: the minimum of three runs (the timer tick
  * lands in some). */
@@ -21,8 +29,7 @@ static uint64_t ps_per_call(int (*fn)(int))
 
 	for (int r = 0; r < 3; r++) {
 		uint64_t t0 = time_ns();
-		for (int i = 0; i < CALLS; i++)
-			sink += fn(i);
+		sink += bench_calls(fn, CALLS);
 		uint64_t ps = (time_ns() - t0) * 1000 / CALLS;
 		best = ps < best ? ps : best;
 	}
@@ -41,7 +48,7 @@ int ftrace_bench_calib(void)
 	volatile int sink = 0;
 
 	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
-	    trace_control("set_ftrace_filter", "bench_traced bench_parent"))
+	    trace_control("set_ftrace_filter", "bench_traced bench_parent bench_calls"))
 		return 1;
 	leaf_nop = ps_per_call(bench_traced);
 	parent_nop = ps_per_call(bench_parent);
@@ -57,10 +64,10 @@ int ftrace_bench_calib(void)
 
 	trace_control("trace", "");
 	trace_control("tracing_on", "1");
-	for (int i = 0; i < CALIB_TRACED; i++)
-		sink += bench_traced(i);
-	for (int i = 0; i < CALIB_TRACED; i++)
-		sink += bench_parent(i);
+	for (int i = 0; i < CALIB_SEGMENTS; i++)
+		sink += bench_calls(bench_traced, CALIB_TRACED);
+	for (int i = 0; i < CALIB_SEGMENTS; i++)
+		sink += bench_calls(bench_parent, CALIB_TRACED);
 	trace_control("tracing_on", "0");
 	(void)sink;
 	return 0;
