@@ -9,7 +9,7 @@
 #   top: total 2000 - 50 - (60 + (50 + 30 + 120) + 60) = 1630,
 #        self 680 - 50 - (20 + 30 + 20) = 560.
 # With 50,30 for all calls: leafa 250, leafb 50 + 100, mid self 750 - 50 - 60 = 640,
-# top self 680 - 50 - 90 = 540 (folded stacks, which leave out tiny's 0).
+# top self 680 - 50 - 90 = 540 (folded stacks, which leave out tiny's 20 - 50 < 0).
 source "$(dirname "$0")/lib.sh"
 t=$HERE/cases/overhead-tree.txt
 
@@ -39,6 +39,33 @@ check "overhead: runtime-breakdown's table" \
 	"$("$RB" --no-plot --overhead 50,30,40,20 "$t" 2>/dev/null | awk '$1 == "mid" || $1 == "top" { print $1, $2, $3, $4 }')" \
 	"mid 1 0.830 0.660
 top 1 1.630 0.560"
+
+# Sums carry what clamping cut: top 500 { tiny 20; tiny 100; neg 10 } with 50,30: the rows
+# show tiny 0 (cut 30) and 50, neg 0 (cut 40); the sums are tiny 50 - 30 = 20 and neg
+# -40 -> 0 (folded leaves the path out); top's self 500 - 130 - 50 - 3 x 30 = 230.
+cat >"$TMP/cut.txt" <<'TRACE'
+# tracer: function_graph
+#
+# CPU  DURATION                  FUNCTION CALLS
+# |     |   |                     |   |   |   |
+ 0)               |  top() {
+ 0)   0.020 us    |    tiny();
+ 0)   0.100 us    |    tiny();
+ 0)   0.010 us    |    neg();
+ 0)   0.500 us    |  }
+TRACE
+check "overhead: rows clamp at 0" \
+	"$("$PT" -q --overhead 50,30 "$TMP/cut.txt" | cut -d, -f1,4 | tail -n +2 | tr '\n' ' ')" \
+	"tiny,0.000 tiny,0.050 neg,0.000 top,0.230 "
+check "overhead: folded sums take the cut amounts off, then clamp" \
+	"$("$PT" -q -f folded --overhead 50,30 "$TMP/cut.txt")" \
+	"top 230
+top;tiny 20"
+check "overhead: runtime-breakdown's sums too" \
+	"$("$RB" --no-plot --overhead 50,30 "$TMP/cut.txt" 2>/dev/null | awk 'NR > 1 && $1 != "time:" && NF > 5 { print $1, $2, $4, $5 }')" \
+	"top 1 0.230 92.0
+tiny 2 0.020 8.0
+neg 1 0.000 0.0"
 
 for bad in 1 1, ,1 a,b -1,2 1,2,3 1,2,3,4,5 1.2345,1 1.,2 1,2x 1000000000,1; do
 	"$PT" -q --overhead "$bad" "$t" >/dev/null 2>"$TMP/err"

@@ -49,28 +49,32 @@ int overhead_parse(const char *s, struct overhead *o)
 	return 0;
 }
 
-/* t - ps rounded to the nearest ns, clamped at 0; *clamped counts a clamp. */
-static int64_t less_ps(int64_t t_ns, int64_t ps, int *clamped)
+/* t - ps rounded to the nearest ns, clamped at 0; *clamped counts a clamp and *cut gets
+ * what it left out. */
+static int64_t less_ps(int64_t t_ns, int64_t ps, int *clamped, int64_t *cut)
 {
 	int64_t sub = (ps + 500) / 1000;
 
+	*cut = 0;
 	if (t_ns < sub) {
 		++*clamped;
+		*cut = sub - t_ns;
 		return 0;
 	}
 	return t_ns - sub;
 }
 
 int overhead_apply(const struct overhead *o, bool leaf, const struct overhead_acc *acc,
-		   int64_t *dur_ns, int64_t *self_ns)
+		   int64_t *dur_ns, int64_t *self_ns, int64_t *self_cut_ns)
 {
-	int64_t in = leaf ? o->leaf_in_ps : o->in_ps;
+	int64_t in = leaf ? o->leaf_in_ps : o->in_ps, dur_cut;
 	int clamped = 0;
 
+	*self_cut_ns = 0;
 	if (*dur_ns >= 0)
-		*dur_ns = less_ps(*dur_ns, in + acc->below_ps, &clamped);
+		*dur_ns = less_ps(*dur_ns, in + acc->below_ps, &clamped, &dur_cut);
 	if (*self_ns >= 0)
-		*self_ns = less_ps(*self_ns, in + acc->children_out_ps, &clamped);
+		*self_ns = less_ps(*self_ns, in + acc->children_out_ps, &clamped, self_cut_ns);
 	return clamped;
 }
 

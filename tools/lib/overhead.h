@@ -8,8 +8,11 @@
  * which, over a tree, is the time the calls' own code took if the model holds. Leaves (a
  * call printed as `f();`: the return hook merged it with its entry) take another hook path
  * than calls with children, so they may have constants of their own.
- * A compensated time below 0 is clamped to 0 and counted: the constants are then too
- * large for that call (a cheaper hook path, or a wrong calibration). */
+ * A compensated time below 0 is clamped to 0 and counted. The constants are averages (the
+ * hooks sometimes start a ring block, and zero it, inside a call's timestamps), so a call
+ * that took the cheap path goes below 0 while another holds the block's cost: sums of self
+ * times over many calls (folded, pprof, runtime-breakdown) therefore take the amount cut
+ * (tp_row.self_cut_ns) off again and only clamp the sum. */
 #ifndef TOOLS_LIB_OVERHEAD_H
 #define TOOLS_LIB_OVERHEAD_H
 
@@ -34,9 +37,9 @@ int overhead_parse(const char *s, struct overhead *o);
 
 /* Compensates a call's total and self time (ns; -1 when unknown: left so) given what its
  * children added up to (acc, zero for a leaf). Returns how many of the two were clamped
- * at 0 (0, 1 or 2). */
+ * at 0 (0, 1 or 2); *self_cut_ns is what clamping self at 0 left out (0 if nothing). */
 int overhead_apply(const struct overhead *o, bool leaf, const struct overhead_acc *acc,
-		   int64_t *dur_ns, int64_t *self_ns);
+		   int64_t *dur_ns, int64_t *self_ns, int64_t *self_cut_ns);
 
 /* Adds a call that returned (leaf or not, with its own acc) to its caller's acc. */
 void overhead_below(const struct overhead *o, bool leaf, const struct overhead_acc *own,

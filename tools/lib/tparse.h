@@ -30,6 +30,10 @@ struct tp_row {
 	 * trace cannot tell: no timestamps or an unknown thread. */
 	int64_t off_ns, off_self_ns;
 	uint32_t node;		/* calling-context node (tparse_cfg.paths), else 0 */
+	/* With tparse_cfg.overhead: what clamping the compensated self_ns at 0 left out (the
+	 * true value is self_ns - self_cut_ns); sums of self times subtract it and clamp only
+	 * the sum (tools/lib/overhead.h). 0 otherwise. */
+	int64_t self_cut_ns;
 	/* Calls are numbered 1, 2, ... in the order they began (entry lines; a call whose
 	 * entry is missing gets its number when the trace first shows it), across all files
 	 * of one parser. parent_id is the caller's number, 0 for a root; it may name a caller

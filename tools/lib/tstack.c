@@ -145,7 +145,8 @@ static void emit(struct tparse *tp, struct task *t, const struct fgl *l, struct 
 	 * from the traced one by its own count of children */
 	if (tp->cfg.overhead)
 		tp->stats.clamped += (uint64_t)overhead_apply(tp->cfg.overhead, !f, below,
-							      &r->dur_ns, &r->self_ns);
+							      &r->dur_ns, &r->self_ns,
+							      &r->self_cut_ns);
 	tp->stats.calls++;
 	if (tp->cfg.row)
 		tp->cfg.row(tp->cfg.ctx, r);

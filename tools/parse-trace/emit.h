@@ -17,7 +17,8 @@ enum emit_weight { WEIGHT_CPU, WEIGHT_WALL, WEIGHT_OFF,
 	WEIGHT_ALLOC, WEIGHT_LIVE, WEIGHT_NET };
 
 /* A call's self time in ns by that split (the folded and pprof weights): waiting is
- * off_self_ns, what the trace cannot tell counts as none; 0 without durations. */
+ * off_self_ns, what the trace cannot tell counts as none; 0 without durations. Less
+ * self_cut_ns (--overhead): then negative at times, a sum's term; sums are clamped at 0. */
 static inline int64_t row_self_ns(enum emit_weight w, const struct tp_row *r)
 {
 	int64_t off = r->off_self_ns > 0 ? r->off_self_ns : 0;
@@ -25,12 +26,12 @@ static inline int64_t row_self_ns(enum emit_weight w, const struct tp_row *r)
 	if (r->self_ns < 0)
 		return 0;
 	if (w == WEIGHT_WALL)
-		return r->self_ns;
+		return r->self_ns - r->self_cut_ns;
 	if (w == WEIGHT_OFF)
 		return off;
 	if (w > WEIGHT_OFF)
 		return 0;
-	return r->self_ns > off ? r->self_ns - off : 0;
+	return (r->self_ns > off ? r->self_ns - off : 0) - r->self_cut_ns;
 }
 
 struct emit {

@@ -16,7 +16,7 @@
 #include "tools/parse-trace/samples.h"
 
 struct folded {
-	uint64_t *weight;	/* per node */
+	int64_t *weight;	/* per node; below 0 (--overhead's sums) written as none */
 	size_t cap;
 	struct samples samples;
 };
@@ -82,11 +82,11 @@ static bool folded_samples(struct emit *e, struct folded *f)
 	return true;
 }
 
-static uint64_t weight_of(enum emit_weight w, const struct tp_row *r)
+static int64_t weight_of(enum emit_weight w, const struct tp_row *r)
 {
 	if (r->self_ns < 0)	/* no durations: count calls */
 		return w == WEIGHT_OFF ? 0 : 1;
-	return (uint64_t)row_self_ns(w, r);
+	return row_self_ns(w, r);
 }
 
 static void folded_row(struct emit *e, const struct tp_row *r)
@@ -131,7 +131,7 @@ static void folded_end(struct emit *e)
 	if (folded_samples(e, f))
 		f->cap = 0; /* the calls, if any, are not written twice */
 	for (size_t node = 1; node < f->cap; node++) {
-		if (!f->weight[node])
+		if (f->weight[node] <= 0)
 			continue;
 		print_path(e, (uint32_t)node, &path, &cap);
 		output_char(e->out, ' ');

@@ -179,10 +179,12 @@ static void pprof_end(struct emit *e)
 	p = pprof_new(e->st, types, NVALUES, e->out);
 	describe(pe, p);
 	for (size_t i = 0; i < pe->naggs; i++) {
-		const struct agg *a = &pe->aggs[i];
+		struct agg *a = &pe->aggs[i];
 		const struct where *w = &pe->wheres[a->where];
 		size_t n = stack_of(e, a->node, &stack, &cap);
 		thread_name(e->tp, w->tid, thread);
+		for (int v = 0; v < NVALUES; v++) /* --overhead's sums, clamped here */
+			a->v[v] = a->v[v] > 0 ? a->v[v] : 0;
 		pprof_sample(p, stack, n, a->v, thread, w->cpu);
 	}
 	if (pprof_finish(p))

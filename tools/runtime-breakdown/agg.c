@@ -97,8 +97,8 @@ void agg_add(struct agg *a, const struct rb_row *r)
 	e->timed++;
 	e->total_ns += r->dur_ns;
 	if (r->self_ns >= 0) {
-		e->self_ns += r->self_ns;
-		a->self_sum_ns += r->self_ns;
+		e->self_ns += r->self_ns - r->self_cut_ns;
+		a->self_sum_ns += r->self_ns - r->self_cut_ns;
 	}
 	if (!a->hist)
 		return;
@@ -206,7 +206,7 @@ void selfsum_add(struct selfsum *m, const struct rb_row *r)
 		m->n++;
 	}
 	if (r->dur_ns >= 0 && r->self_ns >= 0)
-		m->s[i].self_ns += r->self_ns;
+		m->s[i].self_ns += r->self_ns - r->self_cut_ns;
 }
 
 void selfsum_to_agg(const struct selfsum *m, struct agg *a)
@@ -217,6 +217,17 @@ void selfsum_to_agg(const struct selfsum *m, struct agg *a)
 		struct stat_entry *e = entry(a, m->s[i].func, m->s[i].group);
 		e->self_ns += m->s[i].self_ns;
 		a->self_sum_ns += m->s[i].self_ns;
+	}
+	agg_clamp(a);
+}
+
+void agg_clamp(struct agg *a)
+{
+	a->self_sum_ns = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->e[i].self_ns < 0)
+			a->e[i].self_ns = 0;
+		a->self_sum_ns += a->e[i].self_ns;
 	}
 }
 

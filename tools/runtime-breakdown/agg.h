@@ -63,6 +63,10 @@ void agg_flush(struct agg *a);
  * SORT_NAME), ties by name. The array is the caller's to free. */
 struct stat_entry **agg_sorted(const struct agg *a, const struct symtab *st, enum agg_sort by);
 int64_t stat_mean(const struct stat_entry *e);
+/* Sets self times below 0 to 0 (sums of --overhead's compensated self times, which carry
+ * what clamping single calls cut: tools/lib/overhead.h) and recounts self_sum_ns; after
+ * the last agg_add. */
+void agg_clamp(struct agg *a);
 void agg_free(struct agg *a);
 
 /* Self time per (thread or CPU, function) and nothing else, in 24-byte slots: what the

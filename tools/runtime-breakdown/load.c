@@ -176,7 +176,7 @@ static void csv_line(struct csv_state *c, const char *s, size_t n, uint64_t line
 {
 	struct csv_field f[MAX_FIELDS];
 	int k = csv_split(s, n, f, MAX_FIELDS, c->scratch);
-	struct rb_row r;
+	struct rb_row r = { 0 };
 	int64_t cpu, depth;
 
 	if (k < 0) {
@@ -275,7 +275,7 @@ static void trace_row(void *ctx, const struct tp_row *t)
 {
 	struct trace_ctx *c = ctx;
 	struct rb_row r = { t->func, t->cpu, t->tid, t->dur_ns, t->self_ns, t->start_ns,
-			    t->depth, t->off_ns, t->off_self_ns };
+			    t->depth, t->off_ns, t->off_self_ns, t->self_cut_ns };
 
 	if (t->tid >= 0 && t->tid != c->last_tid) {
 		keep_comm(c->tp, t->tid);

@@ -20,6 +20,7 @@ struct rb_row {
 	int depth;		/* -1 unknown */
 	int64_t off_ns;		/* off the CPU during the call; -1 unknown */
 	int64_t off_self_ns;	/* off the CPU while it was the innermost call; -1 unknown */
+	int64_t self_cut_ns;	/* --overhead: cut from self_ns by clamping (tp_row's) */
 };
 
 /* A function tracer hit (parse-trace's function,tid,cpu,timestamp_us,parent CSV). */

@@ -182,6 +182,8 @@ int main(int argc, char **argv)
 	}
 	agg_flush(&run.all);
 	agg_flush(&run.grouped);
+	agg_clamp(&run.all);
+	agg_clamp(&run.grouped);
 	selfsum_to_agg(&run.thread_self, &run.by_thread);
 	selfsum_free(&run.thread_self);
 	if (report(&run))

@@ -73,6 +73,9 @@ static int run_pass(struct pass *p, struct rb_opts *o, struct select *sel, bool 
 	agg_flush(&p->all);
 	agg_flush(&p->by_thread);
 	agg_flush(&p->by_cpu);
+	agg_clamp(&p->all);
+	agg_clamp(&p->by_thread);
+	agg_clamp(&p->by_cpu);
 	return ret;
 }
 
