@@ -7,7 +7,9 @@
 #  2. compute, tracer nop, profile_sample at HZ (default 10000), ROUNDS rounds (default
 #     6000: some 7,000 samples, a standard error under 0.6 points per share);
 #  3. compute, function_graph on the workload's functions (set_ftrace_filter: the hooks'
-#     fast path), 3 rounds.
+#     fast path), GRAPH_ROUNDS rounds (default 30: the ring blocks the hooks zero, some
+#     8,600 instructions each inside whichever call starts one, spread over the functions
+#     by their calls rather than landing on a few).
 # Then each workload function's share of the leaf samples against its share of the
 # function_graph self time, as traced and compensated (parse-trace --overhead).
 #   bench/profile-accuracy.sh            # under -icount shift=0: guest time = instructions
@@ -19,6 +21,7 @@ cd "$(dirname "$0")/.."
 . test/boot/lib.sh
 HZ=${HZ:-10000}
 ROUNDS=${ROUNDS:-6000}
+GRAPH_ROUNDS=${GRAPH_ROUNDS:-30}
 ICOUNT=${ICOUNT:-1}
 LOOP_INSN=${LOOP_INSN:-16}
 qemu_extra=
@@ -42,7 +45,7 @@ trace_boot() {
 
 trace_boot calib "$calib" "ftrace_bench_calib=1"
 trace_boot nop "$compute" "ftrace=nop trace_event=profile_sample profile_frequency=$HZ compute_rounds=$ROUNDS"
-trace_boot graph "$compute" "ftrace_filter=$funcs compute_rounds=3"
+trace_boot graph "$compute" "ftrace_filter=$funcs compute_rounds=$GRAPH_ROUNDS"
 
 # Calibration: G - N (graph minus nop, per loop iteration) is all the hooks add to a call;
 # a leaf's traced duration is its own code (I instructions of bench_traced, counted in the
@@ -77,25 +80,28 @@ read -r in_n out_n in_l out_l < <(awk -v ln="$(calib_val 'leaf nop')" \
 	own_p = pn - ln; in_n = rp - own_p - leaf_code - hooks_l; out_n = pg - pn - hooks_l - in_n
 	printf "%.1f %.1f %.1f %.1f\n", in_n, out_n, in_l, out_l }')
 overhead="$in_n,$out_n,$in_l,$out_l"
-echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds"
+echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds, function_graph over $GRAPH_ROUNDS"
 grep 'ftrace-bench-calib:' "$dir/calib.log" | sed 's/^/  /'
 echo "calibration: --overhead $overhead (IN,OUT,LEAF_IN,LEAF_OUT ns; bench_traced: $ninsn instructions)"
 
 # shares of the workload functions: leaf samples, traced self time, compensated self time
-"$parse" -q -f folded "$dir/nop.trace" | awk '{ n = split($1, f, ";"); print f[n], $2 }' >"$dir/samples"
-"$parse" -q "$dir/graph.trace" -o "$dir/traced.csv"
-"$parse" -q --overhead "$overhead" "$dir/graph.trace" -o "$dir/comp.csv"
-"$parse" --overhead "$overhead" "$dir/graph.trace" -o /dev/null 2>&1 | grep -o '[0-9]* compensated times clamped at 0' | sed 's/^/  /' || true
-awk -F, -v funcs="$funcs" '
+# (folded stacks: self time summed per path, the clamped calls' cut taken off the sums)
+leaf_sums() { awk '{ n = split($1, f, ";"); print f[n], $2 }'; }
+"$parse" -q -f folded "$dir/nop.trace" | leaf_sums >"$dir/samples"
+"$parse" -q -f folded "$dir/graph.trace" | leaf_sums >"$dir/traced"
+"$parse" -q -f folded --overhead "$overhead" "$dir/graph.trace" | leaf_sums >"$dir/comp"
+"$parse" --overhead "$overhead" "$dir/graph.trace" -o /dev/null 2>&1 |
+	grep -o '[0-9]* compensated times clamped at 0' | sed 's/^/  calls: /' || true
+awk -v funcs="$funcs" '
 	BEGIN { n = split(funcs, f, ","); for (i = 1; i <= n; i++) want[f[i]] = 1 }
-	FILENAME ~ /samples$/ { split($0, a, " "); if (a[1] in want) { s[a[1]] += a[2]; st += a[2] } next }
-	FNR == 1 { next }
-	FILENAME ~ /traced.csv$/ && ($1 in want) { t[$1] += $4; tt += $4 }
-	FILENAME ~ /comp.csv$/ && ($1 in want) { c[$1] += $4; ct += $4 }
+	!($1 in want) { next }
+	FILENAME ~ /samples$/ { s[$1] += $2; st += $2 }
+	FILENAME ~ /traced$/ { t[$1] += $2; tt += $2 }
+	FILENAME ~ /comp$/ { c[$1] += $2; ct += $2 }
 	END {
 		for (k in want) printf "%-14s %10.1f %10.1f %10.1f %+10.1f\n", k, 100 * s[k] / st,
 			100 * t[k] / tt, 100 * c[k] / ct, 100 * c[k] / ct - 100 * s[k] / st
-	}' "$dir/samples" "$dir/traced.csv" "$dir/comp.csv" >"$dir/table"
-echo "workload samples: $(awk -v f="$funcs" 'index("," f ",", "," $1 ",") { n += $2 } END { print n * '"$HZ"' / 1e9 }' "$dir/samples")"
+	}' "$dir/samples" "$dir/traced" "$dir/comp" >"$dir/table"
+echo "workload samples: $(awk -v f="$funcs" 'index("," f ",", "," $1 ",") { n += $2 } END { printf "%d", n * '"$HZ"' / 1e9 + 0.5 }' "$dir/samples")"
 printf "%-14s %10s %10s %10s %10s\n" function "samples %" "traced %" "compens. %" "diff pp"
 sort -k2,2nr "$dir/table"

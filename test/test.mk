@@ -10,3 +10,4 @@ TESTS += test/boot/glass-tests.sh
 TESTS += test/boot/raw-tests.sh
 TESTS += test/boot/events-tests.sh
 TESTS += test/boot/profile-tests.sh
+TESTS += test/boot/accuracy-tests.sh
