@@ -80,6 +80,13 @@ read -r in_n out_n in_l out_l < <(awk -v ln="$(calib_val 'leaf nop')" \
 	own_p = pn - ln; in_n = rp - own_p - leaf_code - hooks_l; out_n = pg - pn - hooks_l - in_n
 	printf "%.1f %.1f %.1f %.1f\n", in_n, out_n, in_l, out_l }')
 overhead="$in_n,$out_n,$in_l,$out_l"
+# Under plain TCG the host's noise can exceed a hook's cost: a constant below 0 is no
+# calibration; it is taken as 0 and said so.
+case ",$overhead" in
+*,-*)
+	echo "calibration: $overhead has a value below 0 (the host's noise exceeds the hooks' cost): taken as 0"
+	overhead=$(tr ',' '\n' <<<"$overhead" | sed 's/^-.*/0/' | paste -sd,) ;;
+esac
 echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds, function_graph over $GRAPH_ROUNDS"
 grep 'ftrace-bench-calib:' "$dir/calib.log" | sed 's/^/  /'
 echo "calibration: --overhead $overhead (IN,OUT,LEAF_IN,LEAF_OUT ns; bench_traced: $ninsn instructions)"
