@@ -66,6 +66,16 @@ check "overhead: runtime-breakdown's sums too" \
 	"top 1 0.230 92.0
 tiny 2 0.020 8.0
 neg 1 0.000 0.0"
+if command -v go >/dev/null && go tool pprof -h >/dev/null 2>&1; then
+	export HOME=$TMP GOCACHE=$TMP/gocache	# go's cache; CI's HOME may be read-only
+	"$PT" -q -f pprof --overhead 50,30 -o "$TMP/cut.pb.gz" "$TMP/cut.txt"
+	check "overhead: pprof's cpu values are the same sums" \
+		"$(go tool pprof -unit=ns -sample_index=cpu -top "$TMP/cut.pb.gz" 2>&1 | awk '$NF == "top" || $NF == "tiny" || $NF == "neg" { print $NF, $1 }')" \
+		"top 230ns
+tiny 20ns"
+else
+	ok "overhead: pprof's cpu values # SKIP go is not installed"
+fi
 
 for bad in 1 1, ,1 a,b -1,2 1,2,3 1,2,3,4,5 1.2345,1 1.,2 1,2x 1000000000,1; do
 	"$PT" -q --overhead "$bad" "$t" >/dev/null 2>"$TMP/err"
