@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct symtab *st = symtab_new();
 	struct agg a;
 	struct load_stats ls;
-	struct load_cfg cfg = { row, &a, 0, (unsigned long)-1, true, hit, false };
+	struct load_cfg cfg = { row, &a, 0, (unsigned long)-1, true, hit, false, NULL };
 
 	if (fd < 0 || write(fd, "function,", 9) != 9 || write(fd, data, size) != (ssize_t)size)
 		abort();
