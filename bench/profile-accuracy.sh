@@ -3,7 +3,7 @@
 # "Accuracy"): apps/compute on one CPU, booted three times under the same QEMU settings:
 #  1. apps/ftrace-bench's calibration (ftrace_bench_calib=1): the hooks' cost inside and
 #     outside a call's timestamps, for leaves and for calls with children (the
-#     --overhead values of parse-trace and runtime-breakdown, docs/tools.md);
+#     --overhead values of parse-trace and runtime-breakdown, docs/overhead.md);
 #  2. compute, tracer nop, profile_sample at HZ (default 10000), ROUNDS rounds (default
 #     6000: some 7,000 samples, a standard error under 0.6 points per share);
 #  3. compute, function_graph on the workload's functions (set_ftrace_filter: the hooks'

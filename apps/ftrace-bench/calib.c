@@ -1,5 +1,5 @@
 /* ftrace_bench_calib=1: what bench/profile-accuracy.sh needs to calibrate the host tools'
- * hook-overhead compensation (--overhead, docs/tools.md) under the QEMU settings of the
+ * hook-overhead compensation (--overhead, docs/overhead.md) under the QEMU settings of the
  * boot. It prints the TSC time per loop iteration of a call to bench_traced (a leaf) and
  * to bench_parent (which calls bench_traced: a call with a child), with their sites
  * NOP-patched (tracer nop) and under function_graph, then leaves a short function_graph

@@ -1,8 +1,8 @@
-/* Hook-overhead compensation of function_graph times (docs/tools.md, "Overhead
- * compensation"). The model: every traced call adds a constant `in` inside its own
- * [entry, return] timestamps (the hooks' work after the entry stamp and before the return
- * stamp) and a constant `out` outside them (before the entry stamp and after the return
- * stamp), which the trace charges to the caller's self time. So a call gets
+/* Hook-overhead compensation of function_graph times (docs/overhead.md). The model:
+ * every traced call adds a constant `in` inside its own [entry, return] timestamps (the
+ * hooks' work after the entry stamp and before the return stamp) and a constant `out`
+ * outside them (before the entry stamp and after the return stamp), which the trace
+ * charges to the caller's self time. So a call gets
  *     self  - in - (the out of each direct child)
  *     total - in - (the in + out of each traced call below it)
  * which, over a tree, is the time the calls' own code took if the model holds. Leaves (a

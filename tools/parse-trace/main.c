@@ -76,7 +76,7 @@ static void usage(FILE *f)
 	      "                       calls' times: IN ns per call inside its own times, OUT ns\n"
 	      "                       outside them (in its caller's self time); leaf calls' own\n"
 	      "                       if given (decimals allowed; bench/profile-accuracy.sh\n"
-	      "                       calibrates them, see docs/tools.md)\n"
+	      "                       calibrates them, docs/overhead.md)\n"
 	      "      --strict         stop with status 1 at the first warning\n"
 	      "      --max-errors N   unparsable lines tolerated before status 1 (default 100)\n"
 	      "      --max-warnings N warnings printed per file (default 20)\n"

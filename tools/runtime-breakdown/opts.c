@@ -34,7 +34,7 @@ static void usage(FILE *f)
 	      "                       take the tracer's hook time out of the calls' times: IN ns\n"
 	      "                       per call inside its own times, OUT ns outside them (in its\n"
 	      "                       caller's self time); leaf calls' own if given (trace text\n"
-	      "                       only; see docs/tools.md)\n"
+	      "                       only; see docs/overhead.md)\n"
 	      "      --max-errors N   bad lines tolerated per file before status 1 (default 100)\n"
 	      "  -q, --quiet          no warnings\n"
 	      "  -h, --help           this text\n"
