@@ -14,6 +14,8 @@
 # function_graph self time, as traced and compensated (parse-trace --overhead).
 #   bench/profile-accuracy.sh            # under -icount shift=0: guest time = instructions
 #   ICOUNT=0 bench/profile-accuracy.sh   # plain TCG
+#   HOOKS=c bench/profile-accuracy.sh    # function_graph through the C hooks: the capture
+#                                        # with set_graph_function=compute_worker
 # One CPU: under -icount the vCPUs share one instruction clock, so with two a call's
 # timestamps would also count the other CPU's instructions.
 set -euo pipefail
@@ -22,6 +24,12 @@ cd "$(dirname "$0")/.."
 HZ=${HZ:-10000}
 ROUNDS=${ROUNDS:-6000}
 GRAPH_ROUNDS=${GRAPH_ROUNDS:-30}
+HOOKS=${HOOKS:-fast}
+case "$HOOKS" in
+fast) calib_arg=1 graph_arg="ftrace_filter=compute_work,fib,sort_range,merge_halves,mix,table_insert,table_lookup" ;;
+c) calib_arg=c graph_arg="ftrace_graph_filter=compute_worker" ;;
+*) echo "profile-accuracy: HOOKS is fast or c" >&2; exit 2 ;;
+esac
 ICOUNT=${ICOUNT:-1}
 LOOP_INSN=${LOOP_INSN:-16}
 qemu_extra=
@@ -43,9 +51,9 @@ trace_boot() {
 		sed '1d;$d' >"$dir/$1.trace"
 }
 
-trace_boot calib "$calib" "ftrace_bench_calib=1"
+trace_boot calib "$calib" "ftrace_bench_calib=$calib_arg"
 trace_boot nop "$compute" "ftrace=nop trace_event=profile_sample profile_frequency=$HZ compute_rounds=$ROUNDS"
-trace_boot graph "$compute" "ftrace_filter=$funcs compute_rounds=$GRAPH_ROUNDS"
+trace_boot graph "$compute" "$graph_arg compute_rounds=$GRAPH_ROUNDS"
 
 # Calibration: G - N (graph minus nop, per loop iteration) is all the hooks add to a call;
 # a leaf's traced duration is its own code (I instructions of bench_traced, counted in the
@@ -87,7 +95,7 @@ case ",$overhead" in
 	echo "calibration: $overhead has a value below 0 (the host's noise exceeds the hooks' cost): taken as 0"
 	overhead=$(tr ',' '\n' <<<"$overhead" | sed 's/^-.*/0/' | paste -sd,) ;;
 esac
-echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds, function_graph over $GRAPH_ROUNDS"
+echo "QEMU: ${qemu_extra:-plain TCG}, 1 CPU; samples at $HZ Hz over $ROUNDS rounds, function_graph ($HOOKS hooks) over $GRAPH_ROUNDS"
 grep 'ftrace-bench-calib:' "$dir/calib.log" | sed 's/^/  /'
 echo "calibration: --overhead $overhead (IN,OUT,LEAF_IN,LEAF_OUT ns; bench_traced: $ninsn instructions)"
 

@@ -4,11 +4,12 @@
  * to bench_parent (which calls bench_traced: a call with a child), with their sites
  * NOP-patched (tracer nop) and under function_graph, then leaves a short function_graph
  * trace of both (CALIB_SEGMENTS x CALIB_TRACED calls each) for trace_dump=1: the mean
- * durations the trace shows for them are the rest of the calibration. set_ftrace_filter keeps the hooks on their
- * fast path, as a capture with set_ftrace_filter (and without set_graph_function) has.
- * The loops run inside a traced call (bench_calls), so that the calls measured are
- * children as the calls of a traced workload are: a call at depth 0 was measured to take
- * other paths through the hooks. */
+ * durations the trace shows for them are the rest of the calibration. The loops run inside
+ * a traced call (bench_calls), so that the calls measured are children, as a traced
+ * workload's calls are. set_ftrace_filter keeps the hooks on their fast path, as a capture
+ * with set_ftrace_filter (and without set_graph_function) has; ftrace_bench_calib=c adds
+ * set_graph_function, which sends every call through the C hooks, as a capture with
+ * set_graph_function (ftrace_graph_filter) has. */
 #include "kernel/api.h"
 #include "apps/ftrace-bench/bench.h"
 
@@ -42,13 +43,14 @@ static void print_ps(const char *what, uint64_t ps)
 	printf("ftrace-bench-calib: %s %lu.%03lu ns/call\n", what, ps / 1000, ps % 1000);
 }
 
-int ftrace_bench_calib(void)
+int ftrace_bench_calib(bool c_hooks)
 {
 	uint64_t leaf_nop, parent_nop, leaf_graph, parent_graph;
 	volatile int sink = 0;
 
 	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
-	    trace_control("set_ftrace_filter", "bench_traced bench_parent bench_calls"))
+	    trace_control("set_ftrace_filter", "bench_traced bench_parent bench_calls") ||
+	    (c_hooks && trace_control("set_graph_function", "bench_calls")))
 		return 1;
 	leaf_nop = ps_per_call(bench_traced);
 	parent_nop = ps_per_call(bench_parent);

@@ -66,8 +66,8 @@ int app_main(void)
 	uint64_t plain, nop, fn, graph, graph_off, tsc, b0, b1;
 	char arg[8];
 
-	if (cmdline_get("ftrace_bench_calib", arg, sizeof(arg)) && arg[0] == '1')
-		return ftrace_bench_calib();
+	if (cmdline_get("ftrace_bench_calib", arg, sizeof(arg)) && arg[0])
+		return ftrace_bench_calib(strcmp(arg, "c") == 0);
 
 	if (trace_control("tracing_on", "0") || trace_control("current_tracer", "nop") ||
 	    trace_control("set_ftrace_filter", "bench_traced") || trace_control("trace", ""))
