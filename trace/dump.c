@@ -14,24 +14,29 @@ static struct out_printer dump_printer;
 static struct ring_reader dump_reader;
 static struct ring_event dump_event;
 
-static bool dump_peek(void *ctx, unsigned cpu, struct out_event *ev)
+/* struct out_source over dump_reader: one event at a time (speed does not matter here). */
+static unsigned dump_fill(void *ctx, unsigned cpu, const struct out_event **evs)
 {
+	static struct out_event ev;
+
 	(void)ctx;
 	(void)cpu;
+	*evs = &ev;
 	if (!ring_reader_peek(&dump_reader, &dump_event))
-		return false;
-	ev->rec = dump_event.rec;
-	ev->ts = dump_event.ts;
-	ev->lost = dump_event.lost;
-	ev->text = dump_event.text;
-	ev->text_len = dump_event.text_len;
-	return true;
+		return 0;
+	ev.rec = dump_event.rec;
+	ev.ts = dump_event.ts;
+	ev.lost = dump_event.lost;
+	ev.text = dump_event.text;
+	ev.text_len = dump_event.text_len;
+	return 1;
 }
 
-static void dump_advance(void *ctx, unsigned cpu)
+static void dump_consume(void *ctx, unsigned cpu, unsigned n)
 {
 	(void)ctx;
 	(void)cpu;
+	(void)n; /* 1: runs are of one event */
 	ring_reader_advance(&dump_reader);
 }
 
@@ -60,7 +65,7 @@ static void skip_to_tail(unsigned cpu)
 
 static void dump_cpu(unsigned cpu, enum out_tracer tracer)
 {
-	static const struct out_source src = { dump_peek, dump_advance, NULL };
+	static const struct out_source src = { dump_fill, dump_consume, NULL };
 	struct out_config cfg = {
 		.tracer = tracer, .opts = out_options, .cpus = 1u << cpu,
 		.ncpus = ring_ncpus(), .clock_hz = trace_env_clock_hz(),

@@ -217,31 +217,37 @@ OUT_HOT bool irq_event_hidden(struct out_printer *p, unsigned o, unsigned cpu,
 	       irq_return_hidden(p, o, cpu, (int)rec_depth(&ev->rec));
 }
 
-/* The next event of this CPU, if it is the return of the entry just taken (a leaf); NULL
- * if not. Hidden events in between (switches, hidden interrupts) are consumed: Linux, which
- * has none of them in its buffer, sees the return right after the entry. The event is
- * peeked into the other head slot, so the entry (in the current one) stays valid, and so
- * does the return until the slot after it is peeked. */
+/* The next event of this CPU, if it is the return of the entry *entry just taken (a
+ * leaf); NULL if not. Hidden events in between (switches, hidden interrupts) are taken:
+ * Linux, which has none of them in its buffer, sees the return right after the entry. The
+ * return stays valid until this CPU's run is fetched again; so does the entry, which is
+ * copied (and *entry pointed at the copy) if that must happen to see the next event. */
 OUT_HOT const struct trace_rec *take_leaf_return(struct out_printer *p, unsigned o,
-					     unsigned cpu, const struct trace_rec *e)
+						 unsigned cpu, const struct out_event **entry)
 {
 	struct out_cpu_state *c = &p->cpu[cpu];
-	struct out_event *h = c->ev == c->head ? c->head + 1 : c->head;
+	const struct trace_rec *e = &(*entry)->rec;
+	const struct out_event *h;
 
-	c->ev = h;
-	if (!p->src.peek(p->src.ctx, cpu, h))
-		return NULL;
-	while (graph_hidden(h) || irq_event_hidden(p, o, cpu, h)) {
-		p->src.consume(p->src.ctx, cpu);
-		if (!p->src.peek(p->src.ctx, cpu, h))
-			return NULL;
+	for (;;) {
+		if (c->ev == c->end) {
+			if (*entry != &c->spare) {
+				c->spare = **entry;
+				*entry = &c->spare;
+				e = &c->spare.rec;
+			}
+			if (!refill(p, cpu))
+				return NULL;
+		}
+		h = c->ev;
+		if (!graph_hidden(h) && !irq_event_hidden(p, o, cpu, h))
+			break;
+		take(p, cpu);
 	}
 	if (h->lost || rec_type(&h->rec) != REC_RETURN || rec_tid(&h->rec) != rec_tid(e) ||
-	    rec_func(&h->rec) != rec_func(e)) {
-		p->have |= 1u << cpu;
+	    rec_func(&h->rec) != rec_func(e))
 		return NULL;
-	}
-	p->src.consume(p->src.ctx, cpu);
+	take(p, cpu);
 	return &h->rec;
 }
 
@@ -291,10 +297,10 @@ OUT_HOT char *graph_entry(struct out_printer *p, unsigned o, char *s, unsigned c
 	if ((rec_flags(e) & REC_F_IRQ) && has(o, OUT_OPT_IRQS))
 		s = put_irq_mark(p, s, cpu, ev, true);
 	s = put_context(p, o, s, cpu, ev);
-	ret = take_leaf_return(p, o, cpu, e);
+	ret = take_leaf_return(p, o, cpu, &ev);
 	if (ret)
 		return graph_leaf(p, o, s, cpu, ev, ret);
-	return graph_nested(p, o, s, cpu, e);
+	return graph_nested(p, o, s, cpu, &ev->rec);
 }
 
 /* print_graph_return(): at the depth the return carries (its entry's), so a return whose

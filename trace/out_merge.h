@@ -13,6 +13,43 @@
 typedef char *out_event_fn(struct out_printer *p, char *s, unsigned cpu,
 			   const struct out_event *ev);
 
+/* Reports the events of cpu's run printed since the last report (struct out_source). */
+OUT_HOT void report_consumed(struct out_printer *p, unsigned cpu)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (c->ev != c->run) {
+		p->src.consume(p->src.ctx, cpu, (unsigned)(c->ev - c->run));
+		c->run = c->ev;
+	}
+}
+
+/* Fetches cpu's next run once the current one is used up; false if there is none now. */
+OUT_HOT bool refill(struct out_printer *p, unsigned cpu)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+	const struct out_event *evs = NULL;
+	unsigned n;
+
+	report_consumed(p, cpu);
+	n = p->src.fill(p->src.ctx, cpu, &evs);
+	c->run = c->ev = evs;
+	c->end = evs + n;
+	if (!n)
+		return false;
+	p->have |= 1u << cpu;
+	return true;
+}
+
+/* Moves past cpu's next event. */
+OUT_HOT void take(struct out_printer *p, unsigned cpu)
+{
+	struct out_cpu_state *c = &p->cpu[cpu];
+
+	if (++c->ev == c->end)
+		p->have &= ~(1u << cpu);
+}
+
 /* trace_find_next_entry(): the CPU whose next event is oldest (lowest CPU on a tie). */
 OUT_HOT int oldest_cpu(struct out_printer *p)
 {
@@ -20,12 +57,8 @@ OUT_HOT int oldest_cpu(struct out_printer *p)
 	uint64_t best_ts;
 	int best;
 
-	for (m = p->cfg.cpus & ~p->have; m; m &= m - 1) {
-		unsigned cpu = (unsigned)__builtin_ctz(m);
-
-		if (p->src.peek(p->src.ctx, cpu, p->cpu[cpu].ev))
-			p->have |= 1u << cpu;
-	}
+	for (m = p->cfg.cpus & ~p->have; m; m &= m - 1)
+		refill(p, (unsigned)__builtin_ctz(m));
 	m = p->have;
 	if (!m)
 		return -1;
@@ -43,14 +76,13 @@ OUT_HOT int oldest_cpu(struct out_printer *p)
 }
 
 /* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
- * marker's text (an event's payload) lives in the source until consumed, so it is
- * formatted first; any other
- * event is consumed first, because an entry looks at the event after it (leaf). */
+ * marker's text (an event's payload) is formatted before the event is taken; any other
+ * event after, because an entry looks at the event after it (leaf). The event stays where
+ * it is in the run: the run is not fetched again before the event is done with (or
+ * copied: take_leaf_return()). */
 OUT_HOT char *next_event(struct out_printer *p, char *s, int cpu, out_event_fn *event,
 			  out_event_fn *marker)
 {
-	/* Used in place: consume() does not touch the slot, and the next peek of this CPU
-	 * goes to the other slot (take_leaf_return) or comes after this event is done. */
 	const struct out_event *ev = p->cpu[cpu].ev;
 	enum rec_type type;
 
@@ -59,8 +91,7 @@ OUT_HOT char *next_event(struct out_printer *p, char *s, int cpu, out_event_fn *
 		s = out_put_lost(s, (unsigned)cpu, ev->lost);
 	if (type == REC_TEXT || type == REC_EVENT)
 		s = marker(p, s, (unsigned)cpu, ev);
-	p->have &= ~(1u << cpu);
-	p->src.consume(p->src.ctx, (unsigned)cpu);
+	take(p, (unsigned)cpu);
 	if (type == REC_TEXT || type == REC_EVENT || type == REC_NONE)
 		return s;
 	return event(p, s, (unsigned)cpu, ev);
@@ -114,6 +145,8 @@ OUT_HOT size_t out_merge_read(struct out_printer *p, char *buf, size_t len, out_
 			n = (size_t)(end - buf);
 		}
 	}
+	for (uint32_t m = p->cfg.cpus; m; m &= m - 1)
+		report_consumed(p, (unsigned)__builtin_ctz(m));
 	return n;
 }
 

@@ -56,7 +56,6 @@ void out_init(struct out_printer *p, const struct out_config *cfg, const struct 
 		p->cpu[i].last_tid = -1;
 		p->cpu[i].depth_irq = -1;
 		p->cpu[i].proc_tid = -1;
-		p->cpu[i].ev = p->cpu[i].head;
 	}
 }
 

@@ -44,17 +44,27 @@ struct out_event {
 	struct trace_rec rec;  /* REC_NONE: no event, only `lost` (events lost at the end) */
 	uint64_t ts;           /* the full TSC (rec holds its low 48 bits) */
 	uint64_t lost;         /* events this CPU lost just before this one; OUT_LOST_UNKNOWN */
-	const char *text;      /* REC_TEXT: the text, valid until consume(); not terminated */
+	const char *text;      /* REC_TEXT: the text, valid until the next fill(); not terminated */
 	unsigned text_len;
 };
 #define OUT_LOST_UNKNOWN (~0ull) /* printed as `CPU:N [LOST EVENTS]` */
 
-/* Where events come from. peek() fills *ev with the CPU's oldest unconsumed event and
- * returns true, or returns false when the CPU has none now (a live source may have more
- * later). consume() drops the event peek() returned; peek() must then show the next one. */
+/* Where events come from: runs of decoded events per CPU, so that the printer's cost per
+ * event is a pointer increment, not a call (a call per event was a third of the host's
+ * formatting time, and costs more under QEMU TCG).
+ * fill() hands out the CPU's next run: *evs points to n >= 1 events, oldest first, that
+ * stay valid and unchanged until the next fill() of that CPU; it returns n, or 0 when the
+ * CPU has none now (a live source may have more later). The printer calls it only once
+ * every event of the previous run was reported consumed.
+ * consume() reports that the printer is done with the next n events of the current run
+ * (n >= 1; the rest stay valid). The printer reports them when a run is used up and at
+ * the end of each out_read(), so between reads a destructive source knows exactly what was
+ * printed. A source for which consuming has no effect outside it (a snapshot, a file) may
+ * move past a run as it hands it out, and ignore consume(); one that frees what is
+ * consumed (trace_pipe) hands out runs it can free in part, or of one event. */
 struct out_source {
-	bool (*peek)(void *ctx, unsigned cpu, struct out_event *ev);
-	void (*consume)(void *ctx, unsigned cpu);
+	unsigned (*fill)(void *ctx, unsigned cpu, const struct out_event **evs);
+	void (*consume)(void *ctx, unsigned cpu, unsigned n);
 	void *ctx;
 };
 
@@ -80,11 +90,13 @@ struct out_cpu_state {
 	int depth_irq;     /* with funcgraph-irqs off: depth of the hidden irq entry, or -1 */
 	uint32_t enter_funcs[OUT_MAX_DEPTH]; /* open `func() {` per depth, 0 if none */
 	uint8_t enter_irq[OUT_MAX_DEPTH];    /* that entry was an irq entry */
-	/* Two slots: an entry peeks the event after it (a leaf's return?) into the other
-	 * slot, so the entry stays where it is and is never copied. ev is the slot peek()
-	 * fills (out_printer.have: it holds the CPU's next event). */
-	struct out_event *ev;
-	struct out_event head[2];
+	/* The current run (struct out_source): [ev, end) is still to print, [run, ev) was
+	 * printed but not reported consumed yet. out_printer.have has this CPU's bit while
+	 * ev < end. */
+	const struct out_event *run, *ev, *end;
+	/* A call's entry that was the last of its run, copied while the next run is fetched
+	 * to see whether the return follows (a leaf). */
+	struct out_event spare;
 	int proc_tid;                        /* proc[] caches this tid's formatted name */
 	uint8_t proc_len;
 	char proc[40];
@@ -101,7 +113,7 @@ struct out_sym_cache {
 struct out_printer {
 	struct out_config cfg;
 	struct out_source src;
-	uint32_t have;       /* CPUs whose cpu[].ev holds a peeked event */
+	uint32_t have;       /* CPUs with events left in their run (cpu[].ev < cpu[].end) */
 	unsigned cpu_width;
 	char cpu_col[OUT_MAX_CPUS][16]; /* " %*d) " of each CPU */
 	bool header_done;

@@ -12,12 +12,17 @@
 #include "trace/ring.h"
 #include "kernel/printf.h"
 
+/* Events a `trace` snapshot hands the printer at once (struct out_source's runs). */
+#define TF_RUN 16
+
 /* A `trace` or `trace_pipe` reader: the printer fed from one ring reader per CPU. */
 struct tf_reader {
 	struct out_printer pr;
 	uint32_t cpus; /* CPUs with an open ring reader */
+	bool consume;  /* trace_pipe: runs of one event, each freed when it was printed */
 	struct ring_reader rr[TRACE_MAX_CPUS];
-	struct ring_event ev[TRACE_MAX_CPUS];
+	struct ring_event ev[TRACE_MAX_CPUS]; /* the event read last; a marker's text */
+	struct out_event run[TRACE_MAX_CPUS][TF_RUN];
 	char note[128]; /* header line on untraced calls */
 };
 
@@ -61,26 +66,52 @@ void tf_pause_put(struct tracefs_file *f)
 
 /* ---- trace and trace_pipe ---- */
 
-static bool ring_src_peek(void *ctx, unsigned cpu, struct out_event *ev)
+static void to_out_event(struct out_event *ev, const struct ring_event *re)
 {
-	struct tf_reader *rd = ctx;
-	struct ring_event *re = &rd->ev[cpu];
-
-	if (!(rd->cpus >> cpu & 1) || !ring_reader_peek(&rd->rr[cpu], re))
-		return false;
 	ev->rec = re->rec;
 	ev->ts = re->ts;
 	ev->lost = re->lost;
 	ev->text = re->text;
 	ev->text_len = re->text_len;
-	return true;
 }
 
-static void ring_src_advance(void *ctx, unsigned cpu)
+/* struct out_source's fill(). A snapshot's reader moves past the events as it hands them
+ * out (its position is its own): up to TF_RUN of them, ending after a marker, whose text
+ * is in rd->ev until the next fill. The consumer hands out one event at a time, freed by
+ * ring_src_consume() once printed. */
+static unsigned ring_src_fill(void *ctx, unsigned cpu, const struct out_event **evs)
+{
+	struct tf_reader *rd = ctx;
+	struct ring_reader *rr = &rd->rr[cpu];
+	struct ring_event *re = &rd->ev[cpu];
+	struct out_event *run = rd->run[cpu];
+	unsigned n = 0;
+
+	*evs = run;
+	if (!(rd->cpus >> cpu & 1))
+		return 0;
+	if (rd->consume) {
+		if (!ring_reader_peek(rr, re))
+			return 0;
+		to_out_event(run, re);
+		return 1;
+	}
+	while (n < TF_RUN && ring_reader_peek(rr, re)) {
+		to_out_event(&run[n++], re);
+		ring_reader_advance(rr);
+		if (rec_has_payload(&re->rec))
+			break;
+	}
+	return n;
+}
+
+static void ring_src_consume(void *ctx, unsigned cpu, unsigned n)
 {
 	struct tf_reader *rd = ctx;
 
-	ring_reader_advance(&rd->rr[cpu]);
+	if (rd->consume)
+		while (n--)
+			ring_reader_advance(&rd->rr[cpu]);
 }
 
 static void reader_close(struct tf_reader *rd)
@@ -141,12 +172,13 @@ static void reader_config(struct tracefs_file *f, bool consume, struct out_confi
 
 static int reader_open(struct tracefs_file *f, bool consume)
 {
-	struct out_source src = { ring_src_peek, ring_src_advance, NULL };
+	struct out_source src = { ring_src_fill, ring_src_consume, NULL };
 	struct out_config cfg;
 	struct tf_reader *rd = tf_zalloc(sizeof(*rd));
 
 	if (!rd)
 		return -ENOMEM;
+	rd->consume = consume;
 	for (unsigned cpu = 0; cpu < tf_ncpus(); cpu++) {
 		int err;
 

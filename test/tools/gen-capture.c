@@ -315,19 +315,24 @@ struct snap {
 	struct ring_event ev[OUT_MAX_CPUS];
 };
 
-static bool snap_peek(void *ctx, unsigned cpu, struct out_event *ev)
+/* The printer's source over the snapshot readers, one event at a time as tracefs's
+ * trace_pipe (its `trace` reads ahead: the text is the same). */
+static unsigned snap_fill(void *ctx, unsigned cpu, const struct out_event **evs)
 {
+	static struct out_event ev[OUT_MAX_CPUS];
 	struct snap *s = ctx;
 
+	*evs = &ev[cpu];
 	if (!ring_reader_peek(&s->rr[cpu], &s->ev[cpu]))
-		return false;
-	*ev = (struct out_event){ s->ev[cpu].rec, s->ev[cpu].ts, s->ev[cpu].lost,
-				  s->ev[cpu].text, s->ev[cpu].text_len };
-	return true;
+		return 0;
+	ev[cpu] = (struct out_event){ s->ev[cpu].rec, s->ev[cpu].ts, s->ev[cpu].lost,
+				 s->ev[cpu].text, s->ev[cpu].text_len };
+	return 1;
 }
 
-static void snap_consume(void *ctx, unsigned cpu)
+static void snap_consume(void *ctx, unsigned cpu, unsigned n)
 {
+	(void)n; /* 1: runs of one event */
 	ring_reader_advance(&((struct snap *)ctx)->rr[cpu]);
 }
 
@@ -342,7 +347,7 @@ static void write_expected(const char *path, unsigned ncpus, bool function, unsi
 				  .header = true, .cpus = (1u << ncpus) - 1, .ncpus = ncpus,
 				  .clock_hz = HZ, .note = notes ? NOTE_UNTRACED : NULL,
 				  .stopped = notes ? NOTE_STOPPED : NULL };
-	struct out_source src = { snap_peek, snap_consume, &s };
+	struct out_source src = { snap_fill, snap_consume, &s };
 	FILE *f = fopen(path, "wb");
 	size_t n;
 

@@ -167,27 +167,31 @@ static int load_stream(struct stream *s, const char *name)
 
 /* ---- an array source; `limit` makes it look live: only that many events exist yet ---- */
 
+/* The printer's source over a stream's arrays: runs point into them, of at most
+ * run_max events (0: everything left), so that goldens are printed across run
+ * boundaries of every kind. pos counts what the printer reported consumed. */
 struct array_src {
 	struct stream *s;
+	unsigned run_max;
 	unsigned pos[OUT_MAX_CPUS];
 	unsigned limit[OUT_MAX_CPUS];
 };
 
-static bool array_peek(void *ctx, unsigned cpu, struct out_event *ev)
+static unsigned array_fill(void *ctx, unsigned cpu, const struct out_event **evs)
 {
 	struct array_src *a = ctx;
+	unsigned end = a->s->nev[cpu] < a->limit[cpu] ? a->s->nev[cpu] : a->limit[cpu];
+	unsigned n = a->pos[cpu] < end ? end - a->pos[cpu] : 0;
 
-	if (a->pos[cpu] >= a->s->nev[cpu] || a->pos[cpu] >= a->limit[cpu])
-		return false;
-	*ev = a->s->ev[cpu][a->pos[cpu]];
-	return true;
+	*evs = &a->s->ev[cpu][a->pos[cpu]];
+	return a->run_max && n > a->run_max ? a->run_max : n;
 }
 
-static void array_consume(void *ctx, unsigned cpu)
+static void array_consume(void *ctx, unsigned cpu, unsigned n)
 {
 	struct array_src *a = ctx;
 
-	a->pos[cpu]++;
+	a->pos[cpu] += n;
 }
 
 static void array_init(struct array_src *a, struct stream *s, struct out_source *src)
@@ -196,7 +200,7 @@ static void array_init(struct array_src *a, struct stream *s, struct out_source 
 	a->s = s;
 	for (unsigned i = 0; i < OUT_MAX_CPUS; i++)
 		a->limit[i] = MAX_EVENTS;
-	src->peek = array_peek;
+	src->fill = array_fill;
 	src->consume = array_consume;
 	src->ctx = a;
 }
@@ -335,6 +339,9 @@ static void check_golden(char *line)
 	char *golden, *events, *want, *got;
 	size_t want_len, got_len;
 	static const size_t chunks[] = { 0, 1, 1 << 16 };
+	/* runs of one event (trace_pipe), two and three (an entry at a run's end, its
+	 * return in the next), and all events at once */
+	static const unsigned runs[] = { 1, 2, 3, 0 };
 
 	if (!parse_case(line, &cfg, &golden, &events))
 		return;
@@ -355,12 +362,19 @@ static void check_golden(char *line)
 	if (cfg.written == ~0ull)
 		cfg.written = stream_buf.written;
 	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
-		array_init(&arr, &stream_buf, &src);
-		out_init(&printer, &cfg, &src);
-		got = print_all(&printer, chunks[i], &got_len);
-		if (got_len != want_len || memcmp(got, want, want_len))
-			report_diff(golden, got, want);
-		free(got);
+		for (size_t r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+			array_init(&arr, &stream_buf, &src);
+			arr.run_max = runs[r];
+			out_init(&printer, &cfg, &src);
+			got = print_all(&printer, chunks[i], &got_len);
+			if (got_len != want_len || memcmp(got, want, want_len))
+				report_diff(golden, got, want);
+			free(got);
+			/* every event of the CPUs printed was reported consumed, once */
+			for (unsigned cpu = 0; cpu < stream_buf.ncpus; cpu++)
+				CHECK_EQ(arr.pos[cpu], printer.cfg.cpus >> cpu & 1 ?
+						       stream_buf.nev[cpu] : 0);
+		}
 	}
 	free(want);
 	TEST_END();
@@ -422,6 +436,7 @@ static void test_live_no_leaf(void)
 	n = out_read(&printer, buf, sizeof(buf) - 1);
 	buf[n] = 0;
 	CHECK(strstr(buf, " 0)               |      rw_verify_area() {\n") != NULL);
+	CHECK_EQ(arr.pos[0], 5); /* what was printed is reported consumed when out_read ends */
 	CHECK_EQ(out_read(&printer, buf, sizeof(buf)), 0);
 	arr.limit[0] = 6;
 	n = out_read(&printer, buf, sizeof(buf) - 1);
@@ -477,26 +492,34 @@ static void test_empty(void)
 
 #define BENCH_EVENTS (1u << 20)
 
+#define BENCH_RUN 64
+
+/* Hands out runs of BENCH_RUN events made from the records, as a decoding source does. */
 struct bench_src {
 	struct trace_rec *recs;
 	unsigned n, pos;
+	struct out_event run[BENCH_RUN];
 };
 
-static bool bench_peek(void *ctx, unsigned cpu, struct out_event *ev)
+static unsigned bench_src_fill(void *ctx, unsigned cpu, const struct out_event **evs)
 {
 	struct bench_src *b = &((struct bench_src *)ctx)[cpu];
+	unsigned n = 0;
 
-	if (b->pos >= b->n)
-		return false;
-	ev->rec = b->recs[b->pos];
-	ev->ts = rec_tsc(&ev->rec);
-	ev->lost = 0;
-	return true;
+	for (; n < BENCH_RUN && b->pos < b->n; n++, b->pos++) {
+		b->run[n].rec = b->recs[b->pos];
+		b->run[n].ts = rec_tsc(&b->run[n].rec);
+		b->run[n].lost = 0;
+	}
+	*evs = b->run;
+	return n;
 }
 
-static void bench_consume(void *ctx, unsigned cpu)
+static void bench_src_consume(void *ctx, unsigned cpu, unsigned n)
 {
-	((struct bench_src *)ctx)[cpu].pos++;
+	(void)ctx;
+	(void)cpu;
+	(void)n;
 }
 
 /* A realistic mix per CPU: a call tree 3 levels deep with leaves, 2 CPUs interleaved. */
@@ -541,7 +564,7 @@ static void bench_one(const char *name, unsigned opts, struct bench_src *b)
 	static char buf[1 << 16];
 	struct out_config cfg = { .tracer = OUT_GRAPH, .opts = opts, .cpus = 3, .ncpus = 2,
 				  .clock_hz = 2500000000ull };
-	struct out_source src = { bench_peek, bench_consume, b };
+	struct out_source src = { bench_src_fill, bench_src_consume, b };
 	uint64_t bytes = 0;
 	size_t k;
 	double t;
@@ -560,7 +583,7 @@ static void bench_one(const char *name, unsigned opts, struct bench_src *b)
 static int bench(void)
 {
 	static struct stream syms;
-	struct bench_src b[2];
+	static struct bench_src b[2];
 
 	memset(&syms, 0, sizeof(syms));
 	for (unsigned i = 0; i < 20; i++) {

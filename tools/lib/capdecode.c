@@ -174,54 +174,58 @@ static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct ou
 	}
 }
 
-/* The common case: a one-slot record with events (entry, leaf, return, function, switch)
- * in a synced stream, decoded by the codec's inline decoder as ring.c's batch path does;
- * false for anything else. About a third of glass report's time is decoding. */
-/* A record without text decoded into *ev: what peek hands out with it. */
-static inline bool peeked(struct capdec_cpu *c, struct out_event *ev)
+/* The common case, many events at once: one-slot records with events (entry, leaf,
+ * return, function, switch) and the two-slot W_LONG and W_LONG_RET (a delta or a duration
+ * too long for one slot: about one record in seven) in a synced stream, decoded into
+ * ev[0..max) with the codec's inline decoders until any other record or the end of the
+ * slots read so far. Returns the events made; max must leave room for a leaf's two. Only
+ * events with a payload have a text: text and text_len are left alone here. */
+static unsigned fill_fast(struct capdec *d, struct capdec_cpu *c, struct out_event *ev,
+			  unsigned max)
 {
-	ev->lost = c->lost;
-	ev->text = NULL;
-	ev->text_len = 0;
-	c->numbered = rec_type(&ev->rec) != REC_SWITCH;
-	c->peeked = true;
-	return true;
+	const uint64_t *slots = c->slots;
+	const uint64_t base = d->text_base;
+	size_t pos = c->start, end = c->end;
+	struct wire_state st = c->st;
+	uint64_t lost = c->lost;
+	unsigned n = 0, unnumbered = 0;
+
+	if (!c->synced || c->half)
+		return 0;
+	while (n + 2 <= max && pos < end) {
+		uint64_t w = slots[pos];
+		wire_type t = w_type(w);
+		struct out_event *e = &ev[n];
+
+		if (t >= W_ENTRY && t <= W_SWITCH) { /* the gap marker is type 15 */
+			if (wire_decode1(w, 0, &st, &e->rec, &e->ts, base) == 2) {
+				/* a leaf: its entry, then its return (which moves the state) */
+				wire_decode1(w, 1, &st, &e[1].rec, &e[1].ts, base);
+				e[1].lost = 0;
+				n++;
+			}
+			unnumbered += t == W_SWITCH;
+			pos++;
+		} else if ((t == W_LONG || t == W_LONG_RET) && end - pos >= 2) {
+			wire_decode_long(w, slots[pos + 1], &st, &e->rec, &e->ts);
+			unnumbered += rec_type(&e->rec) == REC_SWITCH;
+			pos += 2;
+		} else {
+			break;
+		}
+		e->lost = lost;
+		lost = 0;
+		n++;
+	}
+	c->start = pos;
+	c->st = st;
+	c->lost = lost;
+	c->events += n - unnumbered;
+	return n;
 }
 
-static inline bool peek_fast(struct capdec *d, struct capdec_cpu *c, struct out_event *ev)
-{
-	uint64_t w;
-	unsigned events;
-
-	if (c->start == c->end || !c->synced)
-		return false;
-	w = c->slots[c->start];
-	if (w_type(w) < W_ENTRY || w_type(w) > W_SWITCH) { /* the gap marker is type 15 */
-		/* two-slot records (a delta or duration too long for one slot) are common
-		 * enough to be decoded here too when both slots are read */
-		if ((w_type(w) != W_LONG && w_type(w) != W_LONG_RET) || c->end - c->start < 2)
-			return false;
-		c->next_st = c->st;
-		wire_decode_long(w, c->slots[c->start + 1], &c->next_st, &ev->rec, &ev->ts);
-		c->next_start = c->start + 2;
-		c->next_half = 0;
-		return peeked(c, ev);
-	}
-	c->next_st = c->st;
-	events = wire_decode1(w, c->half, &c->next_st, &ev->rec, &ev->ts, d->text_base);
-	if (c->half + 1 < events) {
-		c->next_start = c->start;
-		c->next_half = c->half + 1;
-		c->next_st = c->st;
-	} else {
-		c->next_start = c->start + 1;
-		c->next_half = 0;
-	}
-	return peeked(c, ev);
-}
-
-/* Everything but the common case: out of line, so that the common case pays no
- * prologue for the registers this needs. */
+/* Everything but the common case, one event at a time: out of line, so that the common
+ * case pays no prologue for the registers this needs. */
 static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_cpu *c,
 						 unsigned cpu, struct out_event *ev)
 {
@@ -243,7 +247,6 @@ static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_
 		ev->lost = c->lost;
 		c->numbered = rec_type(&ev->rec) != REC_SWITCH;
 		c->next_start = c->start + n;
-		c->peeked = true;
 		return true;
 	}
 	if (d->eof && !d->no_pull && !c->ended) {
@@ -265,31 +268,46 @@ static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_
 	c->next_start = c->start;
 	c->next_half = c->half;
 	c->next_st = c->st;
-	c->peeked = true;
 	return true;
 }
 
-bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev)
+/* Moves past the event peek_slow() made. */
+static void take_slow(struct capdec_cpu *c)
 {
-	struct capdec *d = ctx;
-	struct capdec_cpu *c = &d->cpu[cpu];
-
-	return peek_fast(d, c, ev) || peek_slow(d, c, cpu, ev);
-}
-
-void capdec_consume(void *ctx, unsigned cpu)
-{
-	struct capdec *d = ctx;
-	struct capdec_cpu *c = &d->cpu[cpu];
-
-	if (!c->peeked)
-		return;
-	c->peeked = false;
 	c->events += c->numbered;
 	c->lost = 0;
 	c->start = c->next_start;
 	c->half = c->next_half;
 	c->st = c->next_st;
+}
+
+unsigned capdec_fill(void *ctx, unsigned cpu, const struct out_event **evs)
+{
+	struct capdec *d = ctx;
+	struct capdec_cpu *c = &d->cpu[cpu];
+	struct out_event *run = c->run;
+	unsigned n = 0;
+
+	*evs = run;
+	for (;;) {
+		n += fill_fast(d, c, run + n, CAPDEC_RUN - n);
+		if (n + 2 > CAPDEC_RUN || !peek_slow(d, c, cpu, &run[n]))
+			break;
+		take_slow(c);
+		/* A marker's text is in c->text until the next fill; a count-only event is the
+		 * stream's last. */
+		if (rec_has_payload(&run[n++].rec) || rec_type(&run[n - 1].rec) == REC_NONE)
+			break;
+	}
+	return n;
+}
+
+void capdec_consume(void *ctx, unsigned cpu, unsigned n)
+{
+	/* capdec_fill() moved past the events already: nothing else reads the stream */
+	(void)ctx;
+	(void)cpu;
+	(void)n;
 }
 
 /* Counts the numbered events of c's slots from start on, as peek() and consume() would

@@ -12,6 +12,9 @@
 #include "trace/output.h"
 #include "trace/codec.h"
 
+/* Events per run handed to the printer: 7 KB per CPU, in L1 while it is printed. */
+#define CAPDEC_RUN 128
+
 struct capdec_cpu {
 	uint64_t *slots;	/* the stream's slots not decoded yet: [start, end) */
 	size_t start, end, cap;
@@ -21,14 +24,14 @@ struct capdec_cpu {
 	uint64_t drops;		/* the W_LOST total already reported */
 	uint64_t lost;		/* events lost before the next event */
 	bool ended;		/* the drops after the last marker were added to lost */
-	bool peeked;
-	bool numbered;		/* the peeked event counts (not a switch, not only a loss) */
-	size_t next_start;	/* where the peeked event leaves the stream */
+	bool numbered;		/* the slow path's event counts (not a switch, not only a loss) */
+	size_t next_start;	/* where the slow path's event leaves the stream */
 	unsigned next_half;
 	uint64_t last_seq;	/* of the last frame appended, 0 before the first */
 	struct wire_state next_st;
 	uint64_t events;	/* numbered events handed out (switches are not numbered) */
 	char text[W_TEXT_MAX];	/* a marker's text */
+	struct out_event run[CAPDEC_RUN]; /* the run capdec_fill() handed out last */
 };
 
 struct capdec {
@@ -45,9 +48,10 @@ struct capdec {
 /* Starts decoding c (which stays the caller's). */
 void capdec_init(struct capdec *d, struct capture *c);
 void capdec_free(struct capdec *d);
-/* out_source's functions; ctx is the struct capdec. */
-bool capdec_peek(void *ctx, unsigned cpu, struct out_event *ev);
-void capdec_consume(void *ctx, unsigned cpu);
+/* struct out_source's functions; ctx is the struct capdec. fill() moves past the events
+ * as it hands them out (a file has no other reader), so consume() does nothing. */
+unsigned capdec_fill(void *ctx, unsigned cpu, const struct out_event **evs);
+void capdec_consume(void *ctx, unsigned cpu, unsigned n);
 /* Decodes the whole capture without printing, frame by frame in file order (so only a
  * frame's worth of slots is held), counting each CPU's events into cpu[].events.
  * False if the capture is bad. */

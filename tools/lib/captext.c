@@ -135,7 +135,7 @@ struct captext *captext_open(const char *path)
 	struct captext *t;
 	const struct rawhdr *h;
 	struct out_config cfg = { .header = true };
-	struct out_source src = { capdec_peek, capdec_consume, NULL };
+	struct out_source src = { capdec_fill, capdec_consume, NULL };
 	uint64_t lost = 0;
 	int64_t events = 0;
 
