@@ -261,10 +261,39 @@ static void write_header(FILE *f, unsigned ncpus, bool function, unsigned opts)
 		(unsigned long long)(reuse_at ? reuse_at + 1 : 9100), comms[3]);
 }
 
+/* --trailer: a trailer as glass record writes it (tools/lib/capture.h): the header again,
+ * then each CPU's events, as its snapshot reader counts them, and the trailer's size. */
+static void write_trailer(FILE *f, const char *text, size_t len, unsigned ncpus)
+{
+	char *t = malloc(len + 32 + 24 * OUT_MAX_CPUS);
+	unsigned char m[8];
+	size_t n = len;
+
+	memcpy(t, text, len);
+	n += (size_t)sprintf(t + n, "events");
+	for (unsigned c = 0; c < ncpus; c++) {
+		struct ring_reader r;
+
+		ring_reader_open(&r, c, false);
+		n += (size_t)sprintf(t + n, " %llu", (unsigned long long)ring_reader_entries(&r));
+		ring_reader_close(&r);
+	}
+	t[n++] = '\n';
+	n += (size_t)sprintf(t + n, "%s %010llu\n", CAP_TRAILER_BYTES_KEY,
+			     (unsigned long long)(8 + n + CAP_TRAILER_BYTES_LINE));
+	for (int i = 0; i < 4; i++) {
+		m[i] = (unsigned char)(CAP_TRAILER_MAGIC >> (8 * i));
+		m[4 + i] = (unsigned char)(n >> (8 * i));
+	}
+	fwrite(m, 1, 8, f);
+	fwrite(t, 1, n, f);
+	free(t);
+}
+
 /* The capture: magic, version, header, then each CPU's slots from the oldest to head in
- * frames of k slots, the CPUs' frames interleaved. */
+ * frames of k slots, the CPUs' frames interleaved; a trailer if asked. */
 static void write_capture(const char *path, unsigned ncpus, bool function, unsigned opts,
-			  uint32_t k)
+			  uint32_t k, bool trailer)
 {
 	FILE *f = fopen(path, "wb");
 	char *text;
@@ -283,7 +312,6 @@ static void write_capture(const char *path, unsigned ncpus, bool function, unsig
 	fwrite(v, 1, 4, f);
 	fwrite(n, 1, 4, f);
 	fwrite(text, 1, len, f);
-	free(text);
 	for (unsigned c = 0; c < ncpus; c++) {
 		pos[c] = ring.cpu[c].rd.pos;
 		seq[c] = 1;
@@ -307,6 +335,9 @@ static void write_capture(const char *path, unsigned ncpus, bool function, unsig
 			more = true;
 		}
 	}
+	if (trailer)
+		write_trailer(f, text, len, ncpus);
+	free(text);
 	fclose(f);
 }
 
@@ -369,7 +400,7 @@ int main(int argc, char **argv)
 {
 	bool function = false;
 	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096, clear_after = 0;
-	bool reuse_tid = false;
+	bool reuse_tid = false, trailer = false;
 	uint32_t k = RING_BLOCK_SLOTS;
 	int i;
 
@@ -392,6 +423,8 @@ int main(int argc, char **argv)
 			events = true;
 		else if (!strcmp(argv[i], "--reuse-tid"))
 			reuse_tid = true;
+		else if (!strcmp(argv[i], "--trailer"))
+			trailer = true;
 		else if (!strcmp(argv[i], "--clear-after"))
 			clear_after = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--cpus"))
@@ -402,7 +435,7 @@ int main(int argc, char **argv)
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
 		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
-		      "                   [--clear-after N] [--reuse-tid] CAPTURE EXPECTED\n",
+		      "                   [--clear-after N] [--reuse-tid] [--trailer] CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;
 	}
@@ -426,7 +459,7 @@ int main(int argc, char **argv)
 	workload(ncpus, calls, function);
 	if (reuse_tid) /* tid 3's first thread ends halfway through the trace's time */
 		reuse_at = 1000000 + (clock_now - 1000000) / 2;
-	write_capture(argv[argc - 2], ncpus, function, opts, k);
+	write_capture(argv[argc - 2], ncpus, function, opts, k, trailer);
 	write_expected(argv[argc - 1], ncpus, function, opts);
 	return 0;
 }

@@ -51,6 +51,12 @@ report "function no irq-info" --function --opts 0x1c0 --seed 14
 report "function no print-parent, no context" --function --opts 0 --seed 15
 report "function full buffer, frames of 5 slots" --function --buffer-kb 16 --calls 9000 \
 	--frame-slots 5 --seed 16
+# the entries count from a trailer's events line (glass record's), not a counting pass
+report "graph full buffer, trailer with counts" --buffer-kb 16 --calls 5000 --trailer --seed 25
+report "function full buffer, drops before and after a clear, trailer with counts" --function \
+	--buffer-kb 16 --clear-after 9000 --calls 9000 --trailer --seed 26
+report "graph 12 CPUs, drops, trailer with counts" --cpus 12 --buffer-kb 16 --calls 9000 \
+	--trailer --seed 27
 
 # compressed captures read the same
 "$GENCAP" --opts 0x2c7 --seed 20 "$TMP/z.cap" "$TMP/z.txt"
@@ -242,6 +248,52 @@ if command -v python3 >/dev/null; then
 	"$GLASS" report "$TMP/k.cap" >"$TMP/rec.txt"
 	check_file "record killed 6 times, resumed with --append: report byte-identical" \
 		"$TMP/rec.txt" "$TMP/f.txt"
+	# the trailer's event counts: each CPU's, as a counting pass finds them; after a
+	# resume, those of the frames kept as well
+	events_line() { tail -c 300 "$1" | tr -d '\000' | grep -a '^events ' | tail -1; }
+	events_line "$TMP/r1.cap" | grep -Eq '^events [1-9][0-9]* [1-9][0-9]*$' &&
+		ok "record: trailer has an events line" ||
+		not_ok "record: trailer has an events line" "$(tail -c 300 "$TMP/r1.cap")"
+	check "record: trailer events line = uninterrupted record's" "$(events_line "$TMP/k.cap")" \
+		"$(events_line "$TMP/r1.cap")"
+	tail -c 25 "$TMP/r1.cap" | grep -Eq '^trailer_bytes [0-9]{10}$' &&
+		ok "record: trailer ends with its trailer_bytes line" ||
+		not_ok "record: trailer ends with its trailer_bytes line" "$(tail -c 25 "$TMP/r1.cap")"
+	# with drops (the header shows the entries count) and for the function tracer (always):
+	# the report takes the count from the trailer, byte-identical to the guest's text
+	for t in "graph:--buffer-kb 16 --calls 5000" "function:--function --buffer-kb 16 --calls 9000"; do
+		rm -f "$TMP/port"
+		# shellcheck disable=SC2086
+		"$GENCAP" --frame-slots 300 --seed 41 ${t#*:} "$TMP/f.cap" "$TMP/f.txt"
+		record "record ${t%%:*}, drops: entries from the trailer" "$TMP/rd.cap"
+		# a trailer count that differs shows in the header: the report read it there
+		events=$(events_line "$TMP/rd.cap")
+		fake=${events%% *}
+		for n in ${events#events }; do fake="$fake $(printf "%0${#n}d" $((n == 1 ? 2 : 1)))"; done
+		python3 - "$TMP/rd.cap" "$events" "$fake" "$TMP/rf.cap" <<-'PY'
+		import sys
+		d = open(sys.argv[1], 'rb').read()
+		i = d.rindex(sys.argv[2].encode())
+		open(sys.argv[4], 'wb').write(d[:i] + sys.argv[3].encode() + d[i + len(sys.argv[2]):])
+		PY
+		want=$(awk '{ for (i = 2; i <= NF; i++) s += $i } END { print s }' <<<"$fake")
+		"$GLASS" report "$TMP/rf.cap" | grep -q "entries-in-buffer/entries-written: $want/" &&
+			ok "record ${t%%:*}, drops: the header's count is the trailer's" ||
+			not_ok "record ${t%%:*}, drops: the header's count is the trailer's" \
+				"$("$GLASS" report "$TMP/rf.cap" | grep entries-in-buffer)"
+		# an older capture (no events line in its trailer): counted, the same text
+		python3 - "$TMP/rd.cap" "$TMP/ro.cap" <<-'PY'
+		import struct, sys
+		d = open(sys.argv[1], 'rb').read()
+		t = int(d[-11:-1])
+		text = d[-t + 8:]
+		text = text[:text.rindex(b'events ')]
+		open(sys.argv[2], 'wb').write(d[:-t] + struct.pack('<II', 0x444e4547, len(text)) + text)
+		PY
+		"$GLASS" report "$TMP/ro.cap" >"$TMP/rec.txt"
+		check_file "record ${t%%:*}, drops: trailer without counts: counted, same text" \
+			"$TMP/rec.txt" "$TMP/f.txt"
+	done
 	"$GLASS" record -o "$TMP/r6.cap" --port 1 >/dev/null 2>"$TMP/err"
 	expect_status "record: no guest: status 1" 1 $?
 else

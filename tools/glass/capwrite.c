@@ -1,4 +1,7 @@
-/* The capture writer: stdio for plain files, ZSTD_compressStream2 for .zst names. */
+/* The capture writer: stdio for plain files, ZSTD_compressStream2 for .zst names. It
+ * counts each CPU's events as the frames go by (capdecode's counter) and ends the trailer
+ * with them (docs/capture-format.md): a reader then needs no counting pass for the text
+ * header's entries line. */
 #include "tools/glass/capwrite.h"
 
 #include <errno.h>
@@ -8,6 +11,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "tools/lib/capdecode.h"
 #include "tools/lib/capture.h"
 #include "tools/lib/xalloc.h"
 
@@ -19,6 +23,8 @@ struct capwrite {
 	size_t zcap;
 	uint64_t bytes;
 	bool failed;
+	struct capdec *count;	/* every frame's events; NULL if some were not seen */
+	unsigned cpus;		/* the header's */
 };
 
 static void put_le32(unsigned char *p, uint32_t v)
@@ -84,6 +90,19 @@ static void put_header_text(struct capwrite *w, uint32_t magic_or_0, const char 
 	put(w, t, len, false);
 }
 
+/* The CPU count of a raw header's text, 0 if it cannot be parsed. */
+static unsigned header_cpus(const char *header, size_t len)
+{
+	struct rawhdr h;
+	char err[128];
+	unsigned cpus = 0;
+
+	if (!rawhdr_parse(&h, header, len, err, sizeof(err)))
+		cpus = h.cpus;
+	rawhdr_free(&h);
+	return cpus;
+}
+
 struct capwrite *capwrite_open(const char *path, const char *header, size_t len)
 {
 	struct capwrite *w = xcalloc(1, sizeof(*w));
@@ -111,7 +130,34 @@ struct capwrite *capwrite_open(const char *path, const char *header, size_t len)
 	put_le32(v, CAP_VERSION);
 	put(w, v, 4, false);
 	put_header_text(w, 0, header, len);
+	w->cpus = header_cpus(header, len);
+	if (w->cpus) {
+		w->count = xmalloc(sizeof(*w->count));
+		capdec_init_counter(w->count);
+	}
 	return w;
+}
+
+/* A resumed capture's counts start with those of the frames it keeps (read from the file
+ * before it is cut); none if they cannot all be read. */
+static void count_kept(struct capwrite *w, const char *path, uint64_t keep)
+{
+	struct capture *c = capture_open(path);
+	struct cap_frame f;
+
+	if (!c)
+		return;
+	w->cpus = capture_header(c)->cpus;
+	w->count = xmalloc(sizeof(*w->count));
+	capdec_init_counter(w->count);
+	while (capture_good_end(c) < keep && capture_next(c, &f) > 0)
+		capdec_count_frame(w->count, &f);
+	if (capture_good_end(c) != keep) {
+		capdec_free(w->count);
+		free(w->count);
+		w->count = NULL;
+	}
+	capture_close(c);
 }
 
 struct capwrite *capwrite_append(const char *path, uint64_t keep)
@@ -125,14 +171,51 @@ struct capwrite *capwrite_append(const char *path, uint64_t keep)
 		return NULL;
 	}
 	w->bytes = keep;
+	count_kept(w, path, keep);
 	return w;
 }
 
 int capwrite_frame(struct capwrite *w, const unsigned char *hdr, const void *payload, size_t len)
 {
+	struct cap_frame f;
+
+	if (w->count) {
+		if (!cap_frame_get(hdr, &f) && f.len == len && f.cpu < w->cpus) {
+			f.payload = payload;
+			capdec_count_frame(w->count, &f);
+		} else {	/* a frame the counter cannot take: no counts at the end */
+			capdec_free(w->count);
+			free(w->count);
+			w->count = NULL;
+		}
+	}
 	put(w, hdr, CAP_FRAME_HDR, false);
 	put(w, payload, len, false);
 	return w->failed ? -1 : 0;
+}
+
+/* The trailer: the header text, then (if every frame was counted) the `events` line and
+ * the `trailer_bytes` line that lets a reader find the trailer from the end of the file. */
+static void put_trailer(struct capwrite *w, const char *header, size_t len)
+{
+	char *t = xmalloc(len + 32 + 24 * RAWHDR_MAX_CPUS);
+	size_t n = len;
+
+	memcpy(t, header, len);
+	if (w->count) {
+		if (n && t[n - 1] != '\n')
+			t[n++] = '\n';
+		n += (size_t)sprintf(t + n, "events");
+		for (unsigned c = 0; c < w->cpus; c++)
+			n += (size_t)sprintf(t + n, " %llu",
+					     (unsigned long long)w->count->cpu[c].events);
+		/* the whole trailer: magic, length, text, this line (fixed width) included */
+		t[n++] = '\n';
+		n += (size_t)sprintf(t + n, "%s %010llu\n", CAP_TRAILER_BYTES_KEY,
+				     (unsigned long long)(8 + n + CAP_TRAILER_BYTES_LINE));
+	}
+	put_header_text(w, CAP_TRAILER_MAGIC, t, n);
+	free(t);
 }
 
 int capwrite_close(struct capwrite *w, const char *header, size_t len)
@@ -140,7 +223,7 @@ int capwrite_close(struct capwrite *w, const char *header, size_t len)
 	int r;
 
 	if (header)
-		put_header_text(w, CAP_TRAILER_MAGIC, header, len);
+		put_trailer(w, header, len);
 	if (w->z)
 		put(w, NULL, 0, true);
 	if (fclose(w->f))
@@ -150,6 +233,9 @@ int capwrite_close(struct capwrite *w, const char *header, size_t len)
 		fprintf(stderr, "%s: write error\n", w->path);
 	ZSTD_freeCCtx(w->z);
 	free(w->zout);
+	if (w->count)
+		capdec_free(w->count);
+	free(w->count);
 	free(w);
 	return r;
 }

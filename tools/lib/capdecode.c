@@ -51,11 +51,27 @@ static void push_slots(struct capdec_cpu *c, const void *w, size_t n)
 	c->end += n;
 }
 
+/* Appends frame f to its CPU's stream, after a gap marker if slots were lost before it. */
+static void add_frame(struct capdec *d, const struct cap_frame *f)
+{
+	struct capdec_cpu *c = &d->cpu[f->cpu];
+
+	d->frames++;
+	d->bytes += f->len;
+	d->last_cpu = (int)f->cpu;
+	if ((f->flags & CAP_FRAME_GAP) || (c->last_seq && f->seq != c->last_seq + 1)) {
+		const uint64_t gap = CAPDEC_GAP;
+
+		push_slots(c, &gap, 1);
+	}
+	c->last_seq = f->seq;
+	push_slots(c, f->payload, f->len / 8);
+}
+
 /* Appends the file's next frame to its CPU's stream; false at the end of the frames. */
 static bool pull_frame(struct capdec *d)
 {
 	struct cap_frame f;
-	struct capdec_cpu *c;
 	int r;
 
 	if (d->eof || d->no_pull)
@@ -66,17 +82,7 @@ static bool pull_frame(struct capdec *d)
 		d->failed = r < 0;
 		return false;
 	}
-	d->frames++;
-	d->bytes += f.len;
-	c = &d->cpu[f.cpu];
-	d->last_cpu = (int)f.cpu;
-	if ((f.flags & CAP_FRAME_GAP) || (c->last_seq && f.seq != c->last_seq + 1)) {
-		const uint64_t gap = CAPDEC_GAP;
-
-		push_slots(c, &gap, 1);
-	}
-	c->last_seq = f.seq;
-	push_slots(c, f.payload, f.len / 8);
+	add_frame(d, &f);
 	return true;
 }
 
@@ -389,6 +395,20 @@ static void count_slots(struct capdec *d, struct capdec_cpu *c)
 	}
 	c->start = pos;
 	c->events += events;
+}
+
+void capdec_init_counter(struct capdec *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->eof = true;	/* no file to pull frames from */
+}
+
+void capdec_count_frame(struct capdec *d, const struct cap_frame *f)
+{
+	if (f->cpu >= RAWHDR_MAX_CPUS)
+		return;
+	add_frame(d, f);
+	count_slots(d, &d->cpu[f->cpu]);
 }
 
 bool capdec_count(struct capdec *d)

@@ -56,5 +56,10 @@ void capdec_consume(void *ctx, unsigned cpu, unsigned n);
  * frame's worth of slots is held), counting each CPU's events into cpu[].events.
  * False if the capture is bad. */
 bool capdec_count(struct capdec *d);
+/* The same count for a writer that sees the frames go by (glass record: the trailer's
+ * `events` line), frame by frame in file order: the counts come out as capdec_count()'s
+ * of the file. A counter has no capture; capdec_free() it. */
+void capdec_init_counter(struct capdec *d);
+void capdec_count_frame(struct capdec *d, const struct cap_frame *f);
 
 #endif

@@ -104,6 +104,11 @@ int captext_count(const char *path, uint64_t events[RAWHDR_MAX_CPUS])
 
 	if (!c)
 		return -1;
+	memset(events, 0, RAWHDR_MAX_CPUS * sizeof(*events));
+	if (capture_end_counts(c, events)) {	/* glass record counted them */
+		capture_close(c);
+		return 0;
+	}
 	d = xmalloc(sizeof(*d));
 	capdec_init(d, c);
 	capdec_count(d);
@@ -117,13 +122,13 @@ int captext_count(const char *path, uint64_t events[RAWHDR_MAX_CPUS])
 	return r;
 }
 
-/* All CPUs' events, -1 on bad input. */
-static int64_t count_events(const char *path)
+/* All CPUs' events of capture c (opened from path), -1 on bad input. */
+static int64_t count_events(const struct capture *c, const char *path)
 {
-	uint64_t events[RAWHDR_MAX_CPUS];
+	uint64_t events[RAWHDR_MAX_CPUS] = { 0 };
 	int64_t n = 0;
 
-	if (captext_count(path, events))
+	if (!capture_end_counts(c, events) && captext_count(path, events))
 		return -1;
 	for (unsigned cpu = 0; cpu < RAWHDR_MAX_CPUS; cpu++)
 		n += (int64_t)events[cpu];
@@ -150,10 +155,11 @@ struct captext *captext_open(const char *path)
 		lost += h->cpu[cpu].lost - h->cpu[cpu].lost_at_clear + h->cpu[cpu].overrun -
 			h->cpu[cpu].overrun_at_clear; /* since the clear, as the guest's header */
 	/* Only the function tracer's header, or function_graph's after losses, shows the
-	 * count: the first pass costs about as much as the printing. stdin cannot be read
+	 * count: from the trailer of a plain capture of glass record, else a first pass over
+	 * the frames (which costs about as much as the printing). stdin cannot be read
 	 * twice: its header says 0 entries. */
 	if ((tracer_of(h->tracer) != OUT_GRAPH || lost) && strcmp(path, "-"))
-		events = count_events(path);
+		events = count_events(t->cap, path);
 	if (events < 0) {
 		capture_close(t->cap);
 		free(t);

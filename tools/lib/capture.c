@@ -33,6 +33,7 @@ struct capture {
 	size_t payload_cap;
 	uint64_t last_seq[RAWHDR_MAX_CPUS];
 	uint64_t good_end;	/* offset after the header or the last whole frame */
+	uint64_t frames_at;	/* offset after the header */
 	bool cut;		/* the file ends inside a record (nothing else is wrong) */
 };
 
@@ -276,7 +277,7 @@ struct capture *capture_open(const char *path)
 	take(c, CAP_MAGIC_LEN + 4);
 	if (read_header_text(c, &c->hdr))
 		goto fail;
-	c->good_end = c->offset;
+	c->good_end = c->frames_at = c->offset;
 	return c;
 fail:
 	capture_close(c);
@@ -311,6 +312,66 @@ bool capture_is_zstd(const struct capture *c)
 const char *capture_name(const struct capture *c)
 {
 	return c->name;
+}
+
+/* The unsigned decimal number of the n bytes at s (all digits, n <= 19); false if not. */
+static bool parse_dec(const unsigned char *s, size_t n, uint64_t *v)
+{
+	*v = 0;
+	if (!n || n > 19)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return true;
+}
+
+/* The "events N0 N1 ..." line [s, e) into events: one number per CPU. */
+static bool parse_events_line(const unsigned char *s, const unsigned char *e, unsigned cpus,
+			      uint64_t events[RAWHDR_MAX_CPUS])
+{
+	unsigned n = 0;
+
+	if (e - s < 7 || memcmp(s, "events ", 7))
+		return false;
+	for (s += 6; s < e && n < RAWHDR_MAX_CPUS; n++) {
+		const unsigned char *w;
+
+		if (*s++ != ' ')
+			return false;
+		for (w = s; w < e && *w != ' '; w++)
+			;
+		if (!parse_dec(s, (size_t)(w - s), &events[n]))
+			return false;
+		s = w;
+	}
+	return s == e && n == cpus;
+}
+
+bool capture_end_counts(const struct capture *c, uint64_t events[RAWHDR_MAX_CPUS])
+{
+	const size_t kl = sizeof(CAP_TRAILER_BYTES_KEY) - 1, line = CAP_TRAILER_BYTES_LINE;
+	const unsigned char *b = c->buf, *end, *e;
+	uint64_t t;
+
+	/* only a mapped file can be read from its end */
+	if (!c->mapped || c->len < c->frames_at + 8 + line)
+		return false;
+	end = b + c->len - line;	/* the trailer_bytes line */
+	if (memcmp(end, CAP_TRAILER_BYTES_KEY " ", kl + 1) || end[line - 1] != '\n' ||
+	    !parse_dec(end + kl + 1, line - kl - 2, &t))
+		return false;
+	if (t < 8 + line || t > c->len - c->frames_at ||
+	    get32(b + c->len - t) != CAP_TRAILER_MAGIC || get32(b + c->len - t + 4) != t - 8)
+		return false;
+	/* the events line is the one before */
+	if (end[-1] != '\n')
+		return false;
+	for (e = end - 1; e > b + c->len - t + 8 && e[-1] != '\n'; e--)
+		;
+	return end > e && parse_events_line(e, end - 1, c->hdr.cpus, events);
 }
 
 /* The trailer: its header text, then nothing may follow. */

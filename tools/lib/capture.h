@@ -25,8 +25,14 @@
 #define CAP_FRAME_GAP 1u		/* slots were lost before this frame */
 #define CAP_FRAME_BLOCK_START 2u	/* the payload starts at a block start (a W_SYNC) */
 #define CAP_FRAME_MAX (16u << 20)	/* longest payload accepted */
-/* The trailer: "GEND", a u32 length, the final raw_header text. */
+/* The trailer: "GEND", a u32 length, the final raw_header text. glass record ends the
+ * text with two lines of its own: "events N0 N1 ..." (each CPU's events, as the text
+ * header counts them) and, last, "trailer_bytes NNNNNNNNNN" (ten digits: the trailer's
+ * bytes from its magic to the end of the file), so a reader finds the counts from the end
+ * of the file without reading the frames. */
 #define CAP_TRAILER_MAGIC 0x444e4547u
+#define CAP_TRAILER_BYTES_KEY "trailer_bytes"
+#define CAP_TRAILER_BYTES_LINE 25	/* "trailer_bytes %010llu\n" */
 
 struct cap_frame {
 	unsigned cpu;
@@ -46,6 +52,10 @@ struct capture *capture_open(const char *path);
 const struct rawhdr *capture_header(const struct capture *c);
 /* The trailer's header (the counts at the end of the recording), NULL if none was read. */
 const struct rawhdr *capture_trailer(const struct capture *c);
+/* The trailer's per-CPU event counts (its "events" line), found from the end of a plain
+ * file before any frame is read: true if there are counts for each of the header's CPUs,
+ * false if not (a zstd capture or stdin, no trailer, an older capture: count the frames). */
+bool capture_end_counts(const struct capture *c, uint64_t events[RAWHDR_MAX_CPUS]);
 /* The next frame: 1, 0 at the end of the file, -1 on bad input (reason printed). */
 int capture_next(struct capture *c, struct cap_frame *f);
 const char *capture_name(const struct capture *c);
