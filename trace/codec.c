@@ -88,15 +88,6 @@ void wire_decode_long(uint64_t w, uint64_t second, struct wire_state *st,
 }
 
 
-/* A W_SYNC's header w and TSC slot: the state from here on. */
-static void wire_decode_sync(uint64_t w, uint64_t tsc, const struct wire_env *env,
-			     struct wire_state *st)
-{
-	st->ts = wire_widen_ts(tsc & ((1ull << W_SYNC_TSC_BITS) - 1), env->now(), W_SYNC_TSC_BITS);
-	st->tid = (uint32_t)w_bits(w, 0, CODEC_TID_BITS);
-	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, CODEC_DEPTH_BITS);
-}
-
 /* A W_TEXT or W_EVENT (header w, then its slots in s[1..]): the bytes into text, the
  * event into *rec. Returns the bytes of text. A torn header may give any length: it is cut
  * to what fits both text and the slots readable. */
@@ -137,7 +128,7 @@ struct wire_span wire_decode(const volatile uint64_t *s, uint32_t avail, unsigne
 		t = W_NONE; /* torn: the record cannot be there */
 	switch (t) {
 	case W_SYNC:
-		wire_decode_sync(w, s[1], env, st);
+		wire_decode_sync(w, s[1], env->now(), st);
 		return (struct wire_span){ .kind = WIRE_SKIP, .slots = 2 };
 	case W_PAD:
 		sp.slots = w_bits(w, 0, 32) >= 1 && w_bits(w, 0, 32) <= CODEC_BLOCK_SLOTS ?

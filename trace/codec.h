@@ -257,6 +257,16 @@ static inline uint64_t wire_widen_ts(uint64_t ts, uint64_t now, unsigned bits)
 	return now - back;
 }
 
+/* The state a W_SYNC (header w, then the slot with its TSC) sets: its 48-bit time is
+ * widened against now, a recent TSC (a ring reader's clock, or a stream's previous
+ * record). Inline: a capture decoder meets one every few hundred records. */
+static inline void wire_decode_sync(uint64_t w, uint64_t tsc, uint64_t now, struct wire_state *st)
+{
+	st->ts = wire_widen_ts(tsc & ((1ull << W_SYNC_TSC_BITS) - 1), now, W_SYNC_TSC_BITS);
+	st->tid = (uint32_t)w_bits(w, 0, CODEC_TID_BITS);
+	st->depth = (uint32_t)w_bits(w, W_SYNC_DEPTH_SHIFT, CODEC_DEPTH_BITS);
+}
+
 /* ---- encoders of the other records (trace/codec.c) ---- */
 
 /* The two-slot form of the record r, delta ticks after the previous record (which must

@@ -181,8 +181,9 @@ static size_t step(struct capdec *d, struct capdec_cpu *c, uint64_t w, struct ou
 }
 
 /* The common case, many events at once: one-slot records with events (entry, leaf,
- * return, function, switch) and the two-slot W_LONG and W_LONG_RET (a delta or a duration
- * too long for one slot: about one record in seven) in a synced stream, decoded into
+ * return, function, switch), the two-slot W_LONG and W_LONG_RET (a delta or a duration
+ * too long for one slot: about one record in seven) and W_SYNC (every block starts with
+ * one, and a long pause takes one) in a synced stream, decoded into
  * ev[0..max) with the codec's inline decoders until any other record or the end of the
  * slots read so far. Returns the events made; max must leave room for a leaf's two. Only
  * events with a payload have a text: text and text_len are left alone here. */
@@ -216,6 +217,11 @@ static unsigned fill_fast(struct capdec *d, struct capdec_cpu *c, struct out_eve
 			wire_decode_long(w, slots[pos + 1], &st, &e->rec, &e->ts);
 			unnumbered += rec_type(&e->rec) == REC_SWITCH;
 			pos += 2;
+		} else if (t == W_SYNC && end - pos >= 2) {
+			/* no event: widened against the previous record, as step() does */
+			wire_decode_sync(w, slots[pos + 1], st.ts, &st);
+			pos += 2;
+			continue;
 		} else {
 			break;
 		}
