@@ -75,6 +75,40 @@ OUT_HOT int oldest_cpu(struct out_printer *p)
 	return best;
 }
 
+/* The oldest CPU as oldest_cpu() finds it, with a turn: once every CPU has its next event
+ * in hand (a CPU without one may get one, which is looked for at every event then), only
+ * the CPU printing changes what the CPUs' next events are, so it stays the oldest until
+ * its next event passes the others' oldest. One compare per event instead of a look at
+ * each CPU: CPUs take turns every dozen events or so. */
+OUT_HOT int next_cpu(struct out_printer *p)
+{
+	int cpu = p->turn;
+	uint32_t m;
+
+	if (cpu >= 0 && p->have == p->cfg.cpus) {
+		uint64_t ts = p->cpu[cpu].ev->ts;
+
+		if (ts < p->until || (ts == p->until && p->tie))
+			return cpu;
+	}
+	cpu = oldest_cpu(p);
+	p->turn = -1;
+	if (cpu < 0 || p->have != p->cfg.cpus)
+		return cpu;
+	p->turn = cpu;
+	p->until = ~0ull;
+	p->tie = true;
+	for (m = p->have & ~(1u << cpu); m; m &= m - 1) {
+		unsigned other = (unsigned)__builtin_ctz(m);
+
+		if (p->cpu[other].ev->ts < p->until) {
+			p->until = p->cpu[other].ev->ts;
+			p->tie = (unsigned)cpu < other;
+		}
+	}
+	return cpu;
+}
+
 /* Formats the next event into s; returns the end, or NULL if no CPU has an event. A
  * marker's text (an event's payload) is formatted before the event is taken; any other
  * event after, because an entry looks at the event after it (leaf). The event stays where
@@ -126,7 +160,7 @@ OUT_HOT size_t out_merge_read(struct out_printer *p, char *buf, size_t len, out_
 			dst = room >= OUT_EMIT_MAX ? buf + n : p->stage;
 			end = out_put_header(p, dst);
 		} else {
-			cpu = oldest_cpu(p);
+			cpu = next_cpu(p);
 			if (cpu < 0)
 				break;
 			/* Straight into buf when the event surely fits: only the last line or

@@ -38,6 +38,7 @@ void out_init(struct out_printer *p, const struct out_config *cfg, const struct 
 		p->cfg.clock_hz = 1;
 	p->cfg.cpus &= p->cfg.ncpus >= 32 ? ~0u : (1u << p->cfg.ncpus) - 1;
 	p->hz_inv = ~0ull / p->cfg.clock_hz;
+	p->turn = -1;
 	/* max_bytes_for_cpu: digits of nr_cpu_ids - 1 */
 	top = p->cfg.ncpus ? p->cfg.ncpus - 1 : 0;
 	p->cpu_width = 1;

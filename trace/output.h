@@ -114,6 +114,12 @@ struct out_printer {
 	struct out_config cfg;
 	struct out_source src;
 	uint32_t have;       /* CPUs with events left in their run (cpu[].ev < cpu[].end) */
+	/* The merge's turn: while every CPU has its next event in hand, CPU `turn` stays the
+	 * oldest as long as its next event is older than `until` (or as old, if `tie`: it is
+	 * the lower CPU), the oldest next event of the other CPUs. -1: no turn. */
+	int turn;
+	bool tie;
+	uint64_t until;
 	unsigned cpu_width;
 	char cpu_col[OUT_MAX_CPUS][16]; /* " %*d) " of each CPU */
 	bool header_done;
