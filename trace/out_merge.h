@@ -93,7 +93,9 @@ OUT_HOT int next_cpu(struct out_printer *p)
 	}
 	cpu = oldest_cpu(p);
 	p->turn = -1;
-	if (cpu < 0 || p->have != p->cfg.cpus)
+	/* no turn while a CPU has no event in hand, nor for the last of a run (a source of
+	 * runs of one, trace_pipe's, would pay for a turn at every event) */
+	if (cpu < 0 || p->have != p->cfg.cpus || p->cpu[cpu].end - p->cpu[cpu].ev < 2)
 		return cpu;
 	p->turn = cpu;
 	p->until = ~0ull;

@@ -28,7 +28,7 @@ $(TRACE_OUT_FAST)/%.o: %.c
 trace_out_san = $(patsubst %.c,$(TRACE_OUT_SAN)/%.o,$(1))
 
 # The printer against test/golden/trace/ (run from the top directory).
-TEST_OUTPUT_SRCS := test/unit/test_output.c $(TRACE_PRINTER_SRCS)
+TEST_OUTPUT_SRCS := test/unit/test_output.c test/unit/output_bench.c $(TRACE_PRINTER_SRCS)
 $(O)/host/test_output: $(call trace_out_san,$(TEST_OUTPUT_SRCS))
 	$(Q)$(HOSTCC) $(HOST_SAN) $^ -o $@
 TESTS += $(O)/host/test_output

@@ -322,7 +322,7 @@ void capdec_consume(void *ctx, unsigned cpu, unsigned n)
 	(void)n;
 }
 
-/* Counts the numbered events of c's slots from start on, as peek() and consume() would
+/* Counts the numbered events of c's slots from start on, as capdec_fill() would
  * hand them out, without making them: one-slot records by their type, others through the
  * codec. Stops before a record that is not whole yet. */
 static void count_slots(struct capdec *d, struct capdec_cpu *c)
