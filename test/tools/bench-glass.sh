@@ -29,15 +29,16 @@ speed() {
 		'BEGIN { printf "%-30s %8.1f MB text/CPU s  (%.0f MB in %.3f s)\n", n, b / 1e6 / s, b / 1e6, s }'
 }
 
-"$GENCAP_FAST" --calls 400000 --buffer-kb 262144 "$TMP/g.cap" "$TMP/g.txt"
+# --align --trailer: the frames' alignment and the trailer of glass record's captures
+"$GENCAP_FAST" --calls 400000 --buffer-kb 262144 --align "$TMP/g.cap" "$TMP/g.txt"
 # 64 MB-per-CPU buffers, 43 MB of slots each (the generator's clocks stay exact up to about
 # 750,000 calls); and 32 MB buffers overfilled: drops, so the header's counts need a pass
-"$GENCAP_FAST" --calls 600000 --buffer-kb 65536 "$TMP/g64.cap" "$TMP/g64.txt"
-"$GENCAP_FAST" --calls 500000 --buffer-kb 32768 --trailer "$TMP/gfull.cap" "$TMP/gfull.txt"
-# the same without the trailer's event counts (a capture of an older glass record, or one
-# without a trailer): the header's count takes a first pass over the frames
+"$GENCAP_FAST" --calls 600000 --buffer-kb 65536 --align "$TMP/g64.cap" "$TMP/g64.txt"
+"$GENCAP_FAST" --calls 500000 --buffer-kb 32768 --trailer --align "$TMP/gfull.cap" "$TMP/gfull.txt"
+# the same as an older glass record wrote it (no event counts in the trailer, frames not
+# aligned): the header's count takes a first pass over the frames, and slots are copied
 "$GENCAP_FAST" --calls 500000 --buffer-kb 32768 "$TMP/gfull-old.cap" "$TMP/gfull-old.txt"
-"$GENCAP_FAST" --function --calls 3000000 --buffer-kb 262144 "$TMP/f.cap" "$TMP/f.txt"
+"$GENCAP_FAST" --function --calls 3000000 --buffer-kb 262144 --trailer --align "$TMP/f.cap" "$TMP/f.txt"
 zstd -q -3 -f "$TMP/g.cap" -o "$TMP/g.cap.zst"
 for c in g g64 gfull gfull-old; do
 	cmp -s <("$GLASS_FAST" report "$TMP/$c.cap") "$TMP/$c.txt" || not_ok "bench-glass" "report of $c differs"
@@ -45,7 +46,7 @@ done
 speed "function_graph" "$TMP/g.cap" "$TMP/g.txt"
 speed "function_graph, 64 MB buffers" "$TMP/g64.cap" "$TMP/g64.txt"
 speed "function_graph, full, drops" "$TMP/gfull.cap" "$TMP/gfull.txt"
-speed "full, drops, no trailer counts" "$TMP/gfull-old.cap" "$TMP/gfull-old.txt"
+speed "full, drops, older capture" "$TMP/gfull-old.cap" "$TMP/gfull-old.txt"
 speed "function_graph, zstd capture" "$TMP/g.cap.zst" "$TMP/g.txt"
 speed "function" "$TMP/f.cap" "$TMP/f.txt"
 calls=$(grep -cE '\(\);$|\|[[:space:]]+\}' "$TMP/g.txt")

@@ -8,7 +8,7 @@
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
  *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]
- *                    [--clear-after N] [--reuse-tid] CAPTURE EXPECTED
+ *                    [--clear-after N] [--reuse-tid] [--trailer] [--align] CAPTURE EXPECTED
  * --notes: the header says calls were left untraced and the tracer stopped itself.
  * --events: trace events too (trace/event_format.h), for the exporters' tests before the
  * kernel emits them: thread create, rename and exit, a wakeup before each switch, irq
@@ -293,7 +293,7 @@ static void write_trailer(FILE *f, const char *text, size_t len, unsigned ncpus)
 /* The capture: magic, version, header, then each CPU's slots from the oldest to head in
  * frames of k slots, the CPUs' frames interleaved; a trailer if asked. */
 static void write_capture(const char *path, unsigned ncpus, bool function, unsigned opts,
-			  uint32_t k, bool trailer)
+			  uint32_t k, bool trailer, bool align)
 {
 	FILE *f = fopen(path, "wb");
 	char *text;
@@ -305,6 +305,9 @@ static void write_capture(const char *path, unsigned ncpus, bool function, unsig
 	bool more = true;
 
 	write_header(h, ncpus, function, opts);
+	/* --align: blank lines up to where frames start 8-byte aligned, as glass record pads */
+	while (align && (CAP_MAGIC_LEN + 8 + ftell(h)) % 8)
+		fputc('\n', h);
 	fclose(h);
 	for (int i = 0; i < 4; i++)
 		n[i] = (unsigned char)(len >> (8 * i));
@@ -400,7 +403,7 @@ int main(int argc, char **argv)
 {
 	bool function = false;
 	unsigned opts = OUT_OPT_DEFAULT, calls = 2000, ncpus = 2, kb = 4096, clear_after = 0;
-	bool reuse_tid = false, trailer = false;
+	bool reuse_tid = false, trailer = false, align = false;
 	uint32_t k = RING_BLOCK_SLOTS;
 	int i;
 
@@ -425,6 +428,8 @@ int main(int argc, char **argv)
 			reuse_tid = true;
 		else if (!strcmp(argv[i], "--trailer"))
 			trailer = true;
+		else if (!strcmp(argv[i], "--align"))
+			align = true;
 		else if (!strcmp(argv[i], "--clear-after"))
 			clear_after = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--cpus"))
@@ -435,7 +440,8 @@ int main(int argc, char **argv)
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
 		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
-		      "                   [--clear-after N] [--reuse-tid] [--trailer] CAPTURE EXPECTED\n",
+		      "                   [--clear-after N] [--reuse-tid] [--trailer] [--align]\n"
+		      "                   CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;
 	}
@@ -459,7 +465,7 @@ int main(int argc, char **argv)
 	workload(ncpus, calls, function);
 	if (reuse_tid) /* tid 3's first thread ends halfway through the trace's time */
 		reuse_at = 1000000 + (clock_now - 1000000) / 2;
-	write_capture(argv[argc - 2], ncpus, function, opts, k, trailer);
+	write_capture(argv[argc - 2], ncpus, function, opts, k, trailer, align);
 	write_expected(argv[argc - 1], ncpus, function, opts);
 	return 0;
 }

@@ -33,6 +33,10 @@ report "graph no duration" --opts 0x3df --seed 6
 report "graph no context-info" --opts 0x37f --seed 7
 report "graph frames of 37 slots (records cut)" --frame-slots 37 --seed 8
 report "graph frames of 1 slot" --frame-slots 1 --calls 300 --seed 9
+# frames 8-byte aligned in the file, as glass record writes them: decoded in place
+report "graph aligned frames of 37 slots (records cut)" --frame-slots 37 --align --seed 8
+report "graph aligned frames of 1 slot" --frame-slots 1 --calls 300 --align --seed 9
+report "graph aligned frames, drops" --buffer-kb 16 --calls 5000 --align --seed 10
 report "graph full buffer: drops" --buffer-kb 16 --calls 5000 --seed 10
 report "graph full buffer, drops before and after a clear (lost counts since allocation)" \
 	--buffer-kb 16 --clear-after 5000 --calls 5000 --seed 19
@@ -52,7 +56,8 @@ report "function no print-parent, no context" --function --opts 0 --seed 15
 report "function full buffer, frames of 5 slots" --function --buffer-kb 16 --calls 9000 \
 	--frame-slots 5 --seed 16
 # the entries count from a trailer's events line (glass record's), not a counting pass
-report "graph full buffer, trailer with counts" --buffer-kb 16 --calls 5000 --trailer --seed 25
+report "graph full buffer, trailer with counts" --buffer-kb 16 --calls 5000 --trailer --align \
+	--seed 25
 report "function full buffer, drops before and after a clear, trailer with counts" --function \
 	--buffer-kb 16 --clear-after 9000 --calls 9000 --trailer --seed 26
 report "graph 12 CPUs, drops, trailer with counts" --cpus 12 --buffer-kb 16 --calls 9000 \

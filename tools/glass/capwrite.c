@@ -90,6 +90,20 @@ static void put_header_text(struct capwrite *w, uint32_t magic_or_0, const char 
 	put(w, t, len, false);
 }
 
+/* The header text, padded with newlines (blank lines, which readers skip) so that the
+ * frames that follow start 8-byte aligned in the file: a reader that maps the file then
+ * decodes their slots where they are (tools/lib/capdecode.c). */
+static void put_aligned_header(struct capwrite *w, const char *header, size_t len)
+{
+	size_t pad = (8 - (CAP_MAGIC_LEN + 8 + len) % 8) % 8;
+	char *t = xmalloc(len + pad);
+
+	memcpy(t, header, len);
+	memset(t + len, '\n', pad);
+	put_header_text(w, 0, t, len + pad);
+	free(t);
+}
+
 /* The CPU count of a raw header's text, 0 if it cannot be parsed. */
 static unsigned header_cpus(const char *header, size_t len)
 {
@@ -129,7 +143,7 @@ struct capwrite *capwrite_open(const char *path, const char *header, size_t len)
 	put(w, CAP_MAGIC, CAP_MAGIC_LEN, false);
 	put_le32(v, CAP_VERSION);
 	put(w, v, 4, false);
-	put_header_text(w, 0, header, len);
+	put_aligned_header(w, header, len);
 	w->cpus = header_cpus(header, len);
 	if (w->cpus) {
 		w->count = xmalloc(sizeof(*w->count));

@@ -33,22 +33,44 @@ void capdec_init(struct capdec *d, struct capture *c)
 void capdec_free(struct capdec *d)
 {
 	for (unsigned i = 0; i < RAWHDR_MAX_CPUS; i++)
-		free(d->cpu[i].slots);
+		free(d->cpu[i].own);
 }
 
 /* Appends n slots (at w, not necessarily aligned) to the CPU's stream. */
 static void push_slots(struct capdec_cpu *c, const void *w, size_t n)
 {
-	if (c->end + n > c->cap && c->start > c->cap / 2) {
+	if (c->borrowed) {
+		/* What is left of a borrowed frame moves to own storage first. */
+		size_t left = c->end - c->start;
+
+		xgrow((void **)&c->own, &c->cap, left + n, sizeof(uint64_t));
+		memcpy(c->own, c->slots + c->start, left * sizeof(uint64_t));
+		c->next_start -= c->start;
+		c->start = 0;
+		c->end = left;
+		c->borrowed = false;
+	} else if (c->end + n > c->cap && c->start > c->cap / 2) {
 		/* Compact instead of growing: the decoded part is no longer needed. */
-		memmove(c->slots, c->slots + c->start, (c->end - c->start) * sizeof(uint64_t));
+		memmove(c->own, c->own + c->start, (c->end - c->start) * sizeof(uint64_t));
 		c->end -= c->start;
 		c->next_start -= c->start;
 		c->start = 0;
 	}
-	xgrow((void **)&c->slots, &c->cap, c->end + n, sizeof(uint64_t));
-	memcpy(c->slots + c->end, w, n * sizeof(uint64_t));
+	xgrow((void **)&c->own, &c->cap, c->end + n, sizeof(uint64_t));
+	memcpy(c->own + c->end, w, n * sizeof(uint64_t));
 	c->end += n;
+	c->slots = c->own;
+}
+
+/* Whether frame f's payload can be decoded where it is instead of copied: nothing of the
+ * CPU's stream is left to decode before it, and the payload stays (a mapped file) and is
+ * aligned (glass record pads the header so that payloads are). The copy was 5 % of glass
+ * report's time. */
+static bool can_borrow(const struct capdec *d, const struct capdec_cpu *c,
+		       const struct cap_frame *f)
+{
+	return d->cap && capture_payloads_stay(d->cap) && c->start == c->end &&
+	       !((uintptr_t)f->payload % _Alignof(uint64_t));
 }
 
 /* Appends frame f to its CPU's stream, after a gap marker if slots were lost before it. */
@@ -65,6 +87,13 @@ static void add_frame(struct capdec *d, const struct cap_frame *f)
 		push_slots(c, &gap, 1);
 	}
 	c->last_seq = f->seq;
+	if (can_borrow(d, c, f)) {
+		c->slots = (const uint64_t *)(const void *)f->payload;
+		c->start = c->next_start = 0;
+		c->end = f->len / 8;
+		c->borrowed = true;
+		return;
+	}
 	push_slots(c, f->payload, f->len / 8);
 }
 

@@ -16,8 +16,12 @@
 #define CAPDEC_RUN 128
 
 struct capdec_cpu {
-	uint64_t *slots;	/* the stream's slots not decoded yet: [start, end) */
+	/* The stream's slots not decoded yet: [start, end) of slots, which is own (cap
+	 * slots) or, when borrowed, a frame's payload in the mapped file, decoded in place. */
+	const uint64_t *slots;
+	uint64_t *own;
 	size_t start, end, cap;
+	bool borrowed;
 	bool synced;		/* a W_SYNC was seen since the start or the last gap */
 	unsigned half;		/* the next event of a leaf slot: 0 entry, 1 return */
 	struct wire_state st;

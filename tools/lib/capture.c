@@ -309,6 +309,11 @@ bool capture_is_zstd(const struct capture *c)
 	return c->z != NULL;
 }
 
+bool capture_payloads_stay(const struct capture *c)
+{
+	return c->mapped;
+}
+
 const char *capture_name(const struct capture *c)
 {
 	return c->name;

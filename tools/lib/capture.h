@@ -59,6 +59,9 @@ bool capture_end_counts(const struct capture *c, uint64_t events[RAWHDR_MAX_CPUS
 /* The next frame: 1, 0 at the end of the file, -1 on bad input (reason printed). */
 int capture_next(struct capture *c, struct cap_frame *f);
 const char *capture_name(const struct capture *c);
+/* Whether frame payloads stay valid until capture_close() (a mapped plain file), not only
+ * until the next capture_next(). */
+bool capture_payloads_stay(const struct capture *c);
 /* The offset (in the decompressed file) just after the header or the last whole frame
  * read: where a writer that resumes the capture cuts it. */
 uint64_t capture_good_end(const struct capture *c);
