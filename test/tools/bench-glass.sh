@@ -13,9 +13,12 @@ GENCAP_FAST=$O/host/gen-capture
 cpu_seconds() {
 	python3 - "$@" <<-'PY'
 	import resource, subprocess, sys
+	def cpu(): # children's user + system; python's start-up may have had children already
+	    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+	    return r.ru_utime + r.ru_stime
+	t = cpu()
 	subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-	r = resource.getrusage(resource.RUSAGE_CHILDREN)
-	print(f"{r.ru_utime + r.ru_stime:.6f}")
+	print(f"{cpu() - t:.6f}")
 	PY
 }
 
