@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of the tools for FUZZ_SECONDS each (default 5; `make
 # fuzz-tools` runs them longer), seeded with the sample traces and test cases. The corpus
-# grows under $O/fuzz-corpus/; a crash leaves its input in $O/fuzz-crash-*.
+# grows under $O/fuzz-corpus/; a crash leaves its input in $O/fuzz-crash-*. Inputs that once
+# crashed a target are kept in fuzz-regress/ and seed it again every run.
 source "$(dirname "$0")/lib.sh"
 secs=${FUZZ_SECONDS:-5}
 
@@ -19,7 +20,7 @@ fuzz() {
 	fi
 }
 
-fuzz tparse "$TRACES"/*.txt "$HERE"/cases/*.txt
+fuzz tparse "$TRACES"/*.txt "$HERE"/cases/*.txt "$HERE"/fuzz-regress/*
 fuzz csv "$HERE"/cases/*.csv
 # small captures of both tracers, frames cutting records, a full buffer
 for s in 1 2 3; do
@@ -29,5 +30,6 @@ for s in 1 2 3; do
 done
 "$O/host-san/gen-capture" --calls 2000 --buffer-kb 16 "$TMP/seed-full.cap" /dev/null
 fuzz capture "$TMP"/seed-*.cap
-fuzz timeline "$TRACES"/*.txt "$HERE"/cases/*.txt "$HERE"/golden/perfetto/small.txt
+fuzz timeline "$TRACES"/*.txt "$HERE"/cases/*.txt "$HERE"/golden/perfetto/small.txt \
+	"$HERE"/fuzz-regress/*
 finish

@@ -120,7 +120,8 @@ static void on_other(struct tparse *tp, const struct fgl *l)
 		tp_switch_seen(tp, l);	/* and to the timeline when it has its time */
 		break;
 	case FGL_COMMENT:
-		if (l->func.n >= 4 && tp_sample_text(tp, l->func.p + 3, l->func.p + l->func.n - 3,
+		/* the text inside the comment's 3-byte ends: one cut short (a fuzzer's 5 bytes) has none */
+		if (l->func.n >= 6 && tp_sample_text(tp, l->func.p + 3, l->func.p + l->func.n - 3,
 						     l->cpu, l->tid, l->abs_ns))
 			break;
 		tp_tl_marker(tp, l);

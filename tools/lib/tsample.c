@@ -107,6 +107,8 @@ bool tsample_parse(const char *s, const char *e, struct tsample_text *t)
 	const char *p = NULL;
 
 	memset(t, 0, sizeof(*t));
+	if (e < s)
+		return false;
 	t->stack_id = -1;
 	t->every = 1;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
