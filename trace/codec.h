@@ -45,6 +45,11 @@ enum rec_type {
 	REC_EVENT = 6,
 };
 
+/* REC_SWITCH: prev_state's top bit (TS_EVENT in trace/event_format.h): the sched_switch
+ * event was on, so the switch prints as a line of its own; without it, it prints none. */
+#define REC_SWITCH_SHOWN (1ull << 39)
+#define W_SWITCH_SHOWN (1ull << (W_SWITCH_STATE_SHIFT + 7))
+
 /* REC_ENTRY flags */
 #define REC_F_IRQ 0x01 /* first function entered from an interrupt (irq entry marker) */
 
@@ -67,6 +72,12 @@ static inline unsigned rec_tid(const struct trace_rec *r) { return (r->w0 >> 48)
 static inline enum rec_type rec_type(const struct trace_rec *r)
 {
 	return (enum rec_type)((r->w0 >> 60) & 7);
+}
+/* Whether readers number and count the record as an event (trace/ring.h): every record but
+ * a switch that prints no line. A switch slot (W_SWITCH) says the same by W_SWITCH_SHOWN. */
+static inline int rec_numbered(const struct trace_rec *r)
+{
+	return rec_type(r) != REC_SWITCH || (r->w1 & REC_SWITCH_SHOWN);
 }
 static inline uint32_t rec_func(const struct trace_rec *r) { return (uint32_t)r->w1; }
 static inline unsigned rec_depth(const struct trace_rec *r) { return (r->w1 >> 32) & 0xff; }

@@ -9,7 +9,8 @@
  * slots, so differences between live positions are exact). Every record but the internal
  * W_PAD, W_LOST and W_SYNC is an event, a leaf is two (its entry and its return); events
  * are numbered per CPU from 0. A context switch (REC_SWITCH) is handed to readers too, but
- * is not numbered: the printers show it as no line of its own, and every count (entries,
+ * is not numbered unless the sched_switch event was on when it was written (rec_numbered():
+ * only then do the printers show it as a line of its own), because every count (entries,
  * overrun, read, the header's entries-in-buffer) must be of what a reader of the text
  * gets. (A refused switch still counts as dropped: what it said is lost.)
  *

@@ -47,7 +47,7 @@ bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 }
 
 /* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
- * W_SWITCH, which is not numbered, takes the slow path). A consumer leaves out a W_ENTRY
+ * W_SWITCH, numbered or not (rec_numbered()), takes the slow path). A consumer leaves out a W_ENTRY
  * that is the last record (head h): its call may still become a leaf. */
 static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *rc, uint64_t w,
 			   uint32_t pos, uint32_t h)
@@ -119,7 +119,7 @@ enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct ring_cpu *
 	res = sp.kind == WIRE_EVENT ? FETCH_EVENT : sp.kind == WIRE_LOST ? FETCH_LOST : FETCH_SKIP;
 	*lost_total = sp.lost_total;
 	ev->text_len = sp.text_len;
-	r->unnumbered = res == FETCH_EVENT && rec_type(&ev->rec) == REC_SWITCH;
+	r->unnumbered = res == FETCH_EVENT && !rec_numbered(&ev->rec);
 	/* Acquire fence: everything above is copied before head is read again. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	if (ring_overtaken(rc, pos))

@@ -156,11 +156,12 @@ static bool ring_put(struct ring_cpu *rc, const struct trace_rec *r, uint32_t *a
 	uint32_t plain = word ? 1 : w_fits(delta, W_LONG_DELTA_BITS) ? 2 : 0;
 	bool synced;
 
-	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch is no
-	 * event: readers do not print it, so it must not count (see trace/ring.h). */
+	/* After a W_SYNC the delta is 0, which fits wherever a larger one does. A switch without
+	 * the sched_switch event is no event: readers do not print it, so it must not count
+	 * (see trace/ring.h). */
 	if (!ring_reserve(rc, ts, tid, plain,
 			  word || wire_encode(r, 0, ring.text_base, rc->last_depth) ? 1 : 2,
-			  rec_type(r) != REC_SWITCH, &pos, &synced))
+			  rec_numbered(r), &pos, &synced))
 		return false;
 	if (synced) {
 		word = wire_encode(r, 0, ring.text_base, rc->last_depth);

@@ -8,12 +8,15 @@
  *
  * usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]
  *                    [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]
- *                    [--clear-after N] [--reuse-tid] [--trailer] [--align] CAPTURE EXPECTED
+ *                    [--switch-events] [--clear-after N] [--reuse-tid] [--trailer] [--align]
+ *                    CAPTURE EXPECTED
  * --notes: the header says calls were left untraced and the tracer stopped itself.
  * --events: trace events too (trace/event_format.h), for the exporters' tests before the
  * kernel emits them: thread create, rename and exit, a wakeup before each switch, irq
  * entry and exit around interrupt calls, app spans with arguments around some calls,
  * instants and counters.
+ * --switch-events: the switches as the kernel writes them while the sched_switch event is
+ * on (TS_EVENT): each one is a line and an event of the counts.
  * --reuse-tid: tid 3's first thread (init) ends halfway, then kworker/0:1 has tid 3; the
  * header lists both and names must follow the event's time.
  * --clear-after N: N calls first, then a clear (trace's truncation), then the workload:
@@ -36,6 +39,7 @@ static uint64_t rng_state = 88172645463325252ull;
 static uint64_t clock_now; /* the fake TSC: the newest time written on any CPU */
 static bool notes;         /* --notes */
 static bool events;        /* --events */
+static bool switch_events; /* --switch-events */
 static uint64_t reuse_at;  /* --reuse-tid: tid 3 is init's until then, kworker's after */
 #define NOTE_UNTRACED "# untraced calls: 141 recursion, 0 overflow, 2 abandoned\n#\n"
 #define NOTE_STOPPED "shadow stack corrupted on cpu 1"
@@ -174,7 +178,8 @@ static void switch_to(unsigned cpu, struct cpu_gen *g, unsigned tid)
 		event(cpu, g, EV_SCHED_WAKEUP, &w, sizeof(w), NULL);
 	}
 	ring_write(cpu, rec_w0(g->t, g->tid, REC_SWITCH),
-		   g->tid | (uint64_t)tid << 16 | (uint64_t)(rnd() % 3) << 32);
+		   g->tid | (uint64_t)tid << 16 |
+			   (uint64_t)(rnd() % 3 | (switch_events ? TS_EVENT : 0)) << 32);
 	g->tid = tid;
 	advance(g);
 }
@@ -424,6 +429,8 @@ int main(int argc, char **argv)
 			notes = true;
 		else if (!strcmp(argv[i], "--events"))
 			events = true;
+		else if (!strcmp(argv[i], "--switch-events"))
+			switch_events = true;
 		else if (!strcmp(argv[i], "--reuse-tid"))
 			reuse_tid = true;
 		else if (!strcmp(argv[i], "--trailer"))
@@ -440,7 +447,8 @@ int main(int argc, char **argv)
 	if (i != argc - 2 || !k || !ncpus || ncpus > OUT_MAX_CPUS) {
 		fputs("usage: gen-capture [--function] [--opts MASK] [--calls N] [--frame-slots K]\n"
 		      "                   [--buffer-kb KB] [--seed S] [--cpus N] [--notes] [--events]\n"
-		      "                   [--clear-after N] [--reuse-tid] [--trailer] [--align]\n"
+		      "                   [--switch-events] [--clear-after N] [--reuse-tid] [--trailer]\n"
+		      "                   [--align]\n"
 		      "                   CAPTURE EXPECTED\n",
 		      stderr);
 		return 2;

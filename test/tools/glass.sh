@@ -55,6 +55,13 @@ report "function no irq-info" --function --opts 0x1c0 --seed 14
 report "function no print-parent, no context" --function --opts 0 --seed 15
 report "function full buffer, frames of 5 slots" --function --buffer-kb 16 --calls 9000 \
 	--frame-slots 5 --seed 16
+# switches printed as sched_switch events are lines, so they are counted: in the header's
+# entries (the counting pass, the trailer's counts) as the guest counts them
+report "graph sched_switch events" --switch-events --opts 0x2e6 --seed 26
+report "graph sched_switch events, full buffer: the counting pass" --switch-events \
+	--buffer-kb 16 --calls 5000 --seed 27
+report "function sched_switch events, full buffer, trailer with counts" --function \
+	--switch-events --buffer-kb 16 --calls 9000 --trailer --align --seed 28
 # the entries count from a trailer's events line (glass record's), not a counting pass
 report "graph full buffer, trailer with counts" --buffer-kb 16 --calls 5000 --trailer --align \
 	--seed 25

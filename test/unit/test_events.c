@@ -200,6 +200,10 @@ static void test_switch(void)
 		     "       webg-conn-7       [000] .....     5.001000: sched_switch: "
 		     "prev_comm=webg-conn prev_pid=7 prev_prio=120 prev_state=R+ ==> "
 		     "next_comm=worker next_pid=3 next_prio=120 reason=preempt\n") != NULL);
+	/* the two lines are counted: the switch without the event before them is not */
+	CHECK(strstr(cat("trace"), "entries-in-buffer/entries-written: 2/2") != NULL);
+	CHECK_EQ(strlen(cat("trace_pipe")) > 0, 1);
+	CHECK(strstr(cat("per_cpu/cpu0/stats"), "read events: 2\n") != NULL);
 	CHECK_STR(trace_task_state_letter(TS_NET), "S");
 	CHECK_STR(trace_task_state_name(TS_NET | TS_EVENT), "net");
 	CHECK_STR(trace_task_state_letter(TS_DEAD), "X");

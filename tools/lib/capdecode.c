@@ -240,11 +240,11 @@ static unsigned fill_fast(struct capdec *d, struct capdec_cpu *c, struct out_eve
 				e[1].lost = 0;
 				n++;
 			}
-			unnumbered += t == W_SWITCH;
+			unnumbered += t == W_SWITCH && !(w & W_SWITCH_SHOWN);
 			pos++;
 		} else if ((t == W_LONG || t == W_LONG_RET) && end - pos >= 2) {
 			wire_decode_long(w, slots[pos + 1], &st, &e->rec, &e->ts);
-			unnumbered += rec_type(&e->rec) == REC_SWITCH;
+			unnumbered += !rec_numbered(&e->rec);
 			pos += 2;
 		} else if (t == W_SYNC && end - pos >= 2) {
 			/* no event: widened against the previous record, as step() does */
@@ -286,7 +286,7 @@ static __attribute__((noinline)) bool peek_slow(struct capdec *d, struct capdec_
 		if (c->end - c->start < n)
 			break;	/* a record cut by the end of the file */
 		ev->lost = c->lost;
-		c->numbered = rec_type(&ev->rec) != REC_SWITCH;
+		c->numbered = rec_numbered(&ev->rec);
 		c->next_start = c->start + n;
 		return true;
 	}
@@ -385,6 +385,7 @@ static void count_slots(struct capdec *d, struct capdec_cpu *c)
 			pos++;
 			continue;
 		case W_SWITCH:
+			events += !!(x & W_SWITCH_SHOWN);
 			pos++;
 			continue;
 		default:
@@ -402,8 +403,12 @@ static void count_slots(struct capdec *d, struct capdec_cpu *c)
 			unsigned known = 1;
 
 			switch (w_type(x)) {
-			case W_LONG: /* one event, of the type in bits 28..30 */
-				events += w_bits(x, W_LONG_DELTA_BITS, 3) != REC_SWITCH;
+			case W_LONG: /* one event, of the type in bits 28..30; a switch is
+				      * decoded below: its flag is in the second slot */
+				if (w_bits(x, W_LONG_DELTA_BITS, 3) == REC_SWITCH)
+					known = 0;
+				else
+					events++;
 				break;
 			case W_LONG_RET:
 			case W_TEXT:
@@ -424,7 +429,7 @@ static void count_slots(struct capdec *d, struct capdec_cpu *c)
 		sp = wire_decode(w + pos, (uint32_t)n, 0, &env, &c->st, &rec, &ts, c->text);
 		if (w_type(x) == W_SYNC)
 			c->synced = true;
-		if (sp.kind == WIRE_EVENT && rec_type(&rec) != REC_SWITCH)
+		if (sp.kind == WIRE_EVENT && rec_numbered(&rec))
 			events += sp.events;
 		pos += sp.slots ? sp.slots : 1;
 	}
