@@ -1,5 +1,7 @@
 /* The kernel-facing hooks (trace/trace.h) and the small services tracefs uses (core.h). */
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
 #include "trace/core.h"
 #include "trace/events.h"
 #include "trace/hook.h"
@@ -78,9 +80,13 @@ static void trace_task_set_pid_ok(struct trace_task *t, unsigned tid)
 	t->pid_ok_gen = ok ? gen : 0;
 }
 
+/* Every field but the frames, which are written when pushed and read only below depth:
+ * zeroing them cost each new thread 2 KiB of stores (262 under QEMU's instruction count,
+ * a third of what a traced kernel with tracing off added to the compute workload). */
 void trace_task_init(struct trace_task *t, unsigned tid)
 {
-	*t = (struct trace_task){ 0 };
+	memset(t, 0, offsetof(struct trace_task, stack));
+	memset(&t->switched_out, 0, sizeof(*t) - offsetof(struct trace_task, switched_out));
 	trace_task_set_pid_ok(t, tid);
 }
 
