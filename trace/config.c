@@ -24,6 +24,9 @@ _Static_assert(__builtin_offsetof(struct trace_config, thresh_tsc) == TRACE_CFG_
 	       "fentry.S reads trace_cfg.thresh_tsc at this offset");
 _Static_assert(__builtin_offsetof(struct trace_config, pid_gen) == TRACE_CFG_PID_GEN_OFFSET,
 	       "fentry.S reads trace_cfg.pid_gen at this offset");
+_Static_assert(__builtin_offsetof(struct trace_config, pid_gen_zero) ==
+	       TRACE_CFG_PID_GEN_OFFSET + 4, "fentry.S reads pid_gen and a 0 as 8 bytes");
+
 
 /* Whether tracer t needs its C hook: a filter the assembly fast paths do not apply. They
  * do apply pid filters (the kernel's httpd always excludes itself), through the task's
@@ -32,6 +35,8 @@ static bool trace_needs_c_hook(int t)
 {
 	const struct trace_func_list *g = &trace_cfg.graph_funcs, *n = &trace_cfg.graph_notrace;
 
+	if (trace_cfg.far_sites)
+		return true;
 	return t == TRACER_GRAPH && (g->set[g->cur].n || n->set[n->cur].n ||
 				     trace_cfg.max_graph_depth || trace_cfg.thresh_tsc);
 }
@@ -55,6 +60,11 @@ static void trace_update_active(void)
 void trace_set_on(bool on)
 {
 	trace_cfg.on = on;
+	trace_update_active();
+}
+void trace_set_far_sites(void)
+{
+	trace_cfg.far_sites = true;
 	trace_update_active();
 }
 

@@ -19,13 +19,9 @@
 struct trace_cpu_counts trace_counts[TRACE_MAX_CPUS];
 
 #ifdef GLASS_HOST
-struct trace_fentry_env trace_fentry_env(void)
+struct trace_task *trace_fentry_env(void)
 {
-	return (struct trace_fentry_env){
-		.task = trace_env_task(),
-		.env = (trace_env_cpu() & 0xff) | (uint64_t)(trace_env_tid() & 0xffff) << 16 |
-		       (uint64_t)trace_env_irq_depth() << 32,
-	};
+	return trace_env_task();
 }
 #else
 TRACE_CHECK_OFFSET(struct plat_cpu_local, cpu, GS_CPU);
@@ -86,7 +82,7 @@ static void trace_task_set_pid_ok(struct trace_task *t, unsigned tid)
 void trace_task_init(struct trace_task *t, unsigned tid)
 {
 	memset(t, 0, offsetof(struct trace_task, stack));
-	memset(&t->switched_out, 0, sizeof(*t) - offsetof(struct trace_task, switched_out));
+	t->no_frame_slot = UINT64_MAX;
 	trace_task_set_pid_ok(t, tid);
 }
 

@@ -177,11 +177,17 @@ struct patch_filter {
 	void *arg;
 };
 
+/* A function the fast paths cannot name in a slot (they do not check) turns them off
+ * before it is patched in. */
 static bool entry_wanted(size_t i, void *arg)
 {
 	const struct patch_filter *f = arg;
+	uint64_t ip = patch_site(i);
+	bool want = f->wanted(ip, f->arg);
 
-	return f->wanted(patch_site(i), f->arg);
+	if (want && (uint32_t)(ip - trace_text_base()) >= 1u << W_FUNC_BITS && !trace_cfg.far_sites)
+		trace_set_far_sites();
+	return want;
 }
 
 #if CONFIG_FGRAPH_RETHOOK
