@@ -148,12 +148,11 @@
 .endm
 
 /* \dst = the TSC's low 48 bits. Clobbers rax and rdx. */
-.macro TSC48 dst
+.macro TSC48 dst, dst32
 	rdtsc
-	movzwl	%dx, %edx
-	shlq	$32, %rdx
-	orq	%rax, %rdx
-	movq	%rdx, \dst
+	movzwl	%dx, \dst32
+	shlq	$32, \dst
+	orq	%rax, \dst
 .endm
 
 /* \dst32 = \addr32 - start of text (ring.text_base), the 22-bit function field. The
@@ -163,6 +162,23 @@
 	subl	ring + RING_TEXT_BASE(%rip), \dst32
 #else
 	subl	$__text_start, \dst32
+#endif
+.endm
+
+/* From \dst32 = a patch site + 5 (the address after `call __fentry__`): \dst32 = the
+ * site's function field, and \ip32 (if given) the site (\dst: \dst32's 64 bits). */
+.macro SITE_FUNC dst32, dst, ip32
+#ifdef GLASS_HOST
+	subl	$5, \dst32
+	.ifnb \ip32
+	movl	\dst32, \ip32
+	.endif
+	FUNC_OFFSET \dst32
+#else
+	subl	$(5 + __text_start), \dst32
+	.ifnb \ip32
+	leal	__text_start(\dst), \ip32
+	.endif
 #endif
 .endm
 
@@ -207,13 +223,11 @@
  * nesting on this task sees it and records nothing, and the scheduler does not switch away
  * from a busy task. x86 keeps the head store before the record's (TSO). */
 .macro PUT word, rc, bail
-	movq	RC_HEAD(\rc), %rax
+	movl	RC_HEAD(\rc), %eax	/* the slot index: head's low half */
 	cmpl	RC_ROOM_END(\rc), %eax
 	je	\bail
-	movabsq	$0x100000001, %rdx	/* one more slot and one more event */
-	addq	%rax, %rdx
-	movq	%rdx, RC_HEAD(\rc)
-	movl	%eax, %eax
+	movabsq	$0x100000001, %rdx	/* one more slot and one more event, stored as 8 */
+	addq	%rdx, RC_HEAD(\rc)	/* bytes: the next load of head reads 8 or 4 of them */
 	movq	RC_BLK_BASE(\rc), %rdx
 	orq	RC_BLK_LAP(\rc), \word
 	movq	\word, (%rdx, %rax, 8)
@@ -222,8 +236,8 @@
 /* Records \word (all but its delta and lap bit) at the time now, in \tsc: the whole of a
  * one-record write. rax = the slot index, as PUT leaves it. To \unbusy if the time since
  * the last record does not fit \bits bits, to \unwrite (`writing` raised) if PUT bails. */
-.macro WRITE_NOW word, tsc, rc, bits, unbusy, unwrite
-	TSC48	\tsc
+.macro WRITE_NOW word, tsc, tsc32, rc, bits, unbusy, unwrite
+	TSC48	\tsc, \tsc32
 	DELTA	%rax, \tsc, \rc, \bits, \unbusy
 	orq	%rax, \word
 	WRITING_ON \rc
@@ -285,15 +299,14 @@ __fentry__:
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lfunc_unbusy		/* readers do not know this tid yet: W_SYNC first */
 	movl	48(%rsp), %edi
-	subl	$5, %edi		/* ip */
-	FUNC_OFFSET %edi
+	SITE_FUNC %edi			/* the function */
 	movl	56(%rsp), %eax		/* parent */
 	FUNC_FIELD %eax, .Lfunc_unbusy
 	shlq	$W_FUNC_SHIFT, %rdi
 	shlq	$W_PARENT_SHIFT, %rax
 	orq	%rax, %rdi
 	SET_TYPE %rdi, W_FUNC
-	WRITE_NOW %rdi, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
+	WRITE_NOW %rdi, %r8, %r8d, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
 	movb	$0, TB + TASK_BUSY(%rsi)
 	RESTORE_REGS FUNC_REGS
 	ret
@@ -338,10 +351,8 @@ __fentry__:
 	ENV_TID	%rax, %eax, %rsi, %r9
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lgraph_unbusy		/* readers do not know this tid yet: W_SYNC first */
-	movl	56(%rsp), %r11d
-	subl	$5, %r11d		/* ip */
-	movl	%r11d, %r8d
-	FUNC_OFFSET %r8d
+	movl	56(%rsp), %r8d
+	SITE_FUNC %r8d, %r8, %r11d	/* the function; r11: ip */
 	movl	TB + TASK_DEPTH(%rsi), %eax	/* depth: d - graph_base, 8 bits */
 	subl	TB + TASK_GRAPH_BASE(%rsi), %eax
 	movzbl	%al, %eax
@@ -349,7 +360,7 @@ __fentry__:
 	shlq	$W_DEPTH_SHIFT, %rax
 	orq	%rax, %r8
 	SET_TYPE %r8, W_ENTRY
-	WRITE_NOW %r8, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
+	WRITE_NOW %r8, %r9, %r9d, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
 	 * is hooked. Program order is enough: only this CPU looks at it. */
@@ -362,9 +373,8 @@ __fentry__:
 	leaq	64(%rsp), %rdx
 	movq	%rdx, FRAME_SLOT(%rdi)
 	movq	%r9, FRAME_TSC(%rdi)	/* the entry TSC; irq and flags 0 */
-	shlq	$32, %rax
-	orq	%r11, %rax
-	movq	%rax, FRAME_FUNC(%rdi)	/* func | the entry's slot << 32 */
+	movl	%r11d, FRAME_FUNC(%rdi)
+	movl	%eax, FRAME_POS(%rdi)	/* the entry's slot */
 #if !CONFIG_FGRAPH_RETHOOK
 	leaq	return_to_handler(%rip), %rax
 	movq	%rax, 64(%rsp)
@@ -455,7 +465,7 @@ return_to_handler:
 	ENV_TID	%rax, %eax, %rsi, %r9
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lret_unbusy		/* readers do not know this tid yet: W_SYNC first */
-	TSC48	%r9
+	TSC48	%r9, %r9d
 	movq	%r9, %r10		/* duration: 48-bit difference (the frame's top bytes */
 	subq	FRAME_TSC(%r8), %r10	/* hold irq and flags) */
 	shlq	$(64 - CODEC_TSC_BITS), %r10
@@ -492,8 +502,8 @@ return_to_handler:
 	shrq	$W_DEPTH_SHIFT, %rdx	/* the leaf's depth: W_RETURNs count from it */
 	movb	%dl, RC_LAST_DEPTH(%rcx)
 	movabsq	$0x100000000, %rdx	/* the leaf holds two events: one more in head, */
-	addq	RC_HEAD(%rcx), %rdx	/* stored as 8 bytes: the next load of head reads 8 */
-	movq	%rdx, RC_HEAD(%rcx)	/* (a 4-byte store there could not be forwarded) */
+	addq	%rdx, RC_HEAD(%rcx)	/* as 8 bytes (a 4-byte store could not be forwarded
+					 * to the next 8-byte load of head) */
 	jmp	.Lret_done
 	/* Else a W_RETURN record: delta 13 | duration 24 | func 22, if the call's depth
 	 * (as fgraph_enter recorded it: i - graph_base, 8 bits) is one above the CPU's last
