@@ -106,11 +106,12 @@ static void patch_write_batch(const struct patch_kind *k, size_t first, uint64_t
 
 	trace_stop_others();
 	for (unsigned b = 0; b < PATCH_BATCH; b++) {
-		uint64_t ip = kind_site(k, first + b);
 		uint8_t call[PATCH_LEN];
+		uint64_t ip;
 
 		if (!(flip >> b & 1))
-			continue;
+			continue; /* a last batch's bits beyond the list are 0: read no site there */
+		ip = kind_site(k, first + b);
 		patch_call(ip, k->target, call);
 		trace_poke_text((void *)ip, on >> b & 1 ? call : patch_nop, PATCH_LEN);
 	}
