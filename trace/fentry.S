@@ -182,17 +182,19 @@
 #endif
 .endm
 
-/* FUNC_OFFSET for any address; to \bail if it does not fit the field. A traced function
- * (the patch site of a call that reached a fast path) always fits: patch.c turns the fast
- * paths off (trace_cfg.far_sites) before it patches in one that does not. */
+/* FUNC_OFFSET for any address (a caller); to \bail if it does not fit the field. A
+ * traced function (the patch site of a call that reached a fast path) needs no check: it
+ * always fits, as patch.c turns the fast paths off (trace_cfg.far_sites) before it
+ * patches in one that does not. */
 .macro FUNC_FIELD dst32, bail
 	FUNC_OFFSET \dst32
 	cmpl	$(1 << W_FUNC_BITS), \dst32
 	jae	\bail
 .endm
 
-/* \dst = the index of frame \d32 in 8-byte units: TASK_STACK(task, dst, 8) is its
- * address (a frame is 3 units with rethook, 4 with hijack). */
+/* \dst32 = the index of frame \d (a 64-bit register holding it) in 8-byte units:
+ * TB + TASK_STACK(task, dst, 8) is its address (3 units a frame with rethook, 4 with
+ * hijack). */
 .macro FRAME_UNITS dst32, d
 #if FRAME_SIZE == 24
 	leal	(\d, \d, 2), \dst32
