@@ -24,8 +24,6 @@ _Static_assert(__builtin_offsetof(struct trace_config, thresh_tsc) == TRACE_CFG_
 	       "fentry.S reads trace_cfg.thresh_tsc at this offset");
 _Static_assert(__builtin_offsetof(struct trace_config, pid_gen) == TRACE_CFG_PID_GEN_OFFSET,
 	       "fentry.S reads trace_cfg.pid_gen at this offset");
-_Static_assert(__builtin_offsetof(struct trace_config, pid_gen_zero) ==
-	       TRACE_CFG_PID_GEN_OFFSET + 4, "fentry.S reads pid_gen and a 0 as 8 bytes");
 
 
 /* Whether tracer t needs its C hook: a filter the assembly fast paths do not apply. They

@@ -23,7 +23,7 @@
 #define TRACE_CFG_HOOK_OFFSET 0
 #define TRACE_CFG_ACTIVE_OFFSET 4
 #define TRACE_CFG_THRESH_OFFSET 8
-#define TRACE_CFG_PID_GEN_OFFSET 16 /* and pid_gen_zero after it */
+#define TRACE_CFG_PID_GEN_OFFSET 16
 
 #define TRACE_MAX_CPUS 16       /* per-CPU buffers; = PLAT_MAX_CPUS */
 #define TRACE_GRAPH_FUNCS_MAX 32 /* set_graph_function and set_graph_notrace entries */
@@ -61,9 +61,6 @@ struct trace_config {
 	volatile uint64_t thresh_tsc;   /* tracing_thresh in TSC ticks, 0 = off */
 	/* Pid filters (below); a task re-evaluates its cached flag when pid_gen changes. */
 	volatile unsigned pid_gen;
-	/* Always 0: fentry.S reads it with pid_gen as 8 bytes, to compare them with a task's
-	 * pid_ok_gen and busy flag at once (TASK_GATE). */
-	unsigned pid_gen_zero;
 	/* A traced function lies too far from text_base for the slots' function field: the
 	 * assembly fast paths, which do not check, are off (patch.c sets it; never cleared). */
 	volatile bool far_sites;

@@ -49,13 +49,11 @@ TRACE_CHECK_OFFSET(struct trace_task, depth, TASK_DEPTH);
 TRACE_CHECK_OFFSET(struct trace_task, graph_base, TASK_GRAPH_BASE);
 TRACE_CHECK_OFFSET(struct trace_task, busy, TASK_BUSY);
 TRACE_CHECK_OFFSET(struct trace_task, pid_ok_gen, TASK_PID_OK_GEN);
-TRACE_CHECK_OFFSET(struct trace_task, gate_zero, TASK_BUSY + 1);
 TRACE_CHECK_OFFSET(struct trace_task, stack, TASK_STACK);
 TRACE_CHECK_OFFSET(struct trace_task, no_frame_slot,
 		   TASK_STACK - FRAME_SIZE + FRAME_SLOT); /* stack[-1].slot */
 _Static_assert(TASK_NO_FRAME_SLOT == TASK_STACK - FRAME_SIZE + FRAME_SLOT,
 	       "fentry.S: stack[-1].slot");
-_Static_assert(TASK_GATE + 8 == TASK_BUSY + 4, "fentry.S: the gate is pid_ok_gen, busy, 0s");
 _Static_assert(sizeof(struct trace_task) == TASK_SIZE, "fentry.S: size of trace_task");
 _Static_assert(sizeof(struct trace_ret_frame) == FRAME_SIZE && FRAME_SIZE % 8 == 0,
 	       "fentry.S: size of trace_ret_frame");

@@ -19,17 +19,13 @@
 #define TRACE_FRAME_ROOT 0x01    /* this call opened a set_graph_function region */
 #define TRACE_FRAME_NOTRACE 0x02 /* a set_graph_notrace call: not recorded, nor its callees */
 
-/* The layout fentry.S's fast paths use (checked in trace/hook.h). TASK_GATE: pid_ok_gen
- * and busy (then three bytes that stay 0) compared as 8 bytes with trace_cfg's pid_gen and
- * its zero word after it, one compare for "pid filters let this task be traced and it is
- * not inside the tracer". TASK_NO_FRAME_SLOT: where stack[-1]'s slot would be, always
+/* The layout fentry.S's fast paths use (checked in trace/hook.h). TASK_NO_FRAME_SLOT: where stack[-1]'s slot would be, always
  * above every real slot, so the top frame's slot can be compared without testing depth
  * for 0. With rethook a frame is 24 bytes (no return address to keep), with hijack 32;
  * both index their frames with scale 8 (FRAME_UNITS_SHIFT words of 8 bytes, or 3 words). */
 #define TASK_DEPTH 0
 #define TASK_GRAPH_BASE 4
 #define TASK_PID_OK_GEN 16
-#define TASK_GATE TASK_PID_OK_GEN
 #define TASK_BUSY 20
 #define TASK_NO_FRAME_SLOT 40
 #define TASK_STACK 64
@@ -88,9 +84,8 @@ struct trace_task {
 	bool graph_notrace_open; /* inside a set_graph_notrace call */
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
 	unsigned pid_ok_gen; /* pid_ok ? pid_gen : 0 (pid_gen is never 0 while it counts):
-			      * with busy, the fast paths' single compare (TASK_GATE) */
+			      * the fast paths' single compare with trace_cfg.pid_gen */
 	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
-	uint8_t gate_zero[3]; /* never written: 0 in TASK_GATE's compare */
 	uint32_t server_work; /* nesting of trace_server_work_begin(): serving the trace */
 	uint64_t overflow;   /* calls not traced because stack[] was full */
 	uint64_t no_frame_slot; /* UINT64_MAX: stack[-1]'s slot for fentry.S (TASK_NO_FRAME_SLOT) */
