@@ -23,11 +23,6 @@ static struct spinlock page_lock = SPINLOCK_INIT;
 
 #define WORD_BITS 64
 
-static bool bit_test(const uint64_t *bm, size_t i)
-{
-	return bm[i / WORD_BITS] >> (i % WORD_BITS) & 1;
-}
-
 static void bit_assign(uint64_t *bm, size_t i, bool set)
 {
 	uint64_t mask = 1ULL << (i % WORD_BITS);
@@ -49,19 +44,22 @@ static void bits_assign(uint64_t *bm, size_t i, size_t n, bool set)
 		bit_assign(bm, i, set);
 }
 
-/* First index in [i, end) whose bit equals want, or end. Skips whole words of !want. */
+/* First index in [i, end) whose bit equals want, or end. A word at a time: the bits from i
+ * on that equal want are the set bits of the word (inverted when looking for a clear bit),
+ * shifted down to i. Allocations leave many short runs of either kind (alignment gaps,
+ * freed stacks), which a bit-by-bit scan walked one page at a time. */
 static size_t find_bit(const uint64_t *bm, size_t i, size_t end, bool want)
 {
-	uint64_t skip = want ? 0 : ~0ULL;
+	uint64_t flip = want ? 0 : ~0ULL;
 
 	while (i < end) {
-		if (i % WORD_BITS == 0 && bm[i / WORD_BITS] == skip) {
-			i += WORD_BITS;
-			continue;
+		uint64_t w = (bm[i / WORD_BITS] ^ flip) >> (i % WORD_BITS);
+
+		if (w) {
+			i += (size_t)__builtin_ctzll(w);
+			return i < end ? i : end;
 		}
-		if (bit_test(bm, i) == want)
-			return i;
-		i++;
+		i = (i | (WORD_BITS - 1)) + 1;
 	}
 	return end;
 }

@@ -25,6 +25,7 @@ _Static_assert(__builtin_offsetof(struct trace_config, thresh_tsc) == TRACE_CFG_
 _Static_assert(__builtin_offsetof(struct trace_config, pid_gen) == TRACE_CFG_PID_GEN_OFFSET,
 	       "fentry.S reads trace_cfg.pid_gen at this offset");
 
+
 /* Whether tracer t needs its C hook: a filter the assembly fast paths do not apply. They
  * do apply pid filters (the kernel's httpd always excludes itself), through the task's
  * cached verdict. */
@@ -32,6 +33,8 @@ static bool trace_needs_c_hook(int t)
 {
 	const struct trace_func_list *g = &trace_cfg.graph_funcs, *n = &trace_cfg.graph_notrace;
 
+	if (trace_cfg.far_sites)
+		return true;
 	return t == TRACER_GRAPH && (g->set[g->cur].n || n->set[n->cur].n ||
 				     trace_cfg.max_graph_depth || trace_cfg.thresh_tsc);
 }
@@ -55,6 +58,11 @@ static void trace_update_active(void)
 void trace_set_on(bool on)
 {
 	trace_cfg.on = on;
+	trace_update_active();
+}
+void trace_set_far_sites(void)
+{
+	trace_cfg.far_sites = true;
 	trace_update_active();
 }
 

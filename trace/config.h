@@ -61,6 +61,9 @@ struct trace_config {
 	volatile uint64_t thresh_tsc;   /* tracing_thresh in TSC ticks, 0 = off */
 	/* Pid filters (below); a task re-evaluates its cached flag when pid_gen changes. */
 	volatile unsigned pid_gen;
+	/* A traced function lies too far from text_base for the slots' function field: the
+	 * assembly fast paths, which do not check, are off (patch.c sets it; never cleared). */
+	volatile bool far_sites;
 	volatile int tracer;            /* enum trace_tracer, as current_tracer shows it */
 	volatile bool on;               /* tracing_on */
 	volatile unsigned max_graph_depth; /* 0 = unlimited */
@@ -79,6 +82,9 @@ extern struct trace_config trace_cfg;
 
 /* tracing_on: recording starts or stops; call sites stay as they are. */
 void trace_set_on(bool on);
+/* A traced function's offset from text_base does not fit a slot (patch.c, before it
+ * patches the function in): from now on every traced call takes the C hooks. */
+void trace_set_far_sites(void);
 /* current_tracer. Changing it does not patch call sites: the caller then runs
  * patch_apply() with its filter (every site off for TRACE_NOP). */
 void trace_set_tracer(enum trace_tracer t);

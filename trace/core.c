@@ -1,5 +1,7 @@
 /* The kernel-facing hooks (trace/trace.h) and the small services tracefs uses (core.h). */
 #include <errno.h>
+#include <stddef.h>
+#include <string.h>
 #include "trace/core.h"
 #include "trace/events.h"
 #include "trace/hook.h"
@@ -17,13 +19,9 @@
 struct trace_cpu_counts trace_counts[TRACE_MAX_CPUS];
 
 #ifdef GLASS_HOST
-struct trace_fentry_env trace_fentry_env(void)
+struct trace_task *trace_fentry_env(void)
 {
-	return (struct trace_fentry_env){
-		.task = trace_env_task(),
-		.env = (trace_env_cpu() & 0xff) | (uint64_t)(trace_env_tid() & 0xffff) << 16 |
-		       (uint64_t)trace_env_irq_depth() << 32,
-	};
+	return trace_env_task();
 }
 #else
 TRACE_CHECK_OFFSET(struct plat_cpu_local, cpu, GS_CPU);
@@ -78,9 +76,13 @@ static void trace_task_set_pid_ok(struct trace_task *t, unsigned tid)
 	t->pid_ok_gen = ok ? gen : 0;
 }
 
+/* Every field but the frames, which are written when pushed and read only below depth:
+ * zeroing them cost each new thread 2 KiB of stores (262 under QEMU's instruction count,
+ * a third of what a traced kernel with tracing off added to the compute workload). */
 void trace_task_init(struct trace_task *t, unsigned tid)
 {
-	*t = (struct trace_task){ 0 };
+	memset(t, 0, offsetof(struct trace_task, stack));
+	t->no_frame_slot = UINT64_MAX;
 	trace_task_set_pid_ok(t, tid);
 }
 

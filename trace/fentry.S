@@ -71,9 +71,16 @@
 #define GRAPH_FAST_REGS rax, rdx, rcx, rsi, rdi, r8, r9   /* 7: no call, r11 is scratch */
 
 #ifdef GLASS_HOST
-/* Host build: one call to the shim (core.c) gives the task and the packed CPU / tid /
- * interrupt depth; it clobbers rax and rdx only. \env keeps the packed word. */
+/* ENV_TASK sets \task to the base of the current task's fields: TB + TASK_x(\task) is
+ * field x of its struct trace_task. */
+/* Host build: the shim (test/unit/trace_host_env.c) keeps the task, CPU, thread id and
+ * interrupt depth in thread-locals, read here %fs-relative as the kernel reads its per-CPU
+ * data %gs-relative: one load each. A thread's task is set on its first use, by a call
+ * that clobbers rax and rdx only. \env is unused. */
 .macro ENV_TASK task, env
+	movq	%fs:trace_host_cur_task@tpoff, \task
+	testq	\task, \task
+	jnz	.Lenv_task\@
 	pushq	%rbp
 	movq	%rsp, %rbp
 	andq	$-16, %rsp		/* the ABI's call alignment */
@@ -81,36 +88,48 @@
 	movq	%rbp, %rsp
 	popq	%rbp
 	movq	%rax, \task
-	movq	%rdx, \env
+.Lenv_task\@:
 .endm
 .macro ENV_CPU dst, dst32, task, env
-	movq	\env, \dst
-	andl	$0xff, \dst32
+	movl	%fs:trace_host_cpu@tpoff, \dst32
 .endm
 .macro ENV_TID dst, dst32, task, env
-	movq	\env, \dst
-	shrl	$16, \dst32
+	movl	%fs:trace_host_tid@tpoff, \dst32
 .endm
 .macro ENV_IRQ dst, dst32, task, env
-	movq	\env, \dst
-	shrq	$32, \dst
+	movl	%fs:trace_host_irq_depth@tpoff, \dst32
 .endm
+#define TB 0
 #else
-/* Kernel: what kernel/trace_env.h reads, GS-relative and in struct thread. */
+/* Kernel: what kernel/trace_env.h reads, GS-relative and in struct thread. \task is the
+ * current thread, whose trace_task is at THREAD_TASK (TB): one add fewer per hook. */
+#define TB THREAD_TASK
 .macro ENV_TASK task, env
 	movq	%gs:GS_CURRENT, \task
-	addq	$THREAD_TASK, \task
 .endm
 .macro ENV_CPU dst, dst32, task, env
 	movl	%gs:GS_CPU, \dst32
 .endm
 .macro ENV_TID dst, dst32, task, env
-	movl	THREAD_TID - THREAD_TASK(\task), \dst32
+	movl	THREAD_TID(\task), \dst32
 .endm
 .macro ENV_IRQ dst, dst32, task, env
 	movl	%gs:GS_IRQ_DEPTH, \dst32
 .endm
 #endif
+
+/* To \bail unless pid filters let task \task be traced (its pid_ok_gen is
+ * trace_cfg.pid_gen) and it is not inside the tracer (busy 0). Clobbers rax. Two compares:
+ * one 8-byte compare of both (busy next to pid_ok_gen) is two instructions fewer, but on a
+ * real CPU its load cannot be forwarded from the 1-byte store that cleared busy at the end
+ * of the previous hook and waits for it: +1.5 ns per call (docs/benchmarks.md). */
+.macro GATE task, bail
+	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
+	cmpl	%eax, TB + TASK_PID_OK_GEN(\task)
+	jne	\bail
+	cmpb	$0, TB + TASK_BUSY(\task)
+	jne	\bail
+.endm
 
 /* \rc = &ring.cpu[cpu in \rc32] */
 .macro RING_CPU rc, rc32
@@ -133,24 +152,61 @@
 .endm
 
 /* \dst = the TSC's low 48 bits. Clobbers rax and rdx. */
-.macro TSC48 dst
+.macro TSC48 dst, dst32
 	rdtsc
-	movzwl	%dx, %edx
-	shlq	$32, %rdx
-	orq	%rax, %rdx
-	movq	%rdx, \dst
+	movzwl	%dx, \dst32
+	shlq	$32, \dst
+	orq	%rax, \dst
 .endm
 
-/* \dst32 = \addr32 - start of text (ring.text_base), the 22-bit function field; else to
- * \bail. The kernel's text starts at a link-time constant. */
-.macro FUNC_FIELD dst32, bail
+/* \dst32 = \addr32 - start of text (ring.text_base), the 22-bit function field. The
+ * kernel's text starts at a link-time constant. */
+.macro FUNC_OFFSET dst32
 #ifdef GLASS_HOST
 	subl	ring + RING_TEXT_BASE(%rip), \dst32
 #else
 	subl	$__text_start, \dst32
 #endif
+.endm
+
+/* From \dst32 = a patch site + 5 (the address after `call __fentry__`): \dst32 = the
+ * site's function field, and \ip32 (if given) the site (\dst: \dst32's 64 bits). */
+.macro SITE_FUNC dst32, dst, ip32
+#ifdef GLASS_HOST
+	subl	$5, \dst32
+	.ifnb \ip32
+	movl	\dst32, \ip32
+	.endif
+	FUNC_OFFSET \dst32
+#else
+	subl	$(5 + __text_start), \dst32
+	.ifnb \ip32
+	leal	__text_start(\dst), \ip32
+	.endif
+#endif
+.endm
+
+/* FUNC_OFFSET for any address (a caller); to \bail if it does not fit the field. A
+ * traced function (the patch site of a call that reached a fast path) needs no check: it
+ * always fits, as patch.c turns the fast paths off (trace_cfg.far_sites) before it
+ * patches in one that does not. */
+.macro FUNC_FIELD dst32, bail
+	FUNC_OFFSET \dst32
 	cmpl	$(1 << W_FUNC_BITS), \dst32
 	jae	\bail
+.endm
+
+/* \dst32 = the index of frame \d (a 64-bit register holding it) in 8-byte units:
+ * TB + TASK_STACK(task, dst, 8) is its address (3 units a frame with rethook, 4 with
+ * hijack). */
+.macro FRAME_UNITS dst32, d
+#if FRAME_SIZE == 24
+	leal	(\d, \d, 2), \dst32
+#elif FRAME_SIZE == 32
+	leal	(, \d, 4), \dst32
+#else
+#error "frames are 24 or 32 bytes"
+#endif
 .endm
 
 /* \delta = \tsc - the CPU's last record time, if it fits \bits bits; else to \bail. */
@@ -173,13 +229,11 @@
  * nesting on this task sees it and records nothing, and the scheduler does not switch away
  * from a busy task. x86 keeps the head store before the record's (TSO). */
 .macro PUT word, rc, bail
-	movq	RC_HEAD(\rc), %rax
+	movl	RC_HEAD(\rc), %eax	/* the slot index: head's low half */
 	cmpl	RC_ROOM_END(\rc), %eax
 	je	\bail
-	movabsq	$0x100000001, %rdx	/* one more slot and one more event */
-	addq	%rax, %rdx
-	movq	%rdx, RC_HEAD(\rc)
-	movl	%eax, %eax
+	movabsq	$0x100000001, %rdx	/* one more slot and one more event, stored as 8 */
+	addq	%rdx, RC_HEAD(\rc)	/* bytes: the next load of head reads 8 or 4 of them */
 	movq	RC_BLK_BASE(\rc), %rdx
 	orq	RC_BLK_LAP(\rc), \word
 	movq	\word, (%rdx, %rax, 8)
@@ -188,8 +242,8 @@
 /* Records \word (all but its delta and lap bit) at the time now, in \tsc: the whole of a
  * one-record write. rax = the slot index, as PUT leaves it. To \unbusy if the time since
  * the last record does not fit \bits bits, to \unwrite (`writing` raised) if PUT bails. */
-.macro WRITE_NOW word, tsc, rc, bits, unbusy, unwrite
-	TSC48	\tsc
+.macro WRITE_NOW word, tsc, tsc32, rc, bits, unbusy, unwrite
+	TSC48	\tsc, \tsc32
 	DELTA	%rax, \tsc, \rc, \bits, \unbusy
 	orq	%rax, \word
 	WRITING_ON \rc
@@ -242,94 +296,82 @@ __fentry__:
 .Lfunc_fast:
 	SAVE_REGS FUNC_REGS		/* 48(%rsp): site + 5, 56(%rsp): parent return */
 	ENV_TASK %rsi, %r8
-	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
-	cmpl	%eax, TASK_PID_OK_GEN(%rsi)
-	jne	.Lfunc_bail		/* pid filters changed, or exclude this task */
-	cmpb	$0, TASK_BUSY(%rsi)
-	jne	.Lfunc_bail		/* inside the tracer: the C hook counts it */
-	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
+	GATE	%rsi, .Lfunc_bail	/* pid filters changed or exclude this task, or inside
+					 * the tracer: the C hook decides, and counts */
+	movb	$1, TB + TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r8
 	RING_CPU %rcx, %ecx
 	ENV_TID	%rax, %eax, %rsi, %r8
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lfunc_unbusy		/* readers do not know this tid yet: W_SYNC first */
 	movl	48(%rsp), %edi
-	subl	$5, %edi		/* ip */
-	FUNC_FIELD %edi, .Lfunc_unbusy
+	SITE_FUNC %edi			/* the function */
 	movl	56(%rsp), %eax		/* parent */
 	FUNC_FIELD %eax, .Lfunc_unbusy
 	shlq	$W_FUNC_SHIFT, %rdi
 	shlq	$W_PARENT_SHIFT, %rax
 	orq	%rax, %rdi
 	SET_TYPE %rdi, W_FUNC
-	WRITE_NOW %rdi, %r8, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
-	movb	$0, TASK_BUSY(%rsi)
+	WRITE_NOW %rdi, %r8, %r8d, %rcx, W_FUNC_DELTA_BITS, .Lfunc_unbusy, .Lfunc_unwrite
+	movb	$0, TB + TASK_BUSY(%rsi)
 	RESTORE_REGS FUNC_REGS
 	ret
 .Lfunc_unwrite:
 	WRITING_OFF %rcx
 .Lfunc_unbusy:
-	movb	$0, TASK_BUSY(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 .Lfunc_bail:
 	RESTORE_REGS FUNC_REGS
 	jmp	.Lfentry_c
 
 /* fgraph_enter() without filters, outside interrupts: a W_ENTRY record, then the frame on
- * the task's shadow stack and the traced function's return hooked. Aligned (after a jmp:
- * no padding runs): the fetch of a taken branch's target starts at a 16-byte boundary. */
+ * the task's stack of open calls (with hijack, the traced function's return hooked).
+ * Aligned (after a jmp: no padding runs): the fetch of a taken branch's target starts at
+ * a 16-byte boundary. Registers: rsi the task, rdi the new frame in 8-byte units, rcx the
+ * CPU's ring, r8 the record, r9 the entry time, r11 the function. */
 	.p2align 4
 .Lgraph_fast:
 	SAVE_REGS GRAPH_FAST_REGS	/* 56(%rsp): site + 5, 64(%rsp): parent return */
 	ENV_TASK %rsi, %r9
-	movl	trace_cfg + TRACE_CFG_PID_GEN_OFFSET(%rip), %eax
-	cmpl	%eax, TASK_PID_OK_GEN(%rsi)
-	jne	.Lgraph_bail		/* pid filters changed, or exclude this task */
-	cmpb	$0, TASK_BUSY(%rsi)
-	jne	.Lgraph_bail		/* inside the tracer: the C hook counts it */
-	movl	TASK_DEPTH(%rsi), %edi	/* d */
+	GATE	%rsi, .Lgraph_bail	/* pid filters changed or exclude this task, or inside
+					 * the tracer: the C hook decides, and counts */
+	movl	TB + TASK_DEPTH(%rsi), %edi	/* d */
 	cmpl	$TRACE_STACK_DEPTH, %edi
-	jae	.Lgraph_bail		/* shadow stack full: the C hook counts it */
+	jae	.Lgraph_bail		/* the stack of frames is full: the C hook counts it */
+	FRAME_UNITS %edi, %rdi		/* the new frame, stack[d] */
 #if CONFIG_FGRAPH_RETHOOK
 	/* A top frame whose return address slot is at or below this call's belongs to a call
 	 * that is gone without its return hook running (tracing was off, or its return site
-	 * was not patched yet): the C hook drops it. */
-	testl	%edi, %edi
-	jz	1f
-	movl	%edi, %eax
-	shll	$FRAME_SIZE_SHIFT, %eax
+	 * was not patched yet): the C hook drops it. With no frame (d = 0), stack[-1]'s slot
+	 * is the task's no_frame_slot, above every slot. */
 	leaq	64(%rsp), %rdx
-	cmpq	%rdx, TASK_STACK - FRAME_SIZE + FRAME_SLOT(%rsi, %rax)
+	cmpq	%rdx, TB + TASK_STACK - FRAME_SIZE + FRAME_SLOT(%rsi, %rdi, 8)
 	jbe	.Lgraph_bail
-1:
 #endif
 	ENV_IRQ	%rdx, %edx, %rsi, %r9
 	testl	%edx, %edx
 	jnz	.Lgraph_bail		/* an interrupt: the C hook marks its first call */
-	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
+	movb	$1, TB + TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r9
 	RING_CPU %rcx, %ecx
 	ENV_TID	%rax, %eax, %rsi, %r9
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lgraph_unbusy		/* readers do not know this tid yet: W_SYNC first */
-	movl	56(%rsp), %r11d
-	subl	$5, %r11d		/* ip */
-	movl	%r11d, %r8d
-	FUNC_FIELD %r8d, .Lgraph_unbusy
-	movl	%edi, %eax		/* depth: d - graph_base, 8 bits */
-	subl	TASK_GRAPH_BASE(%rsi), %eax
+	movl	56(%rsp), %r8d
+	SITE_FUNC %r8d, %r8, %r11d	/* the function; r11: ip */
+	movl	TB + TASK_DEPTH(%rsi), %eax	/* depth: d - graph_base, 8 bits */
+	subl	TB + TASK_GRAPH_BASE(%rsi), %eax
 	movzbl	%al, %eax
 	shlq	$W_FUNC_SHIFT, %r8
 	shlq	$W_DEPTH_SHIFT, %rax
 	orq	%rax, %r8
 	SET_TYPE %r8, W_ENTRY
-	WRITE_NOW %r8, %r9, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
+	WRITE_NOW %r8, %r9, %r9d, %rcx, W_ENTRY_DELTA_BITS, .Lgraph_unbusy, .Lgraph_unwrite
 	/* Push the frame: the slot is claimed (depth raised) before it is filled, so an
 	 * interrupt arriving in between pushes above it; it is complete before the return
 	 * is hooked. Program order is enough: only this CPU looks at it. */
-	leal	1(%rdi), %edx
-	movl	%edx, TASK_DEPTH(%rsi)
-	shll	$FRAME_SIZE_SHIFT, %edi
-	leaq	TASK_STACK(%rsi, %rdi), %rdi
+	incl	TB + TASK_DEPTH(%rsi)
+	leaq	TB + TASK_STACK(%rsi, %rdi, 8), %rdi
 #if !CONFIG_FGRAPH_RETHOOK
 	movq	64(%rsp), %rdx
 	movq	%rdx, FRAME_RET(%rdi)
@@ -337,20 +379,19 @@ __fentry__:
 	leaq	64(%rsp), %rdx
 	movq	%rdx, FRAME_SLOT(%rdi)
 	movq	%r9, FRAME_TSC(%rdi)	/* the entry TSC; irq and flags 0 */
-	shlq	$32, %rax
-	orq	%r11, %rax
-	movq	%rax, FRAME_FUNC(%rdi)	/* func | the entry's slot << 32 */
+	movl	%r11d, FRAME_FUNC(%rdi)
+	movl	%eax, FRAME_POS(%rdi)	/* the entry's slot */
 #if !CONFIG_FGRAPH_RETHOOK
 	leaq	return_to_handler(%rip), %rax
 	movq	%rax, 64(%rsp)
 #endif
-	movb	$0, TASK_BUSY(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 	RESTORE_REGS GRAPH_FAST_REGS
 	ret
 .Lgraph_unwrite:
 	WRITING_OFF %rcx
 .Lgraph_unbusy:
-	movb	$0, TASK_BUSY(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 .Lgraph_bail:
 	RESTORE_REGS GRAPH_FAST_REGS
 	jmp	.Lfentry_c
@@ -380,18 +421,17 @@ __fexit__:
 	pushq	%rax
 	pushq	%rdx
 	ENV_TASK %rsi, %r9
-	cmpb	$0, TASK_BUSY(%rsi)
+	cmpb	$0, TB + TASK_BUSY(%rsi)
 	jne	.Lexit_none		/* a return inside the tracer: its entry was refused */
-	movl	TASK_DEPTH(%rsi), %edi
-	subl	$1, %edi		/* i: the top frame */
-	jb	.Lexit_none		/* no open call: this one was not traced */
-	movl	%edi, %r8d
-	shll	$FRAME_SIZE_SHIFT, %r8d
-	leaq	TASK_STACK(%rsi, %r8), %r8
+	movl	TB + TASK_DEPTH(%rsi), %edi	/* d */
+	FRAME_UNITS %r8d, %rdi
+	leaq	TB + TASK_STACK - FRAME_SIZE(%rsi, %r8, 8), %r8	/* the top frame, stack[d - 1] */
 	leaq	RET_SLOT(%rsp), %rax
 	cmpq	%rax, FRAME_SLOT(%r8)
-	ja	.Lexit_none		/* the top call is further out: this one was not traced */
+	ja	.Lexit_none		/* the top call is further out, or no call is open
+					 * (d = 0: stack[-1]'s slot, above all): not traced */
 	jne	.Lret_c			/* frames of calls gone above this one: drop them in C */
+	decl	%edi			/* i: the top frame's index */
 #else
 /* A function whose return fgraph_enter hooked returns here, with %rsp just above the
  * slot its return address was in. rax and rdx (return values) are preserved; the other
@@ -410,29 +450,28 @@ return_to_handler:
 	pushq	%rax
 	pushq	%rdx
 	ENV_TASK %rsi, %r9
-	cmpb	$0, TASK_BUSY(%rsi)
+	cmpb	$0, TB + TASK_BUSY(%rsi)
 	jne	.Lret_c			/* a return inside the tracer */
 	cmpl	$TRACE_HOOK_GRAPH, trace_cfg + TRACE_CFG_HOOK_OFFSET(%rip)
 	jne	.Lret_c			/* the C hook decides whether to record */
-	movl	TASK_DEPTH(%rsi), %edi
+	movl	TB + TASK_DEPTH(%rsi), %edi
 	subl	$1, %edi		/* i: the top frame */
 	jb	.Lret_c			/* empty shadow stack */
-	movl	%edi, %r8d
-	shll	$FRAME_SIZE_SHIFT, %r8d
-	leaq	TASK_STACK(%rsi, %r8), %r8
+	FRAME_UNITS %r8d, %rdi
+	leaq	TB + TASK_STACK(%rsi, %r8, 8), %r8
 	leaq	RET_SLOT(%rsp), %rax
 	cmpq	%rax, FRAME_SLOT(%r8)
 	jne	.Lret_c			/* frames abandoned above this one: resync in C */
 #endif
 	cmpb	$0, FRAME_FLAGS(%r8)
 	jne	.Lret_c			/* closes a set_graph_function region */
-	movb	$1, TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
+	movb	$1, TB + TASK_BUSY(%rsi)	/* before anything else: an interrupt sees it */
 	ENV_CPU	%rcx, %ecx, %rsi, %r9
 	RING_CPU %rcx, %ecx
 	ENV_TID	%rax, %eax, %rsi, %r9
 	cmpl	RC_CUR_TID(%rcx), %eax
 	jne	.Lret_unbusy		/* readers do not know this tid yet: W_SYNC first */
-	TSC48	%r9
+	TSC48	%r9, %r9d
 	movq	%r9, %r10		/* duration: 48-bit difference (the frame's top bytes */
 	subq	FRAME_TSC(%r8), %r10	/* hold irq and flags) */
 	shlq	$(64 - CODEC_TSC_BITS), %r10
@@ -449,12 +488,11 @@ return_to_handler:
 	jne	.Lret_record
 	cmpq	$(1 << W_LEAF_DUR_BITS), %r10
 	jae	.Lret_record
-	decl	%edx
 	movq	RC_BLK_BASE(%rcx), %r11
-	leaq	(%r11, %rdx, 8), %r11	/* the entry's slot */
+	leaq	-8(%r11, %rdx, 8), %r11	/* the entry's slot (rdx: its index + 1) */
 	movq	(%r11), %rdx
 	movl	FRAME_FUNC(%r8), %eax
-	FUNC_FIELD %eax, .Lret_record
+	FUNC_OFFSET %eax
 	shlq	$W_FUNC_SHIFT, %rax
 	SET_TYPE %rax, W_ENTRY		/* what type and function must be: W_ENTRY, func */
 	xorq	%rdx, %rax
@@ -470,8 +508,8 @@ return_to_handler:
 	shrq	$W_DEPTH_SHIFT, %rdx	/* the leaf's depth: W_RETURNs count from it */
 	movb	%dl, RC_LAST_DEPTH(%rcx)
 	movabsq	$0x100000000, %rdx	/* the leaf holds two events: one more in head, */
-	addq	RC_HEAD(%rcx), %rdx	/* stored as 8 bytes: the next load of head reads 8 */
-	movq	%rdx, RC_HEAD(%rcx)	/* (a 4-byte store there could not be forwarded) */
+	addq	%rdx, RC_HEAD(%rcx)	/* as 8 bytes (a 4-byte store could not be forwarded
+					 * to the next 8-byte load of head) */
 	jmp	.Lret_done
 	/* Else a W_RETURN record: delta 13 | duration 24 | func 22, if the call's depth
 	 * (as fgraph_enter recorded it: i - graph_base, 8 bits) is one above the CPU's last
@@ -480,13 +518,13 @@ return_to_handler:
 	cmpq	$(1 << W_RETURN_DUR_BITS), %r10
 	jae	.Lret_unwrite
 	movl	FRAME_FUNC(%r8), %r11d
-	FUNC_FIELD %r11d, .Lret_unwrite
+	FUNC_OFFSET %r11d
 	shlq	$W_FUNC_SHIFT, %r11
 	shlq	$W_RETURN_DUR_SHIFT, %r10
 	orq	%r10, %r11
 	SET_TYPE %r11, W_RETURN
 	movl	%edi, %r10d
-	subl	TASK_GRAPH_BASE(%rsi), %r10d	/* the depth */
+	subl	TB + TASK_GRAPH_BASE(%rsi), %r10d	/* the depth */
 	leal	1(%r10), %eax
 	cmpb	%al, RC_LAST_DEPTH(%rcx)
 	jne	.Lret_unwrite
@@ -499,16 +537,16 @@ return_to_handler:
 	WRITING_OFF %rcx
 	/* The frame was read above: now it may be released (an interrupt may reuse it). */
 #if CONFIG_FGRAPH_RETHOOK
-	movl	%edi, TASK_DEPTH(%rsi)
-	movb	$0, TASK_BUSY(%rsi)
+	movl	%edi, TB + TASK_DEPTH(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 .Lexit_none:
 	popq	%rdx
 	popq	%rax
 	ret
 #else
 	movq	FRAME_RET(%r8), %r11
-	movl	%edi, TASK_DEPTH(%rsi)
-	movb	$0, TASK_BUSY(%rsi)
+	movl	%edi, TB + TASK_DEPTH(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 	popq	%rdx
 	popq	%rax
 	jmp	*%r11
@@ -516,7 +554,7 @@ return_to_handler:
 .Lret_unwrite:
 	WRITING_OFF %rcx
 .Lret_unbusy:
-	movb	$0, TASK_BUSY(%rsi)
+	movb	$0, TB + TASK_BUSY(%rsi)
 .Lret_c:
 	leaq	RET_SLOT(%rsp), %rdi
 	call	fgraph_exit

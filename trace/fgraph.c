@@ -50,7 +50,9 @@ static void fgraph_push(struct trace_task *t, uint32_t d, uint64_t *parent_slot,
 
 	t->depth = d + 1;
 	__asm__ volatile("" ::: "memory"); /* depth is raised before the frame is written */
-	f->ret = CONFIG_FGRAPH_RETHOOK ? 0 : *parent_slot;
+#if !CONFIG_FGRAPH_RETHOOK
+	f->ret = *parent_slot;
+#endif
 	f->slot = (uint64_t)parent_slot;
 	__builtin_memcpy(f->tsc, &tsc, sizeof(f->tsc)); /* x86: the low bytes */
 	f->irq = (uint8_t)(irq > 255 ? 255 : irq);

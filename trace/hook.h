@@ -50,10 +50,16 @@ TRACE_CHECK_OFFSET(struct trace_task, graph_base, TASK_GRAPH_BASE);
 TRACE_CHECK_OFFSET(struct trace_task, busy, TASK_BUSY);
 TRACE_CHECK_OFFSET(struct trace_task, pid_ok_gen, TASK_PID_OK_GEN);
 TRACE_CHECK_OFFSET(struct trace_task, stack, TASK_STACK);
+TRACE_CHECK_OFFSET(struct trace_task, no_frame_slot,
+		   TASK_STACK - FRAME_SIZE + FRAME_SLOT); /* stack[-1].slot */
+_Static_assert(TASK_NO_FRAME_SLOT == TASK_STACK - FRAME_SIZE + FRAME_SLOT,
+	       "fentry.S: stack[-1].slot");
 _Static_assert(sizeof(struct trace_task) == TASK_SIZE, "fentry.S: size of trace_task");
-_Static_assert(sizeof(struct trace_ret_frame) == FRAME_SIZE &&
-	       FRAME_SIZE == 1 << FRAME_SIZE_SHIFT, "fentry.S: size of trace_ret_frame");
+_Static_assert(sizeof(struct trace_ret_frame) == FRAME_SIZE && FRAME_SIZE % 8 == 0,
+	       "fentry.S: size of trace_ret_frame");
+#if !CONFIG_FGRAPH_RETHOOK
 TRACE_CHECK_OFFSET(struct trace_ret_frame, ret, FRAME_RET);
+#endif
 TRACE_CHECK_OFFSET(struct trace_ret_frame, slot, FRAME_SLOT);
 TRACE_CHECK_OFFSET(struct trace_ret_frame, tsc, FRAME_TSC);
 TRACE_CHECK_OFFSET(struct trace_ret_frame, func, FRAME_FUNC);
@@ -143,14 +149,14 @@ static inline bool trace_task_pid_ok(struct trace_task *t)
 }
 
 #ifdef GLASS_HOST
-/* The host shim keeps the CPU, thread id and interrupt depth in thread-locals assembly
- * cannot name: fentry.S gets them with one call (core.c) that preserves every register but
- * rax and rdx, which carry the result. */
-struct trace_fentry_env {
-	struct trace_task *task;
-	uint64_t env; /* cpu (8 bits) | tid << 16 | interrupt depth << 32 */
-};
-__attribute__((no_caller_saved_registers, target("general-regs-only"))) struct trace_fentry_env
+/* The host shim's thread-locals, which fentry.S reads %fs-relative (as the kernel reads
+ * its per-CPU data %gs-relative): the task (NULL until the thread's first use), the CPU,
+ * thread id and interrupt depth the thread plays. */
+extern __thread struct trace_task *trace_host_cur_task;
+extern __thread unsigned trace_host_cpu, trace_host_tid, trace_host_irq_depth;
+/* Sets and returns the calling thread's task on its first use (from fentry.S: preserves
+ * every register but rax and rdx; the task is returned in rax). */
+__attribute__((no_caller_saved_registers, target("general-regs-only"))) struct trace_task *
 trace_fentry_env(void);
 #endif
 

@@ -106,11 +106,12 @@ static void patch_write_batch(const struct patch_kind *k, size_t first, uint64_t
 
 	trace_stop_others();
 	for (unsigned b = 0; b < PATCH_BATCH; b++) {
-		uint64_t ip = kind_site(k, first + b);
 		uint8_t call[PATCH_LEN];
+		uint64_t ip;
 
 		if (!(flip >> b & 1))
-			continue;
+			continue; /* a last batch's bits beyond the list are 0: read no site there */
+		ip = kind_site(k, first + b);
 		patch_call(ip, k->target, call);
 		trace_poke_text((void *)ip, on >> b & 1 ? call : patch_nop, PATCH_LEN);
 	}
@@ -177,11 +178,17 @@ struct patch_filter {
 	void *arg;
 };
 
+/* A function the fast paths cannot name in a slot (they do not check) turns them off
+ * before it is patched in. */
 static bool entry_wanted(size_t i, void *arg)
 {
 	const struct patch_filter *f = arg;
+	uint64_t ip = patch_site(i);
+	bool want = f->wanted(ip, f->arg);
 
-	return f->wanted(patch_site(i), f->arg);
+	if (want && (uint32_t)(ip - trace_text_base()) >= 1u << W_FUNC_BITS && !trace_cfg.far_sites)
+		trace_set_far_sites();
+	return want;
 }
 
 #if CONFIG_FGRAPH_RETHOOK

@@ -19,22 +19,35 @@
 #define TRACE_FRAME_ROOT 0x01    /* this call opened a set_graph_function region */
 #define TRACE_FRAME_NOTRACE 0x02 /* a set_graph_notrace call: not recorded, nor its callees */
 
-/* The layout fentry.S's fast paths use (checked in trace/hook.h). */
+/* The layout fentry.S's fast paths use (checked in trace/hook.h). TASK_NO_FRAME_SLOT: where stack[-1]'s slot would be, always
+ * above every real slot, so the top frame's slot can be compared without testing depth
+ * for 0. With rethook a frame is 24 bytes (no return address to keep), with hijack 32;
+ * both index their frames with scale 8 (FRAME_UNITS_SHIFT words of 8 bytes, or 3 words). */
 #define TASK_DEPTH 0
 #define TASK_GRAPH_BASE 4
-#define TASK_BUSY 9
 #define TASK_PID_OK_GEN 16
-#define TASK_STACK 32
-#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE + 16) /* + switched_out, offcpu */
+#define TASK_BUSY 20
+#define TASK_NO_FRAME_SLOT 40
+#define TASK_STACK 64
+#if CONFIG_FGRAPH_RETHOOK
+#define FRAME_SIZE 24
+#define FRAME_SLOT 0
+#define FRAME_TSC 8    /* with irq and flags in its top bytes: one 8-byte store */
+#define FRAME_IRQ 14
+#define FRAME_FLAGS 15
+#define FRAME_FUNC 16  /* func and pos: one 8-byte store */
+#define FRAME_POS 20
+#else
 #define FRAME_SIZE 32
-#define FRAME_SIZE_SHIFT 5
 #define FRAME_RET 0
 #define FRAME_SLOT 8
-#define FRAME_TSC 16   /* with irq and flags in its top bytes: one 8-byte store */
+#define FRAME_TSC 16
 #define FRAME_IRQ 22
 #define FRAME_FLAGS 23
-#define FRAME_FUNC 24  /* func and pos: one 8-byte store */
+#define FRAME_FUNC 24
 #define FRAME_POS 28
+#endif
+#define TASK_SIZE (TASK_STACK + TRACE_STACK_DEPTH * FRAME_SIZE)
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -44,7 +57,9 @@
 
 /* One hooked call: where it returns and when it started. */
 struct trace_ret_frame {
+#if !CONFIG_FGRAPH_RETHOOK
 	uint64_t ret;  /* hijack: the caller's return address, replaced by return_to_handler */
+#endif
 	uint64_t slot; /* where the return address lives on the stack: whose return this is */
 	uint8_t tsc[6]; /* entry time: the TSC's low 48 bits */
 	uint8_t irq;    /* interrupt nesting at entry */
@@ -65,19 +80,20 @@ struct trace_task {
 	uint32_t depth;      /* frames in use on stack[] */
 	uint32_t graph_base; /* depth of the set_graph_function call we are inside */
 	bool graph_open;     /* inside a set_graph_function call */
-	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
 	bool pid_ok;         /* pid filters allow this task (valid for pid_gen) */
 	bool graph_notrace_open; /* inside a set_graph_notrace call */
 	unsigned pid_gen;    /* trace_cfg.pid_gen that pid_ok was computed for */
 	unsigned pid_ok_gen; /* pid_ok ? pid_gen : 0 (pid_gen is never 0 while it counts):
 			      * the fast paths' single compare with trace_cfg.pid_gen */
+	volatile bool busy;  /* inside the tracer: recursion guard, also "do not preempt" */
 	uint32_t server_work; /* nesting of trace_server_work_begin(): serving the trace */
 	uint64_t overflow;   /* calls not traced because stack[] was full */
-	struct trace_ret_frame stack[TRACE_STACK_DEPTH];
+	uint64_t no_frame_slot; /* UINT64_MAX: stack[-1]'s slot for fentry.S (TASK_NO_FRAME_SLOT) */
 	uint64_t switched_out; /* TSC when the thread last left its CPU, 0 while on it or
 				* before it first ran (the sleep-time option) */
 	uint32_t offcpu_stack; /* stack id where it last left its CPU (offcpu_stack event), 0 */
 	uint8_t offcpu_state;  /* how it left: enum trace_task_state */
+	struct trace_ret_frame stack[TRACE_STACK_DEPTH] __attribute__((aligned(8)));
 };
 
 /* True while the thread is inside the tracer. The scheduler must not preempt such a

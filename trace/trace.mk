@@ -49,7 +49,7 @@ $(O)/host/trace$(2)/test_fgraph_funcs.o: test/unit/test_fgraph_funcs.c test/unit
 		$(TRACE_HOST_PG_$(1)) -c -o $$@ $$<
 
 $(O)/host/test_fgraph$(2): test/unit/test_fgraph.c test/unit/test_fgraph_tasks.c \
-		test/unit/fgraph_harness.c $(O)/host/trace$(2)/test_fgraph_funcs.o \
+		test/unit/test_fgraph_far.c test/unit/fgraph_harness.c $(O)/host/trace$(2)/test_fgraph_funcs.o \
 		$(TRACE_HOST_CORE) $(TRACE_HOST_HDRS) test/unit/test_fgraph_funcs.h \
 		test/unit/fgraph_harness.h
 	@mkdir -p $$(dir $$@)

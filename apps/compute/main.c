@@ -9,7 +9,9 @@
  * load for the streaming benchmark, bench/glass-stream.sh), sleeping compute_pause_us=N
  * microseconds between rounds if given (a lower event rate). With compute_rounds=N each
  * thread runs the workload N times (same checksum): a longer run for the sampling
- * profiler's tests and benchmarks. */
+ * profiler's tests and benchmarks. With compute_ticks=1 it prints the TSC ticks from the
+ * first thread's creation to the last join: under QEMU's -icount shift=0 the guest's
+ * instructions, for bench/tracing-off-icount.sh. */
 #include <stdlib.h>
 #include "kernel/api.h"
 #include "kernel/cmdline.h"
@@ -77,13 +79,14 @@ int app_main(void)
 	unsigned n = cpu_count();
 	struct job jobs[PLAT_MAX_CPUS];
 	struct thread *threads[PLAT_MAX_CPUS];
-	uint64_t total = 0;
+	uint64_t total = 0, t0, ticks;
 	char name[16];
 
 	loop_forever = cmdline_u64("compute_loop") != 0;
 	pause_ns = cmdline_u64("compute_pause_us") * 1000;
 	if (cmdline_u64("compute_rounds"))
 		rounds = cmdline_u64("compute_rounds");
+	t0 = plat_tsc(); /* inline: no call added to the traced tree */
 	trace_span_begin("spawn", "threads=%u", n);
 	for (unsigned c = 0; c < n; c++) {
 		jobs[c] = (struct job){ .cpu = c };
@@ -103,7 +106,10 @@ int app_main(void)
 		total += jobs[c].result;
 	}
 	trace_span_end("join");
+	ticks = plat_tsc() - t0;
 	printf("compute: total checksum %016lx\n", total);
+	if (cmdline_u64("compute_ticks"))
+		printf("compute: workload %lu TSC ticks\n", ticks);
 	nap_if_asked();
 	if (cmdline_get("compute_event_cost", name, sizeof(name)))
 		compute_event_cost((unsigned)strtoul(name, NULL, 10));

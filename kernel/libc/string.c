@@ -3,6 +3,7 @@
  * memcpy or memset, which inside memcpy itself would recurse forever. */
 #define KLIBC_IMPL	/* string.h: no builtin macros over the names defined here */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,11 +29,16 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* Eight bytes per step, then the rest: under QEMU's TCG every step of a `rep` is one
+ * instruction's worth of work (zeroing a 2 KiB struct thread took 2096 of them). */
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	size_t words = n / 8, rest = n % 8;
+	uint64_t v = 0x0101010101010101ULL * (unsigned char)c;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(rest) : "a"(c) : "memory");
 	return dst;
 }
 

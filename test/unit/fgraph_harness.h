@@ -41,4 +41,7 @@ void test_interrupts(void);
 void test_context_switch(void);
 void test_sleep_time(void);
 
+/* test_fgraph_far.c */
+void test_far_sites(void);
+
 #endif

@@ -571,6 +571,7 @@ int main(void)
 	test_full_buffer();
 	test_no_leaf_over_drops();
 	test_marker();
+	test_far_sites();
 	setup(TRACE_NOP);
 	return test_exit_status();
 }

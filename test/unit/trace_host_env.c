@@ -15,11 +15,10 @@
 #define HOST_SYMS 256
 #define HOST_COMMS 64
 
-static __thread unsigned host_cpu;
-static __thread unsigned host_tid;
-static __thread unsigned host_irq_depth;
+/* Read by fentry.S too, %fs-relative (trace/hook.h). */
+__thread unsigned trace_host_cpu, trace_host_tid, trace_host_irq_depth;
+__thread struct trace_task *trace_host_cur_task; /* NULL until the thread's first use */
 static __thread struct trace_task host_own_task;
-static __thread struct trace_task *host_task;
 static unsigned host_ncpus = 1;
 static uint64_t (*host_clock)(void);
 static uint64_t host_clock_hz;
@@ -30,10 +29,19 @@ static unsigned host_nsyms;
 static struct { unsigned tid; const char *name; } host_comms[HOST_COMMS];
 static unsigned host_ncomms;
 
-void trace_host_set_cpu(unsigned cpu) { host_cpu = cpu; }
-void trace_host_set_tid(unsigned tid) { host_tid = tid; }
-void trace_host_set_irq_depth(unsigned depth) { host_irq_depth = depth; }
-void trace_host_set_task(struct trace_task *t) { host_task = t; }
+void trace_host_set_cpu(unsigned cpu) { trace_host_cpu = cpu; }
+void trace_host_set_tid(unsigned tid) { trace_host_tid = tid; }
+void trace_host_set_irq_depth(unsigned depth) { trace_host_irq_depth = depth; }
+
+/* The thread's own task, zeroed but for stack[-1]'s slot (trace_task_init() is not linked
+ * into every host test). */
+static struct trace_task *host_own(void)
+{
+	host_own_task.no_frame_slot = UINT64_MAX;
+	return &host_own_task;
+}
+
+void trace_host_set_task(struct trace_task *t) { trace_host_cur_task = t ? t : host_own(); }
 void trace_host_set_ncpus(unsigned n) { host_ncpus = n; }
 
 void trace_host_set_clock(uint64_t (*fn)(void), uint64_t hz)
@@ -42,14 +50,16 @@ void trace_host_set_clock(uint64_t (*fn)(void), uint64_t hz)
 	host_clock_hz = hz;
 }
 
-unsigned trace_env_cpu(void) { return host_cpu; }
+unsigned trace_env_cpu(void) { return trace_host_cpu; }
 unsigned trace_env_ncpus(void) { return host_ncpus; }
-unsigned trace_env_tid(void) { return host_tid; }
-unsigned trace_env_irq_depth(void) { return host_irq_depth; }
+unsigned trace_env_tid(void) { return trace_host_tid; }
+unsigned trace_env_irq_depth(void) { return trace_host_irq_depth; }
 
 struct trace_task *trace_env_task(void)
 {
-	return host_task ? host_task : &host_own_task;
+	if (!trace_host_cur_task)
+		trace_host_cur_task = host_own();
+	return trace_host_cur_task;
 }
 
 uint64_t trace_env_clock(void)
