@@ -483,15 +483,17 @@ void kernel_irq_exit(void)
 	struct percpu *cpu = this_cpu();
 	struct thread *cur = cpu->local.current;
 
-	if (cur == &cpu->idle || trace_task_in_hook(&cur->trace))
+	if (cur == &cpu->idle)
 		return;
-	if (wakeup_preempts(cpu, cur)) {
+	/* One interrupted inside the tracer may hold a ring reservation: never switched. */
+	if (!trace_task_in_hook(&cur->trace) && wakeup_preempts(cpu, cur)) {
 		spin_lock_raw(&cpu->rq_lock);
 		if (!runqs_empty(&cpu->rq))
 			schedule_locked(cpu, TS_PREEMPTED);
 		spin_unlock_raw(&cpu->rq_lock);
 		reap_dead(cpu);
 	}
+	sched_flow_park(cpu, cpu->local.current);
 }
 
 /* Timer interrupt on every CPU: expire sleeps, then preempt (round-robin per tick). A

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Flow control boot tests (trace/flow.h, trace_options flow-control): apps/compute in a loop
+# on 2 CPUs (compute_loop=1: its threads never block) with small buffers (BUF_KB, default
+# 4 MiB per CPU) and function_graph on every function, streamed by `glass record` (which
+# turns flow control on): 0 lost on every CPU, every seq once in the capture, and the
+# option back off afterwards. Then a reader that stops reading (SIGSTOP) makes the writers
+# wait instead of dropping; killing it releases them (the kernel keeps serving, and the
+# workload writes again: its CPUs drop, with nobody reading); a reader stopped again
+# holds them until flow control is switched off, which releases them at once.
+set -u
+cd "$(dirname "$0")/../.."
+. test/boot/lib.sh
+kernel=$(build_kernel compute ftrace) || { not_ok "build compute TRACE=ftrace"; exit 1; }
+make -s --no-print-directory O="$O" "$O/bin/glass" >&2 || { not_ok "build glass"; exit 1; }
+GLASS=$O/bin/glass
+STREAM_S=${STREAM_S:-15}
+dir=$O/flow-tests
+rm -rf "$dir"; mkdir -p "$dir"
+port=$(free_port)
+url=http://127.0.0.1:$port/ftrace
+REC=
+trap 'kill -9 $REC "$QEMU_PID" 2>/dev/null; wait 2>/dev/null' EXIT
+
+HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 \
+	APPEND="compute_loop=1 trace_buf_size=${BUF_KB:-4096}" \
+	timeout 1200 scripts/run-qemu.sh "$kernel" </dev/null >"$dir/serial.log" 2>&1 &
+QEMU_PID=$!
+for ((i = 0; i < 240; i++)); do
+	[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
+	sleep 0.5
+done
+curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null ||
+	{ not_ok "flow: the guest did not get ready"; tail -20 "$dir/serial.log"; exit 1; }
+
+# dropped CPU: that CPU's dropped events since the last clear (per_cpu/cpuN/stats)
+dropped() {
+	curl -s -m 20 "$url/per_cpu/cpu$1/stats" | awk '$1 == "dropped:" { print $2 }'
+}
+
+# 1. A whole stream with flow control: nothing lost, every seq once.
+"$GLASS" record -o "$dir/stream.cap" --port "$port" --until-off >"$dir/stream.out" \
+	2>"$dir/stream.err" &
+REC=$!
+sleep 1
+curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
+sleep "$STREAM_S"
+during=$(curl -s -m 20 "$url/trace_options" | grep -x 'flow-control')
+curl -s -f -m 60 -X PUT -d 0 "$url/tracing_on" >/dev/null
+for ((i = 0; i < 300; i++)); do kill -0 "$REC" 2>/dev/null || break; sleep 1; done
+wait "$REC"; rc=$?; REC=
+why=$(python3 - "$dir/stream.cap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"GLASSCAP", "not a plain capture"
+off = 16 + struct.unpack_from("<I", d, 12)[0]
+last = {}
+while off < len(d):
+    magic, = struct.unpack_from("<I", d, off)
+    if magic == 0x444e4547:  # the trailer
+        break
+    _, _, cpu, seq, n, flags = struct.unpack_from("<IHHQII", d, off)
+    if flags & 1 or seq != last.get(cpu, 0) + 1:
+        print("CPU %d seq %d after %s, flags %d" % (cpu, seq, last.get(cpu), flags))
+        sys.exit()
+    last[cpu] = seq
+    off += 24 + n
+if sorted(last) != [0, 1] or min(last.values()) < 50:
+    print("frames per CPU: %s" % last)
+PY
+)
+events=$(awk '/^cpu [0-9]+: / && $8 == "0," && $10 == "0" && $5 > 100000 { n++ } END { print n + 0 }' \
+	"$dir/stream.out")
+if [ $rc = 0 ] && [ -z "$why" ] && [ "$events" = 2 ] && [ -n "$during" ]; then
+	ok "flow: a never-blocking workload streamed for ${STREAM_S} s: 0 lost, every seq once ($(grep -c . <<<"$(grep '^cpu' "$dir/stream.out")") CPUs)"
+else
+	not_ok "flow: stream: rc $rc${why:+, $why}, option during: '${during}'"
+	sed 's/^/#   /' "$dir/stream.out" "$dir/stream.err"
+fi
+grep '^cpu' "$dir/stream.out" | sed 's/^/#   /'
+if curl -s -m 20 "$url/trace_options" | grep -qx 'noflow-control'; then
+	ok "flow: glass record turns flow control back off when it ends"
+else
+	not_ok "flow: flow-control still on after glass record"
+fi
+
+# 2. A reader that stops reading: the writers wait (nothing dropped); killed, it releases
+# them: they write again into the full buffers, which drop (nobody reads).
+stopped_reader() {
+	"$GLASS" record -q -o "$dir/$1.cap" --port "$port" >/dev/null 2>"$dir/$1.err" &
+	REC=$!
+	sleep 3
+	kill -STOP "$REC"
+	sleep 8   # the host's socket buffers fill, then the guest's ring to its high mark
+}
+curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
+stopped_reader stop1
+d0=$(dropped 0) d1=$(dropped 1)
+sleep 5
+e0=$(dropped 0) e1=$(dropped 1)
+kill -9 "$REC"; wait "$REC" 2>/dev/null; REC=
+sleep 5   # the reader's grace period, then the writers fill the buffers and drop
+f0=$(dropped 0) f1=$(dropped 1)
+if [ -n "$d0" ] && [ "$d0" = "$e0" ] && [ "$d1" = "$e1" ]; then
+	ok "flow: with the reader stopped the writers wait: nothing dropped in 5 s (cpu0 $d0, cpu1 $d1)"
+else
+	not_ok "flow: reader stopped: dropped went $d0 -> $e0, $d1 -> $e1"
+fi
+if [ -n "$f0" ] && [ $((f0 - e0)) -gt 100000 ] && [ $((f1 - e1)) -gt 100000 ]; then
+	ok "flow: killing the reader releases the writers (dropped +$((f0 - e0)), +$((f1 - e1)) in 5 s; the kernel serves)"
+else
+	not_ok "flow: after the reader was killed: dropped $e0 -> $f0, $e1 -> $f1"
+fi
+
+# 3. Stopped again: switching flow control off releases the writers at once.
+curl -s -f -X DELETE "$url/trace" >/dev/null
+stopped_reader stop2
+d0=$(dropped 0) d1=$(dropped 1)
+curl -s -f -m 20 -X PUT -d noflow-control "$url/trace_options" >/dev/null
+sleep 3
+e0=$(dropped 0) e1=$(dropped 1)
+kill -9 "$REC"; wait "$REC" 2>/dev/null; REC=
+if [ -n "$e0" ] && [ $((e0 - d0)) -gt 100000 ] && [ $((e1 - d1)) -gt 100000 ]; then
+	ok "flow: switching flow control off releases the waiting writers at once"
+else
+	not_ok "flow: after noflow-control: dropped $d0 -> $e0, $d1 -> $e1"
+fi
+curl -s -f -m 20 -X PUT -d 0 "$url/tracing_on" >/dev/null
+exit $FAILED
