@@ -13,7 +13,9 @@
 #            event rate that streamed with 0 lost.
 # Environment: O, PAUSE_US (one run: compute_pause_us, default 0), BUF_KB (per CPU buffer,
 # default 16384), KVM (default 0: TCG), OUT (keep the captures there; default a temporary
-# directory).
+# directory), NO_BLOCK=1 (glass record --no-block: no flow control, the guest drops what
+# the recording cannot keep up with; by default glass record turns flow control on).
+# Also printed: the host's load average when the recording ended.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/boot/lib.sh
@@ -42,7 +44,8 @@ run() {
 	done
 	# the recorder first, then every function traced by function_graph
 	/usr/bin/time -f '%U %S' -o "$tmp/$name.time" "$GLASS" record -o "$tmp/$name.cap.zst" \
-		--port "$port" --until-off >"$tmp/$name.out" 2>"$tmp/$name.err" &
+		--port "$port" --until-off ${NO_BLOCK:+--no-block} >"$tmp/$name.out" \
+		2>"$tmp/$name.err" &
 	rec=$!
 	curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null
 	t0=$(date +%s.%N)
@@ -54,6 +57,7 @@ run() {
 	kill "$rec" 2>/dev/null || true
 	wait "$rec" || true
 	t2=$(date +%s.%N)
+	echo "$name load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 	kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null || true
 	QEMU_PID=
 	# glass record's summary: per CPU "cpu N: F frames, E events, lost L, overrun O" (the
