@@ -547,7 +547,7 @@ int glass_record(int argc, char **argv)
 	r->start = now();
 	/* Before the header: the header then shows the option in effect. */
 	if (!r->o.no_block)
-		r->flow_set = !record_flow_on(&r->conn, &r->flow_was_on);
+		r->flow_set = !record_flow_on(&r->conn, r->o.quiet, &r->flow_was_on);
 	if (fetch_header(r, &g, &r->hdr, false))
 		return give_up(r, g.p, 1);
 	if (r->o.cpus >> r->hdr.cpus) {

@@ -23,16 +23,18 @@ static int take_text(void *ctx, const unsigned char *p, size_t n)
 	return 0;
 }
 
-int record_flow_on(struct http_conn *c, bool *was_on)
+int record_flow_on(struct http_conn *c, bool quiet, bool *was_on)
 {
 	struct text t = { .len = 0 };
 	char err[256];
 	int status;
 
 	status = http_get(c, OPTIONS_PATH, take_text, &t, err, sizeof(err));
-	if (status == 200 && !strstr(t.s, "flow-control\n")) {
-		fprintf(stderr, "glass record: the guest has no flow control (an older guest?): "
-			"events are dropped when its buffers fill\n");
+	if (status != 200 || !strstr(t.s, "flow-control\n")) {
+		if (!quiet)
+			fprintf(stderr, "glass record: the guest has no flow control (%s): events "
+				"are dropped when its buffers fill\n",
+				status < 0 ? err : status != 200 ? "no trace_options" : "an older guest?");
 		return -1;
 	}
 	*was_on = status == 200 && (!strncmp(t.s, "flow-control\n", 13) ||
@@ -40,8 +42,9 @@ int record_flow_on(struct http_conn *c, bool *was_on)
 	t.len = 0;
 	status = http_put(c, OPTIONS_PATH, "flow-control", take_text, &t, err, sizeof(err));
 	if (status != 200) {
-		fprintf(stderr, "glass record: cannot turn flow control on: %s\n",
-			status < 0 ? err : t.s);
+		if (!quiet)
+			fprintf(stderr, "glass record: cannot turn flow control on: %s\n",
+				status < 0 ? err : t.s);
 		return -1;
 	}
 	return 0;
