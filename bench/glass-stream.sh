@@ -42,12 +42,15 @@ run() {
 		[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
 		sleep 0.5
 	done
-	# the recorder first, then every function traced by function_graph
+	# the recorder first, then every function traced by function_graph (tracing is on
+	# from boot: off until the recorder is there, so that nothing is written before)
+	curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
 	/usr/bin/time -f '%U %S' -o "$tmp/$name.time" "$GLASS" record -o "$tmp/$name.cap.zst" \
 		--port "$port" --until-off ${NO_BLOCK:+--no-block} >"$tmp/$name.out" \
 		2>"$tmp/$name.err" &
 	rec=$!
 	curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null
+	sleep 1
 	t0=$(date +%s.%N)
 	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
 	sleep "$secs"

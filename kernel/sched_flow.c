@@ -14,6 +14,7 @@
 /* A parked thread looks again this often (the tick's granularity in practice): nothing
  * keeps it parked once its condition is gone, even a wake-up it missed. */
 #define FLOW_RECHECK_NS 1000000ull
+#define FLOW_RETRY_US 50 /* a thread found inside the tracer: the next try */
 
 static struct waitq flow_wq[PLAT_MAX_CPUS]; /* all zero: empty plain queues */
 
@@ -38,8 +39,13 @@ void sched_flow_park(struct percpu *cpu, struct thread *t)
 
 	if (!trace_flow_congested(cpu->local.cpu) || !parkable(cpu, t))
 		return;
-	if (trace_task_in_hook(&t->trace))
+	/* Inside the tracer (often, with every function traced: its hooks can take most of
+	 * the time): try again at an interrupt soon instead of at the next tick, 10 ms of
+	 * writing away. */
+	if (trace_task_in_hook(&t->trace)) {
+		plat_timer_soon(FLOW_RETRY_US);
 		return;
+	}
 	if (!waker_set) {
 		trace_flow_set_waker(flow_wake);
 		waker_set = true;
