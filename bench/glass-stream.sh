@@ -50,7 +50,9 @@ run() {
 		2>"$tmp/$name.err" &
 	rec=$!
 	curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null
-	sleep 1
+	# the capture file appears just before the first request
+	for ((i = 0; i < 120; i++)); do [ -s "$tmp/$name.cap.zst" ] && break; sleep 0.5; done
+	sleep 2
 	t0=$(date +%s.%N)
 	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
 	sleep "$secs"

@@ -19,6 +19,12 @@
  * tracing or the reader goes away (each parked thread also looks again every tick), so
  * none stays parked without a reader that drains.
  *
+ * The high mark is low so that the rest of the ring absorbs a few ticks of writing: a
+ * thread is parked only at an interrupt, and on a busy host (QEMU under TCG with its
+ * timer thread starved) interrupts come late. The reader's window (RAW_WINDOW_FRAMES, a
+ * quarter of the ring) is no larger than the high mark: a response that has shipped all
+ * of a congested CPU ends at once, so its acknowledgement frees the ring.
+ *
  * Locking: none. Every field is one aligned word; a racing reader sees the old or the new
  * value, and a parked thread that missed a change sees it at its next look. */
 #ifndef TRACE_FLOW_H
@@ -27,8 +33,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FLOW_HIGH_PERCENT 50 /* congested from here (of the ring's slots) ... */
-#define FLOW_LOW_PERCENT 25  /* ... until the reader has freed it down to here */
+#define FLOW_HIGH_PERCENT 25 /* congested from here (of the ring's slots) ... */
+#define FLOW_LOW_PERCENT 10  /* ... until the reader has freed it down to here */
 #define FLOW_READER_GRACE_MS 1000
 
 #ifdef CONFIG_TRACE

@@ -1,7 +1,8 @@
 /* Host tests of flow control's watermarks (trace/flow.c) over the real ring and raw reader:
  * a CPU becomes congested at FLOW_HIGH only while the option, tracing and a streaming
  * reader are there; it stays congested until the reader's acknowledgements free it down
- * to FLOW_LOW, which wakes its parked threads; the reader's
+ * to FLOW_LOW, which wakes its parked threads; a follow response that shipped all of a
+ * congested CPU ends at once (its acknowledgement must come); the reader's
  * going away releases after the grace period; tracing off, the option off and overwrite
  * mode release at once. */
 #include <errno.h>
@@ -12,7 +13,7 @@
 #include "trace/flow.h"
 #include "trace/raw_reader.h"
 
-#define BUF_BYTES (64 * 1024) /* 8192 slots: high 4096, low 2048, a window 2048 */
+#define BUF_BYTES (64 * 1024) /* 8192 slots, a window of 2048 */
 #define HZ 1000000000ull
 
 static unsigned char body[1 << 20];
@@ -83,25 +84,32 @@ static long respond(void)
 	return k;
 }
 
+#define NSLOTS (BUF_BYTES / 8)
+#define HIGH (NSLOTS * FLOW_HIGH_PERCENT / 100)
+#define LOW (NSLOTS * FLOW_LOW_PERCENT / 100)
+
 static void test_watermarks(void)
 {
 	TEST_CASE("flow congested from the high watermark to the low one, then wakes");
 	setup();
-	write_n(0, 3000);
+	write_n(0, HIGH - 200);
 	CHECK(!trace_flow_congested(0)); /* no reader yet */
-	write_n(0, 1200);
+	write_n(0, 300);
 	CHECK(!trace_flow_congested(0));
-	CHECK_EQ(respond(), 0);           /* a full window (2048 slots) ends it */
+	CHECK_EQ(respond(), 0);           /* a full window (a quarter: 2048 slots) ends it */
 	CHECK(trace_flow_congested(0));   /* the reader is here, nothing acknowledged */
 	CHECK(!trace_flow_congested(1));
 	raw_reader_close(&rr);
-	CHECK_EQ(respond(), 0);           /* acknowledges the window; the next one fills */
-	CHECK(used(0) * 100 > 8192 * FLOW_LOW_PERCENT);
-	CHECK(trace_flow_congested(0));   /* between the marks: still congested */
+	/* Acknowledges the window, which frees all but the last block shipped: between the
+	 * marks, so still congested; the rest is shipped and, the writers waiting, the
+	 * response ends at once (not after RAW_FOLLOW_MS) for the acknowledgement. */
+	CHECK_EQ(respond(), 0);
+	CHECK(used(0) > LOW && used(0) < HIGH);
+	CHECK(trace_flow_congested(0));
 	CHECK_EQ(wakes[0], 0);
 	raw_reader_close(&rr);
 	CHECK_EQ(respond(), -EAGAIN);     /* acknowledges the rest: nothing more to ship */
-	CHECK(used(0) * 100 <= 8192 * FLOW_LOW_PERCENT);
+	CHECK(used(0) <= LOW);
 	CHECK_EQ(wakes[0], 1);
 	CHECK(!trace_flow_congested(0));
 	raw_reader_close(&rr);
@@ -113,7 +121,7 @@ static void test_reader_gone(void)
 	TEST_CASE("flow releases once the reader is gone for the grace period");
 	setup();
 	CHECK_EQ(raw_reader_open(&rr, -1, true, false), 0);
-	write_n(1, 4500);
+	write_n(1, HIGH + 100);
 	CHECK(trace_flow_congested(1));
 	raw_reader_close(&rr);
 	fake_now += HZ / 1000 * FLOW_READER_GRACE_MS - 1;
@@ -131,7 +139,7 @@ static void test_release(void)
 	TEST_CASE("flow off, tracing off, overwrite mode: released at once");
 	setup();
 	CHECK_EQ(raw_reader_open(&rr, -1, true, false), 0);
-	write_n(0, 4500);
+	write_n(0, HIGH + 100);
 	CHECK(trace_flow_congested(0));
 	trace_flow_set(false);
 	CHECK(!trace_flow_congested(0));
