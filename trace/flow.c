@@ -7,8 +7,8 @@
 
 static struct {
 	volatile bool on;
-	volatile unsigned readers;      /* trace_pipe_raw readers open */
-	volatile uint64_t detached_at;  /* clock when the last one closed (0: never) */
+	volatile unsigned readers[TRACE_MAX_CPUS];     /* trace_pipe_raw readers open */
+	volatile uint64_t detached_at[TRACE_MAX_CPUS]; /* when the last one closed (0: never) */
 	volatile bool congested[TRACE_MAX_CPUS];
 	void (*wake)(unsigned cpu);
 } flow;
@@ -39,22 +39,25 @@ bool trace_flow_enabled(void)
 	return flow.on;
 }
 
-void trace_flow_reader_attach(void)
+void trace_flow_reader_attach(unsigned cpu)
 {
-	__atomic_add_fetch(&flow.readers, 1, __ATOMIC_RELAXED);
+	if (cpu < TRACE_MAX_CPUS)
+		__atomic_add_fetch(&flow.readers[cpu], 1, __ATOMIC_RELAXED);
 }
 
-void trace_flow_reader_detach(void)
+void trace_flow_reader_detach(unsigned cpu)
 {
-	flow.detached_at = trace_env_clock() | 1; /* never 0 */
-	__atomic_sub_fetch(&flow.readers, 1, __ATOMIC_RELAXED);
+	if (cpu >= TRACE_MAX_CPUS)
+		return;
+	flow.detached_at[cpu] = trace_env_clock() | 1; /* never 0 */
+	__atomic_sub_fetch(&flow.readers[cpu], 1, __ATOMIC_RELAXED);
 }
 
-static bool reader_attached(void)
+static bool reader_attached(unsigned cpu)
 {
-	uint64_t at = flow.detached_at;
+	uint64_t at = flow.detached_at[cpu];
 
-	return flow.readers ||
+	return flow.readers[cpu] ||
 	       (at && trace_env_clock() - at < trace_env_clock_hz() / 1000 * FLOW_READER_GRACE_MS);
 }
 
@@ -69,7 +72,7 @@ static uint32_t ring_used(unsigned cpu)
 static bool flow_applies(unsigned cpu)
 {
 	return flow.on && trace_cfg.on && !trace_cfg.stopped && !ring.overwrite &&
-	       cpu < ring.ncpus && ring.cpu[cpu].enabled && reader_attached();
+	       cpu < ring.ncpus && ring.cpu[cpu].enabled && reader_attached(cpu);
 }
 
 bool trace_flow_congested(unsigned cpu)

@@ -6,7 +6,8 @@
  * A CPU is congested while the option is on, tracing is on (and the tracer did not stop
  * itself), its ring is in stop mode, a streaming reader is attached and its ring holds at
  * least FLOW_HIGH of its slots not yet freed by the reader; it stays congested until the
- * reader has freed it down to FLOW_LOW. A streaming reader is a trace_pipe_raw reader: one
+ * reader has freed it down to FLOW_LOW. A streaming reader is a trace_pipe_raw reader of
+ * the CPU (the all-CPU file or the CPU's own): one
  * open now, or one closed less than FLOW_READER_GRACE_MS ago (a follow reader closes after
  * each response and comes back with its acknowledgements). The text trace_pipe does not
  * count: its reads free one event at a time, without the wake-up below.
@@ -41,9 +42,10 @@
 /* The option flow-control. Off wakes every parked thread. */
 void trace_flow_set(bool on);
 bool trace_flow_enabled(void);
-/* A trace_pipe_raw reader opens or closes; a close starts the grace period. */
-void trace_flow_reader_attach(void);
-void trace_flow_reader_detach(void);
+/* A trace_pipe_raw reader of cpu opens or closes; a close starts the grace period. A CPU
+ * no reader reads (glass record --cpu of another one) never waits. */
+void trace_flow_reader_attach(unsigned cpu);
+void trace_flow_reader_detach(unsigned cpu);
 /* Whether the threads writing to cpu must wait now (and its state updated). */
 bool trace_flow_congested(unsigned cpu);
 /* The reader freed slots of cpu: wakes its parked threads if it is no longer congested. */

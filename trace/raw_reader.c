@@ -336,11 +336,8 @@ int raw_reader_open(struct raw_reader *r, int cpu, bool consume, bool bounded)
 		}
 		r->cpus |= 1u << c;
 		r->end[c] = (uint32_t)ring.cpu[c].head;
-		if (consume && !r->attached) {
-			trace_flow_reader_attach();
-			r->attached = true;
-		}
 		if (consume) {
+			trace_flow_reader_attach(c);
 			sync_cpu(c);
 			r->resend[c] = raw_cpus[c].acked_seq;
 		} else {
@@ -487,13 +484,11 @@ long raw_reader_read(struct raw_reader *r, char *buf, size_t len)
 void raw_reader_close(struct raw_reader *r)
 {
 	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++)
-		if (r->consume && (r->cpus >> c & 1))
+		if (r->consume && (r->cpus >> c & 1)) {
 			ring_consumer_release(c);
+			trace_flow_reader_detach(c);
+		}
 	r->cpus = 0;
-	if (r->attached) {
-		trace_flow_reader_detach();
-		r->attached = false;
-	}
 }
 
 uint64_t raw_reader_seq(unsigned cpu)

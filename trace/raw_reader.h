@@ -34,7 +34,6 @@ struct raw_reader {
 	bool bounded;        /* stop at what was committed at open (no follow) */
 	bool done;           /* the response is complete (its end, a full window, the time,
 			      * all shipped while writers wait for the acknowledgement) */
-	bool attached;       /* counted as a streaming reader (trace/flow.h) */
 	unsigned turn;       /* the CPU whose frame comes next, round robin */
 	uint64_t deadline;   /* a following reader ends at this clock reading */
 	uint32_t end[TRACE_MAX_CPUS];    /* bounded: head at open */

@@ -134,6 +134,20 @@ static void test_reader_gone(void)
 	TEST_END();
 }
 
+/* A reader of one CPU's file: the other CPU, which nobody reads, never waits. */
+static void test_per_cpu_reader(void)
+{
+	TEST_CASE("flow: only the CPUs a reader reads wait");
+	setup();
+	CHECK_EQ(raw_reader_open(&rr, 0, true, false), 0);
+	write_n(0, HIGH + 100);
+	write_n(1, HIGH + 100);
+	CHECK(trace_flow_congested(0));
+	CHECK(!trace_flow_congested(1));
+	raw_reader_close(&rr);
+	TEST_END();
+}
+
 static void test_release(void)
 {
 	TEST_CASE("flow off, tracing off, overwrite mode: released at once");
@@ -161,6 +175,7 @@ int main(void)
 {
 	test_watermarks();
 	test_reader_gone();
+	test_per_cpu_reader();
 	test_release();
 	return test_exit_status();
 }
