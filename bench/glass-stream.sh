@@ -13,7 +13,9 @@
 #            event rate that streamed with 0 lost.
 # Environment: O, PAUSE_US (one run: compute_pause_us, default 0), BUF_KB (per CPU buffer,
 # default 16384), KVM (default 0: TCG), OUT (keep the captures there; default a temporary
-# directory).
+# directory), NO_BLOCK=1 (glass record --no-block: no flow control, the guest drops what
+# the recording cannot keep up with; by default glass record turns flow control on).
+# Also printed: the host's load average when the recording ended.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . test/boot/lib.sh
@@ -40,11 +42,17 @@ run() {
 		[ -n "$(curl -s -m 2 "$url/tracing_on" 2>/dev/null)" ] && break
 		sleep 0.5
 	done
-	# the recorder first, then every function traced by function_graph
+	# the recorder first, then every function traced by function_graph (tracing is on
+	# from boot: off until the recorder is there, so that nothing is written before)
+	curl -s -f -X PUT -d 0 "$url/tracing_on" >/dev/null
 	/usr/bin/time -f '%U %S' -o "$tmp/$name.time" "$GLASS" record -o "$tmp/$name.cap.zst" \
-		--port "$port" --until-off >"$tmp/$name.out" 2>"$tmp/$name.err" &
+		--port "$port" --until-off ${NO_BLOCK:+--no-block} >"$tmp/$name.out" \
+		2>"$tmp/$name.err" &
 	rec=$!
 	curl -s -f -X PUT -d function_graph "$url/current_tracer" >/dev/null
+	# the capture file appears just before the first request
+	for ((i = 0; i < 120; i++)); do [ -s "$tmp/$name.cap.zst" ] && break; sleep 0.5; done
+	sleep 2
 	t0=$(date +%s.%N)
 	curl -s -f -X PUT -d 1 "$url/tracing_on" >/dev/null
 	sleep "$secs"
@@ -54,6 +62,7 @@ run() {
 	kill "$rec" 2>/dev/null || true
 	wait "$rec" || true
 	t2=$(date +%s.%N)
+	echo "$name load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 	kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null || true
 	QEMU_PID=
 	# glass record's summary: per CPU "cpu N: F frames, E events, lost L, overrun O" (the

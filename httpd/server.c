@@ -4,7 +4,8 @@
  * is answered 503 (Retry-After) by the acceptor and closed. All of their work
  * is the trace server's own (trace_server_work_begin), not recorded unless the trace-server
  * option is on, so reading the trace does not fill it; so is the network thread's work for
- * their connections (net_listener_serves_trace). */
+ * their connections (net_listener_serves_trace). They run in the server scheduling class
+ * (kernel/thread.h): a CPU-bound app does not keep them from draining the trace. */
 #include <errno.h>
 #include "httpd/internal.h"
 #include "kernel/heap.h"
@@ -108,6 +109,7 @@ static void worker(void *arg)
 	struct http_waiting w;
 	uint64_t flags;
 
+	thread_set_class(THREAD_CLASS_SERVER);
 	trace_server_work_begin();
 	for (;;) {
 		flags = spin_lock_irqsave(&table_lock);
@@ -148,6 +150,7 @@ static void acceptor(void *arg)
 	uint64_t next;
 
 	(void)arg;
+	thread_set_class(THREAD_CLASS_SERVER);
 	trace_server_work_begin();
 	for (;;) {
 		n = waiting_expired(due, &next);

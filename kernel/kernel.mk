@@ -1,5 +1,5 @@
 # The kernel core (kernel/lib.mk adds the library pieces: printf, libc, pages, heap, ksyms).
-KERNEL_SRCS += kernel/main.c kernel/sched.c kernel/runq.c kernel/waitq.c kernel/mutex.c \
+KERNEL_SRCS += kernel/main.c kernel/sched.c kernel/sched_flow.c kernel/runq.c kernel/waitq.c kernel/mutex.c \
 	kernel/panic.c kernel/api.c kernel/cmdline.c kernel/init_weak.c kernel/trace_env.c \
 	kernel/thread_past.c \
 	kernel/profile.c

@@ -15,6 +15,7 @@ void mutex_lock(struct mutex *m)
 	while (m->owner)
 		waitq_wait(&m->wq, &m->wq.lock, 0);
 	m->owner = thread_current();
+	m->owner->mutexes_held++; /* flow control never parks it meanwhile (trace/flow.h) */
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 }
 
@@ -25,6 +26,7 @@ void mutex_unlock(struct mutex *m)
 	if (m->owner != thread_current())
 		panic("mutex %p unlocked by thread %u, not its owner", (void *)m,
 		      thread_current()->tid);
+	m->owner->mutexes_held--;
 	m->owner = NULL;
 	spin_unlock_irqrestore(&m->wq.lock, flags);
 	waitq_wake_one(&m->wq);

@@ -11,13 +11,15 @@
 struct percpu {
 	struct plat_cpu_local local; /* must be first */
 	struct spinlock rq_lock;     /* protects rq, the sleep list and thread states here */
-	struct runq rq;
+	struct runqs rq;             /* by scheduling class */
 	struct thread *sleepers;     /* sorted by wake_tsc */
 	struct thread idle;
 	struct thread *reap;         /* a thread that just ended here, to free after switching */
 	uint64_t ticks;
 	uint64_t ran_since;          /* TSC when the current thread got the CPU */
 	volatile bool woken;         /* a thread was made runnable here since the last switch */
+	volatile bool woken_server;  /* ... a server-class one */
+	uint64_t last_tick;          /* TSC of the previous tick */
 } __attribute__((aligned(64)));
 
 extern struct percpu percpu[PLAT_MAX_CPUS];

@@ -1,4 +1,4 @@
-/* FIFO run queue (see runq.h). */
+/* FIFO run queues and the per-class pick (see runq.h). */
 #include "kernel/runq.h"
 #include "kernel/thread.h"
 
@@ -45,4 +45,22 @@ bool runq_remove(struct runq *q, struct thread *t)
 		return true;
 	}
 	return false;
+}
+
+void runqs_push(struct runqs *r, struct thread *t)
+{
+	runq_push(&r->q[t->cls == THREAD_CLASS_SERVER], t);
+}
+
+struct thread *runqs_pop(struct runqs *r)
+{
+	struct thread *t = NULL;
+
+	if (r->app_turn) {
+		r->app_turn = false;
+		t = runq_pop(&r->q[THREAD_CLASS_APP]);
+	}
+	if (!t)
+		t = runq_pop(&r->q[THREAD_CLASS_SERVER]);
+	return t ? t : runq_pop(&r->q[THREAD_CLASS_APP]);
 }

@@ -151,13 +151,14 @@ static void schedule_locked(struct percpu *cpu, unsigned runnable)
 
 	if (prev->state == THREAD_RUNNING && prev != &cpu->idle) {
 		prev->state = THREAD_RUNNABLE;
-		runq_push(&cpu->rq, prev);
+		runqs_push(&cpu->rq, prev);
 	}
-	next = runq_pop(&cpu->rq);
+	next = runqs_pop(&cpu->rq);
 	if (!next)
 		next = &cpu->idle;
 	next->state = THREAD_RUNNING;
 	cpu->woken = false;
+	cpu->woken_server = false;
 	if (next == prev)
 		return;
 	cpu->ran_since = plat_tsc();
@@ -261,7 +262,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg, in
 	struct percpu *cpu = &percpu[t->cpu];
 	uint64_t flags = spin_lock_irqsave(&cpu->rq_lock);
 	t->state = THREAD_RUNNABLE;
-	runq_push(&cpu->rq, t);
+	runqs_push(&cpu->rq, t);
 	spin_unlock_irqrestore(&cpu->rq_lock, flags);
 	plat_kick_cpu(t->cpu);
 	return t;
@@ -322,6 +323,18 @@ void thread_detach(struct thread *t)
 	t->detached = true;
 }
 
+void thread_set_class(enum thread_class cls)
+{
+	struct percpu *cpu;
+	uint64_t flags = plat_irq_save();
+
+	cpu = this_cpu();
+	spin_lock_raw(&cpu->rq_lock);
+	current_thread()->cls = (uint8_t)cls; /* running: in no queue */
+	spin_unlock_raw(&cpu->rq_lock);
+	plat_irq_restore(flags);
+}
+
 void thread_yield(void)
 {
 	schedule();
@@ -339,8 +352,10 @@ bool thread_wake(struct thread *t, int result)
 			trace_wakeup(t);
 		t->wait_result = result;
 		t->state = THREAD_RUNNABLE;
-		runq_push(&cpu->rq, t);
+		runqs_push(&cpu->rq, t);
 		cpu->woken = true;
+		if (t->cls == THREAD_CLASS_SERVER)
+			cpu->woken_server = true;
 	}
 	spin_unlock_irqrestore(&cpu->rq_lock, flags);
 	if (woke)
@@ -441,47 +456,66 @@ static void wake_expired(struct percpu *cpu)
 				trace_wakeup(t);
 			t->wait_result = -ETIMEDOUT;
 			t->state = THREAD_RUNNABLE;
-			runq_push(&cpu->rq, t);
+			runqs_push(&cpu->rq, t);
 		}
 	}
 }
 
-/* Timer interrupt on every CPU: expire sleeps, then preempt (round-robin per tick). */
 /* Wakeup preemption: a thread woken by an interrupt (a network frame, another CPU's
  * wake-up) runs when that interrupt returns if the current thread has had the CPU for
  * WAKEUP_GRANULARITY_US, instead of waiting up to a whole tick (10 ms) behind a thread that
  * never blocks. A thread woken right after a switch waits its turn: a flood of wake-ups
- * cannot take the CPU from the others more often than that. */
+ * cannot take the CPU from the others more often than that. A server-class thread woken
+ * while an application thread runs takes the CPU at once (its class goes first anyway;
+ * the tick bounds its share, kernel/runq.h). */
 #define WAKEUP_GRANULARITY_US 100
+
+static bool wakeup_preempts(struct percpu *cpu, const struct thread *cur)
+{
+	if (cpu->woken_server && cur->cls != THREAD_CLASS_SERVER)
+		return true;
+	return cpu->woken &&
+	       plat_tsc() - cpu->ran_since >= WAKEUP_GRANULARITY_US * (plat_tsc_hz() / 1000000);
+}
 
 void kernel_irq_exit(void)
 {
 	struct percpu *cpu = this_cpu();
 	struct thread *cur = cpu->local.current;
 
-	if (!cpu->woken || cur == &cpu->idle || trace_task_in_hook(&cur->trace) ||
-	    plat_tsc() - cpu->ran_since < WAKEUP_GRANULARITY_US * (plat_tsc_hz() / 1000000))
+	if (cur == &cpu->idle)
 		return;
-	spin_lock_raw(&cpu->rq_lock);
-	if (!runq_empty(&cpu->rq))
-		schedule_locked(cpu, TS_PREEMPTED);
-	spin_unlock_raw(&cpu->rq_lock);
-	reap_dead(cpu);
+	/* One interrupted inside the tracer may hold a ring reservation: never switched. */
+	if (!trace_task_in_hook(&cur->trace) && wakeup_preempts(cpu, cur)) {
+		spin_lock_raw(&cpu->rq_lock);
+		if (!runqs_empty(&cpu->rq))
+			schedule_locked(cpu, TS_PREEMPTED);
+		spin_unlock_raw(&cpu->rq_lock);
+		reap_dead(cpu);
+	}
+	sched_flow_park(cpu, cpu->local.current);
 }
 
+/* Timer interrupt on every CPU: expire sleeps, then preempt (round-robin per tick). A
+ * server-class thread that has had the CPU since before the previous tick while
+ * application threads wait gives them the next turn (kernel/runq.h). */
 void kernel_timer_tick(void)
 {
 	struct percpu *cpu = this_cpu();
-
 	struct thread *cur = cpu->local.current;
+	uint64_t now = plat_tsc();
 
 	trace_profile_tick();
 	spin_lock_raw(&cpu->rq_lock);
 	cpu->ticks++;
 	wake_expired(cpu);
+	if (cur->cls == THREAD_CLASS_SERVER && cpu->ran_since <= cpu->last_tick &&
+	    runqs_app_waiting(&cpu->rq))
+		runqs_app_turn(&cpu->rq);
+	cpu->last_tick = now;
 	/* A thread interrupted inside the tracer may hold a reservation in this CPU's ring
 	 * buffer: let it finish first (it runs again right after this interrupt). */
-	if (!runq_empty(&cpu->rq) && !trace_task_in_hook(&cur->trace))
+	if (!runqs_empty(&cpu->rq) && !trace_task_in_hook(&cur->trace))
 		schedule_locked(cpu, TS_PREEMPTED);
 	spin_unlock_raw(&cpu->rq_lock);
 	reap_dead(cpu);
@@ -493,7 +527,7 @@ void sched_idle(void)
 
 	for (;;) {
 		plat_irq_disable();
-		if (runq_empty(&cpu->rq)) {
+		if (runqs_empty(&cpu->rq)) {
 			plat_wait_for_irq(); /* sti; hlt: no wake-up is lost in between */
 			continue;
 		}

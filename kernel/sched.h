@@ -17,6 +17,8 @@ __attribute__((noreturn)) void thread_exit(void);
 /* thread_exit() with an exit status for the trace (sched_process_exit). */
 __attribute__((noreturn)) void thread_exit_status(int status);
 void thread_yield(void);
+/* Puts the current thread in a scheduling class (enum thread_class, kernel/thread.h). */
+void thread_set_class(enum thread_class cls);
 /* Renames t (at most THREAD_NAME_LEN - 1 bytes kept): trace lines show the new name from
  * now on, also for its earlier records (as Linux's comm cache does). */
 void thread_set_name(struct thread *t, const char *name);

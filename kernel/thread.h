@@ -11,6 +11,16 @@
 #define THREAD_STACK_PAGES 8 /* each thread's stack: 32 KiB */
 #define THREAD_MAX_TID 4095 /* tids fit the trace record's 12 bits; 0 is the idle threads */
 
+/* Scheduling classes (kernel/runq.h). The trace server's threads (the HTTP server, the
+ * network thread it depends on) run before application threads when both are runnable, as
+ * trace-cmd under chrt would on Linux, so draining the trace keeps up with a CPU-bound app.
+ * A thread sets its own class (thread_set_class()). */
+enum thread_class {
+	THREAD_CLASS_APP,    /* everything else: apps, main, the default */
+	THREAD_CLASS_SERVER, /* serves the trace: runs first, bounded per tick */
+	THREAD_CLASSES,
+};
+
 enum thread_state {
 	THREAD_RUNNING,  /* on its CPU, not queued */
 	THREAD_RUNNABLE, /* in its CPU's run queue */
@@ -33,6 +43,8 @@ struct thread {
 	int wait_result;           /* 0 or -ETIMEDOUT */
 	uint8_t sleep_state;       /* enum trace_task_state while SLEEPING (sched_block) */
 	bool on_timer;
+	uint8_t cls;               /* enum thread_class */
+	unsigned mutexes_held;     /* a thread holding one is never parked (trace/flow.h) */
 	bool detached;
 	volatile bool reaped; /* switched away from for the last time */
 	void *stack;

@@ -71,6 +71,8 @@ static void net_thread(void *arg)
 	uint32_t sleep_ms;
 
 	(void)arg;
+	/* The trace server depends on this thread: it runs in the server's class. */
+	thread_set_class(THREAD_CLASS_SERVER);
 	net_set_net_thread();
 	for (;;)
 		if (!net_round(&sleep_ms))

@@ -98,6 +98,10 @@ void kernel_timer_tick(void);
  * (interrupts disabled): a thread woken meanwhile may take the CPU now rather than at the
  * next tick (kernel/sched.c). */
 void kernel_irq_exit(void);
+/* One more timer interrupt on this CPU about `us` microseconds from now (one at a time),
+ * with no tick or sample of its own: another kernel_irq_exit() soon, when the current
+ * thread could not be acted on at this one. A tick may come late by that much. */
+void plat_timer_soon(unsigned us);
 
 /* Sampling timer: while hz is not 0, the platform also calls kernel_profile_sample() from
  * a timer interrupt on every CPU hz times a second, with interrupts disabled and the

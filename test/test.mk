@@ -8,6 +8,7 @@ TESTS += test/e2e/capture-test.sh
 TESTS += test/e2e/readme-test.sh
 TESTS += test/boot/glass-tests.sh
 TESTS += test/boot/raw-tests.sh
+TESTS += test/boot/flow-tests.sh
 TESTS += test/boot/events-tests.sh
 TESTS += test/boot/profile-tests.sh
 TESTS += test/boot/accuracy-tests.sh

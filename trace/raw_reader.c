@@ -4,6 +4,7 @@
 #include <string.h>
 #include "trace/raw_reader.h"
 #include "trace/env.h"
+#include "trace/flow.h"
 #include "kernel/printf.h"
 
 /* A frame sent and not acknowledged yet: where it lies in the ring, and its flags. */
@@ -246,8 +247,13 @@ static bool stage_new(struct raw_reader *r, unsigned cpu)
 		return false;
 	}
 	end = ship_end(cpu, s->sent, r->bounded ? &r->end[cpu] : NULL, true);
-	if (end == s->sent)
+	if (end == s->sent) {
+		/* Writers wait for the reader to free their ring (flow control): end the
+		 * response now, so that the next request's acknowledgements come at once. */
+		if (trace_flow_congested(cpu))
+			r->done = true;
 		return false;
+	}
 	flags = (s->gap ? RAW_F_GAP : 0) | (s->sent == block_of(s->sent) ? RAW_F_BLOCK_START : 0);
 	if (!stage_frame(r, cpu, seq, s->sent, end - s->sent, flags))
 		return false;
@@ -331,6 +337,7 @@ int raw_reader_open(struct raw_reader *r, int cpu, bool consume, bool bounded)
 		r->cpus |= 1u << c;
 		r->end[c] = (uint32_t)ring.cpu[c].head;
 		if (consume) {
+			trace_flow_reader_attach(c);
 			sync_cpu(c);
 			r->resend[c] = raw_cpus[c].acked_seq;
 		} else {
@@ -477,8 +484,10 @@ long raw_reader_read(struct raw_reader *r, char *buf, size_t len)
 void raw_reader_close(struct raw_reader *r)
 {
 	for (unsigned c = 0; c < TRACE_MAX_CPUS; c++)
-		if (r->consume && (r->cpus >> c & 1))
+		if (r->consume && (r->cpus >> c & 1)) {
 			ring_consumer_release(c);
+			trace_flow_reader_detach(c);
+		}
 	r->cpus = 0;
 }
 

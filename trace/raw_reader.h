@@ -24,14 +24,16 @@
 #include "trace/ring.h"
 
 #define RAW_WINDOW_FRAMES 1024 /* frames per CPU sent and not acknowledged, at most */
-#define RAW_FOLLOW_MS 1000   /* a following response ends after this long */
+#define RAW_FOLLOW_MS 1000   /* a following response ends after this long, or as soon as
+			      * all is shipped of a CPU whose writers wait (trace/flow.h) */
 #define RAW_FRAME_MAX (sizeof(struct raw_frame_hdr) + RING_BLOCK_SLOTS * RING_SLOT_BYTES)
 
 struct raw_reader {
 	uint32_t cpus;       /* the CPUs read */
 	bool consume;        /* trace_pipe_raw; else a trace_raw snapshot */
 	bool bounded;        /* stop at what was committed at open (no follow) */
-	bool done;           /* the response is complete (its end, a full window, the time) */
+	bool done;           /* the response is complete (its end, a full window, the time,
+			      * all shipped while writers wait for the acknowledgement) */
 	unsigned turn;       /* the CPU whose frame comes next, round robin */
 	uint64_t deadline;   /* a following reader ends at this clock reading */
 	uint32_t end[TRACE_MAX_CPUS];    /* bounded: head at open */

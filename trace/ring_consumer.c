@@ -2,6 +2,7 @@
  * keeps its own positions and moves the CPU's consumer position itself, only once the
  * host acknowledged what lies before it (contracts in trace/ring.h). */
 #include "trace/ring_internal.h"
+#include "trace/flow.h"
 
 bool ring_pos_overtaken(unsigned cpu, uint32_t pos)
 {
@@ -37,4 +38,5 @@ void ring_consumer_free(unsigned cpu, uint32_t block)
 	rc->rd.lost = 0;
 	/* Release: the slots were copied out before writers may reuse them. */
 	__atomic_store_n(&rc->rd.pos, block, __ATOMIC_RELEASE);
+	trace_flow_freed(cpu);
 }

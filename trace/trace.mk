@@ -2,7 +2,7 @@
 # with -pg: it is what -pg calls.
 # The ring buffer and the record codec it stores records with.
 TRACE_RING_SRCS := trace/ring.c trace/ring_write.c trace/ring_read.c trace/ring_consumer.c \
-	trace/codec.c
+	trace/codec.c trace/flow.c
 # The sampling profiler: its events, the checked stack walk, the stack id table.
 TRACE_PROFILE_SRCS := trace/profile.c trace/profile_alloc.c trace/profile_net.c trace/stackwalk.c trace/stackid.c
 TRACE_CORE_SRCS := trace/config.c $(TRACE_RING_SRCS) trace/fgraph.c trace/function.c \

@@ -4,11 +4,13 @@
 #include "trace/tracefs_file.h"
 #include "trace/config.h"
 #include "trace/core.h"
+#include "trace/flow.h"
 #include "trace/output.h"
 #include "trace/ring.h"
 #include "kernel/printf.h"
 
-enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE, OPT_SLEEP_TIME, OPT_TRACE_SERVER };
+enum { OPT_PRINT, OPT_OVERWRITE, OPT_MARKERS, OPT_PAUSE, OPT_SLEEP_TIME, OPT_TRACE_SERVER,
+       OPT_FLOW };
 
 struct tf_opt {
 	const char *name;
@@ -26,6 +28,8 @@ static const struct tf_opt opts[] = {
 	{ "markers", 0, OPT_MARKERS },
 	{ "pause-on-trace", 0, OPT_PAUSE },
 	{ "trace-server", 0, OPT_TRACE_SERVER }, /* glass's: record serving the trace */
+	{ "flow-control", 0, OPT_FLOW },         /* glass's: writers wait for the reader
+						  * (trace/flow.h) */
 	{ "funcgraph-cpu", OUT_OPT_CPU, 0 },
 	{ "funcgraph-overhead", OUT_OPT_OVERHEAD, 0 },
 	{ "funcgraph-proc", OUT_OPT_PROC, 0 },
@@ -48,6 +52,8 @@ static bool opt_get(const struct tf_opt *o)
 		return trace_cfg.sleep_time;
 	if (o->special == OPT_TRACE_SERVER)
 		return trace_cfg.trace_server;
+	if (o->special == OPT_FLOW)
+		return trace_flow_enabled();
 	return o->special == OPT_MARKERS ? tf.markers : tf.pause_on_trace;
 }
 
@@ -61,6 +67,8 @@ static void opt_set(const struct tf_opt *o, bool on)
 		trace_set_sleep_time(on);
 	else if (o->special == OPT_TRACE_SERVER)
 		trace_set_trace_server(on);
+	else if (o->special == OPT_FLOW)
+		trace_flow_set(on);
 	else if (o->special == OPT_MARKERS)
 		tf.markers = on;
 	else

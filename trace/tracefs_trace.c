@@ -4,6 +4,7 @@
  * only reads the ring, and the buffers cannot be resized while any reader is open. */
 #include <errno.h>
 #include <string.h>
+#include "trace/flow.h"
 #include "trace/tracefs_file.h"
 #include "trace/config.h"
 #include "trace/core.h"
@@ -44,6 +45,8 @@ void tf_set_tracing_on(bool on)
 	tf.user_on = on;
 	if (!tf.pausers)
 		trace_set_on(on);
+	if (!on)
+		trace_flow_kick(); /* flow control: no thread waits for a reader any more */
 }
 
 void tf_pause_get(struct tracefs_file *f)

@@ -88,6 +88,7 @@ static unsigned sample_gen;
 static struct cpu_timer {
 	unsigned gen;
 	bool oneshot;
+	bool soon;        /* an extra interrupt was asked for (plat_timer_soon) */
 	uint64_t next_tick, next_sample, period;
 	uint64_t nominal;	/* the undithered deadline of the next sample */
 	uint64_t rng;		/* xorshift64 state of the dither, never 0 */
@@ -121,6 +122,7 @@ static void timer_arm(uint64_t ticks)
 static void timer_follow(struct cpu_timer *t, unsigned gen, uint64_t now)
 {
 	t->gen = gen;
+	t->soon = false;
 	t->period = __atomic_load_n(&sample_period, __ATOMIC_ACQUIRE);
 	t->oneshot = t->period != 0;
 	if (!t->oneshot) {
@@ -155,6 +157,13 @@ static void timer_interrupt(struct trap_frame *f, void *arg)
 	lapic_eoi();
 	if (gen != t->gen)
 		timer_follow(t, gen, now);
+	if (t->soon) {
+		t->soon = false;
+		if (!t->oneshot) { /* the extra interrupt: the period again, and no tick now */
+			timer_periodic();
+			return;
+		}
+	}
 	if (t->oneshot) {
 		tick = now >= t->next_tick;
 		sample = now >= t->next_sample;
@@ -176,6 +185,23 @@ static void timer_interrupt(struct trap_frame *f, void *arg)
 	}
 	if (tick)
 		kernel_timer_tick();
+}
+
+/* Periodic mode: the count restarts at the short delay (the next interrupt restores the
+ * period, so the tick comes a period after it: ticks are late by the delay, never early).
+ * One-shot mode: armed for the delay if that comes before the next deadline; the
+ * interrupt then finds nothing due and re-arms for it. */
+void plat_timer_soon(unsigned us)
+{
+	struct cpu_timer *t = &timers[plat_cpu_id()];
+	uint64_t flags = plat_irq_save(), delay = plat_tsc_hz() / 1000000 * us, now = plat_tsc();
+
+	if (!t->soon && (!t->oneshot ||
+			 (t->next_tick < t->next_sample ? t->next_tick : t->next_sample) > now + delay)) {
+		t->soon = true;
+		timer_arm(delay);
+	}
+	plat_irq_restore(flags);
 }
 
 void lapic_timer_start(void)

@@ -1,4 +1,5 @@
-/* Run queue: FIFO order, removal from any position, length, reuse after emptying. */
+/* Run queue: FIFO order, removal from any position, length, reuse after emptying; the
+ * per-class queues (server first, the applications' turn). */
 #include "test/unit/check.h"
 #include "kernel/runq.h"
 #include "kernel/thread.h"
@@ -64,10 +65,65 @@ static void round_robin(void)
 	TEST_END();
 }
 
+/* Server-class threads go first, in FIFO order among themselves; application threads run
+ * when no server thread is runnable. */
+static void classes(void)
+{
+	struct runqs r = { 0 };
+
+	TEST_CASE("runqs server class first");
+	for (int i = 0; i < 6; i++) {
+		threads[i].cls = i % 2 ? THREAD_CLASS_SERVER : THREAD_CLASS_APP;
+		runqs_push(&r, &threads[i]);
+	}
+	CHECK(!runqs_empty(&r));
+	CHECK(runqs_app_waiting(&r));
+	CHECK(runqs_pop(&r) == &threads[1]);
+	CHECK(runqs_pop(&r) == &threads[3]);
+	CHECK(runqs_pop(&r) == &threads[5]);
+	CHECK(runqs_pop(&r) == &threads[0]);
+	CHECK(runqs_pop(&r) == &threads[2]);
+	CHECK(runqs_pop(&r) == &threads[4]);
+	CHECK(runqs_pop(&r) == NULL);
+	CHECK(runqs_empty(&r));
+	CHECK(!runqs_app_waiting(&r));
+	TEST_END();
+}
+
+/* The tick's turn for applications: one pick takes an application thread before the
+ * server's, then the server class goes first again; a turn with no application waiting
+ * takes the server thread and is used up. */
+static void app_turn(void)
+{
+	struct runqs r = { 0 };
+
+	TEST_CASE("runqs application turn");
+	threads[0].cls = THREAD_CLASS_SERVER;
+	threads[1].cls = THREAD_CLASS_APP;
+	threads[2].cls = THREAD_CLASS_APP;
+	runqs_push(&r, &threads[0]);
+	runqs_push(&r, &threads[1]);
+	runqs_push(&r, &threads[2]);
+	runqs_app_turn(&r);
+	CHECK(runqs_pop(&r) == &threads[1]);
+	runqs_push(&r, &threads[1]);
+	CHECK(runqs_pop(&r) == &threads[0]);
+	CHECK(runqs_pop(&r) == &threads[2]);
+	CHECK(runqs_pop(&r) == &threads[1]);
+	runqs_push(&r, &threads[0]);
+	runqs_app_turn(&r);
+	CHECK(runqs_pop(&r) == &threads[0]);
+	CHECK(!r.app_turn);
+	CHECK(runqs_pop(&r) == NULL);
+	TEST_END();
+}
+
 int main(void)
 {
 	fifo_order();
 	remove_anywhere();
 	round_robin();
+	classes();
+	app_turn();
 	return test_exit_status();
 }

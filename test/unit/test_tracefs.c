@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "test/unit/check.h"
+#include "trace/flow.h"
 #include "test/unit/trace_host_env.h"
 #include "trace/config.h"
 #include "trace/filter.h"
@@ -342,6 +343,7 @@ static void test_options(void)
 {
 	static const char defaults[] =
 		"print-parent\ncontext-info\nnooverwrite\nirq-info\nmarkers\npause-on-trace\nnotrace-server\n"
+		"noflow-control\n"
 		"funcgraph-cpu\nfuncgraph-overhead\nnofuncgraph-proc\nfuncgraph-duration\n"
 		"nofuncgraph-abstime\nfuncgraph-irqs\nnofuncgraph-tail\nsleep-time\n";
 	char why[128];
@@ -354,6 +356,11 @@ static void test_options(void)
 	CHECK(!(out_options & OUT_OPT_CPU));
 	CHECK_EQ(echo("trace_options", "overwrite"), 9);
 	CHECK(ring.overwrite);
+	CHECK(!trace_flow_enabled());
+	CHECK_EQ(echo("trace_options", "flow-control"), 12);
+	CHECK(trace_flow_enabled());
+	CHECK_EQ(echo("trace_options", "noflow-control"), 14);
+	CHECK(!trace_flow_enabled());
 	CHECK_EQ(echo_mode("trace_options", "nosuchopt", TRACEFS_WRITE, why, sizeof(why)),
 		 -EINVAL);
 	CHECK_STR(why, "unknown option (see trace_options)");

@@ -154,11 +154,13 @@ static int body_chunked(struct http_conn *c, http_body_fn fn, void *ctx, bool *b
 	return 0;
 }
 
-/* Sends the request; false if the connection is gone. */
-static bool send_request(struct http_conn *c, const char *path)
+/* Sends the request (a body only with PUT); false if the connection is gone. */
+static bool send_request(struct http_conn *c, const char *path, const char *put)
 {
 	char req[2048];
-	int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, c->host);
+	int n = put ? snprintf(req, sizeof(req), "PUT %s HTTP/1.1\r\nHost: %s\r\n"
+			       "Content-Length: %zu\r\n\r\n%s", path, c->host, strlen(put), put) :
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, c->host);
 
 	if (n < 0 || (size_t)n >= sizeof(req))
 		return false;
@@ -204,8 +206,8 @@ static int read_head(struct http_conn *c, long long *length, bool *chunked, bool
 	}
 }
 
-int http_get(struct http_conn *c, const char *path, http_body_fn fn, void *ctx, char *err,
-	     size_t errlen)
+static int request(struct http_conn *c, const char *path, const char *put, http_body_fn fn,
+		   void *ctx, char *err, size_t errlen)
 {
 	bool chunked, keep, broken = false, fresh = c->fd < 0;
 	long long length;
@@ -214,7 +216,7 @@ int http_get(struct http_conn *c, const char *path, http_body_fn fn, void *ctx, 
 	for (int attempt = 0;; attempt++) {
 		if (c->fd < 0 && http_connect(c, err, errlen))
 			return -1;
-		if (send_request(c, path) && (status = read_head(c, &length, &chunked, &keep)) >= 0)
+		if (send_request(c, path, put) && (status = read_head(c, &length, &chunked, &keep)) >= 0)
 			break;
 		http_close(c);
 		/* a kept-alive connection the server closed meanwhile: one fresh try */
@@ -237,4 +239,16 @@ int http_get(struct http_conn *c, const char *path, http_body_fn fn, void *ctx, 
 	if (stopped || !keep || (!chunked && length < 0))
 		http_close(c);
 	return status;
+}
+
+int http_get(struct http_conn *c, const char *path, http_body_fn fn, void *ctx, char *err,
+	     size_t errlen)
+{
+	return request(c, path, NULL, fn, ctx, err, errlen);
+}
+
+int http_put(struct http_conn *c, const char *path, const char *body, http_body_fn fn,
+	     void *ctx, char *err, size_t errlen)
+{
+	return request(c, path, body, fn, ctx, err, errlen);
 }

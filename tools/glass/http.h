@@ -24,6 +24,9 @@ void http_init(struct http_conn *c, const char *host, const char *port);
  * then closed; the next call reconnects). */
 int http_get(struct http_conn *c, const char *path, http_body_fn fn, void *ctx, char *err,
 	     size_t errlen);
+/* The same with PUT and body (a short text, as `echo body > file`). */
+int http_put(struct http_conn *c, const char *path, const char *body, http_body_fn fn,
+	     void *ctx, char *err, size_t errlen);
 void http_close(struct http_conn *c);
 
 #endif

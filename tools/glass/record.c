@@ -23,6 +23,7 @@
 #include "tools/glass/capwrite.h"
 #include "tools/glass/glass.h"
 #include "tools/glass/http.h"
+#include "tools/glass/record_flow.h"
 #include "tools/lib/capture.h"
 #include "tools/lib/captext.h"
 #include "tools/lib/xalloc.h"
@@ -36,6 +37,7 @@ struct rec_opts {
 	bool quiet;
 	bool append;		/* --append: resume the capture file */
 	bool until_off;		/* --until-off: end once tracing is off and all is drained */
+	bool no_block;		/* --no-block: leave the guest's flow control as it is */
 };
 
 struct recorder {
@@ -44,6 +46,7 @@ struct recorder {
 	pthread_mutex_t lock;	/* the file, and the counts every stream adds to */
 	struct capwrite *w;
 	struct rawhdr hdr;
+	bool flow_set, flow_was_on;	/* we turned flow control on; it was on before */
 	/* seq wanted next; 0: none received yet. Each CPU's belongs to one stream. */
 	uint64_t next[RAWHDR_MAX_CPUS];
 	/* counts (frames and bytes: each CPU's by its stream) */
@@ -91,7 +94,7 @@ static double now(void)
 static void usage(FILE *f)
 {
 	fputs("usage: glass record [-o FILE] [--host H] [--port P] [--duration S] [--cpu N]...\n"
-	      "                    [--until-off] [-a] [-q]\n"
+	      "                    [--until-off] [--no-block] [-a] [-q]\n"
 	      "Drains a running guest's trace buffers (/ftrace/trace_pipe_raw) into a capture\n"
 	      "file, acknowledging what it has, until Ctrl-C, SIGTERM, --duration or the guest\n"
 	      "goes away; then prints frames, bytes, events, lost and overrun per CPU.\n"
@@ -102,6 +105,8 @@ static void usage(FILE *f)
 	      "      --cpu N        record CPU N only (repeatable: one stream per CPU); the\n"
 	      "                     others are not read or acknowledged: they stay in the guest\n"
 	      "      --until-off    end once tracing is off and everything is in the file\n"
+	      "      --no-block     do not turn the guest's flow control on: when this reader\n"
+	      "                     falls behind, the guest drops events instead of waiting\n"
 	      "  -a, --append       resume FILE (plain) where a killed recording left it: from\n"
 	      "                     the seq after its last whole frame of each CPU\n"
 	      "  -q, --quiet        no progress line, no summary\n"
@@ -426,6 +431,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		{ "port", required_argument, NULL, 'P' }, { "duration", required_argument, NULL, 'd' },
 		{ "cpu", required_argument, NULL, 'c' }, { "quiet", no_argument, NULL, 'q' },
 		{ "append", no_argument, NULL, 'a' }, { "until-off", no_argument, NULL, 'u' },
+		{ "no-block", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	char *e;
@@ -437,6 +443,7 @@ static int parse_opts(struct rec_opts *o, int argc, char **argv)
 		switch (c) {
 		case 'a': o->append = true; break;
 		case 'u': o->until_off = true; break;
+		case 'B': o->no_block = true; break;
 		case 'o': o->out = optarg; break;
 		case 'H': o->host = optarg; break;
 		case 'P': o->port = optarg; break;
@@ -514,6 +521,8 @@ static void catch_signals(double duration)
 /* Ends a recording that did not start: frees what it holds, returns status. */
 static int give_up(struct recorder *r, char *header_text, int status)
 {
+	if (r->flow_set)
+		record_flow_restore(&r->conn, r->flow_was_on);
 	free(header_text);
 	rawhdr_free(&r->hdr);
 	http_close(&r->conn);
@@ -536,6 +545,9 @@ int glass_record(int argc, char **argv)
 	pthread_mutex_init(&r->lock, NULL);
 	catch_signals(r->o.duration);
 	r->start = now();
+	/* Before the header: the header then shows the option in effect. */
+	if (!r->o.no_block)
+		r->flow_set = !record_flow_on(&r->conn, r->o.quiet, &r->flow_was_on);
 	if (fetch_header(r, &g, &r->hdr, false))
 		return give_up(r, g.p, 1);
 	if (r->o.cpus >> r->hdr.cpus) {
@@ -557,6 +569,8 @@ int glass_record(int argc, char **argv)
 	/* The guest's counts at the end, as the trailer: without a guest, none. */
 	stop_flag = 0;
 	http_close(&r->conn);
+	if (r->flow_set)
+		record_flow_restore(&r->conn, r->flow_was_on);
 	has_end = !fetch_header(r, &g_end, &end, true);
 	r->file_bytes = capwrite_bytes(r->w);
 	if (capwrite_close(r->w, has_end ? g_end.p : NULL, has_end ? g_end.len : 0))
