@@ -237,6 +237,23 @@ if command -v python3 >/dev/null; then
 	wait $fg 2>/dev/null
 	"$GLASS" report "$TMP/r9.cap" >"$TMP/rec.txt"
 	check_file "record --until-off: report byte-identical" "$TMP/rec.txt" "$TMP/f.txt"
+	# --until-off with tracing off and nothing recorded yet: it waits for a recording (the
+	# tests start glass, then tracing), here until --duration ends it
+	python3 -c 'import struct, sys
+d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d[:16 + struct.unpack_from("<I", d, 12)[0]])' \
+		"$TMP/f.cap" "$TMP/empty.cap"
+	rm -f "$TMP/port"
+	python3 "$HERE/fake-guest.py" "$TMP/empty.cap" "$TMP/port" --off &
+	fg=$!
+	for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+	t0=$(date +%s.%N)
+	"$GLASS" record -q -o "$TMP/r10.cap" --port "$(cat "$TMP/port")" --until-off --duration 3
+	check "record --until-off, tracing off, nothing yet: waits (here for --duration 3)" \
+		"$?,$(python3 -c "import sys; print(int(float(sys.argv[1]) - float(sys.argv[2]) >= 2.5))" \
+		"$(date +%s.%N)" "$t0")" "0,1"
+	kill $fg 2>/dev/null
+	wait $fg 2>/dev/null
 	# killed (SIGKILL) at 6 random points, each run resuming the file with --append
 	sizes=
 	rm -f "$TMP/port"

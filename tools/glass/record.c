@@ -72,6 +72,8 @@ struct stream {
 	int status;		/* drain()'s */
 	uint64_t took;		/* frames taken from the current answer */
 	bool saw_off;		/* --until-off: tracing was off before the current request */
+	bool had_trace;		/* --until-off: tracing was seen on, or frames came: there is a
+				 * recording whose end to wait for */
 	pthread_t thread;
 };
 
@@ -191,6 +193,7 @@ static int take_frame(struct stream *s)
 		return -1;
 	r->next[cpu] = s->f.seq + 1;
 	s->took++;
+	s->had_trace = true;
 	r->frames[cpu]++;
 	r->bytes[cpu] += s->f.len;
 	return 0;
@@ -283,7 +286,9 @@ static int tracing_on_body(void *ctx, const unsigned char *p, size_t n)
 
 /* --until-off, after an answer that brought nothing: true once that answer was asked for
  * after tracing was seen off (with tracing off the guest holds nothing back, so an empty
- * answer then means every event is in the file); else looks whether tracing is off now. */
+ * answer then means every event is in the file); else looks whether tracing is off now.
+ * Off counts only after tracing was seen on or frames came: a recorder started before
+ * tracing is switched on waits for it (it used to end at once, racing the switch). */
 static bool drained(struct stream *s)
 {
 	char err[256];
@@ -292,7 +297,11 @@ static bool drained(struct stream *s)
 	if (s->saw_off)
 		return true;
 	if (http_get(&s->conn, "/ftrace/tracing_on", tracing_on_body, &first, err,
-		     sizeof(err)) == 200 && first == '0')
+		     sizeof(err)) != 200)
+		return false;
+	if (first == '1')
+		s->had_trace = true;
+	else if (first == '0' && s->had_trace)
 		s->saw_off = true;
 	return false;
 }
