@@ -21,7 +21,9 @@ rm -rf "$dir"; mkdir -p "$dir"
 port=$(free_port)
 url=http://127.0.0.1:$port/ftrace
 REC= SLOW=
-trap 'kill $SLOW 2>/dev/null; kill -9 $REC "$QEMU_PID" 2>/dev/null; wait 2>/dev/null' EXIT
+# QEMU by TERM: `timeout` passes that on to run-qemu.sh, which stops QEMU (a KILL would leave
+# QEMU running the never-ending workload after the test)
+trap 'kill $SLOW 2>/dev/null; kill -9 $REC 2>/dev/null; kill "$QEMU_PID" 2>/dev/null; wait 2>/dev/null' EXIT
 
 HEADLESS=1 SMP=2 HTTP_PORT=$port APP_PORT=0 \
 	APPEND="compute_loop=1" \
