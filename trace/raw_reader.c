@@ -72,24 +72,9 @@ static uint32_t record_slots(uint64_t w, uint32_t pos)
 	return n < left ? n : left;
 }
 
-/* Whether a W_ENTRY that is cpu's last record may still become a leaf: only while
- * function_graph records returns (fgraph_record_return() and the fast path in fentry.S
- * check that first) or a writer is inside cpu's ring. Once tracing is off and no writer is
- * in, no return is recorded any more: the entry is final. A return hook that passed its
- * check just before tracing went off runs on with its task marked busy, which the
- * scheduler does not preempt, so it is inside the ring or done by the time a request
- * comes; the one window left is the few instructions of fentry.S's fast path between its
- * check of the hook and its marking the task busy: a tick that preempts exactly there, and
- * a drain before that task runs again, would ship the entry and lose its return. */
-static bool entry_may_become_leaf(const struct ring_cpu *rc)
-{
-	return __atomic_load_n(&trace_cfg.active, __ATOMIC_ACQUIRE) == TRACER_GRAPH ||
-	       __atomic_load_n(&rc->writing, __ATOMIC_ACQUIRE) != 0;
-}
-
 /* The end of what can be shipped from slot `from` of cpu: whole committed records up to
  * the end of from's block, head, and *limit if given. A consumer holds back a W_ENTRY that
- * is the last record while its call may still become a leaf (entry_may_become_leaf()).
+ * is the last record while its call may still become a leaf (ring_entry_may_become_leaf()).
  * `from` if there is nothing, or if writers overtook it (then what was read may be
  * torn). */
 static uint32_t ship_end(unsigned cpu, uint32_t from, const uint32_t *limit, bool hold_entry)
@@ -98,7 +83,7 @@ static uint32_t ship_end(unsigned cpu, uint32_t from, const uint32_t *limit, boo
 	uint32_t h = (uint32_t)__atomic_load_n(&rc->head, __ATOMIC_ACQUIRE);
 	uint32_t end = block_of(from) + RING_BLOCK_SLOTS, p = from;
 
-	hold_entry = hold_entry && entry_may_become_leaf(rc);
+	hold_entry = hold_entry && ring_entry_may_become_leaf(rc);
 
 	if (before(h, end))
 		end = h;

@@ -211,6 +211,9 @@ int ring_reader_open(struct ring_reader *r, unsigned cpu, bool consume);
  * overwrites before it gets there, in overwrite mode, it reports as lost); 0 for a
  * consumer. */
 uint64_t ring_reader_entries(const struct ring_reader *r);
+/* Whether a W_ENTRY that is the CPU's last record may still become a leaf: consumers hold it
+ * back meanwhile (trace/ring_read.c says when it is final). */
+bool ring_entry_may_become_leaf(const struct ring_cpu *rc);
 /* Makes a consumer stop where the buffer ends now, like a snapshot: what writers add
  * later is left for the next reader (trace_pipe without follow, which must end even while
  * the system, or the act of sending the trace, keeps writing). */

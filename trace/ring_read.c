@@ -2,6 +2,7 @@
  * batch of one-slot records the inline peek uses (trace/ring.h); records are decoded by
  * the codec (trace/codec.h). */
 #include <errno.h>
+#include "trace/config.h"
 #include "trace/ring_internal.h"
 
 /* The oldest block no writer has started to overwrite, and its first event's number.
@@ -46,6 +47,22 @@ bool ring_catch_up(const struct ring_cpu *rc, struct ring_pos *p)
 	return true;
 }
 
+/* Whether a W_ENTRY that is rc's last record may still become a leaf, so that consumers
+ * (trace_pipe, trace_pipe_raw) hold it back: only while
+ * function_graph records returns (fgraph_record_return() and the fast path in fentry.S
+ * check that first) or a writer is inside cpu's ring. Once tracing is off and no writer is
+ * in, no return is recorded any more: the entry is final. A return hook that passed its
+ * check just before tracing went off runs on with its task marked busy, which the
+ * scheduler does not preempt, so it is inside the ring or done by the time a request
+ * comes; the one window left is the few instructions of fentry.S's fast path between its
+ * check of the hook and its marking the task busy: a tick that preempts exactly there, and
+ * a drain before that task runs again, would ship the entry and lose its return. */
+bool ring_entry_may_become_leaf(const struct ring_cpu *rc)
+{
+	return __atomic_load_n(&trace_cfg.active, __ATOMIC_ACQUIRE) == TRACER_GRAPH ||
+	       __atomic_load_n(&rc->writing, __ATOMIC_ACQUIRE) != 0;
+}
+
 /* Whether w, at pos, can go in a batch: a committed one-slot record with events (a
  * W_SWITCH, numbered or not (rec_numbered()), takes the slow path). A consumer leaves out a W_ENTRY
  * that is the last record (head h): its call may still become a leaf. */
@@ -56,7 +73,7 @@ static bool ring_batchable(const struct ring_reader *r, const struct ring_cpu *r
 
 	if (!ring_committed(rc, w, pos) || t < W_ENTRY || t > W_FUNC)
 		return false;
-	return !(r->consume && t == W_ENTRY && pos + 1 == h);
+	return !(r->consume && t == W_ENTRY && pos + 1 == h && ring_entry_may_become_leaf(rc));
 }
 
 /* Copies the run of committed one-slot records at p->pos into the batch: it stops at any
@@ -111,7 +128,7 @@ enum ring_fetch_result ring_fetch(struct ring_reader *r, const struct ring_cpu *
 
 	if (!ring_committed(rc, w, pos))
 		return ring_overtaken(rc, pos) ? FETCH_OVERTAKEN : FETCH_EMPTY;
-	if (r->consume && w_type(w) == W_ENTRY && pos + 1 == h)
+	if (r->consume && w_type(w) == W_ENTRY && pos + 1 == h && ring_entry_may_become_leaf(rc))
 		return FETCH_HELD;
 	/* A record never straddles a block: its slots lie together up to the block's end. */
 	sp = wire_decode(ring_slot(rc, pos), RING_BLOCK_SLOTS - (pos & (RING_BLOCK_SLOTS - 1)),

@@ -98,12 +98,20 @@ void test_leaves(void)
 	expect(&r, REC_ENTRY, 41060, 5, b);
 	expect_return(&r, 41070, 5, b, 0, 10);
 	CHECK(!ring_reader_peek(&r, &ev));
+	/* Once no return is recorded any more (tracing off: no tracer active, no writer in the
+	 * ring), a trailing entry is final: the consumer takes it (trace_pipe drains all). */
+	CHECK(ring_write_at(0, rec_w0(41080, 5, REC_ENTRY), c | 1ull << 32, &e[0]));
+	CHECK(!ring_reader_peek(&r, &ev));
+	trace_cfg.active = TRACER_NOP;
+	expect(&r, REC_ENTRY, 41080, 5, c | 1ull << 32);
+	CHECK(!ring_reader_peek(&r, &ev));
+	trace_cfg.active = TRACER_GRAPH;
 	/* Consumed: an entry the reader took is not rewritten (its slot is no longer last
 	 * once anything follows, and the consumer did not take it while it was). */
 	ring_reader_close(&r);
 	ring_get_stats(0, &st);
-	CHECK_EQ(st.read, 8);
-	CHECK_EQ(st.written, 8);
+	CHECK_EQ(st.read, 9);
+	CHECK_EQ(st.written, 9);
 	/* A clear between a call's entry and its return: the return is not merged into the
 	 * cleared part, it is recorded on its own, at its depth. */
 	CHECK(ring_write_at(0, rec_w0(50000, 5, REC_ENTRY), a | 3ull << 32, &e[0]));
