@@ -252,3 +252,15 @@ int http_put(struct http_conn *c, const char *path, const char *body, http_body_
 {
 	return request(c, path, body, fn, ctx, err, errlen);
 }
+
+int http_text_body(void *ctx, const unsigned char *p, size_t n)
+{
+	struct http_text *t = ctx;
+	size_t k = sizeof(t->s) - 1 - t->len;
+
+	k = n < k ? n : k;
+	memcpy(t->s + t->len, p, k);
+	t->len += k;
+	t->s[t->len] = 0;
+	return 0;
+}

@@ -29,4 +29,12 @@ int http_put(struct http_conn *c, const char *path, const char *body, http_body_
 	     void *ctx, char *err, size_t errlen);
 void http_close(struct http_conn *c);
 
+/* An answer's body kept as text, cut to fit (an error's reason, a control file). Start it
+ * zeroed; http_text_body keeps it NUL-terminated. */
+struct http_text {
+	char s[4096];
+	size_t len;
+};
+int http_text_body(void *ctx, const unsigned char *p, size_t n);
+
 #endif

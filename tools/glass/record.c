@@ -67,8 +67,7 @@ struct stream {
 	unsigned char *payload;
 	const char *bad;	/* a frame the guest should not have sent */
 	/* what an error answer says */
-	char errtext[512];
-	size_t errlen;
+	struct http_text errtext;
 	int status;		/* drain()'s */
 	uint64_t took;		/* frames taken from the current answer */
 	bool saw_off;		/* --until-off: tracing was off before the current request */
@@ -113,19 +112,6 @@ static void usage(FILE *f)
 	      "                     the seq after its last whole frame of each CPU\n"
 	      "  -q, --quiet        no progress line, no summary\n"
 	      "  -h, --help         this text\n", f);
-}
-
-/* Collects an answer's body as text (the header, an error's reason). */
-static int collect(void *ctx, const unsigned char *p, size_t n)
-{
-	struct stream *r = ctx;
-	size_t k = sizeof(r->errtext) - 1 - r->errlen;
-
-	k = n < k ? n : k;
-	memcpy(r->errtext + r->errlen, p, k);
-	r->errlen += k;
-	r->errtext[r->errlen] = 0;
-	return 0;
 }
 
 struct grow {
@@ -205,7 +191,7 @@ static int frames_body(void *ctx, const unsigned char *p, size_t n)
 	struct stream *r = ctx;
 
 	if (r->conn.status != 200)
-		return collect(r, p, n);
+		return http_text_body(&r->errtext, p, n);
 	while (n) {
 		size_t want = r->have < CAP_FRAME_HDR ? CAP_FRAME_HDR - r->have :
 							 CAP_FRAME_HDR + r->f.len - r->have;
@@ -326,7 +312,8 @@ static int drain(struct stream *r)
 		}
 		request_path(r, path, sizeof(path));
 		r->have = 0;
-		r->errlen = 0;
+		r->errtext.len = 0;
+		r->errtext.s[0] = 0;
 		r->took = 0;
 		status = http_get(&r->conn, path, frames_body, r, err, sizeof(err));
 		progress(r->r, false);
@@ -343,7 +330,7 @@ static int drain(struct stream *r)
 			continue;
 		}
 		if (status > 0) {
-			fprintf(stderr, "glass record: %s: HTTP %d: %s\n", path, status, r->errtext);
+			fprintf(stderr, "glass record: %s: HTTP %d: %s\n", path, status, r->errtext.s);
 			return 1;
 		}
 		/* Broken or refused connection: retry with the same from=, for a while. */

@@ -6,30 +6,13 @@
 
 #define OPTIONS_PATH "/ftrace/trace_options"
 
-struct text {
-	char s[4096];
-	size_t len;
-};
-
-static int take_text(void *ctx, const unsigned char *p, size_t n)
-{
-	struct text *t = ctx;
-	size_t k = sizeof(t->s) - 1 - t->len;
-
-	k = n < k ? n : k;
-	memcpy(t->s + t->len, p, k);
-	t->len += k;
-	t->s[t->len] = 0;
-	return 0;
-}
-
 int record_flow_on(struct http_conn *c, bool quiet, bool *was_on)
 {
-	struct text t = { .len = 0 };
+	struct http_text t = { .len = 0 };
 	char err[256];
 	int status;
 
-	status = http_get(c, OPTIONS_PATH, take_text, &t, err, sizeof(err));
+	status = http_get(c, OPTIONS_PATH, http_text_body, &t, err, sizeof(err));
 	if (status != 200 || !strstr(t.s, "flow-control\n")) {
 		if (!quiet)
 			fprintf(stderr, "glass record: the guest has no flow control (%s): events "
@@ -40,7 +23,7 @@ int record_flow_on(struct http_conn *c, bool quiet, bool *was_on)
 	*was_on = status == 200 && (!strncmp(t.s, "flow-control\n", 13) ||
 				    strstr(t.s, "\nflow-control\n"));
 	t.len = 0;
-	status = http_put(c, OPTIONS_PATH, "flow-control", take_text, &t, err, sizeof(err));
+	status = http_put(c, OPTIONS_PATH, "flow-control", http_text_body, &t, err, sizeof(err));
 	if (status != 200) {
 		if (!quiet)
 			fprintf(stderr, "glass record: cannot turn flow control on: %s\n",
@@ -52,9 +35,9 @@ int record_flow_on(struct http_conn *c, bool quiet, bool *was_on)
 
 void record_flow_restore(struct http_conn *c, bool was_on)
 {
-	struct text t = { .len = 0 };
+	struct http_text t = { .len = 0 };
 	char err[256];
 
 	if (!was_on)
-		http_put(c, OPTIONS_PATH, "noflow-control", take_text, &t, err, sizeof(err));
+		http_put(c, OPTIONS_PATH, "noflow-control", http_text_body, &t, err, sizeof(err));
 }
